@@ -1,0 +1,15 @@
+// `ssi bench boot`: boot and failure-detection benchmarks over real node processes.
+using System.CommandLine;
+using Ssi.Host.Bench;
+
+namespace Ssi.Host.Cli.Commands;
+
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Benchmarks that print medians (a table, or JSON with --json).");
+        command.Subcommands.Add(BootBenchmark.Command());
+        return command;
+    }
+}

@@ -1,0 +1,83 @@
+// `ssi cluster [--json] [--node N]`: every node with its number, address, state and uptime, as one node sees them.
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Ssi.Actors.Membership;
+using Ssi.Host.Launcher;
+using Ssi.Host.Node;
+
+namespace Ssi.Host.Cli.Commands;
+
+public static class ClusterCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
+        var node = new Option<int?>("--node") { Description = "ask this node for its view (default: any contact node)" };
+        var command = new Command("cluster", """
+            List every node of the cluster: number, address, state (NEVERUP, COMINGUP, UP, GOINGDOWN, DOWN),
+            reachability and uptime, as the contact node (or --node N) sees them.
+
+            Examples:
+              ssi cluster
+              ssi cluster --node 2 --json
+            """);
+        command.Options.Add(json);
+        command.Options.Add(node);
+        command.SetAction((parse, ct) => SsiCommandLine.RunAsync("cluster", async token =>
+        {
+            var launcher = SsiCommandLine.LauncherForRunningCluster();
+            await using var connection = launcher.Connect();
+            var status = await connection.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, parse.GetValue(node), ct: token);
+            var rows = Rows(status, ClusterRunFile.Read(launcher.Home), DateTimeOffset.UtcNow);
+            Console.Write(parse.GetValue(json) ? Json(status, rows) : Table(status, rows));
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    public sealed record Row(int Node, string Address, NodeState State, bool Reachable, double? UptimeSeconds);
+
+    /// <summary>The nodes the answering node knows, plus nodes this launcher started that it has never seen (NEVERUP).</summary>
+    public static IReadOnlyList<Row> Rows(ClusterStatus status, ClusterRunFile? run, DateTimeOffset now)
+    {
+        var rows = status.View.Nodes
+            .Select(i => new Row(i.Node, i.Address, i.State, i.Reachable, i.UpSince is { } t ? Math.Round((now - t).TotalSeconds, 1) : null))
+            .ToList();
+        if (run is not null)
+            foreach (var n in run.Ports.Keys.Where(n => rows.All(r => r.Node != n)))
+                rows.Add(new Row(n, run.Address(n), NodeState.NEVERUP, false, null));
+        return rows.OrderBy(r => r.Node).ToList();
+    }
+
+    private static string Table(ClusterStatus status, IReadOnlyList<Row> rows)
+    {
+        var w = new StringWriter(CultureInfo.InvariantCulture);
+        var addressWidth = Math.Max("ADDRESS".Length, rows.Select(r => r.Address.Length).DefaultIfEmpty(0).Max());
+        w.WriteLine($"{"NODE",-5} {"ADDRESS".PadRight(addressWidth)} {"STATE",-9} {"REACHABLE",-9} UPTIME");
+        foreach (var r in rows)
+            w.WriteLine($"{r.Node,-5} {r.Address.PadRight(addressWidth)} {r.State,-9} {(r.Reachable ? "yes" : "no"),-9} {Uptime(r.UptimeSeconds)}");
+        w.WriteLine($"(as seen by node {status.View.ObservedBy}, pid {status.ProcessId})");
+        return w.ToString();
+    }
+
+    private static string Uptime(double? seconds) => seconds switch
+    {
+        null => "-",
+        < 60 => $"{seconds:0.0}s",
+        < 3600 => $"{(int)(seconds / 60)}m{(int)(seconds % 60):00}s",
+        _ => $"{(int)(seconds / 3600)}h{(int)(seconds % 3600 / 60):00}m",
+    };
+
+    private static string Json(ClusterStatus status, IReadOnlyList<Row> rows)
+    {
+        var doc = new
+        {
+            observedBy = status.View.ObservedBy,
+            unreachableEvents = status.View.UnreachableEvents,
+            downEvents = status.View.DownEvents,
+            nodes = rows.Select(r => new { node = r.Node, address = r.Address, state = r.State.ToString(), reachable = r.Reachable, uptimeSeconds = r.UptimeSeconds }),
+        };
+        return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+    }
+}

@@ -1,0 +1,71 @@
+// `ssi node --node N`: run one node in this process until it is told to stop (SIGTERM/SIGINT) or is downed.
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Akka.Configuration;
+using Ssi.Actors.Configuration;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Security;
+using Ssi.Host.Node;
+
+namespace Ssi.Host.Cli.Commands;
+
+public static class NodeCommand
+{
+    public static Command Create()
+    {
+        var number = new Option<int>("--node")
+        {
+            Description = "this node's number (1..15 in a local cluster, any positive number in general)",
+            Required = true,
+        };
+        var config = SsiCommandLine.ConfigOption("HOCON file with seeds, ports and overrides (later files override less)");
+        var command = new Command("node", """
+            Run one cluster node in the foreground: it joins the cluster through the configured seeds and serves
+            until SIGTERM or SIGINT (then it leaves in order) or until the cluster downs it. `ssi start` runs this
+            for you; run it by hand to put nodes on other hosts (see HOCON/multi-host.conf).
+
+            Example:
+              ssi node --node 4 --config HOCON/member.conf
+            """);
+        command.Options.Add(number);
+        command.Options.Add(config);
+        command.SetAction((parse, ct) => SsiCommandLine.RunAsync("node", async _ =>
+        {
+            var n = parse.GetValue(number);
+            if (n < 1) throw CliException.Usage($"node number {n} must be positive");
+            var files = parse.GetValue(config) ?? [];
+            var overrides = ConfigurationFactory.ParseString($"ssi.node.number = {n}");
+            var home = SsiHome.FromEnvironment();
+            home.EnsureCreated();
+            NodeHost host;
+            try
+            {
+                host = NodeHost.Start(overrides.WithFallback(SsiCommandLine.LoadConfig(files)), home);
+            }
+            catch (SecretUnavailableException e)
+            {
+                throw new CliException(Errno.EACCES, e.Message + " (copy it from the first node, or run 'ssi start')");
+            }
+            // SIGTERM and SIGINT make the node leave in order instead of vanishing.
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
+            using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
+            await host.System.WhenTerminated;
+            RemoveOwnPidFile(home, n);
+            return ExitCodes.Ok;
+
+            void Leave(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                host.LeaveAsync().ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }, ct));
+        return command;
+    }
+
+    private static void RemoveOwnPidFile(SsiHome home, int node)
+    {
+        var file = home.NodePidFile(node);
+        if (File.Exists(file) && File.ReadAllText(file).Trim() == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            File.Delete(file);
+    }
+}

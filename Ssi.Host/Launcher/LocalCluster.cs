@@ -1,0 +1,222 @@
+// The launcher: boots, extends, crashes and stops a cluster of real node processes on this host (ssi start/add/rm/stop).
+using System.Diagnostics;
+using System.Globalization;
+using Akka.Configuration;
+using Ssi.Actors.Configuration;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
+using Ssi.Actors.Membership;
+using Ssi.Actors.Security;
+using Ssi.Host.Cli;
+using Ssi.Host.Node;
+
+namespace Ssi.Host.Launcher;
+
+public sealed record LauncherSettings(TimeSpan StartTimeout, TimeSpan StopTimeout)
+{
+    public static LauncherSettings Create(Config config) => new(
+        config.GetTimeSpan("ssi.launcher.start-timeout", TimeSpan.FromSeconds(120)),
+        config.GetTimeSpan("ssi.launcher.stop-timeout", TimeSpan.FromSeconds(30)));
+}
+
+public sealed class LocalCluster(SsiHome home, Config config, Action<string> progress)
+{
+    private readonly LauncherSettings _settings = LauncherSettings.Create(config);
+
+    public SsiHome Home => home;
+
+    /// <summary>Node numbers whose process is alive, in order.</summary>
+    public IReadOnlyList<int> LiveNodes() =>
+        Enumerable.Range(1, NodeNumber.LocalMax).Where(n => NodeProcess.LivePid(home, n) is not null).ToList();
+
+    /// <summary>Boots nodes 1..count; refuses if any node of this $SSI_HOME is running.</summary>
+    public async Task StartAsync(int count, IReadOnlyList<string> extraConfigs, CancellationToken ct = default)
+    {
+        CheckRange(count, "node count");
+        using var _ = await LauncherLock.AcquireAsync(home, ct);
+        var live = LiveNodes();
+        if (live.Count > 0)
+            throw new CliException(Errno.EEXIST,
+                $"a cluster is already running in {home.Root} (nodes {string.Join(",", live)}); use 'ssi add' or 'ssi stop'");
+        home.EnsureCreated();
+        ClusterSecret.CreateOrLoad(home.SecretFile);
+        var hostname = config.GetString("ssi.cluster.hostname", "127.0.0.1");
+        var taken = new HashSet<int>();
+        var ports = new SortedDictionary<int, int>();
+        for (var n = 1; n <= count; n++) ports[n] = ClusterRunFile.FreePort(hostname, taken);
+        var run = new ClusterRunFile(config.GetString("ssi.cluster.system-name", "ssi"), hostname, ports,
+            extraConfigs.Select(Path.GetFullPath).ToList());
+        run.Write(home);
+        // Node 1 is the first seed; the others join through it, retrying until it is up.
+        await LaunchAsync(run, Enumerable.Range(1, count).ToList(), seeds: [1], ct);
+    }
+
+    /// <summary>Boots more nodes into the running cluster, skipping those already up.</summary>
+    public async Task AddAsync(IReadOnlyList<int> nodes, CancellationToken ct = default)
+    {
+        foreach (var n in nodes) CheckRange(n, "node");
+        using var _ = await LauncherLock.AcquireAsync(home, ct);
+        var live = LiveNodes();
+        var run = ClusterRunFile.Read(home);
+        if (live.Count == 0 || run is null) throw NoCluster();
+        var toStart = new List<int>();
+        foreach (var n in nodes.Distinct())
+        {
+            if (live.Contains(n)) progress($"node {n} is already up; skipped");
+            else toStart.Add(n);
+        }
+        if (toStart.Count == 0) return;
+        var taken = new HashSet<int>(run.Ports.Values);
+        foreach (var n in toStart)
+            if (!run.Ports.TryGetValue(n, out var port) || !ClusterRunFile.PortIsFree(run.Hostname, port))
+                run.Ports[n] = ClusterRunFile.FreePort(run.Hostname, taken);
+        run.Write(home);
+        // A returning node joins through the live ones, never through itself, so it cannot form a second cluster.
+        await LaunchAsync(run, toStart, seeds: live, ct);
+    }
+
+    /// <summary>Kills nodes with SIGKILL and tells nobody: the survivors must notice by themselves.</summary>
+    public async Task RemoveAsync(IReadOnlyList<int> nodes, CancellationToken ct = default)
+    {
+        foreach (var n in nodes) CheckRange(n, "node");
+        using var _ = await LauncherLock.AcquireAsync(home, ct);
+        var pids = new List<(int Node, int Pid)>();
+        foreach (var n in nodes.Distinct())
+        {
+            if (NodeProcess.LivePid(home, n) is not { } pid) throw new CliException(Errno.ESRCH, $"node {n} is not up");
+            pids.Add((n, pid));
+        }
+        foreach (var (n, pid) in pids)
+        {
+            NodeProcess.Signal(pid, PosixSignalNumber.SIGKILL);
+            if (!await NodeProcess.WaitForExitAsync(pid, n, TimeSpan.FromSeconds(10)))
+                throw new CliException(Errno.EBUSY, $"node {n} (pid {pid}) survived SIGKILL");
+            File.Delete(home.NodePidFile(n));
+            progress($"node {n} killed (pid {pid})");
+        }
+    }
+
+    /// <summary>Shuts every node down in order, highest number first: leave, hand off, exit. Leaves no process behind.</summary>
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        using var _ = await LauncherLock.AcquireAsync(home, ct);
+        var live = LiveNodes();
+        if (live.Count == 0) throw NoCluster();
+        foreach (var n in live.OrderDescending())
+        {
+            if (NodeProcess.LivePid(home, n) is not { } pid) continue;
+            var clock = Stopwatch.StartNew();
+            NodeProcess.Signal(pid, PosixSignalNumber.SIGTERM);
+            if (await NodeProcess.WaitForExitAsync(pid, n, _settings.StopTimeout))
+            {
+                progress($"node {n} left the cluster and stopped ({clock.Elapsed.TotalSeconds:0.0} s)");
+            }
+            else
+            {
+                NodeProcess.Signal(pid, PosixSignalNumber.SIGKILL);
+                await NodeProcess.WaitForExitAsync(pid, n, TimeSpan.FromSeconds(10));
+                progress($"node {n} did not leave within {_settings.StopTimeout.TotalSeconds:0} s and was killed; see {home.NodeLogFile(n)}");
+            }
+            File.Delete(home.NodePidFile(n));
+        }
+    }
+
+    /// <summary>A client connected to every live node of this $SSI_HOME, or ECONNREFUSED if none runs.</summary>
+    public ClusterConnection Connect()
+    {
+        var run = ClusterRunFile.Read(home);
+        var live = LiveNodes();
+        if (run is null || live.Count == 0) throw NoCluster();
+        var secret = LoadSecret();
+        var contacts = live.Where(run.Ports.ContainsKey).Select(run.Address).ToList();
+        return ClusterConnection.Open(contacts, secret.ClientToken(), run.Hostname, config);
+    }
+
+    public ClusterSecret LoadSecret()
+    {
+        try
+        {
+            return ClusterSecret.Load(home.SecretFile);
+        }
+        catch (SecretUnavailableException e)
+        {
+            throw new CliException(Errno.EACCES, e.Message, ExitCodes.PermissionDenied);
+        }
+    }
+
+    private CliException NoCluster() =>
+        new(Errno.ECONNREFUSED, $"no cluster is running in {home.Root}; start one with 'ssi start'");
+
+    private static void CheckRange(int n, string what)
+    {
+        if (n is < 1 or > NodeNumber.LocalMax)
+            throw CliException.Usage($"{what} {n} is out of range (1..{NodeNumber.LocalMax})");
+    }
+
+    private async Task LaunchAsync(ClusterRunFile run, IReadOnlyList<int> nodes, IReadOnlyList<int> seeds, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var pids = new Dictionary<int, int>();
+        foreach (var n in nodes)
+        {
+            Directory.CreateDirectory(home.NodeDir(n));
+            File.WriteAllText(home.NodeConfigFile(n), NodeConfigText(run, n, seeds));
+            pids[n] = NodeProcess.Spawn(home, n, [home.NodeConfigFile(n), .. run.ExtraConfigs]);
+        }
+        progress($"booting node{(nodes.Count > 1 ? "s" : "")} {string.Join(",", nodes)} (logs in {home.LogDir})");
+        await WaitUntilUpAsync(nodes, pids, clock, ct);
+        progress($"node{(nodes.Count > 1 ? "s" : "")} {string.Join(",", nodes)} UP after {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private static string NodeConfigText(ClusterRunFile run, int node, IReadOnlyList<int> seeds)
+    {
+        var seedList = string.Join(", ", seeds.Where(run.Ports.ContainsKey).Select(s => $"\"{run.HostPort(s)}\""));
+        return $"""
+            # Written by `ssi start`/`ssi add` for node {node}; rewritten at each launch.
+            ssi.cluster.system-name = "{run.SystemName}"
+            ssi.cluster.hostname = "{run.Hostname}"
+            ssi.cluster.seed-nodes = [{seedList}]
+            ssi.node.port = {run.Ports[node].ToString(CultureInfo.InvariantCulture)}
+
+            """;
+    }
+
+    /// <summary>Polls the cluster until every new node is UP in the view of every live node, reporting each change.</summary>
+    private async Task WaitUntilUpAsync(IReadOnlyList<int> nodes, Dictionary<int, int> pids, Stopwatch clock, CancellationToken ct)
+    {
+        await using var connection = Connect();
+        var seen = new Dictionary<int, NodeState>();
+        var deadline = DateTime.UtcNow + _settings.StartTimeout;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            foreach (var (n, pid) in pids)
+                if (!NodeProcess.IsNodeProcess(pid, n))
+                    throw new CliException(Errno.EIO, $"node {n} exited while booting; last lines of {home.NodeLogFile(n)}:{Environment.NewLine}{NodeProcess.LogTail(home, n)}");
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+                throw new CliException(Errno.ETIMEDOUT, $"nodes did not come UP within {_settings.StartTimeout.TotalSeconds:0} s; see {home.LogDir}");
+            var status = await connection.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, giveUpAfter: left, ct: ct);
+            foreach (var info in status.View.Nodes.Where(i => nodes.Contains(i.Node)))
+                if (!seen.TryGetValue(info.Node, out var s) || s != info.State)
+                {
+                    seen[info.Node] = info.State;
+                    progress($"  node {info.Node} {info.State} ({clock.Elapsed.TotalSeconds:0.0} s)");
+                }
+            if (nodes.All(n => status.View.Nodes.Any(i => i.Node == n && i.State == NodeState.UP && i.Reachable))
+                && await AllLiveNodesAgreeAsync(connection, nodes, left, ct))
+                return;
+            await Task.Delay(100, ct);
+        }
+    }
+
+    private async Task<bool> AllLiveNodesAgreeAsync(ClusterConnection connection, IReadOnlyList<int> nodes, TimeSpan left, CancellationToken ct)
+    {
+        foreach (var observer in LiveNodes())
+        {
+            var view = await connection.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, observer, left, ct);
+            if (!nodes.All(n => view.View.Nodes.Any(i => i.Node == n && i.State == NodeState.UP && i.Reachable))) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,105 @@
+// In-process multi-node harness: several real ActorSystems joined over loopback TCP on free ports, torn down cleanly.
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Ssi.Actors.Security;
+using Ssi.Host.Cli;
+using Ssi.Host.Node;
+
+namespace Ssi.Tests.Harness;
+
+public sealed class ClusterHarness : IAsyncDisposable
+{
+    private readonly TempHome _home = new();
+    private readonly Dictionary<int, NodeHost> _nodes = new();
+    private readonly List<ClusterConnection> _clients = new();
+    private readonly Config _extra;
+
+    private ClusterHarness(Config extra)
+    {
+        _extra = extra;
+        Secret = _home.CreateSecret();
+    }
+
+    public ClusterSecret Secret { get; }
+    public IReadOnlyDictionary<int, NodeHost> Nodes => _nodes;
+    public NodeHost this[int node] => _nodes[node];
+
+    /// <summary>Starts nodes 1..count (node 1 is the seed) and waits until every node sees every other one Up.</summary>
+    public static async Task<ClusterHarness> StartAsync(int count, Config? extra = null, TimeSpan? timeout = null)
+    {
+        var harness = new ClusterHarness(extra ?? Config.Empty);
+        try
+        {
+            for (var n = 1; n <= count; n++) harness.StartNode(n);
+            await harness.AwaitAsync(() => harness.AllUp(Enumerable.Range(1, count)), timeout ?? TimeSpan.FromSeconds(30), "cluster formation");
+            return harness;
+        }
+        catch
+        {
+            await harness.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts node n; it joins through node 1 if node 1 runs, else through any running node.</summary>
+    public NodeHost StartNode(int n)
+    {
+        var seed = _nodes.TryGetValue(1, out var first) ? first : _nodes.Values.FirstOrDefault();
+        var seedAddress = seed is null ? null : seed.Cluster.SelfAddress;
+        // Port 0: the OS picks a free port, so parallel test runs never collide.
+        var overrides = ConfigurationFactory.ParseString($"""
+            ssi.node.number = {n}
+            ssi.node.port = 0
+            ssi.cluster.auto-join = {(seedAddress is null ? "off" : "on")}
+            ssi.cluster.seed-nodes = [{(seedAddress is null ? "" : $"\"{seedAddress.Host}:{seedAddress.Port}\"")}]
+            ssi.security.secret-file = "{_home.Home.SecretFile}"
+            akka.loglevel = WARNING
+            akka.coordinated-shutdown.run-by-actor-system-terminate = off
+            """);
+        var config = NodeHost.ComposeConfig(overrides.WithFallback(_extra), []);
+        var host = NodeHost.Start(config, _home.Home);
+        if (seedAddress is null) host.Cluster.Join(host.Cluster.SelfAddress); // the first node forms the cluster
+        _nodes[n] = host;
+        return host;
+    }
+
+    /// <summary>Crashes node n: its actor system stops without leaving, as a killed process would look to the others.</summary>
+    public async Task CrashAsync(int n)
+    {
+        var host = _nodes[n];
+        _nodes.Remove(n);
+        await host.System.Terminate();
+    }
+
+    /// <summary>A CLI connection (a ClusterClient in its own actor system) whose contacts are the given nodes.</summary>
+    public ClusterConnection Connect(IEnumerable<int> contacts, byte[]? token = null, Config? overrides = null)
+    {
+        var addresses = contacts.Select(n => _nodes[n].Cluster.SelfAddress.ToString()).ToList();
+        var connection = ClusterConnection.Open(addresses, token ?? Secret.ClientToken(), overrides: overrides);
+        _clients.Add(connection);
+        return connection;
+    }
+
+    public bool AllUp(IEnumerable<int> nodes) =>
+        _nodes.Values.All(h => nodes.All(n => h.Cluster.State.Members.Any(m =>
+            m.Status == MemberStatus.Up && m.HasRole("node-" + n) && !h.Cluster.State.Unreachable.Contains(m))));
+
+    public async Task AwaitAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} did not happen within {timeout}");
+            await Task.Delay(25);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients) await client.DisposeAsync();
+        await Task.WhenAll(_nodes.Values.Select(n => n.System.Terminate()));
+        _nodes.Clear();
+        _home.Dispose();
+    }
+}

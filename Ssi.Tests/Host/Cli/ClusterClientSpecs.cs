@@ -1,0 +1,84 @@
+// Multi-node specs of the CLI's ClusterClient: authentication, routing to a chosen node, and surviving its contact's death.
+using Ssi.Actors.Errors;
+using Ssi.Actors.Membership;
+using Ssi.Actors.Security;
+using Ssi.Host.Cli;
+using Ssi.Host.Node;
+using Ssi.Tests.Harness;
+
+namespace Ssi.Tests.Host.Cli;
+
+public class ClusterClientSpecs
+{
+    [Fact]
+    public async Task Client_with_the_secret_gets_the_cluster_view_from_its_contact()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        var client = cluster.Connect([2]);
+
+        var status = await client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance);
+
+        Assert.Equal(2, status.View.ObservedBy);
+        Assert.Equal([1, 2, 3], status.View.Nodes.Select(n => n.Node));
+        Assert.Equal(Environment.ProcessId, status.ProcessId);
+    }
+
+    [Fact]
+    public async Task Client_can_ask_a_chosen_node_through_any_contact()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        var client = cluster.Connect([1]);
+
+        var status = await client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, targetNode: 3);
+
+        Assert.Equal(3, status.View.ObservedBy);
+    }
+
+    [Fact]
+    public async Task Asking_a_node_that_is_not_up_fails_with_EHOSTDOWN()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        var client = cluster.Connect([1]);
+
+        var error = await Assert.ThrowsAsync<CliException>(() => client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, targetNode: 9));
+
+        Assert.Equal(Errno.EHOSTDOWN, error.Errno);
+    }
+
+    [Fact]
+    public async Task Client_with_a_wrong_secret_is_refused_with_EACCES()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        var stranger = ClusterSecret.FromBytes(new byte[32]);
+        var client = cluster.Connect([1], stranger.ClientToken());
+
+        var error = await Assert.ThrowsAsync<CliException>(() => client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance));
+
+        Assert.Equal(Errno.EACCES, error.Errno);
+        Assert.Equal(ExitCodes.PermissionDenied, error.ExitCode);
+        Assert.Contains("access denied", error.Message);
+    }
+
+    [Fact]
+    public async Task Client_carries_on_through_another_node_when_its_contact_dies_mid_session()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        var client = cluster.Connect([1, 2, 3]);
+        var first = await client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance);
+        var contact = first.View.ObservedBy;
+
+        await cluster.CrashAsync(contact);
+
+        var next = await client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, giveUpAfter: TimeSpan.FromSeconds(30));
+        Assert.NotEqual(contact, next.View.ObservedBy);
+        // The session goes on: the new contact keeps answering, and in time reports the old one DOWN.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var status = await client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, giveUpAfter: TimeSpan.FromSeconds(10));
+            if (status.View.Nodes.Single(n => n.Node == contact).State == NodeState.DOWN) break;
+            Assert.True(DateTime.UtcNow < deadline, $"node {contact} was never reported DOWN");
+            await Task.Delay(50);
+        }
+    }
+}
