@@ -1,4 +1,5 @@
 // Messages of the node monitor: the events it publishes and the queries it answers.
+using System.Collections.Immutable;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 
@@ -27,6 +28,6 @@ public sealed record GetNodeTable : ISsiMessage
 /// <summary>One node's view: every node it has seen, plus counters that show failure-detector noise.</summary>
 public sealed record NodeTableView(
     int ObservedBy,
-    IReadOnlyList<NodeInfo> Nodes,
+    ImmutableArray<NodeInfo> Nodes,
     int UnreachableEvents,
     int DownEvents) : ISsiMessage;

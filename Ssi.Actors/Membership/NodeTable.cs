@@ -72,8 +72,8 @@ public sealed record NodeTable(ImmutableSortedDictionary<NodeNumber, NodeEntry> 
         return (table, new NodeReachabilityChanged(node, reachable, incarnation.Address.ToString()));
     }
 
-    public IReadOnlyList<NodeInfo> ToInfos() =>
-        Nodes.Select(kv => new NodeInfo(kv.Key.Value, kv.Value.Incarnation.Address.ToString(), kv.Value.State, kv.Value.Reachable, kv.Value.UpSince)).ToList();
+    public ImmutableArray<NodeInfo> ToInfos() =>
+        [.. Nodes.Select(kv => new NodeInfo(kv.Key.Value, kv.Value.Incarnation.Address.ToString(), kv.Value.State, kv.Value.Reachable, kv.Value.UpSince))];
 
     private sealed class NodeNumberComparer : IComparer<NodeNumber>
     {

@@ -11,14 +11,15 @@ namespace Ssi.Tests.Host.Cli;
 public class ClusterClientSpecs
 {
     [Fact]
-    public async Task Client_with_the_secret_gets_the_cluster_view_from_its_contact()
+    public async Task Client_with_the_secret_gets_the_cluster_view_through_one_contact_point()
     {
         await using var cluster = await ClusterHarness.StartAsync(3);
         var client = cluster.Connect([2]);
 
         var status = await client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance);
 
-        Assert.Equal(2, status.View.ObservedBy);
+        // The initial contact hands out every receptionist; the client settles on whichever answers first.
+        Assert.Contains(status.View.ObservedBy, new[] { 1, 2, 3 });
         Assert.Equal([1, 2, 3], status.View.Nodes.Select(n => n.Node));
         Assert.Equal(Environment.ProcessId, status.ProcessId);
     }
