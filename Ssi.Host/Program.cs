@@ -9,10 +9,13 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         var root = SsiCommandLine.Build();
+        if (args.Length == 0) return await root.Parse(["--help"]).InvokeAsync();
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"ssi: {parse.Errors[0].Message} (see 'ssi --help')");
+            // One line: the most telling error (an unknown word explains the others).
+            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            Console.Error.WriteLine($"ssi: {error.Message} (see 'ssi --help')");
             return ExitCodes.Usage;
         }
         return await parse.InvokeAsync();
