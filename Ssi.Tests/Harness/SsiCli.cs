@@ -24,7 +24,7 @@ public sealed class SsiCli : IDisposable
         get
         {
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ssi"))) dir = dir.Parent;
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ssi.slnx"))) dir = dir.Parent;
             return dir?.FullName ?? throw new InvalidOperationException("repository root (with ./ssi) not found");
         }
     }
