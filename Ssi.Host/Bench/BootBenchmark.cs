@@ -103,16 +103,20 @@ public static class BootBenchmark
     {
         var home = new SsiHome(Path.Combine(Path.GetTempPath(), "ssi-bench-" + Guid.NewGuid().ToString("N")[..8]));
         var cluster = new LocalCluster(home, NodeHost.ComposeConfig(Config.Empty, []), _ => { });
+        var ok = false;
         try
         {
             var clock = Stopwatch.StartNew();
             await cluster.StartAsync(size, [], ct);
             await body(cluster, clock.Elapsed.TotalSeconds);
+            ok = true;
         }
         finally
         {
             if (cluster.LiveNodes().Count > 0) await cluster.StopAsync(CancellationToken.None);
-            Directory.Delete(home.Root, recursive: true);
+            // A failed run keeps its logs for the post-mortem.
+            if (ok) Directory.Delete(home.Root, recursive: true);
+            else Console.Error.WriteLine($"bench: logs of the failed run kept in {home.LogDir}");
         }
     }
 

@@ -12,10 +12,11 @@ using Ssi.Host.Node;
 
 namespace Ssi.Host.Launcher;
 
-public sealed record LauncherSettings(TimeSpan StartTimeout, TimeSpan StopTimeout)
+public sealed record LauncherSettings(TimeSpan StartTimeout, int BootWave, TimeSpan StopTimeout)
 {
     public static LauncherSettings Create(Config config) => new(
         config.GetTimeSpan("ssi.launcher.start-timeout", TimeSpan.FromSeconds(120)),
+        Math.Max(1, config.GetInt("ssi.launcher.boot-wave", 3)),
         config.GetTimeSpan("ssi.launcher.stop-timeout", TimeSpan.FromSeconds(30)));
 }
 
@@ -153,18 +154,23 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             throw CliException.Usage($"{what} {n} is out of range (1..{NodeNumber.LocalMax})");
     }
 
+    /// <summary>Boots nodes in waves of <see cref="LauncherSettings.BootWave"/>, each wave UP before the next starts.</summary>
     private async Task LaunchAsync(ClusterRunFile run, IReadOnlyList<int> nodes, IReadOnlyList<int> seeds, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var pids = new Dictionary<int, int>();
-        foreach (var n in nodes)
-        {
-            Directory.CreateDirectory(home.NodeDir(n));
-            File.WriteAllText(home.NodeConfigFile(n), NodeConfigText(run, n, seeds));
-            pids[n] = NodeProcess.Spawn(home, n, [home.NodeConfigFile(n), .. run.ExtraConfigs]);
-        }
+        var deadline = DateTime.UtcNow + _settings.StartTimeout;
         progress($"booting node{(nodes.Count > 1 ? "s" : "")} {string.Join(",", nodes)} (logs in {home.LogDir})");
-        await WaitUntilUpAsync(nodes, pids, clock, ct);
+        foreach (var wave in nodes.Chunk(_settings.BootWave))
+        {
+            var pids = new Dictionary<int, int>();
+            foreach (var n in wave)
+            {
+                Directory.CreateDirectory(home.NodeDir(n));
+                File.WriteAllText(home.NodeConfigFile(n), NodeConfigText(run, n, seeds));
+                pids[n] = NodeProcess.Spawn(home, n, [home.NodeConfigFile(n), .. run.ExtraConfigs]);
+            }
+            await WaitUntilUpAsync(wave, pids, clock, deadline, ct);
+        }
         progress($"node{(nodes.Count > 1 ? "s" : "")} {string.Join(",", nodes)} UP after {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
@@ -182,11 +188,10 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
     }
 
     /// <summary>Polls the cluster until every new node is UP in the view of every live node, reporting each change.</summary>
-    private async Task WaitUntilUpAsync(IReadOnlyList<int> nodes, Dictionary<int, int> pids, Stopwatch clock, CancellationToken ct)
+    private async Task WaitUntilUpAsync(IReadOnlyList<int> nodes, Dictionary<int, int> pids, Stopwatch clock, DateTime deadline, CancellationToken ct)
     {
         await using var connection = Connect();
         var seen = new Dictionary<int, NodeState>();
-        var deadline = DateTime.UtcNow + _settings.StartTimeout;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
