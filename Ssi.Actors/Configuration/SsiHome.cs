@@ -16,6 +16,7 @@ public sealed record SsiHome(string Root)
     }
 
     public string SecretFile => Path.Combine(Root, "secret");
+    public string TlsDir => Path.Combine(Root, "tls");
     public string LogDir => Path.Combine(Root, "logs");
     public string RunDir => Path.Combine(Root, "run");
     public string ClusterFile => Path.Combine(RunDir, "cluster.json");

@@ -67,15 +67,7 @@ public sealed class ClusterTls
         return new ClusterTls(ca, identity, role);
     }
 
-    /// <summary>Builds a TLS identity from certificates in memory (tests of rogue peers).</summary>
-    public static ClusterTls FromCertificates(X509Certificate2 ca, X509Certificate2 identity, TlsRole role) => new(ca, identity, role);
 
-    /// <summary>A fresh CA and identity nobody else trusts: what a stranger would bring.</summary>
-    public static ClusterTls Stranger(TlsRole role)
-    {
-        var ca = CreateCa("stranger");
-        return new ClusterTls(ca, CreateLeaf(ca, "stranger", "stranger", role == TlsRole.Member ? MemberOu : ClientOu), role);
-    }
 
     /// <summary>The setup Akka.Remote's DotNetty transport takes; it also needs enable-ssl = on in HOCON.</summary>
     public DotNettySslSetup Setup() =>

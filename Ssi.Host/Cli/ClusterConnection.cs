@@ -3,10 +3,13 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster.Tools.Client;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Actor.Setup;
 using Akka.Configuration;
+using Akka.Remote;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
+using Ssi.Actors.Security;
 using Ssi.Host.Node;
 
 namespace Ssi.Host.Cli;
@@ -29,12 +32,16 @@ public sealed class ClusterConnection : IAsyncDisposable
     private readonly IActorRef _client;
     private readonly byte[] _token;
 
-    private ClusterConnection(ActorSystem system, IActorRef client, byte[] token, ClientSettings settings)
+    private readonly TaskCompletionSource<string> _refused;
+    private volatile bool _disposing;
+
+    private ClusterConnection(ActorSystem system, IActorRef client, byte[] token, ClientSettings settings, TaskCompletionSource<string> refused)
     {
         _system = system;
         _client = client;
         _token = token;
         Settings = settings;
+        _refused = refused;
     }
 
     public ClientSettings Settings { get; }
@@ -63,14 +70,29 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <param name="contacts">Addresses ("akka.tcp://ssi@host:port") of nodes to try first; any one suffices.</param>
     /// <param name="user">The user's configuration (client timeouts); it cannot make the client a cluster member.</param>
     /// <param name="overrides">Settings above everything, for tests (for example logging).</param>
-    public static ClusterConnection Open(IReadOnlyCollection<string> contacts, byte[] token, string hostname = "127.0.0.1", Config? user = null, Config? overrides = null)
+    /// <param name="tls">The client's TLS identity; its protocol must match the contacts' addresses.</param>
+    public static ClusterConnection Open(IReadOnlyCollection<string> contacts, byte[] token, TlsSettings tls, string hostname = "127.0.0.1", Config? user = null, Config? overrides = null)
     {
         if (contacts.Count == 0) throw new ArgumentException("at least one contact node is needed", nameof(contacts));
         var config = (overrides ?? Config.Empty).WithFallback(ClientConfig(hostname, user));
-        var system = ActorSystem.Create("ssi-client", config);
+        ActorSystemSetup setup;
+        try
+        {
+            setup = tls.SystemSetup(config, TlsRole.Client);
+        }
+        catch (SecretUnavailableException e)
+        {
+            throw new CliException(Errno.EACCES, e.Message, ExitCodes.PermissionDenied);
+        }
+        var system = ActorSystem.Create("ssi-client", setup);
+        var refused = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new RefusalWatcher(refused))), typeof(AssociationErrorEvent));
         var paths = contacts.Select(c => ActorPath.Parse(c + "/system/receptionist")).ToImmutableHashSet();
         var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(paths)), "cluster-client");
-        return new ClusterConnection(system, client, token, ClientSettings.Create(config));
+        var connection = new ClusterConnection(system, client, token, ClientSettings.Create(config), refused);
+        // The transport stops the whole client when a node's certificate is not from this cluster's CA.
+        system.WhenTerminated.ContinueWith(_ => { if (!connection._disposing) refused.TrySetResult("a node presented a certificate this cluster's CA did not sign"); }, TaskScheduler.Default);
+        return connection;
     }
 
     /// <summary>
@@ -89,12 +111,15 @@ public sealed class ClusterConnection : IAsyncDisposable
             if (left <= TimeSpan.Zero)
                 throw new CliException(Errno.ETIMEDOUT, targetNode is { } t
                     ? $"node {t} did not answer within {(giveUpAfter ?? Settings.GiveUpAfter).TotalSeconds:0.#} s"
-                    : $"no node of the cluster answered within {(giveUpAfter ?? Settings.GiveUpAfter).TotalSeconds:0.#} s");
+                    : $"no node of the cluster answered within {(giveUpAfter ?? Settings.GiveUpAfter).TotalSeconds:0.#} s (are the nodes up, and is this client's TLS certificate from this cluster?)");
             var timeout = left < Settings.RequestTimeout ? left : Settings.RequestTimeout;
             object reply;
+            var ask = _client.Ask<object>(new ClusterClient.Send(ClientGateway.Path, request, localAffinity: true), timeout, ct);
+            if (await Task.WhenAny(ask, _refused.Task) == _refused.Task)
+                throw new CliException(Errno.EACCES, "access denied: " + _refused.Task.Result, ExitCodes.PermissionDenied);
             try
             {
-                reply = await _client.Ask<object>(new ClusterClient.Send(ClientGateway.Path, request, localAffinity: true), timeout, ct);
+                reply = await ask;
             }
             catch (AskTimeoutException)
             {
@@ -112,6 +137,22 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposing = true;
         await _system.Terminate().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { });
+    }
+
+    /// <summary>
+    /// Notices a node refusing this client at the TLS handshake: the node then disassociates explicitly, where a dead
+    /// node only refuses or drops the connection.
+    /// </summary>
+    private sealed class RefusalWatcher : ReceiveActor
+    {
+        public RefusalWatcher(TaskCompletionSource<string> refused) =>
+            Receive<AssociationErrorEvent>(e =>
+            {
+                for (var cause = e.Cause; cause is not null; cause = cause.InnerException)
+                    if (cause.Message.Contains("explicitly disassociated", StringComparison.OrdinalIgnoreCase))
+                        refused.TrySetResult($"node {e.RemoteAddress} refused this client's TLS certificate");
+            });
     }
 }

@@ -6,11 +6,11 @@ using Ssi.Actors.Configuration;
 
 namespace Ssi.Host.Launcher;
 
-public sealed record ClusterRunFile(string SystemName, string Hostname, SortedDictionary<int, int> Ports, IReadOnlyList<string> ExtraConfigs)
+public sealed record ClusterRunFile(string SystemName, string Protocol, string Hostname, SortedDictionary<int, int> Ports, IReadOnlyList<string> ExtraConfigs)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public string Address(int node) => $"akka.tcp://{SystemName}@{Hostname}:{Ports[node]}";
+    public string Address(int node) => $"{Protocol}://{SystemName}@{Hostname}:{Ports[node]}";
     public string HostPort(int node) => $"{Hostname}:{Ports[node]}";
 
     public static ClusterRunFile? Read(SsiHome home) =>

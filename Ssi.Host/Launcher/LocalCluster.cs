@@ -41,12 +41,14 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
                 $"a cluster is already running in {home.Root} (nodes {string.Join(",", live)}); use 'ssi add' or 'ssi stop'");
         home.EnsureCreated();
         ClusterSecret.CreateOrLoad(home.SecretFile);
+        var tls = TlsSettings.Create(config, home);
+        var systemName = config.GetString("ssi.cluster.system-name", "ssi");
+        if (tls.Enabled) ClusterTls.CreateIfMissing(tls.Dir, systemName);
         var hostname = config.GetString("ssi.cluster.hostname", "127.0.0.1");
         var taken = new HashSet<int>();
         var ports = new SortedDictionary<int, int>();
         for (var n = 1; n <= count; n++) ports[n] = ClusterRunFile.FreePort(hostname, taken);
-        var run = new ClusterRunFile(config.GetString("ssi.cluster.system-name", "ssi"), hostname, ports,
-            extraConfigs.Select(Path.GetFullPath).ToList());
+        var run = new ClusterRunFile(systemName, tls.Protocol, hostname, ports, extraConfigs.Select(Path.GetFullPath).ToList());
         run.Write(home);
         // Node 1 is the first seed; the others join through it, retrying until it is up.
         await LaunchAsync(run, Enumerable.Range(1, count).ToList(), seeds: [1], ct);
@@ -130,7 +132,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         if (run is null || live.Count == 0) throw NoCluster();
         var secret = LoadSecret();
         var contacts = live.Where(run.Ports.ContainsKey).Select(run.Address).ToList();
-        return ClusterConnection.Open(contacts, secret.ClientToken(), run.Hostname, config);
+        return ClusterConnection.Open(contacts, secret.ClientToken(), TlsSettings.Create(config, home), run.Hostname, config);
     }
 
     public ClusterSecret LoadSecret()

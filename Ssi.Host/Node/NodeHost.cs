@@ -51,7 +51,7 @@ public sealed class NodeHost
             akka.cluster.roles = ["ssi-node", "{settings.Number.Role}"]
             akka.cluster.seed-nodes = [{seeds}]
             """);
-        var system = ActorSystem.Create(settings.SystemName, network.WithFallback(config));
+        var system = ActorSystem.Create(settings.SystemName, settings.Tls.SystemSetup(network.WithFallback(config), TlsRole.Member));
         var startedAt = DateTimeOffset.UtcNow;
 
         var monitor = system.ActorOf(NodeMonitor.Props(settings.Number), NodeMonitor.Name);

@@ -1,7 +1,11 @@
 // Typed view of the ssi.cluster, ssi.node and ssi.security keys; nothing else reads them.
+using System.Security.Cryptography;
+using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Identity;
+using Ssi.Actors.Security;
 
 namespace Ssi.Host.Node;
 
@@ -12,7 +16,8 @@ public sealed record NodeSettings(
     int Port,
     /// <summary>Seeds as "host:port"; empty when the node waits for an explicit join.</summary>
     IReadOnlyList<string> SeedNodes,
-    string SecretFile)
+    string SecretFile,
+    TlsSettings Tls)
 {
     public static NodeSettings Create(Config config, SsiHome home)
     {
@@ -34,9 +39,41 @@ public sealed record NodeSettings(
             hostname,
             port,
             seeds,
-            string.IsNullOrEmpty(secretFile) ? home.SecretFile : secretFile);
+            string.IsNullOrEmpty(secretFile) ? home.SecretFile : secretFile,
+            TlsSettings.Create(config, home));
     }
 
     /// <summary>"host:port" of a seed, as an Akka address string.</summary>
-    public string SeedAddress(string hostPort) => $"akka.tcp://{SystemName}@{hostPort}";
+    public string SeedAddress(string hostPort) => $"{Tls.Protocol}://{SystemName}@{hostPort}";
+}
+
+/// <summary>The ssi.security.tls keys: whether connections use mutual TLS, and where the certificates are.</summary>
+public sealed record TlsSettings(bool Enabled, string Dir)
+{
+    public static TlsSettings Create(Config config, SsiHome home)
+    {
+        var dir = config.GetString("ssi.security.tls.dir", "");
+        return new TlsSettings(config.GetBoolean("ssi.security.tls.enabled", true), string.IsNullOrEmpty(dir) ? home.TlsDir : dir);
+    }
+
+    /// <summary>The scheme of every address: TLS changes it, so seeds and contacts must agree.</summary>
+    public string Protocol => Enabled ? "akka.ssl.tcp" : "akka.tcp";
+
+    /// <summary>HOCON that switches the transport to TLS; the certificates come through <see cref="ClusterTls.Setup"/>.</summary>
+    public Config TransportConfig() => ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.enable-ssl = {(Enabled ? "on" : "off")}");
+
+    /// <summary>The actor system's setup: the HOCON, plus the TLS identity of this party when TLS is on.</summary>
+    public ActorSystemSetup SystemSetup(Config config, TlsRole role)
+    {
+        var bootstrap = BootstrapSetup.Create().WithConfig(TransportConfig().WithFallback(config));
+        if (!Enabled) return ActorSystemSetup.Create(bootstrap);
+        try
+        {
+            return ActorSystemSetup.Create(bootstrap, ClusterTls.Load(Dir, role).Setup());
+        }
+        catch (CryptographicException e)
+        {
+            throw new SecretUnavailableException($"cannot read the TLS certificates in {Dir}: {e.Message}");
+        }
+    }
 }

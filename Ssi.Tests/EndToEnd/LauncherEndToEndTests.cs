@@ -34,8 +34,10 @@ public class LauncherEndToEndTests(ITestOutputHelper output)
         Assert.True(start.ExitCode == 0, start.ToString());
         Assert.Contains("UP", start.Stdout);
         Assert.Equal([1, 2, 3], ssi.LiveNodePids().Keys.Order());
-        var mode = File.GetUnixFileMode(ssi.Home.SecretFile);
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(ssi.Home.SecretFile));
+        foreach (var key in new[] { "ca.pfx", "member.pfx", "client.pfx" })
+            Assert.Equal(ownerOnly, File.GetUnixFileMode(Path.Combine(ssi.Home.TlsDir, key)));
 
         var again = await ssi.RunAsync("start");
         Assert.Equal(1, again.ExitCode);
@@ -46,7 +48,7 @@ public class LauncherEndToEndTests(ITestOutputHelper output)
         Assert.True(cluster.ExitCode == 0, cluster.ToString());
         foreach (var n in new[] { 1, 2, 3 }) Assert.Equal("UP", StateOf(cluster.Json, n));
         var table = await ssi.RunAsync("cluster");
-        Assert.Matches(@"(?m)^3\s+akka\.tcp://ssi@127\.0\.0\.1:\d+\s+UP\s+yes", table.Stdout);
+        Assert.Matches(@"(?m)^3\s+akka\.ssl\.tcp://ssi@127\.0\.0\.1:\d+\s+UP\s+yes", table.Stdout);
 
         // Crash node 3: every survivor finds out by itself.
         var pid3 = ssi.LiveNodePids()[3];

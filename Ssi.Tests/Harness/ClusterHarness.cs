@@ -3,8 +3,8 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Ssi.Actors.Security;
-using Ssi.Host.Cli;
 using Ssi.Host.Node;
+using Ssi.Host.Cli;
 
 namespace Ssi.Tests.Harness;
 
@@ -13,13 +13,18 @@ public sealed class ClusterHarness : IAsyncDisposable
     private readonly TempHome _home = new();
     private readonly Dictionary<int, NodeHost> _nodes = new();
     private readonly List<ClusterConnection> _clients = new();
+    private readonly List<NodeHost> _started = new();
     private readonly Config _extra;
 
     private ClusterHarness(Config extra)
     {
         _extra = extra;
         Secret = _home.CreateSecret();
+        ClusterTls.CreateIfMissing(_home.Home.TlsDir, "ssi");
+        Tls = new TlsSettings(Enabled: true, _home.Home.TlsDir);
     }
+
+    public TlsSettings Tls { get; }
 
     public ClusterSecret Secret { get; }
     public IReadOnlyDictionary<int, NodeHost> Nodes => _nodes;
@@ -43,7 +48,8 @@ public sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>Starts node n; it joins through node 1 if node 1 runs, else through any running node.</summary>
-    public NodeHost StartNode(int n)
+    /// <param name="tlsDir">Certificates to use instead of the cluster's (a stranger's, in tests of refusal).</param>
+    public NodeHost StartNode(int n, string? tlsDir = null)
     {
         var seed = _nodes.TryGetValue(1, out var first) ? first : _nodes.Values.FirstOrDefault();
         var seedAddress = seed is null ? null : seed.Cluster.SelfAddress;
@@ -54,13 +60,15 @@ public sealed class ClusterHarness : IAsyncDisposable
             ssi.cluster.auto-join = {(seedAddress is null ? "off" : "on")}
             ssi.cluster.seed-nodes = [{(seedAddress is null ? "" : $"\"{seedAddress.Host}:{seedAddress.Port}\"")}]
             ssi.security.secret-file = "{_home.Home.SecretFile}"
+            ssi.security.tls.dir = "{tlsDir ?? _home.Home.TlsDir}"
             akka.loglevel = WARNING
             akka.coordinated-shutdown.run-by-actor-system-terminate = off
             """);
         var config = NodeHost.ComposeConfig(overrides.WithFallback(_extra), []);
         var host = NodeHost.Start(config, _home.Home);
         if (seedAddress is null) host.Cluster.Join(host.Cluster.SelfAddress); // the first node forms the cluster
-        _nodes[n] = host;
+        _started.Add(host);
+        if (tlsDir is null) _nodes[n] = host;
         return host;
     }
 
@@ -73,10 +81,10 @@ public sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>A CLI connection (a ClusterClient in its own actor system) whose contacts are the given nodes.</summary>
-    public ClusterConnection Connect(IEnumerable<int> contacts, byte[]? token = null, Config? overrides = null)
+    public ClusterConnection Connect(IEnumerable<int> contacts, byte[]? token = null, Config? overrides = null, TlsSettings? tls = null)
     {
         var addresses = contacts.Select(n => _nodes[n].Cluster.SelfAddress.ToString()).ToList();
-        var connection = ClusterConnection.Open(addresses, token ?? Secret.ClientToken(), overrides: overrides);
+        var connection = ClusterConnection.Open(addresses, token ?? Secret.ClientToken(), tls ?? Tls, overrides: overrides);
         _clients.Add(connection);
         return connection;
     }
@@ -98,7 +106,7 @@ public sealed class ClusterHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var client in _clients) await client.DisposeAsync();
-        await Task.WhenAll(_nodes.Values.Select(n => n.System.Terminate()));
+        await Task.WhenAll(_started.Select(n => n.System.Terminate()));
         _nodes.Clear();
         _home.Dispose();
     }

@@ -20,7 +20,9 @@ public class NodeSettingsTests
         Assert.Equal(4, s.Number.Value);
         Assert.Equal(7104, s.Port);
         Assert.Equal(["127.0.0.1:7101"], s.SeedNodes);
-        Assert.Equal("akka.tcp://ssi@127.0.0.1:7101", s.SeedAddress(s.SeedNodes[0]));
+        Assert.Equal("akka.ssl.tcp://ssi@127.0.0.1:7101", s.SeedAddress(s.SeedNodes[0]));
+        Assert.True(s.Tls.Enabled);
+        Assert.Equal(Home.TlsDir, s.Tls.Dir);
         Assert.Equal(Home.SecretFile, s.SecretFile);
         Assert.Equal("node-4", s.Number.Role);
     }
@@ -30,6 +32,13 @@ public class NodeSettingsTests
     {
         var error = Assert.Throws<ConfigurationException>(() => Settings(""));
         Assert.Contains("--node", error.Message);
+    }
+
+    [Fact]
+    public void Plain_TCP_changes_the_address_scheme()
+    {
+        var s = Settings("ssi.node.number = 2\nssi.security.tls.enabled = off");
+        Assert.Equal("akka.tcp://ssi@127.0.0.1:7101", s.SeedAddress(s.SeedNodes[0]));
     }
 
     [Fact]

@@ -1,0 +1,62 @@
+// Multi-node specs of mutual TLS: peers whose certificates this cluster's CA did not sign can neither join nor ask.
+using Akka.Cluster;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Security;
+using Ssi.Host.Cli;
+using Ssi.Host.Node;
+using Ssi.Tests.Harness;
+
+namespace Ssi.Tests.Host.Node;
+
+public class TransportSecuritySpecs
+{
+    [Fact]
+    public async Task A_client_with_a_certificate_from_another_CA_is_refused_quickly_with_EACCES()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        using var strangerHome = new TempHome();
+        ClusterTls.CreateIfMissing(strangerHome.Home.TlsDir, "stranger");
+        var client = cluster.Connect([1], tls: new TlsSettings(true, strangerHome.Home.TlsDir));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<CliException>(() =>
+            client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, giveUpAfter: TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(Errno.EACCES, error.Errno);
+        Assert.Contains("certificate", error.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the refusal was only noticed by the time-out");
+    }
+
+    [Fact]
+    public async Task A_client_that_trusts_our_CA_but_holds_a_foreign_certificate_gets_no_answer()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        using var strangerHome = new TempHome();
+        ClusterTls.CreateIfMissing(strangerHome.Home.TlsDir, "stranger");
+        File.Copy(ClusterTls.CaFile(cluster.Tls.Dir), ClusterTls.CaFile(strangerHome.Home.TlsDir), overwrite: true);
+        var client = cluster.Connect([1], tls: new TlsSettings(true, strangerHome.Home.TlsDir));
+
+        var error = await Assert.ThrowsAsync<CliException>(() =>
+            client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, giveUpAfter: TimeSpan.FromSeconds(8)));
+
+        // The node refuses the handshake. The client usually hears an explicit disassociation (EACCES) at once; when the
+        // transport never reports it, the request times out. Either way nothing was answered.
+        Assert.Contains(error.Errno, new[] { Errno.EACCES, Errno.ETIMEDOUT });
+    }
+
+    [Fact]
+    public async Task A_node_with_a_certificate_from_another_CA_cannot_join()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        using var strangerHome = new TempHome();
+        ClusterTls.CreateIfMissing(strangerHome.Home.TlsDir, "stranger");
+
+        var stranger = cluster.StartNode(9, strangerHome.Home.TlsDir);
+
+        // The stranger's own transport refuses our node's certificate at the first handshake and stops its actor system.
+        await stranger.System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3, cluster[1].Cluster.State.Members.Count);
+        Assert.DoesNotContain(cluster[1].Cluster.State.Members, m => m.HasRole("node-9"));
+        Assert.True(cluster.AllUp([1, 2, 3]));
+    }
+}
