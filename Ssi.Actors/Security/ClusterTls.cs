@@ -36,6 +36,12 @@ public sealed class ClusterTls
     public X509Certificate2 Identity { get; }
     public TlsRole Role { get; }
 
+    /// <summary>
+    /// Why this party's validator last refused a peer, or null. Akka.Remote stops the whole actor system when an
+    /// outbound handshake fails for any reason (a peer killed mid-handshake too); this tells a refusal of ours apart.
+    /// </summary>
+    public string? LastRefusal { get; private set; }
+
     public static string CaFile(string dir) => Path.Combine(dir, "ca.crt");
     public static string CaKeyFile(string dir) => Path.Combine(dir, "ca.pfx");
     public static string IdentityFile(string dir, TlsRole role) => Path.Combine(dir, role == TlsRole.Member ? "member.pfx" : "client.pfx");
@@ -77,20 +83,22 @@ public sealed class ClusterTls
     // The callback replaces the built-in checks: its SslPolicyErrors always report a private CA as untrusted.
     private CertificateValidationCallback Validator(params string[] acceptedRoles) => (cert, _, peer, _, log) =>
     {
-        if (cert is null)
-        {
-            log.Warning("TLS: {0} presented no certificate", peer);
-            return false;
-        }
-        if (!ChainsToCa(cert, out var why))
-        {
-            log.Warning("TLS: refused {0} from {1}: {2}", cert.Subject, peer, why);
-            return false;
-        }
+        if (cert is null) return Refuse(log, $"{peer} presented no certificate");
+        if (!ChainsToCa(cert, out var why)) return Refuse(log, $"{peer} presented {cert.Subject}: {why}");
         if (acceptedRoles.Contains(OrganizationalUnit(cert))) return true;
-        log.Warning("TLS: refused {0} from {1}: wrong role", cert.Subject, peer);
-        return false;
+        return Refuse(log, $"{peer} presented {cert.Subject}: wrong role");
     };
+
+    private bool Refuse(ILoggingAdapter log, string reason)
+    {
+        LastRefusal = reason;
+        log.Warning("TLS: refused {0}", reason);
+        return false;
+    }
+
+    /// <summary>True if the actor system stopped because an outbound TLS handshake failed (whatever the cause).</summary>
+    public static bool StoppedByHandshakeFailure(Akka.Actor.ActorSystem system) =>
+        Akka.Actor.CoordinatedShutdown.Get(system).ShutdownReason?.GetType().Name == "TlsHandshakeFailureReason";
 
     private bool ChainsToCa(X509Certificate2 cert, out string why)
     {

@@ -28,20 +28,16 @@ public sealed record ClientSettings(TimeSpan RequestTimeout, TimeSpan GiveUpAfte
 /// </summary>
 public sealed class ClusterConnection : IAsyncDisposable
 {
-    private readonly ActorSystem _system;
-    private readonly IActorRef _client;
+    private readonly Func<Session> _connect;
     private readonly byte[] _token;
+    private Session _session;
 
-    private readonly TaskCompletionSource<string> _refused;
-    private volatile bool _disposing;
-
-    private ClusterConnection(ActorSystem system, IActorRef client, byte[] token, ClientSettings settings, TaskCompletionSource<string> refused)
+    private ClusterConnection(Func<Session> connect, byte[] token, ClientSettings settings)
     {
-        _system = system;
-        _client = client;
+        _connect = connect;
         _token = token;
         Settings = settings;
-        _refused = refused;
+        _session = connect();
     }
 
     public ClientSettings Settings { get; }
@@ -67,32 +63,16 @@ public sealed class ClusterConnection : IAsyncDisposable
             .WithFallback(ClusterClientReceptionist.DefaultConfig())
             .WithFallback(DistributedPubSub.DefaultConfig());
 
-    /// <param name="contacts">Addresses ("akka.tcp://ssi@host:port") of nodes to try first; any one suffices.</param>
+    /// <param name="contacts">Addresses ("akka.ssl.tcp://ssi@host:port") of nodes to try first; any one suffices.</param>
+    /// <param name="tls">The client's TLS identity; its protocol must match the contacts' addresses.</param>
     /// <param name="user">The user's configuration (client timeouts); it cannot make the client a cluster member.</param>
     /// <param name="overrides">Settings above everything, for tests (for example logging).</param>
-    /// <param name="tls">The client's TLS identity; its protocol must match the contacts' addresses.</param>
     public static ClusterConnection Open(IReadOnlyCollection<string> contacts, byte[] token, TlsSettings tls, string hostname = "127.0.0.1", Config? user = null, Config? overrides = null)
     {
         if (contacts.Count == 0) throw new ArgumentException("at least one contact node is needed", nameof(contacts));
         var config = (overrides ?? Config.Empty).WithFallback(ClientConfig(hostname, user));
-        ActorSystemSetup setup;
-        try
-        {
-            setup = tls.SystemSetup(config, TlsRole.Client);
-        }
-        catch (SecretUnavailableException e)
-        {
-            throw new CliException(Errno.EACCES, e.Message, ExitCodes.PermissionDenied);
-        }
-        var system = ActorSystem.Create("ssi-client", setup);
-        var refused = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new RefusalWatcher(refused))), typeof(AssociationErrorEvent));
         var paths = contacts.Select(c => ActorPath.Parse(c + "/system/receptionist")).ToImmutableHashSet();
-        var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(paths)), "cluster-client");
-        var connection = new ClusterConnection(system, client, token, ClientSettings.Create(config), refused);
-        // The transport stops the whole client when a node's certificate is not from this cluster's CA.
-        system.WhenTerminated.ContinueWith(_ => { if (!connection._disposing) refused.TrySetResult("a node presented a certificate this cluster's CA did not sign"); }, TaskScheduler.Default);
-        return connection;
+        return new ClusterConnection(() => Session.Start(config, tls, paths), token, ClientSettings.Create(config));
     }
 
     /// <summary>
@@ -113,10 +93,16 @@ public sealed class ClusterConnection : IAsyncDisposable
                     ? $"node {t} did not answer within {(giveUpAfter ?? Settings.GiveUpAfter).TotalSeconds:0.#} s"
                     : $"no node of the cluster answered within {(giveUpAfter ?? Settings.GiveUpAfter).TotalSeconds:0.#} s (are the nodes up, and is this client's TLS certificate from this cluster?)");
             var timeout = left < Settings.RequestTimeout ? left : Settings.RequestTimeout;
+            var session = _session;
+            var ask = session.Client.Ask<object>(new ClusterClient.Send(ClientGateway.Path, request, localAffinity: true), timeout, ct);
+            if (await Task.WhenAny(ask, session.Trouble.Task) == session.Trouble.Task)
+            {
+                if (session.Trouble.Task.Result is { } refusal)
+                    throw new CliException(Errno.EACCES, "access denied: " + refusal, ExitCodes.PermissionDenied);
+                _session = _connect(); // the transport stopped the client for a reason not ours: start it again
+                continue;
+            }
             object reply;
-            var ask = _client.Ask<object>(new ClusterClient.Send(ClientGateway.Path, request, localAffinity: true), timeout, ct);
-            if (await Task.WhenAny(ask, _refused.Task) == _refused.Task)
-                throw new CliException(Errno.EACCES, "access denied: " + _refused.Task.Result, ExitCodes.PermissionDenied);
             try
             {
                 reply = await ask;
@@ -137,8 +123,49 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _disposing = true;
-        await _system.Terminate().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { });
+        var session = _session;
+        session.Disposing = true;
+        await session.System.Terminate().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { });
+    }
+
+    /// <summary>
+    /// One client actor system and its ClusterClient. <see cref="Trouble"/> completes with a refusal (a reason) when
+    /// the cluster refused this client or the client refused a node's certificate, or with null when the transport
+    /// stopped the system for another reason (a node killed in the middle of a TLS handshake).
+    /// </summary>
+    private sealed class Session
+    {
+        public required ActorSystem System { get; init; }
+        public required IActorRef Client { get; init; }
+        public TaskCompletionSource<string?> Trouble { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public volatile bool Disposing;
+
+        public static Session Start(Config config, TlsSettings tlsSettings, IImmutableSet<ActorPath> contacts)
+        {
+            ActorSystemSetup setup;
+            ClusterTls? tls;
+            try
+            {
+                (setup, tls) = tlsSettings.SystemSetup(config, TlsRole.Client);
+            }
+            catch (SecretUnavailableException e)
+            {
+                throw new CliException(Errno.EACCES, e.Message, ExitCodes.PermissionDenied);
+            }
+            var system = ActorSystem.Create("ssi-client", setup);
+            var session = new Session
+            {
+                System = system,
+                Client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(contacts)), "cluster-client"),
+            };
+            system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new RefusalWatcher(session.Trouble))), typeof(AssociationErrorEvent));
+            system.WhenTerminated.ContinueWith(_ =>
+            {
+                if (session.Disposing) return;
+                session.Trouble.TrySetResult(tls?.LastRefusal is { } why ? "a node's certificate is not from this cluster's CA: " + why : null);
+            }, TaskScheduler.Default);
+            return session;
+        }
     }
 
     /// <summary>
@@ -147,7 +174,7 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// </summary>
     private sealed class RefusalWatcher : ReceiveActor
     {
-        public RefusalWatcher(TaskCompletionSource<string> refused) =>
+        public RefusalWatcher(TaskCompletionSource<string?> refused) =>
             Receive<AssociationErrorEvent>(e =>
             {
                 for (var cause = e.Cause; cause is not null; cause = cause.InnerException)

@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Akka.Cluster.Tools.Client;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
+using Akka.Event;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Membership;
 using Ssi.Actors.Security;
@@ -12,12 +13,22 @@ namespace Ssi.Host.Node;
 
 public sealed class NodeHost
 {
-    private NodeHost(ActorSystem system, NodeSettings settings, IActorRef monitor)
+    private NodeHost(ActorSystem system, NodeSettings settings, IActorRef monitor, ClusterTls? tls)
     {
         System = system;
         Settings = settings;
         Monitor = monitor;
+        _tls = tls;
     }
+
+    private readonly ClusterTls? _tls;
+
+    /// <summary>
+    /// True once the node has stopped because an outbound TLS handshake failed although its own validator refused
+    /// nobody: a peer died mid-handshake. Akka.Remote 1.5.73 stops the whole actor system then; the node restarts.
+    /// </summary>
+    public bool StoppedByTransientHandshakeFailure =>
+        System.WhenTerminated.IsCompleted && _tls is { LastRefusal: null } && ClusterTls.StoppedByHandshakeFailure(System);
 
     public ActorSystem System { get; }
     public NodeSettings Settings { get; }
@@ -51,13 +62,35 @@ public sealed class NodeHost
             akka.cluster.roles = ["ssi-node", "{settings.Number.Role}"]
             akka.cluster.seed-nodes = [{seeds}]
             """);
-        var system = ActorSystem.Create(settings.SystemName, settings.Tls.SystemSetup(network.WithFallback(config), TlsRole.Member));
+        var (setup, tls) = settings.Tls.SystemSetup(network.WithFallback(config), TlsRole.Member);
+        var system = ActorSystem.Create(settings.SystemName, setup);
         var startedAt = DateTimeOffset.UtcNow;
 
         var monitor = system.ActorOf(NodeMonitor.Props(settings.Number), NodeMonitor.Name);
         var gateway = system.ActorOf(ClientGateway.Props(secret, settings.Number, monitor, startedAt), ClientGateway.Name);
         ClusterClientReceptionist.Get(system).RegisterService(gateway);
-        return new NodeHost(system, settings, monitor);
+        var host = new NodeHost(system, settings, monitor, tls);
+        Cluster.Get(system).RegisterOnMemberUp(host.RefuseDuplicateNumber);
+        return host;
+    }
+
+    /// <summary>Why the node stopped itself, if it did (a node number already in use).</summary>
+    public string? Refusal { get; private set; }
+
+    /// <summary>
+    /// Node numbers are unique: a node that finds an older live member with its number leaves at once, so the
+    /// cluster keeps the node it already had. The older of the two always wins, so exactly one of them stays.
+    /// </summary>
+    private void RefuseDuplicateNumber()
+    {
+        var self = Cluster.SelfMember;
+        var holder = Cluster.State.Members.FirstOrDefault(m =>
+            !m.UniqueAddress.Equals(self.UniqueAddress) && m.HasRole(Settings.Number.Role) && m.IsOlderThan(self)
+            && m.Status is MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up or MemberStatus.Leaving);
+        if (holder is null) return;
+        Refusal = $"node number {Settings.Number} is already in use by {holder.Address}";
+        System.Log.Error("{0}; this node leaves", Refusal);
+        LeaveAsync();
     }
 
     /// <summary>Leaves the cluster in order (hand-off, leave, exit) and stops the actor system.</summary>

@@ -62,14 +62,15 @@ public sealed record TlsSettings(bool Enabled, string Dir)
     /// <summary>HOCON that switches the transport to TLS; the certificates come through <see cref="ClusterTls.Setup"/>.</summary>
     public Config TransportConfig() => ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.enable-ssl = {(Enabled ? "on" : "off")}");
 
-    /// <summary>The actor system's setup: the HOCON, plus the TLS identity of this party when TLS is on.</summary>
-    public ActorSystemSetup SystemSetup(Config config, TlsRole role)
+    /// <summary>The actor system's setup: the HOCON, plus the TLS identity of this party (null when TLS is off).</summary>
+    public (ActorSystemSetup Setup, ClusterTls? Tls) SystemSetup(Config config, TlsRole role)
     {
         var bootstrap = BootstrapSetup.Create().WithConfig(TransportConfig().WithFallback(config));
-        if (!Enabled) return ActorSystemSetup.Create(bootstrap);
+        if (!Enabled) return (ActorSystemSetup.Create(bootstrap), null);
         try
         {
-            return ActorSystemSetup.Create(bootstrap, ClusterTls.Load(Dir, role).Setup());
+            var tls = ClusterTls.Load(Dir, role);
+            return (ActorSystemSetup.Create(bootstrap, tls.Setup()), tls);
         }
         catch (CryptographicException e)
         {

@@ -83,6 +83,8 @@ public class LauncherEndToEndTests(ITestOutputHelper output)
         var stop = await ssi.RunAsync("stop");
         Assert.True(stop.ExitCode == 0, stop.ToString());
         Assert.Empty(ssi.LiveNodePids());
+        // Node 3 stopped first and left in order: node 2 saw it go down through GOINGDOWN, not by failure detection.
+        Assert.Contains("node 3 UP -> GOINGDOWN", await File.ReadAllTextAsync(ssi.Home.NodeLogFile(2)));
         Assert.DoesNotContain(Process.GetProcesses(), p => IsNodeOf(p, ssi.Home));
 
         var none = await ssi.RunAsync("cluster");

@@ -68,7 +68,7 @@ public sealed class ClusterHarness : IAsyncDisposable
         var host = NodeHost.Start(config, _home.Home);
         if (seedAddress is null) host.Cluster.Join(host.Cluster.SelfAddress); // the first node forms the cluster
         _started.Add(host);
-        if (tlsDir is null) _nodes[n] = host;
+        if (tlsDir is null) _nodes.TryAdd(n, host); // a duplicate number is started but not registered
         return host;
     }
 

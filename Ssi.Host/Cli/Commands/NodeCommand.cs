@@ -1,6 +1,7 @@
 // `ssi node --node N`: run one node in this process until it is told to stop (SIGTERM/SIGINT) or is downed.
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Akka.Cluster;
 using Akka.Configuration;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Errors;
@@ -37,26 +38,46 @@ public static class NodeCommand
             var overrides = ConfigurationFactory.ParseString($"ssi.node.number = {n}");
             var home = SsiHome.FromEnvironment();
             home.EnsureCreated();
-            NodeHost host;
-            try
-            {
-                host = NodeHost.Start(overrides.WithFallback(SsiCommandLine.LoadConfig(files)), home);
-            }
-            catch (SecretUnavailableException e)
-            {
-                throw new CliException(Errno.EACCES, e.Message + " (copy it from the first node, or run 'ssi start')");
-            }
+            NodeHost? current = null;
+            var leaving = false;
             // SIGTERM and SIGINT make the node leave in order instead of vanishing.
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
             using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
-            await host.System.WhenTerminated;
-            RemoveOwnPidFile(home, n);
-            return ExitCodes.Ok;
+            const int maxRestarts = 5;
+            for (var restarts = 0; ; restarts++)
+            {
+                NodeHost host;
+                try
+                {
+                    host = NodeHost.Start(overrides.WithFallback(SsiCommandLine.LoadConfig(files)), home);
+                }
+                catch (SecretUnavailableException e)
+                {
+                    throw new CliException(Errno.EACCES, e.Message + " (copy it from the first node, or run 'ssi start')");
+                }
+                current = host;
+                await host.System.WhenTerminated;
+                if (host.StoppedByTransientHandshakeFailure && !leaving && restarts < maxRestarts)
+                {
+                    Console.Error.WriteLine($"ssi: node {n}: a peer failed mid-handshake and the transport stopped the node; restarting it");
+                    // Rejoin through the members it knew, never through itself alone: that would found a second cluster.
+                    var peers = host.Cluster.State.Members
+                        .Where(m => !m.Address.Equals(host.Cluster.SelfAddress) && m.Status == MemberStatus.Up)
+                        .Select(m => $"\"{m.Address.Host}:{m.Address.Port}\"").ToList();
+                    if (peers.Count > 0)
+                        overrides = ConfigurationFactory.ParseString($"ssi.cluster.seed-nodes = [{string.Join(", ", peers)}]").WithFallback(overrides);
+                    continue;
+                }
+                RemoveOwnPidFile(home, n);
+                if (host.Refusal is not null) throw new CliException(Errno.EEXIST, host.Refusal);
+                return ExitCodes.Ok;
+            }
 
             void Leave(PosixSignalContext context)
             {
                 context.Cancel = true;
-                host.LeaveAsync().ContinueWith(_ => { }, TaskScheduler.Default);
+                leaving = true;
+                current?.LeaveAsync().ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }, ct));
         return command;

@@ -90,4 +90,20 @@ public class ClusterMembershipSpecs
         await AwaitStateAsync(cluster, 2, 3, NodeState.UP, TimeSpan.FromSeconds(20));
         Assert.NotEqual(before, (await ViewOf(cluster, 1)).Nodes.Single(n => n.Node == 3).Address);
     }
+
+    [Fact]
+    public async Task A_second_node_with_a_number_in_use_leaves_and_the_first_one_stays()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        var firstTwo = (await ViewOf(cluster, 1)).Nodes.Single(n => n.Node == 2).Address;
+
+        var duplicate = cluster.StartNode(2);
+
+        await duplicate.System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("node number 2 is already in use", duplicate.Refusal);
+        var view = await ViewOf(cluster, 1);
+        Assert.Equal(firstTwo, view.Nodes.Single(n => n.Node == 2).Address);
+        Assert.Equal(NodeState.UP, view.Nodes.Single(n => n.Node == 2).State);
+        Assert.True(cluster.AllUp([1, 2, 3]));
+    }
 }
