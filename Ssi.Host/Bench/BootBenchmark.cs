@@ -179,5 +179,5 @@ public static class BootBenchmark
             benchmark = "boot",
             cpus = Environment.ProcessorCount,
             metrics = metrics.Select(m => new { name = m.Name, unit = m.Unit, median = m.Median, min = m.Min, max = m.Max, samples = m.Samples }),
-        }, new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+        }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine;
 }

@@ -56,6 +56,8 @@ public sealed class ClusterConnection : IAsyncDisposable
             akka.log-dead-letters = off
             akka.remote.log-remote-lifecycle-events = off
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+            # A node that is still booting refuses connections; retry it soon instead of gating it for 5 s.
+            akka.remote.retry-gate-closed-for = 200 ms
             """)
             .WithFallback(user ?? Config.Empty)
             .WithFallback(SsiConfig.FromAssembly(typeof(ClusterConnection).Assembly))
