@@ -55,8 +55,33 @@ public class TransportSecuritySpecs
 
         // The stranger's own transport refuses our node's certificate at the first handshake and stops its actor system.
         await stranger.System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(stranger.StoppedByTransientHandshakeFailure); // a refusal is final: no restart
         Assert.Equal(3, cluster[1].Cluster.State.Members.Count);
         Assert.DoesNotContain(cluster[1].Cluster.State.Members, m => m.HasRole("node-9"));
         Assert.True(cluster.AllUp([1, 2, 3]));
+    }
+
+    [Fact]
+    public async Task A_peer_that_hangs_up_mid_handshake_stops_the_dialling_node_and_is_told_apart_from_a_refusal()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        // A "peer" that accepts TCP connections and closes them at once, as a node killed mid-handshake would.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var hangUps = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            client.Client.Close();
+        });
+
+        cluster[3].System.ActorSelection($"akka.ssl.tcp://ssi@127.0.0.1:{port}/user/anyone").Tell("hello");
+
+        // Akka.Remote 1.5.73 stops the whole actor system on any failed outbound handshake; the node classifies it
+        // as transient (its own validator refused nobody), which is what makes `ssi node` restart and rejoin.
+        await cluster[3].System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(cluster[3].StoppedByTransientHandshakeFailure);
+        await hangUps;
+        listener.Stop();
     }
 }
