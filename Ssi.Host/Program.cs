@@ -15,9 +15,13 @@ public static class Program
         {
             // One line: the most telling error (an unknown word explains the others).
             var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            Console.Error.WriteLine($"ssi: {error.Message} (see 'ssi --help')");
+            Console.Error.WriteLine($"ssi: {ForPeople(error.Message)} (see 'ssi --help')");
             return ExitCodes.Usage;
         }
         return await parse.InvokeAsync();
     }
+
+    /// <summary>The parser names .NET types ("System.Nullable`1[System.Int32]"); people want to hear "a number".</summary>
+    private static string ForPeople(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message, @"as expected type '[^']*(Int32|Int64|Double)[^']*'", "as a number");
 }

@@ -118,6 +118,7 @@ public class LauncherEndToEndTests(ITestOutputHelper output)
     [InlineData(new[] { "start", "--bogus" }, 2, "--bogus")]
     [InlineData(new[] { "add", "99" }, 2, "out of range (1..15)")]
     [InlineData(new[] { "rm", "x" }, 2, "'x'")]
+    [InlineData(new[] { "cluster", "--node", "x" }, 2, "Cannot parse argument 'x' for option '--node' as a number")]
     [InlineData(new[] { "rm", "2" }, 1, "node 2 is not up (ESRCH)")]
     [InlineData(new[] { "add", "2" }, 1, "no cluster is running")]
     [InlineData(new[] { "cluster" }, 1, "no cluster is running")]
