@@ -2,11 +2,9 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster.Tools.Client;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Remote;
-using Ssi.Actors.Configuration;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Security;
@@ -60,10 +58,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             akka.remote.retry-gate-closed-for = 200 ms
             """)
             .WithFallback(user ?? Config.Empty)
-            .WithFallback(SsiConfig.FromAssembly(typeof(ClusterConnection).Assembly))
-            .WithFallback(SsiConfig.Reference)
-            .WithFallback(ClusterClientReceptionist.DefaultConfig())
-            .WithFallback(DistributedPubSub.DefaultConfig());
+            .WithFallback(NodeHost.Defaults);
 
     /// <param name="contacts">Addresses ("akka.ssl.tcp://ssi@host:port") of nodes to try first; any one suffices.</param>
     /// <param name="tls">The client's TLS identity; its protocol must match the contacts' addresses.</param>

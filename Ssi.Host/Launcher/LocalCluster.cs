@@ -162,16 +162,26 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         var clock = Stopwatch.StartNew();
         var deadline = DateTime.UtcNow + _settings.StartTimeout;
         progress($"booting node{(nodes.Count > 1 ? "s" : "")} {string.Join(",", nodes)} (logs in {home.LogDir})");
-        foreach (var wave in nodes.Chunk(_settings.BootWave))
+        ClusterConnection? connection = null;
+        try
         {
-            var pids = new Dictionary<int, int>();
-            foreach (var n in wave)
+            foreach (var wave in nodes.Chunk(_settings.BootWave))
             {
-                Directory.CreateDirectory(home.NodeDir(n));
-                File.WriteAllText(home.NodeConfigFile(n), NodeConfigText(run, n, seeds));
-                pids[n] = NodeProcess.Spawn(home, n, [home.NodeConfigFile(n), .. run.ExtraConfigs]);
+                var pids = new Dictionary<int, int>();
+                foreach (var n in wave)
+                {
+                    Directory.CreateDirectory(home.NodeDir(n));
+                    File.WriteAllText(home.NodeConfigFile(n), NodeConfigText(run, n, seeds));
+                    pids[n] = NodeProcess.Spawn(home, n, [home.NodeConfigFile(n), .. run.ExtraConfigs]);
+                }
+                // One client for all waves: it learns the new nodes' receptionists from the cluster itself.
+                connection ??= Connect();
+                await WaitUntilUpAsync(connection, wave, pids, clock, deadline, ct);
             }
-            await WaitUntilUpAsync(wave, pids, clock, deadline, ct);
+        }
+        finally
+        {
+            if (connection is not null) await connection.DisposeAsync();
         }
         progress($"node{(nodes.Count > 1 ? "s" : "")} {string.Join(",", nodes)} UP after {clock.Elapsed.TotalSeconds:0.0} s");
     }
@@ -190,9 +200,8 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
     }
 
     /// <summary>Polls the cluster until every new node is UP in the view of every live node, reporting each change.</summary>
-    private async Task WaitUntilUpAsync(IReadOnlyList<int> nodes, Dictionary<int, int> pids, Stopwatch clock, DateTime deadline, CancellationToken ct)
+    private async Task WaitUntilUpAsync(ClusterConnection connection, IReadOnlyList<int> nodes, Dictionary<int, int> pids, Stopwatch clock, DateTime deadline, CancellationToken ct)
     {
-        await using var connection = Connect();
         var seen = new Dictionary<int, NodeState>();
         while (true)
         {

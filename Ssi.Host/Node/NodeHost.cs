@@ -43,12 +43,14 @@ public sealed class NodeHost
     {
         var config = overrides;
         foreach (var file in files) config = config.WithFallback(file);
-        return config
-            .WithFallback(SsiConfig.FromAssembly(typeof(NodeHost).Assembly))
-            .WithFallback(SsiConfig.Reference)
-            .WithFallback(ClusterClientReceptionist.DefaultConfig())
-            .WithFallback(DistributedPubSub.DefaultConfig());
+        return config.WithFallback(Defaults);
     }
+
+    /// <summary>Every embedded default a node or a client needs: ours, and the receptionist's and PubSub's serializers.</summary>
+    public static Config Defaults { get; } = SsiConfig.FromAssembly(typeof(NodeHost).Assembly)
+        .WithFallback(SsiConfig.Reference)
+        .WithFallback(ClusterClientReceptionist.DefaultConfig())
+        .WithFallback(DistributedPubSub.DefaultConfig());
 
     /// <summary>Starts a node and begins joining the cluster; it does not wait for the node to be Up.</summary>
     public static NodeHost Start(Config config, SsiHome home)
