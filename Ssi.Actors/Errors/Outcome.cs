@@ -23,5 +23,9 @@ public readonly record struct Outcome<T>
 
     public static implicit operator Outcome<T>(T value) => Ok(value);
 
+    /// <summary>This failure, as the outcome of a call that returns something else.</summary>
+    public Outcome<TOther> Propagate<TOther>() =>
+        IsOk ? throw new InvalidOperationException("only a failure can be propagated") : Outcome<TOther>.Fail(Error!.Value, Detail);
+
     public override string ToString() => IsOk ? $"Ok({_value})" : $"{Error}: {Detail}";
 }

@@ -28,7 +28,7 @@ public sealed class PathWalker(IInodeStore store)
         if (path.Split() is not var (parentPath, name))
             return Outcome<(InodeAttributes, string)>.Fail(Errno.EBUSY, "the root has no parent");
         var parent = Resolve(parentPath, who);
-        if (!parent.IsOk) return Outcome<(InodeAttributes, string)>.Fail(parent.Error!.Value, parent.Detail);
+        if (!parent.IsOk) return parent.Propagate<(InodeAttributes, string)>();
         if (!parent.Value.IsDirectory) return Outcome<(InodeAttributes, string)>.Fail(Errno.ENOTDIR, parentPath.ToString());
         return (parent.Value, name);
     }

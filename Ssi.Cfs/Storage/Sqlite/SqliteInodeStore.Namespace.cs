@@ -13,7 +13,7 @@ public sealed partial class SqliteInodeStore
     public Outcome<InodeNumber> Lookup(InodeNumber directory, string name) => Transact((c, tx) =>
     {
         var dir = Directory(c, tx, directory);
-        if (!dir.IsOk) return Outcome<InodeNumber>.Fail(dir.Error!.Value, dir.Detail);
+        if (!dir.IsOk) return dir.Propagate<InodeNumber>();
         if (name == ".") return directory;
         if (name == "..") return ParentIn(c, tx, directory);
         return Entry(c, tx, directory, name) is { } ino ? ino : Outcome<InodeNumber>.Fail(Errno.ENOENT, name);
@@ -22,7 +22,7 @@ public sealed partial class SqliteInodeStore
     public Outcome<InodeNumber> ParentOf(InodeNumber ino) => Transact((c, tx) =>
     {
         var dir = Directory(c, tx, ino);
-        return dir.IsOk ? ParentIn(c, tx, ino) : Outcome<InodeNumber>.Fail(dir.Error!.Value, dir.Detail);
+        return dir.IsOk ? ParentIn(c, tx, ino) : dir.Propagate<InodeNumber>();
     });
 
     private static Outcome<InodeNumber> ParentIn(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction tx, InodeNumber dir) =>
@@ -33,7 +33,7 @@ public sealed partial class SqliteInodeStore
     public Outcome<IReadOnlyList<DirectoryEntry>> ReadDirectory(InodeNumber directory) => Transact((c, tx) =>
     {
         var dir = Directory(c, tx, directory);
-        if (!dir.IsOk) return Outcome<IReadOnlyList<DirectoryEntry>>.Fail(dir.Error!.Value, dir.Detail);
+        if (!dir.IsOk) return dir.Propagate<IReadOnlyList<DirectoryEntry>>();
         using var command = Command(c, tx, """
             SELECT d.name, d.ino, i.type FROM dirents d JOIN inodes i ON i.ino = d.ino
             WHERE d.dir = $dir ORDER BY d.name
@@ -102,7 +102,7 @@ public sealed partial class SqliteInodeStore
     {
         if (name is "." or "..") return Outcome<InodeNumber>.Fail(name == "." ? Errno.EINVAL : Errno.ENOTEMPTY, name);
         var dir = Directory(c, tx, directory);
-        if (!dir.IsOk) return Outcome<InodeNumber>.Fail(dir.Error!.Value, dir.Detail);
+        if (!dir.IsOk) return dir.Propagate<InodeNumber>();
         if (Entry(c, tx, directory, name) is not { } ino) return Outcome<InodeNumber>.Fail(Errno.ENOENT, name);
         var victim = Attributes(c, tx, ino)!;
         if (directoryWanted && !victim.IsDirectory) return Outcome<InodeNumber>.Fail(Errno.ENOTDIR, name);
@@ -126,7 +126,7 @@ public sealed partial class SqliteInodeStore
         foreach (var d in new[] { fromDirectory, toDirectory })
         {
             var dir = Directory(c, tx, d);
-            if (!dir.IsOk) return Outcome<bool>.Fail(dir.Error!.Value, dir.Detail);
+            if (!dir.IsOk) return dir.Propagate<bool>();
         }
         if (Entry(c, tx, fromDirectory, fromName) is not { } ino) return Outcome<bool>.Fail(Errno.ENOENT, fromName);
         var moving = Attributes(c, tx, ino)!;

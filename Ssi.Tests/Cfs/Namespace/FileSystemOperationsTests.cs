@@ -1,0 +1,157 @@
+// The file-system calls as users make them: who may create, remove, rename, chmod, chown, truncate and touch what.
+using Ssi.Actors.Errors;
+using Ssi.Cfs.Inodes;
+using Ssi.Cfs.Namespace;
+using Ssi.Cfs.Permissions;
+using Ssi.Cfs.Storage.Sqlite;
+using Ssi.Tests.Harness;
+
+namespace Ssi.Tests.Cfs.Namespace;
+
+public sealed class FileSystemOperationsTests : IDisposable
+{
+    private readonly TempHome _home = new();
+    private readonly SqliteInodeStore _store;
+    private readonly FileSystemOperations _fs;
+    private static readonly Credentials Root = Credentials.Root;
+    private static readonly Credentials Ann = Credentials.Of(1000, 1000);
+    private static readonly Credentials Bob = Credentials.Of(1001, 1001);
+
+    public FileSystemOperationsTests()
+    {
+        _store = new SqliteInodeStore(Path.Combine(_home.Home.Root, "cfs.db"));
+        _fs = new FileSystemOperations(_store);
+        Ok(_fs.Mkdir("/home", Root, 0x1ED));
+        Ok(_fs.Mkdir("/home/ann", Root, 0x1ED));
+        Ok(_fs.Chown("/home/ann", Root, 1000, 1000));
+        Ok(_fs.Mkdir("/tmp", Root, 0x3FF)); // 1777
+        Ok(_fs.Chmod("/tmp", Root, 0x3FF));
+        Ok(_fs.Mkdir("/etc", Root, 0x1ED));
+        Ok(_fs.CreateFile("/etc/motd", Root, 0x1A4));
+    }
+
+    private static T Ok<T>(Outcome<T> outcome)
+    {
+        Assert.True(outcome.IsOk, outcome.ToString());
+        return outcome.Value;
+    }
+
+    [Fact]
+    public void A_user_creates_in_her_own_directory_and_owns_what_she_creates()
+    {
+        var notes = Ok(_fs.CreateFile("/home/ann/notes", Ann, 0x1A4));
+        Assert.Equal((1000, 1000), (notes.Uid, notes.Gid));
+        Assert.Equal(Errno.EACCES, _fs.CreateFile("/home/ann/intruder", Bob, 0x1A4).Error);
+        Assert.Equal(Errno.EACCES, _fs.Mkdir("/etc/bob", Bob, 0x1ED).Error);
+        Assert.Equal(Errno.EEXIST, _fs.CreateFile("/home/ann/notes", Ann, 0x1A4).Error);
+    }
+
+    [Fact]
+    public void In_tmp_everyone_creates_but_only_owners_remove()
+    {
+        Ok(_fs.CreateFile("/tmp/ann.txt", Ann, 0x1B6));
+        Assert.Equal(Errno.EPERM, _fs.Unlink("/tmp/ann.txt", Bob).Error);
+        Assert.Equal(Errno.EPERM, _fs.Rename("/tmp/ann.txt", "/tmp/mine.txt", Bob).Error);
+        Ok(_fs.CreateFile("/tmp/bob.txt", Bob, 0x1B6));
+        Assert.Equal(Errno.EPERM, _fs.Rename("/tmp/bob.txt", "/tmp/ann.txt", Bob).Error); // would replace ann's file
+        Ok(_fs.Unlink("/tmp/ann.txt", Ann));
+        Ok(_fs.Unlink("/tmp/bob.txt", Root));
+    }
+
+    [Fact]
+    public void Chmod_and_chown_are_for_owners_and_root()
+    {
+        Ok(_fs.CreateFile("/home/ann/f", Ann, 0x1A4));
+        Assert.Equal(Errno.EPERM, _fs.Chmod("/home/ann/f", Bob, 0x1FF).Error);
+        Assert.Equal(0x180, Ok(_fs.Chmod("/home/ann/f", Ann, 0x180)).Mode);
+        Assert.Equal(Errno.EPERM, _fs.Chown("/home/ann/f", Ann, 1001, -1).Error);
+        Assert.Equal(1001, Ok(_fs.Chown("/home/ann/f", Root, 1001, -1)).Uid);
+    }
+
+    [Fact]
+    public void Truncate_needs_write_permission_on_the_file()
+    {
+        Ok(_fs.CreateFile("/home/ann/f", Ann, 0x1A4));
+        _store.Write(Ok(_fs.Stat("/home/ann/f", Ann)).Ino, 0, "12345"u8.ToArray());
+        Assert.Equal(Errno.EACCES, _fs.Truncate("/home/ann/f", Bob, 0).Error);
+        Assert.Equal(2, Ok(_fs.Truncate("/home/ann/f", Ann, 2)).Size);
+        Assert.Equal(Errno.EISDIR, _fs.Truncate("/home/ann", Ann, 0).Error);
+    }
+
+    [Fact]
+    public void Listing_needs_read_but_reaching_a_known_name_needs_only_search()
+    {
+        Ok(_fs.Mkdir("/home/ann/drop", Ann, 0x1C9)); // 0711
+        Ok(_fs.CreateFile("/home/ann/drop/known", Ann, 0x1A4));
+        Assert.Equal(Errno.EACCES, _fs.ReadDirectory("/home/ann/drop", Bob).Error);
+        Assert.True(_fs.Stat("/home/ann/drop/known", Bob).IsOk);
+        Assert.Equal(["known"], Ok(_fs.ReadDirectory("/home/ann/drop", Ann)).Select(e => e.Name));
+    }
+
+    [Fact]
+    public void Moving_a_directory_to_another_parent_needs_write_on_the_directory_itself()
+    {
+        Ok(_fs.Mkdir("/home/ann/sealed", Ann, 0x16D)); // 0555
+        Assert.Equal(Errno.EACCES, _fs.Rename("/home/ann/sealed", "/tmp/sealed", Ann).Error);
+        Ok(_fs.Rename("/home/ann/sealed", "/home/ann/still-sealed", Ann)); // same parent: ".." does not change
+        Ok(_fs.Chmod("/home/ann/still-sealed", Ann, 0x1ED));
+        Ok(_fs.Rename("/home/ann/still-sealed", "/tmp/moved", Ann));
+        Assert.Equal(Ok(_fs.Stat("/tmp", Ann)).Ino, _store.Lookup(Ok(_fs.Stat("/tmp/moved", Ann)).Ino, "..").Value);
+    }
+
+    [Fact]
+    public void A_set_gid_directory_passes_its_group_down()
+    {
+        Ok(_fs.Mkdir("/home/ann/shared", Ann, 0x1FF));
+        Ok(_fs.Chown("/home/ann/shared", Root, -1, 3000));
+        Ok(_fs.Chmod("/home/ann/shared", Root, 0x400 | 0x1FF)); // 2777
+        var file = Ok(_fs.CreateFile("/home/ann/shared/f", Bob, 0x1A4));
+        var dir = Ok(_fs.Mkdir("/home/ann/shared/d", Bob, 0x1ED));
+        Assert.Equal(3000, file.Gid);
+        Assert.Equal(3000, dir.Gid);
+        Assert.NotEqual(0, dir.Mode & ModeBits.SetGid);
+        Assert.Equal(0, file.Mode & ModeBits.SetGid);
+    }
+
+    [Fact]
+    public void Symlinks_hard_links_and_readlink()
+    {
+        Ok(_fs.Symlink("/etc/motd", "/tmp/motd", Ann));
+        Assert.Equal("/etc/motd", Ok(_fs.Readlink("/tmp/motd", Ann)));
+        Assert.Equal(Ok(_fs.Stat("/etc/motd", Ann)).Ino, Ok(_fs.Stat("/tmp/motd", Ann)).Ino);
+        Assert.Equal(InodeType.Symlink, Ok(_fs.Lstat("/tmp/motd", Ann)).Type);
+        Assert.Equal(Errno.EINVAL, _fs.Readlink("/etc/motd", Ann).Error);
+        Assert.Equal(2, Ok(_fs.Link("/etc/motd", "/tmp/motd-link", Ann)).Nlink);
+        Assert.Equal(Errno.EACCES, _fs.Link("/etc/motd", "/etc/motd2", Ann).Error);
+    }
+
+    [Fact]
+    public void Explicit_times_are_for_owners_and_touching_now_needs_write()
+    {
+        Ok(_fs.CreateFile("/tmp/open", Ann, 0x1B6)); // 0666
+        Ok(_fs.CreateFile("/tmp/closed", Ann, 0x1A4)); // 0644
+        var then = new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(Errno.EPERM, _fs.Utimes("/tmp/open", Bob, then, then).Error);
+        Assert.True(_fs.Utimes("/tmp/open", Bob, null, null).IsOk);
+        Assert.Equal(Errno.EACCES, _fs.Utimes("/tmp/closed", Bob, null, null).Error);
+        Assert.Equal(then, Ok(_fs.Utimes("/tmp/closed", Ann, then, then)).Mtime);
+    }
+
+    [Theory]
+    [InlineData("/etc/motd/x", Errno.ENOTDIR)]
+    [InlineData("/nowhere/x", Errno.ENOENT)]
+    [InlineData("/tmp/a\0b", Errno.EINVAL)]
+    [InlineData("relative", Errno.EINVAL)]
+    public void Bad_paths_change_nothing(string path, Errno expected)
+    {
+        var before = _store.ReadDirectory(InodeNumber.Root).Value.Count;
+        Assert.Equal(expected, _fs.CreateFile(path, Root, 0x1A4).Error);
+        Assert.Equal(before, _store.ReadDirectory(InodeNumber.Root).Value.Count);
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _home.Dispose();
+    }
+}
