@@ -132,6 +132,26 @@ public sealed class FileSystemOperations(IInodeStore store)
         return store.SetAttributes(inode.Value.Ino, atime: atime ?? now, mtime: mtime ?? now);
     }
 
+    /// <summary>Reads file data, checking read permission as open(O_RDONLY) would.</summary>
+    public Outcome<byte[]> Read(string path, Credentials who, long offset, int count)
+    {
+        var inode = Walk(path, who, followLast: true);
+        if (!inode.IsOk) return inode.Propagate<byte[]>();
+        if (inode.Value.IsDirectory) return Outcome<byte[]>.Fail(Errno.EISDIR, path);
+        if (Access.Check(inode.Value, who, AccessMode.Read) is { } denied) return Outcome<byte[]>.Fail(denied, path);
+        return store.Read(inode.Value.Ino, offset, count);
+    }
+
+    /// <summary>Writes file data, checking write permission as open(O_WRONLY) would.</summary>
+    public Outcome<InodeAttributes> Write(string path, Credentials who, long offset, ReadOnlyMemory<byte> data)
+    {
+        var inode = Walk(path, who, followLast: true);
+        if (!inode.IsOk) return inode;
+        if (inode.Value.IsDirectory) return Outcome<InodeAttributes>.Fail(Errno.EISDIR, path);
+        if (Access.Check(inode.Value, who, AccessMode.Write) is { } denied) return Outcome<InodeAttributes>.Fail(denied, path);
+        return store.Write(inode.Value.Ino, offset, data);
+    }
+
     /// <summary>
     /// New entries need write and search on the directory. The owner is the caller; the group is the caller's, or the
     /// directory's when the directory is set-gid (and a new directory then inherits the set-gid bit), as on Linux.

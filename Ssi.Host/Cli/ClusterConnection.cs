@@ -77,9 +77,12 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// reply. Unanswered attempts are retried until <see cref="ClientSettings.GiveUpAfter"/>; then it throws ETIMEDOUT.
     /// Access denied and typed failures are thrown as <see cref="CliException"/>.
     /// </summary>
-    public async Task<T> RequestAsync<T>(IClientQuery query, int? targetNode = null, TimeSpan? giveUpAfter = null, CancellationToken ct = default)
+    /// <param name="idempotent">False for a change (mkdir, rename, ...): it is sent once, and a lost reply is reported
+    /// as ETIMEDOUT with the outcome unknown, never sent again.</param>
+    public async Task<T> RequestAsync<T>(IClientQuery query, int? targetNode = null, TimeSpan? giveUpAfter = null, CancellationToken ct = default, bool idempotent = true)
     {
         var deadline = DateTime.UtcNow + (giveUpAfter ?? Settings.GiveUpAfter);
+        var sent = false;
         var request = new ClientRequest(_token, targetNode, query);
         while (true)
         {
@@ -89,7 +92,10 @@ public sealed class ClusterConnection : IAsyncDisposable
                 throw new CliException(Errno.ETIMEDOUT, targetNode is { } t
                     ? $"node {t} did not answer within {(giveUpAfter ?? Settings.GiveUpAfter).TotalSeconds:0.#} s"
                     : $"no node of the cluster answered within {(giveUpAfter ?? Settings.GiveUpAfter).TotalSeconds:0.#} s (are the nodes up, and is this client's TLS certificate from this cluster?)");
-            var timeout = left < Settings.RequestTimeout ? left : Settings.RequestTimeout;
+            if (sent && !idempotent)
+                throw new CliException(Errno.ETIMEDOUT, "no answer: the change may or may not have been made");
+            var timeout = !idempotent ? left : left < Settings.RequestTimeout ? left : Settings.RequestTimeout;
+            sent = true;
             var session = _session;
             var ask = session.Client.Ask<object>(new ClusterClient.Send(ClientGateway.Path, request, localAffinity: true), timeout, ct);
             if (await Task.WhenAny(ask, session.Trouble.Task) == session.Trouble.Task)

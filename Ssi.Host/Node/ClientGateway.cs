@@ -23,11 +23,13 @@ public sealed class ClientGateway : ReceiveActor
     private readonly ClusterSecret _secret;
     private readonly NodeNumber _self;
     private readonly IActorRef _monitor;
+    private readonly IActorRef _fs;
     private readonly DateTimeOffset _startedAt;
     private int _refusals;
 
-    public ClientGateway(ClusterSecret secret, NodeNumber self, IActorRef monitor, DateTimeOffset startedAt)
+    public ClientGateway(ClusterSecret secret, NodeNumber self, IActorRef monitor, IActorRef fs, DateTimeOffset startedAt)
     {
+        _fs = fs;
         _secret = secret;
         _self = self;
         _monitor = monitor;
@@ -35,8 +37,8 @@ public sealed class ClientGateway : ReceiveActor
         Receive<ClientRequest>(Handle);
     }
 
-    public static Props Props(ClusterSecret secret, NodeNumber self, IActorRef monitor, DateTimeOffset startedAt) =>
-        Akka.Actor.Props.Create(() => new ClientGateway(secret, self, monitor, startedAt));
+    public static Props Props(ClusterSecret secret, NodeNumber self, IActorRef monitor, IActorRef fs, DateTimeOffset startedAt) =>
+        Akka.Actor.Props.Create(() => new ClientGateway(secret, self, monitor, fs, startedAt));
 
     private void Handle(ClientRequest request)
     {
@@ -60,6 +62,9 @@ public sealed class ClientGateway : ReceiveActor
                     .PipeTo(replyTo,
                         success: view => new ClusterStatus(view, Environment.ProcessId, _startedAt),
                         failure: ex => new Failed(Errno.ETIMEDOUT, "node monitor did not answer: " + ex.Message));
+                break;
+            case FileSystemCall call:
+                _fs.Forward(call.Request); // the file-system service replies to the client directly
                 break;
             default:
                 Sender.Tell(new Failed(Errno.EINVAL, $"unknown request {request.Query.GetType().Name}"));

@@ -23,3 +23,6 @@ public sealed record GetClusterStatus : IClientQuery
 }
 
 public sealed record ClusterStatus(NodeTableView View, int ProcessId, DateTimeOffset NodeStartedAt) : ISsiMessage;
+
+/// <summary>A file-system call, served by the node's file-system service as the caller it names.</summary>
+public sealed record FileSystemCall(Ssi.Cfs.Service.IFileSystemRequest Request) : IClientQuery;

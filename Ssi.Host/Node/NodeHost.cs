@@ -8,6 +8,9 @@ using Akka.Event;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Membership;
 using Ssi.Actors.Security;
+using Ssi.Cfs.Namespace;
+using Ssi.Cfs.Service;
+using Ssi.Cfs.Storage.Sqlite;
 
 namespace Ssi.Host.Node;
 
@@ -48,6 +51,7 @@ public sealed class NodeHost
 
     /// <summary>Every embedded default a node or a client needs: ours, and the receptionist's and PubSub's serializers.</summary>
     public static Config Defaults { get; } = SsiConfig.FromAssembly(typeof(NodeHost).Assembly)
+        .WithFallback(SsiConfig.FromAssembly(typeof(FileSystemService).Assembly))
         .WithFallback(SsiConfig.Reference)
         .WithFallback(ClusterClientReceptionist.DefaultConfig())
         .WithFallback(DistributedPubSub.DefaultConfig());
@@ -69,7 +73,11 @@ public sealed class NodeHost
         var startedAt = DateTimeOffset.UtcNow;
 
         var monitor = system.ActorOf(NodeMonitor.Props(settings.Number), NodeMonitor.Name);
-        var gateway = system.ActorOf(ClientGateway.Props(secret, settings.Number, monitor, startedAt), ClientGateway.Name);
+        var cfs = CfsSettings.Create(config, home);
+        var store = new SqliteInodeStore(cfs.SqlitePath, cfs.ChunkSize);
+        system.WhenTerminated.ContinueWith(_ => store.Dispose(), TaskScheduler.Default);
+        var fs = system.ActorOf(FileSystemService.Props(new FileSystemOperations(store)), FileSystemService.Name);
+        var gateway = system.ActorOf(ClientGateway.Props(secret, settings.Number, monitor, fs, startedAt), ClientGateway.Name);
         ClusterClientReceptionist.Get(system).RegisterService(gateway);
         var host = new NodeHost(system, settings, monitor, tls);
         Cluster.Get(system).RegisterOnMemberUp(host.RefuseDuplicateNumber);

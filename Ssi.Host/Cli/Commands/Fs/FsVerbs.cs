@@ -1,0 +1,221 @@
+// The verbs of `ssi fs`: ls, stat, cat, put, get, mkdir, rm, mv, ln, chmod, chown, truncate.
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Ssi.Actors.Errors;
+using Ssi.Cfs.Inodes;
+using Ssi.Cfs.Service;
+
+namespace Ssi.Host.Cli.Commands.Fs;
+
+public static class FsVerbs
+{
+    /// <summary>Bytes per read or write message: well under the transport's frame size.</summary>
+    private const int Block = 256 * 1024;
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static IEnumerable<Command> All(FsCommand.Common common)
+    {
+        var path = () => new Argument<string>("path") { Description = "absolute path in the cluster" };
+
+        yield return Verb(common, "ls", "List a directory (names; -l for details).", [path()], [Flag("-l", "long listing")], async (ctx, args) =>
+        {
+            var dir = args.Text(0);
+            var entries = (await ctx.Call<FsEntries>(new FsReadDirectory(ctx.Caller, dir), dir)).Entries;
+            if (!args.Flag("-l") && !ctx.Json)
+            {
+                foreach (var e in entries) Console.WriteLine(e.Name);
+                return;
+            }
+            var rows = new List<InodeAttributes>();
+            foreach (var e in entries) rows.Add((await ctx.Call<FsAttributes>(new FsStat(ctx.Caller, Join(dir, e.Name), FollowLast: false), e.Name)).Attributes);
+            if (ctx.Json)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(entries.Zip(rows, (e, a) => Describe(e.Name, a)), Indented));
+                return;
+            }
+            foreach (var (e, a) in entries.Zip(rows))
+                Console.WriteLine($"{ModeBits.Describe(a.Type, a.Mode)} {a.Nlink,3} {a.Uid,5} {a.Gid,5} {a.Size,10} {a.Mtime.UtcDateTime:yyyy-MM-dd HH:mm} {e.Name}");
+        });
+
+        yield return Verb(common, "stat", "Show a file's attributes (of a symlink itself with -h).", [path()], [Flag("-h", "do not follow a final symlink")], async (ctx, args) =>
+        {
+            var a = (await ctx.Call<FsAttributes>(new FsStat(ctx.Caller, args.Text(0), !args.Flag("-h")), args.Text(0))).Attributes;
+            if (ctx.Json)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(Describe(args.Text(0), a), Indented));
+                return;
+            }
+            Console.WriteLine($"  File: {args.Text(0)}");
+            Console.WriteLine($"  Size: {a.Size}  Type: {a.Type}  Inode: {a.Ino}  Links: {a.Nlink}");
+            Console.WriteLine($"Access: ({Convert.ToString(a.Mode, 8).PadLeft(4, '0')}/{ModeBits.Describe(a.Type, a.Mode)})  Uid: {a.Uid}  Gid: {a.Gid}");
+            Console.WriteLine($"Access: {a.Atime:O}\nModify: {a.Mtime:O}\nChange: {a.Ctime:O}");
+        });
+
+        yield return Verb(common, "cat", "Print a file's contents.", [path()], [], async (ctx, args) =>
+        {
+            await using var stdout = Console.OpenStandardOutput();
+            await ReadAllAsync(ctx, args.Text(0), stdout);
+        });
+
+        yield return Verb(common, "get", "Copy a cluster file to a local file.", [path(), new Argument<string>("local") { Description = "local file to write" }], [], async (ctx, args) =>
+        {
+            await using var local = File.Create(args.Text(1));
+            var bytes = await ReadAllAsync(ctx, args.Text(0), local);
+            if (!ctx.Json) Console.Error.WriteLine($"{args.Text(0)} -> {args.Text(1)}: {bytes} bytes");
+        });
+
+        yield return Verb(common, "put", "Copy a local file into the cluster (replacing the file's contents).",
+            [new Argument<string>("local") { Description = "local file to read" }, path()], [], async (ctx, args) =>
+        {
+            var (local, target) = (args.Text(0), args.Text(1));
+            if (!File.Exists(local)) throw new CliException(Errno.ENOENT, $"{local}: {Errno.ENOENT.Describe()}");
+            var created = await ctx.TryCall<FsAttributes>(new FsCreate(ctx.Caller, target, 0x1A4), target);
+            if (created.Error == Errno.EEXIST) await ctx.Call<FsAttributes>(new FsTruncate(ctx.Caller, target, 0), target);
+            else if (!created.IsOk) throw new CliException(created.Error!.Value, $"{target}: {created.Error!.Value.Describe()}");
+            await using var input = File.OpenRead(local);
+            var buffer = new byte[Block];
+            long offset = 0;
+            for (int n; (n = await input.ReadAsync(buffer)) > 0; offset += n)
+                await ctx.Call<FsAttributes>(new FsWrite(ctx.Caller, target, offset, buffer[..n]), target); // at an offset: safe to retry
+            if (!ctx.Json) Console.Error.WriteLine($"{local} -> {target}: {offset} bytes");
+        });
+
+        yield return Verb(common, "mkdir", "Make a directory.", [path()], [Valued("-m", "mode in octal (default 755)")], async (ctx, args) =>
+            await ctx.Call<FsAttributes>(new FsMkdir(ctx.Caller, args.Text(0), args.Mode("-m", 0x1ED)), args.Text(0)));
+
+        yield return Verb(common, "rm", "Remove a file (a directory with -d, which must be empty).", [path()], [Flag("-d", "remove an empty directory")], async (ctx, args) =>
+        {
+            if (args.Flag("-d")) await ctx.Call<FsDone>(new FsRmdir(ctx.Caller, args.Text(0)), args.Text(0));
+            else await ctx.Call<FsDone>(new FsUnlink(ctx.Caller, args.Text(0)), args.Text(0));
+        });
+
+        yield return Verb(common, "mv", "Rename a file or directory, atomically, also across directories.",
+            [new Argument<string>("from"), new Argument<string>("to")], [], async (ctx, args) =>
+            await ctx.Call<FsDone>(new FsRename(ctx.Caller, args.Text(0), args.Text(1)), args.Text(0)));
+
+        yield return Verb(common, "ln", "Make a hard link (a symbolic link with -s).",
+            [new Argument<string>("target"), new Argument<string>("link")], [Flag("-s", "symbolic link")], async (ctx, args) =>
+        {
+            if (args.Flag("-s")) await ctx.Call<FsAttributes>(new FsSymlink(ctx.Caller, args.Text(0), args.Text(1)), args.Text(1));
+            else await ctx.Call<FsAttributes>(new FsLink(ctx.Caller, args.Text(0), args.Text(1)), args.Text(1));
+        });
+
+        yield return Verb(common, "chmod", "Change the mode bits (octal, e.g. 640 or 1777).",
+            [new Argument<string>("mode"), path()], [], async (ctx, args) =>
+            await ctx.Call<FsAttributes>(new FsChmod(ctx.Caller, args.Text(1), ParseMode(args.Text(0))), args.Text(1)));
+
+        yield return Verb(common, "chown", "Change the owner and/or group (UID, UID:GID or :GID).",
+            [new Argument<string>("owner"), path()], [], async (ctx, args) =>
+        {
+            var (uid, gid) = ParseOwner(args.Text(0));
+            await ctx.Call<FsAttributes>(new FsChown(ctx.Caller, args.Text(1), uid, gid), args.Text(1));
+        });
+
+        yield return Verb(common, "truncate", "Set a file's size, cutting or extending it with zeros.",
+            [new Argument<long>("size"), path()], [], async (ctx, args) =>
+        {
+            var size = args.Long(0);
+            if (size < 0) throw CliException.Usage("size must not be negative");
+            await ctx.Call<FsAttributes>(new FsTruncate(ctx.Caller, args.Text(1), size), args.Text(1));
+        });
+    }
+
+    private static async Task<long> ReadAllAsync(Context ctx, string path, Stream output)
+    {
+        long offset = 0;
+        while (true)
+        {
+            var data = (await ctx.Call<FsData>(new FsRead(ctx.Caller, path, offset, Block), path)).Data;
+            if (data.Length == 0) return offset;
+            await output.WriteAsync(data);
+            offset += data.Length;
+        }
+    }
+
+    private static string Join(string dir, string name) => dir.EndsWith('/') ? dir + name : dir + "/" + name;
+
+    private static object Describe(string name, InodeAttributes a) => new
+    {
+        name, ino = a.Ino.Value, type = a.Type.ToString(), mode = Convert.ToString(a.Mode, 8).PadLeft(4, '0'),
+        uid = a.Uid, gid = a.Gid, nlink = a.Nlink, size = a.Size, atime = a.Atime, mtime = a.Mtime, ctime = a.Ctime,
+    };
+
+    public static int ParseMode(string text)
+    {
+        try
+        {
+            var mode = Convert.ToInt32(text, 8);
+            if (mode is >= 0 and <= 0xFFF) return mode;
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            // fall through to the usage error
+        }
+        throw CliException.Usage($"invalid mode '{text}': give octal digits, e.g. 644");
+    }
+
+    public static (int Uid, int Gid) ParseOwner(string text)
+    {
+        var parts = text.Split(':');
+        static int Id(string s) => s.Length == 0 ? -1 : int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
+            : throw CliException.Usage($"invalid owner '{s}': give numeric ids");
+        return parts.Length switch
+        {
+            1 => (Id(parts[0]), -1),
+            2 => (Id(parts[0]), Id(parts[1])),
+            _ => throw CliException.Usage($"invalid owner '{text}'"),
+        };
+    }
+
+    private static Option<bool> Flag(string name, string description) => new(name) { Description = description };
+    private static Option<string> Valued(string name, string description) => new(name) { Description = description };
+
+    /// <summary>What a verb's body gets: the connection, the target node, the caller and the output mode.</summary>
+    public sealed record Context(ClusterConnection Connection, int? Node, Cfs.Permissions.Credentials Caller, bool Json, CancellationToken Ct)
+    {
+        public Task<T> Call<T>(IFileSystemRequest request, string path) where T : Actors.Protocol.ISsiMessage =>
+            FsCommand.CallAsync<T>(Connection, Node, request, path, Ct);
+
+        public async Task<Outcome<T>> TryCall<T>(IFileSystemRequest request, string path) where T : Actors.Protocol.ISsiMessage
+        {
+            try
+            {
+                return await Call<T>(request, path);
+            }
+            catch (CliException e) when (e.ExitCode == ExitCodes.Failure)
+            {
+                return Outcome<T>.Fail(e.Errno, e.Message);
+            }
+        }
+    }
+
+    /// <summary>The parsed arguments and options of one verb.</summary>
+    public sealed record Arguments(ParseResult Parse, IReadOnlyList<Argument> Positional, IReadOnlyList<Option> Options)
+    {
+        public string Text(int i) => Parse.GetValue((Argument<string>)Positional[i])!;
+        public long Long(int i) => Parse.GetValue((Argument<long>)Positional[i]);
+        public bool Flag(string name) => Parse.GetValue((Option<bool>)Options.Single(o => o.Name == name));
+        public int Mode(string name, int fallback) =>
+            Parse.GetValue((Option<string>)Options.Single(o => o.Name == name)) is { } text ? ParseMode(text) : fallback;
+    }
+
+    private static Command Verb(FsCommand.Common common, string name, string description, Argument[] positional, Option[] options,
+        Func<Context, Arguments, Task> body)
+    {
+        var command = new Command(name, description);
+        foreach (var a in positional) command.Arguments.Add(a);
+        foreach (var o in options) command.Options.Add(o);
+        common.AddTo(command);
+        command.SetAction((parse, ct) => SsiCommandLine.RunAsync("fs " + name, async token =>
+        {
+            var caller = FsCommand.Caller(parse.GetValue(common.User)!);
+            await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
+            await body(new Context(connection, parse.GetValue(common.Node), caller, parse.GetValue(common.Json), token),
+                new Arguments(parse, positional, options));
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+}

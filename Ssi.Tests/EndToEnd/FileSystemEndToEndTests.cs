@@ -1,0 +1,57 @@
+// End to end: a file put through one node is read through another, survives SIGKILL of the node that took it,
+// and survives a stop and start of the whole cluster.
+using Ssi.Tests.Harness;
+
+namespace Ssi.Tests.EndToEnd;
+
+[Trait("Category", "EndToEnd")]
+public class FileSystemEndToEndTests
+{
+    [Fact]
+    public async Task A_file_put_through_node_1_is_read_through_node_2_after_node_1_is_killed_and_after_a_restart()
+    {
+        using var ssi = new SsiCli();
+        var local = Path.Combine(ssi.Home.Root, "upload.bin");
+        var content = new byte[600_000];
+        new Random(42).NextBytes(content);
+        await File.WriteAllBytesAsync(local, content);
+        Assert.Equal(0, (await ssi.RunAsync("start")).ExitCode);
+
+        var put = await ssi.RunAsync("fs", "put", local, "/upload.bin", "--node", "1");
+        Assert.True(put.ExitCode == 0, put.ToString());
+        Assert.Equal(0, (await ssi.RunAsync("rm", "1")).ExitCode);
+
+        var back = Path.Combine(ssi.Home.Root, "back.bin");
+        var get = await ssi.RunAsync("fs", "get", "/upload.bin", back, "--node", "2");
+        Assert.True(get.ExitCode == 0, get.ToString());
+        Assert.Equal(content, await File.ReadAllBytesAsync(back));
+
+        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+        Assert.Equal(0, (await ssi.RunAsync("start")).ExitCode);
+        var stat = await ssi.RunAsync("fs", "stat", "/upload.bin", "--json", "--node", "3");
+        Assert.True(stat.ExitCode == 0, stat.ToString());
+        Assert.Equal(600_000, stat.Json.GetProperty("size").GetInt64());
+        File.Delete(back);
+        Assert.Equal(0, (await ssi.RunAsync("fs", "get", "/upload.bin", back, "--node", "1")).ExitCode);
+        Assert.Equal(content, await File.ReadAllBytesAsync(back));
+        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Permission_and_path_errors_are_one_line_with_the_errno()
+    {
+        using var ssi = new SsiCli();
+        Assert.Equal(0, (await ssi.RunAsync("start")).ExitCode);
+        Assert.Equal(0, (await ssi.RunAsync("fs", "mkdir", "/private", "-m", "700")).ExitCode);
+
+        var denied = await ssi.RunAsync("fs", "ls", "/private", "--user", "1000");
+        var missing = await ssi.RunAsync("fs", "cat", "/private/none");
+        var badUser = await ssi.RunAsync("fs", "ls", "/", "--user", "ann");
+
+        Assert.Equal((1, "ssi: fs ls: /private: Permission denied (EACCES)"), (denied.ExitCode, denied.Stderr.Trim()));
+        Assert.Equal((1, "ssi: fs cat: /private/none: No such file or directory (ENOENT)"), (missing.ExitCode, missing.Stderr.Trim()));
+        Assert.Equal(2, badUser.ExitCode);
+        Assert.Contains("unknown user 'ann'", badUser.Stderr);
+        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+    }
+}
