@@ -46,7 +46,7 @@ public class SsiTypeFilterTests
     [Fact]
     public void Every_message_type_of_ours_and_each_of_its_fields_passes_the_filter()
     {
-        var assemblies = new[] { typeof(ISsiMessage).Assembly, typeof(Ssi.Host.Program).Assembly };
+        var assemblies = new[] { typeof(ISsiMessage).Assembly, typeof(Ssi.Cfs.Service.FileSystemService).Assembly, typeof(Ssi.Host.Program).Assembly };
         var messages = assemblies.SelectMany(a => a.GetTypes())
             .Where(t => typeof(ISsiMessage).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
             .ToList();
