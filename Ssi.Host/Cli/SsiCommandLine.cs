@@ -31,6 +31,7 @@ public static class SsiCommandLine
         root.Subcommands.Add(ClusterCommand.Create());
         root.Subcommands.Add(NodeCommand.Create());
         root.Subcommands.Add(Commands.Fs.FsCommand.Create());
+        root.Subcommands.Add(MkrootCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

@@ -7,6 +7,9 @@ using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Membership;
 using Ssi.Actors.Security;
+using Ssi.Cfs.RootImage;
+using Ssi.Cfs.Service;
+using Ssi.Cfs.Storage.Sqlite;
 using Ssi.Host.Cli;
 using Ssi.Host.Node;
 
@@ -44,6 +47,12 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         var tls = TlsSettings.Create(config, home);
         var systemName = config.GetString("ssi.cluster.system-name", "ssi");
         if (tls.Enabled) ClusterTls.CreateIfMissing(tls.Dir, systemName);
+        using (var store = OpenStore())
+        {
+            var created = DefaultRoot.CreateIfEmpty(store);
+            if (!created.IsOk) throw new CliException(created.Error!.Value, "cannot create the root image: " + created.Detail);
+            if (created.Value) progress("created the default root image (/bin, /etc, /home, /tmp, ...)");
+        }
         var hostname = config.GetString("ssi.cluster.hostname", "127.0.0.1");
         var taken = new HashSet<int>();
         var ports = new SortedDictionary<int, int>();
@@ -133,6 +142,13 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         var secret = LoadSecret();
         var contacts = live.Where(run.Ports.ContainsKey).Select(run.Address).ToList();
         return ClusterConnection.Open(contacts, secret.ClientToken(), TlsSettings.Create(config, home), run.Hostname, config);
+    }
+
+    /// <summary>The cluster file system's store, opened directly (the nodes share it; SQLite serialises writers).</summary>
+    public SqliteInodeStore OpenStore()
+    {
+        var settings = CfsSettings.Create(config, home);
+        return new SqliteInodeStore(settings.SqlitePath, settings.ChunkSize);
     }
 
     public ClusterSecret LoadSecret()

@@ -46,12 +46,31 @@ public class FileSystemEndToEndTests
 
         var denied = await ssi.RunAsync("fs", "ls", "/private", "--user", "1000");
         var missing = await ssi.RunAsync("fs", "cat", "/private/none");
-        var badUser = await ssi.RunAsync("fs", "ls", "/", "--user", "ann");
+        var badUser = await ssi.RunAsync("fs", "ls", "/", "--user", "nobody");
 
         Assert.Equal((1, "ssi: fs ls: /private: Permission denied (EACCES)"), (denied.ExitCode, denied.Stderr.Trim()));
         Assert.Equal((1, "ssi: fs cat: /private/none: No such file or directory (ENOENT)"), (missing.ExitCode, missing.Stderr.Trim()));
         Assert.Equal(2, badUser.ExitCode);
-        Assert.Contains("unknown user 'ann'", badUser.Stderr);
+        Assert.Contains("unknown user 'nobody'", badUser.Stderr);
+        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+    }
+
+    [Fact]
+    public async Task The_first_start_creates_the_default_root_and_users_act_by_name()
+    {
+        using var ssi = new SsiCli();
+        var start = await ssi.RunAsync("start");
+        Assert.Contains("created the default root image", start.Stdout);
+
+        var motd = await ssi.RunAsync("fs", "cat", "/etc/motd", "--node", "2");
+        Assert.Equal(Ssi.Cfs.RootImage.DefaultRoot.Motd, motd.Stdout);
+        Assert.Equal(0, (await ssi.RunAsync("fs", "mkdir", "/home/ann/docs", "--user", "ann")).ExitCode);
+        var owned = await ssi.RunAsync("fs", "stat", "/home/ann/docs", "--json");
+        Assert.Equal(1000, owned.Json.GetProperty("uid").GetInt32());
+        var bob = await ssi.RunAsync("fs", "rm", "-d", "/home/ann/docs", "--user", "bob");
+        Assert.Equal("ssi: fs rm: /home/ann/docs: Permission denied (EACCES)", bob.Stderr.Trim());
+        var mkroot = await ssi.RunAsync("mkroot", "--from", ssi.Home.LogDir);
+        Assert.Equal("ssi: mkroot: the root already has files; use --force to import into it (EEXIST)", mkroot.Stderr.Trim());
         Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
     }
 }

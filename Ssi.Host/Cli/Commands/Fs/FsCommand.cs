@@ -25,7 +25,7 @@ public static class FsCommand
     {
         var common = new Common(
             new Option<int?>("--node") { Description = "run the call through this node (default: any contact node)" },
-            new Option<string>("--user") { Description = "run as this user: root or a numeric uid (its gid is the same number)", DefaultValueFactory = _ => "root" },
+            new Option<string>("--user") { Description = "run as this user: root, a name from the cluster's /etc/passwd, or a numeric uid (its gid is the same number)", DefaultValueFactory = _ => "root" },
             new Option<bool>("--json") { Description = "print JSON for scripts" });
         var command = new Command("fs", """
             File commands on the cluster's one root file system, the same from every node. Each runs through the node
@@ -35,18 +35,42 @@ public static class FsCommand
               ssi fs mkdir /data
               ssi fs put ./report.txt /data/report.txt --node 1
               ssi fs cat /data/report.txt --node 3
-              ssi fs ls -l /data --user 1000
+              ssi fs ls -l /home/ann --user ann
             """);
         foreach (var verb in FsVerbs.All(common)) command.Subcommands.Add(verb);
         return command;
     }
 
-    /// <summary>The caller's identity from --user. Names need the cluster's /etc/passwd, which does not exist yet.</summary>
-    public static Credentials Caller(string user)
+    /// <summary>
+    /// The caller's identity from --user: root, a numeric uid, or a name from the cluster's /etc/passwd (with its
+    /// groups from /etc/group). An unknown name is refused, so nothing runs as nobody-in-particular.
+    /// </summary>
+    public static async Task<Credentials> CallerAsync(ClusterConnection connection, int? node, string user, CancellationToken ct)
     {
         if (user == "root") return Credentials.Root;
         if (int.TryParse(user, out var uid) && uid >= 0) return Credentials.Of(uid, uid);
-        throw CliException.Usage($"unknown user '{user}': give root or a numeric uid");
+        var passwd = await ReadTextAsync(connection, node, "/etc/passwd", ct);
+        var entry = passwd?.Split('\n').Select(l => l.Split(':')).FirstOrDefault(f => f.Length >= 4 && f[0] == user);
+        if (entry is null || !int.TryParse(entry[2], out uid) || !int.TryParse(entry[3], out var gid))
+            throw CliException.Usage($"unknown user '{user}' (not in the cluster's /etc/passwd)");
+        var group = await ReadTextAsync(connection, node, "/etc/group", ct) ?? "";
+        var groups = group.Split('\n').Select(l => l.Split(':'))
+            .Where(f => f.Length >= 4 && f[3].Split(',').Contains(user) && int.TryParse(f[2], out _))
+            .Select(f => int.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return Credentials.Of(uid, gid, groups);
+    }
+
+    private static async Task<string?> ReadTextAsync(ClusterConnection connection, int? node, string path, CancellationToken ct)
+    {
+        try
+        {
+            var data = await connection.RequestAsync<FsData>(new FileSystemCall(new FsRead(Credentials.Root, path, 0, 1 << 20)), node, ct: ct);
+            return System.Text.Encoding.UTF8.GetString(data.Data);
+        }
+        catch (CliException e) when (e.Errno == Errno.ENOENT)
+        {
+            return null;
+        }
     }
 
     /// <summary>Runs one call through the chosen node; a failure becomes "PATH: strerror (ERRNO)".</summary>

@@ -210,8 +210,8 @@ public static class FsVerbs
         common.AddTo(command);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("fs " + name, async token =>
         {
-            var caller = FsCommand.Caller(parse.GetValue(common.User)!);
             await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
+            var caller = await FsCommand.CallerAsync(connection, parse.GetValue(common.Node), parse.GetValue(common.User)!, token);
             await body(new Context(connection, parse.GetValue(common.Node), caller, parse.GetValue(common.Json), token),
                 new Arguments(parse, positional, options));
             return ExitCodes.Ok;

@@ -1,0 +1,58 @@
+// The root image a new cluster starts with: the directories and files every Unix machine has, and two users.
+using System.Text;
+using Ssi.Actors.Errors;
+using Ssi.Cfs.Inodes;
+using Ssi.Cfs.Storage;
+
+namespace Ssi.Cfs.RootImage;
+
+public static class DefaultRoot
+{
+    /// <summary>The ordinary user of the default image.</summary>
+    public const int UserId = 1000;
+    public const string UserName = "ann";
+
+    private const int Dir755 = 0x1ED, Dir700 = 0x1C0, Dir555 = 0x16D, Tmp1777 = 0x3FF, File644 = 0x1A4;
+
+    public static readonly string Motd = "Welcome to ssi: one machine made of many nodes.\n";
+
+    public static readonly string Passwd =
+        "root:x:0:0:root:/root:/bin/sh\n" +
+        $"{UserName}:x:{UserId}:{UserId}:Ann:/home/{UserName}:/bin/sh\n" +
+        "bob:x:1001:1001:Bob:/home/bob:/bin/sh\n";
+
+    public static readonly string Group = $"root:x:0:\n{UserName}:x:{UserId}:\nbob:x:1001:\nusers:x:100:{UserName},bob\n";
+
+    /// <summary>True if the store's root is empty: nothing has been imported or created yet.</summary>
+    public static bool IsEmpty(IInodeStore store) => store.ReadDirectory(InodeNumber.Root).Value.Count == 0;
+
+    /// <summary>
+    /// Creates the default image in an empty root (/bin, /etc/motd, /etc/passwd, /etc/group, /home/*, /root, /tmp
+    /// mode 1777, and the mount points /dev, /devfs, /proc). A root that has anything in it is left alone.
+    /// </summary>
+    public static Outcome<bool> CreateIfEmpty(IInodeStore store)
+    {
+        if (!IsEmpty(store)) return false;
+        var root = InodeNumber.Root;
+        foreach (var (name, mode) in new[] { ("bin", Dir755), ("etc", Dir755), ("home", Dir755), ("root", Dir700), ("tmp", Tmp1777), ("dev", Dir755), ("devfs", Dir755), ("proc", Dir555) })
+        {
+            var made = store.Create(root, name, new NewInode(InodeType.Directory, mode, 0, 0));
+            if (!made.IsOk) return made.Propagate<bool>();
+        }
+        var etc = store.Lookup(root, "etc").Value;
+        foreach (var (name, text) in new[] { ("motd", Motd), ("passwd", Passwd), ("group", Group) })
+        {
+            var file = store.Create(etc, name, new NewInode(InodeType.Regular, File644, 0, 0));
+            if (!file.IsOk) return file.Propagate<bool>();
+            var written = store.Write(file.Value.Ino, 0, Encoding.UTF8.GetBytes(text));
+            if (!written.IsOk) return written.Propagate<bool>();
+        }
+        var home = store.Lookup(root, "home").Value;
+        foreach (var (name, uid) in new[] { (UserName, UserId), ("bob", 1001) })
+        {
+            var made = store.Create(home, name, new NewInode(InodeType.Directory, Dir755, uid, uid));
+            if (!made.IsOk) return made.Propagate<bool>();
+        }
+        return true;
+    }
+}

@@ -1,0 +1,86 @@
+// The default root image and the import of a host directory tree, on a real store.
+using System.Diagnostics;
+using System.Text;
+using Ssi.Cfs.Inodes;
+using Ssi.Cfs.Namespace;
+using Ssi.Cfs.Permissions;
+using Ssi.Cfs.RootImage;
+using Ssi.Cfs.Storage.Sqlite;
+using Ssi.Tests.Harness;
+
+namespace Ssi.Tests.Cfs.RootImage;
+
+public sealed class RootImageTests : IDisposable
+{
+    private readonly TempHome _home = new();
+    private readonly SqliteInodeStore _store;
+    private readonly FileSystemOperations _fs;
+
+    public RootImageTests()
+    {
+        _store = new SqliteInodeStore(Path.Combine(_home.Home.Root, "cfs.db"));
+        _fs = new FileSystemOperations(_store);
+    }
+
+    private InodeAttributes Stat(string path) => _fs.Lstat(path, Credentials.Root).Value;
+
+    private string Text(string path) => Encoding.UTF8.GetString(_fs.Read(path, Credentials.Root, 0, 1 << 20).Value);
+
+    [Fact]
+    public void The_default_image_has_the_usual_tree_and_is_created_only_once()
+    {
+        Assert.True(DefaultRoot.CreateIfEmpty(_store).Value);
+        Assert.False(DefaultRoot.CreateIfEmpty(_store).Value);
+
+        Assert.Equal(0x3FF, Stat("/tmp").Mode);
+        Assert.Equal(DefaultRoot.Motd, Text("/etc/motd"));
+        Assert.Contains("root:x:0:0:", Text("/etc/passwd"));
+        Assert.Contains($"{DefaultRoot.UserName}:x:{DefaultRoot.UserId}:", Text("/etc/passwd"));
+        Assert.Equal(DefaultRoot.UserId, Stat("/home/ann").Uid);
+        foreach (var dir in new[] { "/bin", "/dev", "/devfs", "/proc", "/root" })
+            Assert.Equal(InodeType.Directory, Stat(dir).Type);
+    }
+
+    [Fact]
+    public void A_host_tree_is_imported_with_modes_owners_symlinks_and_fifos()
+    {
+        var host = Directory.CreateTempSubdirectory("ssi-hostroot-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(host, "etc", "deep"));
+            File.WriteAllText(Path.Combine(host, "etc", "deep", "secret"), "s3cret");
+            File.SetUnixFileMode(Path.Combine(host, "etc", "deep", "secret"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var big = new byte[3 * 1024 * 1024 + 17];
+            new Random(7).NextBytes(big);
+            File.WriteAllBytes(Path.Combine(host, "big.bin"), big);
+            File.CreateSymbolicLink(Path.Combine(host, "link"), "/etc/deep/secret");
+            Process.Start("mkfifo", Path.Combine(host, "pipe"))!.WaitForExit();
+
+            var report = HostImport.Import(_store, host).Value;
+
+            Assert.Equal((2, 2, 1), (report.Directories, report.Files, report.Symlinks));
+            Assert.Empty(report.Skipped);
+            Assert.Equal(0x180, Stat("/etc/deep/secret").Mode);
+            Assert.Equal("s3cret", Text("/link"));
+            Assert.Equal(InodeType.Symlink, Stat("/link").Type);
+            Assert.Equal(InodeType.Fifo, Stat("/pipe").Type);
+            Assert.Equal(big, _fs.Read("/big.bin", Credentials.Root, 0, big.Length + 1).Value);
+        }
+        finally
+        {
+            Directory.Delete(host, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_missing_host_directory_is_ENOENT()
+    {
+        Assert.Equal(Ssi.Actors.Errors.Errno.ENOENT, HostImport.Import(_store, "/no/such/dir").Error);
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _home.Dispose();
+    }
+}
