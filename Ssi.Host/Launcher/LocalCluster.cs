@@ -9,7 +9,7 @@ using Ssi.Actors.Membership;
 using Ssi.Actors.Security;
 using Ssi.Cfs.RootImage;
 using Ssi.Cfs.Service;
-using Ssi.Cfs.Storage.Sqlite;
+using Ssi.Cfs.Storage;
 using Ssi.Host.Cli;
 using Ssi.Host.Node;
 
@@ -144,12 +144,8 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         return ClusterConnection.Open(contacts, secret.ClientToken(), TlsSettings.Create(config, home), run.Hostname, config);
     }
 
-    /// <summary>The cluster file system's store, opened directly (the nodes share it; SQLite serialises writers).</summary>
-    public SqliteInodeStore OpenStore()
-    {
-        var settings = CfsSettings.Create(config, home);
-        return new SqliteInodeStore(settings.SqlitePath, settings.ChunkSize);
-    }
+    /// <summary>The cluster file system's store, opened directly (the nodes share it; the store serialises writers).</summary>
+    public SqlInodeStore OpenStore() => CfsSettings.Create(config, home).OpenStore();
 
     public ClusterSecret LoadSecret()
     {

@@ -10,7 +10,6 @@ using Ssi.Actors.Membership;
 using Ssi.Actors.Security;
 using Ssi.Cfs.Namespace;
 using Ssi.Cfs.Service;
-using Ssi.Cfs.Storage.Sqlite;
 
 namespace Ssi.Host.Node;
 
@@ -74,7 +73,7 @@ public sealed class NodeHost
 
         var monitor = system.ActorOf(NodeMonitor.Props(settings.Number), NodeMonitor.Name);
         var cfs = CfsSettings.Create(config, home);
-        var store = new SqliteInodeStore(cfs.SqlitePath, cfs.ChunkSize);
+        var store = cfs.OpenStore();
         system.WhenTerminated.ContinueWith(_ => store.Dispose(), TaskScheduler.Default);
         var fs = system.ActorOf(FileSystemService.Props(new FileSystemOperations(store)), FileSystemService.Name);
         var gateway = system.ActorOf(ClientGateway.Props(secret, settings.Number, monitor, fs, startedAt), ClientGateway.Name);

@@ -8,14 +8,51 @@ namespace Ssi.Tests.EndToEnd;
 public class FileSystemEndToEndTests
 {
     [Fact]
-    public async Task A_file_put_through_node_1_is_read_through_node_2_after_node_1_is_killed_and_after_a_restart()
+    public Task A_file_put_through_node_1_is_read_through_node_2_after_node_1_is_killed_and_after_a_restart() =>
+        PutKillReadRestartAsync(storeConfig: null);
+
+    [SkippableFact]
+    public async Task The_same_holds_with_the_store_on_PostgreSQL()
+    {
+        var server = Environment.GetEnvironmentVariable(Cfs.Storage.PostgresInodeStoreSpecs.Variable);
+        Skip.If(string.IsNullOrEmpty(server), "SSI_TEST_POSTGRES is not set: no PostgreSQL server to test against");
+        var schema = "e2e_" + Guid.NewGuid().ToString("N")[..10];
+        using (var admin = new Npgsql.NpgsqlConnection(server))
+        {
+            admin.Open();
+            new Npgsql.NpgsqlCommand($"CREATE SCHEMA {schema}", admin).ExecuteNonQuery();
+        }
+        try
+        {
+            await PutKillReadRestartAsync($"ssi.cfs.store {{ kind = postgres, postgres.connection-string = \"{server};Search Path={schema}\" }}");
+            using var check = new Npgsql.NpgsqlConnection(server);
+            check.Open();
+            var stored = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM {schema}.dirents WHERE name = 'upload.bin'", check).ExecuteScalar();
+            Assert.Equal(1L, stored); // the file lives in PostgreSQL, not in a SQLite file
+        }
+        finally
+        {
+            using var admin = new Npgsql.NpgsqlConnection(server);
+            admin.Open();
+            new Npgsql.NpgsqlCommand($"DROP SCHEMA {schema} CASCADE", admin).ExecuteNonQuery();
+        }
+    }
+
+    private static async Task PutKillReadRestartAsync(string? storeConfig)
     {
         using var ssi = new SsiCli();
+        string[] config = [];
+        if (storeConfig is not null)
+        {
+            var file = Path.Combine(ssi.Home.Root, "store.conf");
+            await File.WriteAllTextAsync(file, storeConfig);
+            config = ["--config", file];
+        }
         var local = Path.Combine(ssi.Home.Root, "upload.bin");
         var content = new byte[600_000];
         new Random(42).NextBytes(content);
         await File.WriteAllBytesAsync(local, content);
-        Assert.Equal(0, (await ssi.RunAsync("start")).ExitCode);
+        Assert.Equal(0, (await ssi.RunAsync(["start", .. config])).ExitCode);
 
         var put = await ssi.RunAsync("fs", "put", local, "/upload.bin", "--node", "1");
         Assert.True(put.ExitCode == 0, put.ToString());
@@ -27,7 +64,7 @@ public class FileSystemEndToEndTests
         Assert.Equal(content, await File.ReadAllBytesAsync(back));
 
         Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
-        Assert.Equal(0, (await ssi.RunAsync("start")).ExitCode);
+        Assert.Equal(0, (await ssi.RunAsync(["start", .. config])).ExitCode);
         var stat = await ssi.RunAsync("fs", "stat", "/upload.bin", "--json", "--node", "3");
         Assert.True(stat.ExitCode == 0, stat.ToString());
         Assert.Equal(600_000, stat.Json.GetProperty("size").GetInt64());

@@ -1,11 +1,11 @@
-// File data in the SQLite store: fixed-size chunks, so reads and writes touch only the chunks they cover.
-using Microsoft.Data.Sqlite;
+// File data in the SQL stores: fixed-size chunks, so reads and writes touch only the chunks they cover.
+using System.Data.Common;
 using Ssi.Actors.Errors;
 using Ssi.Cfs.Inodes;
 
-namespace Ssi.Cfs.Storage.Sqlite;
+namespace Ssi.Cfs.Storage;
 
-public sealed partial class SqliteInodeStore
+public abstract partial class SqlInodeStore
 {
     /// <summary>Reads come from a snapshot, so they may run beside writers.</summary>
     public Outcome<byte[]> Read(InodeNumber ino, long offset, int count) => Transact((c, tx) =>
@@ -17,8 +17,8 @@ public sealed partial class SqliteInodeStore
         var length = (int)Math.Clamp(attrs.Size - offset, 0, count);
         var result = new byte[length];
         if (length == 0) return result;
-        using var command = Command(c, tx, "SELECT idx, data FROM chunks WHERE ino = $ino AND idx BETWEEN $first AND $last",
-            ("$ino", ino.Value), ("$first", offset / ChunkSize), ("$last", (offset + length - 1) / ChunkSize));
+        using var command = Command(c, tx, "SELECT idx, data FROM chunks WHERE ino = @ino AND idx BETWEEN @first AND @last",
+            ("@ino", ino.Value), ("@first", offset / ChunkSize), ("@last", (offset + length - 1) / ChunkSize));
         using var r = command.ExecuteReader();
         while (r.Read())
         {
@@ -47,10 +47,10 @@ public sealed partial class SqliteInodeStore
             var needed = (int)(to - chunkStart);
             if (chunk.Length < needed) Array.Resize(ref chunk, needed);
             data.Span.Slice((int)(from - offset), (int)(to - from)).CopyTo(chunk.AsSpan((int)(from - chunkStart)));
-            Execute(c, tx, "INSERT OR REPLACE INTO chunks(ino, idx, data) VALUES ($ino, $idx, $data)", ("$ino", ino.Value), ("$idx", idx), ("$data", chunk));
+            Execute(c, tx, "INSERT INTO chunks(ino, idx, data) VALUES (@ino, @idx, @data) ON CONFLICT (ino, idx) DO UPDATE SET data = excluded.data", ("@ino", ino.Value), ("@idx", idx), ("@data", chunk));
         }
-        Execute(c, tx, "UPDATE inodes SET size = MAX(size, $end), mtime = $now, ctime = $now WHERE ino = $ino",
-            ("$end", end), ("$now", Now()), ("$ino", ino.Value));
+        Execute(c, tx, "UPDATE inodes SET size = CASE WHEN size > @end THEN size ELSE @end END, mtime = @now, ctime = @now WHERE ino = @ino",
+            ("@end", end), ("@now", Now()), ("@ino", ino.Value));
         return Attributes(c, tx, ino)!;
     });
 
@@ -64,19 +64,19 @@ public sealed partial class SqliteInodeStore
         {
             // Drop whole chunks past the end and cut the last one, so a later extension reads zeros there.
             var keep = (size + ChunkSize - 1) / ChunkSize;
-            Execute(c, tx, "DELETE FROM chunks WHERE ino = $ino AND idx >= $keep", ("$ino", ino.Value), ("$keep", keep));
+            Execute(c, tx, "DELETE FROM chunks WHERE ino = @ino AND idx >= @keep", ("@ino", ino.Value), ("@keep", keep));
             if (size % ChunkSize != 0)
             {
                 var last = LoadChunk(c, tx, ino, keep - 1);
                 if (last.Length > size % ChunkSize)
-                    Execute(c, tx, "UPDATE chunks SET data = $data WHERE ino = $ino AND idx = $idx",
-                        ("$data", last[..(int)(size % ChunkSize)]), ("$ino", ino.Value), ("$idx", keep - 1));
+                    Execute(c, tx, "UPDATE chunks SET data = @data WHERE ino = @ino AND idx = @idx",
+                        ("@data", last[..(int)(size % ChunkSize)]), ("@ino", ino.Value), ("@idx", keep - 1));
             }
         }
-        Execute(c, tx, "UPDATE inodes SET size = $size, mtime = $now, ctime = $now WHERE ino = $ino", ("$size", size), ("$now", Now()), ("$ino", ino.Value));
+        Execute(c, tx, "UPDATE inodes SET size = @size, mtime = @now, ctime = @now WHERE ino = @ino", ("@size", size), ("@now", Now()), ("@ino", ino.Value));
         return Attributes(c, tx, ino)!;
     });
 
-    private static byte[] LoadChunk(SqliteConnection c, SqliteTransaction tx, InodeNumber ino, long idx) =>
-        Command(c, tx, "SELECT data FROM chunks WHERE ino = $ino AND idx = $idx", ("$ino", ino.Value), ("$idx", idx)).ExecuteScalar() as byte[] ?? [];
+    private static byte[] LoadChunk(DbConnection c, DbTransaction tx, InodeNumber ino, long idx) =>
+        Command(c, tx, "SELECT data FROM chunks WHERE ino = @ino AND idx = @idx", ("@ino", ino.Value), ("@idx", idx)).ExecuteScalar() as byte[] ?? [];
 }

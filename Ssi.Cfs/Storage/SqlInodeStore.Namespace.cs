@@ -1,11 +1,12 @@
-// Namespace operations of the SQLite store: lookup, readdir, create, link, unlink, rmdir, rename, attributes.
+// Namespace operations of the SQL stores (SQLite and PostgreSQL share them): lookup, readdir, create, link, unlink, rmdir, rename, attributes.
+using System.Data.Common;
 using Ssi.Actors.Errors;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Namespace;
 
-namespace Ssi.Cfs.Storage.Sqlite;
+namespace Ssi.Cfs.Storage;
 
-public sealed partial class SqliteInodeStore
+public abstract partial class SqlInodeStore
 {
     public Outcome<InodeAttributes> Get(InodeNumber ino) => Transact((c, tx) =>
         Attributes(c, tx, ino) is { } attrs ? attrs : Outcome<InodeAttributes>.Fail(Errno.ENOENT, $"inode {ino}"));
@@ -25,8 +26,8 @@ public sealed partial class SqliteInodeStore
         return dir.IsOk ? ParentIn(c, tx, ino) : dir.Propagate<InodeNumber>();
     });
 
-    private static Outcome<InodeNumber> ParentIn(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction tx, InodeNumber dir) =>
-        Command(c, tx, "SELECT parent FROM inodes WHERE ino = $ino", ("$ino", dir.Value)).ExecuteScalar() is long parent
+    private static Outcome<InodeNumber> ParentIn(DbConnection c, DbTransaction tx, InodeNumber dir) =>
+        Command(c, tx, "SELECT parent FROM inodes WHERE ino = @ino", ("@ino", dir.Value)).ExecuteScalar() is long parent
             ? new InodeNumber(parent)
             : Outcome<InodeNumber>.Fail(Errno.ENOENT, $"inode {dir}");
 
@@ -36,8 +37,8 @@ public sealed partial class SqliteInodeStore
         if (!dir.IsOk) return dir.Propagate<IReadOnlyList<DirectoryEntry>>();
         using var command = Command(c, tx, """
             SELECT d.name, d.ino, i.type FROM dirents d JOIN inodes i ON i.ino = d.ino
-            WHERE d.dir = $dir ORDER BY d.name
-            """, ("$dir", directory.Value));
+            WHERE d.dir = @dir ORDER BY d.name
+            """, ("@dir", directory.Value));
         using var r = command.ExecuteReader();
         var entries = new List<DirectoryEntry>();
         while (r.Read()) entries.Add(new DirectoryEntry(r.GetString(0), new InodeNumber(r.GetInt64(1)), (InodeType)r.GetInt32(2)));
@@ -49,7 +50,7 @@ public sealed partial class SqliteInodeStore
         var attrs = Attributes(c, tx, ino);
         if (attrs is null) return Outcome<string>.Fail(Errno.ENOENT, $"inode {ino}");
         if (attrs.Type != InodeType.Symlink) return Outcome<string>.Fail(Errno.EINVAL, "not a symlink");
-        return (string)Command(c, tx, "SELECT target FROM inodes WHERE ino = $ino", ("$ino", ino.Value)).ExecuteScalar()!;
+        return (string)Command(c, tx, "SELECT target FROM inodes WHERE ino = @ino", ("@ino", ino.Value)).ExecuteScalar()!;
     });
 
     public Outcome<InodeAttributes> Create(InodeNumber directory, string name, NewInode inode) => Transact((c, tx) =>
@@ -63,12 +64,12 @@ public sealed partial class SqliteInodeStore
         var isDir = inode.Type == InodeType.Directory;
         var ino = (long)Command(c, tx, """
             INSERT INTO inodes(type, mode, uid, gid, nlink, size, atime, mtime, ctime, parent, target)
-            VALUES ($type, $mode, $uid, $gid, $nlink, $size, $now, $now, $now, $parent, $target) RETURNING ino
+            VALUES (@type, @mode, @uid, @gid, @nlink, @size, @now, @now, @now, @parent, @target) RETURNING ino
             """,
-            ("$type", (long)inode.Type), ("$mode", inode.Mode & ModeBits.Permissions), ("$uid", inode.Uid), ("$gid", inode.Gid),
-            ("$nlink", isDir ? 2 : 1), ("$size", (long)(inode.SymlinkTarget is { } t ? System.Text.Encoding.UTF8.GetByteCount(t) : 0)),
-            ("$now", now), ("$parent", isDir ? directory.Value : null), ("$target", inode.SymlinkTarget)).ExecuteScalar()!;
-        Execute(c, tx, "INSERT INTO dirents(dir, name, ino) VALUES ($dir, $name, $ino)", ("$dir", directory.Value), ("$name", name), ("$ino", ino));
+            ("@type", (long)inode.Type), ("@mode", inode.Mode & ModeBits.Permissions), ("@uid", inode.Uid), ("@gid", inode.Gid),
+            ("@nlink", isDir ? 2 : 1), ("@size", (long)(inode.SymlinkTarget is { } t ? System.Text.Encoding.UTF8.GetByteCount(t) : 0)),
+            ("@now", now), ("@parent", isDir ? directory.Value : null), ("@target", inode.SymlinkTarget)).ExecuteScalar()!;
+        Execute(c, tx, "INSERT INTO dirents(dir, name, ino) VALUES (@dir, @name, @ino)", ("@dir", directory.Value), ("@name", name), ("@ino", ino));
         if (isDir) AddLinks(c, tx, directory, +1);
         Touch(c, tx, directory, now);
         return Attributes(c, tx, new InodeNumber(ino))!;
@@ -84,7 +85,7 @@ public sealed partial class SqliteInodeStore
         if (!dir.IsOk) return dir;
         if (Entry(c, tx, directory, name) is not null) return Outcome<InodeAttributes>.Fail(Errno.EEXIST, name);
         var now = Now();
-        Execute(c, tx, "INSERT INTO dirents(dir, name, ino) VALUES ($dir, $name, $ino)", ("$dir", directory.Value), ("$name", name), ("$ino", ino.Value));
+        Execute(c, tx, "INSERT INTO dirents(dir, name, ino) VALUES (@dir, @name, @ino)", ("@dir", directory.Value), ("@name", name), ("@ino", ino.Value));
         AddLinks(c, tx, ino, +1);
         Touch(c, tx, ino, now, mtime: false);
         Touch(c, tx, directory, now);
@@ -109,15 +110,15 @@ public sealed partial class SqliteInodeStore
         if (!directoryWanted && victim.IsDirectory) return Outcome<InodeNumber>.Fail(Errno.EISDIR, name);
         if (victim.IsDirectory && HasEntries(c, tx, ino)) return Outcome<InodeNumber>.Fail(Errno.ENOTEMPTY, name);
         var now = Now();
-        Execute(c, tx, "DELETE FROM dirents WHERE dir = $dir AND name = $name", ("$dir", directory.Value), ("$name", name));
+        Execute(c, tx, "DELETE FROM dirents WHERE dir = @dir AND name = @name", ("@dir", directory.Value), ("@name", name));
         if (victim.IsDirectory) AddLinks(c, tx, directory, -1);
         DropLink(c, tx, victim, now);
         Touch(c, tx, directory, now);
         return ino;
     });
 
-    private static bool HasEntries(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction tx, InodeNumber dir) =>
-        Command(c, tx, "SELECT 1 FROM dirents WHERE dir = $dir LIMIT 1", ("$dir", dir.Value)).ExecuteScalar() is not null;
+    private static bool HasEntries(DbConnection c, DbTransaction tx, InodeNumber dir) =>
+        Command(c, tx, "SELECT 1 FROM dirents WHERE dir = @dir LIMIT 1", ("@dir", dir.Value)).ExecuteScalar() is not null;
 
     public Outcome<bool> Rename(InodeNumber fromDirectory, string fromName, InodeNumber toDirectory, string toName) => Transact((c, tx) =>
     {
@@ -139,15 +140,15 @@ public sealed partial class SqliteInodeStore
             if (moving.IsDirectory && !replaced.IsDirectory) return Outcome<bool>.Fail(Errno.ENOTDIR, toName);
             if (!moving.IsDirectory && replaced.IsDirectory) return Outcome<bool>.Fail(Errno.EISDIR, toName);
             if (replaced.IsDirectory && HasEntries(c, tx, existing)) return Outcome<bool>.Fail(Errno.ENOTEMPTY, toName);
-            Execute(c, tx, "DELETE FROM dirents WHERE dir = $dir AND name = $name", ("$dir", toDirectory.Value), ("$name", toName));
+            Execute(c, tx, "DELETE FROM dirents WHERE dir = @dir AND name = @name", ("@dir", toDirectory.Value), ("@name", toName));
             if (replaced.IsDirectory) AddLinks(c, tx, toDirectory, -1);
             DropLink(c, tx, replaced, now);
         }
-        Execute(c, tx, "DELETE FROM dirents WHERE dir = $dir AND name = $name", ("$dir", fromDirectory.Value), ("$name", fromName));
-        Execute(c, tx, "INSERT INTO dirents(dir, name, ino) VALUES ($dir, $name, $ino)", ("$dir", toDirectory.Value), ("$name", toName), ("$ino", ino.Value));
+        Execute(c, tx, "DELETE FROM dirents WHERE dir = @dir AND name = @name", ("@dir", fromDirectory.Value), ("@name", fromName));
+        Execute(c, tx, "INSERT INTO dirents(dir, name, ino) VALUES (@dir, @name, @ino)", ("@dir", toDirectory.Value), ("@name", toName), ("@ino", ino.Value));
         if (moving.IsDirectory && fromDirectory != toDirectory)
         {
-            Execute(c, tx, "UPDATE inodes SET parent = $p WHERE ino = $ino", ("$p", toDirectory.Value), ("$ino", ino.Value));
+            Execute(c, tx, "UPDATE inodes SET parent = @p WHERE ino = @ino", ("@p", toDirectory.Value), ("@ino", ino.Value));
             AddLinks(c, tx, fromDirectory, -1);
             AddLinks(c, tx, toDirectory, +1);
         }
@@ -158,7 +159,7 @@ public sealed partial class SqliteInodeStore
     });
 
     /// <summary>True if <paramref name="dir"/> is <paramref name="ancestor"/> or lies below it.</summary>
-    private static bool IsWithin(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction tx, InodeNumber dir, InodeNumber ancestor)
+    private static bool IsWithin(DbConnection c, DbTransaction tx, InodeNumber dir, InodeNumber ancestor)
     {
         for (var current = dir; ; )
         {
@@ -173,13 +174,13 @@ public sealed partial class SqliteInodeStore
     {
         if (Attributes(c, tx, ino) is null) return Outcome<InodeAttributes>.Fail(Errno.ENOENT, $"inode {ino}");
         Execute(c, tx, """
-            UPDATE inodes SET mode = COALESCE($mode, mode), uid = COALESCE($uid, uid), gid = COALESCE($gid, gid),
-                atime = COALESCE($atime, atime), mtime = COALESCE($mtime, mtime), ctime = $now
-            WHERE ino = $ino
+            UPDATE inodes SET mode = COALESCE(@mode, mode), uid = COALESCE(@uid, uid), gid = COALESCE(@gid, gid),
+                atime = COALESCE(@atime, atime), mtime = COALESCE(@mtime, mtime), ctime = @now
+            WHERE ino = @ino
             """,
-            ("$mode", mode is { } m ? m & ModeBits.Permissions : null), ("$uid", uid), ("$gid", gid),
-            ("$atime", atime is { } a ? ToMicros(a) : null), ("$mtime", mtime is { } t ? ToMicros(t) : null),
-            ("$now", Now()), ("$ino", ino.Value));
+            ("@mode", mode is { } m ? m & ModeBits.Permissions : null), ("@uid", uid), ("@gid", gid),
+            ("@atime", atime is { } a ? ToMicros(a) : null), ("@mtime", mtime is { } t ? ToMicros(t) : null),
+            ("@now", Now()), ("@ino", ino.Value));
         return Attributes(c, tx, ino)!;
     });
 }

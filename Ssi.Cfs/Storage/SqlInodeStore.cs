@@ -1,0 +1,134 @@
+// The inode store on a SQL database: portable SQL shared by SQLite and PostgreSQL, one transaction per call.
+using System.Data.Common;
+using Ssi.Actors.Errors;
+using Ssi.Cfs.Inodes;
+
+namespace Ssi.Cfs.Storage;
+
+/// <summary>
+/// Each call opens a pooled connection and runs in one transaction that serialises it against every other writer
+/// (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock), so the store is safe to use from many
+/// actors and many node processes at once. A subclass supplies the connection, the schema and its error codes.
+/// </summary>
+public abstract partial class SqlInodeStore : IInodeStore
+{
+    protected SqlInodeStore(int chunkSize)
+    {
+        if (chunkSize < 512) throw new ArgumentOutOfRangeException(nameof(chunkSize), chunkSize, "chunks of at least 512 bytes");
+        ChunkSize = chunkSize;
+    }
+
+    public int ChunkSize { get; }
+
+    protected abstract DbConnection OpenConnection();
+
+    /// <summary>Begins a transaction that excludes every other writer until it ends.</summary>
+    protected abstract DbTransaction BeginWrite(DbConnection connection);
+
+    /// <summary>The errno for a database failure: ENOSPC when the store is full, else EIO.</summary>
+    protected abstract Errno Classify(DbException e);
+
+    /// <summary>Creates the tables if they are missing and the root directory (inode 1) if it is missing.</summary>
+    protected void Initialise(string schema)
+    {
+        using var connection = OpenConnection();
+        using var tx = BeginWrite(connection);
+        Execute(connection, tx, schema);
+        var now = Now();
+        Execute(connection, tx, """
+            INSERT INTO inodes(ino, type, mode, uid, gid, nlink, size, atime, mtime, ctime, parent)
+            VALUES (1, @type, 493, 0, 0, 2, 0, @now, @now, @now, 1) ON CONFLICT DO NOTHING
+            """, ("@type", (int)InodeType.Directory), ("@now", now));
+        tx.Commit();
+    }
+
+    /// <summary>Runs one call in one transaction: committed if it succeeded, rolled back if it returned an errno.</summary>
+    private Outcome<T> Transact<T>(Func<DbConnection, DbTransaction, Outcome<T>> body)
+    {
+        try
+        {
+            using var connection = OpenConnection();
+            using var tx = BeginWrite(connection);
+            var outcome = body(connection, tx);
+            if (outcome.IsOk) tx.Commit();
+            else tx.Rollback();
+            return outcome;
+        }
+        catch (DbException e)
+        {
+            var errno = Classify(e);
+            return Outcome<T>.Fail(errno, errno == Errno.ENOSPC ? "the store is full" : "store: " + e.Message);
+        }
+    }
+
+    protected static int Execute(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    {
+        using var command = Command(c, tx, sql, args);
+        return command.ExecuteNonQuery();
+    }
+
+    protected static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    {
+        var command = c.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    /// <summary>Times are stored as microseconds since the Unix epoch.</summary>
+    private static long Now() => ToMicros(DateTimeOffset.UtcNow);
+    private static long ToMicros(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+    private static DateTimeOffset FromMicros(long us) => DateTimeOffset.UnixEpoch.AddTicks(us * 10);
+
+    private static InodeAttributes? Attributes(DbConnection c, DbTransaction tx, InodeNumber ino)
+    {
+        using var command = Command(c, tx, "SELECT type, mode, uid, gid, nlink, size, atime, mtime, ctime FROM inodes WHERE ino = @ino", ("@ino", ino.Value));
+        using var r = command.ExecuteReader();
+        if (!r.Read()) return null;
+        return new InodeAttributes(ino, (InodeType)r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4),
+            r.GetInt64(5), FromMicros(r.GetInt64(6)), FromMicros(r.GetInt64(7)), FromMicros(r.GetInt64(8)));
+    }
+
+    private static InodeNumber? Entry(DbConnection c, DbTransaction tx, InodeNumber dir, string name)
+    {
+        var value = Command(c, tx, "SELECT ino FROM dirents WHERE dir = @dir AND name = @name", ("@dir", dir.Value), ("@name", name)).ExecuteScalar();
+        return value is long ino ? new InodeNumber(ino) : null;
+    }
+
+    /// <summary>The directory's attributes, or ENOENT/ENOTDIR.</summary>
+    private static Outcome<InodeAttributes> Directory(DbConnection c, DbTransaction tx, InodeNumber dir)
+    {
+        var attrs = Attributes(c, tx, dir);
+        if (attrs is null) return Outcome<InodeAttributes>.Fail(Errno.ENOENT, $"inode {dir}");
+        return attrs.IsDirectory ? attrs : Outcome<InodeAttributes>.Fail(Errno.ENOTDIR, $"inode {dir}");
+    }
+
+    private static void Touch(DbConnection c, DbTransaction tx, InodeNumber ino, long now, bool mtime = true) =>
+        Execute(c, tx, mtime ? "UPDATE inodes SET mtime = @now, ctime = @now WHERE ino = @ino" : "UPDATE inodes SET ctime = @now WHERE ino = @ino",
+            ("@now", now), ("@ino", ino.Value));
+
+    private static void AddLinks(DbConnection c, DbTransaction tx, InodeNumber ino, int delta) =>
+        Execute(c, tx, "UPDATE inodes SET nlink = nlink + @d WHERE ino = @ino", ("@d", delta), ("@ino", ino.Value));
+
+    /// <summary>Drops one link; the inode and its data go with the last one.</summary>
+    private static void DropLink(DbConnection c, DbTransaction tx, InodeAttributes victim, long now)
+    {
+        var remaining = victim.IsDirectory ? 0 : victim.Nlink - 1;
+        if (remaining > 0)
+        {
+            Execute(c, tx, "UPDATE inodes SET nlink = @n, ctime = @now WHERE ino = @ino", ("@n", remaining), ("@now", now), ("@ino", victim.Ino.Value));
+            return;
+        }
+        Execute(c, tx, "DELETE FROM chunks WHERE ino = @ino", ("@ino", victim.Ino.Value));
+        Execute(c, tx, "DELETE FROM inodes WHERE ino = @ino", ("@ino", victim.Ino.Value));
+    }
+
+    public abstract void Dispose();
+}
