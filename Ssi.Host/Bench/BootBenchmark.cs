@@ -99,7 +99,7 @@ public static class BootBenchmark
     }
 
     /// <summary>Boots a cluster in a fresh temporary $SSI_HOME, runs the body, and always stops and deletes it.</summary>
-    private static async Task WithClusterAsync(int size, CancellationToken ct, Func<LocalCluster, double, Task> body)
+    public static async Task WithClusterAsync(int size, CancellationToken ct, Func<LocalCluster, double, Task> body)
     {
         var home = new SsiHome(Path.Combine(Path.GetTempPath(), "ssi-bench-" + Guid.NewGuid().ToString("N")[..8]));
         var cluster = new LocalCluster(home, NodeHost.ComposeConfig(Config.Empty, []), _ => { });
