@@ -110,4 +110,21 @@ public class FileSystemEndToEndTests
         Assert.Equal("ssi: mkroot: the root already has files; use --force to import into it (EEXIST)", mkroot.Stderr.Trim());
         Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
     }
+
+    [Fact]
+    public async Task The_file_system_benchmark_runs_small_and_reports_every_metric_beside_its_baseline()
+    {
+        using var ssi = new SsiCli();
+
+        var bench = await ssi.RunAsync("bench", "fs", "--runs", "1", "--size-mib", "1", "--small-files", "5", "--tree-files", "5", "--json");
+
+        Assert.True(bench.ExitCode == 0, bench.ToString());
+        var metrics = bench.Json.GetProperty("metrics").EnumerateArray().ToList();
+        Assert.Equal(7, metrics.Count);
+        Assert.All(metrics, m =>
+        {
+            Assert.True(m.GetProperty("ssi").GetDouble() > 0, m.ToString());
+            Assert.True(m.GetProperty("host").GetDouble() > 0, m.ToString());
+        });
+    }
 }
