@@ -8,7 +8,7 @@ namespace Ssi.Cfs.Storage;
 public abstract partial class SqlInodeStore
 {
     /// <summary>Reads come from a snapshot, so they may run beside writers.</summary>
-    public Outcome<byte[]> Read(InodeNumber ino, long offset, int count) => Transact((c, tx) =>
+    public Outcome<byte[]> Read(InodeNumber ino, long offset, int count) => Query((c, tx) =>
     {
         if (offset < 0 || count < 0) return Outcome<byte[]>.Fail(Errno.EINVAL, "negative offset or count");
         var attrs = Attributes(c, tx, ino);

@@ -8,10 +8,10 @@ namespace Ssi.Cfs.Storage;
 
 public abstract partial class SqlInodeStore
 {
-    public Outcome<InodeAttributes> Get(InodeNumber ino) => Transact((c, tx) =>
+    public Outcome<InodeAttributes> Get(InodeNumber ino) => Query((c, tx) =>
         Attributes(c, tx, ino) is { } attrs ? attrs : Outcome<InodeAttributes>.Fail(Errno.ENOENT, $"inode {ino}"));
 
-    public Outcome<InodeNumber> Lookup(InodeNumber directory, string name) => Transact((c, tx) =>
+    public Outcome<InodeNumber> Lookup(InodeNumber directory, string name) => Query((c, tx) =>
     {
         var dir = Directory(c, tx, directory);
         if (!dir.IsOk) return dir.Propagate<InodeNumber>();
@@ -20,7 +20,7 @@ public abstract partial class SqlInodeStore
         return Entry(c, tx, directory, name) is { } ino ? ino : Outcome<InodeNumber>.Fail(Errno.ENOENT, name);
     });
 
-    public Outcome<InodeNumber> ParentOf(InodeNumber ino) => Transact((c, tx) =>
+    public Outcome<InodeNumber> ParentOf(InodeNumber ino) => Query((c, tx) =>
     {
         var dir = Directory(c, tx, ino);
         return dir.IsOk ? ParentIn(c, tx, ino) : dir.Propagate<InodeNumber>();
@@ -31,7 +31,7 @@ public abstract partial class SqlInodeStore
             ? new InodeNumber(parent)
             : Outcome<InodeNumber>.Fail(Errno.ENOENT, $"inode {dir}");
 
-    public Outcome<IReadOnlyList<DirectoryEntry>> ReadDirectory(InodeNumber directory) => Transact((c, tx) =>
+    public Outcome<IReadOnlyList<DirectoryEntry>> ReadDirectory(InodeNumber directory) => Query((c, tx) =>
     {
         var dir = Directory(c, tx, directory);
         if (!dir.IsOk) return dir.Propagate<IReadOnlyList<DirectoryEntry>>();
@@ -45,7 +45,7 @@ public abstract partial class SqlInodeStore
         return Outcome<IReadOnlyList<DirectoryEntry>>.Ok(entries);
     });
 
-    public Outcome<string> ReadLink(InodeNumber ino) => Transact((c, tx) =>
+    public Outcome<string> ReadLink(InodeNumber ino) => Query((c, tx) =>
     {
         var attrs = Attributes(c, tx, ino);
         if (attrs is null) return Outcome<string>.Fail(Errno.ENOENT, $"inode {ino}");

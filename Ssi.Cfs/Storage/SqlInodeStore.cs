@@ -6,9 +6,10 @@ using Ssi.Cfs.Inodes;
 namespace Ssi.Cfs.Storage;
 
 /// <summary>
-/// Each call opens a pooled connection and runs in one transaction that serialises it against every other writer
-/// (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock), so the store is safe to use from many
-/// actors and many node processes at once. A subclass supplies the connection, the schema and its error codes.
+/// Each call opens a pooled connection and runs in one transaction. Changes serialise against every other writer
+/// (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock); reads see one consistent snapshot and
+/// do not wait (SQLite WAL: BEGIN DEFERRED; PostgreSQL: REPEATABLE READ). The store is safe to use from many actors and
+/// many node processes at once. A subclass supplies the connection, the schema and its error codes.
 /// </summary>
 public abstract partial class SqlInodeStore : IInodeStore
 {
@@ -24,6 +25,9 @@ public abstract partial class SqlInodeStore : IInodeStore
 
     /// <summary>Begins a transaction that excludes every other writer until it ends.</summary>
     protected abstract DbTransaction BeginWrite(DbConnection connection);
+
+    /// <summary>Begins a read-only transaction on one consistent snapshot; it runs beside writers.</summary>
+    protected abstract DbTransaction BeginRead(DbConnection connection);
 
     /// <summary>The errno for a database failure: ENOSPC when the store is full, else EIO.</summary>
     protected abstract Errno Classify(DbException e);
@@ -42,13 +46,18 @@ public abstract partial class SqlInodeStore : IInodeStore
         tx.Commit();
     }
 
-    /// <summary>Runs one call in one transaction: committed if it succeeded, rolled back if it returned an errno.</summary>
-    private Outcome<T> Transact<T>(Func<DbConnection, DbTransaction, Outcome<T>> body)
+    /// <summary>Runs one change in one writer transaction: committed if it succeeded, rolled back if it returned an errno.</summary>
+    private Outcome<T> Transact<T>(Func<DbConnection, DbTransaction, Outcome<T>> body) => Run(body, write: true);
+
+    /// <summary>Runs one read on a snapshot, without waiting for writers.</summary>
+    private Outcome<T> Query<T>(Func<DbConnection, DbTransaction, Outcome<T>> body) => Run(body, write: false);
+
+    private Outcome<T> Run<T>(Func<DbConnection, DbTransaction, Outcome<T>> body, bool write)
     {
         try
         {
             using var connection = OpenConnection();
-            using var tx = BeginWrite(connection);
+            using var tx = write ? BeginWrite(connection) : BeginRead(connection);
             var outcome = body(connection, tx);
             if (outcome.IsOk) tx.Commit();
             else tx.Rollback();

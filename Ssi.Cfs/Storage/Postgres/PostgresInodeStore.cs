@@ -46,6 +46,8 @@ public sealed class PostgresInodeStore : SqlInodeStore
         return tx;
     }
 
+    protected override DbTransaction BeginRead(DbConnection connection) => connection.BeginTransaction(IsolationLevel.RepeatableRead);
+
     // 53100 disk_full, 53400 configuration_limit_exceeded... only a full disk is ENOSPC.
     protected override Errno Classify(DbException e) => e is PostgresException { SqlState: "53100" } ? Errno.ENOSPC : Errno.EIO;
 

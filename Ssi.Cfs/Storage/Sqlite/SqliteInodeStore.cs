@@ -45,6 +45,9 @@ public sealed class SqliteInodeStore : SqlInodeStore
 
     protected override DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
 
+    // A deferred transaction that only reads holds a WAL snapshot from its first read and never blocks writers.
+    protected override DbTransaction BeginRead(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
+
     protected override Errno Classify(DbException e) => e is SqliteException { SqliteErrorCode: SqliteFull } ? Errno.ENOSPC : Errno.EIO;
 
     public override void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
