@@ -1,5 +1,6 @@
 // The file-system calls with their Unix permission checks: path walk, then Access rules, then one store transaction.
 using Ssi.Actors.Errors;
+using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.Storage;
@@ -57,99 +58,237 @@ public sealed class FileSystemOperations(IInodeStore store)
         var target = Walk(existing, who, followLast: false);
         if (!target.IsOk) return target;
         var parent = Parent(path, who);
-        if (!parent.IsOk) return parent.Propagate<InodeAttributes>();
-        var (dir, name) = parent.Value;
-        if (Access.Check(dir, who, AccessMode.Write | AccessMode.Execute) is { } denied) return Outcome<InodeAttributes>.Fail(denied, path);
-        return store.Link(target.Value.Ino, dir.Ino, name);
+        return parent.IsOk ? LinkInto(target.Value.Ino, parent.Value.Directory.Ino, parent.Value.Name, who) : parent.Propagate<InodeAttributes>();
     }
 
-    /// <summary>
-    /// rename(2): write and search on both directories; the sticky rules for the source and for a replaced target;
-    /// a directory that changes parent needs write permission on itself, to rewrite its "..".
-    /// </summary>
     public Outcome<bool> Rename(string from, string to, Credentials who)
     {
         var source = Parent(from, who);
         if (!source.IsOk) return source.Propagate<bool>();
         var target = Parent(to, who);
         if (!target.IsOk) return target.Propagate<bool>();
-        var (fromDir, fromName) = source.Value;
-        var (toDir, toName) = target.Value;
-        var moving = Entry(fromDir, fromName);
-        if (!moving.IsOk) return moving.Propagate<bool>();
-        if (Access.CheckRemoveEntry(fromDir, moving.Value, who) is { } denied) return Outcome<bool>.Fail(denied, from);
-        if (Access.Check(toDir, who, AccessMode.Write | AccessMode.Execute) is { } deniedTarget) return Outcome<bool>.Fail(deniedTarget, to);
-        if (Entry(toDir, toName) is { IsOk: true } replaced && Access.CheckRemoveEntry(toDir, replaced.Value, who) is { } deniedReplace)
-            return Outcome<bool>.Fail(deniedReplace, to);
-        if (moving.Value.IsDirectory && fromDir.Ino != toDir.Ino && Access.Check(moving.Value, who, AccessMode.Write) is { } deniedDotDot)
-            return Outcome<bool>.Fail(deniedDotDot, from);
-        return store.Rename(fromDir.Ino, fromName, toDir.Ino, toName);
+        return RenameFrom(source.Value.Directory.Ino, source.Value.Name, target.Value.Directory.Ino, target.Value.Name, who);
     }
 
-    public Outcome<InodeAttributes> Chmod(string path, Credentials who, int mode)
+    public Outcome<InodeAttributes> Chmod(string path, Credentials who, int mode) => OnInode(path, who, ino => ChmodInode(ino, who, mode));
+
+    public Outcome<InodeAttributes> Chown(string path, Credentials who, int uid, int gid) => OnInode(path, who, ino => ChownInode(ino, who, uid, gid));
+
+    public Outcome<InodeAttributes> Truncate(string path, Credentials who, long size) => OnInode(path, who, ino => TruncateInode(ino, who, size));
+
+    public Outcome<InodeAttributes> Utimes(string path, Credentials who, DateTimeOffset? atime, DateTimeOffset? mtime) =>
+        OnInode(path, who, ino => UtimesInode(ino, who, atime, mtime));
+
+    /// <summary>Reads file data, checking read permission as open(O_RDONLY) would.</summary>
+    public Outcome<byte[]> Read(string path, Credentials who, long offset, int count)
     {
         var inode = Walk(path, who, followLast: true);
+        return inode.IsOk ? ReadInode(inode.Value.Ino, who, offset, count) : inode.Propagate<byte[]>();
+    }
+
+    /// <summary>Writes file data, checking write permission as open(O_WRONLY) would.</summary>
+    public Outcome<InodeAttributes> Write(string path, Credentials who, long offset, ReadOnlyMemory<byte> data) =>
+        OnInode(path, who, ino => WriteInode(ino, who, offset, data));
+
+    /// <summary>
+    /// open(2): O_CREAT makes a missing regular file (EEXIST with O_EXCL if the name is taken), then the description
+    /// is opened with the checks of <see cref="OpenInode"/>. A file this call created is opened without checking its
+    /// mode, as Linux does, so creat(path, 0444) still gives a writable descriptor.
+    /// </summary>
+    public Outcome<OpenFileDescription> Open(string path, Credentials who, OpenFlags flags, int mode)
+    {
+        var found = ResolveForOpen(path, who, flags);
+        if (!found.IsOk) return found.Propagate<OpenFileDescription>();
+        if (found.Value.Existing is { } ino) return OpenInode(ino, who, flags, justCreated: false);
+        var created = CreateIn(found.Value.Directory, found.Value.Name, who, InodeType.Regular, mode, null);
+        if (created.IsOk) return OpenInode(created.Value.Ino, who, flags, justCreated: true);
+        // Someone else created the name meanwhile: without O_EXCL, open theirs.
+        return created.Error == Errno.EEXIST && (flags & OpenFlags.Exclusive) == 0
+            ? OnInode(path, who, existing => OpenInode(existing, who, flags, justCreated: false))
+            : created.Propagate<OpenFileDescription>();
+    }
+
+    /// <summary>
+    /// The first half of open(2), a walk that changes nothing: the inode to open, or, with O_CREAT and a missing
+    /// last name, the directory and name to create it in.
+    /// </summary>
+    public Outcome<(InodeNumber? Existing, InodeNumber Directory, string Name)> ResolveForOpen(string path, Credentials who, OpenFlags flags)
+    {
+        if ((flags & OpenFlags.Create) != 0)
+        {
+            var parent = Parent(path, who);
+            if (!parent.IsOk) return parent.Propagate<(InodeNumber?, InodeNumber, string)>();
+            var (dir, name) = parent.Value;
+            var existing = store.Lookup(dir.Ino, name);
+            if (!existing.IsOk && existing.Error == Errno.ENOENT) return ((InodeNumber?)null, dir.Ino, name);
+            if (existing.IsOk && (flags & OpenFlags.Exclusive) != 0) return Outcome<(InodeNumber?, InodeNumber, string)>.Fail(Errno.EEXIST, path);
+            if (!existing.IsOk) return existing.Propagate<(InodeNumber?, InodeNumber, string)>();
+        }
+        var inode = Walk(path, who, followLast: (flags & OpenFlags.NoFollow) == 0);
+        if (!inode.IsOk) return inode.Propagate<(InodeNumber?, InodeNumber, string)>();
+        if (inode.Value.Type == InodeType.Symlink) return Outcome<(InodeNumber?, InodeNumber, string)>.Fail(Errno.ELOOP, path + " is a symlink (O_NOFOLLOW)");
+        return ((InodeNumber?)inode.Value.Ino, inode.Value.Ino, "");
+    }
+
+    // The calls below act on one inode (for entries, on one directory) that the caller has already found by a walk.
+    // Each reads the inode's attributes afresh, so the owner of the inode checks against its current mode and owner.
+
+    /// <summary>New entries need write and search on the directory (see <see cref="CreateEntry"/>).</summary>
+    public Outcome<InodeAttributes> CreateIn(InodeNumber directory, string name, Credentials who, InodeType type, int mode, string? target)
+    {
+        var dir = DirectoryAttributes(directory);
+        if (!dir.IsOk) return dir;
+        if (Access.Check(dir.Value, who, AccessMode.Write | AccessMode.Execute) is { } denied) return Outcome<InodeAttributes>.Fail(denied, name);
+        var inheritGroup = (dir.Value.Mode & ModeBits.SetGid) != 0;
+        var gid = inheritGroup ? dir.Value.Gid : who.Gid;
+        if (inheritGroup && type == InodeType.Directory) mode |= ModeBits.SetGid;
+        return store.Create(directory, name, new NewInode(type, mode, who.Uid, gid, target));
+    }
+
+    public Outcome<InodeNumber> RemoveFrom(InodeNumber directory, string name, Credentials who, bool isDirectory)
+    {
+        var dir = DirectoryAttributes(directory);
+        if (!dir.IsOk) return dir.Propagate<InodeNumber>();
+        var victim = Entry(dir.Value, name);
+        if (!victim.IsOk) return victim.Propagate<InodeNumber>();
+        if (Access.CheckRemoveEntry(dir.Value, victim.Value, who) is { } denied) return Outcome<InodeNumber>.Fail(denied, name);
+        return isDirectory ? store.RemoveDirectory(directory, name) : store.Unlink(directory, name);
+    }
+
+    public Outcome<InodeAttributes> LinkInto(InodeNumber ino, InodeNumber directory, string name, Credentials who)
+    {
+        var dir = DirectoryAttributes(directory);
+        if (!dir.IsOk) return dir;
+        if (Access.Check(dir.Value, who, AccessMode.Write | AccessMode.Execute) is { } denied) return Outcome<InodeAttributes>.Fail(denied, name);
+        return store.Link(ino, directory, name);
+    }
+
+    /// <summary>
+    /// rename(2): write and search on both directories; the sticky rules for the source and for a replaced target;
+    /// a directory that changes parent needs write permission on itself, to rewrite its "..".
+    /// </summary>
+    public Outcome<bool> RenameFrom(InodeNumber fromDirectory, string fromName, InodeNumber toDirectory, string toName, Credentials who)
+    {
+        var fromDir = DirectoryAttributes(fromDirectory);
+        if (!fromDir.IsOk) return fromDir.Propagate<bool>();
+        var toDir = DirectoryAttributes(toDirectory);
+        if (!toDir.IsOk) return toDir.Propagate<bool>();
+        var moving = Entry(fromDir.Value, fromName);
+        if (!moving.IsOk) return moving.Propagate<bool>();
+        if (Access.CheckRemoveEntry(fromDir.Value, moving.Value, who) is { } denied) return Outcome<bool>.Fail(denied, fromName);
+        if (Access.Check(toDir.Value, who, AccessMode.Write | AccessMode.Execute) is { } deniedTarget) return Outcome<bool>.Fail(deniedTarget, toName);
+        if (Entry(toDir.Value, toName) is { IsOk: true } replaced && Access.CheckRemoveEntry(toDir.Value, replaced.Value, who) is { } deniedReplace)
+            return Outcome<bool>.Fail(deniedReplace, toName);
+        if (moving.Value.IsDirectory && fromDirectory != toDirectory && Access.Check(moving.Value, who, AccessMode.Write) is { } deniedDotDot)
+            return Outcome<bool>.Fail(deniedDotDot, fromName);
+        return store.Rename(fromDirectory, fromName, toDirectory, toName);
+    }
+
+    public Outcome<InodeAttributes> ChmodInode(InodeNumber ino, Credentials who, int mode)
+    {
+        var inode = store.Get(ino);
         if (!inode.IsOk) return inode;
         var (newMode, error) = Access.Chmod(inode.Value, who, mode);
-        return error is { } e ? Outcome<InodeAttributes>.Fail(e, path) : store.SetAttributes(inode.Value.Ino, mode: newMode);
+        return error is { } e ? Outcome<InodeAttributes>.Fail(e, $"inode {ino}") : store.SetAttributes(ino, mode: newMode);
     }
 
-    public Outcome<InodeAttributes> Chown(string path, Credentials who, int uid, int gid)
+    public Outcome<InodeAttributes> ChownInode(InodeNumber ino, Credentials who, int uid, int gid)
     {
-        var inode = Walk(path, who, followLast: true);
+        var inode = store.Get(ino);
         if (!inode.IsOk) return inode;
         var (newUid, newGid, newMode, error) = Access.Chown(inode.Value, who, uid, gid);
-        return error is { } e ? Outcome<InodeAttributes>.Fail(e, path) : store.SetAttributes(inode.Value.Ino, newMode, newUid, newGid);
+        return error is { } e ? Outcome<InodeAttributes>.Fail(e, $"inode {ino}") : store.SetAttributes(ino, newMode, newUid, newGid);
     }
 
-    public Outcome<InodeAttributes> Truncate(string path, Credentials who, long size)
+    public Outcome<InodeAttributes> TruncateInode(InodeNumber ino, Credentials who, long size)
     {
-        var inode = Walk(path, who, followLast: true);
-        if (!inode.IsOk) return inode;
-        if (inode.Value.IsDirectory) return Outcome<InodeAttributes>.Fail(Errno.EISDIR, path);
-        if (Access.Check(inode.Value, who, AccessMode.Write) is { } denied) return Outcome<InodeAttributes>.Fail(denied, path);
-        return store.Truncate(inode.Value.Ino, size);
+        var inode = Writable(ino, who);
+        return inode.IsOk ? store.Truncate(ino, size) : inode;
     }
 
     /// <summary>
     /// utimes(2): setting explicit times is for the owner or root (EPERM); setting them to now (null) needs only write
     /// permission (EACCES), as Linux's utimensat with UTIME_NOW.
     /// </summary>
-    public Outcome<InodeAttributes> Utimes(string path, Credentials who, DateTimeOffset? atime, DateTimeOffset? mtime)
+    public Outcome<InodeAttributes> UtimesInode(InodeNumber ino, Credentials who, DateTimeOffset? atime, DateTimeOffset? mtime)
     {
-        var inode = Walk(path, who, followLast: true);
+        var inode = store.Get(ino);
         if (!inode.IsOk) return inode;
         var owner = who.IsRoot || who.Uid == inode.Value.Uid;
         if (atime is not null || mtime is not null)
         {
-            if (!owner) return Outcome<InodeAttributes>.Fail(Errno.EPERM, path);
+            if (!owner) return Outcome<InodeAttributes>.Fail(Errno.EPERM, $"inode {ino}");
         }
         else if (!owner && !Access.Allows(inode.Value, who, AccessMode.Write))
         {
-            return Outcome<InodeAttributes>.Fail(Errno.EACCES, path);
+            return Outcome<InodeAttributes>.Fail(Errno.EACCES, $"inode {ino}");
         }
         var now = DateTimeOffset.UtcNow;
-        return store.SetAttributes(inode.Value.Ino, atime: atime ?? now, mtime: mtime ?? now);
+        return store.SetAttributes(ino, atime: atime ?? now, mtime: mtime ?? now);
     }
 
-    /// <summary>Reads file data, checking read permission as open(O_RDONLY) would.</summary>
-    public Outcome<byte[]> Read(string path, Credentials who, long offset, int count)
+    public Outcome<byte[]> ReadInode(InodeNumber ino, Credentials who, long offset, int count)
     {
-        var inode = Walk(path, who, followLast: true);
+        var inode = store.Get(ino);
         if (!inode.IsOk) return inode.Propagate<byte[]>();
-        if (inode.Value.IsDirectory) return Outcome<byte[]>.Fail(Errno.EISDIR, path);
-        if (Access.Check(inode.Value, who, AccessMode.Read) is { } denied) return Outcome<byte[]>.Fail(denied, path);
-        return store.Read(inode.Value.Ino, offset, count);
+        if (inode.Value.IsDirectory) return Outcome<byte[]>.Fail(Errno.EISDIR, $"inode {ino}");
+        if (Access.Check(inode.Value, who, AccessMode.Read) is { } denied) return Outcome<byte[]>.Fail(denied, $"inode {ino}");
+        return store.Read(ino, offset, count);
     }
 
-    /// <summary>Writes file data, checking write permission as open(O_WRONLY) would.</summary>
-    public Outcome<InodeAttributes> Write(string path, Credentials who, long offset, ReadOnlyMemory<byte> data)
+    public Outcome<InodeAttributes> WriteInode(InodeNumber ino, Credentials who, long offset, ReadOnlyMemory<byte> data)
+    {
+        var inode = Writable(ino, who);
+        return inode.IsOk ? store.Write(ino, offset, data) : inode;
+    }
+
+    /// <summary>
+    /// The second half of open(2): ENOTDIR for O_DIRECTORY on a non-directory, EISDIR for writing a directory, read and
+    /// write permission as the access mode asks (skipped for a file the same open just created), O_TRUNC on a regular
+    /// file opened for writing. FIFOs and devices are opened by their own services, not here (EOPNOTSUPP).
+    /// </summary>
+    public Outcome<OpenFileDescription> OpenInode(InodeNumber ino, Credentials who, OpenFlags flags, bool justCreated)
+    {
+        var inode = store.Get(ino);
+        if (!inode.IsOk) return inode.Propagate<OpenFileDescription>();
+        var attrs = inode.Value;
+        var where = $"inode {ino}";
+        if ((flags & OpenFlags.AccessModes) == OpenFlags.AccessModes) return Outcome<OpenFileDescription>.Fail(Errno.EINVAL, "access mode 3");
+        if ((flags & OpenFlags.Directory) != 0 && !attrs.IsDirectory) return Outcome<OpenFileDescription>.Fail(Errno.ENOTDIR, where);
+        if (attrs.IsDirectory && flags.CanWrite()) return Outcome<OpenFileDescription>.Fail(Errno.EISDIR, where);
+        if (attrs.Type is InodeType.Fifo or InodeType.CharDevice)
+            return Outcome<OpenFileDescription>.Fail(Errno.EOPNOTSUPP, $"{where}: FIFOs and devices are not served yet");
+        if (!justCreated)
+        {
+            var wanted = (flags.CanRead() ? AccessMode.Read : 0) | (flags.CanWrite() ? AccessMode.Write : 0);
+            if (Access.Check(attrs, who, wanted) is { } denied) return Outcome<OpenFileDescription>.Fail(denied, where);
+        }
+        var truncate = (flags & OpenFlags.Truncate) != 0 && flags.CanWrite() && attrs.Type == InodeType.Regular;
+        return store.Open(ino, flags, who.Uid, truncate);
+    }
+
+    /// <summary>A regular file (or other non-directory) the caller may write.</summary>
+    private Outcome<InodeAttributes> Writable(InodeNumber ino, Credentials who)
+    {
+        var inode = store.Get(ino);
+        if (!inode.IsOk) return inode;
+        if (inode.Value.IsDirectory) return Outcome<InodeAttributes>.Fail(Errno.EISDIR, $"inode {ino}");
+        if (Access.Check(inode.Value, who, AccessMode.Write) is { } denied) return Outcome<InodeAttributes>.Fail(denied, $"inode {ino}");
+        return inode;
+    }
+
+    private Outcome<InodeAttributes> DirectoryAttributes(InodeNumber directory)
+    {
+        var dir = store.Get(directory);
+        if (!dir.IsOk) return dir;
+        return dir.Value.IsDirectory ? dir : Outcome<InodeAttributes>.Fail(Errno.ENOTDIR, $"inode {directory}");
+    }
+
+    /// <summary>Walks to the inode (following a last symlink) and runs an inode-level call on it.</summary>
+    private Outcome<T> OnInode<T>(string path, Credentials who, Func<InodeNumber, Outcome<T>> call)
     {
         var inode = Walk(path, who, followLast: true);
-        if (!inode.IsOk) return inode;
-        if (inode.Value.IsDirectory) return Outcome<InodeAttributes>.Fail(Errno.EISDIR, path);
-        if (Access.Check(inode.Value, who, AccessMode.Write) is { } denied) return Outcome<InodeAttributes>.Fail(denied, path);
-        return store.Write(inode.Value.Ino, offset, data);
+        return inode.IsOk ? call(inode.Value.Ino) : inode.Propagate<T>();
     }
 
     /// <summary>
@@ -159,24 +298,13 @@ public sealed class FileSystemOperations(IInodeStore store)
     private Outcome<InodeAttributes> CreateEntry(string path, Credentials who, InodeType type, int mode, string? target)
     {
         var parent = Parent(path, who);
-        if (!parent.IsOk) return parent.Propagate<InodeAttributes>();
-        var (dir, name) = parent.Value;
-        if (Access.Check(dir, who, AccessMode.Write | AccessMode.Execute) is { } denied) return Outcome<InodeAttributes>.Fail(denied, path);
-        var inheritGroup = (dir.Mode & ModeBits.SetGid) != 0;
-        var gid = inheritGroup ? dir.Gid : who.Gid;
-        if (inheritGroup && type == InodeType.Directory) mode |= ModeBits.SetGid;
-        return store.Create(dir.Ino, name, new NewInode(type, mode, who.Uid, gid, target));
+        return parent.IsOk ? CreateIn(parent.Value.Directory.Ino, parent.Value.Name, who, type, mode, target) : parent.Propagate<InodeAttributes>();
     }
 
     private Outcome<InodeNumber> RemoveEntry(string path, Credentials who, bool directory)
     {
         var parent = Parent(path, who);
-        if (!parent.IsOk) return parent.Propagate<InodeNumber>();
-        var (dir, name) = parent.Value;
-        var victim = Entry(dir, name);
-        if (!victim.IsOk) return victim.Propagate<InodeNumber>();
-        if (Access.CheckRemoveEntry(dir, victim.Value, who) is { } denied) return Outcome<InodeNumber>.Fail(denied, path);
-        return directory ? store.RemoveDirectory(dir.Ino, name) : store.Unlink(dir.Ino, name);
+        return parent.IsOk ? RemoveFrom(parent.Value.Directory.Ino, parent.Value.Name, who, directory) : parent.Propagate<InodeNumber>();
     }
 
     private Outcome<InodeAttributes> Entry(InodeAttributes dir, string name)
@@ -185,13 +313,13 @@ public sealed class FileSystemOperations(IInodeStore store)
         return ino.IsOk ? store.Get(ino.Value) : Outcome<InodeAttributes>.Fail(ino.Error!.Value, name);
     }
 
-    private Outcome<InodeAttributes> Walk(string path, Credentials who, bool followLast)
+    public Outcome<InodeAttributes> Walk(string path, Credentials who, bool followLast)
     {
         var parsed = PathName.Parse(path);
         return parsed.IsOk ? _walker.Resolve(parsed.Value, who, followLast) : parsed.Propagate<InodeAttributes>();
     }
 
-    private Outcome<(InodeAttributes Directory, string Name)> Parent(string path, Credentials who)
+    public Outcome<(InodeAttributes Directory, string Name)> Parent(string path, Credentials who)
     {
         var parsed = PathName.Parse(path);
         return parsed.IsOk ? _walker.ResolveParent(parsed.Value, who) : parsed.Propagate<(InodeAttributes, string)>();

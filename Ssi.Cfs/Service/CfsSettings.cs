@@ -7,7 +7,7 @@ using Ssi.Cfs.Storage.Sqlite;
 
 namespace Ssi.Cfs.Service;
 
-public sealed record CfsSettings(string Kind, string SqlitePath, string PostgresConnection, int ChunkSize)
+public sealed record CfsSettings(string Kind, string SqlitePath, string PostgresConnection, int ChunkSize, int Shards)
 {
     public static CfsSettings Create(Config config, SsiHome home)
     {
@@ -19,7 +19,9 @@ public sealed record CfsSettings(string Kind, string SqlitePath, string Postgres
         if (kind == "postgres" && string.IsNullOrEmpty(postgres))
             throw new ConfigurationException("ssi.cfs.store.postgres.connection-string is required with kind = postgres");
         var chunk = config.GetByteSize("ssi.cfs.chunk-size") ?? 64 * 1024;
-        return new CfsSettings(kind, string.IsNullOrEmpty(path) ? Path.Combine(home.Root, "cfs.db") : path, postgres, (int)chunk);
+        var shards = config.GetInt("ssi.cfs.shards", 100);
+        if (shards < 1) throw new ConfigurationException($"ssi.cfs.shards = {shards}: at least 1");
+        return new CfsSettings(kind, string.IsNullOrEmpty(path) ? Path.Combine(home.Root, "cfs.db") : path, postgres, (int)chunk, shards);
     }
 
     /// <summary>Opens the configured store (creating its tables and root directory if needed).</summary>

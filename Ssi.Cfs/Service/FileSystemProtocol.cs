@@ -1,6 +1,8 @@
 // Requests to a node's file-system service, each with the caller's identity, and their replies.
 using System.Collections.Immutable;
 using Ssi.Actors.Protocol;
+using Ssi.Actors.Sharding;
+using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
 
@@ -27,12 +29,38 @@ public sealed record FsLink(Credentials Caller, string Existing, string Path) : 
 public sealed record FsSymlink(Credentials Caller, string Target, string Path) : IFileSystemRequest;
 public sealed record FsChmod(Credentials Caller, string Path, int Mode) : IFileSystemRequest;
 public sealed record FsChown(Credentials Caller, string Path, int Uid, int Gid) : IFileSystemRequest;
+/// <summary>The node that owns the inode at <see cref="Path"/>; the reply is <see cref="FsOwner"/>.</summary>
+public sealed record FsWhere(Credentials Caller, string Path) : IFileSystemRequest;
+
+/// <summary>open(2): the reply is <see cref="FsOpened"/>, whose id the calls on open files below name.</summary>
+public sealed record FsOpen(Credentials Caller, string Path, OpenFlags Flags, int Mode) : IFileSystemRequest;
+
+/// <summary>A call on an open file description, served by the description's entity; EBADF if it is closed.</summary>
+public interface IOpenFileRequest : IFileSystemRequest, IShardedMessage
+{
+    long OpenFile { get; }
+    long IShardedMessage.EntityKey => OpenFile;
+}
+
+public sealed record FsReadOpen(Credentials Caller, long OpenFile, int Count) : IOpenFileRequest;
+public sealed record FsWriteOpen(Credentials Caller, long OpenFile, byte[] Data) : IOpenFileRequest;
+public sealed record FsSeek(Credentials Caller, long OpenFile, long Offset, Whence Whence) : IOpenFileRequest;
+public sealed record FsStatOpen(Credentials Caller, long OpenFile) : IOpenFileRequest;
+/// <summary>One more descriptor shares the description (dup, fork); the reply is <see cref="FsReferences"/>.</summary>
+public sealed record FsRetainOpen(Credentials Caller, long OpenFile) : IOpenFileRequest;
+/// <summary>One descriptor fewer; the last close ends the description. The reply is <see cref="FsReferences"/>.</summary>
+public sealed record FsClose(Credentials Caller, long OpenFile) : IOpenFileRequest;
 
 public sealed record FsAttributes(InodeAttributes Attributes) : ISsiMessage;
 public sealed record FsEntry(string Name, long Ino, InodeType Type);
 public sealed record FsEntries(ImmutableArray<FsEntry> Entries) : ISsiMessage;
 public sealed record FsData(byte[] Data) : ISsiMessage;
 public sealed record FsText(string Text) : ISsiMessage;
+public sealed record FsOwner(long Ino, int Node) : ISsiMessage;
+public sealed record FsOpened(long OpenFile, InodeAttributes Attributes) : ISsiMessage;
+public sealed record FsWritten(int Count, long Position, InodeAttributes Attributes) : ISsiMessage;
+public sealed record FsPosition(long Position) : ISsiMessage;
+public sealed record FsReferences(int Count) : ISsiMessage;
 public sealed record FsDone : ISsiMessage
 {
     public static readonly FsDone Instance = new();

@@ -1,52 +1,123 @@
-// Actor through which a node serves file-system calls: each runs against the shared durable store, off the actor thread.
+// A node's front door to the file system: it walks paths and passes each call to the owner of the inode it concerns.
 using Akka.Actor;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
+using Ssi.Cfs.Files;
+using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Namespace;
+using Ssi.Cfs.Permissions;
 
 namespace Ssi.Cfs.Service;
 
 /// <summary>
-/// One per node at <c>/user/fs</c>. It owns no file state: the store is the one source of truth, so a write
-/// acknowledged through one node is read through any other right after, and survives the loss of the node that
-/// took it. Store calls block on disk, so they run on the thread pool and their replies are piped back.
+/// One per node at <c>/user/fs</c>; it owns no state. Path walks read a consistent snapshot of the store (search
+/// permission on every directory), and stat, readdir and readlink are answered from it. Everything else goes to the
+/// owner of one inode (<see cref="InodeEntity"/>): data and attribute calls to the file's, entry changes to the
+/// directory's, calls on open files to the description's entity (<see cref="OpenFileEntity"/>). Owners reply to the
+/// caller directly. Walks block on disk, so they run on the thread pool.
 /// </summary>
 public sealed class FileSystemService : ReceiveActor
 {
     public const string Name = "fs";
+    private static readonly TimeSpan OwnerTimeout = TimeSpan.FromSeconds(25);
 
-    public FileSystemService(FileSystemOperations fs)
+    public FileSystemService(FileSystemOperations fs, CfsRegions regions)
     {
+        Receive<IOpenFileRequest>(request => regions.OpenFiles.Forward(request));
         Receive<IFileSystemRequest>(request =>
         {
             var replyTo = Sender;
-            Task.Run(() => Execute(fs, request)).PipeTo(replyTo,
-                failure: e => new Failed(Errno.EIO, "file system: " + e.Message));
+            Task.Run(() => Serve(fs, regions, request, replyTo)).ContinueWith(t =>
+            {
+                if (!t.IsFaulted) return;
+                var error = t.Exception!.GetBaseException();
+                replyTo.Tell(error is AskTimeoutException
+                    ? new Failed(Errno.ETIMEDOUT, "the inode's owner did not answer in time; the call may or may not have taken effect")
+                    : new Failed(Errno.EIO, "file system: " + error.Message));
+            }, TaskScheduler.Default);
         });
     }
 
-    public static Props Props(FileSystemOperations fs) => Akka.Actor.Props.Create(() => new FileSystemService(fs));
+    public static Props Props(FileSystemOperations fs, CfsRegions regions) =>
+        Akka.Actor.Props.Create(() => new FileSystemService(fs, regions));
 
-    public static object Execute(FileSystemOperations fs, IFileSystemRequest request) => request switch
+    private static async Task Serve(FileSystemOperations fs, CfsRegions regions, IFileSystemRequest request, IActorRef replyTo)
     {
-        FsStat r => Reply(r.FollowLast ? fs.Stat(r.Path, r.Caller) : fs.Lstat(r.Path, r.Caller), a => new FsAttributes(a)),
-        FsReadDirectory r => Reply(fs.ReadDirectory(r.Path, r.Caller), e => new FsEntries([.. e.Select(x => new FsEntry(x.Name, x.Ino.Value, x.Type))])),
-        FsRead r => Reply(fs.Read(r.Path, r.Caller, r.Offset, r.Count), d => new FsData(d)),
-        FsReadLink r => Reply(fs.Readlink(r.Path, r.Caller), t => new FsText(t)),
-        FsMkdir r => Reply(fs.Mkdir(r.Path, r.Caller, r.Mode), a => new FsAttributes(a)),
-        FsCreate r => Reply(fs.CreateFile(r.Path, r.Caller, r.Mode), a => new FsAttributes(a)),
-        FsWrite r => Reply(fs.Write(r.Path, r.Caller, r.Offset, r.Data), a => new FsAttributes(a)),
-        FsTruncate r => Reply(fs.Truncate(r.Path, r.Caller, r.Size), a => new FsAttributes(a)),
-        FsUnlink r => Reply(fs.Unlink(r.Path, r.Caller), _ => FsDone.Instance),
-        FsRmdir r => Reply(fs.Rmdir(r.Path, r.Caller), _ => FsDone.Instance),
-        FsRename r => Reply(fs.Rename(r.From, r.To, r.Caller), _ => FsDone.Instance),
-        FsLink r => Reply(fs.Link(r.Existing, r.Path, r.Caller), a => new FsAttributes(a)),
-        FsSymlink r => Reply(fs.Symlink(r.Target, r.Path, r.Caller), a => new FsAttributes(a)),
-        FsChmod r => Reply(fs.Chmod(r.Path, r.Caller, r.Mode), a => new FsAttributes(a)),
-        FsChown r => Reply(fs.Chown(r.Path, r.Caller, r.Uid, r.Gid), a => new FsAttributes(a)),
-        _ => new Failed(Errno.EINVAL, $"unknown file-system request {request.GetType().Name}"),
-    };
+        if (request is FsOpen { Flags: var flags } open && (flags & OpenFlags.Create) != 0)
+        {
+            replyTo.Tell(await OpenCreating(fs, regions, open), ActorRefs.NoSender);
+            return;
+        }
+        switch (Route(fs, request))
+        {
+            case IInodeMessage toOwner: regions.Inodes.Tell(toOwner, replyTo); break;
+            case var reply: replyTo.Tell(reply, ActorRefs.NoSender); break;
+        }
+    }
 
-    private static object Reply<T>(Outcome<T> outcome, Func<T, ISsiMessage> ok) =>
-        outcome.IsOk ? ok(outcome.Value) : new Failed(outcome.Error!.Value, outcome.Detail ?? "");
+    /// <summary>What to do with a request: a message for an inode's owner, or the reply itself (including failures of the walk).</summary>
+    public static object Route(FileSystemOperations fs, IFileSystemRequest request)
+    {
+        switch (request)
+        {
+            case FsStat r: return Replies.From(r.FollowLast ? fs.Stat(r.Path, r.Caller) : fs.Lstat(r.Path, r.Caller), a => new FsAttributes(a));
+            case FsReadDirectory r:
+                return Replies.From(fs.ReadDirectory(r.Path, r.Caller), e => new FsEntries([.. e.Select(x => new FsEntry(x.Name, x.Ino.Value, x.Type))]));
+            case FsReadLink r: return Replies.From(fs.Readlink(r.Path, r.Caller), t => new FsText(t));
+            case FsRead r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeRead(ino, r.Caller, r.Offset, r.Count));
+            case FsWrite r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeWrite(ino, r.Caller, r.Offset, r.Data));
+            case FsTruncate r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeTruncate(ino, r.Caller, r.Size));
+            case FsChmod r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeChmod(ino, r.Caller, r.Mode));
+            case FsChown r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeChown(ino, r.Caller, r.Uid, r.Gid));
+            case FsWhere r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeWhere(ino));
+            case FsMkdir r: return InDirectory(fs, r.Path, r.Caller, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, InodeType.Directory, r.Mode, null));
+            case FsCreate r: return InDirectory(fs, r.Path, r.Caller, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, InodeType.Regular, r.Mode, null));
+            case FsSymlink r: return InDirectory(fs, r.Path, r.Caller, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, InodeType.Symlink, 0x1FF, r.Target));
+            case FsUnlink r: return InDirectory(fs, r.Path, r.Caller, (dir, name) => new InodeRemoveEntry(dir, r.Caller, name, Directory: false));
+            case FsRmdir r: return InDirectory(fs, r.Path, r.Caller, (dir, name) => new InodeRemoveEntry(dir, r.Caller, name, Directory: true));
+            case FsLink r:
+                var existing = fs.Walk(r.Existing, r.Caller, followLast: false);
+                if (!existing.IsOk) return Replies.From(existing, _ => FsDone.Instance);
+                return InDirectory(fs, r.Path, r.Caller, (dir, name) => new InodeLinkEntry(dir, r.Caller, name, existing.Value.Ino.Value));
+            case FsRename r:
+                var to = fs.Parent(r.To, r.Caller);
+                if (!to.IsOk) return Replies.From(to, _ => FsDone.Instance);
+                return InDirectory(fs, r.From, r.Caller, (dir, name) => new InodeRenameEntry(dir, r.Caller, name, to.Value.Directory.Ino.Value, to.Value.Name));
+            case FsOpen r:
+                var found = fs.ResolveForOpen(r.Path, r.Caller, r.Flags & ~OpenFlags.Create);
+                if (!found.IsOk) return Replies.From(found, _ => FsDone.Instance);
+                return new InodeOpen(found.Value.Existing!.Value.Value, r.Caller, r.Flags, JustCreated: false);
+            default:
+                return new Failed(Errno.EINVAL, $"unknown file-system request {request.GetType().Name}");
+        }
+    }
+
+    /// <summary>open(2) with O_CREAT: the directory's owner creates a missing file, then the new file's owner opens it.</summary>
+    private static async Task<object> OpenCreating(FileSystemOperations fs, CfsRegions regions, FsOpen request)
+    {
+        var found = fs.ResolveForOpen(request.Path, request.Caller, request.Flags);
+        if (!found.IsOk) return Replies.From(found, _ => FsDone.Instance);
+        var (existing, directory, name) = found.Value;
+        if (existing is { } ino) return await regions.Inodes.Ask<object>(new InodeOpen(ino.Value, request.Caller, request.Flags, false), OwnerTimeout);
+        var created = await regions.Inodes.Ask<object>(
+            new InodeCreateEntry(directory.Value, request.Caller, name, InodeType.Regular, request.Mode, null), OwnerTimeout);
+        return created switch
+        {
+            FsAttributes made => await regions.Inodes.Ask<object>(new InodeOpen(made.Attributes.Ino.Value, request.Caller, request.Flags, true), OwnerTimeout),
+            // Someone else created the name meanwhile: without O_EXCL, open theirs.
+            Failed { Errno: Errno.EEXIST } when (request.Flags & OpenFlags.Exclusive) == 0 => Route(fs, request with { Flags = request.Flags & ~OpenFlags.Create }) is IInodeMessage open
+                ? await regions.Inodes.Ask<object>(open, OwnerTimeout)
+                : Route(fs, request with { Flags = request.Flags & ~OpenFlags.Create }),
+            _ => created,
+        };
+    }
+
+    private static object OnInode(Outcome<InodeAttributes> walked, Func<long, IInodeMessage> message) =>
+        walked.IsOk ? message(walked.Value.Ino.Value) : Replies.From(walked, _ => FsDone.Instance);
+
+    private static object InDirectory(FileSystemOperations fs, string path, Credentials who, Func<long, string, IInodeMessage> message)
+    {
+        var parent = fs.Parent(path, who);
+        return parent.IsOk ? message(parent.Value.Directory.Ino.Value, parent.Value.Name) : Replies.From(parent, _ => FsDone.Instance);
+    }
 }

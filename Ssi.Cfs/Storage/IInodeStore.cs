@@ -1,5 +1,6 @@
 // The durable home of every inode, directory entry and data chunk; each call is one atomic, durable transaction.
 using Ssi.Actors.Errors;
+using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 
 namespace Ssi.Cfs.Storage;
@@ -26,7 +27,7 @@ public interface IInodeStore : IDisposable
 
     Outcome<InodeAttributes> Create(InodeNumber directory, string name, NewInode inode);
     Outcome<InodeAttributes> Link(InodeNumber ino, InodeNumber directory, string name);
-    /// <summary>Removes a non-directory entry; the inode and its data go with the last link.</summary>
+    /// <summary>Removes a non-directory entry; the inode and its data go with the last link, or with the last close if it is open.</summary>
     Outcome<InodeNumber> Unlink(InodeNumber directory, string name);
     Outcome<InodeNumber> RemoveDirectory(InodeNumber directory, string name);
     /// <summary>rename(2): atomic, across directories too; replaces a target of a compatible type.</summary>
@@ -40,4 +41,24 @@ public interface IInodeStore : IDisposable
     /// <summary>Writes at <paramref name="offset"/>, growing the file (with zeros in any gap); returns the new attributes.</summary>
     Outcome<InodeAttributes> Write(InodeNumber ino, long offset, ReadOnlyMemory<byte> data);
     Outcome<InodeAttributes> Truncate(InodeNumber ino, long size);
+
+    // Open file descriptions. Each call finds the description by id (EBADF if it is closed or never existed) and
+    // changes its offset in the same transaction as the data, so a crash never splits them.
+
+    /// <summary>A new description of <paramref name="ino"/> with one reference, truncating the file first if asked.</summary>
+    Outcome<OpenFileDescription> Open(InodeNumber ino, OpenFlags flags, int uid, bool truncate);
+    Outcome<OpenFileDescription> GetOpenFile(long id);
+    /// <summary>Reads at the description's offset and moves it past what was read.</summary>
+    Outcome<(byte[] Data, long Position)> ReadOpen(long id, int count);
+    /// <summary>Writes at the offset (at the end with O_APPEND, in the same transaction) and moves it past the data.</summary>
+    Outcome<(InodeAttributes Attributes, long Position)> WriteOpen(long id, ReadOnlyMemory<byte> data);
+    /// <summary>lseek(2): SEEK_SET, SEEK_CUR or SEEK_END; EINVAL for a negative result.</summary>
+    Outcome<long> SeekOpen(long id, long offset, Whence whence);
+    /// <summary>One more descriptor shares the description (dup, fork); returns the new count.</summary>
+    Outcome<int> RetainOpen(long id);
+    /// <summary>
+    /// One descriptor fewer; at none the description is gone, and so is its inode if it has no links left and no other
+    /// description holds it (an orphan: unlinked while open). Returns the remaining count.
+    /// </summary>
+    Outcome<int> ReleaseOpen(long id);
 }

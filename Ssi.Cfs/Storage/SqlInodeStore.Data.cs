@@ -8,7 +8,9 @@ namespace Ssi.Cfs.Storage;
 public abstract partial class SqlInodeStore
 {
     /// <summary>Reads come from a snapshot, so they may run beside writers.</summary>
-    public Outcome<byte[]> Read(InodeNumber ino, long offset, int count) => Query((c, tx) =>
+    public Outcome<byte[]> Read(InodeNumber ino, long offset, int count) => Query((c, tx) => ReadIn(c, tx, ino, offset, count));
+
+    private Outcome<byte[]> ReadIn(DbConnection c, DbTransaction tx, InodeNumber ino, long offset, int count)
     {
         if (offset < 0 || count < 0) return Outcome<byte[]>.Fail(Errno.EINVAL, "negative offset or count");
         var attrs = Attributes(c, tx, ino);
@@ -29,9 +31,12 @@ public abstract partial class SqlInodeStore
             if (to > from) Array.Copy(data, from - chunkStart, result, from - offset, to - from);
         }
         return result; // chunks never written (holes) read as zeros
-    });
+    }
 
-    public Outcome<InodeAttributes> Write(InodeNumber ino, long offset, ReadOnlyMemory<byte> data) => Transact((c, tx) =>
+    public Outcome<InodeAttributes> Write(InodeNumber ino, long offset, ReadOnlyMemory<byte> data) =>
+        Transact((c, tx) => WriteIn(c, tx, ino, offset, data));
+
+    private Outcome<InodeAttributes> WriteIn(DbConnection c, DbTransaction tx, InodeNumber ino, long offset, ReadOnlyMemory<byte> data)
     {
         if (offset < 0) return Outcome<InodeAttributes>.Fail(Errno.EINVAL, "negative offset");
         var attrs = Attributes(c, tx, ino);
@@ -52,9 +57,11 @@ public abstract partial class SqlInodeStore
         Execute(c, tx, "UPDATE inodes SET size = CASE WHEN size > @end THEN size ELSE @end END, mtime = @now, ctime = @now WHERE ino = @ino",
             ("@end", end), ("@now", Now()), ("@ino", ino.Value));
         return Attributes(c, tx, ino)!;
-    });
+    }
 
-    public Outcome<InodeAttributes> Truncate(InodeNumber ino, long size) => Transact((c, tx) =>
+    public Outcome<InodeAttributes> Truncate(InodeNumber ino, long size) => Transact((c, tx) => TruncateIn(c, tx, ino, size));
+
+    private Outcome<InodeAttributes> TruncateIn(DbConnection c, DbTransaction tx, InodeNumber ino, long size)
     {
         if (size < 0) return Outcome<InodeAttributes>.Fail(Errno.EINVAL, "negative size");
         var attrs = Attributes(c, tx, ino);
@@ -75,7 +82,7 @@ public abstract partial class SqlInodeStore
         }
         Execute(c, tx, "UPDATE inodes SET size = @size, mtime = @now, ctime = @now WHERE ino = @ino", ("@size", size), ("@now", Now()), ("@ino", ino.Value));
         return Attributes(c, tx, ino)!;
-    });
+    }
 
     private static byte[] LoadChunk(DbConnection c, DbTransaction tx, InodeNumber ino, long idx) =>
         Command(c, tx, "SELECT data FROM chunks WHERE ino = @ino AND idx = @idx", ("@ino", ino.Value), ("@idx", idx)).ExecuteScalar() as byte[] ?? [];

@@ -126,17 +126,28 @@ public abstract partial class SqlInodeStore : IInodeStore
     private static void AddLinks(DbConnection c, DbTransaction tx, InodeNumber ino, int delta) =>
         Execute(c, tx, "UPDATE inodes SET nlink = nlink + @d WHERE ino = @ino", ("@d", delta), ("@ino", ino.Value));
 
-    /// <summary>Drops one link; the inode and its data go with the last one.</summary>
+    /// <summary>
+    /// Drops one link. The inode and its data go with the last one, unless a description still holds it open: then it
+    /// stays as an orphan with no links until its last close (<see cref="ReleaseOpen"/>).
+    /// </summary>
     private static void DropLink(DbConnection c, DbTransaction tx, InodeAttributes victim, long now)
     {
         var remaining = victim.IsDirectory ? 0 : victim.Nlink - 1;
-        if (remaining > 0)
+        if (remaining > 0 || IsOpen(c, tx, victim.Ino))
         {
             Execute(c, tx, "UPDATE inodes SET nlink = @n, ctime = @now WHERE ino = @ino", ("@n", remaining), ("@now", now), ("@ino", victim.Ino.Value));
             return;
         }
-        Execute(c, tx, "DELETE FROM chunks WHERE ino = @ino", ("@ino", victim.Ino.Value));
-        Execute(c, tx, "DELETE FROM inodes WHERE ino = @ino", ("@ino", victim.Ino.Value));
+        Free(c, tx, victim.Ino);
+    }
+
+    private static bool IsOpen(DbConnection c, DbTransaction tx, InodeNumber ino) =>
+        Command(c, tx, "SELECT 1 FROM open_files WHERE ino = @ino LIMIT 1", ("@ino", ino.Value)).ExecuteScalar() is not null;
+
+    private static void Free(DbConnection c, DbTransaction tx, InodeNumber ino)
+    {
+        Execute(c, tx, "DELETE FROM chunks WHERE ino = @ino", ("@ino", ino.Value));
+        Execute(c, tx, "DELETE FROM inodes WHERE ino = @ino", ("@ino", ino.Value));
     }
 
     public abstract void Dispose();

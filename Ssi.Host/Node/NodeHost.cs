@@ -1,7 +1,9 @@
 // Builds and runs one node: its actor system, cluster membership, node monitor and client gateway.
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Client;
+using Akka.DistributedData;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Akka.Event;
@@ -53,6 +55,8 @@ public sealed class NodeHost
         .WithFallback(SsiConfig.FromAssembly(typeof(FileSystemService).Assembly))
         .WithFallback(SsiConfig.Reference)
         .WithFallback(ClusterClientReceptionist.DefaultConfig())
+        .WithFallback(ClusterSharding.DefaultConfig())
+        .WithFallback(DistributedData.DefaultConfig())
         .WithFallback(DistributedPubSub.DefaultConfig());
 
     /// <summary>Starts a node and begins joining the cluster; it does not wait for the node to be Up.</summary>
@@ -75,7 +79,9 @@ public sealed class NodeHost
         var cfs = CfsSettings.Create(config, home);
         var store = cfs.OpenStore();
         system.WhenTerminated.ContinueWith(_ => store.Dispose(), TaskScheduler.Default);
-        var fs = system.ActorOf(FileSystemService.Props(new FileSystemOperations(store)), FileSystemService.Name);
+        var operations = new FileSystemOperations(store);
+        var regions = CfsRegions.Start(system, operations, store, cfs.Shards);
+        var fs = system.ActorOf(FileSystemService.Props(operations, regions), FileSystemService.Name);
         var gateway = system.ActorOf(ClientGateway.Props(secret, settings.Number, monitor, fs, startedAt), ClientGateway.Name);
         ClusterClientReceptionist.Get(system).RegisterService(gateway);
         var host = new NodeHost(system, settings, monitor, tls);

@@ -33,6 +33,11 @@ public sealed class SqliteInodeStore : SqlInodeStore
         CREATE TABLE IF NOT EXISTS chunks(
             ino INTEGER NOT NULL, idx INTEGER NOT NULL, data BLOB NOT NULL,
             PRIMARY KEY(ino, idx)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS open_files(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            ino INTEGER NOT NULL, flags INTEGER NOT NULL, position INTEGER NOT NULL,
+            refs INTEGER NOT NULL, uid INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS open_files_by_ino ON open_files(ino);
         """;
 
     protected override DbConnection OpenConnection()

@@ -1,0 +1,40 @@
+// Messages to inode entities and open file description entities, inside the cluster; clients never send these.
+using Ssi.Actors.Sharding;
+using Ssi.Cfs.Files;
+using Ssi.Cfs.Inodes;
+using Ssi.Cfs.Permissions;
+
+namespace Ssi.Cfs.Service;
+
+/// <summary>
+/// An operation on one inode, sent to its owner. A node's file-system service sends these after its path walk; the
+/// owner checks permissions again against the inode's current attributes. Replies are the Fs* replies or Failed.
+/// </summary>
+public interface IInodeMessage : IShardedMessage
+{
+    long Ino { get; }
+    long IShardedMessage.EntityKey => Ino;
+}
+
+public sealed record InodeRead(long Ino, Credentials Caller, long Offset, int Count) : IInodeMessage;
+public sealed record InodeWrite(long Ino, Credentials Caller, long Offset, byte[] Data) : IInodeMessage;
+public sealed record InodeTruncate(long Ino, Credentials Caller, long Size) : IInodeMessage;
+public sealed record InodeChmod(long Ino, Credentials Caller, int Mode) : IInodeMessage;
+public sealed record InodeChown(long Ino, Credentials Caller, int Uid, int Gid) : IInodeMessage;
+public sealed record InodeOpen(long Ino, Credentials Caller, OpenFlags Flags, bool JustCreated) : IInodeMessage;
+
+/// <summary>Which node owns this inode now; the reply is <see cref="FsOwner"/>.</summary>
+public sealed record InodeWhere(long Ino) : IInodeMessage;
+
+// Directory operations go to the directory's owner (Ino is the directory).
+public sealed record InodeCreateEntry(long Ino, Credentials Caller, string Name, InodeType Type, int Mode, string? Target) : IInodeMessage;
+public sealed record InodeRemoveEntry(long Ino, Credentials Caller, string Name, bool Directory) : IInodeMessage;
+public sealed record InodeLinkEntry(long Ino, Credentials Caller, string Name, long Target) : IInodeMessage;
+/// <summary>rename(2), sent to the source directory's owner; one store transaction changes both directories.</summary>
+public sealed record InodeRenameEntry(long Ino, Credentials Caller, string Name, long ToDirectory, string ToName) : IInodeMessage;
+
+// Data through an open file description, sent by the description's entity; it has checked the caller already.
+public sealed record InodeReadOpen(long Ino, long OpenFile, int Count) : IInodeMessage;
+public sealed record InodeWriteOpen(long Ino, long OpenFile, byte[] Data) : IInodeMessage;
+/// <summary>The last close of a description; the reply is <see cref="FsReferences"/>.</summary>
+public sealed record InodeReleaseOpen(long Ino, long OpenFile) : IInodeMessage;

@@ -1,0 +1,89 @@
+// An open file description as a sharded entity: one offset shared by every descriptor on any node that holds it.
+using Akka.Actor;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Protocol;
+using Ssi.Actors.Sharding;
+using Ssi.Cfs.Files;
+using Ssi.Cfs.Storage;
+
+namespace Ssi.Cfs.Service;
+
+/// <summary>
+/// Keyed by the description's id, which the store allocates and never reuses. The store row is the state (inode,
+/// flags, offset, reference count, opener); the entity orders the calls on it, so reads and writes through one
+/// description from several holders move the offset one after another. Data goes through the inode's owner.
+/// A closed or unknown id gets EBADF; so does a caller who is neither the opener nor root.
+/// </summary>
+public sealed class OpenFileEntity : SerialEntity
+{
+    public const string TypeName = "open-file";
+    private static readonly TimeSpan InodeTimeout = TimeSpan.FromSeconds(25);
+
+    private readonly IInodeStore _store;
+    private readonly IActorRef _inodes;
+    private readonly long _id;
+    private OpenFileDescription? _open;
+    private bool _closed;
+
+    public OpenFileEntity(IInodeStore store, IActorRef inodes)
+    {
+        _store = store;
+        _inodes = inodes;
+        _id = GroupedShardExtractor.KeyOf(Self);
+    }
+
+    public static Props Props(IInodeStore store, IActorRef inodes) => Akka.Actor.Props.Create(() => new OpenFileEntity(store, inodes));
+
+    protected override async Task<Completion> Perform(object message)
+    {
+        if (message is not IOpenFileRequest request) return new Completion(new Failed(Errno.EINVAL, $"open file {_id}: unknown request"));
+        if (_closed) return new Completion(BadDescriptor());
+        var open = _open;
+        Action? remember = null;
+        if (open is null)
+        {
+            var loaded = await Task.Run(() => _store.GetOpenFile(_id));
+            if (!loaded.IsOk) return new Completion(Replies.From(loaded, _ => FsDone.Instance), () => _closed = loaded.Error == Errno.EBADF);
+            open = loaded.Value;
+            remember = () => _open = loaded.Value;
+        }
+        if (!request.Caller.IsRoot && request.Caller.Uid != open.Uid)
+            return new Completion(new Failed(Errno.EBADF, $"open file {_id} belongs to uid {open.Uid}"), remember);
+        var (reply, then) = await Serve(request, open);
+        return new Completion(reply, remember + then);
+    }
+
+    private async Task<(object Reply, Action? Then)> Serve(IOpenFileRequest request, OpenFileDescription open)
+    {
+        switch (request)
+        {
+            case FsReadOpen r:
+                if (!open.Flags.CanRead()) return (new Failed(Errno.EBADF, $"open file {_id} is not open for reading"), null);
+                return (await _inodes.Ask<object>(new InodeReadOpen(open.Ino.Value, _id, r.Count), InodeTimeout), null);
+            case FsWriteOpen w:
+                if (!open.Flags.CanWrite()) return (new Failed(Errno.EBADF, $"open file {_id} is not open for writing"), null);
+                return (await _inodes.Ask<object>(new InodeWriteOpen(open.Ino.Value, _id, w.Data), InodeTimeout), null);
+            case FsSeek s:
+                return (Replies.From(await Task.Run(() => _store.SeekOpen(_id, s.Offset, s.Whence)), p => new FsPosition(p)), null);
+            case FsStatOpen:
+                return (Replies.From(await Task.Run(() => _store.Get(open.Ino)), a => new FsAttributes(a)), null);
+            case FsRetainOpen:
+                return (Replies.From(await Task.Run(() => _store.RetainOpen(_id)), n => new FsReferences(n)), null);
+            case FsClose:
+                var released = await _inodes.Ask<object>(new InodeReleaseOpen(open.Ino.Value, _id), InodeTimeout);
+                if (released is FsReferences { Count: 0 }) return (released, Closed);
+                return (released, null);
+            default:
+                return (new Failed(Errno.EINVAL, $"open file {_id}: unknown request {request.GetType().Name}"), null);
+        }
+    }
+
+    private void Closed()
+    {
+        _closed = true;
+        _open = null;
+        Passivate();
+    }
+
+    private Failed BadDescriptor() => new(Errno.EBADF, $"open file {_id} is closed or never existed");
+}
