@@ -77,7 +77,7 @@ public abstract class SerialEntity : UntypedActor
         }
         work.WaitAsync(OperationTimeout).ContinueWith(t => self.Tell(new Finished(t.Status == TaskStatus.RanToCompletion
             ? t.Result
-            : new Completion(t.Exception?.GetBaseException() is TimeoutException
+            : new Completion(t.Exception?.GetBaseException() is TimeoutException or AskTimeoutException
                 ? new Failed(Errno.ETIMEDOUT, $"{self.Path.Name}: the operation did not finish in time; it may or may not have taken effect")
                 : new Failed(Errno.EIO, $"{self.Path.Name}: {t.Exception?.GetBaseException().Message}")), sender, sequence)),
             TaskScheduler.Default);

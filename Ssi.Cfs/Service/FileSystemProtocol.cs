@@ -55,6 +55,8 @@ public sealed record FsAttributes(InodeAttributes Attributes) : ISsiMessage;
 public sealed record FsEntry(string Name, long Ino, InodeType Type);
 public sealed record FsEntries(ImmutableArray<FsEntry> Entries) : ISsiMessage;
 public sealed record FsData(byte[] Data) : ISsiMessage;
+/// <summary>Data read through an open file description, with the description's offset after the read.</summary>
+public sealed record FsReadAt(byte[] Data, long Position) : ISsiMessage;
 public sealed record FsText(string Text) : ISsiMessage;
 public sealed record FsOwner(long Ino, int Node) : ISsiMessage;
 public sealed record FsOpened(long OpenFile, InodeAttributes Attributes) : ISsiMessage;

@@ -2,6 +2,7 @@
 using Akka.Actor;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
+using Ssi.Actors.Sharding;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Namespace;
@@ -13,13 +14,13 @@ namespace Ssi.Cfs.Service;
 /// One per node at <c>/user/fs</c>; it owns no state. Path walks read a consistent snapshot of the store (search
 /// permission on every directory), and stat, readdir and readlink are answered from it. Everything else goes to the
 /// owner of one inode (<see cref="InodeEntity"/>): data and attribute calls to the file's, entry changes to the
-/// directory's, calls on open files to the description's entity (<see cref="OpenFileEntity"/>). Owners reply to the
-/// caller directly. Walks block on disk, so they run on the thread pool.
+/// directory's, calls on open files to the description's entity (<see cref="OpenFileEntity"/>). Calls that are
+/// harmless to repeat are sent again if the owner's node dies with them (<see cref="OwnerCalls"/>); others are sent
+/// once and time out with ETIMEDOUT. Walks block on disk, so they run on the thread pool.
 /// </summary>
 public sealed class FileSystemService : ReceiveActor
 {
     public const string Name = "fs";
-    private static readonly TimeSpan OwnerTimeout = TimeSpan.FromSeconds(25);
 
     public FileSystemService(FileSystemOperations fs, CfsRegions regions)
     {
@@ -50,7 +51,9 @@ public sealed class FileSystemService : ReceiveActor
         }
         switch (Route(fs, request))
         {
-            case IInodeMessage toOwner: regions.Inodes.Tell(toOwner, replyTo); break;
+            case IInodeMessage toOwner:
+                replyTo.Tell(await OwnerCalls.AskAsync(regions.Inodes, toOwner, toOwner is IRepeatableInodeMessage), ActorRefs.NoSender);
+                break;
             case var reply: replyTo.Tell(reply, ActorRefs.NoSender); break;
         }
     }
@@ -98,15 +101,15 @@ public sealed class FileSystemService : ReceiveActor
         var found = fs.ResolveForOpen(request.Path, request.Caller, request.Flags);
         if (!found.IsOk) return Replies.From(found, _ => FsDone.Instance);
         var (existing, directory, name) = found.Value;
-        if (existing is { } ino) return await regions.Inodes.Ask<object>(new InodeOpen(ino.Value, request.Caller, request.Flags, false), OwnerTimeout);
-        var created = await regions.Inodes.Ask<object>(
-            new InodeCreateEntry(directory.Value, request.Caller, name, InodeType.Regular, request.Mode, null), OwnerTimeout);
+        if (existing is { } ino) return await OwnerCalls.AskAsync(regions.Inodes, new InodeOpen(ino.Value, request.Caller, request.Flags, false), repeatable: false);
+        var created = await OwnerCalls.AskAsync(regions.Inodes, 
+            new InodeCreateEntry(directory.Value, request.Caller, name, InodeType.Regular, request.Mode, null), repeatable: false);
         return created switch
         {
-            FsAttributes made => await regions.Inodes.Ask<object>(new InodeOpen(made.Attributes.Ino.Value, request.Caller, request.Flags, true), OwnerTimeout),
+            FsAttributes made => await OwnerCalls.AskAsync(regions.Inodes, new InodeOpen(made.Attributes.Ino.Value, request.Caller, request.Flags, true), repeatable: false),
             // Someone else created the name meanwhile: without O_EXCL, open theirs.
             Failed { Errno: Errno.EEXIST } when (request.Flags & OpenFlags.Exclusive) == 0 => Route(fs, request with { Flags = request.Flags & ~OpenFlags.Create }) is IInodeMessage open
-                ? await regions.Inodes.Ask<object>(open, OwnerTimeout)
+                ? await OwnerCalls.AskAsync(regions.Inodes, open, repeatable: false)
                 : Route(fs, request with { Flags = request.Flags & ~OpenFlags.Create }),
             _ => created,
         };

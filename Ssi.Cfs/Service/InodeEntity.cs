@@ -50,8 +50,8 @@ public sealed class InodeEntity : SerialEntity
         InodeRemoveEntry r => Replies.From(_fs.RemoveFrom(_ino, r.Name, r.Caller, r.Directory), _ => FsDone.Instance),
         InodeLinkEntry r => Replies.From(_fs.LinkInto(new InodeNumber(r.Target), _ino, r.Name, r.Caller), a => new FsAttributes(a)),
         InodeRenameEntry r => Replies.From(_fs.RenameFrom(_ino, r.Name, new InodeNumber(r.ToDirectory), r.ToName, r.Caller), _ => FsDone.Instance),
-        InodeReadOpen r => Replies.From(_store.ReadOpen(r.OpenFile, r.Count), x => new FsData(x.Data)),
-        InodeWriteOpen r => Replies.From(_store.WriteOpen(r.OpenFile, r.Data), x => new FsWritten(r.Data.Length, x.Position, x.Attributes)),
+        InodeReadOpen r => Replies.From(_store.ReadOpen(r.OpenFile, r.Count, r.ExpectedPosition), x => new FsReadAt(x.Data, x.Position)),
+        InodeWriteOpen r => Replies.From(_store.WriteOpen(r.OpenFile, r.Data, r.ExpectedPosition), x => new FsWritten(r.Data.Length, x.Position, x.Attributes)),
         InodeReleaseOpen r => Replies.From(_store.ReleaseOpen(r.OpenFile), n => new FsReferences(n)),
         _ => new Actors.Protocol.Failed(Actors.Errors.Errno.EINVAL, $"inode {_ino}: unknown request {message.GetType().Name}"),
     };

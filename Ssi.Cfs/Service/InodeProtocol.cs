@@ -16,15 +16,15 @@ public interface IInodeMessage : IShardedMessage
     long IShardedMessage.EntityKey => Ino;
 }
 
-public sealed record InodeRead(long Ino, Credentials Caller, long Offset, int Count) : IInodeMessage;
-public sealed record InodeWrite(long Ino, Credentials Caller, long Offset, byte[] Data) : IInodeMessage;
-public sealed record InodeTruncate(long Ino, Credentials Caller, long Size) : IInodeMessage;
-public sealed record InodeChmod(long Ino, Credentials Caller, int Mode) : IInodeMessage;
-public sealed record InodeChown(long Ino, Credentials Caller, int Uid, int Gid) : IInodeMessage;
+public sealed record InodeRead(long Ino, Credentials Caller, long Offset, int Count) : IRepeatableInodeMessage;
+public sealed record InodeWrite(long Ino, Credentials Caller, long Offset, byte[] Data) : IRepeatableInodeMessage;
+public sealed record InodeTruncate(long Ino, Credentials Caller, long Size) : IRepeatableInodeMessage;
+public sealed record InodeChmod(long Ino, Credentials Caller, int Mode) : IRepeatableInodeMessage;
+public sealed record InodeChown(long Ino, Credentials Caller, int Uid, int Gid) : IRepeatableInodeMessage;
 public sealed record InodeOpen(long Ino, Credentials Caller, OpenFlags Flags, bool JustCreated) : IInodeMessage;
 
 /// <summary>Which node owns this inode now; the reply is <see cref="FsOwner"/>.</summary>
-public sealed record InodeWhere(long Ino) : IInodeMessage;
+public sealed record InodeWhere(long Ino) : IRepeatableInodeMessage;
 
 // Directory operations go to the directory's owner (Ino is the directory).
 public sealed record InodeCreateEntry(long Ino, Credentials Caller, string Name, InodeType Type, int Mode, string? Target) : IInodeMessage;
@@ -33,8 +33,12 @@ public sealed record InodeLinkEntry(long Ino, Credentials Caller, string Name, l
 /// <summary>rename(2), sent to the source directory's owner; one store transaction changes both directories.</summary>
 public sealed record InodeRenameEntry(long Ino, Credentials Caller, string Name, long ToDirectory, string ToName) : IInodeMessage;
 
+/// <summary>Messages that an owner may get twice without harm, so a caller may send them again after a lost reply.</summary>
+public interface IRepeatableInodeMessage : IInodeMessage;
+
 // Data through an open file description, sent by the description's entity; it has checked the caller already.
-public sealed record InodeReadOpen(long Ino, long OpenFile, int Count) : IInodeMessage;
-public sealed record InodeWriteOpen(long Ino, long OpenFile, byte[] Data) : IInodeMessage;
+// ExpectedPosition is the offset the entity last saw, which makes a repeat harmless (see IInodeStore.ReadOpen).
+public sealed record InodeReadOpen(long Ino, long OpenFile, int Count, long ExpectedPosition) : IRepeatableInodeMessage;
+public sealed record InodeWriteOpen(long Ino, long OpenFile, byte[] Data, long ExpectedPosition) : IRepeatableInodeMessage;
 /// <summary>The last close of a description; the reply is <see cref="FsReferences"/>.</summary>
 public sealed record InodeReleaseOpen(long Ino, long OpenFile) : IInodeMessage;

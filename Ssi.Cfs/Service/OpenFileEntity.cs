@@ -17,12 +17,12 @@ namespace Ssi.Cfs.Service;
 public sealed class OpenFileEntity : SerialEntity
 {
     public const string TypeName = "open-file";
-    private static readonly TimeSpan InodeTimeout = TimeSpan.FromSeconds(25);
 
     private readonly IInodeStore _store;
     private readonly IActorRef _inodes;
     private readonly long _id;
     private OpenFileDescription? _open;
+    private long _position; // the offset as of the last call here, which makes calls to the inode's owner repeatable
     private bool _closed;
 
     public OpenFileEntity(IInodeStore store, IActorRef inodes)
@@ -45,32 +45,41 @@ public sealed class OpenFileEntity : SerialEntity
             var loaded = await Task.Run(() => _store.GetOpenFile(_id));
             if (!loaded.IsOk) return new Completion(Replies.From(loaded, _ => FsDone.Instance), () => _closed = loaded.Error == Errno.EBADF);
             open = loaded.Value;
-            remember = () => _open = loaded.Value;
+            remember = () => (_open, _position) = (loaded.Value, loaded.Value.Position);
         }
         if (!request.Caller.IsRoot && request.Caller.Uid != open.Uid)
             return new Completion(new Failed(Errno.EBADF, $"open file {_id} belongs to uid {open.Uid}"), remember);
-        var (reply, then) = await Serve(request, open);
+        var (reply, then) = await Serve(request, open, remember is null ? _position : open.Position);
         return new Completion(reply, remember + then);
     }
 
-    private async Task<(object Reply, Action? Then)> Serve(IOpenFileRequest request, OpenFileDescription open)
+    private async Task<(object Reply, Action? Then)> Serve(IOpenFileRequest request, OpenFileDescription open, long position)
     {
         switch (request)
         {
             case FsReadOpen r:
                 if (!open.Flags.CanRead()) return (new Failed(Errno.EBADF, $"open file {_id} is not open for reading"), null);
-                return (await _inodes.Ask<object>(new InodeReadOpen(open.Ino.Value, _id, r.Count), InodeTimeout), null);
+                return await OwnerCalls.AskAsync(_inodes, new InodeReadOpen(open.Ino.Value, _id, r.Count, position), repeatable: true) switch
+                {
+                    FsReadAt read => (new FsData(read.Data), () => _position = read.Position),
+                    var other => (other, null),
+                };
             case FsWriteOpen w:
                 if (!open.Flags.CanWrite()) return (new Failed(Errno.EBADF, $"open file {_id} is not open for writing"), null);
-                return (await _inodes.Ask<object>(new InodeWriteOpen(open.Ino.Value, _id, w.Data), InodeTimeout), null);
+                return await OwnerCalls.AskAsync(_inodes, new InodeWriteOpen(open.Ino.Value, _id, w.Data, position), repeatable: true) switch
+                {
+                    FsWritten written => (written, () => _position = written.Position),
+                    var other => (other, null),
+                };
             case FsSeek s:
-                return (Replies.From(await Task.Run(() => _store.SeekOpen(_id, s.Offset, s.Whence)), p => new FsPosition(p)), null);
+                var sought = await Task.Run(() => _store.SeekOpen(_id, s.Offset, s.Whence));
+                return (Replies.From(sought, p => new FsPosition(p)), sought.IsOk ? () => _position = sought.Value : null);
             case FsStatOpen:
                 return (Replies.From(await Task.Run(() => _store.Get(open.Ino)), a => new FsAttributes(a)), null);
             case FsRetainOpen:
                 return (Replies.From(await Task.Run(() => _store.RetainOpen(_id)), n => new FsReferences(n)), null);
             case FsClose:
-                var released = await _inodes.Ask<object>(new InodeReleaseOpen(open.Ino.Value, _id), InodeTimeout);
+                var released = await OwnerCalls.AskAsync(_inodes, new InodeReleaseOpen(open.Ino.Value, _id), repeatable: false);
                 if (released is FsReferences { Count: 0 }) return (released, Closed);
                 return (released, null);
             default:

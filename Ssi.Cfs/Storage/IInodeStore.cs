@@ -48,10 +48,17 @@ public interface IInodeStore : IDisposable
     /// <summary>A new description of <paramref name="ino"/> with one reference, truncating the file first if asked.</summary>
     Outcome<OpenFileDescription> Open(InodeNumber ino, OpenFlags flags, int uid, bool truncate);
     Outcome<OpenFileDescription> GetOpenFile(long id);
-    /// <summary>Reads at the description's offset and moves it past what was read.</summary>
-    Outcome<(byte[] Data, long Position)> ReadOpen(long id, int count);
-    /// <summary>Writes at the offset (at the end with O_APPEND, in the same transaction) and moves it past the data.</summary>
-    Outcome<(InodeAttributes Attributes, long Position)> WriteOpen(long id, ReadOnlyMemory<byte> data);
+    /// <summary>
+    /// Reads at the description's offset and moves it past what was read. With <paramref name="expectedPosition"/>
+    /// (the offset its owner last saw) the call is safe to repeat: if the offset has already moved on from there, an
+    /// earlier attempt took effect and the same bytes are read again without moving it further.
+    /// </summary>
+    Outcome<(byte[] Data, long Position)> ReadOpen(long id, int count, long? expectedPosition = null);
+    /// <summary>
+    /// Writes at the offset (at the end with O_APPEND, in the same transaction) and moves it past the data. With
+    /// <paramref name="expectedPosition"/> a repeat of a write that already took effect changes nothing.
+    /// </summary>
+    Outcome<(InodeAttributes Attributes, long Position)> WriteOpen(long id, ReadOnlyMemory<byte> data, long? expectedPosition = null);
     /// <summary>lseek(2): SEEK_SET, SEEK_CUR or SEEK_END; EINVAL for a negative result.</summary>
     Outcome<long> SeekOpen(long id, long offset, Whence whence);
     /// <summary>One more descriptor shares the description (dup, fork); returns the new count.</summary>

@@ -25,11 +25,17 @@ public abstract partial class SqlInodeStore
 
     public Outcome<OpenFileDescription> GetOpenFile(long id) => Query((c, tx) => Description(c, tx, id));
 
-    public Outcome<(byte[] Data, long Position)> ReadOpen(long id, int count) => Transact((c, tx) =>
+    public Outcome<(byte[] Data, long Position)> ReadOpen(long id, int count, long? expectedPosition = null) => Transact((c, tx) =>
     {
         var open = Description(c, tx, id);
         if (!open.IsOk) return open.Propagate<(byte[], long)>();
         if (!open.Value.Flags.CanRead()) return Outcome<(byte[], long)>.Fail(Errno.EBADF, $"open file {id} is not open for reading");
+        if (expectedPosition is { } expected && expected != open.Value.Position)
+        {
+            // A repeat: the earlier attempt read [expected, position); read the same bytes again.
+            var again = ReadIn(c, tx, open.Value.Ino, expected, (int)Math.Clamp(open.Value.Position - expected, 0, count));
+            return again.IsOk ? (again.Value, open.Value.Position) : again.Propagate<(byte[], long)>();
+        }
         var data = ReadIn(c, tx, open.Value.Ino, open.Value.Position, count);
         if (!data.IsOk) return data.Propagate<(byte[], long)>();
         var position = open.Value.Position + data.Value.Length;
@@ -37,11 +43,17 @@ public abstract partial class SqlInodeStore
         return (data.Value, position);
     });
 
-    public Outcome<(InodeAttributes Attributes, long Position)> WriteOpen(long id, ReadOnlyMemory<byte> data) => Transact((c, tx) =>
+    public Outcome<(InodeAttributes Attributes, long Position)> WriteOpen(long id, ReadOnlyMemory<byte> data, long? expectedPosition = null) => Transact((c, tx) =>
     {
         var open = Description(c, tx, id);
         if (!open.IsOk) return open.Propagate<(InodeAttributes, long)>();
         if (!open.Value.Flags.CanWrite()) return Outcome<(InodeAttributes, long)>.Fail(Errno.EBADF, $"open file {id} is not open for writing");
+        if (expectedPosition is { } expected && expected != open.Value.Position && data.Length > 0)
+        {
+            // A repeat of a write that took effect: its offset has moved on already.
+            if (Attributes(c, tx, open.Value.Ino) is not { } now) return Outcome<(InodeAttributes, long)>.Fail(Errno.ENOENT, $"inode {open.Value.Ino}");
+            return (now, open.Value.Position);
+        }
         var at = open.Value.Position;
         if ((open.Value.Flags & OpenFlags.Append) != 0)
         {

@@ -1,5 +1,6 @@
 // The inode store specs, run against real SQLite and real PostgreSQL: namespace rules, chunked data, durability, atomic rename.
 using Ssi.Actors.Errors;
+using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Storage;
 using Ssi.Cfs.Storage.Postgres;
@@ -210,6 +211,123 @@ public abstract class InodeStoreSpecs : IDisposable
         using var reopened = OpenStore();
 
         Assert.Equal("durable"u8.ToArray(), reopened.Read(reopened.Lookup(Root, "f").Value, 0, 100).Value);
+    }
+
+    [SkippableFact]
+    public void An_open_file_description_reads_and_writes_at_its_own_offset_and_seeks()
+    {
+        var f = File(Root, "f");
+        var open = Store.Open(f.Ino, OpenFlags.ReadWrite, 1000, truncate: false).Value;
+        Assert.Equal((0L, 1), (open.Position, open.References));
+
+        Assert.Equal(5, Store.WriteOpen(open.Id, "hello"u8.ToArray()).Value.Position);
+        Assert.Equal(11, Store.WriteOpen(open.Id, " world"u8.ToArray()).Value.Position);
+        Assert.Equal(11, Store.Get(f.Ino).Value.Size);
+        Assert.Equal(0, Store.SeekOpen(open.Id, 0, Whence.Set).Value);
+        var (head, position) = Store.ReadOpen(open.Id, 5).Value;
+        Assert.Equal(("hello", 5L), (System.Text.Encoding.ASCII.GetString(head), position));
+        Assert.Equal(" world", System.Text.Encoding.ASCII.GetString(Store.ReadOpen(open.Id, 100).Value.Data));
+        Assert.Empty(Store.ReadOpen(open.Id, 100).Value.Data); // at the end
+        Assert.Equal(8, Store.SeekOpen(open.Id, -3, Whence.End).Value);
+        Assert.Equal(6, Store.SeekOpen(open.Id, -2, Whence.Current).Value);
+        Assert.Equal(Errno.EINVAL, Store.SeekOpen(open.Id, -1, Whence.Set).Error);
+        Assert.Equal(6, Store.GetOpenFile(open.Id).Value.Position); // a refused seek moves nothing
+        Assert.Equal(20, Store.SeekOpen(open.Id, 20, Whence.Set).Value); // past the end is allowed; a write there leaves a hole
+    }
+
+    [SkippableFact]
+    public void Two_descriptions_of_one_file_keep_separate_offsets_and_append_always_writes_at_the_end()
+    {
+        var f = File(Root, "log");
+        var writer = Store.Open(f.Ino, OpenFlags.WriteOnly, 1000, truncate: false).Value;
+        var appender = Store.Open(f.Ino, OpenFlags.WriteOnly | OpenFlags.Append, 1000, truncate: false).Value;
+        Store.WriteOpen(writer.Id, "aaaa"u8.ToArray());
+        Assert.Equal(6, Store.WriteOpen(appender.Id, "bb"u8.ToArray()).Value.Position);
+        Store.WriteOpen(writer.Id, "cc"u8.ToArray()); // at the writer's offset 4: over "bb"
+        Assert.Equal(8, Store.WriteOpen(appender.Id, "dd"u8.ToArray()).Value.Position);
+        Assert.Equal("aaaaccdd"u8.ToArray(), Store.Read(f.Ino, 0, 100).Value);
+    }
+
+    [SkippableFact]
+    public void A_repeated_read_or_write_through_a_description_takes_effect_once()
+    {
+        var f = File(Root, "f");
+        var open = Store.Open(f.Ino, OpenFlags.ReadWrite | OpenFlags.Append, 1000, truncate: false).Value;
+        Assert.Equal(3, Store.WriteOpen(open.Id, "abc"u8.ToArray(), expectedPosition: 0).Value.Position);
+        Assert.Equal(3, Store.WriteOpen(open.Id, "abc"u8.ToArray(), expectedPosition: 0).Value.Position); // the reply was lost; sent again
+        Assert.Equal(3, Store.Get(f.Ino).Value.Size);
+
+        Store.SeekOpen(open.Id, 0, Whence.Set);
+        var first = Store.ReadOpen(open.Id, 2, expectedPosition: 0).Value;
+        var repeat = Store.ReadOpen(open.Id, 2, expectedPosition: 0).Value;
+        Assert.Equal(("ab", 2L), (System.Text.Encoding.ASCII.GetString(first.Data), first.Position));
+        Assert.Equal(first.Data, repeat.Data);
+        Assert.Equal(2, repeat.Position);
+        Assert.Equal("c", System.Text.Encoding.ASCII.GetString(Store.ReadOpen(open.Id, 2, expectedPosition: 2).Value.Data));
+    }
+
+    [SkippableFact]
+    public void Access_modes_are_enforced_with_EBADF_and_open_with_truncate_empties_the_file()
+    {
+        var f = File(Root, "f");
+        Store.Write(f.Ino, 0, "content"u8.ToArray());
+        var reader = Store.Open(f.Ino, OpenFlags.ReadOnly, 1000, truncate: false).Value;
+        Assert.Equal(Errno.EBADF, Store.WriteOpen(reader.Id, "x"u8.ToArray()).Error);
+        var writer = Store.Open(f.Ino, OpenFlags.WriteOnly | OpenFlags.Truncate | OpenFlags.Create, 1000, truncate: true).Value;
+        Assert.Equal(OpenFlags.WriteOnly, writer.Flags); // only the flags a description keeps
+        Assert.Equal(0, Store.Get(f.Ino).Value.Size);
+        Assert.Equal(Errno.EBADF, Store.ReadOpen(writer.Id, 10).Error);
+    }
+
+    [SkippableFact]
+    public void A_description_lives_until_its_last_reference_is_released_and_is_then_EBADF()
+    {
+        var f = File(Root, "f");
+        var open = Store.Open(f.Ino, OpenFlags.ReadOnly, 1000, truncate: false).Value;
+        Assert.Equal(2, Store.RetainOpen(open.Id).Value); // dup
+        Assert.Equal(1, Store.ReleaseOpen(open.Id).Value);
+        Assert.True(Store.ReadOpen(open.Id, 1).IsOk);
+        Assert.Equal(0, Store.ReleaseOpen(open.Id).Value);
+        Assert.Equal(Errno.EBADF, Store.ReadOpen(open.Id, 1).Error);
+        Assert.Equal(Errno.EBADF, Store.ReleaseOpen(open.Id).Error);
+        Assert.Equal(Errno.EBADF, Store.RetainOpen(open.Id).Error);
+        Assert.Equal(Errno.EBADF, Store.GetOpenFile(987654).Error);
+        var again = Store.Open(f.Ino, OpenFlags.ReadOnly, 1000, truncate: false).Value;
+        Assert.NotEqual(open.Id, again.Id); // ids are never reused
+    }
+
+    [SkippableFact]
+    public void An_unlinked_open_file_stays_as_an_orphan_until_its_last_close()
+    {
+        var f = File(Root, "f");
+        Store.Write(f.Ino, 0, "still here"u8.ToArray());
+        var first = Store.Open(f.Ino, OpenFlags.ReadWrite, 1000, truncate: false).Value;
+        var second = Store.Open(f.Ino, OpenFlags.ReadOnly, 1000, truncate: false).Value;
+
+        Store.Unlink(Root, "f").Value.ToString();
+        Assert.Equal(Errno.ENOENT, Store.Lookup(Root, "f").Error);
+        Assert.Equal(0, Store.Get(f.Ino).Value.Nlink);
+        Assert.True(Store.WriteOpen(first.Id, "STILL"u8.ToArray()).IsOk);
+        Assert.Equal("STILL here"u8.ToArray(), Store.ReadOpen(second.Id, 100).Value.Data);
+
+        Store.ReleaseOpen(first.Id);
+        Assert.True(Store.Get(f.Ino).IsOk); // the second description still holds it
+        Store.ReleaseOpen(second.Id);
+        Assert.Equal(Errno.ENOENT, Store.Get(f.Ino).Error);
+        Assert.Equal(Errno.ENOENT, Store.Read(f.Ino, 0, 10).Error);
+    }
+
+    [SkippableFact]
+    public void A_file_replaced_by_rename_while_open_stays_readable_until_closed()
+    {
+        var victim = File(Root, "victim");
+        Store.Write(victim.Ino, 0, "old"u8.ToArray());
+        var open = Store.Open(victim.Ino, OpenFlags.ReadOnly, 1000, truncate: false).Value;
+        File(Root, "new");
+        Assert.True(Store.Rename(Root, "new", Root, "victim").IsOk);
+        Assert.Equal("old"u8.ToArray(), Store.ReadOpen(open.Id, 10).Value.Data);
+        Store.ReleaseOpen(open.Id);
+        Assert.Equal(Errno.ENOENT, Store.Get(victim.Ino).Error);
     }
 
     [SkippableFact]

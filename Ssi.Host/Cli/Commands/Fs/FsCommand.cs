@@ -77,7 +77,7 @@ public static class FsCommand
     public static async Task<T> CallAsync<T>(ClusterConnection connection, int? node, IFileSystemRequest request, string path, CancellationToken ct)
         where T : ISsiMessage
     {
-        var changes = request is not (FsStat or FsReadDirectory or FsRead or FsReadLink or FsWrite);
+        var changes = request is not (FsStat or FsReadDirectory or FsRead or FsReadLink or FsWrite or FsWhere);
         try
         {
             return await connection.RequestAsync<T>(new FileSystemCall(request), node, ct: ct, idempotent: !changes);

@@ -1,4 +1,4 @@
-// The verbs of `ssi fs`: ls, stat, cat, put, get, mkdir, rm, mv, ln, chmod, chown, truncate.
+// The verbs of `ssi fs`: ls, stat, where, cat, put, get, mkdir, rm, mv, ln, chmod, chown, truncate.
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -51,6 +51,14 @@ public static class FsVerbs
             Console.WriteLine($"  Size: {a.Size}  Type: {a.Type}  Inode: {a.Ino}  Links: {a.Nlink}");
             Console.WriteLine($"Access: ({Convert.ToString(a.Mode, 8).PadLeft(4, '0')}/{ModeBits.Describe(a.Type, a.Mode)})  Uid: {a.Uid}  Gid: {a.Gid}");
             Console.WriteLine($"Access: {a.Atime:O}\nModify: {a.Mtime:O}\nChange: {a.Ctime:O}");
+        });
+
+        yield return Verb(common, "where", "Show the node that owns a file's inode now (its reads and writes run there).", [path()], [], async (ctx, args) =>
+        {
+            var owner = await ctx.Call<FsOwner>(new FsWhere(ctx.Caller, args.Text(0)), args.Text(0));
+            Console.WriteLine(ctx.Json
+                ? JsonSerializer.Serialize(new { path = args.Text(0), ino = owner.Ino, node = owner.Node }, Indented)
+                : owner.Node.ToString(CultureInfo.InvariantCulture));
         });
 
         yield return Verb(common, "cat", "Print a file's contents.", [path()], [], async (ctx, args) =>
