@@ -1,5 +1,6 @@
 // Multi-node specs of the sharded file system: three real ActorSystems over loopback TLS, one shared store.
 using Akka.Actor;
+using Akka.Configuration;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
 using Ssi.Cfs.Files;
@@ -9,21 +10,41 @@ using Ssi.Tests.Harness;
 
 namespace Ssi.Tests.Cfs.Service;
 
-public sealed class FileSystemShardingSpecs : IAsyncLifetime
+/// <summary>The specs, on the store a subclass chooses; without it (no PostgreSQL server) they are skipped.</summary>
+public abstract class FileSystemShardingSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
     private static readonly Credentials Root = Credentials.Root;
     private static readonly Credentials Ann = Credentials.Of(1000, 1000);
     private static readonly Credentials Bob = Credentials.Of(1001, 1001);
-    private ClusterHarness _cluster = null!;
+    private ClusterHarness? _started;
 
-    public async Task InitializeAsync() => _cluster = await ClusterHarness.StartAsync(3);
+    /// <summary>The nodes' store settings, or null with the reason the store is not available here.</summary>
+    protected abstract (Config? Store, string? Unavailable) Store();
 
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    public virtual async Task InitializeAsync()
+    {
+        var (store, _) = Store();
+        if (store is not null) _started = await ClusterHarness.StartAsync(3, store);
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_started is not null) await _started.DisposeAsync();
+    }
+
+    private ClusterHarness Cluster
+    {
+        get
+        {
+            Skip.If(_started is null, Store().Unavailable);
+            return _started!;
+        }
+    }
 
     /// <summary>A file-system call through node <paramref name="node"/>'s service, as a process on that node makes it.</summary>
     private async Task<object> Call(int node, IFileSystemRequest request) =>
-        await _cluster[node].System.ActorSelection("/user/" + FileSystemService.Name).Ask<object>(request, CallTimeout);
+        await Cluster[node].System.ActorSelection("/user/" + FileSystemService.Name).Ask<object>(request, CallTimeout);
 
     private async Task<T> Ok<T>(int node, IFileSystemRequest request)
     {
@@ -40,7 +61,7 @@ public sealed class FileSystemShardingSpecs : IAsyncLifetime
     private async Task<string> ReadText(int node, Credentials who, long openFile, int count) =>
         System.Text.Encoding.ASCII.GetString((await Ok<FsData>(node, new FsReadOpen(who, openFile, count))).Data);
 
-    [Fact]
+    [SkippableFact]
     public async Task A_write_acknowledged_through_one_node_is_read_through_every_other_right_after()
     {
         var owners = new HashSet<int>();
@@ -64,7 +85,7 @@ public sealed class FileSystemShardingSpecs : IAsyncLifetime
         Assert.True(owners.Count >= 2, $"inodes should spread over the nodes; owners: {string.Join(",", owners)}");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Holders_on_different_nodes_share_one_offset_and_a_closed_description_is_EBADF()
     {
         await Ok<FsAttributes>(1, new FsCreate(Root, "/shared", 420));
@@ -86,7 +107,7 @@ public sealed class FileSystemShardingSpecs : IAsyncLifetime
         Assert.Equal(Errno.EBADF, await Fails(3, new FsReadOpen(Root, 987_654_321, 3)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Writes_through_a_shared_description_follow_each_other_and_append_goes_to_the_end()
     {
         await Ok<FsAttributes>(1, new FsCreate(Root, "/log", 420));
@@ -99,7 +120,7 @@ public sealed class FileSystemShardingSpecs : IAsyncLifetime
         await Ok<FsReferences>(1, new FsClose(Root, id));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_open_file_unlinked_through_another_node_stays_readable_until_its_last_close()
     {
         await Ok<FsAttributes>(1, new FsCreate(Root, "/doomed", 420));
@@ -115,7 +136,7 @@ public sealed class FileSystemShardingSpecs : IAsyncLifetime
         Assert.Equal(Errno.EBADF, await Fails(1, new FsStatOpen(Root, id)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Open_checks_permissions_and_flags_as_Linux_does_and_descriptions_are_their_openers()
     {
         await Ok<FsAttributes>(1, new FsMkdir(Root, "/tmp", 0x3FF)); // 1777
@@ -143,7 +164,7 @@ public sealed class FileSystemShardingSpecs : IAsyncLifetime
         await Ok<FsReferences>(3, new FsClose(Ann, reading));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_survivor_serves_an_inode_and_its_open_description_after_the_owner_crashes()
     {
         // Find a file owned by node 1: the seed, and the node the shard coordinator starts on, so its crash is the hardest case.
@@ -158,7 +179,7 @@ public sealed class FileSystemShardingSpecs : IAsyncLifetime
         var id = (await Ok<FsOpened>(3, new FsOpen(Root, path, OpenFlags.ReadWrite, 0))).OpenFile;
         Assert.Equal("acknowledged", await ReadText(2, Root, id, 12));
 
-        await _cluster.CrashAsync(1);
+        await Cluster.CrashAsync(1);
 
         // Calls made meanwhile wait in the shard regions until the shard has a new home; none is lost.
         var data = await Ok<FsData>(3, new FsRead(Root, path, 0, 100));
@@ -167,5 +188,35 @@ public sealed class FileSystemShardingSpecs : IAsyncLifetime
         Assert.Equal(" before", await ReadText(2, Root, id, 7)); // the shared offset survived too
         await Ok<FsWritten>(3, new FsWriteOpen(Root, id, "!"u8.ToArray()));
         Assert.Equal("acknowledged before!the crash", System.Text.Encoding.ASCII.GetString((await Ok<FsData>(2, new FsRead(Root, path, 0, 100))).Data));
+    }
+}
+
+public sealed class SqliteFileSystemShardingSpecs : FileSystemShardingSpecs
+{
+    protected override (Config? Store, string? Unavailable) Store() => (Config.Empty, null);
+}
+
+public sealed class PostgresFileSystemShardingSpecs : FileSystemShardingSpecs
+{
+    private readonly string _schema = "s_" + Guid.NewGuid().ToString("N")[..12];
+    private static string? Server => Environment.GetEnvironmentVariable(Storage.PostgresInodeStoreSpecs.Variable);
+
+    protected override (Config? Store, string? Unavailable) Store() => string.IsNullOrEmpty(Server)
+        ? (null, $"{Storage.PostgresInodeStoreSpecs.Variable} is not set: no PostgreSQL server to test against")
+        : (ConfigurationFactory.ParseString($"""
+            ssi.cfs.store.kind = postgres
+            ssi.cfs.store.postgres.connection-string = "{Server};Search Path={_schema}"
+            """), null);
+
+    public override async Task InitializeAsync()
+    {
+        if (!string.IsNullOrEmpty(Server)) Storage.PostgresInodeStoreSpecs.Admin(Server, $"CREATE SCHEMA {_schema}");
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (!string.IsNullOrEmpty(Server)) Storage.PostgresInodeStoreSpecs.Admin(Server, $"DROP SCHEMA {_schema} CASCADE");
     }
 }

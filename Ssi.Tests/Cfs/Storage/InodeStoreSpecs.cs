@@ -397,7 +397,7 @@ public sealed class PostgresInodeStoreSpecs : InodeStoreSpecs
         return new PostgresInodeStore($"{server};Search Path={_schema}", chunkSize: 512);
     }
 
-    private static void Admin(string server, string sql)
+    public static void Admin(string server, string sql)
     {
         using var connection = new Npgsql.NpgsqlConnection(server);
         connection.Open();
