@@ -1,5 +1,5 @@
-// End to end: a file put through one node is read through another, survives SIGKILL of the node that took it,
-// and survives a stop and start of the whole cluster.
+// End to end: a file put through one node is read through another, survives SIGKILL of the node that took it and of
+// the node that owned its inode, and survives a stop and start of the whole cluster.
 using Ssi.Tests.Harness;
 
 namespace Ssi.Tests.EndToEnd;
@@ -8,7 +8,7 @@ namespace Ssi.Tests.EndToEnd;
 public class FileSystemEndToEndTests
 {
     [Fact]
-    public Task A_file_put_through_node_1_is_read_through_node_2_after_node_1_is_killed_and_after_a_restart() =>
+    public Task A_file_put_through_node_1_is_read_through_survivors_after_its_owner_and_node_1_are_killed_and_after_a_restart() =>
         PutKillReadRestartAsync(storeConfig: null);
 
     [SkippableFact]
@@ -52,16 +52,32 @@ public class FileSystemEndToEndTests
         var content = new byte[600_000];
         new Random(42).NextBytes(content);
         await File.WriteAllBytesAsync(local, content);
-        Assert.Equal(0, (await ssi.RunAsync(["start", .. config])).ExitCode);
+        // Four nodes, so that a majority survives the loss of two.
+        Assert.Equal(0, (await ssi.RunAsync(["start", "4", .. config])).ExitCode);
 
         var put = await ssi.RunAsync("fs", "put", local, "/upload.bin", "--node", "1");
         Assert.True(put.ExitCode == 0, put.ToString());
-        Assert.Equal(0, (await ssi.RunAsync("rm", "1")).ExitCode);
+        var where = await ssi.RunAsync("fs", "where", "/upload.bin", "--json", "--node", "2");
+        Assert.True(where.ExitCode == 0, where.ToString());
+        var owner = where.Json.GetProperty("node").GetInt32();
+        Assert.InRange(owner, 1, 4);
 
+        // Kill the inode's owner, then node 1 that took the write (if it is another node); read through a survivor each time.
         var back = Path.Combine(ssi.Home.Root, "back.bin");
-        var get = await ssi.RunAsync("fs", "get", "/upload.bin", back, "--node", "2");
-        Assert.True(get.ExitCode == 0, get.ToString());
-        Assert.Equal(content, await File.ReadAllBytesAsync(back));
+        var killed = new List<int>();
+        foreach (var victim in new[] { owner, 1 }.Distinct())
+        {
+            Assert.Equal(0, (await ssi.RunAsync("rm", victim.ToString())).ExitCode);
+            killed.Add(victim);
+            var reader = Enumerable.Range(2, 3).First(n => !killed.Contains(n));
+            File.Delete(back);
+            var get = await ssi.RunAsync("fs", "get", "/upload.bin", back, "--node", reader.ToString());
+            Assert.True(get.ExitCode == 0, $"after killing node {victim}, through node {reader}: {get}");
+            Assert.Equal(content, await File.ReadAllBytesAsync(back));
+        }
+        var moved = await ssi.RunAsync("fs", "where", "/upload.bin", "--json", "--node", "4");
+        Assert.True(moved.ExitCode == 0, moved.ToString());
+        Assert.DoesNotContain(moved.Json.GetProperty("node").GetInt32(), killed);
 
         Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
         Assert.Equal(0, (await ssi.RunAsync(["start", .. config])).ExitCode);
