@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Ssi.Cfs.Permissions;
+using Ssi.Cfs.Files;
 using Ssi.Cfs.Service;
 using Ssi.Host.Cli;
 using Ssi.Host.Launcher;
@@ -28,23 +29,28 @@ public static class FsBenchmark
         var small = new Option<int>("--small-files") { Description = "files for the small-file rates", DefaultValueFactory = _ => 300 };
         var tree = new Option<int>("--tree-files") { Description = "files in the tree whose creation is timed", DefaultValueFactory = _ => 5000 };
         var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
+        var treeOnly = new Option<bool>("--tree-only") { Description = "measure only the tree creation (for very large trees)" };
+        var parallel = new Option<int>("--parallel") { Description = "clients creating the tree at once, each in its own directories", DefaultValueFactory = _ => 1 };
         var command = new Command("fs", """
             Boots a 3-node cluster in a temporary $SSI_HOME and measures file-system calls made through node 2 by a
             client, each beside the same work on a host temporary directory in the same run (fsync after each block
             or file on the host, as the cluster's store makes every acknowledged write durable):
-              - sequential write and read of --size-mib MiB in 256 KiB blocks;
+              - sequential write and read of --size-mib MiB in 256 KiB blocks, through a node that does not own the
+                file's inode: by path at explicit offsets, and through one open file description;
               - small-file create+write+close, open+read+close, stat and unlink rates;
-              - the time to create a tree of --tree-files files, and each node's memory afterwards.
+              - the time to create a tree of --tree-files files (100 per directory, --parallel creators at once),
+                and each node's memory afterwards.
 
             Examples:
               ssi bench fs
               ssi bench fs --size-mib 1024 --runs 1 --json
+              ssi bench fs --tree-only --tree-files 1000000 --parallel 8 --runs 1
             """);
-        foreach (var o in new Option[] { runs, size, small, tree, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { runs, size, small, tree, json, treeOnly, parallel }) command.Options.Add(o);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("bench fs", async token =>
         {
-            if (parse.GetValue(runs) < 1 || parse.GetValue(size) < 1 || parse.GetValue(small) < 1 || parse.GetValue(tree) < 1)
-                throw CliException.Usage("--runs, --size-mib, --small-files and --tree-files must be at least 1");
+            if (parse.GetValue(runs) < 1 || parse.GetValue(size) < 1 || parse.GetValue(small) < 1 || parse.GetValue(tree) < 1 || parse.GetValue(parallel) < 1)
+                throw CliException.Usage("--runs, --size-mib, --small-files, --tree-files and --parallel must be at least 1");
             var quiet = parse.GetValue(json);
             var rows = new Dictionary<string, Row>();
             var memory = new List<string>();
@@ -57,7 +63,8 @@ public static class FsBenchmark
                     var host = Directory.CreateTempSubdirectory("ssi-bench-fs-").FullName;
                     try
                     {
-                        await MeasureAsync(connection, host, parse.GetValue(size), parse.GetValue(small), parse.GetValue(tree), rows, token);
+                        await MeasureAsync(connection, host, parse.GetValue(size), parse.GetValue(small), parse.GetValue(tree),
+                            parse.GetValue(treeOnly), parse.GetValue(parallel), rows, token);
                         memory.Add(string.Join(", ", cluster.LiveNodes().Select(n => $"node {n} {RssMib(NodeProcess.LivePid(cluster.Home, n)!.Value):0} MiB")));
                     }
                     finally
@@ -73,7 +80,7 @@ public static class FsBenchmark
     }
 
     private static async Task MeasureAsync(ClusterConnection c, string host, int sizeMib, int smallFiles, int treeFiles,
-        Dictionary<string, Row> rows, CancellationToken ct)
+        bool treeOnly, int parallel, Dictionary<string, Row> rows, CancellationToken ct)
     {
         var root = Credentials.Root;
         void Add(string name, string unit, double ssi, double hostValue)
@@ -82,21 +89,41 @@ public static class FsBenchmark
             row.Ssi.Add(ssi);
             row.Host.Add(hostValue);
         }
-        Task<T> Call<T>(IFileSystemRequest r, bool idempotent = true) => c.RequestAsync<T>(new FileSystemCall(r), 2, TimeSpan.FromMinutes(2), ct, idempotent);
+        var through = 2;
+        Task<T> Call<T>(IFileSystemRequest r, bool idempotent = true) => c.RequestAsync<T>(new FileSystemCall(r), through, TimeSpan.FromMinutes(2), ct, idempotent);
 
+        if (treeOnly)
+        {
+            await MeasureTreeAsync(c, host, treeFiles, parallel, Add, ct);
+            return;
+        }
         var block = new byte[Block];
         new Random(1).NextBytes(block);
         var blocks = sizeMib * 4;
         var bytes = (double)blocks * Block / (1 << 20);
 
-        // Sequential write and read.
+        // Sequential write and read, through a node that does not own the file's inode: by path at explicit offsets
+        // (as `ssi fs put/get`), then through one open file description (as a program's read and write calls).
         await Call<FsAttributes>(new FsCreate(root, "/big", 0x1A4), idempotent: false);
+        var owner = (await Call<FsOwner>(new FsWhere(root, "/big"))).Node;
+        through = owner == 2 ? 3 : 2;
+        Console.Error.WriteLine($"sequential I/O through node {through}; the inode's owner is node {owner}");
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < blocks; i++) await Call<FsAttributes>(new FsWrite(root, "/big", (long)i * Block, block));
         var ssiWrite = bytes / clock.Elapsed.TotalSeconds;
         clock.Restart();
         for (var i = 0; i < blocks; i++) await Call<FsData>(new FsRead(root, "/big", (long)i * Block, Block));
         var ssiRead = bytes / clock.Elapsed.TotalSeconds;
+        var open = (await Call<FsOpened>(new FsOpen(root, "/big", OpenFlags.ReadWrite | OpenFlags.Truncate, 0), idempotent: false)).OpenFile;
+        clock.Restart();
+        for (var i = 0; i < blocks; i++) await Call<FsWritten>(new FsWriteOpen(root, open, block), idempotent: false);
+        var openWrite = bytes / clock.Elapsed.TotalSeconds;
+        await Call<FsPosition>(new FsSeek(root, open, 0, Whence.Set), idempotent: false);
+        clock.Restart();
+        for (var i = 0; i < blocks; i++) await Call<FsData>(new FsReadOpen(root, open, Block), idempotent: false);
+        var openRead = bytes / clock.Elapsed.TotalSeconds;
+        await Call<FsReferences>(new FsClose(root, open), idempotent: false);
+        through = 2;
         var hostFile = Path.Combine(host, "big");
         clock.Restart();
         await using (var f = new FileStream(hostFile, FileMode.CreateNew, FileAccess.Write))
@@ -109,6 +136,8 @@ public static class FsBenchmark
         var hostRead = bytes / clock.Elapsed.TotalSeconds;
         Add($"sequential write {sizeMib} MiB", "MiB/s", ssiWrite, hostWrite);
         Add($"sequential read {sizeMib} MiB", "MiB/s", ssiRead, hostRead);
+        Add($"sequential write {sizeMib} MiB, open file", "MiB/s", openWrite, hostWrite);
+        Add($"sequential read {sizeMib} MiB, open file", "MiB/s", openRead, hostRead);
         await Call<FsDone>(new FsUnlink(root, "/big"), idempotent: false);
 
         // Small files: 1 KiB each.
@@ -154,13 +183,30 @@ public static class FsBenchmark
         string[] names = ["small create+write+close", "small open+read+close", "small stat", "small unlink"];
         for (var k = 0; k < 4; k++) Add(names[k], "ops/s", ssi[k], hostRates[k]);
 
-        // A tree: 100 files per directory.
-        clock.Restart();
-        for (var i = 0; i < treeFiles; i++)
+        await MeasureTreeAsync(c, host, treeFiles, parallel, Add, ct);
+    }
+
+    /// <summary>A tree of 100 files per directory, made by <paramref name="parallel"/> creators each in its own directories.</summary>
+    private static async Task MeasureTreeAsync(ClusterConnection c, string host, int treeFiles, int parallel,
+        Action<string, string, double, double> add, CancellationToken ct)
+    {
+        var root = Credentials.Root;
+        var directories = (treeFiles + 99) / 100;
+        var done = 0;
+        var clock = Stopwatch.StartNew();
+        async Task Creator(int k)
         {
-            if (i % 100 == 0) await Call<FsAttributes>(new FsMkdir(root, $"/tree{i / 100}", 0x1ED), idempotent: false);
-            await Call<FsAttributes>(new FsCreate(root, $"/tree{i / 100}/{i}", 0x1A4), idempotent: false);
+            for (var d = k; d < directories; d += parallel)
+            {
+                await c.RequestAsync<FsAttributes>(new FileSystemCall(new FsMkdir(root, $"/tree{d}", 0x1ED)), 2, TimeSpan.FromMinutes(2), ct, idempotent: false);
+                for (var i = d * 100; i < Math.Min(treeFiles, d * 100 + 100); i++)
+                    await c.RequestAsync<FsAttributes>(new FileSystemCall(new FsCreate(root, $"/tree{d}/{i}", 0x1A4)), 2, TimeSpan.FromMinutes(2), ct, idempotent: false);
+                var total = Interlocked.Add(ref done, Math.Min(100, treeFiles - d * 100));
+                if (treeFiles >= 100_000 && total % (treeFiles / 20 / 100 * 100) < 100)
+                    Console.Error.WriteLine($"tree: {total}/{treeFiles} files, {total / clock.Elapsed.TotalSeconds:0}/s");
+            }
         }
+        await Task.WhenAll(Enumerable.Range(0, parallel).Select(Creator));
         var ssiTree = clock.Elapsed.TotalSeconds;
         clock.Restart();
         for (var i = 0; i < treeFiles; i++)
@@ -168,7 +214,7 @@ public static class FsBenchmark
             if (i % 100 == 0) Directory.CreateDirectory(Path.Combine(host, $"tree{i / 100}"));
             File.Create(Path.Combine(host, $"tree{i / 100}", i.ToString())).Dispose();
         }
-        Add($"create a tree of {treeFiles} files", "s", ssiTree, clock.Elapsed.TotalSeconds);
+        add($"create a tree of {treeFiles} files", "s", ssiTree, clock.Elapsed.TotalSeconds);
     }
 
     private static double RssMib(int pid)
