@@ -91,24 +91,6 @@ public sealed class FileSystemOperations(IInodeStore store)
         OnInode(path, who, ino => WriteInode(ino, who, offset, data));
 
     /// <summary>
-    /// open(2): O_CREAT makes a missing regular file (EEXIST with O_EXCL if the name is taken), then the description
-    /// is opened with the checks of <see cref="OpenInode"/>. A file this call created is opened without checking its
-    /// mode, as Linux does, so creat(path, 0444) still gives a writable descriptor.
-    /// </summary>
-    public Outcome<OpenFileDescription> Open(string path, Credentials who, OpenFlags flags, int mode)
-    {
-        var found = ResolveForOpen(path, who, flags);
-        if (!found.IsOk) return found.Propagate<OpenFileDescription>();
-        if (found.Value.Existing is { } ino) return OpenInode(ino, who, flags, justCreated: false);
-        var created = CreateIn(found.Value.Directory, found.Value.Name, who, InodeType.Regular, mode, null);
-        if (created.IsOk) return OpenInode(created.Value.Ino, who, flags, justCreated: true);
-        // Someone else created the name meanwhile: without O_EXCL, open theirs.
-        return created.Error == Errno.EEXIST && (flags & OpenFlags.Exclusive) == 0
-            ? OnInode(path, who, existing => OpenInode(existing, who, flags, justCreated: false))
-            : created.Propagate<OpenFileDescription>();
-    }
-
-    /// <summary>
     /// The first half of open(2), a walk that changes nothing: the inode to open, or, with O_CREAT and a missing
     /// last name, the directory and name to create it in.
     /// </summary>

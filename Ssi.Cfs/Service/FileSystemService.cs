@@ -102,16 +102,16 @@ public sealed class FileSystemService : ReceiveActor
         if (!found.IsOk) return Replies.From(found, _ => FsDone.Instance);
         var (existing, directory, name) = found.Value;
         if (existing is { } ino) return await OwnerCalls.AskAsync(regions.Inodes, new InodeOpen(ino.Value, request.Caller, request.Flags, false), repeatable: false);
-        var created = await OwnerCalls.AskAsync(regions.Inodes, 
+        var created = await OwnerCalls.AskAsync(regions.Inodes,
             new InodeCreateEntry(directory.Value, request.Caller, name, InodeType.Regular, request.Mode, null), repeatable: false);
-        return created switch
+        if (created is FsAttributes made)
+            return await OwnerCalls.AskAsync(regions.Inodes, new InodeOpen(made.Attributes.Ino.Value, request.Caller, request.Flags, true), repeatable: false);
+        if (created is not Failed { Errno: Errno.EEXIST } || (request.Flags & OpenFlags.Exclusive) != 0) return created;
+        // Someone else created the name meanwhile: without O_EXCL, open theirs.
+        return Route(fs, request with { Flags = request.Flags & ~OpenFlags.Create }) switch
         {
-            FsAttributes made => await OwnerCalls.AskAsync(regions.Inodes, new InodeOpen(made.Attributes.Ino.Value, request.Caller, request.Flags, true), repeatable: false),
-            // Someone else created the name meanwhile: without O_EXCL, open theirs.
-            Failed { Errno: Errno.EEXIST } when (request.Flags & OpenFlags.Exclusive) == 0 => Route(fs, request with { Flags = request.Flags & ~OpenFlags.Create }) is IInodeMessage open
-                ? await OwnerCalls.AskAsync(regions.Inodes, open, repeatable: false)
-                : Route(fs, request with { Flags = request.Flags & ~OpenFlags.Create }),
-            _ => created,
+            IInodeMessage open => await OwnerCalls.AskAsync(regions.Inodes, open, repeatable: false),
+            var reply => reply,
         };
     }
 
