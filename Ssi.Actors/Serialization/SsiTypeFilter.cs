@@ -18,31 +18,40 @@ public sealed class SsiTypeFilter : ITypeFilter
     private const int MaxNameLength = 4096;
     private const int MaxGenericDepth = 16;
 
+    /// <summary>Plain-data BCL types: values with no behaviour beyond their data.</summary>
+    public static readonly ImmutableArray<Type> PlainDataTypes =
+    [
+        typeof(string), typeof(bool), typeof(char), typeof(byte), typeof(sbyte),
+        typeof(short), typeof(ushort), typeof(int), typeof(uint), typeof(long), typeof(ulong),
+        typeof(float), typeof(double), typeof(decimal),
+        typeof(Guid), typeof(DateTime), typeof(DateTimeOffset), typeof(TimeSpan),
+        // Hyperion writes Dictionary<K,V> entries as DictionaryEntry; its object Key/Value are checked in turn.
+        typeof(System.Collections.DictionaryEntry),
+    ];
+
+    /// <summary>Generic collections and tuples, allowed when each of their arguments is.</summary>
+    public static readonly ImmutableArray<Type> PlainDataGenerics =
+    [
+        // Hyperion writes immutable dictionaries as KeyValuePair<K,V> items.
+        typeof(KeyValuePair<,>),
+        typeof(Nullable<>), typeof(List<>), typeof(Dictionary<,>), typeof(HashSet<>),
+        typeof(ImmutableArray<>), typeof(ImmutableList<>), typeof(ImmutableDictionary<,>),
+        typeof(ImmutableHashSet<>), typeof(ImmutableSortedDictionary<,>),
+        typeof(ValueTuple<>), typeof(ValueTuple<,>), typeof(ValueTuple<,,>), typeof(ValueTuple<,,,>),
+        typeof(ValueTuple<,,,,>), typeof(ValueTuple<,,,,,>), typeof(ValueTuple<,,,,,,>), typeof(ValueTuple<,,,,,,,>),
+    ];
+
     /// <summary>Our own namespaces, plus plain-data BCL types and the surrogates Akka uses for refs, paths and addresses.</summary>
     public static readonly SsiTypeFilter Default = new(
         namespacePrefixes: ["Ssi."],
         exactTypes:
         [
-            typeof(string), typeof(bool), typeof(char), typeof(byte), typeof(sbyte),
-            typeof(short), typeof(ushort), typeof(int), typeof(uint), typeof(long), typeof(ulong),
-            typeof(float), typeof(double), typeof(decimal),
-            typeof(Guid), typeof(DateTime), typeof(DateTimeOffset), typeof(TimeSpan),
-            // Hyperion writes Dictionary<K,V> entries as DictionaryEntry; its object Key/Value are checked in turn.
-            typeof(System.Collections.DictionaryEntry),
+            .. PlainDataTypes,
             // IActorRef, ActorPath and Address travel as these surrogates (see SsiWireSerializer).
             typeof(ActorRefBase.Surrogate), typeof(Nobody.NobodySurrogate),
             typeof(ActorPath.Surrogate), typeof(Address.AddressSurrogate),
         ],
-        genericDefinitions:
-        [
-            // Hyperion writes immutable dictionaries as KeyValuePair<K,V> items.
-            typeof(KeyValuePair<,>),
-            typeof(Nullable<>), typeof(List<>), typeof(Dictionary<,>), typeof(HashSet<>),
-            typeof(ImmutableArray<>), typeof(ImmutableList<>), typeof(ImmutableDictionary<,>),
-            typeof(ImmutableHashSet<>), typeof(ImmutableSortedDictionary<,>),
-            typeof(ValueTuple<>), typeof(ValueTuple<,>), typeof(ValueTuple<,,>), typeof(ValueTuple<,,,>),
-            typeof(ValueTuple<,,,,>), typeof(ValueTuple<,,,,,>), typeof(ValueTuple<,,,,,,>), typeof(ValueTuple<,,,,,,,>),
-        ]);
+        genericDefinitions: PlainDataGenerics);
 
     private readonly ImmutableArray<string> _namespacePrefixes;
     private readonly ImmutableHashSet<string> _exactNames;

@@ -8,6 +8,8 @@ using Ssi.Actors.Identity;
 using Ssi.Actors.Membership;
 using Ssi.Actors.Security;
 using Ssi.Cfs.RootImage;
+using Ssi.Vproc.Programs;
+using Ssi.Vproc.Programs.Builtin;
 using Ssi.Cfs.Service;
 using Ssi.Cfs.Storage;
 using Ssi.Host.Cli;
@@ -52,6 +54,8 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             var created = DefaultRoot.CreateIfEmpty(store);
             if (!created.IsOk) throw new CliException(created.Error!.Value, "cannot create the root image: " + created.Detail);
             if (created.Value) progress("created the default root image (/bin, /etc, /home, /tmp, ...)");
+            var programs = BinDirectory.Install(store, Builtins.All.Keys);
+            if (!programs.IsOk) throw new CliException(programs.Error!.Value, "cannot install the programs of /bin: " + programs.Detail);
         }
         var hostname = config.GetString("ssi.cluster.hostname", "127.0.0.1");
         var taken = new HashSet<int>();

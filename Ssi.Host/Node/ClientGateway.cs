@@ -24,12 +24,14 @@ public sealed class ClientGateway : ReceiveActor
     private readonly NodeNumber _self;
     private readonly IActorRef _monitor;
     private readonly IActorRef _fs;
+    private readonly IActorRef _processes;
     private readonly DateTimeOffset _startedAt;
     private int _refusals;
 
-    public ClientGateway(ClusterSecret secret, NodeNumber self, IActorRef monitor, IActorRef fs, DateTimeOffset startedAt)
+    public ClientGateway(ClusterSecret secret, NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, DateTimeOffset startedAt)
     {
         _fs = fs;
+        _processes = processes;
         _secret = secret;
         _self = self;
         _monitor = monitor;
@@ -37,8 +39,8 @@ public sealed class ClientGateway : ReceiveActor
         Receive<ClientRequest>(Handle);
     }
 
-    public static Props Props(ClusterSecret secret, NodeNumber self, IActorRef monitor, IActorRef fs, DateTimeOffset startedAt) =>
-        Akka.Actor.Props.Create(() => new ClientGateway(secret, self, monitor, fs, startedAt));
+    public static Props Props(ClusterSecret secret, NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, DateTimeOffset startedAt) =>
+        Akka.Actor.Props.Create(() => new ClientGateway(secret, self, monitor, fs, processes, startedAt));
 
     private void Handle(ClientRequest request)
     {
@@ -65,6 +67,9 @@ public sealed class ClientGateway : ReceiveActor
                 break;
             case FileSystemCall call:
                 _fs.Forward(call.Request); // the file-system service replies to the client directly
+                break;
+            case ProcessCall call:
+                _processes.Forward(call.Request); // so does the process service
                 break;
             default:
                 Sender.Tell(new Failed(Errno.EINVAL, $"unknown request {request.Query.GetType().Name}"));

@@ -26,3 +26,6 @@ public sealed record ClusterStatus(NodeTableView View, int ProcessId, DateTimeOf
 
 /// <summary>A file-system call, served by the node's file-system service as the caller it names.</summary>
 public sealed record FileSystemCall(Ssi.Cfs.Service.IFileSystemRequest Request) : IClientQuery;
+
+/// <summary>A process request (run, kill, where, ps), served by the node's process service.</summary>
+public sealed record ProcessCall(Ssi.Vproc.ProcessTable.IProcessClientRequest Request) : IClientQuery;

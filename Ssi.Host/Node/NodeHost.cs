@@ -12,6 +12,9 @@ using Ssi.Actors.Membership;
 using Ssi.Actors.Security;
 using Ssi.Cfs.Namespace;
 using Ssi.Cfs.Service;
+using Ssi.Vproc.Pids;
+using Ssi.Vproc.ProcessTable;
+using Ssi.Vproc.Programs.Builtin;
 
 namespace Ssi.Host.Node;
 
@@ -53,6 +56,7 @@ public sealed class NodeHost
     /// <summary>Every embedded default a node or a client needs: ours, and the receptionist's and PubSub's serializers.</summary>
     public static Config Defaults { get; } = SsiConfig.FromAssembly(typeof(NodeHost).Assembly)
         .WithFallback(SsiConfig.FromAssembly(typeof(FileSystemService).Assembly))
+        .WithFallback(SsiConfig.FromAssembly(typeof(ProcessEntity).Assembly))
         .WithFallback(SsiConfig.Reference)
         .WithFallback(ClusterClientReceptionist.DefaultConfig())
         .WithFallback(ClusterSharding.DefaultConfig())
@@ -82,11 +86,29 @@ public sealed class NodeHost
         var operations = new FileSystemOperations(store);
         var regions = CfsRegions.Start(system, operations, store, cfs.Shards);
         var fs = system.ActorOf(FileSystemService.Props(operations, regions), FileSystemService.Name);
-        var gateway = system.ActorOf(ClientGateway.Props(secret, settings.Number, monitor, fs, startedAt), ClientGateway.Name);
+        var processes = StartProcesses(system, config, home, settings, fs);
+        var gateway = system.ActorOf(ClientGateway.Props(secret, settings.Number, monitor, fs, processes, startedAt), ClientGateway.Name);
         ClusterClientReceptionist.Get(system).RegisterService(gateway);
         var host = new NodeHost(system, settings, monitor, tls);
         Cluster.Get(system).RegisterOnMemberUp(host.RefuseDuplicateNumber);
         return host;
+    }
+
+    /// <summary>
+    /// The process layer of a node: its index of local processes, its PID allocator (reservations kept in the run
+    /// directory, so a restarted node never reuses a PID of its previous life), its process service and the region.
+    /// </summary>
+    private static IActorRef StartProcesses(ActorSystem system, Config config, SsiHome home, NodeSettings settings, IActorRef fs)
+    {
+        var vproc = VprocSettings.Create(config);
+        var held = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+        Directory.CreateDirectory(home.RunDir);
+        var pids = new PidAllocator(settings.Number.Value, Path.Combine(home.RunDir, $"node-{settings.Number.Value}.pids"), pid => held.ContainsKey(pid.Value));
+        var index = system.ActorOf(LocalProcesses.Props(held, vproc.CallTimeout), LocalProcesses.Name);
+        var service = system.ActorOf(ProcessService.Props(settings.Number.Value, pids, index, vproc.CallTimeout), ProcessService.Name);
+        var node = new VprocNode(settings.Number.Value, fs, index, service, Builtins.Catalog(), vproc);
+        VprocRegions.Start(system, node, vproc.ShardsPerNode);
+        return service;
     }
 
     /// <summary>Why the node stopped itself, if it did (a node number already in use).</summary>

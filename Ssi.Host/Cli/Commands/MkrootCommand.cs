@@ -2,6 +2,8 @@
 using System.CommandLine;
 using Ssi.Actors.Errors;
 using Ssi.Cfs.RootImage;
+using Ssi.Vproc.Programs;
+using Ssi.Vproc.Programs.Builtin;
 
 namespace Ssi.Host.Cli.Commands;
 
@@ -36,6 +38,9 @@ public static class MkrootCommand
             var r = report.Value;
             Console.WriteLine($"imported {r.Directories} directories, {r.Files} files ({r.Bytes} bytes), {r.Symlinks} symlinks from {Path.GetFullPath(source)}");
             foreach (var skipped in r.Skipped) Console.WriteLine($"skipped (a socket or device): {skipped}");
+            var programs = BinDirectory.Install(store, Builtins.All.Keys);
+            if (!programs.IsOk) throw new CliException(programs.Error!.Value, "cannot install the programs of /bin: " + programs.Detail);
+            if (programs.Value > 0) Console.WriteLine($"added {programs.Value} built-in programs to /bin");
             return Task.FromResult(ExitCodes.Ok);
         }, ct));
         return command;

@@ -1,0 +1,143 @@
+// A terminal device on the contact node of a CLI session: processes on any node read and write it like a tty.
+using Akka.Actor;
+using Ssi.Actors.Signals;
+
+namespace Ssi.Cfs.Devices;
+
+/// <summary>
+/// One per attached client (<c>ssi run</c>), living on the node the client talks to. It owns the input buffer, the
+/// reads waiting for input, the foreground process group and the output window. Output is bounded: a write is
+/// answered only while less than <see cref="Window"/> bytes wait for the client's acknowledgement, so a fast
+/// writer (yes) is slowed to the client's pace and nothing is dropped. Keys from the client become signals for the
+/// foreground group, sent to <c>signals</c> (the process layer of this node), since a device does not know processes.
+/// When the client goes away, the foreground group gets SIGHUP.
+/// </summary>
+public sealed class TerminalDevice : ReceiveActor
+{
+    public const int Window = 256 * 1024;
+
+    private readonly IActorRef _client;
+    private readonly IActorRef _signals;
+    private readonly Queue<byte[]> _input = new();
+    private int _inputOffset;
+    private long _consumed;
+    private bool _inputEnded;
+    private readonly LinkedList<(long CallId, int Count, IActorRef ReplyTo)> _readers = new();
+    private long _sequence;
+    private long _unacked;
+    private readonly Queue<(long Sequence, int Size)> _inFlight = new();
+    private readonly Queue<(IActorRef ReplyTo, int Count)> _heldWrites = new();
+    private int _foreground;
+
+    public TerminalDevice(IActorRef client, IActorRef signals)
+    {
+        _client = client;
+        _signals = signals;
+        Context.Watch(client);
+
+        Receive<TerminalRead>(read =>
+        {
+            _readers.AddLast((read.CallId, read.Count, Sender));
+            ServeReaders();
+        });
+        Receive<TerminalCancelRead>(cancel =>
+        {
+            for (var node = _readers.First; node is not null; node = node.Next)
+            {
+                if (node.Value.CallId != cancel.CallId || !node.Value.ReplyTo.Equals(Sender)) continue;
+                _readers.Remove(node);
+                Sender.Tell(new TerminalReadCancelled(cancel.CallId));
+                return;
+            }
+        });
+        Receive<TerminalWrite>(write =>
+        {
+            var sequence = ++_sequence;
+            _client.Tell(new TerminalOutput(write.Channel is 2 ? 2 : 1, write.Data, sequence));
+            _unacked += write.Data.Length;
+            _inFlight.Enqueue((sequence, write.Data.Length));
+            if (_unacked < Window) Sender.Tell(new TerminalWritten(write.Data.Length));
+            else _heldWrites.Enqueue((Sender, write.Data.Length));
+        });
+        Receive<TerminalSetForeground>(set => _foreground = set.ProcessGroup);
+        Receive<TerminalOutputAck>(ack => FromClient(() =>
+        {
+            while (_inFlight.TryPeek(out var sent) && sent.Sequence <= ack.Sequence)
+            {
+                _inFlight.Dequeue();
+                _unacked -= sent.Size;
+            }
+            while (_unacked < Window && _heldWrites.TryDequeue(out var held)) held.ReplyTo.Tell(new TerminalWritten(held.Count));
+        }));
+        Receive<TerminalInput>(input => FromClient(() =>
+        {
+            if (input.Data.Length > 0 && !_inputEnded) _input.Enqueue(input.Data);
+            ServeReaders();
+        }));
+        Receive<TerminalInputEnd>(_ => FromClient(() =>
+        {
+            _inputEnded = true;
+            ServeReaders();
+        }));
+        Receive<TerminalKey>(key => FromClient(() =>
+        {
+            if (_foreground > 0 && Signal.IsValid(key.Signal)) _signals.Tell(new SignalProcessGroup(_foreground, key.Signal));
+        }));
+        Receive<TerminalSessionEnded>(ended =>
+        {
+            // The session leader is gone: its output went out before this (same sender, same order), so tell the
+            // client, and hang up the rest of its foreground group as Linux does.
+            _client.Tell(ended);
+            HangUp();
+        });
+        Receive<Terminated>(t => t.ActorRef.Equals(_client), _ => HangUp());
+    }
+
+    public static Props Props(IActorRef client, IActorRef signals) =>
+        Akka.Actor.Props.Create(() => new TerminalDevice(client, signals));
+
+    /// <summary>Client messages are accepted only from the client the terminal was made for.</summary>
+    private void FromClient(Action handle)
+    {
+        if (Sender.Equals(_client)) handle();
+    }
+
+    private void ServeReaders()
+    {
+        while (_readers.First is { } first && (_input.Count > 0 || _inputEnded))
+        {
+            _readers.RemoveFirst();
+            var (callId, count, replyTo) = first.Value;
+            var data = Take(Math.Max(count, 0));
+            replyTo.Tell(new TerminalData(callId, data));
+            if (data.Length > 0) _client.Tell(new TerminalInputAck(_consumed));
+        }
+    }
+
+    private byte[] Take(int count)
+    {
+        using var taken = new MemoryStream();
+        while (taken.Length < count && _input.TryPeek(out var chunk))
+        {
+            var n = (int)Math.Min(count - taken.Length, chunk.Length - _inputOffset);
+            taken.Write(chunk, _inputOffset, n);
+            _inputOffset += n;
+            if (_inputOffset == chunk.Length)
+            {
+                _input.Dequeue();
+                _inputOffset = 0;
+            }
+        }
+        _consumed += taken.Length;
+        return taken.ToArray();
+    }
+
+    private void HangUp()
+    {
+        if (_foreground > 0) _signals.Tell(new SignalProcessGroup(_foreground, Signal.SIGHUP));
+        foreach (var (callId, _, replyTo) in _readers) replyTo.Tell(new TerminalData(callId, []));
+        _readers.Clear();
+        while (_heldWrites.TryDequeue(out var held)) held.ReplyTo.Tell(new TerminalWritten(held.Count));
+        Context.Stop(Self);
+    }
+}

@@ -1,0 +1,46 @@
+// Messages of a terminal device: from processes (read, write), from the attached client (input, Ctrl-C), and back.
+using Ssi.Actors.Protocol;
+
+namespace Ssi.Cfs.Devices;
+
+/// <summary>A read that waits for input; the reply is <see cref="TerminalData"/> (empty at end of input).</summary>
+public sealed record TerminalRead(long CallId, int Count) : ISsiMessage;
+
+public sealed record TerminalData(long CallId, byte[] Data) : ISsiMessage;
+
+/// <summary>Abandons a waiting read (a signal interrupted it); the reply is <see cref="TerminalReadCancelled"/>, or the data if it came first.</summary>
+public sealed record TerminalCancelRead(long CallId) : ISsiMessage;
+
+public sealed record TerminalReadCancelled(long CallId) : ISsiMessage;
+
+/// <summary>Output on channel 1 (stdout) or 2 (stderr); the reply <see cref="TerminalWritten"/> comes once the client can take more.</summary>
+public sealed record TerminalWrite(int Channel, byte[] Data) : ISsiMessage;
+
+public sealed record TerminalWritten(int Count) : ISsiMessage;
+
+/// <summary>tcsetpgrp(3): the process group that gets the terminal's signals.</summary>
+public sealed record TerminalSetForeground(int ProcessGroup) : ISsiMessage;
+
+// ---- between the terminal and its client (the CLI) ----
+
+/// <summary>Output for the client, numbered so it can acknowledge what it has written.</summary>
+public sealed record TerminalOutput(int Channel, byte[] Data, long Sequence) : ISsiMessage;
+
+public sealed record TerminalOutputAck(long Sequence) : ISsiMessage;
+
+/// <summary>Keyboard input (or piped stdin) from the client; acknowledged with <see cref="TerminalInputAck"/> once read.</summary>
+public sealed record TerminalInput(byte[] Data) : ISsiMessage;
+
+public sealed record TerminalInputAck(long Total) : ISsiMessage;
+
+/// <summary>The client's stdin is closed: reads get end of file once the buffer is empty.</summary>
+public sealed record TerminalInputEnd : ISsiMessage
+{
+    public static readonly TerminalInputEnd Instance = new();
+}
+
+/// <summary>Ctrl-C (SIGINT), Ctrl-\ (SIGQUIT) or Ctrl-Z (SIGTSTP) at the client: the signal for the foreground group.</summary>
+public sealed record TerminalKey(int Signal) : ISsiMessage;
+
+/// <summary>The process the terminal was made for exited; the client reports its status.</summary>
+public sealed record TerminalSessionEnded(int Pid, int Status) : ISsiMessage;

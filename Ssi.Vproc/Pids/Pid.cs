@@ -1,0 +1,43 @@
+// Clusterwide process ids: the node that allocated a PID can be read from it.
+using System.Globalization;
+
+namespace Ssi.Vproc.Pids;
+
+/// <summary>
+/// A clusterwide PID. Node N allocates <c>N * 1,000,000 + seq</c> (seq 1..999,999), so "3000042" was born on
+/// node 3 and every node allocates without asking anyone. PID 1 is init. The value never changes, wherever the
+/// process runs.
+/// </summary>
+public readonly record struct Pid(int Value)
+{
+    public const int PerNode = 1_000_000;
+
+    /// <summary>Highest node number whose PIDs fit in 31 bits.</summary>
+    public const int MaxNode = int.MaxValue / PerNode - 1;
+
+    public static readonly Pid Init = new(1);
+
+    public bool IsInit => Value == 1;
+
+    /// <summary>The node that allocated this PID (0 for init, which belongs to no node).</summary>
+    public int Origin => Value / PerNode;
+
+    public int Sequence => Value % PerNode;
+
+    public static Pid Of(int node, int sequence)
+    {
+        if (node is < 1 or > MaxNode) throw new ArgumentOutOfRangeException(nameof(node));
+        if (sequence is < 1 or >= PerNode) throw new ArgumentOutOfRangeException(nameof(sequence));
+        return new Pid(node * PerNode + sequence);
+    }
+
+    public static bool TryParse(string text, out Pid pid)
+    {
+        pid = default;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1) return false;
+        pid = new Pid(value);
+        return true;
+    }
+
+    public override string ToString() => Value.ToString(CultureInfo.InvariantCulture);
+}

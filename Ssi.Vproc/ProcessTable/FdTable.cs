@@ -1,0 +1,54 @@
+// A process's file descriptor table: small numbers naming open file descriptions, which live elsewhere and are shared.
+using System.Collections.Immutable;
+using Akka.Actor;
+using Ssi.Actors.Errors;
+
+namespace Ssi.Vproc.ProcessTable;
+
+/// <summary>What a descriptor refers to. Descriptions are shared by dup and fork; the table holds only their names.</summary>
+public abstract record FileHandle;
+
+/// <summary>An open file description of the cluster file system (its entity keeps offset, flags and references).</summary>
+public sealed record CfsHandle(long OpenFile) : FileHandle;
+
+/// <summary>A terminal device on its node; <see cref="Channel"/> 1 is its output, 2 its error output.</summary>
+public sealed record TerminalHandle(IActorRef Terminal, int Channel) : FileHandle;
+
+public sealed record Descriptor(FileHandle Handle, bool CloseOnExec = false);
+
+/// <summary>Owned by the process's entity; immutable, so fork copies it for free.</summary>
+public sealed record FdTable(ImmutableSortedDictionary<int, Descriptor> Entries)
+{
+    /// <summary>RLIMIT_NOFILE.</summary>
+    public const int Limit = 1024;
+
+    public static readonly FdTable Empty = new(ImmutableSortedDictionary<int, Descriptor>.Empty);
+
+    public Descriptor? this[int fd] => Entries.GetValueOrDefault(fd);
+
+    public int LowestFree(int from = 0)
+    {
+        var fd = from;
+        while (Entries.ContainsKey(fd)) fd++;
+        return fd;
+    }
+
+    /// <summary>Installs a handle at the lowest free descriptor; EMFILE when the table is full.</summary>
+    public Outcome<(FdTable Table, int Fd)> Add(FileHandle handle, bool closeOnExec = false)
+    {
+        var fd = LowestFree();
+        if (fd >= Limit) return Outcome<(FdTable, int)>.Fail(Errno.EMFILE, "too many open files");
+        return (new FdTable(Entries.SetItem(fd, new Descriptor(handle, closeOnExec))), fd);
+    }
+
+    public FdTable Set(int fd, Descriptor descriptor) => new(Entries.SetItem(fd, descriptor));
+
+    public FdTable Remove(int fd) => new(Entries.Remove(fd));
+
+    /// <summary>The descriptors exec closes (close-on-exec), and the table after.</summary>
+    public (FdTable Table, ImmutableArray<Descriptor> Closed) AfterExec()
+    {
+        var closed = Entries.Where(e => e.Value.CloseOnExec).ToImmutableArray();
+        return (new FdTable(Entries.RemoveRange(closed.Select(e => e.Key))), [.. closed.Select(e => e.Value)]);
+    }
+}

@@ -1,0 +1,255 @@
+// Running the program: stepping its iterator, awaiting system calls without blocking, delivering signals between calls.
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Signals;
+using Ssi.Cfs.Devices;
+using Ssi.Vproc.Programs;
+using Ssi.Vproc.Signals;
+
+namespace Ssi.Vproc.ProcessTable;
+
+public sealed partial class ProcessEntity
+{
+    /// <summary>
+    /// The system call in flight. <see cref="Interruptible"/> calls wait (terminal read, wait, sleep, pause) and a
+    /// handled signal ends them with EINTR; <see cref="Then"/> turns the reply into the result on the actor thread.
+    /// </summary>
+    private sealed record PendingCall(long Id, SystemCall Call, bool Interruptible, Func<object, SysResult?> Then, Action? Cancel = null);
+
+    private long _callIds;
+    private PendingCall? _call;
+    private bool _stopped;
+    private SysResult? _held;
+    private bool _cancelling;
+    private ICancelable? _sleepTimer;
+
+    /// <summary>
+    /// Steps the program until it makes a call that must wait for a reply, exits, or has had its turn. Pending signals
+    /// are delivered before each step, as Linux delivers them on the way back from a system call.
+    /// </summary>
+    private void Run()
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            for (var steps = 0; steps < _node.Settings.StepsPerTurn; steps++)
+            {
+                if (!DeliverSignals() || _image is null) return;
+                var frame = _image.Frames[^1];
+                bool more;
+                try
+                {
+                    more = frame.Calls.MoveNext();
+                }
+                catch (Exception e)
+                {
+                    _log.Info("process {0} ({1}) died of an unhandled {2}: {3}", _pid, _state.Command, e.GetType().Name, e.Message);
+                    Terminate(WaitStatus.Signaled(Signal.SIGSEGV, core: true));
+                    return;
+                }
+                if (!more)
+                {
+                    if (_image.Frames.Count == 1)
+                    {
+                        Terminate(WaitStatus.Exited(0));
+                        return;
+                    }
+                    // A handler returned: restore the mask and the interrupted call's result.
+                    _image.Frames.RemoveAt(_image.Frames.Count - 1);
+                    _state = _state with { Signals = _state.Signals with { Mask = frame.SavedMask } };
+                    _image.Context.Signal = 0;
+                    _image.Context.Result = frame.Interrupted ?? SysResult.Ok(0);
+                    continue;
+                }
+                var result = Dispatch(frame.Calls.Current);
+                if (_call is not null || IsZombie) return;
+                if (result is not null) _image!.Context.Result = result;
+            }
+            Self.Tell(Continue.Instance); // let signals and queries in, then go on
+        }
+        finally
+        {
+            if (_state is not null) _state = _state with { CpuTime = _state.CpuTime + clock.Elapsed };
+        }
+    }
+
+    /// <summary>Starts a call whose result comes in a message; the program resumes in <see cref="Completed"/>.</summary>
+    private void Await<T>(SystemCall call, Task<T> work, Func<T, SysResult?> then, bool interruptible = false, Action? cancel = null)
+    {
+        var id = ++_callIds;
+        _call = new PendingCall(id, call, interruptible, o => o is SysResult failure ? failure : then((T)o), cancel);
+        if (interruptible) SetRunState(RunState.Sleeping);
+        var self = Self;
+        work.ContinueWith(t => self.Tell(new CallCompleted(id, t.IsCompletedSuccessfully ? t.Result! : FailureOf(t.Exception))),
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Starts a call that completes when something happens to this process (a child exits, a signal, a timer).</summary>
+    private void Block(SystemCall call, Action? cancel = null)
+    {
+        _call = new PendingCall(++_callIds, call, Interruptible: true, o => (SysResult)o, cancel);
+        SetRunState(RunState.Sleeping);
+    }
+
+    private void Completed(CallCompleted done)
+    {
+        if (_call?.Id != done.CallId)
+        {
+            LateReply(done.Outcome);
+            return;
+        }
+        var call = _call;
+        SysResult? result;
+        try
+        {
+            result = call.Then(done.Outcome);
+        }
+        catch (Exception e)
+        {
+            _log.Warning("process {0}: system call {1} failed: {2}", _pid, call.Call.GetType().Name, e.Message);
+            result = SysResult.Fail(Errno.EIO);
+        }
+        Finish(result);
+    }
+
+    /// <summary>Ends the call in flight with a result (null: the call replaced the program, as exec does).</summary>
+    private void Finish(SysResult? result)
+    {
+        if (_call is null || IsZombie) return;
+        _call = null;
+        _cancelling = false;
+        _sleepTimer?.Cancel();
+        if (_state.State == RunState.Sleeping) SetRunState(RunState.Running);
+        if (result is not null && _image is not null) _image.Context.Result = result;
+        if (_stopped)
+        {
+            _held = result ?? _image?.Context.Result;
+            return;
+        }
+        Run();
+    }
+
+    /// <summary>A reply to a call that was interrupted or outlived its process: give back what it holds.</summary>
+    private void LateReply(object outcome)
+    {
+        if (outcome is Ssi.Cfs.Service.FsOpened opened)
+            _node.Fs.Tell(new Ssi.Cfs.Service.FsClose(_state.Credentials, opened.OpenFile), ActorRefs.NoSender);
+    }
+
+    /// <summary>
+    /// Delivers pending, unblocked signals: runs default actions, or pushes the handler's frame. False if the program
+    /// must not step now (it died or stopped).
+    /// </summary>
+    private bool DeliverSignals()
+    {
+        while (_state.Signals.TakeDeliverable() is var (signal, delivery, after))
+        {
+            _state = _state with { Signals = after };
+            switch (delivery)
+            {
+                case Delivery.Terminate:
+                    Terminate(WaitStatus.Signaled(signal));
+                    return false;
+                case Delivery.Core:
+                    Terminate(WaitStatus.Signaled(signal, core: true));
+                    return false;
+                case Delivery.Stop:
+                    StopProcess(_image?.Context.Result);
+                    return false;
+                case Delivery.Continue:
+                    break;
+                case Delivery.Handle:
+                    var context = _image!.Context;
+                    _image.Frames.Add(new Frame
+                    {
+                        Calls = _image.Program.OnSignal(context, signal).GetEnumerator(),
+                        Signal = signal,
+                        SavedMask = _state.Signals.Mask,
+                        Interrupted = context.Result,
+                    });
+                    _state = _state with { Signals = _state.Signals with { Mask = _state.Signals.Mask | Signal.Bit(signal) } };
+                    context.Signal = signal;
+                    context.Result = SysResult.Ok(0);
+                    break;
+            }
+        }
+        return true;
+    }
+
+    private void StopProcess(SysResult? resumeWith)
+    {
+        _stopped = true;
+        _held = resumeWith;
+        SetRunState(RunState.Stopped);
+    }
+
+    /// <summary>
+    /// A signal arrived while the program is not between two steps. SIGKILL acts at once, whatever the process does;
+    /// SIGCONT resumes a stopped process; a call that waits is ended with EINTR by a signal that would do something;
+    /// everything else waits for the call in flight to return.
+    /// </summary>
+    private void ConsiderSignals()
+    {
+        if (IsZombie) return;
+        var pending = _state.Signals.Pending;
+        if ((pending & Signal.Bit(Signal.SIGKILL)) != 0)
+        {
+            Terminate(WaitStatus.Signaled(Signal.SIGKILL));
+            return;
+        }
+        if (_stopped)
+        {
+            if ((pending & Signal.Bit(Signal.SIGCONT)) == 0) return;
+            if (_state.Signals.DispositionOf(Signal.SIGCONT) != Disposition.Handle)
+                _state = _state with { Signals = _state.Signals with { Pending = pending & ~Signal.Bit(Signal.SIGCONT) } };
+            _stopped = false;
+            SetRunState(_call is { Interruptible: true } ? RunState.Sleeping : RunState.Running);
+            if (_call is not null) return;
+            var held = _held;
+            _held = null;
+            if (held is not null && _image is not null) _image.Context.Result = held;
+            Run();
+            return;
+        }
+        if (_call is not { Interruptible: true } call || _cancelling) return;
+        if (_state.Signals.TakeDeliverable() is not var (signal, delivery, after)) return;
+        switch (delivery)
+        {
+            case Delivery.Terminate or Delivery.Core:
+                Terminate(WaitStatus.Signaled(signal, core: delivery == Delivery.Core));
+                return;
+            case Delivery.Stop:
+                _state = _state with { Signals = after };
+                StopProcess(null);
+                return;
+            case Delivery.Continue:
+                _state = _state with { Signals = after };
+                return;
+            case Delivery.Handle:
+                if (call.Cancel is { } cancel)
+                {
+                    // The call may have a result on its way: the device answers the cancel, or the result.
+                    _cancelling = true;
+                    cancel();
+                    return;
+                }
+                Finish(SysResult.Fail(Errno.EINTR));
+                return;
+        }
+    }
+
+    private void SetRunState(RunState state)
+    {
+        if (_state.State == state || IsZombie) return;
+        _state = _state with { State = state };
+        Publish();
+    }
+
+    private void TerminalReadDone(TerminalData data)
+    {
+        if (_call?.Id != data.CallId) return;
+        Finish(SysResult.Ok(data.Data.Length) with { Data = data.Data });
+    }
+}

@@ -1,0 +1,170 @@
+// The entity of one process: it owns the process's state and runs its program, one system call at a time.
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Protocol;
+using Ssi.Actors.Signals;
+using Ssi.Cfs.Devices;
+using Ssi.Cfs.Service;
+using Ssi.Vproc.Pids;
+using Ssi.Vproc.Programs;
+
+namespace Ssi.Vproc.ProcessTable;
+
+/// <summary>
+/// Sharded by PID (type "vproc"). It owns <see cref="ProcessState"/> and the <see cref="ProgramImage"/>; nothing else
+/// writes either. The program runs on the actor: each yielded system call is answered at once (getpid, sigaction)
+/// or by a message from another actor (a file's, a process's, the terminal's), which the entity awaits without
+/// blocking, so signals, queries and kills are served while a call is in flight.
+/// <code>
+///   Unborn --Spawn--> Running &lt;--&gt; in a call (Sleeping if the call waits) --exit/fatal signal--> Zombie --Reap--> gone
+///                       |  ^
+///             stop sig  v  | SIGCONT
+///                     Stopped
+/// </code>
+/// A message for a PID with no live process reaches an unborn entity, which answers ESRCH and goes away.
+/// </summary>
+public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
+{
+    public const string TypeName = "vproc";
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly VprocNode _node;
+    private readonly int _pid;
+    private IActorRef? _region;
+    private ProcessState _state = null!;
+    private ProgramImage? _image;
+    private IActorRef? _exitWatcher;
+
+    public ProcessEntity(VprocNode node)
+    {
+        _node = node;
+        _pid = (int)Actors.Sharding.GroupedShardExtractor.KeyOf(Self);
+    }
+
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(VprocNode node) => Akka.Actor.Props.Create(() => new ProcessEntity(node));
+
+    private IActorRef Region => _region ??= _node.Region(Context.System);
+
+    private bool IsZombie => _state.State == RunState.Zombie;
+
+    /// <summary>The shard's stop message for passivation.</summary>
+    public sealed class Stop
+    {
+        public static readonly Stop Instance = new();
+        private Stop() { }
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Spawn spawn: Born(spawn); break;
+            case Stop: Context.Stop(Self); break;
+            case IWithPid:
+                Sender.Tell(new Failed(Errno.ESRCH, $"no process {_pid}"));
+                Context.Parent.Tell(new Passivate(Stop.Instance));
+                break;
+            default: Unhandled(message); break;
+        }
+    }
+
+    private void Born(Spawn spawn)
+    {
+        if (spawn.State.Node != _node.Node)
+        {
+            // The shard is away from its node (standing in after a restart): the process must not be born here.
+            Sender.Tell(new Failed(Errno.EAGAIN, $"the shard of {_pid} is not on node {spawn.State.Node} yet"));
+            Context.Parent.Tell(new Passivate(Stop.Instance));
+            return;
+        }
+        _state = spawn.State;
+        _exitWatcher = spawn.ExitWatcher;
+        try
+        {
+            _image = spawn.Snapshot is { } snapshot
+                ? ProgramImage.Restore(snapshot)
+                : ProgramImage.Start(new Launcher(spawn.ExecPath ?? "", spawn.ExecArgs), new ProcessContext(spawn.ExecArgs, _state.Environment));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Sender.Tell(new Failed(Errno.ENOEXEC, $"cannot resume the program: {e.Message}"));
+            Context.Parent.Tell(new Passivate(Stop.Instance));
+            return;
+        }
+        Sender.Tell(new Spawned(_pid));
+        _node.Index.Tell(new LocalProcesses.Register(_state.Info, Self));
+        Context.Become(Alive);
+        Run();
+    }
+
+    private void Alive(object message)
+    {
+        switch (message)
+        {
+            case CallCompleted done: Completed(done); break;
+            case Continue: if (_call is null && !_stopped && !IsZombie) Run(); break;
+            case SleepOver over: if (_call?.Id == over.CallId) Finish(SysResult.Ok(0)); break;
+            case SignalProcess signal: Signalled(signal); break;
+            case ChildExited exited: ChildHasExited(exited); break;
+            case Reparent reparent: Reparented(reparent); break;
+            case Reap: Reaped(); break;
+            case GetProcessInfo: Sender.Tell(_state.Info); break;
+            case SetProcessGroup set: SetGroupByParent(set); break;
+            case NodeLost lost: NodeIsLost(lost.Node); break;
+            case ExitNoticeDue: SendExitNotice(); break;
+            case ChildExitNoted: _exitNoticed = true; break;
+            case Failed { Errno: Errno.ESRCH } when IsZombie && !_exitNoticed: ParentIsGone(); break;
+            case TerminalData data: TerminalReadDone(data); break;
+            case TerminalReadCancelled cancelled: if (_call?.Id == cancelled.CallId) Finish(SysResult.Fail(Errno.EINTR)); break;
+            case Spawn: Sender.Tell(new Failed(Errno.EEXIST, $"process {_pid} exists")); break;
+            case Stop: Context.Stop(Self); break;
+            default: Unhandled(message); break;
+        }
+    }
+
+    /// <summary>Tells the index what ps should show now.</summary>
+    private void Publish() => _node.Index.Tell(new LocalProcesses.Update(_state.Info));
+
+    private sealed record CallCompleted(long CallId, object Outcome);
+
+    private sealed record SleepOver(long CallId);
+
+    private sealed record ExitNoticeDue;
+
+    private sealed record Continue
+    {
+        public static readonly Continue Instance = new();
+    }
+
+    private static SysResult FailureOf(Exception? error) => error?.GetBaseException() switch
+    {
+        AskTimeoutException or TimeoutException => SysResult.Fail(Errno.ETIMEDOUT),
+        _ => SysResult.Fail(Errno.EIO),
+    };
+
+    /// <summary>The program every new process starts with: exec the given file, or report why not as a shell would.</summary>
+    internal sealed class Launcher(string path, string[] args) : Program
+    {
+        public override IEnumerable<SystemCall> Main(ProcessContext p)
+        {
+            yield return new Exec(path, args);
+            var error = p.Result.Error ?? Errno.EIO;
+            yield return new Write(2, System.Text.Encoding.UTF8.GetBytes($"{path}: {error.Describe()}\n"));
+            yield return new Exit(error switch
+            {
+                Errno.ENOENT or Errno.ENOTDIR => 127,
+                _ => 126,
+            });
+        }
+    }
+
+    protected override void PostStop()
+    {
+        if (_state is not null) _node.Index.Tell(new LocalProcesses.Unregister(_pid));
+        _sleepTimer?.Cancel();
+    }
+}

@@ -1,0 +1,28 @@
+// One row of the clusterwide process table, as ps and /proc show it.
+namespace Ssi.Vproc.ProcessTable;
+
+/// <summary>Run states as ps prints them.</summary>
+public enum RunState
+{
+    /// <summary>R: stepping its program or in a system call that does not wait.</summary>
+    Running,
+    /// <summary>S: in a call that waits (read from a terminal, wait, sleep, pause).</summary>
+    Sleeping,
+    /// <summary>T: stopped by a signal until SIGCONT.</summary>
+    Stopped,
+    /// <summary>Z: exited, its status not yet collected by its parent.</summary>
+    Zombie,
+}
+
+public sealed record ProcessInfo(
+    int Pid, int Ppid, int Pgid, int Sid, int Uid, int Gid, RunState State, int Node, string Command,
+    DateTimeOffset StartTime, TimeSpan CpuTime)
+{
+    public char StateLetter => State switch
+    {
+        RunState.Running => 'R',
+        RunState.Sleeping => 'S',
+        RunState.Stopped => 'T',
+        _ => 'Z',
+    };
+}

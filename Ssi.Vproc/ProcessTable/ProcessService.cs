@@ -1,0 +1,210 @@
+// A node's process service: creates processes on this node, fans group signals and listings out, serves the CLI.
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
+using Ssi.Actors.Protocol;
+using Ssi.Actors.Signals;
+using Ssi.Cfs.Devices;
+using Ssi.Vproc.Pids;
+
+namespace Ssi.Vproc.ProcessTable;
+
+/// <summary>
+/// One per node at <c>/user/proc</c>; it owns the node's <see cref="PidAllocator"/> and the terminals of the clients
+/// attached here, and no process state (entities own that). A process is always created by the service of the node
+/// it is to run on, so its PID names that node and its shard lives there.
+/// </summary>
+public sealed class ProcessService : ReceiveActor
+{
+    public const string Name = "proc";
+    private const int PageSize = 2000;
+
+    private readonly int _node;
+    private readonly PidAllocator _pids;
+    private readonly IActorRef _index;
+    private IActorRef? _region;
+    private readonly TimeSpan _timeout;
+
+    public ProcessService(int node, PidAllocator pids, IActorRef index, TimeSpan timeout)
+    {
+        _node = node;
+        _pids = pids;
+        _index = index;
+        _timeout = timeout;
+
+        Receive<CreateProcess>(Create);
+        Receive<SignalLocalGroup>(g => _index.Forward(g));
+        Receive<ListLocal>(l => _index.Forward(l));
+        Receive<KillGroup>(k => KillEverywhere(k.Group, k.Signal, k.SenderUid, k.SenderPid).PipeTo(Sender));
+        Receive<SignalProcessGroup>(s => _ = KillEverywhere(s.ProcessGroup, s.Signal, 0, 0)); // from a terminal: the kernel sends it
+        Receive<ListCluster>(_ => ListEverywhere().PipeTo(Sender));
+        Receive<RunProgram>(Run);
+        Receive<KillRequest>(Kill);
+        Receive<ProcessQuery>(q => Region.Forward(new GetProcessInfo(q.Pid)));
+        Receive<ProcessListQuery>(q => _index.Forward(new ListLocal(q.AfterPid, Math.Clamp(q.Limit, 1, PageSize))));
+    }
+
+    public static Props Props(int node, PidAllocator pids, IActorRef index, TimeSpan timeout) =>
+        Akka.Actor.Props.Create(() => new ProcessService(node, pids, index, timeout));
+
+    /// <summary>The process region; started after this service (its entities need the service), so looked up on first use.</summary>
+    private IActorRef Region => _region ??= Akka.Cluster.Sharding.ClusterSharding.Get(Context.System).ShardRegion(ProcessEntity.TypeName);
+
+    /// <summary>Asks the process service of <paramref name="node"/>: EHOSTDOWN if that node is not up.</summary>
+    public static Task<object> AskOn(ActorSystem system, IActorRef local, int node, object message, TimeSpan timeout)
+    {
+        if (NodeNumber.TryFromRoles(Cluster.Get(system).SelfRoles, out var self) && self.Value == node) return local.Ask<object>(message, timeout);
+        return AddressOf(system, node) is { } address
+            ? system.ActorSelection(new RootActorPath(address) / "user" / Name).Ask<object>(message, timeout)
+            : Task.FromResult<object>(new Failed(Errno.EHOSTDOWN, $"node {node} is not up"));
+    }
+
+    private static Address? AddressOf(ActorSystem system, int node) =>
+        Cluster.Get(system).State.Members.FirstOrDefault(m => m.Status == MemberStatus.Up
+            && !Cluster.Get(system).State.Unreachable.Contains(m)
+            && NodeNumber.TryFromRoles(m.Roles, out var n) && n.Value == node)?.Address;
+
+    private static IEnumerable<Address> UpNodes(ActorSystem system) =>
+        Cluster.Get(system).State.Members.Where(m => m.Status == MemberStatus.Up && m.HasRole("ssi-node")).Select(m => m.Address);
+
+    private void Create(CreateProcess create)
+    {
+        if (_pids.Allocate() is not { } pid)
+        {
+            Sender.Tell(new Failed(Errno.EAGAIN, $"node {_node} has no free PID"));
+            return;
+        }
+        var t = create.Template;
+        var state = t with
+        {
+            Pid = pid,
+            Node = _node,
+            Pgid = t.Pgid == 0 ? pid.Value : t.Pgid,
+            Sid = t.Sid == 0 ? pid.Value : t.Sid,
+            StartTime = DateTimeOffset.UtcNow,
+        };
+        var spawn = new Spawn(pid.Value, state, create.Snapshot, create.ExecPath, create.ExecArgs, create.ExitWatcher);
+        SpawnAtHome(spawn).PipeTo(Sender,
+            success: reply => reply is Spawned ? new ProcessCreated(pid.Value, _node) : reply,
+            failure: e => new Failed(Errno.ETIMEDOUT, $"process {pid} did not start in time: {e.Message}"));
+    }
+
+    /// <summary>
+    /// Sends the spawn until the PID's shard is on this node: right after a node restarts, its shards may still be
+    /// held by the node that stood in for it, and a process is never born away from its node (EAGAIN until they return).
+    /// </summary>
+    private async Task<object> SpawnAtHome(Spawn spawn)
+    {
+        var until = DateTime.UtcNow + _timeout;
+        while (true)
+        {
+            var reply = await Region.Ask<object>(spawn, _timeout);
+            if (reply is not Failed { Errno: Errno.EAGAIN } || DateTime.UtcNow > until) return reply;
+            await Task.Delay(TimeSpan.FromMilliseconds(250)); // back off while the coordinator moves the shard home
+        }
+    }
+
+    /// <summary>A group (or everyone: 0) on every node; the counts are summed.</summary>
+    private async Task<GroupSignalled> KillEverywhere(int group, int signal, int uid, int pid)
+    {
+        var system = Context.System;
+        var asks = UpNodes(system).Select(a => system.ActorSelection(new RootActorPath(a) / "user" / Name)
+            .Ask<object>(new SignalLocalGroup(group, signal, uid, pid), _timeout)
+            .ContinueWith(t => t.IsCompletedSuccessfully && t.Result is GroupSignalled g ? g : new GroupSignalled(0, 0), TaskScheduler.Default));
+        var all = await Task.WhenAll(asks);
+        return new GroupSignalled(all.Sum(g => g.Delivered), all.Sum(g => g.Denied));
+    }
+
+    private async Task<ProcessList> ListEverywhere()
+    {
+        var system = Context.System;
+        var pages = UpNodes(system).Select(async a =>
+        {
+            var service = system.ActorSelection(new RootActorPath(a) / "user" / Name);
+            var found = new List<ProcessInfo>();
+            var after = 0;
+            while (true)
+            {
+                var page = await service.Ask<ProcessPage>(new ListLocal(after, PageSize), _timeout);
+                found.AddRange(page.Processes);
+                if (!page.More || page.Processes.Length == 0) return found;
+                after = page.Processes[^1].Pid;
+            }
+        });
+        var all = await Task.WhenAll(pages);
+        return new ProcessList([.. all.SelectMany(p => p).OrderBy(p => p.Pid)]);
+    }
+
+    /// <summary>ssi run: a terminal here for the client, then the process on its node, as a session of its own.</summary>
+    private void Run(RunProgram run)
+    {
+        var replyTo = Sender;
+        var system = Context.System;
+        run = run with { Node = run.Node == 0 ? _node : run.Node };
+        if (run.Node != _node && AddressOf(system, run.Node) is null)
+        {
+            replyTo.Tell(new Failed(Errno.EHOSTDOWN, $"node {run.Node} is not up"));
+            return;
+        }
+        var terminal = Context.ActorOf(TerminalDevice.Props(run.Client, Self));
+        var path = run.Path.Contains('/') ? run.Path : "/bin/" + run.Path;
+        var template = new ProcessState
+        {
+            Pid = default,
+            Parent = Pid.Init,
+            ParentNode = 0,
+            Pgid = 0,
+            Sid = 0,
+            Credentials = run.Who,
+            Cwd = run.Cwd,
+            Environment = run.Environment,
+            Fds = FdTable.Empty
+                .Set(0, new Descriptor(new TerminalHandle(terminal, 1)))
+                .Set(1, new Descriptor(new TerminalHandle(terminal, 1)))
+                .Set(2, new Descriptor(new TerminalHandle(terminal, 2))),
+            Node = run.Node,
+            StartTime = DateTimeOffset.UtcNow,
+            Command = string.Join(' ', run.Args),
+        };
+        AskOn(system, Self, run.Node, new CreateProcess(template, null, path, run.Args, terminal), _timeout).ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully && t.Result is ProcessCreated created)
+            {
+                terminal.Tell(new TerminalSetForeground(created.Pid));
+                return (object)new ProgramStarted(created.Pid, created.Node, terminal);
+            }
+            terminal.Tell(PoisonPill.Instance);
+            return t.IsCompletedSuccessfully ? t.Result : new Failed(Errno.ETIMEDOUT, $"node {run.Node} did not start the program in time");
+        }, TaskScheduler.Default).PipeTo(replyTo);
+    }
+
+    private void Kill(KillRequest kill)
+    {
+        if (kill.Signal != 0 && !Signal.IsValid(kill.Signal))
+        {
+            Sender.Tell(new Failed(Errno.EINVAL, $"{kill.Signal}: invalid signal specification"));
+            return;
+        }
+        var replyTo = Sender;
+        if (kill.Target > 0)
+        {
+            Region.Ask<object>(new SignalProcess(kill.Target, kill.Signal, kill.Who.Uid, 0), _timeout).PipeTo(replyTo,
+                success: r => r is SignalSent ? new KillDone(kill.Target, kill.Signal) : r,
+                failure: e => new Failed(Errno.ETIMEDOUT, e.Message));
+            return;
+        }
+        if (kill.Target == 0)
+        {
+            replyTo.Tell(new Failed(Errno.EINVAL, "0: a process group needs its number, as -PGID"));
+            return;
+        }
+        KillEverywhere(kill.Target == -1 ? 0 : -kill.Target, kill.Signal, kill.Who.Uid, 0).PipeTo(replyTo, success: g => g switch
+        {
+            { Delivered: > 0 } => new KillDone(kill.Target, kill.Signal),
+            { Denied: > 0 } => new Failed(Errno.EPERM, $"{kill.Target}: Operation not permitted"),
+            _ => new Failed(Errno.ESRCH, $"{kill.Target}: No such process"),
+        });
+    }
+}

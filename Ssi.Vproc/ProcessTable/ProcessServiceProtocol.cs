@@ -1,0 +1,54 @@
+// Messages to a node's process service (/user/proc) and its process index, and their replies.
+using System.Collections.Immutable;
+using Akka.Actor;
+using Ssi.Actors.Protocol;
+using Ssi.Cfs.Permissions;
+
+namespace Ssi.Vproc.ProcessTable;
+
+/// <summary>Creates a process on the node that receives it (PID allocated there); the reply is <see cref="ProcessCreated"/>.</summary>
+public sealed record CreateProcess(ProcessState Template, byte[]? Snapshot, string? ExecPath, string[] ExecArgs, IActorRef? ExitWatcher) : ISsiMessage;
+
+public sealed record ProcessCreated(int Pid, int Node) : ISsiMessage;
+
+/// <summary>kill(2) of a process group (<see cref="Group"/> &gt; 0) or of every process (0) across the cluster.</summary>
+public sealed record KillGroup(int Group, int Signal, int SenderUid, int SenderPid) : ISsiMessage;
+
+/// <summary>The same, for the processes of the node that receives it.</summary>
+public sealed record SignalLocalGroup(int Group, int Signal, int SenderUid, int SenderPid) : ISsiMessage;
+
+public sealed record GroupSignalled(int Delivered, int Denied) : ISsiMessage;
+
+/// <summary>Every process of the cluster, gathered from every node.</summary>
+public sealed record ListCluster : ISsiMessage;
+
+public sealed record ProcessList(ImmutableArray<ProcessInfo> Processes) : ISsiMessage;
+
+/// <summary>A page of the processes a node hosts, in PID order after <see cref="AfterPid"/>.</summary>
+public sealed record ListLocal(int AfterPid, int Limit) : ISsiMessage;
+
+public sealed record ProcessPage(ImmutableArray<ProcessInfo> Processes, bool More) : ISsiMessage;
+
+// ---- from clients (through a node's gateway) ----
+
+/// <summary>A request of the CLI to the process layer.</summary>
+public interface IProcessClientRequest : ISsiMessage;
+
+/// <summary>
+/// <c>ssi run</c>: start <see cref="Path"/> (a bare name is looked up in /bin) on <see cref="Node"/> as a new session,
+/// with descriptors 0, 1 and 2 on a new terminal of the contact node attached to <see cref="Client"/>.
+/// </summary>
+public sealed record RunProgram(Credentials Who, int Node, string Path, string[] Args, ImmutableDictionary<string, string> Environment, string Cwd, IActorRef Client) : IProcessClientRequest;
+
+public sealed record ProgramStarted(int Pid, int Node, IActorRef Terminal) : ISsiMessage;
+
+/// <summary><c>ssi kill</c>: a PID, or -PGID for a group, as <see cref="Who"/>.</summary>
+public sealed record KillRequest(Credentials Who, int Target, int Signal) : IProcessClientRequest;
+
+public sealed record KillDone(int Target, int Signal) : ISsiMessage;
+
+/// <summary><c>ssi where</c> and ps of one process.</summary>
+public sealed record ProcessQuery(int Pid) : IProcessClientRequest;
+
+/// <summary><c>ssi ps</c>: one page of one node's processes.</summary>
+public sealed record ProcessListQuery(int AfterPid, int Limit) : IProcessClientRequest;

@@ -1,0 +1,89 @@
+// The shard region of processes: a process's shard is on the node that created it, found from its PID alone.
+using System.Collections.Immutable;
+using System.Globalization;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Ssi.Actors.Identity;
+using Ssi.Vproc.Pids;
+
+namespace Ssi.Vproc.ProcessTable;
+
+/// <summary>
+/// Process <c>p</c> of node <c>n</c> lives in shard <c>"n-(p mod k)"</c>, k = <c>ssi.vproc.shards-per-node</c>:
+/// a handful of shards per node keeps the coordinator small at any number of processes, and the shard's name says
+/// which node must host it. Init (PID 1) is in shard "0-0", which any node may host.
+/// </summary>
+public sealed class ProcessShardExtractor(int shardsPerNode) : IMessageExtractor
+{
+    public string? EntityId(object message) => message is IWithPid m ? m.Pid.ToString(CultureInfo.InvariantCulture) : null;
+
+    public object? EntityMessage(object message) => message;
+
+    public string? ShardId(object message) => message is IWithPid m ? ShardOf(m.Pid) : null;
+
+    public string ShardId(string entityId, object? messageHint = null) => ShardOf(int.Parse(entityId, CultureInfo.InvariantCulture));
+
+    public string ShardOf(int pid)
+    {
+        var p = new Pid(pid);
+        return $"{p.Origin}-{(p.IsInit ? 0 : pid % shardsPerNode)}";
+    }
+
+    /// <summary>The node that must host a shard, 0 for one that may be anywhere.</summary>
+    public static int HomeOf(string shardId) =>
+        int.TryParse(shardId.AsSpan(0, Math.Max(0, shardId.IndexOf('-'))), NumberStyles.None, CultureInfo.InvariantCulture, out var node) ? node : 0;
+}
+
+/// <summary>
+/// Puts each shard on its home node. While the home node is down, a shard may stand in elsewhere (messages to the dead
+/// node's PIDs then get ESRCH there); once the home node is back, the shard is moved home. Init's shard goes where
+/// fewest shards are and is never moved.
+/// </summary>
+public sealed class HomeNodeAllocation(ActorSystem system) : IShardAllocationStrategy
+{
+    private readonly Cluster _cluster = Cluster.Get(system);
+
+    public Task<IActorRef> AllocateShard(IActorRef requester, string shardId, IImmutableDictionary<IActorRef, IImmutableList<string>> current)
+    {
+        var home = ProcessShardExtractor.HomeOf(shardId);
+        if (home > 0 && current.Keys.FirstOrDefault(r => NodeOf(r) == home) is { } region) return Task.FromResult(region);
+        var fewest = current.OrderBy(c => c.Value.Count).Select(c => c.Key).FirstOrDefault() ?? requester;
+        return Task.FromResult(fewest);
+    }
+
+    public Task<IImmutableSet<string>> Rebalance(IImmutableDictionary<IActorRef, IImmutableList<string>> current, IImmutableSet<string> inProgress)
+    {
+        var present = current.Keys.Select(NodeOf).Where(n => n > 0).ToHashSet();
+        var away = current
+            .SelectMany(c => c.Value.Select(shard => (Shard: shard, Node: NodeOf(c.Key))))
+            .Where(s => !inProgress.Contains(s.Shard) && ProcessShardExtractor.HomeOf(s.Shard) is var home && home > 0 && home != s.Node && present.Contains(home))
+            .Select(s => s.Shard)
+            .Take(10);
+        return Task.FromResult<IImmutableSet<string>>(away.ToImmutableHashSet());
+    }
+
+    private int NodeOf(IActorRef region)
+    {
+        var address = region.Path.Address.HasLocalScope ? _cluster.SelfAddress : region.Path.Address;
+        var member = _cluster.State.Members.FirstOrDefault(m => m.Address.Equals(address));
+        return member is not null && member.Status == MemberStatus.Up && NodeNumber.TryFromRoles(member.Roles, out var n) ? n.Value : 0;
+    }
+}
+
+public static class VprocRegions
+{
+    /// <summary>
+    /// Starts the process region on a node. Processes are never passivated (a sleeping process is still a process)
+    /// and their shards are on their home nodes. Call it when the node starts, before any traffic.
+    /// </summary>
+    public static IActorRef Start(ActorSystem system, VprocNode node, int shardsPerNode)
+    {
+        var sharding = ClusterSharding.Get(system);
+        var settings = ClusterShardingSettings.Create(system).WithPassivateIdleAfter(TimeSpan.Zero);
+        settings = settings.WithTuningParameters(settings.TuningParameters.WithRebalanceInterval(TimeSpan.FromSeconds(2)));
+        return sharding.Start(ProcessEntity.TypeName,
+            entityId => entityId == "1" ? InitProcess.Props(node) : ProcessEntity.Props(node),
+            settings, new ProcessShardExtractor(shardsPerNode), new HomeNodeAllocation(system), ProcessEntity.Stop.Instance);
+    }
+}

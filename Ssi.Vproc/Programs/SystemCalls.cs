@@ -1,0 +1,96 @@
+// The system calls a program can make: one record each. A program yields one and reads its result from the context.
+using Ssi.Cfs.Files;
+
+namespace Ssi.Vproc.Programs;
+
+/// <summary>A system call. Programs talk to the world only through these; each returns a <see cref="SysResult"/>.</summary>
+public abstract record SystemCall;
+
+// ---- files (through the cluster file system's open file descriptions) ----
+/// <summary>open(2): the result's value is the new descriptor (the lowest free one).</summary>
+public sealed record Open(string Path, OpenFlags Flags = OpenFlags.ReadOnly, int Mode = 0x1B6) : SystemCall;
+/// <summary>read(2): the result's <see cref="SysResult.Data"/> holds the bytes; none at end of file.</summary>
+public sealed record Read(int Fd, int Count) : SystemCall;
+/// <summary>write(2): the value is the number of bytes written.</summary>
+public sealed record Write(int Fd, byte[] Data) : SystemCall;
+public sealed record Close(int Fd) : SystemCall;
+public sealed record Dup(int Fd) : SystemCall;
+public sealed record Dup2(int Fd, int NewFd) : SystemCall;
+/// <summary>fcntl(F_SETFD, FD_CLOEXEC).</summary>
+public sealed record SetCloseOnExec(int Fd, bool CloseOnExec) : SystemCall;
+public sealed record Seek(int Fd, long Offset, Whence Whence = Whence.Set) : SystemCall;
+/// <summary>stat(2), or lstat(2) when <see cref="FollowLast"/> is false: the result's <see cref="SysResult.Stat"/>.</summary>
+public sealed record Stat(string Path, bool FollowLast = true) : SystemCall;
+public sealed record Fstat(int Fd) : SystemCall;
+/// <summary>The entries of a directory (getdents), in the result's <see cref="SysResult.Entries"/>.</summary>
+public sealed record ReadDirectory(string Path) : SystemCall;
+public sealed record Mkdir(string Path, int Mode = 0x1FF) : SystemCall;
+public sealed record Unlink(string Path) : SystemCall;
+public sealed record Rmdir(string Path) : SystemCall;
+public sealed record Rename(string From, string To) : SystemCall;
+public sealed record Chdir(string Path) : SystemCall;
+/// <summary>getcwd(3): the result's <see cref="SysResult.Text"/>.</summary>
+public sealed record GetCwd : SystemCall;
+/// <summary>umask(2): the value is the previous mask.</summary>
+public sealed record Umask(int Mask) : SystemCall;
+
+// ---- processes ----
+/// <summary>
+/// fork(2), or rfork to another node when <see cref="Node"/> is set: the parent's value is the child's PID, the
+/// child's is 0. The child shares the parent's open file descriptions and continues from this point in a copy of the
+/// program's state.
+/// </summary>
+public sealed record Fork(int? Node = null) : SystemCall;
+/// <summary>execve(2) of a program in the root image; on success it does not return.</summary>
+public sealed record Exec(string Path, string[] Args) : SystemCall;
+public sealed record Exit(int Code) : SystemCall;
+/// <summary>waitpid(2): -1 for any child; the value is the child's PID (0 with WNOHANG and none ready), the status in <see cref="SysResult.Status"/>.</summary>
+public sealed record Wait(int Pid = -1, WaitOptions Options = WaitOptions.None) : SystemCall;
+public sealed record GetPid : SystemCall;
+public sealed record GetPpid : SystemCall;
+/// <summary>setpgid(2): 0 for either means the caller's own PID.</summary>
+public sealed record SetPgid(int Pid, int Pgid) : SystemCall;
+public sealed record GetPgid(int Pid) : SystemCall;
+public sealed record SetSid : SystemCall;
+/// <summary>The number of the node the process runs on (OpenSSI's clusternode_num).</summary>
+public sealed record GetNode : SystemCall;
+
+// ---- signals ----
+/// <summary>kill(2): a PID, -PGID for a group, -1 for every process the caller may signal; signal 0 only checks.</summary>
+public sealed record Kill(int Pid, int Signal) : SystemCall;
+/// <summary>sigaction(2); the value is the previous disposition.</summary>
+public sealed record SigAction(int Signal, Disposition Disposition) : SystemCall;
+/// <summary>sigprocmask(2); the value is the previous mask (bit n-1 for signal n).</summary>
+public sealed record SigProcMask(MaskHow How, ulong Mask) : SystemCall;
+/// <summary>pause(2): returns EINTR once a handled signal has run.</summary>
+public sealed record Pause : SystemCall;
+/// <summary>nanosleep(2): EINTR if a handled signal interrupts it.</summary>
+public sealed record Sleep(TimeSpan Duration) : SystemCall;
+
+// ---- the cluster ----
+/// <summary>Every process in the cluster (what ps and /proc show), in <see cref="SysResult.Processes"/>.</summary>
+public sealed record ListProcesses : SystemCall;
+/// <summary>The node a process runs on (where_pid).</summary>
+public sealed record WhereIs(int Pid) : SystemCall;
+
+[Flags]
+public enum WaitOptions
+{
+    None = 0,
+    NoHang = 1,
+}
+
+public enum Disposition
+{
+    Default = 0,
+    Ignore = 1,
+    /// <summary>Run the program's <see cref="Program.OnSignal"/>.</summary>
+    Handle = 2,
+}
+
+public enum MaskHow
+{
+    Block = 0,
+    Unblock = 1,
+    SetMask = 2,
+}
