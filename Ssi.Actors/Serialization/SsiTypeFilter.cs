@@ -156,7 +156,8 @@ public sealed class SsiTypeFilter : ITypeFilter
     private static bool IsAttributeValue(string value) =>
         value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-');
 
-    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '+' or '`';
+    // '<', '>' and '|' appear in compiler-generated names (iterator state machines, closures, local functions).
+    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '+' or '`' or '<' or '>' or '|';
 
     // Sum of the `N markers (nested types add their own); -1 when a marker has no number.
     private static int GenericArity(string name)

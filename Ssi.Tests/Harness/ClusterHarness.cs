@@ -3,6 +3,8 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Ssi.Actors.Security;
+using Ssi.Cfs.Service;
+using Ssi.Cfs.Storage;
 using Ssi.Host.Node;
 using Ssi.Host.Cli;
 
@@ -31,11 +33,18 @@ public sealed class ClusterHarness : IAsyncDisposable
     public NodeHost this[int node] => _nodes[node];
 
     /// <summary>Starts nodes 1..count (node 1 is the seed) and waits until every node sees every other one Up.</summary>
-    public static async Task<ClusterHarness> StartAsync(int count, Config? extra = null, TimeSpan? timeout = null)
+    /// <param name="prepareRoot">Fills the shared store before any node starts (the root image a test needs).</param>
+    public static async Task<ClusterHarness> StartAsync(int count, Config? extra = null, TimeSpan? timeout = null, Action<IInodeStore>? prepareRoot = null)
     {
         var harness = new ClusterHarness(extra ?? Config.Empty);
         try
         {
+            if (prepareRoot is not null)
+            {
+                var config = NodeHost.ComposeConfig(harness._extra, []);
+                using var store = CfsSettings.Create(config, harness._home.Home).OpenStore();
+                prepareRoot(store);
+            }
             for (var n = 1; n <= count; n++) harness.StartNode(n);
             await harness.AwaitAsync(() => harness.AllUp(Enumerable.Range(1, count)), timeout ?? TimeSpan.FromSeconds(30), "cluster formation");
             return harness;

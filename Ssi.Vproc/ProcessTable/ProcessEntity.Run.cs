@@ -82,7 +82,7 @@ public sealed partial class ProcessEntity
         _call = new PendingCall(id, call, interruptible, o => o is SysResult failure ? failure : then((T)o), cancel);
         if (interruptible) SetRunState(RunState.Sleeping);
         var self = Self;
-        work.ContinueWith(t => self.Tell(new CallCompleted(id, t.IsCompletedSuccessfully ? t.Result! : FailureOf(t.Exception))),
+        work.ContinueWith(t => self.Tell(new CallCompleted(id, t.IsCompletedSuccessfully ? t.Result! : t.Exception!.GetBaseException())),
             TaskScheduler.Default);
     }
 
@@ -104,7 +104,13 @@ public sealed partial class ProcessEntity
         SysResult? result;
         try
         {
-            result = call.Then(done.Outcome);
+            if (done.Outcome is Exception error)
+            {
+                if (error is not (AskTimeoutException or TimeoutException))
+                    _log.Warning("process {0}: system call {1} failed: {2}", _pid, call.Call.GetType().Name, error);
+                result = FailureOf(error);
+            }
+            else result = call.Then(done.Outcome);
         }
         catch (Exception e)
         {

@@ -91,6 +91,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            _log.Warning("process {0} cannot resume its program: {1}", _pid, e);
             Sender.Tell(new Failed(Errno.ENOEXEC, $"cannot resume the program: {e.Message}"));
             Context.Parent.Tell(new Passivate(Stop.Instance));
             return;

@@ -1,4 +1,5 @@
 // A program's whole execution state between two system calls, and its copy for fork (and, later, migration).
+using System.Runtime.Loader;
 using Hyperion;
 using Ssi.Actors.Serialization;
 
@@ -46,13 +47,26 @@ public sealed class ProgramImage
 /// </summary>
 public static class ProgramSnapshots
 {
-    private static volatile Serializer _serializer = Create([]);
 
     /// <summary>Lets the types of a loaded program assembly (its namespaces) into snapshots.</summary>
     public static void Allow(IEnumerable<string> namespacePrefixes) =>
         _serializer = Create(namespacePrefixes.Where(p => p.Length > 0).Select(p => p + "."));
 
     private static readonly HashSet<string> Extra = [];
+
+    /// <summary>
+    /// Collections a program may keep, with the enumerators a foreach keeps in the iterator's fields (the compiler
+    /// hoists them there before the loop even starts).
+    /// </summary>
+    private static readonly Type[] LoopState =
+    [
+        typeof(List<>.Enumerator), typeof(Dictionary<,>.Enumerator), typeof(Dictionary<,>.KeyCollection),
+        typeof(Dictionary<,>.ValueCollection), typeof(Dictionary<,>.KeyCollection.Enumerator),
+        typeof(Dictionary<,>.ValueCollection.Enumerator), typeof(HashSet<>.Enumerator),
+        typeof(Queue<>), typeof(Queue<>.Enumerator), typeof(Stack<>), typeof(Stack<>.Enumerator),
+        typeof(SortedDictionary<,>), typeof(SortedSet<>), typeof(System.Collections.Immutable.ImmutableArray<>.Enumerator),
+    ];
+    private static volatile Serializer _serializer = Create([]);
 
     private static Serializer Create(IEnumerable<string> prefixes)
     {
@@ -61,7 +75,7 @@ public static class ProgramSnapshots
             foreach (var p in prefixes) Extra.Add(p);
             var filter = new SsiTypeFilter(["Ssi.", .. Extra],
                 [.. SsiTypeFilter.PlainDataTypes, typeof(System.Text.StringBuilder)],
-                SsiTypeFilter.PlainDataGenerics);
+                [.. SsiTypeFilter.PlainDataGenerics, .. LoopState]);
             return new Serializer(new SerializerOptions(
                 versionTolerance: false, preserveObjectReferences: true, surrogates: null, serializerFactories: null,
                 knownTypes: null, ignoreISerializable: true, packageNameOverrides: null, disallowUnsafeTypes: true,
@@ -89,14 +103,17 @@ public static class ProgramSnapshots
     public static ProgramImage Read(byte[] bytes)
     {
         using var stream = new MemoryStream(bytes);
+        System.Reflection.Assembly assembly;
         using (var header = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             var name = header.ReadString();
             var build = new Guid(header.ReadBytes(16));
-            var loaded = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.FullName == name).ToList();
-            if (!loaded.Any(a => a.ManifestModule.ModuleVersionId == build))
-                throw new InvalidDataException($"the snapshot comes from a build of {name} that this node does not run");
+            assembly = AssemblyLoadContext.All.SelectMany(c => c.Assemblies)
+                .FirstOrDefault(a => a.FullName == name && a.ManifestModule.ModuleVersionId == build)
+                ?? throw new InvalidDataException($"the snapshot comes from a build of {name} that this node does not run");
         }
-        return _serializer.Deserialize<ProgramImage>(stream);
+        // A program assembly from the root image lives in a load context of its own: resolve its type names there.
+        using (AssemblyLoadContext.EnterContextualReflection(assembly))
+            return _serializer.Deserialize<ProgramImage>(stream);
     }
 }

@@ -1,0 +1,154 @@
+// Programs the multi-node specs run, installed into the cluster the way users add programs: an assembly in the root image.
+using System.Text;
+using Ssi.Actors.Signals;
+using Ssi.Cfs.Inodes;
+using Ssi.Cfs.RootImage;
+using Ssi.Cfs.Storage;
+using Ssi.Vproc.Programs;
+
+namespace Ssi.Tests.Vproc.ProcessTable;
+
+public static class SpecPrograms
+{
+    public const string AssemblyPath = "/usr/lib/ssi-tests.dll";
+
+    /// <summary>The default image, the built-ins, this test assembly as a program assembly, and /bin/t-* for the programs below.</summary>
+    public static void Install(IInodeStore store)
+    {
+        Ok(DefaultRoot.CreateIfEmpty(store));
+        Ok(BinDirectory.Install(store, Ssi.Vproc.Programs.Builtin.Builtins.All.Keys));
+        var usr = Ok(store.Create(InodeNumber.Root, "usr", new NewInode(InodeType.Directory, 0x1ED, 0, 0))).Ino;
+        var lib = Ok(store.Create(usr, "lib", new NewInode(InodeType.Directory, 0x1ED, 0, 0))).Ino;
+        var dll = Ok(store.Create(lib, "ssi-tests.dll", new NewInode(InodeType.Regular, 0x1A4, 0, 0))).Ino;
+        Ok(store.Write(dll, 0, File.ReadAllBytes(typeof(SpecPrograms).Assembly.Location)));
+        var bin = Ok(store.Lookup(InodeNumber.Root, "bin"));
+        foreach (var type in new[] { typeof(ForkAndWait), typeof(Orphan), typeof(InterruptedRead), typeof(Crash), typeof(ForkBomb) })
+        {
+            var name = "t-" + type.Name.ToLowerInvariant();
+            var file = Ok(store.Create(bin, name, new NewInode(InodeType.Regular, 0x1ED, 0, 0))).Ino;
+            Ok(store.Write(file, 0, Encoding.UTF8.GetBytes($"{ProgramCatalog.Magic}{type.FullName} @{AssemblyPath}\n")));
+        }
+        var secret = Ok(store.Create(bin, "t-not-executable", new NewInode(InodeType.Regular, 0x1A4, 0, 0))).Ino;
+        Ok(store.Write(secret, 0, ProgramCatalog.BuiltinFile("true")));
+    }
+
+    private static T Ok<T>(Ssi.Actors.Errors.Outcome<T> outcome) =>
+        outcome.IsOk ? outcome.Value : throw new InvalidOperationException($"preparing the root image: {outcome}");
+}
+
+/// <summary>t-forkandwait NODE CODE: a child on NODE exits with CODE; the parent waits and prints what it got.</summary>
+public sealed class ForkAndWait : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        var node = int.Parse(p.Args[1]);
+        var code = int.Parse(p.Args[2]);
+        yield return new GetNode();
+        var parentNode = p.Result.Int;
+        yield return new Fork(node);
+        if (p.Failed)
+        {
+            yield return Io.Out($"fork failed: {p.Result.Error}\n");
+            yield return new Exit(3);
+        }
+        if (p.Result.Value == 0)
+        {
+            yield return new GetNode();
+            yield return Io.Out($"child runs on node {p.Result.Int}\n");
+            yield return new Exit(code);
+        }
+        var child = p.Result.Int;
+        yield return new Wait();
+        var status = p.Result.Status;
+        yield return Io.Out($"parent on node {parentNode}: child {child} reaped as {p.Result.Int}, exit code {WaitStatus.ExitStatus(status)}, exited {WaitStatus.IfExited(status)}\n");
+        yield return new Wait();
+        yield return Io.Out($"second wait: {p.Result.Error}\n");
+    }
+}
+
+/// <summary>
+/// t-orphan NODE FILE: the child (on NODE) leaves the terminal's group, waits until init has adopted it, writes its
+/// PID and new parent to FILE in the cluster file system and exits; the parent exits at once.
+/// </summary>
+public sealed class Orphan : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        yield return new Fork(int.Parse(p.Args[1]));
+        if (p.Result.Value != 0) yield break;
+        yield return new SetPgid(0, 0);
+        yield return new SigAction(Signal.SIGHUP, Disposition.Ignore);
+        while (true)
+        {
+            yield return new GetPpid();
+            if (p.Result.Value == 1) break;
+            yield return new Sleep(TimeSpan.FromMilliseconds(20));
+        }
+        yield return new GetPid();
+        var pid = p.Result.Int;
+        yield return new Open(p.Args[2], Ssi.Cfs.Files.OpenFlags.WriteOnly | Ssi.Cfs.Files.OpenFlags.Create);
+        var fd = p.Result.Int;
+        yield return new Write(fd, Encoding.UTF8.GetBytes($"{pid} adopted by 1\n"));
+        yield return new Close(fd);
+    }
+}
+
+/// <summary>t-interruptedread: handles SIGUSR1, says ready, and reports how a blocking read of stdin ended.</summary>
+public sealed class InterruptedRead : Program
+{
+    public int Handled;
+
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        yield return new SigAction(Signal.SIGUSR1, Disposition.Handle);
+        yield return Io.Out("ready\n");
+        yield return new Read(0, 100);
+        var outcome = p.Failed ? p.Result.Error.ToString() : $"{p.Result.Data.Length} bytes";
+        yield return Io.Out($"read ended: {outcome}; handler saw signal {Handled}\n");
+        yield return new Read(0, 100);
+        yield return Io.Out($"then read: {Encoding.UTF8.GetString(p.Result.Data)}\n");
+    }
+
+    public override IEnumerable<SystemCall> OnSignal(ProcessContext p, int signal)
+    {
+        Handled = signal;
+        yield return Io.Out($"handler: signal {signal}\n");
+    }
+}
+
+/// <summary>t-crash: a program with a bug.</summary>
+public sealed class Crash : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        yield return Io.Out("about to fail\n");
+        throw new InvalidOperationException("a bug in a program");
+    }
+}
+
+/// <summary>t-forkbomb N NODE: N children on NODE that sleep until killed; prints their PIDs, then waits for them all.</summary>
+public sealed class ForkBomb : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        var count = int.Parse(p.Args[1]);
+        var node = int.Parse(p.Args[2]);
+        var children = new List<int>();
+        for (var i = 0; i < count; i++)
+        {
+            yield return new Fork(node);
+            if (p.Result.Value == 0)
+            {
+                yield return new Pause();
+                yield return new Exit(0);
+            }
+            children.Add(p.Result.Int);
+        }
+        yield return Io.Out("children " + string.Join(' ', children) + "\n");
+        foreach (var _ in children)
+        {
+            yield return new Wait();
+            yield return Io.Out($"reaped {p.Result.Int} status {p.Result.Status}\n");
+        }
+    }
+}
