@@ -46,13 +46,22 @@ public sealed class ProgramImage
 /// </summary>
 public static class ProgramSnapshots
 {
+    /// <summary>What a foreach over a collection keeps across a yield: the collection, an index, a version, the current item.</summary>
+    private static readonly Type[] Enumerators =
+    [
+        typeof(List<>.Enumerator), typeof(HashSet<>.Enumerator), typeof(Dictionary<,>.Enumerator),
+        typeof(Dictionary<,>.KeyCollection.Enumerator), typeof(Dictionary<,>.ValueCollection.Enumerator),
+        typeof(System.Collections.Immutable.ImmutableArray<>.Enumerator),
+    ];
+
+    // Declared before _serializer: static fields are initialised in textual order, and Create reads these.
+    private static readonly HashSet<string> Extra = [];
+
     private static volatile Serializer _serializer = Create([]);
 
     /// <summary>Lets the types of a loaded program assembly (its namespaces) into snapshots.</summary>
     public static void Allow(IEnumerable<string> namespacePrefixes) =>
         _serializer = Create(namespacePrefixes.Where(p => p.Length > 0).Select(p => p + "."));
-
-    private static readonly HashSet<string> Extra = [];
 
     private static Serializer Create(IEnumerable<string> prefixes)
     {
@@ -61,12 +70,22 @@ public static class ProgramSnapshots
             foreach (var p in prefixes) Extra.Add(p);
             var filter = new SsiTypeFilter(["Ssi.", .. Extra],
                 [.. SsiTypeFilter.PlainDataTypes, typeof(System.Text.StringBuilder)],
-                SsiTypeFilter.PlainDataGenerics);
+                [.. SsiTypeFilter.PlainDataGenerics, .. Enumerators]);
             return new Serializer(new SerializerOptions(
                 versionTolerance: false, preserveObjectReferences: true, surrogates: null, serializerFactories: null,
                 knownTypes: null, ignoreISerializable: true, packageNameOverrides: null, disallowUnsafeTypes: true,
-                typeFilter: filter));
+                typeFilter: new CompilerGeneratedNames(filter)));
         }
+    }
+
+    /// <summary>
+    /// The state of an iterator lives in a class the compiler names <c>Cat+&lt;Main&gt;d__0</c> (closures:
+    /// <c>+&lt;&gt;c__DisplayClass4_0</c>); the wire filter's name parser refuses '&lt;' and '&gt;'. They are no delimiters of
+    /// the type-name grammar, so the name is judged with them replaced: still by its namespace, outer type and arguments.
+    /// </summary>
+    private sealed class CompilerGeneratedNames(ITypeFilter inner) : ITypeFilter
+    {
+        public bool IsAllowed(string typeName) => inner.IsAllowed(typeName.Replace('<', '_').Replace('>', '_'));
     }
 
     /// <summary>
