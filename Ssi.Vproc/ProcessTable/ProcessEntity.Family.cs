@@ -181,12 +181,30 @@ public sealed partial class ProcessEntity
             Fds = FdTable.Empty,
             Children = ImmutableDictionary<int, ChildRecord>.Empty,
         };
+        DisposeFrames();
         _image = null;
         _stopped = false;
         Publish();
         _exitWatcher?.Tell(new TerminalSessionEnded(_pid, status));
         _exitWatcher = null;
         SendExitNotice();
+    }
+
+    /// <summary>Runs the pending finally blocks of the program's iterators, once; they cannot make system calls.</summary>
+    private void DisposeFrames()
+    {
+        if (_image is null) return;
+        for (var i = _image.Frames.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                _image.Frames[i].Calls.Dispose();
+            }
+            catch (Exception e)
+            {
+                _log.Info("process {0}: a finally block of its program failed: {1}", _pid, e.Message);
+            }
+        }
     }
 
     private void SendExitNotice()

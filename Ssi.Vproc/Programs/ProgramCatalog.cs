@@ -49,6 +49,11 @@ public sealed class ProgramCatalog
         return new InAssembly(type, path);
     }
 
+    /// <summary>An assembly may widen the snapshot filter only to namespaces that are not the platform's or the runtime's.</summary>
+    private static bool IsOwnNamespace(string ns) =>
+        ns.Length > 0 && !new[] { "System", "Microsoft", "Akka", "Hyperion", "Internal" }.Any(reserved =>
+            ns == reserved || ns.StartsWith(reserved + ".", StringComparison.Ordinal));
+
     public Outcome<Program> Create(Builtin builtin) =>
         _builtins.TryGetValue(builtin.Name, out var make) ? make() : Outcome<Program>.Fail(Errno.ENOEXEC, $"no built-in program '{builtin.Name}'");
 
@@ -61,7 +66,7 @@ public sealed class ProgramCatalog
             assembly = _assemblies.GetOrAdd(key, _ =>
             {
                 var loaded = new AssemblyLoadContext("ssi-program:" + key).LoadFromStream(new MemoryStream(bytes()));
-                ProgramSnapshots.Allow(loaded.GetTypes().Select(t => t.Namespace ?? "").Distinct());
+                ProgramSnapshots.Allow(loaded.GetTypes().Select(t => t.Namespace ?? "").Distinct().Where(IsOwnNamespace));
                 return loaded;
             });
         }
