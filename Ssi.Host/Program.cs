@@ -10,6 +10,7 @@ public static class Program
     {
         var root = SsiCommandLine.Build();
         if (args.Length == 0) return await root.Parse(["--help"]).InvokeAsync();
+        args = Cli.Commands.Processes.KillCommand.SeparateSignal(Cli.Commands.Processes.RunCommand.SeparateProgramArguments(args));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -18,7 +19,9 @@ public static class Program
             Console.Error.WriteLine($"ssi: {ForPeople(error.Message)} (see 'ssi --help')");
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync();
+        // A program attached by run or onnode gets Ctrl-C as SIGINT; ssi itself must not stop on it.
+        var attached = args[0] is "run" or "onnode";
+        return await parse.InvokeAsync(attached ? new InvocationConfiguration { ProcessTerminationTimeout = null } : null);
     }
 
     /// <summary>The parser names .NET types ("System.Nullable`1[System.Int32]"); people want to hear "a number".</summary>

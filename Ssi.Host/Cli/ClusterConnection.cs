@@ -124,6 +124,9 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>An actor in the client's own system that nodes can send to (the terminal of <c>ssi run</c> does).</summary>
+    public IActorRef ActorOf(Props props, string name) => _session.System.ActorOf(props, name);
+
     public async ValueTask DisposeAsync()
     {
         var session = _session;

@@ -22,6 +22,8 @@ public static class SsiCommandLine
               ssi cluster          list every node with its state
               ssi rm 3             crash node 3 (SIGKILL); the others notice by themselves
               ssi add 3            boot node 3 again
+              ssi onnode 2 cat /etc/motd   run a program on node 2, attached to this terminal
+              ssi ps               every process of the cluster, with its node
               ssi stop             shut the whole cluster down
             """);
         root.Subcommands.Add(StartCommand.Create());
@@ -32,6 +34,11 @@ public static class SsiCommandLine
         root.Subcommands.Add(NodeCommand.Create());
         root.Subcommands.Add(Commands.Fs.FsCommand.Create());
         root.Subcommands.Add(MkrootCommand.Create());
+        root.Subcommands.Add(Commands.Processes.RunCommand.Create());
+        root.Subcommands.Add(Commands.Processes.RunCommand.CreateOnnode());
+        root.Subcommands.Add(Commands.Processes.PsCommand.Create());
+        root.Subcommands.Add(Commands.Processes.WhereCommand.Create());
+        root.Subcommands.Add(Commands.Processes.KillCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

@@ -1,5 +1,6 @@
 // The system calls on files and on the process itself: answered here, or passed to the cluster file system.
 using Akka.Actor;
+using Akka.Event;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
 using Ssi.Cfs.Devices;
@@ -39,7 +40,7 @@ public sealed partial class ProcessEntity
                 switch (_state.Fds[c.Fd]?.Handle)
                 {
                     case CfsHandle h:
-                        AskFs(c, new FsReadOpen(who, h.OpenFile, Math.Clamp(c.Count, 0, 1 << 20)), (FsReadAt r) => SysResult.Ok(r.Data.Length) with { Data = r.Data });
+                        AskFs(c, new FsReadOpen(who, h.OpenFile, Math.Clamp(c.Count, 0, 1 << 20)), (FsData r) => SysResult.Ok(r.Data.Length) with { Data = r.Data });
                         return null;
                     case TerminalHandle t:
                         var id = _callIds + 1;
@@ -141,11 +142,18 @@ public sealed partial class ProcessEntity
     /// <summary>A call to the node's file-system service; a Failed reply becomes the errno.</summary>
     private void AskFs<T>(SystemCall call, IFileSystemRequest request, Func<T, SysResult?> then)
     {
-        Await(call, _node.Fs.Ask<object>(request, _node.Settings.CallTimeout), o => o switch
+        Await(call, _node.Fs.Ask<object>(request, _node.Settings.CallTimeout), o =>
         {
-            T reply => then(reply),
-            Failed failed => SysResult.Fail(failed.Errno),
-            _ => SysResult.Fail(Errno.EIO),
+            switch (o)
+            {
+                case T reply: return then(reply);
+                case Failed failed:
+                    if (failed.Errno == Errno.EIO) _log.Warning("process {0}: {1} failed: {2}", _pid, request.GetType().Name, failed.Detail);
+                    return SysResult.Fail(failed.Errno);
+                default:
+                    _log.Warning("process {0}: {1} got an unexpected {2}", _pid, request.GetType().Name, o.GetType().Name);
+                    return SysResult.Fail(Errno.EIO);
+            }
         });
     }
 

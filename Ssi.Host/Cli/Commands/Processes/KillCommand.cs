@@ -1,0 +1,93 @@
+// `ssi kill [-SIG | -s SIG] PID|-PGID...` and `ssi kill -l`: signals to processes anywhere in the cluster.
+using System.CommandLine;
+using System.Globalization;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Signals;
+using Ssi.Host.Cli.Commands.Fs;
+using Ssi.Host.Node;
+using Ssi.Vproc.ProcessTable;
+
+namespace Ssi.Host.Cli.Commands.Processes;
+
+public static class KillCommand
+{
+    public static Command Create()
+    {
+        var signal = new Option<string>("--signal", "-s") { Description = "the signal, by name (TERM, SIGTERM) or number (default TERM)", DefaultValueFactory = _ => "TERM" };
+        var list = new Option<bool>("--list", "-l") { Description = "list the signal names" };
+        var user = new Option<string>("--user") { Description = "send as this user (root, a name from /etc/passwd, or a uid)", DefaultValueFactory = _ => "root" };
+        var targets = new Argument<string[]>("target") { Description = "PIDs, or -PGID for a process group", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("kill", """
+            Send a signal to processes on any node: a PID, or -PGID for every process of a group. The sender must be
+            root or the processes' user (EPERM otherwise). Signal 0 only checks that the process exists.
+
+            Examples:
+              ssi kill 2000017            (SIGTERM)
+              ssi kill -9 2000017
+              ssi kill -INT -- -1000004   (the process group 1000004)
+              ssi kill -s HUP 3000002 --user ann
+              ssi kill -l
+            """);
+        command.Options.Add(signal);
+        command.Options.Add(list);
+        command.Options.Add(user);
+        command.Arguments.Add(targets);
+        command.SetAction((parse, ct) => SsiCommandLine.RunAsync("kill", async token =>
+        {
+            if (parse.GetValue(list))
+            {
+                Console.WriteLine(string.Join(' ', Enumerable.Range(1, Signal.Max).Select(Signal.Name)));
+                return ExitCodes.Ok;
+            }
+            var spec = parse.GetValue(signal) ?? "TERM";
+            if (!Signal.TryParse(spec, out var number))
+                throw CliException.Usage($"{spec}: invalid signal specification");
+            var pids = new List<int>();
+            foreach (var text in parse.GetValue(targets) ?? [])
+            {
+                if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var pid) || pid == 0)
+                    throw CliException.Usage($"{text}: arguments must be process or job IDs");
+                pids.Add(pid);
+            }
+            if (pids.Count == 0) throw CliException.Usage("a PID or -PGID is needed (see 'ssi kill --help')");
+            await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
+            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user) ?? "root", token);
+            var status = ExitCodes.Ok;
+            foreach (var pid in pids)
+            {
+                try
+                {
+                    await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(who, pid, number)), ct: token);
+                }
+                catch (CliException e) when (e.Errno is Errno.ESRCH or Errno.EPERM or Errno.EINVAL)
+                {
+                    Console.Error.WriteLine($"ssi: kill: ({pid}) - {e.Errno.Describe()} ({e.Errno})");
+                    status = ExitCodes.Failure;
+                }
+            }
+            return status;
+        }, ct));
+        return command;
+    }
+
+    /// <summary>
+    /// kill's first word may be a signal written as an option (<c>-9</c>, <c>-TERM</c>, <c>-SIGHUP</c>): it becomes
+    /// <c>--signal X</c>. A negative number after that (or after "--") is a process group.
+    /// </summary>
+    public static string[] SeparateSignal(string[] args)
+    {
+        if (args.Length < 2 || args[0] != "kill") return args;
+        var first = args[1];
+        if (first.Length < 2 || first[0] != '-' || first.StartsWith("--", StringComparison.Ordinal) || first is "-s" or "-l" or "-h" or "-?")
+            return [.. args[..1], .. NegativeTargets(args[1..])];
+        return ["kill", "--signal", first[1..], .. NegativeTargets(args[2..])];
+    }
+
+    /// <summary>Negative numbers are process groups, not options: they go after a "--".</summary>
+    private static string[] NegativeTargets(string[] rest)
+    {
+        if (rest.Contains("--")) return rest;
+        var i = Array.FindIndex(rest, a => a.Length > 1 && a[0] == '-' && char.IsAsciiDigit(a[1]));
+        return i < 0 ? rest : [.. rest[..i], "--", .. rest[i..]];
+    }
+}

@@ -1,0 +1,182 @@
+// `ssi run [--node N] PROGRAM ARGS...` and `ssi onnode N PROGRAM ARGS...`: a program on a node, attached to this terminal.
+using System.Collections.Immutable;
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Akka.Actor;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Signals;
+using Ssi.Host.Cli.Commands.Fs;
+using Ssi.Host.Node;
+using Ssi.Vproc.ProcessTable;
+using Ssi.Vproc.Programs;
+
+namespace Ssi.Host.Cli.Commands.Processes;
+
+public static class RunCommand
+{
+    private static readonly string[] ValueOptions = ["--node", "--user", "--cwd"];
+
+    public static Command Create()
+    {
+        var node = new Option<int?>("--node") { Description = "run on this node (default: the contact node)" };
+        var command = new Command("run", """
+            Run a program of the cluster's /bin (or a path) as a new process on a node, with stdin, stdout and stderr
+            attached to this terminal through a terminal device on the contact node. Everything after PROGRAM is its
+            arguments. ssi exits with the program's status: its exit code, or 128 + the signal that killed it.
+            Ctrl-C sends SIGINT to the program (Ctrl-\ SIGQUIT, Ctrl-Z SIGTSTP); closing stdin gives it end of file.
+
+            Examples:
+              ssi run --node 2 cat /etc/motd
+              echo hello | ssi run wc -c
+              ssi run --user ann ls -l /home/ann
+            """);
+        Add(command, node);
+        command.SetAction((parse, ct) => SsiCommandLine.RunAsync("run", token =>
+            RunAsync(parse.GetValue(node) ?? 0, parse, token), ct));
+        return command;
+    }
+
+    public static Command CreateOnnode()
+    {
+        var node = new Argument<int>("node") { Description = "the node to run on" };
+        var command = new Command("onnode", """
+            Run a program on node N, attached to this terminal: the same as 'ssi run --node N PROGRAM ARGS...'.
+
+            Examples:
+              ssi onnode 2 cat /etc/motd
+              ssi onnode 3 sleep 60
+            """);
+        command.Arguments.Add(node);
+        Add(command, null);
+        command.SetAction((parse, ct) => SsiCommandLine.RunAsync("onnode", token =>
+            RunAsync(parse.GetValue(node), parse, token), ct));
+        return command;
+    }
+
+    private static readonly Option<string> User = new("--user")
+    {
+        Description = "run as this user: root, a name from the cluster's /etc/passwd, or a numeric uid",
+        DefaultValueFactory = _ => "root",
+    };
+
+    private static readonly Option<string> Cwd = new("--cwd") { Description = "the working directory (default /)", DefaultValueFactory = _ => "/" };
+
+    private static readonly Argument<string[]> Program = new("program") { Description = "the program and its arguments", Arity = ArgumentArity.OneOrMore };
+
+    private static void Add(Command command, Option<int?>? node)
+    {
+        if (node is not null) command.Options.Add(node);
+        command.Options.Add(User);
+        command.Options.Add(Cwd);
+        command.Arguments.Add(Program);
+    }
+
+    /// <summary>
+    /// Everything after the program's name is the program's, even words that look like ssi's options
+    /// (<c>ssi run ls -l</c>): a "--" is put before the program, once ssi's own options and arguments are passed.
+    /// </summary>
+    public static string[] SeparateProgramArguments(string[] args)
+    {
+        if (args.Length == 0 || args[0] is not ("run" or "onnode") || args.Contains("--")) return args;
+        var i = 1;
+        var positionalsOfSsi = args[0] == "onnode" ? 1 : 0;
+        while (i < args.Length)
+        {
+            if (ValueOptions.Contains(args[i])) i += 2;
+            else if (args[i] is "-h" or "--help" or "-?") return args;
+            else if (args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('=')) i++;
+            else if (positionalsOfSsi > 0)
+            {
+                positionalsOfSsi--;
+                i++;
+            }
+            else break;
+        }
+        return i >= args.Length ? args : [.. args[..i], "--", .. args[i..]];
+    }
+
+    private static async Task<int> RunAsync(int node, ParseResult parse, CancellationToken ct)
+    {
+        var argv = parse.GetValue(Program) ?? [];
+        if (argv.Length == 0) throw CliException.Usage("a program to run is needed");
+        if (node < 0) throw CliException.Usage($"{node}: not a node number");
+        var launcher = SsiCommandLine.LauncherForRunningCluster();
+        await using var connection = launcher.Connect();
+        var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(User) ?? "root", ct);
+        var ended = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stdout = Console.OpenStandardOutput();
+        var stderr = Console.OpenStandardError();
+        var attachment = connection.ActorOf(TerminalAttachment.Props(stdout, stderr, ended), "terminal");
+        var environment = ImmutableDictionary<string, string>.Empty
+            .Add("PATH", "/bin")
+            .Add("USER", parse.GetValue(User) ?? "root")
+            .Add("TERM", Environment.GetEnvironmentVariable("TERM") ?? "dumb");
+        var request = new RunProgram(who, node, argv[0], argv, environment, parse.GetValue(Cwd) ?? "/", attachment);
+        ProgramStarted started;
+        try
+        {
+            started = await connection.RequestAsync<ProgramStarted>(new ProcessCall(request), ct: ct, idempotent: false);
+        }
+        catch (CliException e) when (e.Errno == Errno.EHOSTDOWN)
+        {
+            throw new CliException(Errno.EHOSTDOWN, $"node {node}: {e.Message}; nothing was started");
+        }
+        attachment.Tell(new TerminalAttachment.Attach(started.Terminal));
+        using var keys = ForwardKeys(attachment);
+        _ = Task.Run(() => PumpStdinAsync(attachment), CancellationToken.None);
+        int status;
+        try
+        {
+            status = await ended.Task;
+        }
+        catch (TerminalAttachment.TerminalLost e)
+        {
+            throw new CliException(Errno.EHOSTDOWN, $"process {started.Pid}: {e.Message}; its status is unknown");
+        }
+        if (WaitStatus.IfSignaled(status) && WaitStatus.TermSig(status) is not (Signal.SIGINT or Signal.SIGPIPE) and var signal)
+            Console.Error.WriteLine($"ssi: {argv[0]}: {Signal.Describe(signal)}{(WaitStatus.CoreDumped(status) ? " (core dumped)" : "")}");
+        return WaitStatus.ShellCode(status);
+    }
+
+    /// <summary>Ctrl-C, Ctrl-\ and Ctrl-Z go to the program (as signals to its process group), not to ssi.</summary>
+    private static IDisposable ForwardKeys(IActorRef attachment)
+    {
+        var registrations = new List<PosixSignalRegistration>();
+        foreach (var (posix, signal) in new[] { (PosixSignal.SIGINT, Signal.SIGINT), (PosixSignal.SIGQUIT, Signal.SIGQUIT), (PosixSignal.SIGTSTP, Signal.SIGTSTP) })
+        {
+            registrations.Add(PosixSignalRegistration.Create(posix, context =>
+            {
+                context.Cancel = true;
+                attachment.Tell(new TerminalAttachment.Key(signal));
+            }));
+        }
+        return new Registrations(registrations);
+    }
+
+    private sealed class Registrations(List<PosixSignalRegistration> all) : IDisposable
+    {
+        public void Dispose() => all.ForEach(r => r.Dispose());
+    }
+
+    private static async Task PumpStdinAsync(IActorRef attachment)
+    {
+        await using var stdin = Console.OpenStandardInput();
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            int n;
+            try
+            {
+                n = await stdin.ReadAsync(buffer);
+            }
+            catch (IOException)
+            {
+                n = 0;
+            }
+            var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            attachment.Tell(new TerminalAttachment.Input(n == 0 ? null : buffer[..n], sent));
+            await sent.Task;
+            if (n == 0) return;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+// The CLI's end of a terminal device: output to this process's stdout/stderr, stdin and Ctrl-C to the cluster.
+using Akka.Actor;
+using Ssi.Cfs.Devices;
+
+namespace Ssi.Host.Cli;
+
+/// <summary>
+/// An actor in the CLI's actor system, the client of one terminal device. Output is written as it arrives and
+/// acknowledged, so the terminal lets writers go on; stdin is sent in chunks while less than
+/// <see cref="TerminalDevice.Window"/> bytes wait to be read, then its end. Nothing is dropped either way.
+/// </summary>
+public sealed class TerminalAttachment : ReceiveActor
+{
+    private readonly Stream _stdout;
+    private readonly Stream _stderr;
+    private readonly TaskCompletionSource<int> _ended;
+    private readonly TaskCompletionSource<IActorRef> _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IActorRef? _terminal;
+    private long _inputSent;
+    private long _inputRead;
+    private readonly Queue<(byte[]? Data, TaskCompletionSource Sent)> _input = new();
+
+    /// <summary>The terminal to talk to, from the reply to the run request.</summary>
+    public sealed record Attach(IActorRef Terminal);
+
+    /// <summary>stdin data (null: end of input); completes once it has gone to the terminal.</summary>
+    public sealed record Input(byte[]? Data, TaskCompletionSource Sent);
+
+    /// <summary>A key that sends a signal to the foreground process group (Ctrl-C).</summary>
+    public sealed record Key(int Signal);
+
+    /// <summary>The terminal's node went away before the process ended.</summary>
+    public sealed class TerminalLost() : Exception("lost the node that holds the terminal");
+
+    public TerminalAttachment(Stream stdout, Stream stderr, TaskCompletionSource<int> ended)
+    {
+        _stdout = stdout;
+        _stderr = stderr;
+        _ended = ended;
+        Receive<TerminalOutput>(o =>
+        {
+            var stream = o.Channel == 2 ? _stderr : _stdout;
+            stream.Write(o.Data);
+            stream.Flush();
+            Sender.Tell(new TerminalOutputAck(o.Sequence));
+        });
+        Receive<TerminalSessionEnded>(e =>
+        {
+            _stdout.Flush();
+            _stderr.Flush();
+            _ended.TrySetResult(e.Status);
+        });
+        Receive<TerminalInputAck>(ack =>
+        {
+            _inputRead = Math.Max(_inputRead, ack.Total);
+            SendInput();
+        });
+        Receive<Attach>(a =>
+        {
+            _terminal = a.Terminal;
+            Context.Watch(a.Terminal);
+            SendInput();
+        });
+        Receive<Input>(i =>
+        {
+            _input.Enqueue((i.Data, i.Sent));
+            SendInput();
+        });
+        Receive<Key>(k => _terminal?.Tell(new TerminalKey(k.Signal)));
+        Receive<Terminated>(_ => _ended.TrySetException(new TerminalLost()));
+    }
+
+    public static Props Props(Stream stdout, Stream stderr, TaskCompletionSource<int> ended) =>
+        Akka.Actor.Props.Create(() => new TerminalAttachment(stdout, stderr, ended));
+
+    private void SendInput()
+    {
+        if (_terminal is null) return;
+        while (_input.TryPeek(out var next) && (next.Data is null || _inputSent - _inputRead < TerminalDevice.Window))
+        {
+            _input.Dequeue();
+            if (next.Data is null) _terminal.Tell(TerminalInputEnd.Instance);
+            else
+            {
+                _terminal.Tell(new TerminalInput(next.Data));
+                _inputSent += next.Data.Length;
+            }
+            next.Sent.TrySetResult();
+        }
+    }
+}
