@@ -37,7 +37,22 @@ public sealed class SsiCli : IDisposable
     public Task<CliResult> RunScriptAsync(params string[] args) =>
         RunProcessAsync(Path.Combine(RepoRoot, "ssi"), args, TimeSpan.FromMinutes(5));
 
-    private async Task<CliResult> RunProcessAsync(string file, IEnumerable<string> args, TimeSpan timeout)
+    /// <summary>Runs `ssi ARGS` with <paramref name="input"/> on its stdin (then closed).</summary>
+    public Task<CliResult> RunWithInputAsync(string input, params string[] args) =>
+        RunProcessAsync("dotnet", [typeof(Ssi.Host.Program).Assembly.Location, .. args], TimeSpan.FromMinutes(3), input);
+
+    private readonly List<Process> _background = new();
+
+    /// <summary>Starts `ssi ARGS` and lets it run; it is killed when the harness is disposed if still running.</summary>
+    public Process Start(params string[] args)
+    {
+        var start = StartInfo("dotnet", [typeof(Ssi.Host.Program).Assembly.Location, .. args]);
+        var process = Process.Start(start)!;
+        _background.Add(process);
+        return process;
+    }
+
+    private ProcessStartInfo StartInfo(string file, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -49,7 +64,13 @@ public sealed class SsiCli : IDisposable
         };
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment[SsiHome.EnvironmentVariable] = Home.Root;
-        using var process = Process.Start(start)!;
+        return start;
+    }
+
+    private async Task<CliResult> RunProcessAsync(string file, IEnumerable<string> args, TimeSpan timeout, string input = "")
+    {
+        using var process = Process.Start(StartInfo(file, args))!;
+        if (input.Length > 0) await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -73,6 +94,12 @@ public sealed class SsiCli : IDisposable
 
     public void Dispose()
     {
+        foreach (var process in _background)
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+            process.Dispose();
+        }
         foreach (var (node, pid) in LiveNodePids())
         {
             NodeProcess.Signal(pid, PosixSignalNumber.SIGKILL);

@@ -1,0 +1,100 @@
+// End to end: programs on chosen nodes through the real CLI and node processes: onnode, ps, where, kill, exit codes.
+using System.Text.Json;
+using Ssi.Tests.Harness;
+using Ssi.Vproc.Pids;
+
+namespace Ssi.Tests.EndToEnd;
+
+[Trait("Category", "EndToEnd")]
+public sealed class ProcessEndToEndTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Onnode_ps_where_kill_and_exit_codes_work_as_a_shell_user_expects()
+    {
+        using var ssi = new SsiCli();
+        Assert.Equal(0, (await ssi.RunAsync("start", "3")).ExitCode);
+
+        var motd = await ssi.RunAsync("onnode", "2", "cat", "/etc/motd");
+        Assert.True(motd.ExitCode == 0, motd.ToString());
+        Assert.Equal(Ssi.Cfs.RootImage.DefaultRoot.Motd, motd.Stdout);
+
+        var piped = await ssi.RunWithInputAsync("one\ntwo\n", "run", "--node", "3", "cat");
+        Assert.True(piped.ExitCode == 0, piped.ToString());
+        Assert.Equal("one\ntwo\n", piped.Stdout);
+
+        // Exit codes follow the shell: the program's code, 127 unknown, 126 not executable, 128+signal killed.
+        Assert.Equal(1, (await ssi.RunAsync("run", "false")).ExitCode);
+        var unknown = await ssi.RunAsync("run", "--node", "2", "no-such-program");
+        Assert.Equal(127, unknown.ExitCode);
+        Assert.Contains("No such file or directory", unknown.Stderr);
+        var script = Path.Combine(ssi.Home.Root, "plain.txt");
+        await File.WriteAllTextAsync(script, "#!ssi-program true\n");
+        Assert.Equal(0, (await ssi.RunAsync("fs", "put", script, "/bin/plain")).ExitCode);
+        Assert.Equal(126, (await ssi.RunAsync("run", "plain")).ExitCode);
+        var down = await ssi.RunAsync("onnode", "9", "true");
+        Assert.Equal(1, down.ExitCode);
+        Assert.Contains("node 9", down.Stderr);
+        Assert.Contains("nothing was started", down.Stderr);
+
+        // Two sleepers on nodes 2 and 3: ps lists them with their nodes, where tells the node, kill ends them.
+        var onTwo = ssi.Start("onnode", "2", "sleep", "300");
+        var onThree = ssi.Start("run", "--node", "3", "sleep", "301");
+        var sleepers = await AwaitAsync(async () =>
+        {
+            var ps = await ssi.RunAsync("ps", "--json");
+            if (ps.ExitCode != 0) return null;
+            var rows = ps.Json.EnumerateArray().Where(p => p.GetProperty("command").GetString()!.StartsWith("sleep 30")).ToList();
+            return rows.Count == 2 ? rows : null;
+        });
+        var pidOnTwo = Row(sleepers, "sleep 300").GetProperty("pid").GetInt32();
+        var pidOnThree = Row(sleepers, "sleep 301").GetProperty("pid").GetInt32();
+        Assert.Equal(2, Row(sleepers, "sleep 300").GetProperty("node").GetInt32());
+        Assert.Equal(3, Row(sleepers, "sleep 301").GetProperty("node").GetInt32());
+        Assert.Equal(2, new Pid(pidOnTwo).Origin);
+
+        var table = await ssi.RunAsync("ps");
+        Assert.Contains("NODE", table.Stdout);
+        Assert.Matches($@"\s{pidOnThree}\s+1\s+{pidOnThree}\s+{pidOnThree}\s+root\s+S\s+3\s", table.Stdout);
+
+        var where = await ssi.RunAsync("where", pidOnThree.ToString());
+        Assert.Equal("3\n", where.Stdout);
+        var missing = await ssi.RunAsync("where", "99999");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("No such process", missing.Stderr);
+
+        Assert.Equal(0, (await ssi.RunAsync("kill", "-9", pidOnTwo.ToString())).ExitCode);
+        Assert.Equal(0, (await ssi.RunAsync("kill", "-s", "TERM", pidOnThree.ToString())).ExitCode);
+        await onTwo.WaitForExitAsync().WaitAsync(Deadline);
+        await onThree.WaitForExitAsync().WaitAsync(Deadline);
+        Assert.Equal(128 + 9, onTwo.ExitCode);
+        Assert.Equal(128 + 15, onThree.ExitCode);
+        Assert.Contains("Killed", await onTwo.StandardError.ReadToEndAsync());
+
+        var refused = await ssi.RunAsync("kill", "-BOGUS", "1");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("invalid signal", refused.Stderr);
+        var gone = await ssi.RunAsync("kill", pidOnTwo.ToString());
+        Assert.Equal(1, gone.ExitCode);
+        Assert.Contains("No such process", gone.Stderr);
+        var asAnn = await ssi.RunAsync("kill", "--user", "ann", "-0", "1");
+        Assert.Equal(1, asAnn.ExitCode);
+        Assert.Contains("Operation not permitted", asAnn.Stderr);
+
+        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+    }
+
+    private static JsonElement Row(List<JsonElement> rows, string command) => rows.Single(r => r.GetProperty("command").GetString() == command);
+
+    private static async Task<T> AwaitAsync<T>(Func<Task<T?>> probe) where T : class
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            if (await probe() is { } found) return found;
+            if (DateTime.UtcNow > until) throw new TimeoutException("the condition did not hold in time");
+            await Task.Delay(200);
+        }
+    }
+}
