@@ -16,4 +16,36 @@ public static class Io
 
     /// <summary>"name: message\n" on stderr.</summary>
     public static Write Complain(ProcessContext p, string message) => new(Stderr, p.ErrorLine(message));
+
+    /// <summary>"name: what: strerror\n" on stderr for the call that just failed.</summary>
+    public static Write Report(ProcessContext p, string what) => new(Stderr, p.ErrorLine(what, p.Result.Error!.Value));
+
+    /// <summary>
+    /// Reads <paramref name="fd"/> to its end, appending each chunk to <paramref name="into"/>. Run it with
+    /// <c>foreach (var call in Io.ReadAll(...)) yield return call;</c> and check <see cref="ProcessContext.Failed"/> after.
+    /// </summary>
+    public static IEnumerable<SystemCall> ReadAll(ProcessContext p, int fd, List<byte[]> into)
+    {
+        while (true)
+        {
+            yield return new Read(fd, Chunk);
+            if (p.Failed || p.Result.Data.Length == 0) yield break;
+            into.Add(p.Result.Data);
+        }
+    }
+
+    public static byte[] Concat(List<byte[]> chunks)
+    {
+        var all = new byte[chunks.Sum(c => (long)c.Length)];
+        var at = 0;
+        foreach (var c in chunks)
+        {
+            c.CopyTo(all, at);
+            at += c.Length;
+        }
+        return all;
+    }
+
+    /// <summary>'name' quoted as coreutils quotes file names in messages.</summary>
+    public static string Quote(string name) => "'" + name.Replace("'", "'\\''") + "'";
 }

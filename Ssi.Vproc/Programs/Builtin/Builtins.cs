@@ -12,6 +12,22 @@ public static class Builtins
         ["echo"] = () => new Echo(),
         ["sleep"] = () => new Sleep(),
         ["cat"] = () => new Cat(),
+        ["yes"] = () => new Yes(),
+        ["wc"] = () => new Wc(),
+        ["head"] = () => new Head(),
+        ["tail"] = () => new Tail(),
+        ["grep"] = () => new Grep(),
+        ["sort"] = () => new Sort(),
+        ["tee"] = () => new Tee(),
+        ["ls"] = () => new Ls(),
+        ["mkdir"] = () => new Mkdir(),
+        ["rm"] = () => new Rm(),
+        ["cp"] = () => new Cp(),
+        ["mv"] = () => new Mv(),
+        ["ps"] = () => new Ps(),
+        ["kill"] = () => new Kill(),
+        ["where_pid"] = () => new WherePid(),
+        ["onnode"] = () => new Onnode(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);

@@ -1,0 +1,78 @@
+// Lines of bytes for the text programs: splitting a stream as it comes, and finding line boundaries in a buffer.
+namespace Ssi.Vproc.Programs.Builtin;
+
+/// <summary>Splits chunks read one after another into lines (without their '\n'); plain data, kept across reads.</summary>
+public sealed class LineSplitter
+{
+    private List<byte> _pending = [];
+
+    /// <summary>The complete lines that <paramref name="chunk"/> ends; a partial last line waits for the next chunk.</summary>
+    public List<byte[]> Feed(byte[] chunk)
+    {
+        var lines = new List<byte[]>();
+        var start = 0;
+        for (var i = Array.IndexOf(chunk, (byte)'\n'); i >= 0; i = Array.IndexOf(chunk, (byte)'\n', start))
+        {
+            if (_pending.Count > 0)
+            {
+                _pending.AddRange(chunk.AsSpan(start, i - start));
+                lines.Add([.. _pending]);
+                _pending = [];
+            }
+            else lines.Add(chunk[start..i]);
+            start = i + 1;
+        }
+        _pending.AddRange(chunk.AsSpan(start));
+        return lines;
+    }
+
+    /// <summary>At end of input: the last line if it had no '\n', else null.</summary>
+    public byte[]? Rest()
+    {
+        if (_pending.Count == 0) return null;
+        byte[] rest = [.. _pending];
+        _pending = [];
+        return rest;
+    }
+}
+
+public static class LineBuffers
+{
+    /// <summary>Where the last <paramref name="count"/> lines of <paramref name="data"/> start (an unterminated last line counts).</summary>
+    public static int StartOfLast(byte[] data, long count)
+    {
+        if (count <= 0) return data.Length;
+        var i = data.Length;
+        if (i > 0 && data[i - 1] == '\n') i--;
+        for (; i > 0; i--)
+            if (data[i - 1] == '\n' && --count == 0) return i;
+        return 0;
+    }
+
+    /// <summary>Where the line numbered <paramref name="line"/> (from 1) starts, or the length if there are fewer.</summary>
+    public static int StartOfLine(byte[] data, long line)
+    {
+        var at = 0;
+        for (var n = 1L; n < line; n++)
+        {
+            var newline = Array.IndexOf(data, (byte)'\n', at);
+            if (newline < 0) return data.Length;
+            at = newline + 1;
+        }
+        return at;
+    }
+
+    /// <summary>How many bytes of <paramref name="chunk"/> hold the next <paramref name="lines"/> lines, and how many lines are left after.</summary>
+    public static (int Length, long Left) TakeLines(byte[] chunk, long lines)
+    {
+        var at = 0;
+        while (lines > 0)
+        {
+            var newline = Array.IndexOf(chunk, (byte)'\n', at);
+            if (newline < 0) return (chunk.Length, lines);
+            at = newline + 1;
+            lines--;
+        }
+        return (at, 0);
+    }
+}
