@@ -8,7 +8,7 @@ using Ssi.Vproc.Programs;
 namespace Ssi.Tests.Vproc.Programs;
 
 /// <summary>Answers system calls from in-memory files and records every call, its result and the output, in order.</summary>
-internal sealed class FakeKernel(Dictionary<string, byte[]> files)
+internal sealed class SpikeKernel(Dictionary<string, byte[]> files)
 {
     public const int Pid = 4242;
 
@@ -61,7 +61,7 @@ internal sealed class FakeKernel(Dictionary<string, byte[]> files)
 internal interface IRun
 {
     /// <summary>Makes the next system call; false once the program has exited or ended.</summary>
-    bool Step(FakeKernel kernel);
+    bool Step(SpikeKernel kernel);
 
     byte[] Capture();
 
@@ -73,7 +73,7 @@ internal sealed class IteratorRun(ProgramImage image) : IRun
 {
     public ProgramImage Image => image;
 
-    public bool Step(FakeKernel kernel)
+    public bool Step(SpikeKernel kernel)
     {
         while (true)
         {
@@ -130,7 +130,7 @@ internal sealed class MachineImage
 
 internal sealed class MachineRun(MachineImage image) : IRun
 {
-    public bool Step(FakeKernel kernel)
+    public bool Step(SpikeKernel kernel)
     {
         if (image.Machine.Step(image.Last) is not { } call)
         {

@@ -279,7 +279,7 @@ public class ProgramFormTests(ITestOutputHelper output)
     /// <summary>Runs to the end, capturing and restoring after <paramref name="migrateAfter"/> calls (never if null).</summary>
     private static List<string> Trace(IRun run, int? migrateAfter, int? signalAfter = null, Action<IRun>? onMigrate = null)
     {
-        var kernel = new FakeKernel(Files());
+        var kernel = new SpikeKernel(Files());
         for (var calls = 0; ; calls++)
         {
             if (calls == signalAfter) ((IteratorRun)run).Deliver(Signal.SIGUSR1);
@@ -316,7 +316,7 @@ public class ProgramFormTests(ITestOutputHelper output)
     public void ProgramForm_snapshot_of_another_build_is_refused()
     {
         var run = Start("torture-iterator");
-        var kernel = new FakeKernel(Files());
+        var kernel = new SpikeKernel(Files());
         for (var i = 0; i < 5; i++) run.Step(kernel);
         var snapshot = run.Capture();
         var nameLength = new BinaryReader(new MemoryStream(snapshot)).ReadString();
@@ -330,7 +330,7 @@ public class ProgramFormTests(ITestOutputHelper output)
     public void ProgramForm_delegate_held_across_a_yield_cannot_travel()
     {
         var run = Iterator(new HoldsDelegate(), "-");
-        run.Step(new FakeKernel(Files()));
+        run.Step(new SpikeKernel(Files()));
         var snapshot = run.Capture(); // Hyperion writes the delegate; the filter judges names only when reading
         var refused = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => ProgramImage.Restore(snapshot));
         Assert.Contains("Unsafe Type Deserialization Detected! [type: System.Func`2", refused.Message);
@@ -363,7 +363,7 @@ public class ProgramFormTests(ITestOutputHelper output)
             var boundaries = Trace(Start(name), null).Count;
             var mid = boundaries / 2;
             var run = Start(name);
-            var kernel = new FakeKernel(Files());
+            var kernel = new SpikeKernel(Files());
             for (var i = 0; i < mid; i++) run.Step(kernel);
             var bytes = run.Capture().Length;
             var times = new List<double>();

@@ -54,8 +54,9 @@ public sealed class Sleep : Program
             yield break;
         }
         var total = TimeSpan.Zero;
-        foreach (var arg in p.Args.Skip(1))
+        for (var i = 1; i < p.Args.Length; i++)
         {
+            var arg = p.Args[i];
             if (Parse(arg) is not { } d)
             {
                 yield return Io.Complain(p, $"invalid time interval '{arg}'");
