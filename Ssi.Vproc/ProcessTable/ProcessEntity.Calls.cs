@@ -135,6 +135,7 @@ public sealed partial class ProcessEntity
             case GetPid: return SysResult.Ok(_pid);
             case GetPpid: return SysResult.Ok(_state.Parent.Value);
             case GetNode: return SysResult.Ok(_node.Node);
+            case GetTime: return SysResult.Ok((DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks / 10);
             default: return DispatchProcessCall(call);
         }
     }

@@ -43,6 +43,7 @@ public sealed class ProcessService : ReceiveActor
         Receive<RunProgram>(Run);
         Receive<KillRequest>(Kill);
         Receive<ProcessQuery>(q => Region.Forward(new GetProcessInfo(q.Pid)));
+        Receive<PingNode>(p => Ping(p).PipeTo(Sender));
         Receive<ProcessListQuery>(q => _index.Forward(new ListLocal(q.AfterPid, Math.Clamp(q.Limit, 1, PageSize))));
     }
 
@@ -104,6 +105,20 @@ public sealed class ProcessService : ReceiveActor
             if (reply is not Failed { Errno: Errno.EAGAIN } || DateTime.UtcNow > until) return reply;
             await Task.Delay(TimeSpan.FromMilliseconds(250)); // back off while the coordinator moves the shard home
         }
+    }
+
+    private async Task<object> Ping(PingNode ping)
+    {
+        if (AddressOf(Context.System, ping.Node) is not { } address) return new Failed(Errno.EHOSTDOWN, $"node {ping.Node} is not up");
+        var target = Context.System.ActorSelection(new RootActorPath(address) / "user" / Name);
+        var times = new List<double>();
+        for (var i = 0; i < Math.Clamp(ping.Count, 1, 100_000); i++)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await target.Ask<ActorIdentity>(new Identify(i), _timeout);
+            times.Add(clock.Elapsed.TotalMicroseconds);
+        }
+        return new PingTimes([.. times]);
     }
 
     /// <summary>A group (or everyone: 0) on every node; the counts are summed.</summary>

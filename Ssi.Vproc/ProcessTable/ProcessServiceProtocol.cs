@@ -52,3 +52,11 @@ public sealed record ProcessQuery(int Pid) : IProcessClientRequest;
 
 /// <summary><c>ssi ps</c>: one page of one node's processes.</summary>
 public sealed record ProcessListQuery(int AfterPid, int Limit) : IProcessClientRequest;
+
+/// <summary>
+/// Diagnostics: <see cref="Count"/> plain Akka round trips (Identify) from the node that receives it to the process
+/// service of <see cref="Node"/>, one at a time; the baseline of the process benchmark.
+/// </summary>
+public sealed record PingNode(int Node, int Count) : IProcessClientRequest;
+
+public sealed record PingTimes(ImmutableArray<double> Microseconds) : ISsiMessage;

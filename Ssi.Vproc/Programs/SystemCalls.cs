@@ -54,6 +54,8 @@ public sealed record GetPgid(int Pid) : SystemCall;
 public sealed record SetSid : SystemCall;
 /// <summary>The number of the node the process runs on (OpenSSI's clusternode_num).</summary>
 public sealed record GetNode : SystemCall;
+/// <summary>clock_gettime(CLOCK_REALTIME): the value is microseconds since the Unix epoch, from the node's clock.</summary>
+public sealed record GetTime : SystemCall;
 
 // ---- signals ----
 /// <summary>kill(2): a PID, -PGID for a group, -1 for every process the caller may signal; signal 0 only checks.</summary>

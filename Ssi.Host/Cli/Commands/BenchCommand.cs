@@ -11,6 +11,7 @@ public static class BenchCommand
         var command = new Command("bench", "Benchmarks that print medians (a table, or JSON with --json).");
         command.Subcommands.Add(BootBenchmark.Command());
         command.Subcommands.Add(FsBenchmark.Command());
+        command.Subcommands.Add(ProcBenchmark.Command());
         return command;
     }
 }

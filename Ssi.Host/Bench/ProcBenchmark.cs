@@ -1,0 +1,306 @@
+// Process benchmark: spawn, signals, spawn rate, memory of idle processes and ps, each beside a baseline of the same run.
+using System.Collections.Immutable;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Akka.Actor;
+using Ssi.Cfs.Permissions;
+using Ssi.Cfs.Service;
+using Ssi.Host.Cli;
+using Ssi.Host.Cli.Commands.Processes;
+using Ssi.Host.Launcher;
+using Ssi.Host.Node;
+using Ssi.Vproc.ProcessTable;
+using Ssi.Vproc.Programs;
+
+namespace Ssi.Host.Bench;
+
+public static class ProcBenchmark
+{
+    public sealed record Row(string Name, string Unit, List<double> Ssi, string Baseline, List<double> Host)
+    {
+        public double SsiMedian => Median(Ssi);
+        public double HostMedian => Median(Host);
+        public static double Median(List<double> xs)
+        {
+            if (xs.Count == 0) return double.NaN;
+            var s = xs.Order().ToList();
+            return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
+        }
+    }
+
+    private const string Library = "/usr/lib/ssi-bench.dll";
+
+    public static Command Command()
+    {
+        var samples = new Option<int>("--samples") { Description = "spawns, signals and round trips timed one at a time", DefaultValueFactory = _ => 50 };
+        var burst = new Option<int>("--burst") { Description = "processes of the spawn-rate burst", DefaultValueFactory = _ => 300 };
+        var sleepers = new Option<int>("--sleepers") { Description = "idle processes created, spread over the 3 nodes", DefaultValueFactory = _ => 100_000 };
+        var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
+        var command = new Command("proc", """
+            Boots a 3-node cluster in a temporary $SSI_HOME and measures the process layer, each beside a baseline
+            measured in the same run (medians):
+              - spawn+exit+wait of 'true' on node 2 by a process on node 1 (fork to node 2, exec, exit, wait), against
+                the host's fork+exec+wait of /bin/true;
+              - a signal from a process on node 2 to one on node 3, delivered and acknowledged, against a plain Akka
+                round trip (Identify) between the same nodes;
+              - the rate of a burst of --burst such spawns, against the host's rate of the same burst;
+              - memory per idle process with --sleepers sleeping processes on the 3 nodes (node RSS growth divided
+                by the count), against the RSS of a sleeping host /bin/sleep;
+              - the time 'ssi ps' takes to list them all, against listing the host's processes.
+            The programs it runs are installed the way users add programs: this build's assembly in /usr/lib.
+
+            Examples:
+              ssi bench proc
+              ssi bench proc --sleepers 1000 --json
+            """);
+        foreach (var o in new Option[] { samples, burst, sleepers, json }) command.Options.Add(o);
+        command.SetAction((parse, ct) => SsiCommandLine.RunAsync("bench proc", async token =>
+        {
+            if (parse.GetValue(samples) < 1 || parse.GetValue(burst) < 1 || parse.GetValue(sleepers) < 3)
+                throw CliException.Usage("--samples and --burst must be at least 1, --sleepers at least 3");
+            var quiet = parse.GetValue(json);
+            var rows = new List<Row>();
+            await BootBenchmark.WithClusterAsync(3, token, async (cluster, _) =>
+                rows.AddRange(await MeasureAsync(cluster, parse.GetValue(samples), parse.GetValue(burst), parse.GetValue(sleepers), quiet, token)));
+            Console.Write(quiet ? Json(rows) : Table(rows));
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static async Task<List<Row>> MeasureAsync(LocalCluster cluster, int samples, int burst, int sleepers, bool quiet, CancellationToken ct)
+    {
+        void Say(string line) => (quiet ? Console.Error : Console.Out).WriteLine(line);
+        await using var connection = cluster.Connect();
+        await InstallAsync(connection, ct);
+        var rows = new List<Row>();
+
+        Say($"spawn+exit+wait of true, node 1 -> node 2, {samples} times");
+        var spawn = Numbers(await RunAsync(connection, 1, ["bench-spawnwait", $"{samples}", "2", "/bin/true"], ct), "spawn-wait-us");
+        rows.Add(new Row("spawn+exit+wait `true` on another node", "ms", [.. spawn.Select(us => us / 1000)],
+            "host fork+exec+wait /bin/true", HostSpawns(samples)));
+
+        Say($"signals node 2 -> node 3, {samples * 4} times");
+        var target = await StartAsync(connection, 3, ["sleep", "100000"], ct);
+        var signals = Numbers(await RunAsync(connection, 2, ["bench-signal", $"{samples * 4}", $"{target.Started.Pid}"], ct), "signal-us");
+        var pings = await connection.RequestAsync<PingTimes>(new ProcessCall(new PingNode(3, samples * 4)), 2, ct: ct);
+        rows.Add(new Row("signal to another node, acknowledged", "ms", [.. signals.Select(us => us / 1000)],
+            "Akka round trip between the same nodes", [.. pings.Microseconds.Select(us => us / 1000)]));
+        await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(Credentials.Root, target.Started.Pid, 9)), ct: ct);
+
+        Say($"a burst of {burst} spawns, node 1 -> node 2");
+        var burstLine = (await RunAsync(connection, 1, ["bench-spawnburst", $"{burst}", "2", "/bin/true"], ct)).Split(' ');
+        var made = double.Parse(burstLine[1], CultureInfo.InvariantCulture);
+        var seconds = double.Parse(burstLine[2], CultureInfo.InvariantCulture) / 1e6;
+        rows.Add(new Row($"spawn rate (burst of {burst})", "/s", [made / seconds], "host, the same burst", [HostBurstRate(burst)]));
+
+        Say($"{sleepers} sleeping processes on 3 nodes");
+        var before = cluster.LiveNodes().Sum(n => RssKib(NodeProcess.LivePid(cluster.Home, n)!.Value));
+        var perNode = sleepers / 3;
+        var clock = Stopwatch.StartNew();
+        var groups = new List<Attached>();
+        foreach (var node in new[] { 1, 2, 3 }) groups.Add(await StartAsync(connection, node, ["bench-sleepers", $"{perNode}"], ct));
+        foreach (var g in groups)
+        {
+            while (!g.Output.ToString().Contains('\n'))
+            {
+                if (g.Ended.Task.IsCompleted) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"bench-sleepers ended early: {g.Output}");
+                await Task.Delay(100, ct);
+            }
+            if (!g.Output.ToString().StartsWith($"sleepers {perNode}", StringComparison.Ordinal))
+                throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"bench-sleepers: {g.Output}");
+        }
+        var createSeconds = clock.Elapsed.TotalSeconds;
+        Say($"  created in {createSeconds:0.0} s ({3 * perNode / createSeconds:0}/s)");
+        var after = cluster.LiveNodes().Sum(n => RssKib(NodeProcess.LivePid(cluster.Home, n)!.Value));
+        rows.Add(new Row($"memory per idle process ({3 * perNode} on 3 nodes)", "KiB", [(after - before) / (3.0 * perNode)],
+            "RSS of a sleeping host /bin/sleep", [HostSleepRss()]));
+        rows.Add(new Row($"creating {3 * perNode} sleeping processes (3 parents forking at once)", "/s", [3 * perNode / createSeconds], "-", []));
+
+        var listTimes = new List<double>();
+        var listed = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            var t = Stopwatch.StartNew();
+            listed = (await PsCommand.ListAsync(connection, ct)).Count;
+            listTimes.Add(t.Elapsed.TotalSeconds);
+        }
+        rows.Add(new Row($"ssi ps of {listed} processes", "s", listTimes, "host: list its processes", [.. Enumerable.Range(0, 3).Select(_ => HostList())]));
+        foreach (var g in groups)
+            await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(Credentials.Root, -g.Started.Pid, 9)), ct: ct);
+        return rows;
+    }
+
+    private sealed record Attached(ProgramStarted Started, StringBuilder Output, TaskCompletionSource<int> Ended);
+
+    private static int _attachments;
+
+    /// <summary>Starts a program on a node with its output collected in memory.</summary>
+    private static async Task<Attached> StartAsync(ClusterConnection connection, int node, string[] argv, CancellationToken ct)
+    {
+        var output = new StringBuilder();
+        var ended = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sink = new CollectingStream(output);
+        var attachment = connection.ActorOf(TerminalAttachment.Props(sink, sink, ended), $"bench-{Interlocked.Increment(ref _attachments)}");
+        var request = new RunProgram(Credentials.Root, node, argv[0], argv, ImmutableDictionary<string, string>.Empty, "/", attachment);
+        var started = await connection.RequestAsync<ProgramStarted>(new ProcessCall(request), ct: ct, idempotent: false);
+        attachment.Tell(new TerminalAttachment.Attach(started.Terminal));
+        attachment.Tell(new TerminalAttachment.Input(null, new TaskCompletionSource()));
+        return new Attached(started, output, ended);
+    }
+
+    private static async Task<string> RunAsync(ClusterConnection connection, int node, string[] argv, CancellationToken ct)
+    {
+        var started = await StartAsync(connection, node, argv, ct);
+        var status = await started.Ended.Task.WaitAsync(TimeSpan.FromMinutes(30), ct);
+        if (status != 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{argv[0]} ended with status {status}: {started.Output}");
+        return started.Output.ToString().Trim();
+    }
+
+    private static List<double> Numbers(string line, string label)
+    {
+        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length < 2 || parts[0] != label) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"unexpected output: {line}");
+        return [.. parts.Skip(1).Select(p => double.Parse(p, CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>This build's assembly as /usr/lib/ssi-bench.dll, and /bin/bench-* naming its programs.</summary>
+    private static async Task InstallAsync(ClusterConnection connection, CancellationToken ct)
+    {
+        var root = Credentials.Root;
+        async Task Call(IFileSystemRequest request, bool idempotent = true) =>
+            await connection.RequestAsync<Ssi.Actors.Protocol.ISsiMessage>(new FileSystemCall(request), ct: ct, idempotent: idempotent);
+        foreach (var dir in new[] { "/usr", "/usr/lib" })
+        {
+            try
+            {
+                await Call(new FsMkdir(root, dir, 0x1ED), idempotent: false);
+            }
+            catch (CliException e) when (e.Errno == Ssi.Actors.Errors.Errno.EEXIST)
+            {
+                // already there
+            }
+        }
+        var bytes = await File.ReadAllBytesAsync(typeof(ProcBenchmark).Assembly.Location, ct);
+        await Call(new FsCreate(root, Library, 0x1A4), idempotent: false);
+        for (var offset = 0; offset < bytes.Length; offset += 256 * 1024)
+            await Call(new FsWrite(root, Library, offset, bytes[offset..Math.Min(bytes.Length, offset + 256 * 1024)]));
+        foreach (var type in new[] { typeof(SpawnWait), typeof(SpawnBurst), typeof(Sleepers), typeof(SignalLoop) })
+        {
+            var path = "/bin/bench-" + type.Name.ToLowerInvariant();
+            await Call(new FsCreate(root, path, 0x1ED), idempotent: false);
+            await Call(new FsWrite(root, path, 0, Encoding.UTF8.GetBytes($"{ProgramCatalog.Magic}{type.FullName} @{Library}\n")));
+        }
+    }
+
+    private static List<double> HostSpawns(int count)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < count; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var p = Process.Start(new ProcessStartInfo("/bin/true") { UseShellExecute = false })!;
+            p.WaitForExit();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        return times;
+    }
+
+    private static double HostBurstRate(int count)
+    {
+        var clock = Stopwatch.StartNew();
+        var all = Enumerable.Range(0, count).Select(_ => Process.Start(new ProcessStartInfo("/bin/true") { UseShellExecute = false })!).ToList();
+        foreach (var p in all)
+        {
+            p.WaitForExit();
+            p.Dispose();
+        }
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    private static double HostSleepRss()
+    {
+        using var p = Process.Start(new ProcessStartInfo("/bin/sleep", "30") { UseShellExecute = false })!;
+        try
+        {
+            // The RSS is read once the process has exec'd sleep (its command line says so).
+            var until = DateTime.UtcNow.AddSeconds(10);
+            while (DateTime.UtcNow < until && !File.ReadAllText($"/proc/{p.Id}/cmdline").StartsWith("/bin/sleep", StringComparison.Ordinal))
+                Thread.Yield();
+            return RssKib(p.Id);
+        }
+        finally
+        {
+            p.Kill();
+            p.WaitForExit();
+        }
+    }
+
+    private static double HostList()
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var p in Process.GetProcesses())
+        {
+            _ = p.ProcessName;
+            p.Dispose();
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static double RssKib(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    }
+
+    public static string Table(IReadOnlyList<Row> rows)
+    {
+        var width = rows.Max(r => r.Name.Length);
+        var baseWidth = rows.Max(r => r.Baseline.Length);
+        var w = new StringWriter(CultureInfo.InvariantCulture);
+        w.WriteLine($"{"metric".PadRight(width)}  {"ssi",11}  {"baseline".PadRight(baseWidth)}  {"baseline",11}  {"ratio",8}  unit");
+        foreach (var r in rows)
+        {
+            var ratio = r.Host.Count > 0 ? (r.SsiMedian / r.HostMedian).ToString("0.00", CultureInfo.InvariantCulture) : "-";
+            var host = r.Host.Count > 0 ? r.HostMedian.ToString("0.000", CultureInfo.InvariantCulture) : "-";
+            w.WriteLine($"{r.Name.PadRight(width)}  {r.SsiMedian,11:0.000}  {r.Baseline.PadRight(baseWidth)}  {host,11}  {ratio,8}  {r.Unit}");
+        }
+        w.WriteLine("(medians; ratio = ssi / baseline)");
+        return w.ToString();
+    }
+
+    public static string Json(IReadOnlyList<Row> rows) =>
+        JsonSerializer.Serialize(new
+        {
+            benchmark = "proc",
+            cpus = Environment.ProcessorCount,
+            metrics = rows.Select(r => new
+            {
+                name = r.Name, unit = r.Unit, median = r.SsiMedian, samples = r.Ssi,
+                baseline = r.Baseline, baseline_median = r.Host.Count > 0 ? r.HostMedian : (double?)null,
+                ratio = r.Host.Count > 0 ? r.SsiMedian / r.HostMedian : (double?)null,
+            }),
+        }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine;
+
+    /// <summary>Output of a program collected as text (the terminal's two channels in one).</summary>
+    private sealed class CollectingStream(StringBuilder into) : Stream
+    {
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            lock (into) into.Append(Encoding.UTF8.GetString(buffer, offset, count));
+        }
+
+        public override void Flush() { }
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
