@@ -88,7 +88,7 @@ public sealed class Sleepers : Ssi.Vproc.Programs.Program
     }
 }
 
-/// <summary>bench-signal COUNT PID: COUNT times send SIGCONT (delivered, acknowledged, harmless) to PID and time it.</summary>
+/// <summary>bench-signalloop COUNT PID: COUNT times send SIGCONT (delivered, acknowledged, harmless) to PID and time it.</summary>
 public sealed class SignalLoop : Ssi.Vproc.Programs.Program
 {
     public override IEnumerable<SystemCall> Main(ProcessContext p)
