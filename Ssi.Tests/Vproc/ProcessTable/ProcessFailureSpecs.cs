@@ -1,0 +1,65 @@
+// Multi-node spec of a node crash: its processes die as if killed, parents elsewhere are told, orphans go to init.
+using System.Collections.Immutable;
+using Akka.Actor;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Protocol;
+using Ssi.Cfs.Permissions;
+using Ssi.Tests.Harness;
+using Ssi.Vproc.ProcessTable;
+
+namespace Ssi.Tests.Vproc.ProcessTable;
+
+public sealed class ProcessFailureSpecs : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private ClusterHarness _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await ClusterHarness.StartAsync(3, prepareRoot: SpecPrograms.Install);
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    private Task<object> AskService(int node, object message) =>
+        _cluster[node].System.ActorSelection("/user/" + ProcessService.Name).Ask<object>(message, Timeout);
+
+    private async Task<(ProgramStarted Started, TerminalClient Client)> Run(int contact, int node, params string[] args)
+    {
+        var clientRef = _cluster[contact].System.ActorOf(Props.Create(() => new TerminalClient()));
+        var client = await clientRef.Ask<TerminalClient>(new TerminalClient.Itself(), Timeout);
+        var reply = await AskService(contact, new RunProgram(Credentials.Root, node, args[0], args, ImmutableDictionary<string, string>.Empty, "/", clientRef));
+        var started = reply as ProgramStarted ?? throw new Xunit.Sdk.XunitException($"run {string.Join(' ', args)} on node {node}: {reply}");
+        clientRef.Tell(new TerminalClient.Attach(started.Terminal));
+        return (started, client);
+    }
+
+    private static List<int> Children(TerminalClient client) =>
+        client.Stdout.Split('\n').First(l => l.StartsWith("children ")).Split(' ').Skip(1).Select(int.Parse).ToList();
+
+    [Fact]
+    public async Task A_crashed_nodes_processes_die_as_if_killed_and_their_children_elsewhere_go_to_init()
+    {
+        // A parent on node 3 with a child on node 2, and a parent on node 1 with two children on node 3.
+        var (_, onThree) = await Run(2, 3, "t-forkbomb", "1", "2");
+        var (parent, onOne) = await Run(1, 1, "t-forkbomb", "2", "3");
+        await _cluster.AwaitAsync(() => onThree.Stdout.Contains("children ") && onOne.Stdout.Contains("children "), Timeout, "the children");
+        var orphan = Children(onThree).Single();
+        var doomed = Children(onOne);
+        Assert.Equal(3, ((ProcessInfo)await AskService(1, new ProcessQuery(orphan))).Ppid / 1_000_000);
+
+        await _cluster.CrashAsync(3);
+
+        // The parent on node 1 collects both children as killed by SIGKILL, exactly once each, and finishes.
+        var status = await onOne.Ended.WaitAsync(Timeout);
+        Assert.Equal(0, status);
+        foreach (var child in doomed)
+            Assert.Single(onOne.Stdout.Split('\n'), l => l == $"reaped {child} status 9");
+        // The child on node 2 lost its parent with node 3: init is its parent now.
+        await _cluster.AwaitAsync(() => AskService(2, new ProcessQuery(orphan)).Result is ProcessInfo { Ppid: 1 }, Timeout, "the orphan adopted");
+        // The dead node's processes are gone from the process table, asked from any survivor.
+        foreach (var pid in doomed)
+            Assert.Equal(Errno.ESRCH, Assert.IsType<Failed>(await AskService(2, new ProcessQuery(pid))).Errno);
+        var everyone = (ProcessList)await AskService(1, new ListCluster());
+        Assert.DoesNotContain(everyone.Processes, p => p.Node == 3);
+        Assert.Contains(everyone.Processes, p => p.Pid == orphan);
+        Assert.DoesNotContain(everyone.Processes, p => p.Pid == parent.Pid);
+    }
+}
