@@ -1,0 +1,79 @@
+// Pure parts of a process's state: the descriptor table, working-directory paths, shard placement, program files.
+using Ssi.Actors.Errors;
+using Ssi.Vproc.ProcessTable;
+using Ssi.Vproc.Programs;
+
+namespace Ssi.Tests.Vproc.ProcessTable;
+
+public sealed class ProcessStateTests
+{
+    [Fact]
+    public void New_descriptors_take_the_lowest_free_number_up_to_the_limit()
+    {
+        var table = FdTable.Empty;
+        for (var i = 0; i < 3; i++) table = table.Add(new CfsHandle(100 + i)).Value.Table;
+        table = table.Remove(1);
+        var (withOne, fd) = table.Add(new CfsHandle(200)).Value;
+        Assert.Equal(1, fd);
+        var full = Enumerable.Range(0, FdTable.Limit).Aggregate(FdTable.Empty, (t, i) => t.Set(i, new Descriptor(new CfsHandle(i))));
+        Assert.Equal(Errno.EMFILE, full.Add(new CfsHandle(9)).Error);
+        Assert.Equal(new CfsHandle(200), withOne[1]!.Handle);
+    }
+
+    [Fact]
+    public void Exec_closes_only_close_on_exec_descriptors()
+    {
+        var table = FdTable.Empty.Set(0, new Descriptor(new CfsHandle(1))).Set(3, new Descriptor(new CfsHandle(2), CloseOnExec: true));
+        var (after, closed) = table.AfterExec();
+        Assert.Equal([0], after.Entries.Keys);
+        Assert.Equal(new CfsHandle(2), Assert.Single(closed).Handle);
+    }
+
+    [Theory]
+    [InlineData("/home/ann", "docs", "/home/ann/docs")]
+    [InlineData("/home/ann", "..", "/home")]
+    [InlineData("/home/ann", "../../..", "/")]
+    [InlineData("/", "./tmp/./x/..", "/tmp")]
+    [InlineData("/tmp", "/etc", "/etc")]
+    public void Chdir_folds_dot_and_dot_dot_like_a_shell(string cwd, string path, string expected) =>
+        Assert.Equal(expected, Paths.Combine(cwd, path));
+
+    [Fact]
+    public void A_process_lives_in_a_shard_of_the_node_that_made_its_pid()
+    {
+        var extractor = new ProcessShardExtractor(10);
+        Assert.Equal("3-7", extractor.ShardOf(3_000_017));
+        Assert.Equal("0-0", extractor.ShardOf(1));
+        Assert.Equal(3, ProcessShardExtractor.HomeOf("3-7"));
+        Assert.Equal(0, ProcessShardExtractor.HomeOf("0-0"));
+        Assert.Equal(0, ProcessShardExtractor.HomeOf("garbage"));
+    }
+
+    [Theory]
+    [InlineData("#!ssi-program cat\n", "cat", null)]
+    [InlineData("#!ssi-program My.Tools.Hello @/usr/lib/hello.dll\nignored", "My.Tools.Hello", "/usr/lib/hello.dll")]
+    public void An_executable_names_a_builtin_or_a_class_in_an_assembly(string text, string name, string? assembly)
+    {
+        var parsed = ProgramCatalog.Parse(System.Text.Encoding.UTF8.GetBytes(text));
+        Assert.True(parsed.IsOk, parsed.ToString());
+        switch (parsed.Value)
+        {
+            case ProgramCatalog.Builtin b:
+                Assert.Null(assembly);
+                Assert.Equal(name, b.Name);
+                break;
+            case ProgramCatalog.InAssembly a:
+                Assert.Equal(name, a.TypeName);
+                Assert.Equal(assembly, a.AssemblyPath);
+                break;
+        }
+    }
+
+    [Theory]
+    [InlineData("#!/bin/sh\necho hi\n")]
+    [InlineData("plain text")]
+    [InlineData("#!ssi-program \n")]
+    [InlineData("#!ssi-program Type @relative.dll\n")]
+    public void Anything_else_is_an_exec_format_error(string text) =>
+        Assert.Equal(Errno.ENOEXEC, ProgramCatalog.Parse(System.Text.Encoding.UTF8.GetBytes(text)).Error);
+}
