@@ -130,7 +130,9 @@ public sealed partial class ProcessEntity
 
     private SysResult Adopted(ProcessCreated child)
     {
-        _state = _state with { Children = _state.Children.SetItem(child.Pid, new ChildRecord(child.Node)) };
+        // A quick child may have exited (and been noted) before its creation was confirmed here: keep its status.
+        if (!_state.Children.ContainsKey(child.Pid))
+            _state = _state with { Children = _state.Children.SetItem(child.Pid, new ChildRecord(child.Node)) };
         return SysResult.Ok(child.Pid);
     }
 

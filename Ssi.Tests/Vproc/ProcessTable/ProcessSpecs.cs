@@ -66,6 +66,17 @@ public sealed class ProcessSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Children_that_exit_before_their_creation_is_confirmed_are_still_waited_for_each_once()
+    {
+        foreach (var node in new[] { 1, 2 })
+        {
+            var (_, client) = await Run(1, 1, Credentials.Root, "t-quickchildren", "40", node.ToString());
+            Assert.Equal(0, await Exited(client));
+            Assert.Equal("codes " + string.Join(' ', Enumerable.Range(0, 40)) + "\n", client.Stdout);
+        }
+    }
+
+    [Fact]
     public async Task An_orphan_is_adopted_by_init_and_reaped()
     {
         var (_, client) = await Run(2, 2, Credentials.Root, "t-orphan", "3", "/tmp/orphan");

@@ -22,7 +22,7 @@ public static class SpecPrograms
         var dll = Ok(store.Create(lib, "ssi-tests.dll", new NewInode(InodeType.Regular, 0x1A4, 0, 0))).Ino;
         Ok(store.Write(dll, 0, File.ReadAllBytes(typeof(SpecPrograms).Assembly.Location)));
         var bin = Ok(store.Lookup(InodeNumber.Root, "bin"));
-        foreach (var type in new[] { typeof(ForkAndWait), typeof(Orphan), typeof(InterruptedRead), typeof(Crash), typeof(ForkBomb) })
+        foreach (var type in new[] { typeof(ForkAndWait), typeof(Orphan), typeof(InterruptedRead), typeof(Crash), typeof(ForkBomb), typeof(QuickChildren) })
         {
             var name = "t-" + type.Name.ToLowerInvariant();
             var file = Ok(store.Create(bin, name, new NewInode(InodeType.Regular, 0x1ED, 0, 0))).Ino;
@@ -150,5 +150,27 @@ public sealed class ForkBomb : Program
             yield return new Wait();
             yield return Io.Out($"reaped {p.Result.Int} status {p.Result.Status}\n");
         }
+    }
+}
+
+/// <summary>
+/// t-quickchildren N NODE: N times, a child on NODE that exits at once with code i, and a wait for it; prints the codes.
+/// A child often exits before its parent has heard that it was created.
+/// </summary>
+public sealed class QuickChildren : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        var count = int.Parse(p.Args[1]);
+        var node = int.Parse(p.Args[2]);
+        var codes = new List<int>();
+        for (var i = 0; i < count; i++)
+        {
+            yield return new Fork(node);
+            if (p.Result.Value == 0) yield return new Exit(i);
+            yield return new Wait();
+            codes.Add(WaitStatus.ExitStatus(p.Result.Status));
+        }
+        yield return Io.Out("codes " + string.Join(' ', codes) + "\n");
     }
 }
