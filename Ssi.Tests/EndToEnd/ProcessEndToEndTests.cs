@@ -85,6 +85,24 @@ public sealed class ProcessEndToEndTests
         Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
     }
 
+    [Fact]
+    public async Task Bench_proc_prints_every_metric_with_its_baseline_as_json()
+    {
+        using var ssi = new SsiCli();
+        var bench = await ssi.RunAsync("bench", "proc", "--samples", "3", "--burst", "5", "--sleepers", "30", "--json");
+        Assert.True(bench.ExitCode == 0, bench.ToString());
+        var metrics = bench.Json.GetProperty("metrics").EnumerateArray().ToList();
+        Assert.Equal(7, metrics.Count);
+        // Times and rates are positive; the memory growth of 30 processes may drown in the nodes' own noise.
+        Assert.All(metrics, m => Assert.True(double.IsFinite(m.GetProperty("median").GetDouble()), m.ToString()));
+        Assert.All(metrics.Where(m => !m.GetProperty("name").GetString()!.StartsWith("memory")),
+            m => Assert.True(m.GetProperty("median").GetDouble() > 0, m.ToString()));
+        var withBaseline = metrics.Where(m => m.GetProperty("baseline_median").ValueKind == JsonValueKind.Number).ToList();
+        Assert.Equal(5, withBaseline.Count);
+        Assert.All(withBaseline, m => Assert.True(m.GetProperty("baseline_median").GetDouble() > 0 && m.GetProperty("ratio").GetDouble() > 0, m.ToString()));
+        Assert.Contains(metrics, m => m.GetProperty("name").GetString()!.StartsWith("memory per idle process (30 on 3 nodes)"));
+    }
+
     private static JsonElement Row(List<JsonElement> rows, string command) => rows.Single(r => r.GetProperty("command").GetString() == command);
 
     private static async Task<T> AwaitAsync<T>(Func<Task<T?>> probe) where T : class
