@@ -278,7 +278,7 @@ public static class ProcBenchmark
         w.WriteLine($"{"metric".PadRight(width)}  {"ssi",11}  {"baseline".PadRight(baseWidth)}  {"baseline",11}  {"ratio",8}  unit");
         foreach (var r in rows)
         {
-            var ratio = r.Host.Count > 0 ? (r.SsiMedian / r.HostMedian).ToString("0.00", CultureInfo.InvariantCulture) : "-";
+            var ratio = r.Host.Count > 0 ? (r.SsiMedian / r.HostMedian).ToString("0.000", CultureInfo.InvariantCulture) : "-";
             var host = r.Host.Count > 0 ? r.HostMedian.ToString("0.000", CultureInfo.InvariantCulture) : "-";
             w.WriteLine($"{r.Name.PadRight(width)}  {r.SsiMedian,11:0.000}  {r.Baseline.PadRight(baseWidth)}  {host,11}  {ratio,8}  {r.Unit}");
         }

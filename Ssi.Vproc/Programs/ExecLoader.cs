@@ -10,6 +10,8 @@ namespace Ssi.Vproc.Programs;
 
 public static class ExecLoader
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(long Ino, long Mtime, long Ctime, long Size), byte[]> Heads = new();
+
     /// <summary>Largest program assembly read from the root image.</summary>
     public const int MaxAssembly = 64 << 20;
 
@@ -24,10 +26,19 @@ public static class ExecLoader
         var attributes = ((FsAttributes)stat).Attributes;
         if (attributes.Type != InodeType.Regular) return Outcome<Program>.Fail(Errno.EACCES, path);
         if (Access.Check(attributes, who, AccessMode.Execute) is { } denied) return Outcome<Program>.Fail(denied, path);
-        // Linux needs only x on a binary; the program file is read as the system does, not as the caller.
-        var head = await fs.Ask<object>(new FsRead(Credentials.Root, path, 0, 4096), timeout);
-        if (head is Failed headFailed) return Outcome<Program>.Fail(headFailed.Errno, path);
-        var reference = ProgramCatalog.Parse(((FsData)head).Data);
+        // Linux needs only x on a binary; the program file is read as the system does, not as the caller. Its first
+        // line is kept per version of the inode (any write changes mtime and ctime), so a busy program's inode owner
+        // is not asked at every exec.
+        var version = (attributes.Ino.Value, attributes.Mtime.UtcTicks, attributes.Ctime.UtcTicks, attributes.Size);
+        if (!Heads.TryGetValue(version, out var content))
+        {
+            var head = await fs.Ask<object>(new FsRead(Credentials.Root, path, 0, 4096), timeout);
+            if (head is Failed headFailed) return Outcome<Program>.Fail(headFailed.Errno, path);
+            content = ((FsData)head).Data;
+            if (Heads.Count > 4096) Heads.Clear();
+            Heads[version] = content;
+        }
+        var reference = ProgramCatalog.Parse(content);
         if (!reference.IsOk) return reference.Propagate<Program>();
         switch (reference.Value)
         {
