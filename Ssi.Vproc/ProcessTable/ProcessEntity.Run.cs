@@ -140,8 +140,16 @@ public sealed partial class ProcessEntity
     /// <summary>A reply to a call that was interrupted or outlived its process: give back what it holds.</summary>
     private void LateReply(object outcome)
     {
-        if (outcome is Ssi.Cfs.Service.FsOpened opened)
-            _node.Fs.Tell(new Ssi.Cfs.Service.FsClose(_state.Credentials, opened.OpenFile), ActorRefs.NoSender);
+        switch (outcome)
+        {
+            case Ssi.Cfs.Service.FsOpened opened:
+                _node.Fs.Tell(new Ssi.Cfs.Service.FsClose(_state.Credentials, opened.OpenFile), ActorRefs.NoSender);
+                break;
+            case ProcessCreated child when IsZombie:
+                // Forked as this process died: the child's parent is init from the start.
+                Region.Tell(new Reparent(child.Pid, Pids.Pid.Init.Value), ActorRefs.NoSender);
+                break;
+        }
     }
 
     /// <summary>
