@@ -39,6 +39,8 @@ public static class SsiCommandLine
         root.Subcommands.Add(Commands.Processes.PsCommand.Create());
         root.Subcommands.Add(Commands.Processes.WhereCommand.Create());
         root.Subcommands.Add(Commands.Processes.KillCommand.Create());
+        root.Subcommands.Add(Commands.Processes.MigrateCommand.Create());
+        root.Subcommands.Add(Commands.Processes.MigrateCommand.CreatePin());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

@@ -21,9 +21,13 @@ public sealed class LocalProcesses : ReceiveActor
     public sealed record Register(ProcessInfo Info, IActorRef Entity);
     public sealed record Update(ProcessInfo Info);
     public sealed record Unregister(int Pid);
+    /// <summary>An entity that forwards to where its process moved: it hears of lost nodes too, and is not in ps.</summary>
+    public sealed record RegisterForwarder(int Pid, IActorRef Entity);
+    public sealed record UnregisterForwarder(int Pid);
 
     private readonly SortedDictionary<int, (ProcessInfo Info, IActorRef Entity)> _processes = new();
     private readonly ConcurrentDictionary<int, int> _held;
+    private readonly Dictionary<int, IActorRef> _forwarders = new();
 
     /// <param name="held">Shared with the PID allocator: how many local processes hold each id as PID, PGID or SID.</param>
     public LocalProcesses(ConcurrentDictionary<int, int> held, TimeSpan callTimeout)
@@ -46,6 +50,8 @@ public sealed class LocalProcesses : ReceiveActor
         {
             if (_processes.Remove(u.Pid, out var old)) Release(old.Info);
         });
+        Receive<RegisterForwarder>(r => _forwarders[r.Pid] = r.Entity);
+        Receive<UnregisterForwarder>(u => _forwarders.Remove(u.Pid));
         Receive<ListLocal>(l =>
         {
             var page = _processes.Where(p => p.Key > l.AfterPid).Take(Math.Max(1, l.Limit) + 1).Select(p => p.Value.Info).ToList();
@@ -69,6 +75,7 @@ public sealed class LocalProcesses : ReceiveActor
         {
             if (!NodeNumber.TryFromRoles(removed.Member.Roles, out var node)) return;
             foreach (var (_, entity) in _processes.Values) entity.Tell(new NodeLost(node.Value));
+            foreach (var forwarder in _forwarders.Values) forwarder.Tell(new NodeLost(node.Value));
         });
     }
 

@@ -136,6 +136,8 @@ public sealed partial class ProcessEntity
             case GetPpid: return SysResult.Ok(_state.Parent.Value);
             case GetNode: return SysResult.Ok(_node.Node);
             case GetTime: return SysResult.Ok((DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks / 10);
+            case Programs.Migrate c: return MigrateSelf(c.Node, null);
+            case Rexec c: return c.Node == _node.Node ? Dispatch(new Exec(c.Path, c.Args)) : MigrateSelf(c.Node, new Exec(c.Path, c.Args));
             default: return DispatchProcessCall(call);
         }
     }

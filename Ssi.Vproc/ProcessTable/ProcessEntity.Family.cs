@@ -8,6 +8,7 @@ using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Devices;
 using Ssi.Cfs.Service;
+using Ssi.Vproc.Migration;
 using Ssi.Vproc.Pids;
 using Ssi.Vproc.Programs;
 using Kill = Ssi.Vproc.Programs.Kill;
@@ -62,6 +63,7 @@ public sealed partial class ProcessEntity
             case Sleep c:
                 if (c.Duration <= TimeSpan.Zero) return SysResult.Ok(0);
                 Block(c);
+                _sleepUntil = DateTime.UtcNow + c.Duration;
                 _sleepTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(c.Duration, Self, new SleepOver(_callIds), Self);
                 return null;
             case ListProcesses c:
@@ -241,6 +243,7 @@ public sealed partial class ProcessEntity
     {
         if (!IsZombie) return;
         _exitNoticeTimer?.Cancel();
+        if (new Pid(_pid).Origin != _node.Node) Region.Tell(new Retire(_pid), ActorRefs.NoSender); // its origin forwards no more
         _node.Index.Tell(new LocalProcesses.Unregister(_pid));
         _state = null!;
         Context.Become(Gone);
@@ -250,12 +253,12 @@ public sealed partial class ProcessEntity
     private void Gone(object message)
     {
         if (message is Stop) Context.Stop(Self);
-        else if (message is IWithPid) Sender.Tell(new Failed(Errno.ESRCH, $"no process {_pid}"));
+        else if (message is IWithPid or RelayedMessage) Sender.Tell(new Failed(Errno.ESRCH, $"no process {_pid}"));
     }
 
     private void ChildHasExited(ChildExited exited)
     {
-        Sender.Tell(new ChildExitNoted(exited.Child));
+        ReplyTo.Tell(new ChildExitNoted(exited.Child));
         if (IsZombie)
         {
             // Too late to be a parent: init takes the child.
@@ -291,6 +294,8 @@ public sealed partial class ProcessEntity
     /// <summary>A node left the cluster: its processes died as if killed, and children whose parent ran there go to init.</summary>
     private void NodeIsLost(int node)
     {
+        // The node that routes this PID is gone: tell whoever stands in for it where the process is.
+        if (new Pid(_pid).Origin == node && node != _node.Node && !IsZombie) Region.Tell(new Relocated(_pid, _node.Node, _state.Hop), ActorRefs.NoSender);
         if (IsZombie)
         {
             if (_state.ParentNode == node) ParentIsGone();
@@ -351,13 +356,13 @@ public sealed partial class ProcessEntity
 
     private void SetGroupByParent(SetProcessGroup set)
     {
-        if (IsZombie || set.CallerPid != _state.Parent.Value) Sender.Tell(new Failed(Errno.ESRCH, $"{_pid} is not a child of {set.CallerPid}"));
-        else if (set.CallerSid != _state.Sid || _state.Sid == _pid) Sender.Tell(new Failed(Errno.EPERM, "another session"));
+        if (IsZombie || set.CallerPid != _state.Parent.Value) ReplyTo.Tell(new Failed(Errno.ESRCH, $"{_pid} is not a child of {set.CallerPid}"));
+        else if (set.CallerSid != _state.Sid || _state.Sid == _pid) ReplyTo.Tell(new Failed(Errno.EPERM, "another session"));
         else
         {
             _state = _state with { Pgid = set.Pgid };
             Publish();
-            Sender.Tell(new ProcessGroupSet(_pid, set.Pgid));
+            ReplyTo.Tell(new ProcessGroupSet(_pid, set.Pgid));
         }
     }
 
@@ -393,15 +398,15 @@ public sealed partial class ProcessEntity
     {
         if (IsZombie)
         {
-            Sender.Tell(new SignalSent(_pid)); // a zombie exists but a signal does nothing to it
+            ReplyTo.Tell(new SignalSent(_pid)); // a zombie exists but a signal does nothing to it
             return;
         }
         if (signal.SenderUid != 0 && signal.SenderUid != _state.Credentials.Uid)
         {
-            Sender.Tell(new Failed(Errno.EPERM, $"process {_pid} belongs to another user"));
+            ReplyTo.Tell(new Failed(Errno.EPERM, $"process {_pid} belongs to another user"));
             return;
         }
-        Sender.Tell(new SignalSent(_pid));
+        ReplyTo.Tell(new SignalSent(_pid));
         if (signal.Signal != 0) Post(signal.Signal);
     }
 

@@ -64,7 +64,7 @@ public sealed partial class ProcessEntity
                     continue;
                 }
                 var result = Dispatch(frame.Calls.Current);
-                if (_call is not null || IsZombie) return;
+                if (_call is not null || IsZombie || _moving) return;
                 if (result is not null) _image!.Context.Result = result;
             }
             Self.Tell(Continue.Instance); // let signals and queries in, then go on
@@ -132,6 +132,11 @@ public sealed partial class ProcessEntity
         if (_stopped)
         {
             _held = result ?? _image?.Context.Result;
+            return;
+        }
+        if (_migration is not null)
+        {
+            Depart(null);
             return;
         }
         Run();

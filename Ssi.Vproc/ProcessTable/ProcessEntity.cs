@@ -7,6 +7,7 @@ using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Devices;
 using Ssi.Cfs.Service;
+using Ssi.Vproc.Migration;
 using Ssi.Vproc.Pids;
 using Ssi.Vproc.Programs;
 
@@ -63,8 +64,12 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
         switch (message)
         {
             case Spawn spawn: Born(spawn); break;
+            case Arrive arrive: Arriving(arrive, previous: null); break;
+            case Relocated r: BecomeForwarder(r.Node, r.Hop); break;
+            case MovedTo m: BecomeForwarder(m.Node, m.Hop); break;
             case Stop: Context.Stop(Self); break;
-            case IWithPid:
+            case Retire or Flush or FlushDone or ChildMoved or ParentMoved: break;
+            case RelayedMessage or IWithPid:
                 Sender.Tell(new Failed(Errno.ESRCH, $"no process {_pid}"));
                 Context.Parent.Tell(new Passivate(Stop.Instance));
                 break;
@@ -102,8 +107,16 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
         Run();
     }
 
-    private void Alive(object message)
+    /// <summary>Who gets the reply to the message being handled (its sender, or the sender of a message relayed on arrival).</summary>
+    private IActorRef _replyTo = ActorRefs.Nobody;
+
+    private IActorRef ReplyTo => _replyTo;
+
+    private void Alive(object message) => Handle(message, Sender);
+
+    private void Handle(object message, IActorRef replyTo)
     {
+        _replyTo = replyTo;
         switch (message)
         {
             case CallCompleted done: Completed(done); break;
@@ -113,15 +126,23 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             case ChildExited exited: ChildHasExited(exited); break;
             case Reparent reparent: Reparented(reparent); break;
             case Reap: Reaped(); break;
-            case GetProcessInfo: Sender.Tell(_state.Info); break;
+            case GetProcessInfo: ReplyTo.Tell(_state.Info); break;
             case SetProcessGroup set: SetGroupByParent(set); break;
             case NodeLost lost: NodeIsLost(lost.Node); break;
             case ExitNoticeDue: SendExitNotice(); break;
             case ChildExitNoted: _exitNoticed = true; break;
             case Failed { Errno: Errno.ESRCH } when IsZombie && !_exitNoticed: ParentIsGone(); break;
             case TerminalData data: TerminalReadDone(data); break;
-            case TerminalReadCancelled cancelled: if (_call?.Id == cancelled.CallId) Finish(SysResult.Fail(Errno.EINTR)); break;
-            case Spawn: Sender.Tell(new Failed(Errno.EEXIST, $"process {_pid} exists")); break;
+            case TerminalReadCancelled cancelled: if (_call?.Id == cancelled.CallId) ReadCancelled(); break;
+            case Spawn: ReplyTo.Tell(new Failed(Errno.EEXIST, $"process {_pid} exists")); break;
+            case MigrateProcess migrate: StartMigration(migrate, ReplyTo); break;
+            case PinProcess pin: Pin(pin); break;
+            case Flush flush: Region.Tell(new FlushDone(_pid, flush.Hop), Self); break;
+            case ChildMoved moved: ChildHasMoved(moved); break;
+            case ParentMoved moved: _state = _state with { ParentNode = moved.Node }; break;
+            case RelayedMessage relayed: Handle(relayed.Message, replyTo); break;
+            case MovedTo or FlushDone or Relocated or Retire or HandoffDone or AbortArrival: break; // the process is here
+            case Arrive: ReplyTo.Tell(new Failed(Errno.EEXIST, $"process {_pid} runs here already")); break;
             case Stop: Context.Stop(Self); break;
             default: Unhandled(message); break;
         }

@@ -44,6 +44,8 @@ public sealed class ProcessService : ReceiveActor
         Receive<KillRequest>(Kill);
         Receive<ProcessQuery>(q => Region.Forward(new GetProcessInfo(q.Pid)));
         Receive<PingNode>(p => Ping(p).PipeTo(Sender));
+        Receive<MigrateRequest>(m => Region.Forward(new Migration.MigrateProcess(m.Pid, m.Node, m.Who.Uid)));
+        Receive<PinRequest>(p => Region.Forward(new Migration.PinProcess(p.Pid, p.Pinned, p.Who.Uid)));
         Receive<ProcessListQuery>(q => _index.Forward(new ListLocal(q.AfterPid, Math.Clamp(q.Limit, 1, PageSize))));
     }
 
@@ -182,6 +184,7 @@ public sealed class ProcessService : ReceiveActor
             Node = run.Node,
             StartTime = DateTimeOffset.UtcNow,
             Command = string.Join(' ', run.Args),
+            Pinned = run.Pinned,
         };
         AskOn(system, Self, run.Node, new CreateProcess(template, null, path, run.Args, terminal), _timeout).ContinueWith(t =>
         {

@@ -38,7 +38,7 @@ public interface IProcessClientRequest : ISsiMessage;
 /// <c>ssi run</c>: start <see cref="Path"/> (a bare name is looked up in /bin) on <see cref="Node"/> as a new session,
 /// with descriptors 0, 1 and 2 on a new terminal of the contact node attached to <see cref="Client"/>.
 /// </summary>
-public sealed record RunProgram(Credentials Who, int Node, string Path, string[] Args, ImmutableDictionary<string, string> Environment, string Cwd, IActorRef Client) : IProcessClientRequest;
+public sealed record RunProgram(Credentials Who, int Node, string Path, string[] Args, ImmutableDictionary<string, string> Environment, string Cwd, IActorRef Client, bool Pinned = false) : IProcessClientRequest;
 
 public sealed record ProgramStarted(int Pid, int Node, IActorRef Terminal) : ISsiMessage;
 
@@ -60,3 +60,9 @@ public sealed record ProcessListQuery(int AfterPid, int Limit) : IProcessClientR
 public sealed record PingNode(int Node, int Count) : IProcessClientRequest;
 
 public sealed record PingTimes(ImmutableArray<double> Microseconds) : ISsiMessage;
+
+/// <summary><c>ssi migrate PID NODE</c> as <see cref="Who"/>.</summary>
+public sealed record MigrateRequest(Credentials Who, int Pid, int Node) : IProcessClientRequest;
+
+/// <summary><c>ssi pin PID</c> (or <c>--off</c>) as <see cref="Who"/>.</summary>
+public sealed record PinRequest(Credentials Who, int Pid, bool Pinned) : IProcessClientRequest;

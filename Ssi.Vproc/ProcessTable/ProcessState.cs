@@ -36,6 +36,10 @@ public sealed record ProcessState
     public required int Node { get; init; }
     public required DateTimeOffset StartTime { get; init; }
     public TimeSpan CpuTime { get; init; }
+    /// <summary>How many times the process has moved; orders the reports of where it is.</summary>
+    public long Hop { get; init; }
+    /// <summary>A pinned process never moves (EPERM).</summary>
+    public bool Pinned { get; init; }
     /// <summary>argv joined by spaces, as ps shows it.</summary>
     public required string Command { get; init; }
 
@@ -54,6 +58,7 @@ public sealed record ProcessState
         Node = node,
         StartTime = now,
         CpuTime = TimeSpan.Zero,
+        Hop = 0,
     };
 
     /// <summary>The path the file system walks for <paramref name="path"/>: relative paths start at the working directory.</summary>

@@ -16,13 +16,31 @@ namespace Ssi.Vproc.ProcessTable;
 /// </summary>
 public sealed class ProcessShardExtractor(int shardsPerNode) : IMessageExtractor
 {
-    public string? EntityId(object message) => message is IWithPid m ? m.Pid.ToString(CultureInfo.InvariantCulture) : null;
+    public string? EntityId(object message) => message switch
+    {
+        Migration.AtNode a => a.Message.Pid.ToString(CultureInfo.InvariantCulture),
+        IWithPid m => m.Pid.ToString(CultureInfo.InvariantCulture),
+        _ => null,
+    };
 
-    public object? EntityMessage(object message) => message;
+    public object? EntityMessage(object message) => message switch
+    {
+        Migration.AtNode { Relayed: true } a => new Migration.RelayedMessage(a.Message),
+        Migration.AtNode a => a.Message,
+        _ => message,
+    };
 
-    public string? ShardId(object message) => message is IWithPid m ? ShardOf(m.Pid) : null;
+    /// <summary>A PID's own shard is on its origin node; <see cref="Migration.AtNode"/> names another node's.</summary>
+    public string? ShardId(object message) => message switch
+    {
+        Migration.AtNode a => $"{a.Node}-{a.Message.Pid % shardsPerNode}",
+        IWithPid m => ShardOf(m.Pid),
+        _ => null,
+    };
 
-    public string ShardId(string entityId, object? messageHint = null) => ShardOf(int.Parse(entityId, CultureInfo.InvariantCulture));
+    // Sharding asks with the entity id and the message itself; the message decides (it may name another node).
+    public string ShardId(string entityId, object? messageHint = null) =>
+        messageHint is not null && ShardId(messageHint) is { } shard ? shard : ShardOf(int.Parse(entityId, CultureInfo.InvariantCulture));
 
     public string ShardOf(int pid)
     {

@@ -72,6 +72,10 @@ public sealed record Sleep(TimeSpan Duration) : SystemCall;
 // ---- the cluster ----
 /// <summary>Every process in the cluster (what ps and /proc show), in <see cref="SysResult.Processes"/>.</summary>
 public sealed record ListProcesses : SystemCall;
+/// <summary>Moves the calling process to another node; it continues there after this call, with 0 as its result.</summary>
+public sealed record Migrate(int Node) : SystemCall;
+/// <summary>rexec: exec on another node; the process moves there (keeping its PID) and then execs.</summary>
+public sealed record Rexec(int Node, string Path, string[] Args) : SystemCall;
 /// <summary>The node a process runs on (where_pid).</summary>
 public sealed record WhereIs(int Pid) : SystemCall;
 

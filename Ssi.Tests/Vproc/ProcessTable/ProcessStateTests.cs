@@ -49,6 +49,18 @@ public sealed class ProcessStateTests
         Assert.Equal(0, ProcessShardExtractor.HomeOf("garbage"));
     }
 
+    [Fact]
+    public void A_message_for_another_nodes_place_of_a_process_goes_to_that_nodes_shard_however_sharding_asks()
+    {
+        var extractor = new ProcessShardExtractor(10);
+        var message = new Ssi.Vproc.Migration.AtNode(2, new GetProcessInfo(3_000_017));
+        Assert.Equal("2-7", extractor.ShardId(message));
+        Assert.Equal("2-7", extractor.ShardId("3000017", message));
+        Assert.Equal("3000017", extractor.EntityId(message));
+        Assert.IsType<GetProcessInfo>(extractor.EntityMessage(message));
+        Assert.IsType<Ssi.Vproc.Migration.RelayedMessage>(extractor.EntityMessage(message with { Relayed = true }));
+    }
+
     [Theory]
     [InlineData("#!ssi-program cat\n", "cat", null)]
     [InlineData("#!ssi-program My.Tools.Hello @/usr/lib/hello.dll\nignored", "My.Tools.Hello", "/usr/lib/hello.dll")]

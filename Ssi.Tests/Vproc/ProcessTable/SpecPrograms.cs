@@ -22,7 +22,7 @@ public static class SpecPrograms
         var dll = Ok(store.Create(lib, "ssi-tests.dll", new NewInode(InodeType.Regular, 0x1A4, 0, 0))).Ino;
         Ok(store.Write(dll, 0, File.ReadAllBytes(typeof(SpecPrograms).Assembly.Location)));
         var bin = Ok(store.Lookup(InodeNumber.Root, "bin"));
-        foreach (var type in new[] { typeof(ForkAndWait), typeof(Orphan), typeof(InterruptedRead), typeof(Crash), typeof(ForkBomb), typeof(QuickChildren) })
+        foreach (var type in new[] { typeof(ForkAndWait), typeof(Orphan), typeof(InterruptedRead), typeof(Crash), typeof(ForkBomb), typeof(QuickChildren), typeof(SlowCat), typeof(CountSignals), typeof(Hop) })
         {
             var name = "t-" + type.Name.ToLowerInvariant();
             var file = Ok(store.Create(bin, name, new NewInode(InodeType.Regular, 0x1ED, 0, 0))).Ino;
@@ -172,5 +172,68 @@ public sealed class QuickChildren : Program
             codes.Add(WaitStatus.ExitStatus(p.Result.Status));
         }
         yield return Io.Out("codes " + string.Join(' ', codes) + "\n");
+    }
+}
+
+/// <summary>t-slowcat FILE: copies FILE to stdout 8 bytes at a time with a short sleep between, then says where it ended.</summary>
+public sealed class SlowCat : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        yield return new Open(p.Args[1]);
+        var fd = p.Result.Int;
+        while (true)
+        {
+            yield return new Read(fd, 8);
+            if (p.Failed || p.Result.Data.Length == 0) break;
+            yield return new Write(1, p.Result.Data);
+            yield return new Sleep(TimeSpan.FromMilliseconds(20));
+        }
+        yield return new GetNode();
+        yield return Io.Out($"|ended on node {p.Result.Int}\n");
+    }
+}
+
+/// <summary>t-countsignals: counts SIGUSR1 in its handler, writing "got N" for each; ends at end of input.</summary>
+public sealed class CountSignals : Program
+{
+    public int Count;
+
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        yield return new SigAction(Signal.SIGUSR1, Disposition.Handle);
+        yield return Io.Out("ready\n");
+        while (true)
+        {
+            yield return new Read(0, 10);
+            if (!p.Failed && p.Result.Data.Length == 0) break; // end of input; EINTR just reads again
+        }
+        yield return new GetNode();
+        yield return Io.Out($"counted {Count} on node {p.Result.Int}\n");
+    }
+
+    public override IEnumerable<SystemCall> OnSignal(ProcessContext p, int signal)
+    {
+        Count++;
+        yield return Io.Out($"got {Count}\n");
+    }
+}
+
+/// <summary>t-hop NODE...: moves itself to each node in turn (saying where it is), then rexecs echo on the first.</summary>
+public sealed class Hop : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        yield return new GetPid();
+        var pid = p.Result.Int;
+        for (var i = 1; i < p.Args.Length; i++)
+        {
+            yield return new Migrate(int.Parse(p.Args[i]));
+            var outcome = p.Failed ? p.Result.Error.ToString() : "ok";
+            yield return new GetNode();
+            yield return Io.Out($"pid {pid} migrate {p.Args[i]}: {outcome}, on node {p.Result.Int}\n");
+        }
+        yield return new Rexec(int.Parse(p.Args[1]), "/bin/echo", ["echo", "rexec", "done"]);
+        yield return Io.Out($"rexec failed: {p.Result.Error}\n");
     }
 }

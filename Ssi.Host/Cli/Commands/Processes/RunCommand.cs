@@ -59,6 +59,8 @@ public static class RunCommand
         DefaultValueFactory = _ => "root",
     };
 
+    private static readonly Option<bool> Pin = new("--pin") { Description = "pin the process to its node: it never migrates" };
+
     private static readonly Option<string> Cwd = new("--cwd") { Description = "the working directory (default /)", DefaultValueFactory = _ => "/" };
 
     private static readonly Argument<string[]> Program = new("program") { Description = "the program and its arguments", Arity = ArgumentArity.OneOrMore };
@@ -68,6 +70,7 @@ public static class RunCommand
         if (node is not null) command.Options.Add(node);
         command.Options.Add(User);
         command.Options.Add(Cwd);
+        command.Options.Add(Pin);
         command.Arguments.Add(Program);
     }
 
@@ -83,6 +86,7 @@ public static class RunCommand
         while (i < args.Length)
         {
             if (ValueOptions.Contains(args[i])) i += 2;
+            else if (args[i] == "--pin") i++;
             else if (args[i] is "-h" or "--help" or "-?") return args;
             else if (args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('=')) i++;
             else if (positionalsOfSsi > 0)
@@ -111,7 +115,7 @@ public static class RunCommand
             .Add("PATH", "/bin")
             .Add("USER", parse.GetValue(User) ?? "root")
             .Add("TERM", Environment.GetEnvironmentVariable("TERM") ?? "dumb");
-        var request = new RunProgram(who, node, argv[0], argv, environment, parse.GetValue(Cwd) ?? "/", attachment);
+        var request = new RunProgram(who, node, argv[0], argv, environment, parse.GetValue(Cwd) ?? "/", attachment, parse.GetValue(Pin));
         ProgramStarted started;
         try
         {

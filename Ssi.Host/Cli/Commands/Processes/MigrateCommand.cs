@@ -1,0 +1,84 @@
+// `ssi migrate PID NODE` and `ssi pin PID [--off]`: move a running process to another node, or keep it where it is.
+using System.CommandLine;
+using System.Globalization;
+using Ssi.Actors.Errors;
+using Ssi.Host.Cli.Commands.Fs;
+using Ssi.Host.Node;
+using Ssi.Vproc.Migration;
+using Ssi.Vproc.ProcessTable;
+
+namespace Ssi.Host.Cli.Commands.Processes;
+
+public static class MigrateCommand
+{
+    private static Option<string> User() => new("--user")
+    {
+        Description = "act as this user (root, a name from /etc/passwd, or a uid); only root or the owner may",
+        DefaultValueFactory = _ => "root",
+    };
+
+    public static Command Create()
+    {
+        var pid = new Argument<int>("pid") { Description = "the process" };
+        var node = new Argument<int>("node") { Description = "the node to move it to" };
+        var user = User();
+        var command = new Command("migrate", """
+            Move a running process to another node. It keeps its PID, its open files and their offsets, its terminal,
+            its parent and children, its signals and its place in the program; messages sent to it while it moves
+            are delivered once, in order. Moving to the node it is on does nothing; a pinned process refuses (EPERM);
+            a down or unknown node is refused and the process stays where it was (EHOSTDOWN).
+
+            Examples:
+              ssi migrate 1000004 3
+              ssi migrate 2000011 1 --user ann
+            """);
+        command.Arguments.Add(pid);
+        command.Arguments.Add(node);
+        command.Options.Add(user);
+        command.SetAction((parse, ct) => SsiCommandLine.RunAsync("migrate", async token =>
+        {
+            var (p, n) = (parse.GetValue(pid), parse.GetValue(node));
+            if (p < 1) throw CliException.Usage($"{p}: not a process id");
+            if (n < 1) throw CliException.Usage($"{n}: not a node number");
+            await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
+            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user) ?? "root", token);
+            try
+            {
+                var moved = await connection.RequestAsync<Migrated>(new ProcessCall(new MigrateRequest(who, p, n)), ct: token, idempotent: false);
+                Console.WriteLine(moved.Node.ToString(CultureInfo.InvariantCulture));
+            }
+            catch (CliException e) when (e.Errno is Errno.ESRCH or Errno.EPERM or Errno.EHOSTDOWN or Errno.EBUSY or Errno.EINVAL)
+            {
+                throw new CliException(e.Errno, $"{p}: {e.Message}");
+            }
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    public static Command CreatePin()
+    {
+        var pid = new Argument<int>("pid") { Description = "the process" };
+        var off = new Option<bool>("--off") { Description = "unpin: let it move again" };
+        var user = User();
+        var command = new Command("pin", """
+            Pin a process to the node it runs on: migrate and load leveling leave it there (EPERM). --off unpins it.
+            'ssi run --pin' starts a program pinned.
+
+            Examples:
+              ssi pin 1000004
+              ssi pin 1000004 --off
+            """);
+        command.Arguments.Add(pid);
+        command.Options.Add(off);
+        command.Options.Add(user);
+        command.SetAction((parse, ct) => SsiCommandLine.RunAsync("pin", async token =>
+        {
+            await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
+            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user) ?? "root", token);
+            await connection.RequestAsync<PinSet>(new ProcessCall(new PinRequest(who, parse.GetValue(pid), !parse.GetValue(off))), ct: token);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+}

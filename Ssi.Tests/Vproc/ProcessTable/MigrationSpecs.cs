@@ -1,0 +1,141 @@
+// Multi-node specs of migration: a process keeps its files, terminal, parent and signals when it moves between nodes.
+using System.Collections.Immutable;
+using System.Text;
+using Akka.Actor;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Protocol;
+using Ssi.Actors.Signals;
+using Ssi.Cfs.Devices;
+using Ssi.Cfs.Inodes;
+using Ssi.Cfs.Permissions;
+using Ssi.Cfs.Storage;
+using Ssi.Tests.Harness;
+using Ssi.Vproc.Migration;
+using Ssi.Vproc.ProcessTable;
+using Ssi.Vproc.Programs;
+
+namespace Ssi.Tests.Vproc.ProcessTable;
+
+public sealed class MigrationSpecs : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly string Alphabet = string.Concat(Enumerable.Range(0, 6).Select(i => "abcdefghijklmnopqrstuvwxyz" + i));
+    private ClusterHarness _cluster = null!;
+    private readonly Dictionary<TerminalClient, IActorRef> _clients = new();
+
+    public async Task InitializeAsync() => _cluster = await ClusterHarness.StartAsync(3, prepareRoot: store =>
+    {
+        SpecPrograms.Install(store);
+        var file = store.Create(InodeNumber.Root, "alphabet", new NewInode(InodeType.Regular, 0x1A4, 0, 0)).Value.Ino;
+        store.Write(file, 0, Encoding.ASCII.GetBytes(Alphabet));
+    });
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    private Task<object> AskService(int node, object message) =>
+        _cluster[node].System.ActorSelection("/user/" + ProcessService.Name).Ask<object>(message, Timeout);
+
+    private async Task<(ProgramStarted Started, TerminalClient Client)> Run(int contact, int node, params string[] args)
+    {
+        var clientRef = _cluster[contact].System.ActorOf(Props.Create(() => new TerminalClient()));
+        var client = await clientRef.Ask<TerminalClient>(new TerminalClient.Itself(), Timeout);
+        var reply = await AskService(contact, new RunProgram(Credentials.Root, node, args[0], args, ImmutableDictionary<string, string>.Empty, "/", clientRef));
+        var started = reply as ProgramStarted ?? throw new Xunit.Sdk.XunitException($"run {string.Join(' ', args)} on node {node}: {reply}");
+        clientRef.Tell(new TerminalClient.Attach(started.Terminal));
+        _clients[client] = clientRef;
+        return (started, client);
+    }
+
+    private async Task<int> Migrate(int via, int pid, int node)
+    {
+        var reply = await AskService(via, new MigrateRequest(Credentials.Root, pid, node));
+        return reply is Migrated moved ? moved.Node : throw new Xunit.Sdk.XunitException($"migrate {pid} to {node}: {reply}");
+    }
+
+    private async Task<int> NodeOf(int via, int pid) => ((ProcessInfo)await AskService(via, new ProcessQuery(pid))).Node;
+
+    [Fact]
+    public async Task A_process_reading_a_file_moves_mid_file_continues_at_its_offset_and_writes_to_its_terminal_on_node_1()
+    {
+        var (started, client) = await Run(1, 1, "t-slowcat", "/alphabet");
+        await _cluster.AwaitAsync(() => client.Stdout.Length >= 16, Timeout, "the first lines");
+        Assert.Equal(3, await Migrate(2, started.Pid, 3));
+        Assert.Equal(3, await NodeOf(1, started.Pid));
+        await _cluster.AwaitAsync(() => client.Stdout.Length >= 80, Timeout, "more output from node 3");
+        Assert.Equal(2, await Migrate(3, started.Pid, 2));
+        Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
+        Assert.Equal(Alphabet + "|ended on node 2\n", client.Stdout);
+    }
+
+    [Fact]
+    public async Task A_parent_still_waits_for_a_child_that_moved()
+    {
+        var (_, client) = await Run(2, 2, "t-forkbomb", "1", "1");
+        await _cluster.AwaitAsync(() => client.Stdout.Contains("children "), Timeout, "the child");
+        var child = int.Parse(client.Stdout.Split('\n').First(l => l.StartsWith("children ")).Split(' ')[1]);
+        Assert.Equal(3, await Migrate(1, child, 3));
+        var info = (ProcessInfo)await AskService(2, new ProcessQuery(child));
+        Assert.Equal(3, info.Node);
+        Assert.Equal(child, info.Pid);
+        Assert.IsType<KillDone>(await AskService(1, new KillRequest(Credentials.Root, child, Signal.SIGTERM)));
+        Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
+        Assert.Contains($"reaped {child} status {Signal.SIGTERM}\n", client.Stdout);
+    }
+
+    [Fact]
+    public async Task Signals_sent_while_a_process_moves_back_and_forth_arrive_exactly_once()
+    {
+        var (started, client) = await Run(1, 1, "t-countsignals");
+        await _cluster.AwaitAsync(() => client.Stdout.Contains("ready"), Timeout, "ready");
+        const int count = 20;
+        for (var i = 1; i <= count; i++)
+        {
+            var move = AskService(1 + i % 3, new MigrateRequest(Credentials.Root, started.Pid, 1 + i % 3 == 3 ? 2 : 3));
+            Assert.IsType<KillDone>(await AskService(1 + (i + 1) % 3, new KillRequest(Credentials.Root, started.Pid, Signal.SIGUSR1)));
+            var moved = await move;
+            Assert.True(moved is Migrated, $"move {i}: {moved}");
+            var expected = $"got {i}\n";
+            await _cluster.AwaitAsync(() => client.Stdout.Contains(expected), Timeout, $"signal {i} handled");
+        }
+        _clients[client].Tell(new TerminalClient.Send(TerminalInputEnd.Instance));
+        Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
+        var lines = client.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["ready", .. Enumerable.Range(1, count).Select(i => $"got {i}")], lines[..^1]);
+        Assert.StartsWith($"counted {count} on node ", lines[^1]);
+    }
+
+    [Fact]
+    public async Task A_program_moves_itself_and_rexec_keeps_its_pid()
+    {
+        var (started, client) = await Run(1, 1, "t-hop", "3", "2", "2", "9");
+        Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
+        var pid = started.Pid;
+        Assert.Equal(
+            $"pid {pid} migrate 3: ok, on node 3\n" +
+            $"pid {pid} migrate 2: ok, on node 2\n" +
+            $"pid {pid} migrate 2: ok, on node 2\n" +
+            $"pid {pid} migrate 9: EHOSTDOWN, on node 2\n" +
+            "rexec done\n", client.Stdout);
+    }
+
+    [Fact]
+    public async Task Moves_to_a_down_node_or_of_a_pinned_or_missing_process_are_refused_and_it_stays()
+    {
+        var (started, client) = await Run(1, 2, "sleep", "1000");
+        var down = await AskService(1, new MigrateRequest(Credentials.Root, started.Pid, 7));
+        Assert.Equal(Errno.EHOSTDOWN, Assert.IsType<Failed>(down).Errno);
+        Assert.Equal(2, await NodeOf(3, started.Pid));
+        Assert.Equal(2, await Migrate(1, started.Pid, 2)); // where it is already: nothing to do
+        var stranger = await AskService(1, new MigrateRequest(Credentials.Of(1000, 1000), started.Pid, 3));
+        Assert.Equal(Errno.EPERM, Assert.IsType<Failed>(stranger).Errno);
+        Assert.IsType<PinSet>(await AskService(3, new PinRequest(Credentials.Root, started.Pid, true)));
+        var pinned = await AskService(1, new MigrateRequest(Credentials.Root, started.Pid, 3));
+        Assert.Equal(Errno.EPERM, Assert.IsType<Failed>(pinned).Errno);
+        Assert.IsType<PinSet>(await AskService(3, new PinRequest(Credentials.Root, started.Pid, false)));
+        Assert.Equal(1, await Migrate(3, started.Pid, 1));
+        var missing = await AskService(1, new MigrateRequest(Credentials.Root, 2_999_999, 1));
+        Assert.Equal(Errno.ESRCH, Assert.IsType<Failed>(missing).Errno);
+        Assert.IsType<KillDone>(await AskService(2, new KillRequest(Credentials.Root, started.Pid, Signal.SIGKILL)));
+        Assert.Equal(Signal.SIGKILL, WaitStatus.TermSig(await client.Ended.WaitAsync(Timeout)));
+    }
+}

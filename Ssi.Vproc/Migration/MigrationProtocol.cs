@@ -1,0 +1,64 @@
+// Messages that move a process between nodes and keep every message to it in order while it moves.
+using Akka.Actor;
+using Ssi.Actors.Protocol;
+using Ssi.Vproc.ProcessTable;
+using Ssi.Vproc.Programs;
+
+namespace Ssi.Vproc.Migration;
+
+/// <summary>
+/// A message for the process's entity on a given node, whatever its PID says. Used between the places a process has
+/// been: the node it leaves sends its state and the messages it held this way. <see cref="Relayed"/> marks messages
+/// sent to the process before it arrived, which it handles before any sent to it directly.
+/// </summary>
+public sealed record AtNode(int Node, IWithPid Message, bool Relayed = false) : ISsiMessage;
+
+/// <summary>What an entity receives for an <see cref="AtNode"/> with <see cref="AtNode.Relayed"/> set.</summary>
+public sealed record RelayedMessage(IWithPid Message);
+
+/// <summary><c>ssi migrate</c>, /proc/PID/goto and the migrate call: move to <see cref="Node"/>; the reply is <see cref="Migrated"/>.</summary>
+public sealed record MigrateProcess(int Pid, int Node, int RequesterUid) : IWithPid;
+
+public sealed record Migrated(int Pid, int Node) : ISsiMessage;
+
+/// <summary>
+/// The process's whole state, to the node it moves to: it waits there, holding messages, until
+/// <see cref="HandoffDone"/> (or <see cref="AbortArrival"/>). The reply is <see cref="ReadyToArrive"/>.
+/// </summary>
+public sealed record Arrive(int Pid, ProcessState State, byte[] Snapshot, SystemCall? Reissue, bool Stopped, IActorRef? ExitWatcher) : IWithPid;
+
+public sealed record ReadyToArrive(int Pid) : ISsiMessage;
+
+/// <summary>The node left kept the process after all (the arrival was not confirmed in time).</summary>
+public sealed record AbortArrival(int Pid) : IWithPid;
+
+/// <summary>Every message the old place held has been relayed: the process runs here now.</summary>
+public sealed record HandoffDone(int Pid) : IWithPid;
+
+/// <summary>To the process's origin: it now runs on <see cref="Node"/> (its <see cref="Hop"/>th move).</summary>
+public sealed record MovedTo(int Pid, int Node, long Hop) : IWithPid;
+
+/// <summary>
+/// From the origin along its old route: once it comes back (<see cref="FlushDone"/>), nothing the origin sent that
+/// way is still in flight, so the origin may send straight to the new place without overtaking anything.
+/// </summary>
+public sealed record Flush(int Pid, long Hop) : IWithPid;
+
+public sealed record FlushDone(int Pid, long Hop) : IWithPid;
+
+/// <summary>The process is gone: its origin forgets where it was.</summary>
+public sealed record Retire(int Pid) : IWithPid;
+
+/// <summary>To a parent: its child now runs on another node (so the loss of that node is noticed).</summary>
+public sealed record ChildMoved(int Pid, int Child, int Node) : IWithPid;
+
+/// <summary>To a child: its parent now runs on another node.</summary>
+public sealed record ParentMoved(int Pid, int Node) : IWithPid;
+
+/// <summary>To a process's origin, from the process: it runs on <see cref="Node"/> (after the origin's node was lost).</summary>
+public sealed record Relocated(int Pid, int Node, long Hop) : IWithPid;
+
+/// <summary>Pins a process to its node (or unpins it); the reply is <see cref="PinSet"/>.</summary>
+public sealed record PinProcess(int Pid, bool Pinned, int RequesterUid) : IWithPid;
+
+public sealed record PinSet(int Pid, bool Pinned) : ISsiMessage;

@@ -1,0 +1,398 @@
+// Moving a process: it leaves at a system-call boundary, arrives with its whole state, and no message is lost,
+// repeated or overtaken on the way.
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
+using Ssi.Actors.Protocol;
+using Ssi.Cfs.Devices;
+using Ssi.Vproc.Migration;
+using Ssi.Vproc.Pids;
+using Ssi.Vproc.Programs;
+
+namespace Ssi.Vproc.ProcessTable;
+
+/// <summary>
+/// A move, from the entity's side (docs/processes.md, "Migration"):
+/// <code>
+///   Alive --migrate--> (at the next boundary) Departing --ReadyToArrive--> Forwarding (a tombstone: relays to the new place)
+///                                               \--no answer--> AbortArrival, Alive again, here
+///   Unborn/Forwarding --Arrive--> Arriving --HandoffDone--> Alive (relayed messages first, then direct ones)
+/// </code>
+/// A process's PID routes to its origin node. While it is elsewhere the origin's entity is a forwarder; when the
+/// process moves on, the origin switches to the new place only after a <see cref="Flush"/> along the old route came
+/// back, so a message sent later never overtakes one sent earlier.
+/// </summary>
+public sealed partial class ProcessEntity
+{
+    private sealed record Departure(int Target, IActorRef? Requester);
+
+    private sealed record ArrivalAnswer(object Reply);
+
+    private Departure? _migration;
+    private bool _moving;
+    private DateTime _sleepUntil;
+    private readonly List<(object Message, IActorRef Sender)> _heldDuringMove = [];
+    private SystemCall? _reissue;
+
+    private bool IsOrigin => new Pid(_pid).Origin == _node.Node;
+
+    private bool NodeIsUp(int node)
+    {
+        var cluster = Cluster.Get(Context.System);
+        return cluster.State.Members.Any(m => m.Status == MemberStatus.Up && !cluster.State.Unreachable.Contains(m)
+            && NodeNumber.TryFromRoles(m.Roles, out var n) && n.Value == node);
+    }
+
+    /// <summary>Why a move to <paramref name="target"/> by <paramref name="uid"/> cannot start, or null if it can.</summary>
+    private Failed? RefuseMove(int target, int uid)
+    {
+        if (IsZombie) return new Failed(Errno.ESRCH, $"process {_pid} has exited");
+        if (uid != 0 && uid != _state.Credentials.Uid) return new Failed(Errno.EPERM, $"process {_pid} belongs to another user");
+        if (_state.Pinned) return new Failed(Errno.EPERM, $"process {_pid} is pinned to node {_node.Node}");
+        if (_migration is not null || _moving) return new Failed(Errno.EBUSY, $"process {_pid} is already moving");
+        if (target != _node.Node && !NodeIsUp(target)) return new Failed(Errno.EHOSTDOWN, $"node {target} is not up");
+        return null;
+    }
+
+    private void StartMigration(MigrateProcess migrate, IActorRef replyTo)
+    {
+        if (RefuseMove(migrate.Node, migrate.RequesterUid) is { } refused)
+        {
+            replyTo.Tell(refused);
+            return;
+        }
+        if (migrate.Node == _node.Node)
+        {
+            replyTo.Tell(new Migrated(_pid, _node.Node)); // already there
+            return;
+        }
+        _migration = new Departure(migrate.Node, replyTo);
+        TryDepart();
+    }
+
+    /// <summary>The migrate system call (and rexec): the program continues on the target with 0, or gets the errno here.</summary>
+    private SysResult? MigrateSelf(int target, SystemCall? thenCall)
+    {
+        if (RefuseMove(target, 0) is { } refused) return SysResult.Fail(refused.Errno);
+        if (target == _node.Node) return thenCall is null ? SysResult.Ok(0) : Dispatch(thenCall);
+        _migration = new Departure(target, null);
+        _image!.Context.Result = SysResult.Ok(0);
+        Depart(thenCall);
+        return null;
+    }
+
+    /// <summary>Leaves now if the process is at a boundary; else when the call in flight ends (or is cancelled).</summary>
+    private void TryDepart()
+    {
+        if (_migration is null) return;
+        if (_stopped || _call is null)
+        {
+            Depart(null);
+            return;
+        }
+        if (!_call.Interruptible) return; // Finish departs once the call is done
+        if (_call.Cancel is { } cancel)
+        {
+            if (_cancelling) return;
+            _cancelling = true;
+            cancel(); // a terminal read: the device answers the cancel or the data; either way we depart after
+            return;
+        }
+        // wait, pause and sleep are made again on arrival (sleep for what is left of it).
+        var call = _call.Call is Programs.Sleep ? new Programs.Sleep(_sleepUntil - DateTime.UtcNow) : _call.Call;
+        _call = null;
+        _sleepTimer?.Cancel();
+        Depart(call);
+    }
+
+    private void ReadCancelled()
+    {
+        if (_migration is null)
+        {
+            Finish(SysResult.Fail(Errno.EINTR));
+            return;
+        }
+        var read = _call!.Call;
+        _call = null;
+        _cancelling = false;
+        Depart(read);
+    }
+
+    /// <summary>Captures everything and offers it to the target; messages that come meanwhile are held, in order.</summary>
+    private void Depart(SystemCall? reissue)
+    {
+        var target = _migration!.Target;
+        byte[] snapshot;
+        try
+        {
+            snapshot = _image!.Capture();
+        }
+        catch (Exception e)
+        {
+            _log.Info("process {0} cannot move, its program's state is not plain data: {1}", _pid, e.Message);
+            Rollback(new Failed(Errno.EINVAL, "the program's state cannot be moved"), reissue);
+            return;
+        }
+        _moving = true;
+        _reissue = reissue;
+        var state = _state with { Node = target, Hop = _state.Hop + 1, State = _stopped ? RunState.Stopped : RunState.Running };
+        var arrive = new Arrive(_pid, state, snapshot, reissue, _stopped, _exitWatcher);
+        Become(Departing);
+        Region.Ask<object>(new AtNode(target, arrive), TimeSpan.FromSeconds(10)).PipeTo(Self,
+            success: r => new ArrivalAnswer(r), failure: e => new ArrivalAnswer(new Failed(Errno.ETIMEDOUT, e.Message)));
+    }
+
+    private void Departing(object message)
+    {
+        switch (message)
+        {
+            case ArrivalAnswer { Reply: ReadyToArrive }: Commit(); break;
+            case ArrivalAnswer { Reply: var failure }:
+                Region.Tell(new AtNode(_migration!.Target, new AbortArrival(_pid)), Self);
+                Rollback(failure as Failed ?? new Failed(Errno.EIO, $"{failure}"), _reissue);
+                break;
+            case RelayedMessage relayed: _heldDuringMove.Add((relayed.Message, Sender)); break;
+            case IWithPid held: _heldDuringMove.Add((held, Sender)); break;
+            case CallCompleted late: LateReply(late.Outcome); break;
+            case ProcessEntity.Stop: _heldDuringMove.Add((message, Sender)); break;
+            default: break; // timers and turns of the program that left
+        }
+    }
+
+    /// <summary>The target holds the process: relay what was held, then hand over, then forward everything.</summary>
+    private void Commit()
+    {
+        var target = _migration!.Target;
+        var hop = _state.Hop + 1;
+        foreach (var (held, sender) in _heldDuringMove)
+            if (held is IWithPid m) Region.Tell(new AtNode(target, m, Relayed: true), sender);
+        _heldDuringMove.Clear();
+        Region.Tell(new AtNode(target, new HandoffDone(_pid)), Self);
+        if (!IsOrigin) Region.Tell(new MovedTo(_pid, target, hop), ActorRefs.NoSender);
+        _node.Index.Tell(new LocalProcesses.Unregister(_pid));
+        _migration.Requester?.Tell(new Migrated(_pid, target));
+        _log.Debug("process {0} moved to node {1} (hop {2})", _pid, target, hop);
+        _migration = null;
+        _moving = false;
+        _image = null;
+        _state = null!;
+        _exitWatcher = null;
+        BecomeForwarder(target, hop);
+    }
+
+    private void Rollback(Failed why, SystemCall? reissue)
+    {
+        var requester = _migration?.Requester;
+        _migration = null;
+        _moving = false;
+        Become(Alive);
+        requester?.Tell(why);
+        if (requester is null && _image is not null)
+        {
+            // The program's own migrate (or rexec) failed: it gets the errno, and rexec does not exec here.
+            _image.Context.Result = SysResult.Fail(why.Errno);
+            reissue = null;
+        }
+        Resume(reissue);
+        Drain();
+    }
+
+    /// <summary>Handles, in order, the messages held while moving.</summary>
+    private void Drain()
+    {
+        var held = _heldDuringMove.ToList();
+        _heldDuringMove.Clear();
+        foreach (var (message, sender) in held) Handle(message, sender);
+    }
+
+    /// <summary>Continues the program where it stopped: the call to make again, or the next step.</summary>
+    private void Resume(SystemCall? reissue)
+    {
+        if (IsZombie || _image is null) return;
+        if (_stopped)
+        {
+            _held ??= _image.Context.Result;
+            return;
+        }
+        if (reissue is not null)
+        {
+            var result = Dispatch(reissue);
+            if (_call is not null)
+            {
+                ConsiderSignals(); // a signal that came while it moved may end the call made again
+                return;
+            }
+            if (IsZombie || _moving) return;
+            if (result is not null) _image.Context.Result = result;
+        }
+        Run();
+    }
+
+    // ---- arriving ----
+
+    private Arrive? _arrival;
+    private readonly List<(IWithPid Message, IActorRef Sender)> _relayedOnArrival = [];
+    private readonly List<(object Message, IActorRef Sender)> _directOnArrival = [];
+    private (int Target, long Hop)? _before;
+
+    private void Arriving(Arrive arrive, (int Target, long Hop)? previous)
+    {
+        try
+        {
+            _image = ProgramImage.Restore(arrive.Snapshot);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.Warning("process {0} cannot arrive here: {1}", _pid, e.Message);
+            Sender.Tell(new Failed(Errno.ENOEXEC, $"cannot resume the program here: {e.Message}"));
+            if (previous is var (target, hop)) BecomeForwarder(target, hop);
+            return;
+        }
+        _arrival = arrive;
+        _before = previous;
+        Sender.Tell(new ReadyToArrive(_pid));
+        Become(WaitingForHandoff);
+    }
+
+    private void WaitingForHandoff(object message)
+    {
+        switch (message)
+        {
+            case RelayedMessage relayed: _relayedOnArrival.Add((relayed.Message, Sender)); break;
+            case HandoffDone: Arrived(); break;
+            case AbortArrival:
+                _image = null;
+                _arrival = null;
+                _relayedOnArrival.Clear();
+                var direct = _directOnArrival.ToList();
+                _directOnArrival.Clear();
+                if (_before is var (target, hop)) BecomeForwarder(target, hop);
+                else Become(OnReceive);
+                foreach (var (m, s) in direct) Self.Tell(m, s);
+                break;
+            default: _directOnArrival.Add((message, Sender)); break;
+        }
+    }
+
+    private void Arrived()
+    {
+        var arrive = _arrival!;
+        _arrival = null;
+        _state = arrive.State with { Node = _node.Node };
+        _exitWatcher = arrive.ExitWatcher;
+        _stopped = arrive.Stopped;
+        _moving = false;
+        _node.Index.Tell(new LocalProcesses.Register(_state.Info, Self));
+        if (!_state.Parent.IsInit) Region.Tell(new ChildMoved(_state.Parent.Value, _pid, _node.Node), ActorRefs.NoSender);
+        foreach (var child in _state.Children.Where(c => c.Value.Status is null).Select(c => c.Key))
+            Region.Tell(new ParentMoved(child, _node.Node), ActorRefs.NoSender);
+        Become(Alive);
+        var relayed = _relayedOnArrival.ToList();
+        var direct = _directOnArrival.ToList();
+        _relayedOnArrival.Clear();
+        _directOnArrival.Clear();
+        foreach (var (m, s) in relayed) Handle(m, s);
+        foreach (var (m, s) in direct) Handle(m, s);
+        Resume(arrive.Reissue);
+    }
+
+    private void Pin(PinProcess pin)
+    {
+        if (IsZombie) ReplyTo.Tell(new Failed(Errno.ESRCH, $"process {_pid} has exited"));
+        else if (pin.RequesterUid != 0 && pin.RequesterUid != _state.Credentials.Uid) ReplyTo.Tell(new Failed(Errno.EPERM, $"process {_pid} belongs to another user"));
+        else
+        {
+            _state = _state with { Pinned = pin.Pinned };
+            ReplyTo.Tell(new PinSet(_pid, pin.Pinned));
+        }
+    }
+
+    private void ChildHasMoved(ChildMoved moved)
+    {
+        if (_state.Children.TryGetValue(moved.Child, out var record) && record.Status is null)
+            _state = _state with { Children = _state.Children.SetItem(moved.Child, record with { Node = moved.Node }) };
+    }
+
+    // ---- forwarding (the place a process left) ----
+
+    private int _target;
+    private long _hop;
+    private (int Target, long Hop)? _switching;
+    private readonly Queue<(int Target, long Hop)> _laterMoves = new();
+    private readonly List<(IWithPid Message, IActorRef Sender)> _whileSwitching = [];
+
+    private void BecomeForwarder(int target, long hop)
+    {
+        _target = target;
+        _hop = hop;
+        _node.Index.Tell(new LocalProcesses.RegisterForwarder(_pid, Self));
+        Become(Forwarding);
+    }
+
+    private void Forwarding(object message)
+    {
+        switch (message)
+        {
+            case Arrive arrive:
+                _node.Index.Tell(new LocalProcesses.UnregisterForwarder(_pid));
+                // Messages the origin held while switching its route were sent before anything that comes now.
+                foreach (var (m, s) in _whileSwitching) _directOnArrival.Add((m, s));
+                _whileSwitching.Clear();
+                _switching = null;
+                _laterMoves.Clear();
+                Arriving(arrive, (_target, _hop));
+                break;
+            case MovedTo moved when IsOrigin:
+                if (moved.Hop <= _hop) break;
+                _laterMoves.Enqueue((moved.Node, moved.Hop));
+                SwitchIfIdle();
+                break;
+            case FlushDone done when _switching is { } to && done.Hop == to.Hop: Switched(); break;
+            case Failed { Errno: Errno.ESRCH } when _switching is not null: Switched(); break; // the process is gone
+            case Relocated relocated when relocated.Hop >= _hop:
+                _target = relocated.Node;
+                _hop = relocated.Hop;
+                break;
+            case Retire or NodeLost when message is Retire || ((NodeLost)message).Node == _target:
+                _node.Index.Tell(new LocalProcesses.UnregisterForwarder(_pid));
+                Become(OnReceive);
+                Context.Parent.Tell(new Passivate(Stop.Instance));
+                break;
+            case NodeLost: break;
+            case Flush flush: Region.Tell(new AtNode(_target, flush), Sender); break;
+            case RelayedMessage relayed: Forward(relayed.Message, Sender); break;
+            case IWithPid m: Forward(m, Sender); break;
+            case Stop: Context.Stop(Self); break;
+            default: break;
+        }
+    }
+
+    private void Forward(IWithPid message, IActorRef sender)
+    {
+        if (_switching is not null && IsOrigin) _whileSwitching.Add((message, sender));
+        else Region.Tell(new AtNode(_target, message), sender);
+    }
+
+    /// <summary>Starts the next switch of the origin's route, if none is under way.</summary>
+    private void SwitchIfIdle()
+    {
+        if (_switching is not null || !_laterMoves.TryDequeue(out var next)) return;
+        if (next.Hop <= _hop) return;
+        _switching = next;
+        Region.Tell(new AtNode(_target, new Flush(_pid, next.Hop)), Self);
+    }
+
+    private void Switched()
+    {
+        var (target, hop) = _switching!.Value;
+        _switching = null;
+        _target = target;
+        _hop = hop;
+        foreach (var (m, s) in _whileSwitching) Region.Tell(new AtNode(_target, m), s);
+        _whileSwitching.Clear();
+        SwitchIfIdle();
+    }
+}
