@@ -108,3 +108,35 @@ public sealed class SignalLoop : Ssi.Vproc.Programs.Program
         yield return Io.Out("signal-us " + string.Join(' ', times) + "\n");
     }
 }
+
+/// <summary>
+/// bench-holdfiles FILE...: opens each file, reads a little of each (so each has an offset), then counts SIGUSR1 in
+/// its handler, writing "n\n" for the nth, until its input ends.
+/// </summary>
+public sealed class HoldFiles : Ssi.Vproc.Programs.Program
+{
+    public int Count;
+
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        yield return new SigAction(Signal.SIGUSR1, Disposition.Handle);
+        for (var i = 1; i < p.Args.Length; i++)
+        {
+            yield return new Open(p.Args[i]);
+            if (p.Failed) yield return new Exit(1);
+            yield return new Read(p.Result.Int, 10);
+        }
+        yield return Io.Out("ready\n");
+        while (true)
+        {
+            yield return new Read(0, 10);
+            if (!p.Failed && p.Result.Data.Length == 0) break;
+        }
+    }
+
+    public override IEnumerable<SystemCall> OnSignal(ProcessContext p, int signal)
+    {
+        Count++;
+        yield return Io.Out($"{Count}\n");
+    }
+}

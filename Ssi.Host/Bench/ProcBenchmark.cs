@@ -136,12 +136,12 @@ public static class ProcBenchmark
         return rows;
     }
 
-    private sealed record Attached(ProgramStarted Started, StringBuilder Output, TaskCompletionSource<int> Ended);
+    internal sealed record Attached(ProgramStarted Started, StringBuilder Output, TaskCompletionSource<int> Ended, IActorRef Attachment);
 
     private static int _attachments;
 
     /// <summary>Starts a program on a node with its output collected in memory.</summary>
-    private static async Task<Attached> StartAsync(ClusterConnection connection, int node, string[] argv, CancellationToken ct)
+    internal static async Task<Attached> StartAsync(ClusterConnection connection, int node, string[] argv, CancellationToken ct, bool closeInput = true)
     {
         var output = new StringBuilder();
         var ended = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -150,8 +150,8 @@ public static class ProcBenchmark
         var request = new RunProgram(Credentials.Root, node, argv[0], argv, ImmutableDictionary<string, string>.Empty, "/", attachment);
         var started = await connection.RequestAsync<ProgramStarted>(new ProcessCall(request), ct: ct, idempotent: false);
         attachment.Tell(new TerminalAttachment.Attach(started.Terminal));
-        attachment.Tell(new TerminalAttachment.Input(null, new TaskCompletionSource()));
-        return new Attached(started, output, ended);
+        if (closeInput) attachment.Tell(new TerminalAttachment.Input(null, new TaskCompletionSource()));
+        return new Attached(started, output, ended, attachment);
     }
 
     private static async Task<string> RunAsync(ClusterConnection connection, int node, string[] argv, CancellationToken ct)
@@ -170,7 +170,7 @@ public static class ProcBenchmark
     }
 
     /// <summary>This build's assembly as /usr/lib/ssi-bench.dll, and /bin/bench-* naming its programs.</summary>
-    private static async Task InstallAsync(ClusterConnection connection, CancellationToken ct)
+    internal static async Task InstallAsync(ClusterConnection connection, CancellationToken ct)
     {
         var root = Credentials.Root;
         async Task Call(IFileSystemRequest request, bool idempotent = true) =>
@@ -190,7 +190,7 @@ public static class ProcBenchmark
         await Call(new FsCreate(root, Library, 0x1A4), idempotent: false);
         for (var offset = 0; offset < bytes.Length; offset += 256 * 1024)
             await Call(new FsWrite(root, Library, offset, bytes[offset..Math.Min(bytes.Length, offset + 256 * 1024)]));
-        foreach (var type in new[] { typeof(SpawnWait), typeof(SpawnBurst), typeof(Sleepers), typeof(SignalLoop) })
+        foreach (var type in new[] { typeof(SpawnWait), typeof(SpawnBurst), typeof(Sleepers), typeof(SignalLoop), typeof(HoldFiles) })
         {
             var path = "/bin/bench-" + type.Name.ToLowerInvariant();
             await Call(new FsCreate(root, path, 0x1ED), idempotent: false);

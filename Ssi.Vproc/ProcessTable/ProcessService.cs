@@ -44,6 +44,7 @@ public sealed class ProcessService : ReceiveActor
         Receive<KillRequest>(Kill);
         Receive<ProcessQuery>(q => Region.Forward(new GetProcessInfo(q.Pid)));
         Receive<PingNode>(p => Ping(p).PipeTo(Sender));
+        Receive<MeasureMigrations>(m => MeasureMigrationsAsync(m).PipeTo(Sender));
         Receive<MigrateRequest>(m => Region.Forward(new Migration.MigrateProcess(m.Pid, m.Node, m.Who.Uid)));
         Receive<PinRequest>(p => Region.Forward(new Migration.PinProcess(p.Pid, p.Pinned, p.Who.Uid)));
         Receive<ProcessListQuery>(q => _index.Forward(new ListLocal(q.AfterPid, Math.Clamp(q.Limit, 1, PageSize))));
@@ -107,6 +108,26 @@ public sealed class ProcessService : ReceiveActor
             if (reply is not Failed { Errno: Errno.EAGAIN } || DateTime.UtcNow > until) return reply;
             await Task.Delay(TimeSpan.FromMilliseconds(250)); // back off while the coordinator moves the shard home
         }
+    }
+
+    private async Task<object> MeasureMigrationsAsync(MeasureMigrations measure)
+    {
+        var times = new List<double>();
+        var failures = 0;
+        string? first = null;
+        for (var i = 0; i < Math.Clamp(measure.Count, 1, 1_000_000); i++)
+        {
+            var target = i % 2 == 0 ? measure.NodeB : measure.NodeA;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var reply = await Region.Ask<object>(new Migration.MigrateProcess(measure.Pid, target, 0), _timeout);
+            if (reply is Migration.Migrated) times.Add(clock.Elapsed.TotalMicroseconds);
+            else
+            {
+                failures++;
+                first ??= reply.ToString();
+            }
+        }
+        return new MigrationTimes([.. times], failures, first);
     }
 
     private async Task<object> Ping(PingNode ping)

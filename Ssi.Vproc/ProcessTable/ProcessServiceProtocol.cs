@@ -66,3 +66,11 @@ public sealed record MigrateRequest(Credentials Who, int Pid, int Node) : IProce
 
 /// <summary><c>ssi pin PID</c> (or <c>--off</c>) as <see cref="Who"/>.</summary>
 public sealed record PinRequest(Credentials Who, int Pid, bool Pinned) : IProcessClientRequest;
+
+/// <summary>
+/// Diagnostics for the migration benchmark: moves <see cref="Pid"/> back and forth between two nodes
+/// <see cref="Count"/> times, one move at a time, from the node that receives it, timing each.
+/// </summary>
+public sealed record MeasureMigrations(int Pid, int NodeA, int NodeB, int Count) : IProcessClientRequest;
+
+public sealed record MigrationTimes(ImmutableArray<double> Microseconds, int Failures, string? FirstFailure) : ISsiMessage;

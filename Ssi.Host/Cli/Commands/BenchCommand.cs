@@ -12,6 +12,7 @@ public static class BenchCommand
         command.Subcommands.Add(BootBenchmark.Command());
         command.Subcommands.Add(FsBenchmark.Command());
         command.Subcommands.Add(ProcBenchmark.Command());
+        command.Subcommands.Add(MigrateBenchmark.Command());
         return command;
     }
 }
