@@ -205,7 +205,17 @@ public sealed partial class ProcessEntity
     {
         var held = _heldDuringMove.ToList();
         _heldDuringMove.Clear();
-        foreach (var (message, sender) in held) Handle(message, sender);
+        Deliver(held);
+    }
+
+    /// <summary>Handles messages in order; if one of them (or the program) starts another move, the rest wait for it.</summary>
+    private void Deliver(IEnumerable<(object Message, IActorRef Sender)> messages)
+    {
+        foreach (var (message, sender) in messages)
+        {
+            if (_moving) _heldDuringMove.Add((message, sender));
+            else Handle(message, sender);
+        }
     }
 
     /// <summary>Continues the program where it stopped: the call to make again, or the next step.</summary>
@@ -294,9 +304,11 @@ public sealed partial class ProcessEntity
         var direct = _directOnArrival.ToList();
         _relayedOnArrival.Clear();
         _directOnArrival.Clear();
-        foreach (var (m, s) in relayed) Handle(m, s);
-        foreach (var (m, s) in direct) Handle(m, s);
+        // The call it was making is made again first: a move asked for among the held messages must find the
+        // process in that call, not between two steps with the call forgotten.
         Resume(arrive.Reissue);
+        Deliver(relayed.Select(r => ((object)r.Message, r.Sender)));
+        Deliver(direct);
     }
 
     private void Pin(PinProcess pin)

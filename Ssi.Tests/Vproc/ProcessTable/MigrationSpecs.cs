@@ -105,6 +105,22 @@ public sealed class MigrationSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_process_waiting_for_its_terminal_moves_fifty_times_and_still_reads_it()
+    {
+        var (started, client) = await Run(1, 2, "t-countsignals");
+        await _cluster.AwaitAsync(() => client.Stdout.Contains("ready"), Timeout, "ready");
+        for (var i = 0; i < 50; i++)
+        {
+            var reply = await AskService(2, new MigrateRequest(Credentials.Root, started.Pid, i % 2 == 0 ? 3 : 2));
+            Assert.True(reply is Migrated, $"move {i}: {reply}; output: {client.Stdout}");
+        }
+        Assert.False(client.Ended.IsCompleted, client.Stdout);
+        _clients[client].Tell(new TerminalClient.Send(TerminalInputEnd.Instance));
+        Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
+        Assert.EndsWith("counted 0 on node 2\n", client.Stdout);
+    }
+
+    [Fact]
     public async Task A_program_moves_itself_and_rexec_keeps_its_pid()
     {
         var (started, client) = await Run(1, 1, "t-hop", "3", "2", "2", "9");
