@@ -121,6 +121,28 @@ public sealed class MigrationSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hundreds_of_hops_while_signalled_fail_none_and_lose_no_signal()
+    {
+        var (started, client) = await Run(1, 2, "t-countsignals");
+        await _cluster.AwaitAsync(() => client.Stdout.Contains("ready"), Timeout, "ready");
+        var hopping = AskService(1, new MeasureMigrations(started.Pid, 2, 3, 400));
+        var sent = 0;
+        while (!hopping.IsCompleted)
+        {
+            Assert.IsType<KillDone>(await AskService(3, new KillRequest(Credentials.Root, started.Pid, Signal.SIGUSR1)));
+            sent++;
+            var expected = $"got {sent}\n";
+            await _cluster.AwaitAsync(() => client.Stdout.Contains(expected), Timeout, $"signal {sent}");
+        }
+        var hops = Assert.IsType<MigrationTimes>(await hopping);
+        Assert.True(hops.Failures == 0, $"{hops.Failures} failed, first: {hops.FirstFailure}");
+        Assert.Equal(400, hops.Microseconds.Length);
+        _clients[client].Tell(new TerminalClient.Send(TerminalInputEnd.Instance));
+        Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
+        Assert.EndsWith($"counted {sent} on node 2\n", client.Stdout);
+    }
+
+    [Fact]
     public async Task A_program_moves_itself_and_rexec_keeps_its_pid()
     {
         var (started, client) = await Run(1, 1, "t-hop", "3", "2", "2", "9");
