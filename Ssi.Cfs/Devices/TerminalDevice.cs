@@ -28,6 +28,7 @@ public sealed class TerminalDevice : ReceiveActor
     private readonly Queue<(long Sequence, int Size)> _inFlight = new();
     private readonly Queue<(IActorRef ReplyTo, int Count)> _heldWrites = new();
     private int _foreground;
+    private bool _canonical = true;
 
     public TerminalDevice(IActorRef client, IActorRef signals)
     {
@@ -60,6 +61,12 @@ public sealed class TerminalDevice : ReceiveActor
             else _heldWrites.Enqueue((Sender, write.Data.Length));
         });
         Receive<TerminalSetForeground>(set => _foreground = set.ProcessGroup);
+        Receive<TerminalSetMode>(mode =>
+        {
+            _canonical = mode.Canonical;
+            _client.Tell(new TerminalModeChanged(mode.Canonical));
+            ServeReaders();
+        });
         Receive<TerminalOutputAck>(ack => FromClient(() =>
         {
             while (_inFlight.TryPeek(out var sent) && sent.Sequence <= ack.Sequence)
@@ -104,22 +111,35 @@ public sealed class TerminalDevice : ReceiveActor
 
     private void ServeReaders()
     {
-        while (_readers.First is { } first && (_input.Count > 0 || _inputEnded))
+        while (_readers.First is { } first && (_inputEnded || (_input.Count > 0 && (!_canonical || HasLine()))))
         {
             _readers.RemoveFirst();
             var (callId, count, replyTo) = first.Value;
-            var data = Take(Math.Max(count, 0));
+            var data = Take(Math.Max(count, 0), untilNewline: _canonical);
             replyTo.Tell(new TerminalData(callId, data));
             if (data.Length > 0) _client.Tell(new TerminalInputAck(_consumed));
         }
     }
 
-    private byte[] Take(int count)
+    /// <summary>True if the buffered input holds a whole line (canonical reads wait for one, as a tty's line discipline does).</summary>
+    private bool HasLine()
+    {
+        var offset = _inputOffset;
+        foreach (var chunk in _input)
+        {
+            if (Array.IndexOf(chunk, (byte)'\n', offset) >= 0) return true;
+            offset = 0;
+        }
+        return false;
+    }
+
+    private byte[] Take(int count, bool untilNewline)
     {
         using var taken = new MemoryStream();
         while (taken.Length < count && _input.TryPeek(out var chunk))
         {
             var n = (int)Math.Min(count - taken.Length, chunk.Length - _inputOffset);
+            if (untilNewline && Array.IndexOf(chunk, (byte)'\n', _inputOffset, n) is var newline and >= 0) n = newline - _inputOffset + 1;
             taken.Write(chunk, _inputOffset, n);
             _inputOffset += n;
             if (_inputOffset == chunk.Length)
@@ -127,6 +147,7 @@ public sealed class TerminalDevice : ReceiveActor
                 _input.Dequeue();
                 _inputOffset = 0;
             }
+            if (untilNewline && taken.Length > 0 && taken.GetBuffer()[taken.Length - 1] == '\n') break;
         }
         _consumed += taken.Length;
         return taken.ToArray();

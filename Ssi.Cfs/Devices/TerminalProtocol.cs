@@ -18,6 +18,11 @@ public sealed record TerminalWrite(int Channel, byte[] Data) : ISsiMessage;
 
 public sealed record TerminalWritten(int Count) : ISsiMessage;
 
+/// <summary>ICANON on or off; the client is told (<see cref="TerminalModeChanged"/>) so it can set its own terminal alike.</summary>
+public sealed record TerminalSetMode(bool Canonical) : ISsiMessage;
+
+public sealed record TerminalModeChanged(bool Canonical) : ISsiMessage;
+
 /// <summary>tcsetpgrp(3): the process group that gets the terminal's signals.</summary>
 public sealed record TerminalSetForeground(int ProcessGroup) : ISsiMessage;
 

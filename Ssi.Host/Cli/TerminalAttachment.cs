@@ -67,6 +67,7 @@ public sealed class TerminalAttachment : ReceiveActor
             SendInput();
         });
         Receive<Key>(k => _terminal?.Tell(new TerminalKey(k.Signal)));
+        Receive<TerminalModeChanged>(m => HostTerminal.SetCanonical(m.Canonical));
         Receive<Terminated>(_ => _ended.TrySetException(new TerminalLost()));
     }
 

@@ -56,6 +56,8 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             if (created.Value) progress("created the default root image (/bin, /etc, /home, /tmp, ...)");
             var programs = BinDirectory.Install(store, Builtins.All.Keys);
             if (!programs.IsOk) throw new CliException(programs.Error!.Value, "cannot install the programs of /bin: " + programs.Detail);
+            var data = BinDirectory.InstallData(store);
+            if (!data.IsOk) throw new CliException(data.Error!.Value, "cannot install the demo data: " + data.Detail);
         }
         var hostname = config.GetString("ssi.cluster.hostname", "127.0.0.1");
         var taken = new HashSet<int>();

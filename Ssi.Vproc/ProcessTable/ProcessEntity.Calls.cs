@@ -49,6 +49,9 @@ public sealed partial class ProcessEntity
                             () => t.Terminal.Tell(new TerminalCancelRead(id), self));
                         SetRunState(RunState.Sleeping);
                         t.Terminal.Tell(new TerminalRead(id, Math.Clamp(c.Count, 0, 1 << 20)), Self);
+                        if (c.Timeout is { } timeout)
+                            _sleepTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(
+                                timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, Self, new ReadTimedOut(id), Self);
                         return null;
                     default: return SysResult.Fail(Errno.EBADF);
                 }
@@ -128,6 +131,17 @@ public sealed partial class ProcessEntity
                 });
                 return null;
             case GetCwd: return SysResult.Ok(0) with { Text = _state.Cwd };
+            case SetTerminalMode c:
+                if (_state.Fds[c.Fd]?.Handle is not TerminalHandle terminal) return SysResult.Fail(_state.Fds[c.Fd] is null ? Errno.EBADF : Errno.ENOTTY);
+                terminal.Terminal.Tell(new TerminalSetMode(c.Canonical), Self);
+                return SysResult.Ok(0);
+            case ListNodes:
+                var cluster = Akka.Cluster.Cluster.Get(Context.System);
+                var up = cluster.State.Members
+                    .Where(m => m.Status == Akka.Cluster.MemberStatus.Up && !cluster.State.Unreachable.Contains(m))
+                    .Select(m => Ssi.Actors.Identity.NodeNumber.TryFromRoles(m.Roles, out var n) ? n.Value : 0)
+                    .Where(n => n > 0).Order();
+                return SysResult.Ok(0) with { Text = string.Join(' ', up) };
             case Umask c:
                 var previous = _state.Umask;
                 _state = _state with { Umask = c.Mask & 0x1FF };

@@ -108,11 +108,24 @@ public sealed partial class ProcessEntity
         Depart(call);
     }
 
+    private bool _readTimedOut;
+
+    /// <summary>A terminal read with a timeout had nothing in time: it is cancelled and ends with EAGAIN.</summary>
+    private void ReadTimeout(ReadTimedOut timedOut)
+    {
+        if (_call is not { Call: Read } call || call.Id != timedOut.CallId || _cancelling) return;
+        _readTimedOut = true;
+        _cancelling = true;
+        call.Cancel!();
+    }
+
     private void ReadCancelled()
     {
+        var timedOut = _readTimedOut;
+        _readTimedOut = false;
         if (_migration is null)
         {
-            Finish(SysResult.Fail(Errno.EINTR));
+            Finish(SysResult.Fail(timedOut ? Errno.EAGAIN : Errno.EINTR));
             return;
         }
         var read = _call!.Call;

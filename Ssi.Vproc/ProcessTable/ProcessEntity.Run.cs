@@ -126,6 +126,7 @@ public sealed partial class ProcessEntity
         if (_call is null || IsZombie) return;
         _call = null;
         _cancelling = false;
+        _readTimedOut = false;
         _sleepTimer?.Cancel();
         if (_state.State == RunState.Sleeping) SetRunState(RunState.Running);
         if (result is not null && _image is not null) _image.Context.Result = result;

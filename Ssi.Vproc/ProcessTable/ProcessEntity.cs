@@ -122,6 +122,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             case CallCompleted done: Completed(done); break;
             case Continue: if (_call is null && !_stopped && !IsZombie) Run(); break;
             case SleepOver over: if (_call?.Id == over.CallId) Finish(SysResult.Ok(0)); break;
+            case ReadTimedOut timedOut: ReadTimeout(timedOut); break;
             case SignalProcess signal: Signalled(signal); break;
             case ChildExited exited: ChildHasExited(exited); break;
             case Reparent reparent: Reparented(reparent); break;
@@ -154,6 +155,8 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
     private sealed record CallCompleted(long CallId, object Outcome);
 
     private sealed record SleepOver(long CallId);
+
+    private sealed record ReadTimedOut(long CallId);
 
     private sealed record ExitNoticeDue;
 

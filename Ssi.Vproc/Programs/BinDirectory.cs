@@ -9,6 +9,30 @@ public static class BinDirectory
 {
     private const int Dir755 = 0x1ED, Exec755 = 0x1ED;
 
+    /// <summary>The data files of the demo programs (dbdemo's records), created where missing.</summary>
+    public static Outcome<int> InstallData(IInodeStore store)
+    {
+        var dir = InodeNumber.Root;
+        foreach (var name in Builtin.Dbdemo.DataDirectory.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = store.Lookup(dir, name);
+            if (!next.IsOk)
+            {
+                var made = store.Create(dir, name, new NewInode(InodeType.Directory, Dir755, 0, 0));
+                if (made.Error == Errno.EEXIST) next = store.Lookup(dir, name);
+                else if (!made.IsOk) return made.Propagate<int>();
+                else next = made.Value.Ino;
+            }
+            dir = next.Value;
+        }
+        if (store.Lookup(dir, "alphabet").IsOk) return 0;
+        var file = store.Create(dir, "alphabet", new NewInode(InodeType.Regular, 0x1A4, 0, 0));
+        if (file.Error == Errno.EEXIST) return 0;
+        if (!file.IsOk) return file.Propagate<int>();
+        var written = store.Write(file.Value.Ino, 0, System.Text.Encoding.UTF8.GetBytes(Builtin.Dbdemo.Alphabet));
+        return written.IsOk ? 1 : written.Propagate<int>();
+    }
+
     /// <summary>
     /// Creates /bin (if missing) and an executable <c>/bin/NAME</c> for every built-in program that has no file there
     /// yet; files already there are left alone, so an image can replace a built-in. The count of files made is returned.

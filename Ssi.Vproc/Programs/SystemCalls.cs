@@ -9,8 +9,12 @@ public abstract record SystemCall;
 // ---- files (through the cluster file system's open file descriptions) ----
 /// <summary>open(2): the result's value is the new descriptor (the lowest free one).</summary>
 public sealed record Open(string Path, OpenFlags Flags = OpenFlags.ReadOnly, int Mode = 0x1B6) : SystemCall;
-/// <summary>read(2): the result's <see cref="SysResult.Data"/> holds the bytes; none at end of file.</summary>
-public sealed record Read(int Fd, int Count) : SystemCall;
+/// <summary>
+/// read(2): the result's <see cref="SysResult.Data"/> holds the bytes; none at end of file. With a
+/// <see cref="Timeout"/>, a read of a terminal that has no input within it fails with EAGAIN (zero: do not wait,
+/// as with O_NONBLOCK).
+/// </summary>
+public sealed record Read(int Fd, int Count, TimeSpan? Timeout = null) : SystemCall;
 /// <summary>write(2): the value is the number of bytes written.</summary>
 public sealed record Write(int Fd, byte[] Data) : SystemCall;
 public sealed record Close(int Fd) : SystemCall;
@@ -31,6 +35,11 @@ public sealed record Rename(string From, string To) : SystemCall;
 public sealed record Chdir(string Path) : SystemCall;
 /// <summary>getcwd(3): the result's <see cref="SysResult.Text"/>.</summary>
 public sealed record GetCwd : SystemCall;
+/// <summary>
+/// tcsetattr's ICANON for a terminal: canonical (reads return whole lines, the default) or not (each key as it comes;
+/// the attached client stops echoing and line-buffering too).
+/// </summary>
+public sealed record SetTerminalMode(int Fd, bool Canonical) : SystemCall;
 /// <summary>umask(2): the value is the previous mask.</summary>
 public sealed record Umask(int Mask) : SystemCall;
 
@@ -76,6 +85,8 @@ public sealed record ListProcesses : SystemCall;
 public sealed record Migrate(int Node) : SystemCall;
 /// <summary>rexec: exec on another node; the process moves there (keeping its PID) and then execs.</summary>
 public sealed record Rexec(int Node, string Path, string[] Args) : SystemCall;
+/// <summary>The numbers of the nodes that are up, in <see cref="SysResult.Text"/> separated by spaces.</summary>
+public sealed record ListNodes : SystemCall;
 /// <summary>The node a process runs on (where_pid).</summary>
 public sealed record WhereIs(int Pid) : SystemCall;
 

@@ -40,6 +40,8 @@ public static class MkrootCommand
             foreach (var skipped in r.Skipped) Console.WriteLine($"skipped (a socket or device): {skipped}");
             var programs = BinDirectory.Install(store, Builtins.All.Keys);
             if (!programs.IsOk) throw new CliException(programs.Error!.Value, "cannot install the programs of /bin: " + programs.Detail);
+            var data = BinDirectory.InstallData(store);
+            if (!data.IsOk) throw new CliException(data.Error!.Value, "cannot install the demo data: " + data.Detail);
             if (programs.Value > 0) Console.WriteLine($"added {programs.Value} built-in programs to /bin");
             return Task.FromResult(ExitCodes.Ok);
         }, ct));

@@ -132,7 +132,7 @@ public sealed class ProcessSpecs : IAsyncLifetime
         await _cluster.AwaitAsync(() => client.Stdout.Contains("read ended"), Timeout, "the read interrupted");
         Assert.Contains("handler: signal 10\nread ended: EINTR; handler saw signal 10\n", client.Stdout);
         // The terminal still works: input reaches the next read.
-        _clientRefs[client].Tell(new TerminalClient.Send(new TerminalInput(System.Text.Encoding.UTF8.GetBytes("hello"))));
+        _clientRefs[client].Tell(new TerminalClient.Send(new TerminalInput(System.Text.Encoding.UTF8.GetBytes("hello\n"))));
         Assert.Equal(0, WaitStatus.ExitStatus(await Exited(client)));
         Assert.Contains("then read: hello", client.Stdout);
     }

@@ -17,7 +17,8 @@ public static class SpecPrograms
     {
         Ok(DefaultRoot.CreateIfEmpty(store));
         Ok(BinDirectory.Install(store, Ssi.Vproc.Programs.Builtin.Builtins.All.Keys));
-        var usr = Ok(store.Create(InodeNumber.Root, "usr", new NewInode(InodeType.Directory, 0x1ED, 0, 0))).Ino;
+        Ok(BinDirectory.InstallData(store));
+        var usr = Ok(store.Lookup(InodeNumber.Root, "usr"));
         var lib = Ok(store.Create(usr, "lib", new NewInode(InodeType.Directory, 0x1ED, 0, 0))).Ino;
         var dll = Ok(store.Create(lib, "ssi-tests.dll", new NewInode(InodeType.Regular, 0x1A4, 0, 0))).Ino;
         Ok(store.Write(dll, 0, File.ReadAllBytes(typeof(SpecPrograms).Assembly.Location)));

@@ -12,6 +12,7 @@ public static class Builtins
         ["echo"] = () => new Echo(),
         ["sleep"] = () => new Sleep(),
         ["cat"] = () => new Cat(),
+        ["dbdemo"] = () => new Dbdemo(),
         ["yes"] = () => new Yes(),
         ["wc"] = () => new Wc(),
         ["head"] = () => new Head(),

@@ -137,6 +137,10 @@ public static class RunCommand
         {
             throw new CliException(Errno.EHOSTDOWN, $"process {started.Pid}: {e.Message}; its status is unknown");
         }
+        finally
+        {
+            HostTerminal.Restore();
+        }
         if (WaitStatus.IfSignaled(status) && WaitStatus.TermSig(status) is not (Signal.SIGINT or Signal.SIGPIPE) and var signal)
             Console.Error.WriteLine($"ssi: {argv[0]}: {Signal.Describe(signal)}{(WaitStatus.CoreDumped(status) ? " (core dumped)" : "")}");
         return WaitStatus.ShellCode(status);
