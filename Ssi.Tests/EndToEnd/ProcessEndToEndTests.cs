@@ -86,6 +86,53 @@ public sealed class ProcessEndToEndTests
     }
 
     [Fact]
+    public async Task A_scripted_dbdemo_session_moves_on_keys_and_prints_every_record_once_in_order()
+    {
+        using var ssi = new SsiCli();
+        Assert.Equal(0, (await ssi.RunAsync("start", "3")).ExitCode);
+        var demo = ssi.Start("run", "--node", "1", "dbdemo", "alphabet", "0.8");
+        var lines = new List<string>();
+        var reading = Task.Run(async () =>
+        {
+            while (await demo.StandardOutput.ReadLineAsync() is { } line)
+                lock (lines) lines.Add(line);
+        });
+        List<string> Lines() { lock (lines) return [.. lines]; }
+        async Task AwaitLine(Func<string, bool> match, int after, string what) =>
+            await AwaitAsync(() => Task.FromResult(Lines().Skip(after).Any(match) ? "" : null), what);
+
+        await AwaitLine(l => l == "Alfa  (node 1)", 0, "the first record");
+        var pid = (await AwaitAsync(async () =>
+        {
+            var ps = await ssi.RunAsync("ps", "--json");
+            return ps.ExitCode == 0 ? ps.Json.EnumerateArray().Select(p => (JsonElement?)p).FirstOrDefault(p => p!.Value.GetProperty("command").GetString()!.StartsWith("dbdemo")) is { } row ? (object)row.GetProperty("pid").GetInt32() : null : null;
+        }, "dbdemo in ps"));
+        foreach (var node in new[] { 2, 3 })
+        {
+            var seen = Lines().Count;
+            await demo.StandardInput.WriteAsync(node.ToString());
+            await demo.StandardInput.FlushAsync();
+            await AwaitLine(l => l.EndsWith($"(node {node})"), seen, $"a record on node {node}");
+            Assert.Equal($"{node}\n", (await ssi.RunAsync("where", pid.ToString()!)).Stdout);
+        }
+        var before = Lines().Count;
+        await demo.StandardInput.WriteAsync("\n");
+        await demo.StandardInput.FlushAsync();
+        await AwaitLine(_ => true, before + 3, "records while wandering");
+        await demo.StandardInput.WriteAsync("xq");
+        await demo.StandardInput.FlushAsync();
+        await demo.WaitForExitAsync().WaitAsync(Deadline);
+        await reading;
+        Assert.Equal(0, demo.ExitCode);
+        var all = Lines();
+        Assert.Equal("dbdemo: quit", all[^1]);
+        var records = all[..^1].Select(l => l[..l.IndexOf("  (node ", StringComparison.Ordinal)]).ToList();
+        var alphabet = Ssi.Vproc.Programs.Builtin.Dbdemo.Alphabet.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(alphabet.Take(records.Count), records);
+        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+    }
+
+    [Fact]
     public async Task Bench_proc_prints_every_metric_with_its_baseline_as_json()
     {
         using var ssi = new SsiCli();
@@ -105,14 +152,14 @@ public sealed class ProcessEndToEndTests
 
     private static JsonElement Row(List<JsonElement> rows, string command) => rows.Single(r => r.GetProperty("command").GetString() == command);
 
-    private static async Task<T> AwaitAsync<T>(Func<Task<T?>> probe) where T : class
+    private static async Task<T> AwaitAsync<T>(Func<Task<T?>> probe, string what = "the condition") where T : class
     {
         var until = DateTime.UtcNow + Deadline;
         while (true)
         {
             if (await probe() is { } found) return found;
-            if (DateTime.UtcNow > until) throw new TimeoutException("the condition did not hold in time");
-            await Task.Delay(200);
+            if (DateTime.UtcNow > until) throw new TimeoutException($"{what} did not happen in time");
+            await Task.Delay(100);
         }
     }
 }
