@@ -136,7 +136,7 @@ public static class ProcBenchmark
         return rows;
     }
 
-    internal sealed record Attached(ProgramStarted Started, StringBuilder Output, TaskCompletionSource<int> Ended, IActorRef Attachment);
+    internal sealed record Attached(ProgramStarted Started, StringBuilder Output, TaskCompletionSource<int> Ended, IActorRef Attachment, CollectingStream Sink);
 
     private static int _attachments;
 
@@ -151,7 +151,7 @@ public static class ProcBenchmark
         var started = await connection.RequestAsync<ProgramStarted>(new ProcessCall(request), ct: ct, idempotent: false);
         attachment.Tell(new TerminalAttachment.Attach(started.Terminal));
         if (closeInput) attachment.Tell(new TerminalAttachment.Input(null, new TaskCompletionSource()));
-        return new Attached(started, output, ended, attachment);
+        return new Attached(started, output, ended, attachment, sink);
     }
 
     private static async Task<string> RunAsync(ClusterConnection connection, int node, string[] argv, CancellationToken ct)
@@ -300,11 +300,17 @@ public static class ProcBenchmark
         }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine;
 
     /// <summary>Output of a program collected as text (the terminal's two channels in one).</summary>
-    private sealed class CollectingStream(StringBuilder into) : Stream
+    internal sealed class CollectingStream(StringBuilder into) : Stream
     {
+        private int _lines;
+
+        /// <summary>Newlines written so far, counted as they come (re-reading the text would cost as much as the run).</summary>
+        public int Lines => Volatile.Read(ref _lines);
+
         public override void Write(byte[] buffer, int offset, int count)
         {
             lock (into) into.Append(Encoding.UTF8.GetString(buffer, offset, count));
+            Interlocked.Add(ref _lines, buffer.AsSpan(offset, count).Count((byte)'\n'));
         }
 
         public override void Flush() { }
