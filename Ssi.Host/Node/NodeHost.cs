@@ -80,17 +80,25 @@ public sealed class NodeHost
         var startedAt = DateTimeOffset.UtcNow;
 
         var monitor = system.ActorOf(NodeMonitor.Props(settings.Number), NodeMonitor.Name);
-        var cfs = CfsSettings.Create(config, home);
-        var store = cfs.OpenStore();
-        system.WhenTerminated.ContinueWith(_ => store.Dispose(), TaskScheduler.Default);
-        var operations = new FileSystemOperations(store);
-        var regions = CfsRegions.Start(system, operations, store, cfs.Shards);
-        var fs = system.ActorOf(FileSystemService.Props(operations, regions), FileSystemService.Name);
-        var processes = StartProcesses(system, config, home, settings, fs);
-        var gateway = system.ActorOf(ClientGateway.Props(secret, settings.Number, monitor, fs, processes, startedAt), ClientGateway.Name);
-        ClusterClientReceptionist.Get(system).RegisterService(gateway);
         var host = new NodeHost(system, settings, monitor, tls);
-        Cluster.Get(system).RegisterOnMemberUp(host.RefuseDuplicateNumber);
+        try
+        {
+            var cfs = CfsSettings.Create(config, home);
+            var store = cfs.OpenStore();
+            system.WhenTerminated.ContinueWith(_ => store.Dispose(), TaskScheduler.Default);
+            var operations = new FileSystemOperations(store);
+            var regions = CfsRegions.Start(system, operations, store, cfs.Shards);
+            var fs = system.ActorOf(FileSystemService.Props(operations, regions), FileSystemService.Name);
+            var processes = StartProcesses(system, config, home, settings, fs);
+            var gateway = system.ActorOf(ClientGateway.Props(secret, settings.Number, monitor, fs, processes, startedAt), ClientGateway.Name);
+            ClusterClientReceptionist.Get(system).RegisterService(gateway);
+            Cluster.Get(system).RegisterOnMemberUp(host.RefuseDuplicateNumber);
+        }
+        catch (InvalidOperationException) when (system.WhenTerminated.Wait(TimeSpan.FromSeconds(10)))
+        {
+            // The transport stopped the system while the node was starting (a peer refused its certificate at the
+            // first handshake): the caller sees a terminated system, as it would a moment later.
+        }
         return host;
     }
 
