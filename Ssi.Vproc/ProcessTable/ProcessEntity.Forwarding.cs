@@ -1,0 +1,89 @@
+// The place a process left: it forwards everything to where the process went; at the origin it also keeps the route.
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Protocol;
+using Ssi.Vproc.Migration;
+
+namespace Ssi.Vproc.ProcessTable;
+
+public sealed partial class ProcessEntity
+{
+    private int _target;
+    private long _hop;
+    private (int Target, long Hop)? _switching;
+    private readonly Queue<(int Target, long Hop)> _laterMoves = new();
+    private readonly List<(IWithPid Message, IActorRef Sender)> _whileSwitching = [];
+
+    private void BecomeForwarder(int target, long hop)
+    {
+        _target = target;
+        _hop = hop;
+        _node.Index.Tell(new LocalProcesses.RegisterForwarder(_pid, Self));
+        Become(Forwarding);
+    }
+
+    private void Forwarding(object message)
+    {
+        switch (message)
+        {
+            case Arrive arrive:
+                _node.Index.Tell(new LocalProcesses.UnregisterForwarder(_pid));
+                // Messages the origin held while switching its route were sent before anything that comes now.
+                foreach (var (m, s) in _whileSwitching) _directOnArrival.Add((m, s));
+                _whileSwitching.Clear();
+                _switching = null;
+                _laterMoves.Clear();
+                Arriving(arrive, (_target, _hop));
+                break;
+            case MovedTo moved when IsOrigin:
+                if (moved.Hop <= _hop) break;
+                _laterMoves.Enqueue((moved.Node, moved.Hop));
+                SwitchIfIdle();
+                break;
+            case FlushDone done when _switching is { } to && done.Hop == to.Hop: Switched(); break;
+            case Failed { Errno: Errno.ESRCH } when _switching is not null: Switched(); break; // the process is gone
+            case Relocated relocated when relocated.Hop >= _hop:
+                _target = relocated.Node;
+                _hop = relocated.Hop;
+                break;
+            case Retire or NodeLost when message is Retire || ((NodeLost)message).Node == _target:
+                _node.Index.Tell(new LocalProcesses.UnregisterForwarder(_pid));
+                Become(OnReceive);
+                Context.Parent.Tell(new Passivate(Stop.Instance));
+                break;
+            case NodeLost: break;
+            case Flush flush: Region.Tell(new AtNode(_target, flush), Sender); break;
+            case RelayedMessage relayed: Forward(relayed.Message, Sender); break;
+            case IWithPid m: Forward(m, Sender); break;
+            case Stop: Context.Stop(Self); break;
+            default: break;
+        }
+    }
+
+    private void Forward(IWithPid message, IActorRef sender)
+    {
+        if (_switching is not null && IsOrigin) _whileSwitching.Add((message, sender));
+        else Region.Tell(new AtNode(_target, message), sender);
+    }
+
+    /// <summary>Starts the next switch of the origin's route, if none is under way.</summary>
+    private void SwitchIfIdle()
+    {
+        if (_switching is not null || !_laterMoves.TryDequeue(out var next)) return;
+        if (next.Hop <= _hop) return;
+        _switching = next;
+        Region.Tell(new AtNode(_target, new Flush(_pid, next.Hop)), Self);
+    }
+
+    private void Switched()
+    {
+        var (target, hop) = _switching!.Value;
+        _switching = null;
+        _target = target;
+        _hop = hop;
+        foreach (var (m, s) in _whileSwitching) Region.Tell(new AtNode(_target, m), s);
+        _whileSwitching.Clear();
+        SwitchIfIdle();
+    }
+}
