@@ -21,7 +21,6 @@ public sealed class MigrationSpecs : IAsyncLifetime
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly string Alphabet = string.Concat(Enumerable.Range(0, 6).Select(i => "abcdefghijklmnopqrstuvwxyz" + i));
     private ClusterHarness _cluster = null!;
-    private readonly Dictionary<TerminalClient, IActorRef> _clients = new();
 
     public async Task InitializeAsync() => _cluster = await ClusterHarness.StartAsync(3, prepareRoot: store =>
     {
@@ -32,19 +31,10 @@ public sealed class MigrationSpecs : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
-    private Task<object> AskService(int node, object message) =>
-        _cluster[node].System.ActorSelection("/user/" + ProcessService.Name).Ask<object>(message, Timeout);
+    private Task<object> AskService(int node, object message) => _cluster.AskProcesses(node, message, Timeout);
 
-    private async Task<(ProgramStarted Started, TerminalClient Client)> Run(int contact, int node, params string[] args)
-    {
-        var clientRef = _cluster[contact].System.ActorOf(Props.Create(() => new TerminalClient()));
-        var client = await clientRef.Ask<TerminalClient>(new TerminalClient.Itself(), Timeout);
-        var reply = await AskService(contact, new RunProgram(Credentials.Root, node, args[0], args, ImmutableDictionary<string, string>.Empty, "/", clientRef));
-        var started = reply as ProgramStarted ?? throw new Xunit.Sdk.XunitException($"run {string.Join(' ', args)} on node {node}: {reply}");
-        clientRef.Tell(new TerminalClient.Attach(started.Terminal));
-        _clients[client] = clientRef;
-        return (started, client);
-    }
+    private Task<(ProgramStarted Started, TerminalClient Client)> Run(int contact, int node, params string[] args) =>
+        _cluster.RunAsync(contact, node, Credentials.Root, args, Timeout);
 
     private async Task<int> Migrate(int via, int pid, int node)
     {
@@ -97,7 +87,7 @@ public sealed class MigrationSpecs : IAsyncLifetime
             var expected = $"got {i}\n";
             await _cluster.AwaitAsync(() => client.Stdout.Contains(expected), Timeout, $"signal {i} handled");
         }
-        _clients[client].Tell(new TerminalClient.Send(TerminalInputEnd.Instance));
+        client.Ref.Tell(new TerminalClient.Send(TerminalInputEnd.Instance));
         Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
         var lines = client.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["ready", .. Enumerable.Range(1, count).Select(i => $"got {i}")], lines[..^1]);
@@ -115,7 +105,7 @@ public sealed class MigrationSpecs : IAsyncLifetime
             Assert.True(reply is Migrated, $"move {i}: {reply}; output: {client.Stdout}");
         }
         Assert.False(client.Ended.IsCompleted, client.Stdout);
-        _clients[client].Tell(new TerminalClient.Send(TerminalInputEnd.Instance));
+        client.Ref.Tell(new TerminalClient.Send(TerminalInputEnd.Instance));
         Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
         Assert.EndsWith("counted 0 on node 2\n", client.Stdout);
     }
@@ -137,7 +127,7 @@ public sealed class MigrationSpecs : IAsyncLifetime
         var hops = Assert.IsType<MigrationTimes>(await hopping);
         Assert.True(hops.Failures == 0, $"{hops.Failures} failed, first: {hops.FirstFailure}");
         Assert.Equal(400, hops.Microseconds.Length);
-        _clients[client].Tell(new TerminalClient.Send(TerminalInputEnd.Instance));
+        client.Ref.Tell(new TerminalClient.Send(TerminalInputEnd.Instance));
         Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
         Assert.EndsWith($"counted {sent} on node 2\n", client.Stdout);
     }

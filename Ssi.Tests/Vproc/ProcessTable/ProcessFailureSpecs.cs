@@ -18,18 +18,10 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
-    private Task<object> AskService(int node, object message) =>
-        _cluster[node].System.ActorSelection("/user/" + ProcessService.Name).Ask<object>(message, Timeout);
+    private Task<object> AskService(int node, object message) => _cluster.AskProcesses(node, message, Timeout);
 
-    private async Task<(ProgramStarted Started, TerminalClient Client)> Run(int contact, int node, params string[] args)
-    {
-        var clientRef = _cluster[contact].System.ActorOf(Props.Create(() => new TerminalClient()));
-        var client = await clientRef.Ask<TerminalClient>(new TerminalClient.Itself(), Timeout);
-        var reply = await AskService(contact, new RunProgram(Credentials.Root, node, args[0], args, ImmutableDictionary<string, string>.Empty, "/", clientRef));
-        var started = reply as ProgramStarted ?? throw new Xunit.Sdk.XunitException($"run {string.Join(' ', args)} on node {node}: {reply}");
-        clientRef.Tell(new TerminalClient.Attach(started.Terminal));
-        return (started, client);
-    }
+    private Task<(ProgramStarted Started, TerminalClient Client)> Run(int contact, int node, params string[] args) =>
+        _cluster.RunAsync(contact, node, Credentials.Root, args, Timeout);
 
     private static List<int> Children(TerminalClient client) =>
         client.Stdout.Split('\n').First(l => l.StartsWith("children ")).Split(' ').Skip(1).Select(int.Parse).ToList();

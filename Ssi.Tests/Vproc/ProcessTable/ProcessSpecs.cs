@@ -25,20 +25,11 @@ public sealed class ProcessSpecs : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
-    private Task<object> AskService(int node, object message) =>
-        _cluster[node].System.ActorSelection("/user/" + ProcessService.Name).Ask<object>(message, Timeout);
+    private Task<object> AskService(int node, object message) => _cluster.AskProcesses(node, message, Timeout);
 
     /// <summary>Starts a program on <paramref name="node"/> through the terminal of <paramref name="contact"/>, as ssi run does.</summary>
-    private async Task<(ProgramStarted Started, TerminalClient Client)> Run(int contact, int node, Credentials who, params string[] args)
-    {
-        var clientRef = _cluster[1].System.ActorOf(Props.Create(() => new TerminalClient()));
-        var client = await clientRef.Ask<TerminalClient>(new TerminalClient.Itself(), Timeout);
-        var reply = await AskService(contact, new RunProgram(who, node, args[0], args, ImmutableDictionary<string, string>.Empty, "/", clientRef));
-        var started = reply as ProgramStarted ?? throw new Xunit.Sdk.XunitException($"run {string.Join(' ', args)} on node {node}: {reply}");
-        clientRef.Tell(new TerminalClient.Attach(started.Terminal));
-        _clientRefs[client] = clientRef;
-        return (started, client);
-    }
+    private Task<(ProgramStarted Started, TerminalClient Client)> Run(int contact, int node, Credentials who, params string[] args) =>
+        _cluster.RunAsync(contact, node, who, args, Timeout);
 
     private async Task<int> Exited(TerminalClient client)
     {
@@ -132,12 +123,10 @@ public sealed class ProcessSpecs : IAsyncLifetime
         await _cluster.AwaitAsync(() => client.Stdout.Contains("read ended"), Timeout, "the read interrupted");
         Assert.Contains("handler: signal 10\nread ended: EINTR; handler saw signal 10\n", client.Stdout);
         // The terminal still works: input reaches the next read.
-        _clientRefs[client].Tell(new TerminalClient.Send(new TerminalInput(System.Text.Encoding.UTF8.GetBytes("hello\n"))));
+        client.Ref.Tell(new TerminalClient.Send(new TerminalInput(System.Text.Encoding.UTF8.GetBytes("hello\n"))));
         Assert.Equal(0, WaitStatus.ExitStatus(await Exited(client)));
         Assert.Contains("then read: hello", client.Stdout);
     }
-
-    private readonly Dictionary<TerminalClient, IActorRef> _clientRefs = new();
 
     [Fact]
     public async Task A_program_that_throws_is_a_process_killed_by_SIGSEGV_and_the_node_lives_on()

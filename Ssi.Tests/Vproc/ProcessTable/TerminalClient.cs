@@ -22,6 +22,7 @@ public sealed class TerminalClient : ReceiveActor
 
     public TerminalClient()
     {
+        Ref = Self;
         Receive<TerminalOutput>(o =>
         {
             lock (_stdout) (o.Channel == 2 ? _stderr : _stdout).Append(Encoding.UTF8.GetString(o.Data));
@@ -33,6 +34,9 @@ public sealed class TerminalClient : ReceiveActor
         Receive<Send>(s => _terminal?.Tell(s.Message, Self));
         Receive<Itself>(_ => Sender.Tell(this));
     }
+
+    /// <summary>The actor itself, to send it input for the terminal (<see cref="Send"/>).</summary>
+    public IActorRef Ref { get; }
 
     public string Stdout
     {

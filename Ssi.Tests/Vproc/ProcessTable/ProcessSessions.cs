@@ -1,0 +1,30 @@
+// Starting programs in the multi-node specs as `ssi run` does: a terminal on the contact node, a client collecting it.
+using System.Collections.Immutable;
+using Akka.Actor;
+using Ssi.Cfs.Permissions;
+using Ssi.Tests.Harness;
+using Ssi.Vproc.ProcessTable;
+
+namespace Ssi.Tests.Vproc.ProcessTable;
+
+public static class ProcessSessions
+{
+    /// <summary>Asks the process service (/user/proc) of a node.</summary>
+    public static Task<object> AskProcesses(this ClusterHarness cluster, int node, object message, TimeSpan timeout) =>
+        cluster[node].System.ActorSelection("/user/" + ProcessService.Name).Ask<object>(message, timeout);
+
+    /// <summary>
+    /// Starts <paramref name="args"/> on <paramref name="node"/> with its terminal on <paramref name="contact"/>, the
+    /// client living in the contact node's system; fails the test if it does not start.
+    /// </summary>
+    public static async Task<(ProgramStarted Started, TerminalClient Client)> RunAsync(
+        this ClusterHarness cluster, int contact, int node, Credentials who, string[] args, TimeSpan timeout)
+    {
+        var clientRef = cluster[contact].System.ActorOf(Props.Create(() => new TerminalClient()));
+        var client = await clientRef.Ask<TerminalClient>(new TerminalClient.Itself(), timeout);
+        var reply = await cluster.AskProcesses(contact, new RunProgram(who, node, args[0], args, ImmutableDictionary<string, string>.Empty, "/", clientRef), timeout);
+        var started = reply as ProgramStarted ?? throw new Xunit.Sdk.XunitException($"run {string.Join(' ', args)} on node {node}: {reply}");
+        clientRef.Tell(new TerminalClient.Attach(started.Terminal));
+        return (started, client);
+    }
+}
