@@ -149,6 +149,23 @@ public static class LineCounts
         return rest;
     }
 
+    /// <summary>What head and tail were asked for: the count as written and its value, the files, and whether to print headers.</summary>
+    public sealed record Request(string Text, long Count, string[] Files, bool Headers);
+
+    /// <summary>
+    /// Reads head's or tail's command line (-n N, -N, +N for tail, -q, -v). On bad input: the complaint, and whether a
+    /// usage line follows it (for an unknown option, as coreutils prints).
+    /// </summary>
+    public static (Request? Request, string? Complaint, bool ShowUsage) Read(string[] args, bool plusToo)
+    {
+        var o = Options.Parse(Normalise(args, plusToo), "n:qv");
+        if (o.Error is not null) return (null, o.Error, true);
+        var text = o.Value('n') ?? "10";
+        if (!TryParse(text, out var count)) return (null, $"invalid number of lines: {Io.Quote(text)}", false);
+        string[] files = o.Operands.Count > 0 ? [.. o.Operands] : ["-"];
+        return (new Request(text, count, files, o.Has('v') || (files.Length > 1 && !o.Has('q'))), null, false);
+    }
+
     public static bool TryParse(string text, out long count)
     {
         var digits = text.StartsWith('+') || text.StartsWith('-') ? text[1..] : text;
@@ -167,24 +184,16 @@ public sealed class Head : Program
 {
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        var o = Options.Parse(LineCounts.Normalise(p.Args, plusToo: false), "n:qv");
-        if (o.Error is not null)
+        var (request, complaint, showUsage) = LineCounts.Read(p.Args, plusToo: false);
+        if (request is null)
         {
-            yield return Io.Complain(p, o.Error);
-            yield return Io.Err("Usage: head [-n [-]NUM] [-qv] [FILE]...\n");
+            yield return Io.Complain(p, complaint!);
+            if (showUsage) yield return Io.Err("Usage: head [-n [-]NUM] [-qv] [FILE]...\n");
             yield return new Exit(1);
             yield break;
         }
-        var text = o.Value('n') ?? "10";
-        if (!LineCounts.TryParse(text, out var count))
-        {
-            yield return Io.Complain(p, $"invalid number of lines: {Io.Quote(text)}");
-            yield return new Exit(1);
-            yield break;
-        }
+        var (text, count, files, headers) = request;
         var allBut = text.StartsWith('-');
-        var files = o.Operands.Count > 0 ? o.Operands.ToArray() : ["-"];
-        var headers = o.Has('v') || (files.Length > 1 && !o.Has('q'));
         var status = 0;
         var first = true;
         Errno? writeError = null;
@@ -258,24 +267,16 @@ public sealed class Tail : Program
 {
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        var o = Options.Parse(LineCounts.Normalise(p.Args, plusToo: true), "n:qv");
-        if (o.Error is not null)
+        var (request, complaint, showUsage) = LineCounts.Read(p.Args, plusToo: true);
+        if (request is null)
         {
-            yield return Io.Complain(p, o.Error);
-            yield return Io.Err("Usage: tail [-n [+]NUM] [-qv] [FILE]...\n");
+            yield return Io.Complain(p, complaint!);
+            if (showUsage) yield return Io.Err("Usage: tail [-n [+]NUM] [-qv] [FILE]...\n");
             yield return new Exit(1);
             yield break;
         }
-        var text = o.Value('n') ?? "10";
-        if (!LineCounts.TryParse(text, out var count))
-        {
-            yield return Io.Complain(p, $"invalid number of lines: {Io.Quote(text)}");
-            yield return new Exit(1);
-            yield break;
-        }
+        var (text, count, files, headers) = request;
         var fromStart = text.StartsWith('+');
-        var files = o.Operands.Count > 0 ? o.Operands.ToArray() : ["-"];
-        var headers = o.Has('v') || (files.Length > 1 && !o.Has('q'));
         var status = 0;
         var first = true;
         foreach (var file in files)
