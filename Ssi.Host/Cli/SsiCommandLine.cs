@@ -41,6 +41,7 @@ public static class SsiCommandLine
         root.Subcommands.Add(Commands.Processes.KillCommand.Create());
         root.Subcommands.Add(Commands.Processes.MigrateCommand.Create());
         root.Subcommands.Add(Commands.Processes.MigrateCommand.CreatePin());
+        root.Subcommands.Add(Commands.Processes.LoadLevelCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

@@ -13,6 +13,7 @@ using Ssi.Actors.Security;
 using Ssi.Cfs.Namespace;
 using Ssi.Cfs.Service;
 using Ssi.Vproc.Pids;
+using Ssi.Vproc.Leveling;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs.Builtin;
 
@@ -75,7 +76,7 @@ public sealed class NodeHost
             akka.cluster.roles = ["ssi-node", "{settings.Number.Role}"]
             akka.cluster.seed-nodes = [{seeds}]
             """);
-        var (setup, tls) = settings.Tls.SystemSetup(network.WithFallback(config), TlsRole.Member);
+        var (setup, tls) = settings.Tls.SystemSetup(VprocRegions.WithProgramThreads(network.WithFallback(config)), TlsRole.Member);
         var system = ActorSystem.Create(settings.SystemName, setup);
         var startedAt = DateTimeOffset.UtcNow;
 
@@ -116,6 +117,7 @@ public sealed class NodeHost
         var service = system.ActorOf(ProcessService.Props(settings.Number.Value, pids, index, vproc.CallTimeout), ProcessService.Name);
         var node = new VprocNode(settings.Number.Value, fs, index, service, Builtins.Catalog(), vproc);
         VprocRegions.Start(system, node, vproc.ShardsPerNode);
+        system.ActorOf(LoadLeveler.Props(settings.Number.Value, index, vproc.LoadLeveling, vproc.CallTimeout), LoadLeveler.Name);
         return service;
     }
 

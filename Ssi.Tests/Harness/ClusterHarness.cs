@@ -102,12 +102,15 @@ public sealed class ClusterHarness : IAsyncDisposable
         _nodes.Values.All(h => nodes.All(n => h.Cluster.State.Members.Any(m =>
             m.Status == MemberStatus.Up && m.HasRole("node-" + n) && !h.Cluster.State.Unreachable.Contains(m))));
 
-    public async Task AwaitAsync(Func<bool> condition, TimeSpan timeout, string what)
+    public Task AwaitAsync(Func<bool> condition, TimeSpan timeout, string what) => AwaitAsync(condition, timeout, () => what);
+
+    /// <summary>The same, with the description made when it times out (to say what was seen instead).</summary>
+    public async Task AwaitAsync(Func<bool> condition, TimeSpan timeout, Func<string> what)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} did not happen within {timeout}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what()} did not happen within {timeout}");
             await Task.Delay(25);
         }
     }

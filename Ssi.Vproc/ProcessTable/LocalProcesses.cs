@@ -24,10 +24,17 @@ public sealed class LocalProcesses : ReceiveActor
     /// <summary>An entity that forwards to where its process moved: it hears of lost nodes too, and is not in ps.</summary>
     public sealed record RegisterForwarder(int Pid, IActorRef Entity);
     public sealed record UnregisterForwarder(int Pid);
+    /// <summary>For load leveling: the local processes that are runnable now, and the CPU charged here so far.</summary>
+    public sealed record SampleLoad
+    {
+        public static readonly SampleLoad Instance = new();
+    }
+    public sealed record LoadSample(ImmutableArray<ProcessInfo> Runnable, TimeSpan CpuCharged);
 
     private readonly SortedDictionary<int, (ProcessInfo Info, IActorRef Entity)> _processes = new();
     private readonly ConcurrentDictionary<int, int> _held;
     private readonly Dictionary<int, IActorRef> _forwarders = new();
+    private TimeSpan _cpuCharged;
 
     /// <param name="held">Shared with the PID allocator: how many local processes hold each id as PID, PGID or SID.</param>
     public LocalProcesses(ConcurrentDictionary<int, int> held, TimeSpan callTimeout)
@@ -42,6 +49,7 @@ public sealed class LocalProcesses : ReceiveActor
         Receive<Update>(u =>
         {
             if (!_processes.TryGetValue(u.Info.Pid, out var entry)) return;
+            if (u.Info.CpuTime > entry.Info.CpuTime) _cpuCharged += u.Info.CpuTime - entry.Info.CpuTime;
             Release(entry.Info);
             _processes[u.Info.Pid] = (u.Info, entry.Entity);
             Hold(u.Info);
@@ -50,6 +58,8 @@ public sealed class LocalProcesses : ReceiveActor
         {
             if (_processes.Remove(u.Pid, out var old)) Release(old.Info);
         });
+        Receive<SampleLoad>(_ => Sender.Tell(new LoadSample(
+            [.. _processes.Values.Select(p => p.Info).Where(i => i.State == RunState.Running)], _cpuCharged)));
         Receive<RegisterForwarder>(r => _forwarders[r.Pid] = r.Entity);
         Receive<UnregisterForwarder>(u => _forwarders.Remove(u.Pid));
         Receive<ListLocal>(l =>

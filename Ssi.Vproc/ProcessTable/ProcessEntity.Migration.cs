@@ -304,7 +304,7 @@ public sealed partial class ProcessEntity
     {
         var arrive = _arrival!;
         _arrival = null;
-        _state = arrive.State with { Node = _node.Node };
+        _state = arrive.State with { Node = _node.Node, ArrivedAt = DateTimeOffset.UtcNow };
         _exitWatcher = arrive.ExitWatcher;
         _stopped = arrive.Stopped;
         _moving = false;
@@ -331,6 +331,7 @@ public sealed partial class ProcessEntity
         else
         {
             _state = _state with { Pinned = pin.Pinned };
+            Publish();
             ReplyTo.Tell(new PinSet(_pid, pin.Pinned));
         }
     }

@@ -66,14 +66,28 @@ public sealed partial class ProcessEntity
                 var result = Dispatch(frame.Calls.Current);
                 if (_call is not null || IsZombie || _moving) return;
                 if (result is not null) _image!.Context.Result = result;
+                if (clock.Elapsed >= _node.Settings.Quantum) break;
             }
-            Self.Tell(Continue.Instance); // let signals and queries in, then go on
+            Self.Tell(Continue.Instance); // let signals, moves and queries in, then go on
         }
         finally
         {
-            if (_state is not null) _state = _state with { CpuTime = _state.CpuTime + clock.Elapsed };
+            if (_state is not null) ChargeCpu(clock.Elapsed);
         }
     }
+
+    private TimeSpan _cpuPublished;
+
+    /// <summary>Adds a turn's time; the index hears of it every tenth of a second of CPU, for ps and load leveling.</summary>
+    private void ChargeCpu(TimeSpan turn)
+    {
+        _state = _state with { CpuTime = _state.CpuTime + turn };
+        if (_state.CpuTime - _cpuPublished < CpuPublishStep || IsZombie) return;
+        _cpuPublished = _state.CpuTime;
+        Publish();
+    }
+
+    private static readonly TimeSpan CpuPublishStep = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Starts a call whose result comes in a message; the program resumes in <see cref="Completed"/>.</summary>
     private void Await<T>(SystemCall call, Task<T> work, Func<T, SysResult?> then, bool interruptible = false, Action? cancel = null)

@@ -18,6 +18,12 @@ public sealed record ProcessInfo(
     int Pid, int Ppid, int Pgid, int Sid, int Uid, int Gid, RunState State, int Node, string Command,
     DateTimeOffset StartTime, TimeSpan CpuTime)
 {
+    /// <summary>A pinned process never moves.</summary>
+    public bool Pinned { get; init; }
+
+    /// <summary>When it last arrived on its node by a move (null: born there); load leveling lets it settle.</summary>
+    public DateTimeOffset? ArrivedAt { get; init; }
+
     public char StateLetter => State switch
     {
         RunState.Running => 'R',

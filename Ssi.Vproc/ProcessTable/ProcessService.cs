@@ -47,6 +47,7 @@ public sealed class ProcessService : ReceiveActor
         Receive<MeasureMigrations>(m => MeasureMigrationsAsync(m).PipeTo(Sender));
         Receive<MigrateRequest>(m => Region.Forward(new Migration.MigrateProcess(m.Pid, m.Node, m.Who.Uid)));
         Receive<PinRequest>(p => Region.Forward(new Migration.PinProcess(p.Pid, p.Pinned, p.Who.Uid)));
+        Receive<Leveling.LoadLevelRequest>(r => Context.ActorSelection("/user/" + Leveling.LoadLeveler.Name).Tell(r, Sender));
         Receive<ProcessListQuery>(q => _index.Forward(new ListLocal(q.AfterPid, Math.Clamp(q.Limit, 1, PageSize))));
     }
 

@@ -40,10 +40,16 @@ public sealed record ProcessState
     public long Hop { get; init; }
     /// <summary>A pinned process never moves (EPERM).</summary>
     public bool Pinned { get; init; }
+    /// <summary>When it last arrived by a move, on the clock of the node it arrived on.</summary>
+    public DateTimeOffset? ArrivedAt { get; init; }
     /// <summary>argv joined by spaces, as ps shows it.</summary>
     public required string Command { get; init; }
 
-    public ProcessInfo Info => new(Pid.Value, Parent.Value, Pgid, Sid, Credentials.Uid, Credentials.Gid, State, Node, Command, StartTime, CpuTime);
+    public ProcessInfo Info => new(Pid.Value, Parent.Value, Pgid, Sid, Credentials.Uid, Credentials.Gid, State, Node, Command, StartTime, CpuTime)
+    {
+        Pinned = Pinned,
+        ArrivedAt = ArrivedAt,
+    };
 
     /// <summary>The state a forked child starts with: a copy, with itself as a new process and nothing pending.</summary>
     public ProcessState ForChild(Pid child, int node, DateTimeOffset now) => this with
@@ -59,6 +65,7 @@ public sealed record ProcessState
         StartTime = now,
         CpuTime = TimeSpan.Zero,
         Hop = 0,
+        ArrivedAt = null,
     };
 
     /// <summary>The path the file system walks for <paramref name="path"/>: relative paths start at the working directory.</summary>

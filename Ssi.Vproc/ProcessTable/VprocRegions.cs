@@ -2,6 +2,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Akka.Actor;
+using Akka.Configuration;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Ssi.Actors.Identity;
@@ -91,6 +92,20 @@ public sealed class HomeNodeAllocation(ActorSystem system) : IShardAllocationStr
 
 public static class VprocRegions
 {
+    /// <summary>The dispatcher process entities (and so programs) run on; see reference.conf.</summary>
+    public const string ProgramDispatcher = "ssi.vproc.program-dispatcher";
+
+    /// <summary>
+    /// The node's config with the program dispatcher's thread count filled in where it says 0 (one per core): Akka
+    /// reads the count from the config, and a core count cannot be written in HOCON.
+    /// </summary>
+    public static Config WithProgramThreads(Config config)
+    {
+        var path = ProgramDispatcher + ".dedicated-thread-pool.thread-count";
+        if (!config.HasPath(path) || config.GetInt(path) > 0) return config;
+        return ConfigurationFactory.ParseString($"{path} = {Environment.ProcessorCount}").WithFallback(config);
+    }
+
     /// <summary>
     /// Starts the process region on a node. Processes are never passivated (a sleeping process is still a process)
     /// and their shards are on their home nodes. Call it when the node starts, before any traffic.
@@ -101,7 +116,7 @@ public static class VprocRegions
         var settings = ClusterShardingSettings.Create(system).WithPassivateIdleAfter(TimeSpan.Zero);
         settings = settings.WithTuningParameters(settings.TuningParameters.WithRebalanceInterval(TimeSpan.FromSeconds(2)));
         return sharding.Start(ProcessEntity.TypeName,
-            entityId => entityId == "1" ? InitProcess.Props(node) : ProcessEntity.Props(node),
+            entityId => entityId == "1" ? InitProcess.Props(node) : ProcessEntity.Props(node).WithDispatcher(ProgramDispatcher),
             settings, new ProcessShardExtractor(shardsPerNode), new HomeNodeAllocation(system), ProcessEntity.Stop.Instance);
     }
 }

@@ -4,7 +4,9 @@ using System.Globalization;
 using System.Text.Json;
 using Ssi.Actors.Membership;
 using Ssi.Host.Launcher;
+using Ssi.Cfs.Permissions;
 using Ssi.Host.Node;
+using Ssi.Vproc.Leveling;
 
 namespace Ssi.Host.Cli.Commands;
 
@@ -16,7 +18,8 @@ public static class ClusterCommand
         var node = new Option<int?>("--node") { Description = "ask this node for its view (default: any contact node)" };
         var command = new Command("cluster", """
             List every node of the cluster: number, address, state (NEVERUP, COMINGUP, UP, GOINGDOWN, DOWN),
-            reachability and uptime, as the contact node (or --node N) sees them.
+            reachability, uptime and load (runnable processes averaged over about 5 s; ssi loadlevel tells more), as
+            the contact node (or --node N) sees them.
 
             Examples:
               ssi cluster
@@ -29,20 +32,22 @@ public static class ClusterCommand
             var launcher = SsiCommandLine.LauncherForRunningCluster();
             await using var connection = launcher.Connect();
             var status = await connection.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, parse.GetValue(node), ct: token);
-            var rows = Rows(status, ClusterRunFile.Read(launcher.Home), DateTimeOffset.UtcNow);
+            var loads = await LoadsAsync(connection, parse.GetValue(node), token);
+            var rows = Rows(status, ClusterRunFile.Read(launcher.Home), DateTimeOffset.UtcNow, loads);
             Console.Write(parse.GetValue(json) ? Json(status, rows) : Table(status, rows));
             return ExitCodes.Ok;
         }, ct));
         return command;
     }
 
-    public sealed record Row(int Node, string Address, NodeState State, bool Reachable, double? UptimeSeconds);
+    public sealed record Row(int Node, string Address, NodeState State, bool Reachable, double? UptimeSeconds, NodeLoad? Load = null);
 
     /// <summary>The nodes the answering node knows, plus nodes this launcher started that it has never seen (NEVERUP).</summary>
-    public static IReadOnlyList<Row> Rows(ClusterStatus status, ClusterRunFile? run, DateTimeOffset now)
+    public static IReadOnlyList<Row> Rows(ClusterStatus status, ClusterRunFile? run, DateTimeOffset now, LoadTable? loads = null)
     {
+        NodeLoad? LoadOf(int node) => loads?.Nodes.FirstOrDefault(l => l.Node == node && !double.IsNaN(l.AgeSeconds));
         var rows = status.View.Nodes
-            .Select(i => new Row(i.Node, i.Address, i.State, i.Reachable, i.UpSince is { } t ? Math.Round((now - t).TotalSeconds, 1) : null))
+            .Select(i => new Row(i.Node, i.Address, i.State, i.Reachable, i.UpSince is { } t ? Math.Round((now - t).TotalSeconds, 1) : null, LoadOf(i.Node)))
             .ToList();
         if (run is not null)
             foreach (var n in run.Ports.Keys.Where(n => rows.All(r => r.Node != n)))
@@ -50,16 +55,33 @@ public static class ClusterCommand
         return rows.OrderBy(r => r.Node).ToList();
     }
 
+    /// <summary>The loads the answering node has heard, or null if its process layer does not answer soon (the table says "-").</summary>
+    private static async Task<LoadTable?> LoadsAsync(ClusterConnection connection, int? node, CancellationToken ct)
+    {
+        try
+        {
+            return await connection.RequestAsync<LoadTable>(new ProcessCall(new LoadLevelRequest(Credentials.Root, 0, null)), node,
+                giveUpAfter: TimeSpan.FromSeconds(5), ct: ct);
+        }
+        catch (CliException)
+        {
+            return null;
+        }
+    }
+
     private static string Table(ClusterStatus status, IReadOnlyList<Row> rows)
     {
         var w = new StringWriter(CultureInfo.InvariantCulture);
         var addressWidth = Math.Max("ADDRESS".Length, rows.Select(r => r.Address.Length).DefaultIfEmpty(0).Max());
-        w.WriteLine($"{"NODE",-5} {"ADDRESS".PadRight(addressWidth)} {"STATE",-9} {"REACHABLE",-9} UPTIME");
+        w.WriteLine($"{"NODE",-5} {"ADDRESS".PadRight(addressWidth)} {"STATE",-9} {"REACHABLE",-9} {"UPTIME",-7} LOAD");
         foreach (var r in rows)
-            w.WriteLine($"{r.Node,-5} {r.Address.PadRight(addressWidth)} {r.State,-9} {(r.Reachable ? "yes" : "no"),-9} {Uptime(r.UptimeSeconds)}");
+            w.WriteLine($"{r.Node,-5} {r.Address.PadRight(addressWidth)} {r.State,-9} {(r.Reachable ? "yes" : "no"),-9} {Uptime(r.UptimeSeconds),-7} {Load(r.Load)}");
         w.WriteLine($"(as seen by node {status.View.ObservedBy}, pid {status.ProcessId})");
         return w.ToString();
     }
+
+    private static string Load(NodeLoad? load) =>
+        load is null ? "-" : load.Load.ToString("0.00", CultureInfo.InvariantCulture) + (load.Enabled ? " (leveling)" : "");
 
     private static string Uptime(double? seconds) => seconds switch
     {
@@ -76,7 +98,18 @@ public static class ClusterCommand
             observedBy = status.View.ObservedBy,
             unreachableEvents = status.View.UnreachableEvents,
             downEvents = status.View.DownEvents,
-            nodes = rows.Select(r => new { node = r.Node, address = r.Address, state = r.State.ToString(), reachable = r.Reachable, uptimeSeconds = r.UptimeSeconds }),
+            nodes = rows.Select(r => new
+            {
+                node = r.Node,
+                address = r.Address,
+                state = r.State.ToString(),
+                reachable = r.Reachable,
+                uptimeSeconds = r.UptimeSeconds,
+                load = r.Load?.Load,
+                runnable = r.Load?.Runnable,
+                cpu = r.Load?.Cpu,
+                leveling = r.Load?.Enabled,
+            }),
         };
         return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
     }

@@ -69,7 +69,7 @@ public sealed class Sleep : Program
         if (p.Failed) yield return new Exit(1);
     }
 
-    private static TimeSpan? Parse(string text)
+    internal static TimeSpan? Parse(string text)
     {
         var unit = text.Length > 0 && char.IsLetter(text[^1]) ? text[^1] : 's';
         var number = char.IsLetter(unit) && text.Length > 0 && char.IsLetter(text[^1]) ? text[..^1] : text;

@@ -13,6 +13,7 @@ public static class Builtins
         ["sleep"] = () => new Sleep(),
         ["cat"] = () => new Cat(),
         ["dbdemo"] = () => new Dbdemo(),
+        ["burn"] = () => new Burn(),
         ["yes"] = () => new Yes(),
         ["wc"] = () => new Wc(),
         ["head"] = () => new Head(),
