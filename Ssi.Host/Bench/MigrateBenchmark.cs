@@ -9,6 +9,7 @@ using Ssi.Actors.Signals;
 using Ssi.Cfs.Permissions;
 using Ssi.Host.Cli;
 using Ssi.Host.Node;
+using Ssi.Vproc.Leveling;
 using Ssi.Vproc.ProcessTable;
 
 namespace Ssi.Host.Bench;
@@ -17,12 +18,19 @@ public static class MigrateBenchmark
 {
     public sealed record Result(
         List<double> MoveMs, List<double> RoundTripMs, List<double> HopMs, int Hops, int HopFailures, string? FirstFailure,
-        int SignalsSent, int Delivered, int Lost, int Duplicated, int Reordered, double HopSeconds);
+        int SignalsSent, int Delivered, int Lost, int Duplicated, int Reordered, double HopSeconds, Leveling? Spread = null);
+
+    /// <summary>
+    /// Load leveling of <see cref="Burners"/> CPU-bound processes started on node 1: when the last one moved (seconds
+    /// after leveling was turned on), how many moves were seen, and where they ended (processes per node).
+    /// </summary>
+    public sealed record Leveling(int Burners, double SettledSeconds, int Moves, int[] PerNode, double QuietSeconds);
 
     public static Command Command()
     {
         var samples = new Option<int>("--samples") { Description = "single moves timed (and Akka round trips for the baseline)", DefaultValueFactory = _ => 200 };
         var hops = new Option<int>("--hops") { Description = "back-and-forth moves while the process is signalled", DefaultValueFactory = _ => 10_000 };
+        var burners = new Option<int>("--burners") { Description = "CPU-bound processes started on node 1 for load leveling to spread (0: skip)", DefaultValueFactory = _ => 12 };
         var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
         var command = new Command("migrate", """
             Boots a 3-node cluster in a temporary $SSI_HOME and measures migration (medians and p99):
@@ -30,20 +38,28 @@ public static class MigrateBenchmark
                 asked on node 2, against a plain Akka round trip (Identify) between the same nodes in the same run;
               - --hops moves of that process back and forth, asked on node 1, while this benchmark keeps sending it
                 SIGUSR1 and reading what its handler writes to its terminal (one numbered line per signal): signals
-                lost, duplicated and reordered are counted.
-            Load leveling is not measured: it is not implemented yet.
+                lost, duplicated and reordered are counted;
+              - load leveling: --burners CPU-bound processes (burn) started on node 1, then leveling turned on on
+                every node; where each process is is polled until nothing has moved for 12 s (longer than a moved
+                process is left to settle), and the time of the last move, the moves and the final spread are shown.
 
             Examples:
               ssi bench migrate
               ssi bench migrate --hops 1000 --json
+              ssi bench migrate --samples 2 --hops 2 --burners 3
             """);
-        foreach (var o in new Option[] { samples, hops, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { samples, hops, burners, json }) command.Options.Add(o);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("bench migrate", async token =>
         {
             if (parse.GetValue(samples) < 2 || parse.GetValue(hops) < 2) throw CliException.Usage("--samples and --hops must be at least 2");
+            if (parse.GetValue(burners) is < 0 or > 1000) throw CliException.Usage("--burners must be between 0 and 1000");
             Result? result = null;
             await BootBenchmark.WithClusterAsync(3, token, async (cluster, _) =>
-                result = await MeasureAsync(cluster, parse.GetValue(samples), parse.GetValue(hops), parse.GetValue(json), token));
+            {
+                result = await MeasureAsync(cluster, parse.GetValue(samples), parse.GetValue(hops), parse.GetValue(json), token);
+                if (parse.GetValue(burners) > 0)
+                    result = result with { Spread = await MeasureLevelingAsync(cluster, parse.GetValue(burners), parse.GetValue(json), token) };
+            });
             Console.Write(parse.GetValue(json) ? Json(result!) : Table(result!));
             return ExitCodes.Ok;
         }, ct));
@@ -94,6 +110,41 @@ public static class MigrateBenchmark
             sent, seen.Count, lost, duplicated, reordered, hopSeconds);
     }
 
+    private static readonly TimeSpan LevelingQuiet = TimeSpan.FromSeconds(12);
+
+    private static async Task<Leveling> MeasureLevelingAsync(Launcher.LocalCluster cluster, int count, bool quiet, CancellationToken ct)
+    {
+        void Say(string line) => (quiet ? Console.Error : Console.Out).WriteLine(line);
+        await using var connection = cluster.Connect();
+        Say($"load leveling: {count} CPU-bound processes started on node 1 of 3");
+        var pids = new List<int>();
+        for (var i = 0; i < count; i++) pids.Add((await ProcBenchmark.StartAsync(connection, 1, ["burn"], ct)).Started.Pid);
+        var where = pids.ToDictionary(p => p, _ => 1);
+        await connection.RequestAsync<LoadTable>(new ProcessCall(new LoadLevelRequest(Credentials.Root, 0, true)), ct: ct);
+        var clock = Stopwatch.StartNew();
+        var lastMove = TimeSpan.Zero;
+        var moves = 0;
+        var deadline = TimeSpan.FromMinutes(5);
+        while (clock.Elapsed - lastMove < LevelingQuiet && clock.Elapsed < deadline)
+        {
+            await Task.Delay(100, ct);
+            foreach (var pid in pids)
+            {
+                var info = await connection.RequestAsync<ProcessInfo>(new ProcessCall(new ProcessQuery(pid)), ct: ct);
+                if (info.Node == where[pid]) continue;
+                where[pid] = info.Node;
+                moves++;
+                lastMove = clock.Elapsed;
+            }
+        }
+        var perNode = Enumerable.Range(1, 3).Select(n => where.Values.Count(v => v == n)).ToArray();
+        Say($"  settled after {lastMove.TotalSeconds:0.0} s: {string.Join(" / ", perNode)}");
+        await connection.RequestAsync<LoadTable>(new ProcessCall(new LoadLevelRequest(Credentials.Root, 0, false)), ct: ct);
+        foreach (var pid in pids)
+            await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(Credentials.Root, pid, Signal.SIGKILL)), ct: ct);
+        return new Leveling(count, lastMove.TotalSeconds, moves, perNode, (clock.Elapsed - lastMove).TotalSeconds);
+    }
+
     private static string Text(ProcBenchmark.Attached process)
     {
         lock (process.Output) return process.Output.ToString();
@@ -129,8 +180,15 @@ public static class MigrateBenchmark
         w.WriteLine($"{$"move during {r.Hops} hops (signalled), asked on node 1",-52} {Percentile(r.HopMs, 0.5),9:0.000} {Percentile(r.HopMs, 0.99),9:0.000}  ms");
         w.WriteLine($"hops: {r.Hops} in {r.HopSeconds:0.0} s, {r.HopFailures} failed{(r.FirstFailure is null ? "" : $" (first: {r.FirstFailure})")}");
         w.WriteLine($"signals during the hops: {r.SignalsSent} sent, {r.Delivered} delivered, {r.Lost} lost, {r.Duplicated} duplicated, {r.Reordered} reordered");
+        if (r.Spread is { } l)
+            w.WriteLine($"load leveling of {l.Burners} burners from node 1: last move after {l.SettledSeconds:0.0} s, {l.Moves} moves "
+                + $"(fewest possible: {l.Burners - (l.Burners + 2) / 3}), spread {string.Join(" / ", l.PerNode)} (even: {Even(l.Burners)}), "
+                + $"then quiet for {l.QuietSeconds:0} s");
         return w.ToString();
     }
+
+    /// <summary>The most even spread over 3 nodes, as "4 / 4 / 4".</summary>
+    private static string Even(int n) => string.Join(" / ", Enumerable.Range(0, 3).Select(i => n / 3 + (i < n % 3 ? 1 : 0)));
 
     public static string Json(Result r) => JsonSerializer.Serialize(new
     {
@@ -141,5 +199,14 @@ public static class MigrateBenchmark
         ratio_p50 = Percentile(r.MoveMs, 0.5) / Percentile(r.RoundTripMs, 0.5),
         hops = new { count = r.Hops, failures = r.HopFailures, seconds = r.HopSeconds, p50_ms = Percentile(r.HopMs, 0.5), p99_ms = Percentile(r.HopMs, 0.99) },
         signals = new { sent = r.SignalsSent, delivered = r.Delivered, lost = r.Lost, duplicated = r.Duplicated, reordered = r.Reordered },
+        leveling = r.Spread is not { } l ? null : new
+        {
+            burners = l.Burners,
+            settled_seconds = l.SettledSeconds,
+            moves = l.Moves,
+            fewest_moves = l.Burners - (l.Burners + 2) / 3,
+            per_node = l.PerNode,
+            quiet_seconds = l.QuietSeconds,
+        },
     }, new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
 }

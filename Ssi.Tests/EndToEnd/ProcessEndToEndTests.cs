@@ -150,6 +150,25 @@ public sealed class ProcessEndToEndTests
         Assert.Contains(metrics, m => m.GetProperty("name").GetString()!.StartsWith("memory per idle process (30 on 3 nodes)"));
     }
 
+    [Fact]
+    public async Task Bench_migrate_counts_nothing_lost_and_load_leveling_spreads_burners_started_on_node_1()
+    {
+        using var ssi = new SsiCli();
+        var bench = await ssi.RunAsync("bench", "migrate", "--samples", "3", "--hops", "20", "--burners", "3", "--json");
+        Assert.True(bench.ExitCode == 0, bench.ToString());
+        var json = bench.Json;
+        Assert.True(json.GetProperty("move_ms").GetProperty("p50").GetDouble() > 0, json.ToString());
+        var hops = json.GetProperty("hops");
+        Assert.Equal(20, hops.GetProperty("count").GetInt32());
+        Assert.Equal(0, hops.GetProperty("failures").GetInt32());
+        var signals = json.GetProperty("signals");
+        Assert.True(signals.GetProperty("sent").GetInt32() > 0, json.ToString());
+        foreach (var bad in new[] { "lost", "duplicated", "reordered" }) Assert.Equal(0, signals.GetProperty(bad).GetInt32());
+        var leveling = json.GetProperty("leveling");
+        Assert.Equal([1, 1, 1], leveling.GetProperty("per_node").EnumerateArray().Select(n => n.GetInt32()));
+        Assert.Equal(2, leveling.GetProperty("moves").GetInt32());
+    }
+
     private static JsonElement Row(List<JsonElement> rows, string command) => rows.Single(r => r.GetProperty("command").GetString() == command);
 
     private static async Task<T> AwaitAsync<T>(Func<Task<T?>> probe, string what = "the condition") where T : class

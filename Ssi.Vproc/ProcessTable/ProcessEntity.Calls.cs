@@ -20,6 +20,7 @@ public sealed partial class ProcessEntity
     /// </summary>
     private SysResult? Dispatch(SystemCall call)
     {
+        if (TryDispatchProc(call, out var proc)) return proc;
         var who = _state.Credentials;
         switch (call)
         {

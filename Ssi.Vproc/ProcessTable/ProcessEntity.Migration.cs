@@ -73,13 +73,16 @@ public sealed partial class ProcessEntity
         TryDepart();
     }
 
-    /// <summary>The migrate system call (and rexec): the program continues on the target with 0, or gets the errno here.</summary>
-    private SysResult? MigrateSelf(int target, SystemCall? thenCall)
+    /// <summary>
+    /// The migrate system call (and rexec, and writing its own /proc/PID/goto): the program continues on the target
+    /// with <paramref name="result"/> (0 by default), or gets the errno here.
+    /// </summary>
+    private SysResult? MigrateSelf(int target, SystemCall? thenCall, SysResult? result = null)
     {
         if (RefuseMove(target, 0) is { } refused) return SysResult.Fail(refused.Errno);
-        if (target == _node.Node) return thenCall is null ? SysResult.Ok(0) : Dispatch(thenCall);
+        if (target == _node.Node) return thenCall is null ? result ?? SysResult.Ok(0) : Dispatch(thenCall);
         _migration = new Departure(target, null);
-        _image!.Context.Result = SysResult.Ok(0);
+        _image!.Context.Result = result ?? SysResult.Ok(0);
         Depart(thenCall);
         return null;
     }

@@ -23,7 +23,7 @@ public static class SpecPrograms
         var dll = Ok(store.Create(lib, "ssi-tests.dll", new NewInode(InodeType.Regular, 0x1A4, 0, 0))).Ino;
         Ok(store.Write(dll, 0, File.ReadAllBytes(typeof(SpecPrograms).Assembly.Location)));
         var bin = Ok(store.Lookup(InodeNumber.Root, "bin"));
-        foreach (var type in new[] { typeof(ForkAndWait), typeof(Orphan), typeof(InterruptedRead), typeof(Crash), typeof(ForkBomb), typeof(QuickChildren), typeof(SlowCat), typeof(CountSignals), typeof(Hop) })
+        foreach (var type in new[] { typeof(ForkAndWait), typeof(Orphan), typeof(InterruptedRead), typeof(Crash), typeof(ForkBomb), typeof(QuickChildren), typeof(SlowCat), typeof(CountSignals), typeof(Hop), typeof(GotoSelf) })
         {
             var name = "t-" + type.Name.ToLowerInvariant();
             var file = Ok(store.Create(bin, name, new NewInode(InodeType.Regular, 0x1ED, 0, 0))).Ino;
@@ -236,5 +236,25 @@ public sealed class Hop : Program
         }
         yield return new Rexec(int.Parse(p.Args[1]), "/bin/echo", ["echo", "rexec", "done"]);
         yield return Io.Out($"rexec failed: {p.Result.Error}\n");
+    }
+}
+
+/// <summary>t-gotoself NODE: writes NODE to /proc/self/goto, then says what the write returned and where it is.</summary>
+public sealed class GotoSelf : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        yield return new Open("/proc/self/goto", Ssi.Cfs.Files.OpenFlags.WriteOnly);
+        if (p.Failed)
+        {
+            yield return Io.Out($"open: {p.Result.Error}\n");
+            yield return new Exit(1);
+        }
+        var fd = p.Result.Int;
+        yield return new Write(fd, Encoding.UTF8.GetBytes(p.Args[1] + "\n"));
+        var wrote = p.Failed ? p.Result.Error.ToString() : p.Result.Int.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        yield return new Close(fd);
+        yield return new GetNode();
+        yield return Io.Out($"wrote {wrote} now on node {p.Result.Int}\n");
     }
 }
