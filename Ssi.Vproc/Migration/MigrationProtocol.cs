@@ -27,7 +27,11 @@ public sealed record Migrated(int Pid, int Node) : ISsiMessage;
 /// </summary>
 public sealed record Arrive(int Pid, ProcessState State, byte[] Snapshot, SystemCall? Reissue, bool Stopped, IActorRef? ExitWatcher) : IWithPid;
 
-public sealed record ReadyToArrive(int Pid) : ISsiMessage;
+/// <summary>The target holds the process's <see cref="Hop"/>th move, ready to run it; sent to the entity that offered it.</summary>
+public sealed record ReadyToArrive(int Pid, long Hop) : ISsiMessage;
+
+/// <summary>The target cannot take the process (its program cannot be restored there, or it runs there already).</summary>
+public sealed record ArrivalRefused(int Pid, long Hop, Failed Why) : ISsiMessage;
 
 /// <summary>The node left kept the process after all (the arrival was not confirmed in time).</summary>
 public sealed record AbortArrival(int Pid) : IWithPid;

@@ -29,7 +29,11 @@ public sealed partial class ProcessEntity
 {
     private sealed record Departure(int Target, IActorRef? Requester);
 
-    private sealed record ArrivalAnswer(object Reply);
+    /// <summary>No answer to the offer of the <see cref="Hop"/>th move in time.</summary>
+    private sealed record ArrivalTimedOut(long Hop);
+
+    private static readonly TimeSpan ArrivalTimeout = TimeSpan.FromSeconds(10);
+    private ICancelable? _arrivalTimer;
 
     private Departure? _migration;
     private bool _moving;
@@ -157,18 +161,27 @@ public sealed partial class ProcessEntity
         var state = _state with { Node = target, Hop = _state.Hop + 1, State = _stopped ? RunState.Stopped : RunState.Running };
         var arrive = new Arrive(_pid, state, snapshot, reissue, _stopped, _exitWatcher);
         Become(Departing);
-        Region.Ask<object>(new AtNode(target, arrive), TimeSpan.FromSeconds(10)).PipeTo(Self,
-            success: r => new ArrivalAnswer(r), failure: e => new ArrivalAnswer(new Failed(Errno.ETIMEDOUT, e.Message)));
+        // Told, not asked: the answer comes straight to this entity, with no temporary actor or piped task between.
+        Region.Tell(new AtNode(target, arrive), Self);
+        _arrivalTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(ArrivalTimeout, Self, new ArrivalTimedOut(state.Hop), Self);
     }
 
     private void Departing(object message)
     {
+        var hop = _state.Hop + 1;
         switch (message)
         {
-            case ArrivalAnswer { Reply: ReadyToArrive }: Commit(); break;
-            case ArrivalAnswer { Reply: var failure }:
+            case ReadyToArrive ready when ready.Hop == hop:
+                _arrivalTimer?.Cancel();
+                Commit();
+                break;
+            case ArrivalRefused refused when refused.Hop == hop:
+                _arrivalTimer?.Cancel();
+                Rollback(refused.Why, _reissue);
+                break;
+            case ArrivalTimedOut timedOut when timedOut.Hop == hop:
                 Region.Tell(new AtNode(_migration!.Target, new AbortArrival(_pid)), Self);
-                Rollback(failure as Failed ?? new Failed(Errno.EIO, $"{failure}"), _reissue);
+                Rollback(new Failed(Errno.ETIMEDOUT, $"node {_migration.Target} did not take process {_pid} in time"), _reissue);
                 break;
             case RelayedMessage relayed: _heldDuringMove.Add((relayed.Message, Sender)); break;
             case IWithPid held: _heldDuringMove.Add((held, Sender)); break;
@@ -273,13 +286,13 @@ public sealed partial class ProcessEntity
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             _log.Warning("process {0} cannot arrive here: {1}", _pid, e.Message);
-            Sender.Tell(new Failed(Errno.ENOEXEC, $"cannot resume the program here: {e.Message}"));
+            Sender.Tell(new ArrivalRefused(_pid, arrive.State.Hop, new Failed(Errno.ENOEXEC, $"cannot resume the program here: {e.Message}")));
             if (previous is var (target, hop)) BecomeForwarder(target, hop);
             return;
         }
         _arrival = arrive;
         _before = previous;
-        Sender.Tell(new ReadyToArrive(_pid));
+        Sender.Tell(new ReadyToArrive(_pid, arrive.State.Hop));
         Become(WaitingForHandoff);
     }
 
@@ -345,3 +358,4 @@ public sealed partial class ProcessEntity
             _state = _state with { Children = _state.Children.SetItem(moved.Child, record with { Node = moved.Node }) };
     }
 }
+

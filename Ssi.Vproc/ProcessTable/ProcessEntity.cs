@@ -143,7 +143,8 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             case ParentMoved moved: _state = _state with { ParentNode = moved.Node }; break;
             case RelayedMessage relayed: Handle(relayed.Message, replyTo); break;
             case MovedTo or FlushDone or Relocated or Retire or HandoffDone or AbortArrival: break; // the process is here
-            case Arrive: ReplyTo.Tell(new Failed(Errno.EEXIST, $"process {_pid} runs here already")); break;
+            case Arrive a: ReplyTo.Tell(new ArrivalRefused(_pid, a.State.Hop, new Failed(Errno.EEXIST, $"process {_pid} runs here already"))); break;
+            case ReadyToArrive or ArrivalRefused: break; // answers to an offer given up on
             case Stop: Context.Stop(Self); break;
             default: Unhandled(message); break;
         }

@@ -115,8 +115,21 @@ public static class VprocRegions
         var sharding = ClusterSharding.Get(system);
         var settings = ClusterShardingSettings.Create(system).WithPassivateIdleAfter(TimeSpan.Zero);
         settings = settings.WithTuningParameters(settings.TuningParameters.WithRebalanceInterval(TimeSpan.FromSeconds(2)));
-        return sharding.Start(ProcessEntity.TypeName,
+        var region = sharding.Start(ProcessEntity.TypeName,
             entityId => entityId == "1" ? InitProcess.Props(node) : ProcessEntity.Props(node).WithDispatcher(ProgramDispatcher),
             settings, new ProcessShardExtractor(shardsPerNode), new HomeNodeAllocation(system), ProcessEntity.Stop.Instance);
+        Cluster.Get(system).RegisterOnMemberUp(() => AllocateOwnShards(region, node.Node, shardsPerNode));
+        return region;
+    }
+
+    /// <summary>
+    /// Has the coordinator allocate every shard of this node now, with a query for an unused PID of each: the first
+    /// process born in a shard, or the first to move into it, then finds it in place instead of waiting for it.
+    /// </summary>
+    private static void AllocateOwnShards(IActorRef region, int node, int shardsPerNode)
+    {
+        var top = node * Pid.PerNode + Pid.PerNode - 1 - shardsPerNode;
+        for (var k = 0; k < shardsPerNode; k++)
+            region.Tell(new Migration.AtNode(node, new GetProcessInfo(top - top % shardsPerNode + k)), ActorRefs.Nobody);
     }
 }
