@@ -53,7 +53,16 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
         {
             if (_enabled != s.Enabled) _log.Info("load leveling {0} on node {1}", s.Enabled ? "on" : "off", _node);
             _enabled = s.Enabled;
-            if (_reports.TryGetValue(_node, out var mine)) _reports[_node] = (mine.Report with { Enabled = _enabled }, mine.HeardAt);
+            if (_reports.TryGetValue(_node, out var mine))
+            {
+                // Tell the others at once, and hear them for an interval before planning: they are being switched too,
+                // and a plan made on their reports of before would leave out the nodes that have just joined in.
+                var report = mine.Report with { Enabled = _enabled };
+                _reports[_node] = (report, mine.HeardAt);
+                foreach (var peer in PeerAddresses())
+                    Context.ActorSelection(new RootActorPath(peer.Address) / "user" / Name).Tell(report, Self);
+            }
+            _quietUntil = DateTime.UtcNow + _settings.Interval;
             Sender.Tell(Row(_node));
         });
         Receive<LoadLevelRequest>(Request);
@@ -134,7 +143,8 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
                 .ContinueWith(t => t.IsCompletedSuccessfully && t.Result is Migrated, TaskScheduler.Default)))
             .ContinueWith(t => new MovesDone(plan.Count, t.Result.Count(ok => !ok)), TaskScheduler.Default)
             .PipeTo(Self);
-        _log.Debug("load leveling on node {0}: moving {1}", _node, string.Join(", ", plan.Select(m => $"{m.Pid}->{m.To}")));
+        _log.Info("load leveling on node {0} ({1} runnable; {2}): moving {3}", _node, sample.Runnable.Length,
+            string.Join(", ", others.Select(o => $"node {o.Key}: {o.Value}")), string.Join(", ", plan.Select(m => $"{m.Pid} to node {m.To}")));
         return [.. plan.Select(m => new LoadMove(m.Pid, _node, m.To))];
     }
 

@@ -31,6 +31,7 @@ public sealed partial class ProcessEntity
     /// </summary>
     private void Run()
     {
+        ProgramThreads.EnsureNiced(_node.Settings.ProgramNice);
         var clock = Stopwatch.StartNew();
         try
         {

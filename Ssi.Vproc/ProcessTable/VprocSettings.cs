@@ -4,7 +4,7 @@ using Akka.Configuration;
 namespace Ssi.Vproc.ProcessTable;
 
 public sealed record VprocSettings(int ShardsPerNode, TimeSpan CallTimeout, TimeSpan ExitNoticeRetry, int StepsPerTurn, TimeSpan Quantum,
-    LoadLevelingSettings LoadLeveling)
+    int ProgramNice, LoadLevelingSettings LoadLeveling)
 {
     public static VprocSettings Create(Config config)
     {
@@ -15,6 +15,7 @@ public sealed record VprocSettings(int ShardsPerNode, TimeSpan CallTimeout, Time
             c.GetTimeSpan("exit-notice-retry"),
             c.GetInt("steps-per-turn"),
             c.GetTimeSpan("quantum"),
+            c.GetInt("program-nice"),
             LoadLevelingSettings.Create(c.GetConfig("load-leveling")));
     }
 }
