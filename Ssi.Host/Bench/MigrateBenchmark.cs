@@ -18,12 +18,22 @@ public static class MigrateBenchmark
 {
     public sealed record Result(
         List<double> MoveMs, List<double> RoundTripMs, List<double> HopMs, int Hops, int HopFailures, string? FirstFailure,
-        int SignalsSent, int Delivered, int Lost, int Duplicated, int Reordered, double HopSeconds, Leveling? Spread = null);
+        int SignalsSent, int Delivered, int Lost, int Duplicated, int Reordered, double HopSeconds, Leveling? Spread = null)
+    {
+        /// <summary>The very first move of the run (cold).</summary>
+        public double FirstMoveMs { get; init; }
+
+        /// <summary>Moves of a process that is computing (between two system calls) rather than waiting for its terminal.</summary>
+        public List<double> ComputingMoveMs { get; init; } = [];
+    }
 
     /// <summary>
     /// Load leveling of <see cref="Burners"/> CPU-bound processes started on node 1: when the last one moved (seconds
     /// after leveling was turned on), how many moves were seen, and where they ended (processes per node).
     /// </summary>
+    /// <summary>Moves and round trips made before the timed ones, so that the samples measure a warm system.</summary>
+    private const int Warmup = 50;
+
     public sealed record Leveling(int Burners, double SettledSeconds, int Moves, int[] PerNode, double QuietSeconds);
 
     public static Command Command()
@@ -34,8 +44,10 @@ public static class MigrateBenchmark
         var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
         var command = new Command("migrate", """
             Boots a 3-node cluster in a temporary $SSI_HOME and measures migration (medians and p99):
-              - moving a process that holds 3 open files (with offsets) between nodes 2 and 3, one move at a time,
-                asked on node 2, against a plain Akka round trip (Identify) between the same nodes in the same run;
+              - moving a process that holds 3 open files (with offsets) and waits for its terminal between nodes 2 and
+                3, one move at a time, asked on node 2, against a plain Akka round trip (Identify) between the same
+                nodes in the same run, after 50 of each to warm up (the very first move is shown on its own);
+              - the same for a computing process (burn), which needs no terminal read cancelled before it leaves;
               - --hops moves of that process back and forth, asked on node 1, while this benchmark keeps sending it
                 SIGUSR1 and reading what its handler writes to its terminal (one numbered line per signal): signals
                 lost, duplicated and reordered are counted;
@@ -75,11 +87,18 @@ public static class MigrateBenchmark
         await UntilAsync(() => Text(process).Contains("ready\n"), process, ct);
         var pid = process.Started.Pid;
 
-        Say($"{samples} Akka round trips and {samples} moves between nodes 2 and 3");
+        Say($"{samples} Akka round trips and {samples} moves between nodes 2 and 3 (after {Warmup} of each to warm up)");
         // Measurements are asked once: a client's retry would run a second one alongside.
-        var pings = await connection.RequestAsync<PingTimes>(new ProcessCall(new PingNode(3, samples)), 2, giveUpAfter: TimeSpan.FromMinutes(5), ct: ct, idempotent: false);
-        var moves = await connection.RequestAsync<MigrationTimes>(new ProcessCall(new MeasureMigrations(pid, 2, 3, samples)), 2, giveUpAfter: TimeSpan.FromMinutes(10), ct: ct, idempotent: false);
+        var pings = await connection.RequestAsync<PingTimes>(new ProcessCall(new PingNode(3, Warmup + samples)), 2, giveUpAfter: TimeSpan.FromMinutes(5), ct: ct, idempotent: false);
+        // The first move is timed on its own: it pays for setting up serializers and code on both nodes.
+        var moves = await connection.RequestAsync<MigrationTimes>(new ProcessCall(new MeasureMigrations(pid, 2, 3, 1 + Warmup + samples)), 2, giveUpAfter: TimeSpan.FromMinutes(10), ct: ct, idempotent: false);
         if (moves.Failures > 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{moves.Failures} moves failed: {moves.FirstFailure}");
+
+        Say($"{samples} moves of a computing process (burn) between nodes 2 and 3");
+        var burner = await ProcBenchmark.StartAsync(connection, 2, ["burn"], ct);
+        var computing = await connection.RequestAsync<MigrationTimes>(new ProcessCall(new MeasureMigrations(burner.Started.Pid, 2, 3, Warmup + samples)), 2, giveUpAfter: TimeSpan.FromMinutes(10), ct: ct, idempotent: false);
+        if (computing.Failures > 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{computing.Failures} moves of burn failed: {computing.FirstFailure}");
+        await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(Credentials.Root, burner.Started.Pid, Signal.SIGKILL)), ct: ct);
 
         Say($"{hops} hops while signalling the process");
         var lines = () => Text(process).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
@@ -105,9 +124,13 @@ public static class MigrateBenchmark
 
         process.Attachment.Tell(new TerminalAttachment.Input(null, new TaskCompletionSource()));
         await process.Ended.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
-        return new Result([.. moves.Microseconds.Select(us => us / 1000)], [.. pings.Microseconds.Select(us => us / 1000)],
+        return new Result([.. moves.Microseconds.Skip(1 + Warmup).Select(us => us / 1000)], [.. pings.Microseconds.Skip(Warmup).Select(us => us / 1000)],
             [.. hopTimes.Microseconds.Select(us => us / 1000)], hops, hopTimes.Failures, hopTimes.FirstFailure,
-            sent, seen.Count, lost, duplicated, reordered, hopSeconds);
+            sent, seen.Count, lost, duplicated, reordered, hopSeconds)
+        {
+            FirstMoveMs = moves.Microseconds[0] / 1000,
+            ComputingMoveMs = [.. computing.Microseconds.Skip(Warmup).Select(us => us / 1000)],
+        };
     }
 
     private static readonly TimeSpan LevelingQuiet = TimeSpan.FromSeconds(12);
@@ -177,6 +200,8 @@ public static class MigrateBenchmark
         w.WriteLine($"{"move, 3 open files, node 2 <-> 3, asked on node 2",-52} {Percentile(r.MoveMs, 0.5),9:0.000} {Percentile(r.MoveMs, 0.99),9:0.000}  ms");
         w.WriteLine($"{"Akka round trip node 2 -> 3 (baseline)",-52} {Percentile(r.RoundTripMs, 0.5),9:0.000} {Percentile(r.RoundTripMs, 0.99),9:0.000}  ms");
         w.WriteLine($"{"ratio move / round trip",-52} {Percentile(r.MoveMs, 0.5) / Percentile(r.RoundTripMs, 0.5),9:0.00} {Percentile(r.MoveMs, 0.99) / Percentile(r.RoundTripMs, 0.99),9:0.00}");
+        w.WriteLine($"{"move of a computing process (burn), node 2 <-> 3",-52} {Percentile(r.ComputingMoveMs, 0.5),9:0.000} {Percentile(r.ComputingMoveMs, 0.99),9:0.000}  ms");
+        w.WriteLine($"{"first move of the run (cold)",-52} {r.FirstMoveMs,9:0.000} {"",9}  ms");
         w.WriteLine($"{$"move during {r.Hops} hops (signalled), asked on node 1",-52} {Percentile(r.HopMs, 0.5),9:0.000} {Percentile(r.HopMs, 0.99),9:0.000}  ms");
         w.WriteLine($"hops: {r.Hops} in {r.HopSeconds:0.0} s, {r.HopFailures} failed{(r.FirstFailure is null ? "" : $" (first: {r.FirstFailure})")}");
         w.WriteLine($"signals during the hops: {r.SignalsSent} sent, {r.Delivered} delivered, {r.Lost} lost, {r.Duplicated} duplicated, {r.Reordered} reordered");
@@ -197,6 +222,9 @@ public static class MigrateBenchmark
         move_ms = new { p50 = Percentile(r.MoveMs, 0.5), p99 = Percentile(r.MoveMs, 0.99), samples = r.MoveMs.Count },
         round_trip_ms = new { p50 = Percentile(r.RoundTripMs, 0.5), p99 = Percentile(r.RoundTripMs, 0.99), samples = r.RoundTripMs.Count },
         ratio_p50 = Percentile(r.MoveMs, 0.5) / Percentile(r.RoundTripMs, 0.5),
+        computing_move_ms = new { p50 = Percentile(r.ComputingMoveMs, 0.5), p99 = Percentile(r.ComputingMoveMs, 0.99), samples = r.ComputingMoveMs.Count },
+        first_move_ms = r.FirstMoveMs,
+        warmup = Warmup,
         hops = new { count = r.Hops, failures = r.HopFailures, seconds = r.HopSeconds, p50_ms = Percentile(r.HopMs, 0.5), p99_ms = Percentile(r.HopMs, 0.99) },
         signals = new { sent = r.SignalsSent, delivered = r.Delivered, lost = r.Lost, duplicated = r.Duplicated, reordered = r.Reordered },
         leveling = r.Spread is not { } l ? null : new

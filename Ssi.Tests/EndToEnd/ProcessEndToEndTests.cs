@@ -158,6 +158,9 @@ public sealed class ProcessEndToEndTests
         Assert.True(bench.ExitCode == 0, bench.ToString());
         var json = bench.Json;
         Assert.True(json.GetProperty("move_ms").GetProperty("p50").GetDouble() > 0, json.ToString());
+        Assert.Equal(3, json.GetProperty("computing_move_ms").GetProperty("samples").GetInt32());
+        Assert.True(json.GetProperty("computing_move_ms").GetProperty("p50").GetDouble() > 0, json.ToString());
+        Assert.True(json.GetProperty("first_move_ms").GetDouble() > 0, json.ToString());
         var hops = json.GetProperty("hops");
         Assert.Equal(20, hops.GetProperty("count").GetInt32());
         Assert.Equal(0, hops.GetProperty("failures").GetInt32());
