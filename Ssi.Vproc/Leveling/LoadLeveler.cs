@@ -34,6 +34,7 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
     private DateTime _lastSampleAt;
     private TimeSpan _lastCharged;
     private double _load;
+    private double _cpu;
     private long _sequence;
     private IActorRef? _region;
 
@@ -111,9 +112,11 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
         var cpu = elapsed > TimeSpan.Zero ? Math.Max(0, (sample.CpuCharged - _lastCharged).TotalSeconds / elapsed.TotalSeconds) : 0;
         _lastSampleAt = now;
         _lastCharged = sample.CpuCharged;
+        // Both decay as Unix's load average does: CPU is charged to the index in steps, so one interval alone is jumpy.
         var decay = Math.Exp(-elapsed.TotalSeconds / LoadTimeConstant.TotalSeconds);
         _load = _load * decay + sample.Runnable.Length * (1 - decay);
-        var report = new LoadReport(_node, _enabled, sample.Runnable.Length, _load, cpu, ++_sequence);
+        _cpu = _cpu * decay + cpu * (1 - decay);
+        var report = new LoadReport(_node, _enabled, sample.Runnable.Length, _load, _cpu, ++_sequence);
         _reports[_node] = (report, now);
         foreach (var peer in PeerAddresses())
             Context.ActorSelection(new RootActorPath(peer.Address) / "user" / Name).Tell(report, Self);

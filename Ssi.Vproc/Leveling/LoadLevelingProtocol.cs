@@ -8,8 +8,8 @@ namespace Ssi.Vproc.Leveling;
 
 /// <summary>
 /// What a node tells every other node each interval. <see cref="Runnable"/> is the number of its processes in state R
-/// when sampled, <see cref="Load"/> its decaying average (as Unix's load average), <see cref="Cpu"/> the CPU its
-/// processes used over the last interval, in cores.
+/// when sampled, <see cref="Load"/> its decaying average over about 5 s (as Unix's load average), <see cref="Cpu"/> the
+/// CPU its processes used, in cores, averaged the same way.
 /// </summary>
 public sealed record LoadReport(int Node, bool Enabled, int Runnable, double Load, double Cpu, long Sequence) : ISsiMessage;
 

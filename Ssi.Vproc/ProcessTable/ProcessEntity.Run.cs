@@ -33,6 +33,7 @@ public sealed partial class ProcessEntity
     {
         ProgramThreads.EnsureNiced(_node.Settings.ProgramNice);
         var clock = Stopwatch.StartNew();
+        var cpuAtStart = ProgramThreads.ThreadCpuTime();
         try
         {
             for (var steps = 0; steps < _node.Settings.StepsPerTurn; steps++)
@@ -73,13 +74,14 @@ public sealed partial class ProcessEntity
         }
         finally
         {
-            if (_state is not null) ChargeCpu(clock.Elapsed);
+            if (_state is not null)
+                ChargeCpu(cpuAtStart is { } start && ProgramThreads.ThreadCpuTime() is { } end ? end - start : clock.Elapsed);
         }
     }
 
     private TimeSpan _cpuPublished;
 
-    /// <summary>Adds a turn's time; the index hears of it every tenth of a second of CPU, for ps and load leveling.</summary>
+    /// <summary>Adds a turn's CPU time; the index hears of it every 50 ms of CPU, for ps and load leveling.</summary>
     private void ChargeCpu(TimeSpan turn)
     {
         _state = _state with { CpuTime = _state.CpuTime + turn };
@@ -88,7 +90,7 @@ public sealed partial class ProcessEntity
         Publish();
     }
 
-    private static readonly TimeSpan CpuPublishStep = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan CpuPublishStep = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Starts a call whose result comes in a message; the program resumes in <see cref="Completed"/>.</summary>
     private void Await<T>(SystemCall call, Task<T> work, Func<T, SysResult?> then, bool interruptible = false, Action? cancel = null)

@@ -1,4 +1,5 @@
-// The OS priority of the threads programs run on: below the node's own, as user processes are below the kernel.
+// The threads programs run on: their OS priority (below the node's own, as user processes are below the kernel) and
+// the CPU time they use.
 using System.Runtime.InteropServices;
 
 namespace Ssi.Vproc.ProcessTable;
@@ -28,7 +29,28 @@ internal static class ProgramThreads
         if (tid > 0) _ = setpriority(PrioProcess, tid, Math.Min(nice, 19)); // best effort: a failure leaves it as it was
     }
 
+    /// <summary>
+    /// CPU time the calling thread has used (Linux CLOCK_THREAD_CPUTIME_ID), or null where it cannot be read: a turn
+    /// timed by the wall clock would count the time other threads had the CPU too.
+    /// </summary>
+    public static TimeSpan? ThreadCpuTime()
+    {
+        if (!OperatingSystem.IsLinux() || clock_gettime(ClockThreadCpuTime, out var t) != 0) return null;
+        return TimeSpan.FromTicks(t.Seconds * TimeSpan.TicksPerSecond + t.Nanoseconds / 100);
+    }
+
     private const int PrioProcess = 0;
+    private const int ClockThreadCpuTime = 3;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int clock_gettime(int clock, out Timespec time);
 
     [DllImport("libc", SetLastError = true)]
     private static extern long syscall(long number);

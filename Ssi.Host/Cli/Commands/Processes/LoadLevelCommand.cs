@@ -23,7 +23,7 @@ public static class LoadLevelCommand
             and a process that has just moved stays put for a while, so nothing goes back and forth. Pinned processes
             (ssi pin, ssi run --pin) never move. A node with leveling off neither sends nor takes processes.
             Without on|off, shows every node: leveling, runnable processes (R), the load average over about 5 s, and the
-            CPU (in cores) its processes used over the last second. The setting lasts until the node restarts; a node
+            CPU (in cores) its processes used, averaged the same way. The setting lasts until the node restarts; a node
             starts with ssi.vproc.load-leveling.enabled (off by default).
 
             Examples:
