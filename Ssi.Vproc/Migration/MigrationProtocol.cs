@@ -50,8 +50,12 @@ public sealed record Flush(int Pid, long Hop) : IWithPid;
 
 public sealed record FlushDone(int Pid, long Hop) : IWithPid;
 
-/// <summary>The process is gone: its origin forgets where it was.</summary>
-public sealed record Retire(int Pid) : IWithPid;
+/// <summary>
+/// A forwarder is no longer on any route: to the origin when the process is gone, from the origin to a place it no
+/// longer routes through. With <see cref="AlongRoute"/> (the process is gone, or back at its origin) each forwarder
+/// passes it on to where it forwarded, up to the origin or the process itself.
+/// </summary>
+public sealed record Retire(int Pid, bool AlongRoute = false) : IWithPid;
 
 /// <summary>To a parent: its child now runs on another node (so the loss of that node is noticed).</summary>
 public sealed record ChildMoved(int Pid, int Child, int Node) : IWithPid;

@@ -4,6 +4,7 @@ using Akka.Cluster.Sharding;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
 using Ssi.Vproc.Migration;
+using Ssi.Vproc.Pids;
 
 namespace Ssi.Vproc.ProcessTable;
 
@@ -48,9 +49,10 @@ public sealed partial class ProcessEntity
                 _hop = relocated.Hop;
                 break;
             case Retire or NodeLost when message is Retire || ((NodeLost)message).Node == _target:
+                if (message is Retire retire && (retire.AlongRoute || IsOrigin) && _target != new Pid(_pid).Origin)
+                    Region.Tell(new AtNode(_target, new Retire(_pid, AlongRoute: true)), ActorRefs.NoSender);
                 _node.Index.Tell(new LocalProcesses.UnregisterForwarder(_pid));
-                Become(OnReceive);
-                Context.Parent.Tell(new Passivate(Stop.Instance));
+                StopHere();
                 break;
             case NodeLost: break;
             case Flush flush: Region.Tell(new AtNode(_target, flush), Sender); break;
@@ -80,6 +82,9 @@ public sealed partial class ProcessEntity
     {
         var (target, hop) = _switching!.Value;
         _switching = null;
+        // The flush came back through the place the process left, so that place has forwarded all it will ever get:
+        // nothing routes there any more (every route to a PID starts here), and its forwarder can go.
+        if (_target != _node.Node && _target != target) Region.Tell(new AtNode(_target, new Retire(_pid)), ActorRefs.NoSender);
         _target = target;
         _hop = hop;
         foreach (var (m, s) in _whileSwitching) Region.Tell(new AtNode(_target, m), s);

@@ -71,7 +71,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             case Retire or Flush or FlushDone or ChildMoved or ParentMoved: break;
             case RelayedMessage or IWithPid:
                 Sender.Tell(new Failed(Errno.ESRCH, $"no process {_pid}"));
-                Context.Parent.Tell(new Passivate(Stop.Instance));
+                StopHere();
                 break;
             default: Unhandled(message); break;
         }
@@ -83,7 +83,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
         {
             // The shard is away from its node (standing in after a restart): the process must not be born here.
             Sender.Tell(new Failed(Errno.EAGAIN, $"the shard of {_pid} is not on node {spawn.State.Node} yet"));
-            Context.Parent.Tell(new Passivate(Stop.Instance));
+            StopHere();
             return;
         }
         _state = spawn.State;
@@ -98,7 +98,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
         {
             _log.Warning("process {0} cannot resume its program: {1}", _pid, e);
             Sender.Tell(new Failed(Errno.ENOEXEC, $"cannot resume the program: {e.Message}"));
-            Context.Parent.Tell(new Passivate(Stop.Instance));
+            StopHere();
             return;
         }
         Sender.Tell(new Spawned(_pid));
@@ -147,6 +147,37 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             case ReadyToArrive or ArrivalRefused: break; // answers to an offer given up on
             case Stop: Context.Stop(Self); break;
             default: Unhandled(message); break;
+        }
+    }
+
+    private readonly List<(IWithPid Message, IActorRef Sender, bool Relayed)> _afterStop = [];
+
+    /// <summary>
+    /// Asks the shard to stop this entity (it holds no process). Messages already on their way here (a process that
+    /// arrives, a relayed message) are kept and sent back through the shard when it stops, so the next entity of
+    /// this PID on this node gets them: the shard holds everything for a stopping entity and starts a new one after.
+    /// </summary>
+    private void StopHere()
+    {
+        Become(Stopping);
+        Context.Parent.Tell(new Passivate(Stop.Instance));
+    }
+
+    private void Stopping(object message)
+    {
+        switch (message)
+        {
+            case Stop:
+                // Back to this same shard (named "<node>-<k>"): it may stand in for another node's, so not always _node.
+                var shardNode = ProcessShardExtractor.HomeOf(Context.Parent.Path.Name);
+                foreach (var (m, sender, relayed) in _afterStop)
+                    Region.Tell(shardNode > 0 ? new AtNode(shardNode, m, relayed) : m, sender);
+                _afterStop.Clear();
+                Context.Stop(Self);
+                break;
+            case RelayedMessage r: _afterStop.Add((r.Message, Sender, true)); break;
+            case IWithPid m: _afterStop.Add((m, Sender, false)); break;
+            default: break; // timers and late replies: nothing waits for them
         }
     }
 

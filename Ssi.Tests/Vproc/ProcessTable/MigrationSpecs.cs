@@ -166,4 +166,40 @@ public sealed class MigrationSpecs : IAsyncLifetime
         Assert.IsType<KillDone>(await AskService(2, new KillRequest(Credentials.Root, started.Pid, Signal.SIGKILL)));
         Assert.Equal(Signal.SIGKILL, WaitStatus.TermSig(await client.Ended.WaitAsync(Timeout)));
     }
+
+    [Fact]
+    public async Task A_node_a_process_passed_through_keeps_no_forwarder_once_the_origin_routes_past_it()
+    {
+        var (started, client) = await Run(2, 2, "sleep", "1000");
+        var pid = started.Pid;
+        Assert.Equal(3, await Migrate(1, pid, 3));
+        Assert.True(await HoldsEntity(3, pid));
+        Assert.Equal(1, await Migrate(1, pid, 1));
+        await AwaitGone(3, pid, "node 3's forwarder retiring");
+
+        // The route is whole: the process is found, moves back through the node it left, and dies of a signal.
+        Assert.Equal(1, await NodeOf(3, pid));
+        Assert.Equal(3, await Migrate(2, pid, 3));
+        Assert.Equal(2, await Migrate(3, pid, 2)); // home: its origin runs it again, and node 3 forwards no more
+        await AwaitGone(3, pid, "node 3's forwarder retiring after the process went home");
+        Assert.IsType<KillDone>(await AskService(1, new KillRequest(Credentials.Root, pid, Signal.SIGKILL)));
+        Assert.Equal(Signal.SIGKILL, WaitStatus.TermSig(await client.Ended.WaitAsync(Timeout)));
+    }
+
+    private async Task<bool> HoldsEntity(int node, int pid)
+    {
+        var region = Akka.Cluster.Sharding.ClusterSharding.Get(_cluster[node].System).ShardRegion(ProcessEntity.TypeName);
+        var state = await region.Ask<Akka.Cluster.Sharding.CurrentShardRegionState>(Akka.Cluster.Sharding.GetShardRegionState.Instance, Timeout);
+        return state.Shards.Any(s => s.EntityIds.Contains(pid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    private async Task AwaitGone(int node, int pid, string what)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (await HoldsEntity(node, pid))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} did not happen within {Timeout}");
+            await Task.Delay(50);
+        }
+    }
 }
