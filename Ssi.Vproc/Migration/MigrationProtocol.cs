@@ -66,6 +66,9 @@ public sealed record ParentMoved(int Pid, int Node) : IWithPid;
 /// <summary>To a process's origin, from the process: it runs on <see cref="Node"/> (after the origin's node was lost).</summary>
 public sealed record Relocated(int Pid, int Node, long Hop) : IWithPid;
 
+/// <summary>The origin's route (or its stand-in) has taken a <see cref="Relocated"/>: the process stops repeating it.</summary>
+public sealed record RelocationNoted(int Pid, long Hop) : ISsiMessage;
+
 /// <summary>Pins a process to its node (or unpins it); the reply is <see cref="PinSet"/>.</summary>
 public sealed record PinProcess(int Pid, bool Pinned, int RequesterUid) : IWithPid;
 

@@ -295,7 +295,7 @@ public sealed partial class ProcessEntity
     private void NodeIsLost(int node)
     {
         // The node that routes this PID is gone: tell whoever stands in for it where the process is.
-        if (new Pid(_pid).Origin == node && node != _node.Node && !IsZombie) Region.Tell(new Relocated(_pid, _node.Node, _state.Hop), ActorRefs.NoSender);
+        if (new Pid(_pid).Origin == node && node != _node.Node && !IsZombie) AnnounceRelocation();
         if (IsZombie)
         {
             if (_state.ParentNode == node) ParentIsGone();
@@ -365,4 +365,25 @@ public sealed partial class ProcessEntity
             ReplyTo.Tell(new ProcessGroupSet(_pid, set.Pgid));
         }
     }
+
+    private ICancelable? _relocationTimer;
+
+    /// <summary>
+    /// Tells the origin's route where the process is, again every exit-notice-retry until it is noted: sent just as
+    /// the origin's node is removed, it may still go to the dead node (the region has not heard yet) and be lost.
+    /// </summary>
+    private void AnnounceRelocation()
+    {
+        _relocationTimer?.Cancel();
+        if (IsZombie || _moving || _state is null) return;
+        Region.Tell(new Relocated(_pid, _node.Node, _state.Hop), Self);
+        _relocationTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(_node.Settings.ExitNoticeRetry, Self, new RelocationDue(), Self);
+    }
+
+    private void RelocationWasNoted(RelocationNoted noted)
+    {
+        if (_state is not null && noted.Hop >= _state.Hop) _relocationTimer?.Cancel();
+    }
+
+    private sealed record RelocationDue;
 }

@@ -44,9 +44,13 @@ public sealed partial class ProcessEntity
                 break;
             case FlushDone done when _switching is { } to && done.Hop == to.Hop: Switched(); break;
             case Failed { Errno: Errno.ESRCH } when _switching is not null: Switched(); break; // the process is gone
-            case Relocated relocated when relocated.Hop >= _hop:
-                _target = relocated.Node;
-                _hop = relocated.Hop;
+            case Relocated relocated:
+                if (relocated.Hop >= _hop)
+                {
+                    _target = relocated.Node;
+                    _hop = relocated.Hop;
+                }
+                Sender.Tell(new RelocationNoted(relocated.Pid, relocated.Hop));
                 break;
             case Retire or NodeLost when message is Retire || ((NodeLost)message).Node == _target:
                 if (message is Retire retire && (retire.AlongRoute || IsOrigin) && _target != new Pid(_pid).Origin)
@@ -58,7 +62,14 @@ public sealed partial class ProcessEntity
             case Flush flush: Region.Tell(new AtNode(_target, flush), Sender); break;
             case RelayedMessage relayed: Forward(relayed.Message, Sender); break;
             case IWithPid m: Forward(m, Sender); break;
-            case Stop: Context.Stop(Self); break;
+            case Stop:
+                // Its shard moves (its node leaves, or comes back and takes its shards home): the route must outlive
+                // this entity, so it goes ahead to wherever the shard starts next.
+                if (ProcessShardExtractor.HomeOf(Context.Parent.Path.Name) == new Pid(_pid).Origin)
+                    Region.Tell(new Relocated(_pid, _target, _hop), ActorRefs.Nobody);
+                _node.Index.Tell(new LocalProcesses.UnregisterForwarder(_pid));
+                Context.Stop(Self);
+                break;
             default: break;
         }
     }

@@ -65,7 +65,10 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
         {
             case Spawn spawn: Born(spawn); break;
             case Arrive arrive: Arriving(arrive, previous: null); break;
-            case Relocated r: BecomeForwarder(r.Node, r.Hop); break;
+            case Relocated r:
+                Sender.Tell(new RelocationNoted(r.Pid, r.Hop));
+                BecomeForwarder(r.Node, r.Hop);
+                break;
             case MovedTo m: BecomeForwarder(m.Node, m.Hop); break;
             case Stop: Context.Stop(Self); break;
             case Retire or Flush or FlushDone or ChildMoved or ParentMoved: break;
@@ -142,7 +145,10 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             case ChildMoved moved: ChildHasMoved(moved); break;
             case ParentMoved moved: _state = _state with { ParentNode = moved.Node }; break;
             case RelayedMessage relayed: Handle(relayed.Message, replyTo); break;
-            case MovedTo or FlushDone or Relocated or Retire or HandoffDone or AbortArrival: break; // the process is here
+            case Relocated r: ReplyTo.Tell(new RelocationNoted(r.Pid, r.Hop)); break; // the process is here: nothing to route
+            case RelocationDue: AnnounceRelocation(); break;
+            case RelocationNoted noted: RelocationWasNoted(noted); break;
+            case MovedTo or FlushDone or Retire or HandoffDone or AbortArrival: break; // the process is here
             case Arrive a: ReplyTo.Tell(new ArrivalRefused(_pid, a.State.Hop, new Failed(Errno.EEXIST, $"process {_pid} runs here already"))); break;
             case ReadyToArrive or ArrivalRefused: break; // answers to an offer given up on
             case Stop: Context.Stop(Self); break;

@@ -1,11 +1,14 @@
-// Multi-node spec of a node crash: its processes die as if killed, parents elsewhere are told, orphans go to init.
+// Multi-node specs of a node crash: its processes die as if killed, orphans go to init, and PIDs of processes elsewhere stay routed.
 using System.Collections.Immutable;
 using Akka.Actor;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
+using Ssi.Actors.Signals;
 using Ssi.Cfs.Permissions;
 using Ssi.Tests.Harness;
+using Ssi.Vproc.Migration;
 using Ssi.Vproc.ProcessTable;
+using Ssi.Vproc.Programs;
 
 namespace Ssi.Tests.Vproc.ProcessTable;
 
@@ -53,5 +56,58 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
         Assert.DoesNotContain(everyone.Processes, p => p.Node == 3);
         Assert.Contains(everyone.Processes, p => p.Pid == orphan);
         Assert.DoesNotContain(everyone.Processes, p => p.Pid == parent.Pid);
+    }
+
+    [Fact]
+    public async Task A_process_away_from_its_origin_keeps_its_pid_routed_while_the_origin_crashes_and_comes_back()
+    {
+        var (started, client) = await Run(1, 2, "sleep", "1000");
+        var pid = started.Pid;
+        Assert.IsType<Migrated>(await AskService(1, new MigrateRequest(Credentials.Root, pid, 3)));
+
+        await _cluster.CrashAsync(2);
+        await Eventually(async () => await Query(1, pid) is ProcessInfo { Node: 3 }, "the PID routed by a stand-in");
+
+        _cluster.StartNode(2);
+        await _cluster.AwaitAsync(() => _cluster.AllUp([1, 2, 3]), Timeout, "node 2 back");
+        var shard = new ProcessShardExtractor(10).ShardOf(pid);
+        await Eventually(async () =>
+        {
+            var region = Akka.Cluster.Sharding.ClusterSharding.Get(_cluster[2].System).ShardRegion(ProcessEntity.TypeName);
+            var state = await region.Ask<Akka.Cluster.Sharding.CurrentShardRegionState>(Akka.Cluster.Sharding.GetShardRegionState.Instance, Timeout);
+            return state.Shards.Any(s => s.ShardId == shard);
+        }, $"shard {shard} home on node 2");
+
+        // The route came home with the shard: from every node, the PID still finds the process on node 3.
+        foreach (var via in new[] { 1, 2, 3 })
+            await Eventually(async () => await Query(via, pid) is ProcessInfo { Node: 3 }, $"the PID routed from node {via}");
+        Assert.IsType<KillDone>(await AskService(2, new KillRequest(Credentials.Root, pid, Signal.SIGKILL)));
+        Assert.Equal(Signal.SIGKILL, WaitStatus.TermSig(await client.Ended.WaitAsync(Timeout)));
+    }
+
+    /// <summary>
+    /// One attempt to find a process, as a client would make it: a message sent just as a node dies may go to it and
+    /// be lost, so an attempt that gets no answer soon counts as "not yet" and the next one is sent.
+    /// </summary>
+    private async Task<object?> Query(int via, int pid)
+    {
+        try
+        {
+            return await _cluster.AskProcesses(via, new ProcessQuery(pid), TimeSpan.FromSeconds(3));
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} did not happen within {Timeout}");
+            await Task.Delay(100);
+        }
     }
 }
