@@ -51,11 +51,10 @@ public sealed record Flush(int Pid, long Hop) : IWithPid;
 public sealed record FlushDone(int Pid, long Hop) : IWithPid;
 
 /// <summary>
-/// A forwarder is no longer on any route: to the origin when the process is gone, from the origin to a place it no
-/// longer routes through. With <see cref="AlongRoute"/> (the process is gone, or back at its origin) each forwarder
-/// passes it on to where it forwarded, up to the origin or the process itself.
+/// A forwarder is on no route any more: to the origin when the process is gone elsewhere, and from the origin to the
+/// other nodes the process was on (when the process is gone), or to a node it no longer routes through.
 /// </summary>
-public sealed record Retire(int Pid, bool AlongRoute = false) : IWithPid;
+public sealed record Retire(int Pid) : IWithPid;
 
 /// <summary>To a parent: its child now runs on another node (so the loss of that node is noticed).</summary>
 public sealed record ChildMoved(int Pid, int Child, int Node) : IWithPid;

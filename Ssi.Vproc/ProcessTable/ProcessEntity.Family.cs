@@ -244,6 +244,7 @@ public sealed partial class ProcessEntity
         if (!IsZombie) return;
         _exitNoticeTimer?.Cancel();
         if (new Pid(_pid).Origin != _node.Node) Region.Tell(new Retire(_pid), ActorRefs.NoSender); // its origin forwards no more
+        else RetireAwayPlaces(); // home: the forwarders it left elsewhere go
         _node.Index.Tell(new LocalProcesses.Unregister(_pid));
         _state = null!;
         Context.Become(Gone);

@@ -16,8 +16,21 @@ public sealed partial class ProcessEntity
     private readonly Queue<(int Target, long Hop)> _laterMoves = new();
     private readonly List<(IWithPid Message, IActorRef Sender)> _whileSwitching = [];
 
+    /// <summary>
+    /// At the origin: the other nodes the process has been on since this entity started, where forwarders may be left
+    /// (a node it returns to reuses its forwarder). They are retired when the process is gone.
+    /// </summary>
+    private readonly HashSet<int> _awayPlaces = [];
+
+    private void RetireAwayPlaces()
+    {
+        foreach (var node in _awayPlaces.Where(n => n != _node.Node)) Region.Tell(new AtNode(node, new Retire(_pid)), ActorRefs.NoSender);
+        _awayPlaces.Clear();
+    }
+
     private void BecomeForwarder(int target, long hop)
     {
+        if (IsOrigin) _awayPlaces.Add(target);
         _target = target;
         _hop = hop;
         _node.Index.Tell(new LocalProcesses.RegisterForwarder(_pid, Self));
@@ -38,6 +51,7 @@ public sealed partial class ProcessEntity
                 Arriving(arrive, (_target, _hop));
                 break;
             case MovedTo moved when IsOrigin:
+                _awayPlaces.Add(moved.Node);
                 if (moved.Hop <= _hop) break;
                 _laterMoves.Enqueue((moved.Node, moved.Hop));
                 SwitchIfIdle();
@@ -53,8 +67,7 @@ public sealed partial class ProcessEntity
                 Sender.Tell(new RelocationNoted(relocated.Pid, relocated.Hop));
                 break;
             case Retire or NodeLost when message is Retire || ((NodeLost)message).Node == _target:
-                if (message is Retire retire && (retire.AlongRoute || IsOrigin) && _target != new Pid(_pid).Origin)
-                    Region.Tell(new AtNode(_target, new Retire(_pid, AlongRoute: true)), ActorRefs.NoSender);
+                if (message is Retire && IsOrigin) RetireAwayPlaces(); // the process died elsewhere
                 _node.Index.Tell(new LocalProcesses.UnregisterForwarder(_pid));
                 StopHere();
                 break;

@@ -325,9 +325,6 @@ public sealed partial class ProcessEntity
         _stopped = arrive.Stopped;
         _moving = false;
         _node.Index.Tell(new LocalProcesses.Register(_state.Info, Self));
-        // Home again: the places it passed through since it left are on no route any more.
-        if (IsOrigin && _before is var (from, _) && from != _node.Node)
-            Region.Tell(new AtNode(from, new Retire(_pid, AlongRoute: true)), ActorRefs.NoSender);
         if (!_state.Parent.IsInit) Region.Tell(new ChildMoved(_state.Parent.Value, _pid, _node.Node), ActorRefs.NoSender);
         foreach (var child in _state.Children.Where(c => c.Value.Status is null).Select(c => c.Key))
             Region.Tell(new ParentMoved(child, _node.Node), ActorRefs.NoSender);

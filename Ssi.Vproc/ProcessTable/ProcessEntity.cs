@@ -71,7 +71,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
                 break;
             case MovedTo m: BecomeForwarder(m.Node, m.Hop); break;
             case Stop: Context.Stop(Self); break;
-            case Retire or Flush or FlushDone or ChildMoved or ParentMoved: break;
+            case Retire or Flush or FlushDone or ChildMoved or ParentMoved: StopHere(); break; // nothing here to tell
             case RelayedMessage or IWithPid:
                 Sender.Tell(new Failed(Errno.ESRCH, $"no process {_pid}"));
                 StopHere();

@@ -168,7 +168,7 @@ public sealed class MigrationSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_node_a_process_passed_through_keeps_no_forwarder_once_the_origin_routes_past_it()
+    public async Task Nodes_a_process_passed_through_keep_no_forwarder_once_the_origin_routes_past_them_or_it_is_gone()
     {
         var (started, client) = await Run(2, 2, "sleep", "1000");
         var pid = started.Pid;
@@ -177,13 +177,16 @@ public sealed class MigrationSpecs : IAsyncLifetime
         Assert.Equal(1, await Migrate(1, pid, 1));
         await AwaitGone(3, pid, "node 3's forwarder retiring");
 
-        // The route is whole: the process is found, moves back through the node it left, and dies of a signal.
+        // The route is whole: the process is found, moves back through the node it left, and goes home. The nodes
+        // it left on the way home keep a forwarder (it is reused if the process comes back) until the process is gone.
         Assert.Equal(1, await NodeOf(3, pid));
         Assert.Equal(3, await Migrate(2, pid, 3));
-        Assert.Equal(2, await Migrate(3, pid, 2)); // home: its origin runs it again, and node 3 forwards no more
-        await AwaitGone(3, pid, "node 3's forwarder retiring after the process went home");
+        Assert.Equal(2, await Migrate(3, pid, 2));
+        Assert.True(await HoldsEntity(3, pid));
         Assert.IsType<KillDone>(await AskService(1, new KillRequest(Credentials.Root, pid, Signal.SIGKILL)));
         Assert.Equal(Signal.SIGKILL, WaitStatus.TermSig(await client.Ended.WaitAsync(Timeout)));
+        await AwaitGone(3, pid, "node 3's forwarder retiring once the process is gone");
+        await AwaitGone(1, pid, "node 1's forwarder retiring once the process is gone");
     }
 
     private async Task<bool> HoldsEntity(int node, int pid)
