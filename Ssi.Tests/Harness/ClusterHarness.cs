@@ -104,6 +104,17 @@ public sealed class ClusterHarness : IAsyncDisposable
 
     public Task AwaitAsync(Func<bool> condition, TimeSpan timeout, string what) => AwaitAsync(condition, timeout, () => what);
 
+    /// <summary>The same for a condition that must ask the cluster (each attempt awaited before the next).</summary>
+    public async Task AwaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} did not happen within {timeout}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>The same, with the description made when it times out (to say what was seen instead).</summary>
     public async Task AwaitAsync(Func<bool> condition, TimeSpan timeout, Func<string> what)
     {

@@ -189,20 +189,8 @@ public sealed class MigrationSpecs : IAsyncLifetime
         await AwaitGone(1, pid, "node 1's forwarder retiring once the process is gone");
     }
 
-    private async Task<bool> HoldsEntity(int node, int pid)
-    {
-        var region = Akka.Cluster.Sharding.ClusterSharding.Get(_cluster[node].System).ShardRegion(ProcessEntity.TypeName);
-        var state = await region.Ask<Akka.Cluster.Sharding.CurrentShardRegionState>(Akka.Cluster.Sharding.GetShardRegionState.Instance, Timeout);
-        return state.Shards.Any(s => s.EntityIds.Contains(pid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-    }
+    private async Task<bool> HoldsEntity(int node, int pid) =>
+        (await _cluster.ProcessShardsAsync(node, Timeout)).Shards.Any(s => s.EntityIds.Contains(pid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
-    private async Task AwaitGone(int node, int pid, string what)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (await HoldsEntity(node, pid))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} did not happen within {Timeout}");
-            await Task.Delay(50);
-        }
-    }
+    private Task AwaitGone(int node, int pid, string what) => _cluster.AwaitAsync(async () => !await HoldsEntity(node, pid), Timeout, what);
 }

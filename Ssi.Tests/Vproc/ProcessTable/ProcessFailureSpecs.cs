@@ -66,21 +66,17 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
         Assert.IsType<Migrated>(await AskService(1, new MigrateRequest(Credentials.Root, pid, 3)));
 
         await _cluster.CrashAsync(2);
-        await Eventually(async () => await Query(1, pid) is ProcessInfo { Node: 3 }, "the PID routed by a stand-in");
+        await _cluster.AwaitAsync(async () => await Query(1, pid) is ProcessInfo { Node: 3 }, Timeout, "the PID routed by a stand-in");
 
         _cluster.StartNode(2);
         await _cluster.AwaitAsync(() => _cluster.AllUp([1, 2, 3]), Timeout, "node 2 back");
         var shard = new ProcessShardExtractor(10).ShardOf(pid);
-        await Eventually(async () =>
-        {
-            var region = Akka.Cluster.Sharding.ClusterSharding.Get(_cluster[2].System).ShardRegion(ProcessEntity.TypeName);
-            var state = await region.Ask<Akka.Cluster.Sharding.CurrentShardRegionState>(Akka.Cluster.Sharding.GetShardRegionState.Instance, Timeout);
-            return state.Shards.Any(s => s.ShardId == shard);
-        }, $"shard {shard} home on node 2");
+        await _cluster.AwaitAsync(async () => (await _cluster.ProcessShardsAsync(2, Timeout)).Shards.Any(s => s.ShardId == shard),
+            Timeout, $"shard {shard} home on node 2");
 
         // The route came home with the shard: from every node, the PID still finds the process on node 3.
         foreach (var via in new[] { 1, 2, 3 })
-            await Eventually(async () => await Query(via, pid) is ProcessInfo { Node: 3 }, $"the PID routed from node {via}");
+            await _cluster.AwaitAsync(async () => await Query(via, pid) is ProcessInfo { Node: 3 }, Timeout, $"the PID routed from node {via}");
         Assert.IsType<KillDone>(await AskService(2, new KillRequest(Credentials.Root, pid, Signal.SIGKILL)));
         Assert.Equal(Signal.SIGKILL, WaitStatus.TermSig(await client.Ended.WaitAsync(Timeout)));
     }
@@ -98,16 +94,6 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
         catch (AskTimeoutException)
         {
             return null;
-        }
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} did not happen within {Timeout}");
-            await Task.Delay(100);
         }
     }
 }

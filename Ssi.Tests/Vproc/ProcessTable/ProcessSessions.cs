@@ -27,4 +27,9 @@ public static class ProcessSessions
         clientRef.Tell(new TerminalClient.Attach(started.Terminal));
         return (started, client);
     }
+
+    /// <summary>The shards (and their entities, by PID) that a node's process region hosts now.</summary>
+    public static Task<Akka.Cluster.Sharding.CurrentShardRegionState> ProcessShardsAsync(this ClusterHarness cluster, int node, TimeSpan timeout) =>
+        Akka.Cluster.Sharding.ClusterSharding.Get(cluster[node].System).ShardRegion(ProcessEntity.TypeName)
+            .Ask<Akka.Cluster.Sharding.CurrentShardRegionState>(Akka.Cluster.Sharding.GetShardRegionState.Instance, timeout);
 }
