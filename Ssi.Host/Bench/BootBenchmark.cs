@@ -99,15 +99,17 @@ public static class BootBenchmark
     }
 
     /// <summary>Boots a cluster in a fresh temporary $SSI_HOME, runs the body, and always stops and deletes it.</summary>
-    public static async Task WithClusterAsync(int size, CancellationToken ct, Func<LocalCluster, double, Task> body)
+    public static async Task WithClusterAsync(int size, CancellationToken ct, Func<LocalCluster, double, Task> body,
+        IReadOnlyList<string>? configs = null)
     {
+        configs ??= [];
         var home = new SsiHome(Path.Combine(Path.GetTempPath(), "ssi-bench-" + Guid.NewGuid().ToString("N")[..8]));
-        var cluster = new LocalCluster(home, NodeHost.ComposeConfig(Config.Empty, []), _ => { });
+        var cluster = new LocalCluster(home, SsiCommandLine.LoadConfig(configs), _ => { });
         var ok = false;
         try
         {
             var clock = Stopwatch.StartNew();
-            await cluster.StartAsync(size, [], ct);
+            await cluster.StartAsync(size, configs, ct);
             await body(cluster, clock.Elapsed.TotalSeconds);
             ok = true;
         }

@@ -25,7 +25,24 @@ public static class MigrateBenchmark
 
         /// <summary>Moves of a process that is computing (between two system calls) rather than waiting for its terminal.</summary>
         public List<double> ComputingMoveMs { get; init; } = [];
+
+        /// <summary>Where the time of each timed move went, for the process waiting for its terminal and the computing one.</summary>
+        public List<MovePhases> MoveSteps { get; init; } = [];
+
+        public List<MovePhases> ComputingSteps { get; init; } = [];
     }
+
+    /// <summary>The steps of a move, as <see cref="MovePhases"/> names them, for the table and the JSON.</summary>
+    private static readonly (string Key, string Label, Func<MovePhases, double> Of)[] Steps =
+    [
+        ("to_process", "request reaches the process", p => p.ToProcess),
+        ("to_boundary", "process reaches a boundary (terminal read cancelled)", p => p.ToBoundary),
+        ("capture", "state captured", p => p.Capture),
+        ("to_target", "state reaches the target's entity", p => p.ToTarget),
+        ("restore", "state restored on the target", p => p.Restore),
+        ("confirm", "target's answer reaches the old place", p => p.Confirm),
+        ("reply", "reply reaches the asker", p => p.Reply),
+    ];
 
     /// <summary>
     /// Load leveling of <see cref="Burners"/> CPU-bound processes started on node 1: when the last one moved (seconds
@@ -42,6 +59,7 @@ public static class MigrateBenchmark
         var hops = new Option<int>("--hops") { Description = "back-and-forth moves while the process is signalled", DefaultValueFactory = _ => 10_000 };
         var burners = new Option<int>("--burners") { Description = "CPU-bound processes started on node 1 for load leveling to spread (0: skip)", DefaultValueFactory = _ => 12 };
         var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
+        var config = SsiCommandLine.ConfigOption("HOCON file over the embedded defaults for the benchmark's nodes (to compare settings)");
         var command = new Command("migrate", """
             Boots a 3-node cluster in a temporary $SSI_HOME and measures migration (medians and p99):
               - moving a process that holds 3 open files (with offsets) and waits for its terminal between nodes 2 and
@@ -59,8 +77,9 @@ public static class MigrateBenchmark
               ssi bench migrate
               ssi bench migrate --hops 1000 --json
               ssi bench migrate --samples 2 --hops 2 --burners 3
+              ssi bench migrate --burners 0 --config HOCON/plain-tcp.conf
             """);
-        foreach (var o in new Option[] { samples, hops, burners, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { samples, hops, burners, json, config }) command.Options.Add(o);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("bench migrate", async token =>
         {
             if (parse.GetValue(samples) < 2 || parse.GetValue(hops) < 2) throw CliException.Usage("--samples and --hops must be at least 2");
@@ -71,7 +90,7 @@ public static class MigrateBenchmark
                 result = await MeasureAsync(cluster, parse.GetValue(samples), parse.GetValue(hops), parse.GetValue(json), token);
                 if (parse.GetValue(burners) > 0)
                     result = result with { Spread = await MeasureLevelingAsync(cluster, parse.GetValue(burners), parse.GetValue(json), token) };
-            });
+            }, [.. (parse.GetValue(config) ?? []).Select(Path.GetFullPath)]);
             Console.Write(parse.GetValue(json) ? Json(result!) : Table(result!));
             return ExitCodes.Ok;
         }, ct));
@@ -130,6 +149,8 @@ public static class MigrateBenchmark
         {
             FirstMoveMs = moves.Microseconds[0] / 1000,
             ComputingMoveMs = [.. computing.Microseconds.Skip(Warmup).Select(us => us / 1000)],
+            MoveSteps = [.. moves.Phases.Skip(1 + Warmup)],
+            ComputingSteps = [.. computing.Phases.Skip(Warmup)],
         };
     }
 
@@ -225,6 +246,12 @@ public static class MigrateBenchmark
         w.WriteLine($"{"move of a computing process (burn), node 2 <-> 3",-52} {Percentile(r.ComputingMoveMs, 0.5),9:0.000} {Percentile(r.ComputingMoveMs, 0.99),9:0.000}  ms");
         w.WriteLine($"{"first move of the run (cold)",-52} {r.FirstMoveMs,9:0.000} {"",9}  ms");
         w.WriteLine($"{$"move during {r.Hops} hops (signalled), asked on node 1",-52} {Percentile(r.HopMs, 0.5),9:0.000} {Percentile(r.HopMs, 0.99),9:0.000}  ms");
+        if (r.MoveSteps.Count > 0 && r.ComputingSteps.Count > 0)
+        {
+            w.WriteLine($"{"where a move's time goes (medians)",-52} {"3 files",9} {"burn",9}");
+            foreach (var (_, label, of) in Steps)
+                w.WriteLine($"{"  " + label,-52} {Percentile([.. r.MoveSteps.Select(of)], 0.5) / 1000,9:0.000} {Percentile([.. r.ComputingSteps.Select(of)], 0.5) / 1000,9:0.000}  ms");
+        }
         w.WriteLine($"hops: {r.Hops} in {r.HopSeconds:0.0} s, {r.HopFailures} failed{(r.FirstFailure is null ? "" : $" (first: {r.FirstFailure})")}");
         w.WriteLine($"signals during the hops: {r.SignalsSent} sent, {r.Delivered} delivered, {r.Lost} lost, {r.Duplicated} duplicated, {r.Reordered} reordered");
         if (r.Spread is { } l)
@@ -246,6 +273,11 @@ public static class MigrateBenchmark
         ratio_p50 = Percentile(r.MoveMs, 0.5) / Percentile(r.RoundTripMs, 0.5),
         computing_move_ms = new { p50 = Percentile(r.ComputingMoveMs, 0.5), p99 = Percentile(r.ComputingMoveMs, 0.99), samples = r.ComputingMoveMs.Count },
         first_move_ms = r.FirstMoveMs,
+        steps_p50_ms = Steps.ToDictionary(step => step.Key, step => new
+        {
+            waiting = Percentile([.. r.MoveSteps.Select(step.Of)], 0.5) / 1000,
+            computing = Percentile([.. r.ComputingSteps.Select(step.Of)], 0.5) / 1000,
+        }),
         warmup = Warmup,
         hops = new { count = r.Hops, failures = r.HopFailures, seconds = r.HopSeconds, p50_ms = Percentile(r.HopMs, 0.5), p99_ms = Percentile(r.HopMs, 0.99) },
         signals = new { sent = r.SignalsSent, delivered = r.Delivered, lost = r.Lost, duplicated = r.Duplicated, reordered = r.Reordered },

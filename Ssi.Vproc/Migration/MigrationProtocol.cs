@@ -19,7 +19,15 @@ public sealed record RelayedMessage(IWithPid Message);
 /// <summary><c>ssi migrate</c>, /proc/PID/goto and the migrate call: move to <see cref="Node"/>; the reply is <see cref="Migrated"/>.</summary>
 public sealed record MigrateProcess(int Pid, int Node, int RequesterUid) : IWithPid;
 
-public sealed record Migrated(int Pid, int Node) : ISsiMessage;
+public sealed record Migrated(int Pid, int Node, MoveTrace? Trace = null) : ISsiMessage;
+
+/// <summary>
+/// When each step of one move happened, in <see cref="System.Diagnostics.Stopwatch"/> ticks (the monotonic clock,
+/// which every process on one machine shares, so the steps on two nodes line up there): the old place got the
+/// request, started to leave (after the call in flight ended), told the target; the target got the state and had
+/// restored it; the old place heard back.
+/// </summary>
+public sealed record MoveTrace(long Asked, long Leaving, long Offered, long TargetGot, long TargetReady, long Confirmed);
 
 /// <summary>
 /// The process's whole state, to the node it moves to: it waits there, holding messages, until
@@ -28,7 +36,7 @@ public sealed record Migrated(int Pid, int Node) : ISsiMessage;
 public sealed record Arrive(int Pid, ProcessState State, byte[] Snapshot, SystemCall? Reissue, bool Stopped, IActorRef? ExitWatcher) : IWithPid;
 
 /// <summary>The target holds the process's <see cref="Hop"/>th move, ready to run it; sent to the entity that offered it.</summary>
-public sealed record ReadyToArrive(int Pid, long Hop) : ISsiMessage;
+public sealed record ReadyToArrive(int Pid, long Hop, long GotAt = 0, long ReadyAt = 0) : ISsiMessage;
 
 /// <summary>The target cannot take the process (its program cannot be restored there, or it runs there already).</summary>
 public sealed record ArrivalRefused(int Pid, long Hop, Failed Why) : ISsiMessage;

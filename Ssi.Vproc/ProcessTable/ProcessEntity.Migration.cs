@@ -1,5 +1,6 @@
 // Moving a process: it leaves at a system-call boundary, arrives with its whole state, and no message is lost,
 // repeated or overtaken on the way.
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
@@ -27,7 +28,12 @@ namespace Ssi.Vproc.ProcessTable;
 /// </summary>
 public sealed partial class ProcessEntity
 {
-    private sealed record Departure(int Target, IActorRef? Requester);
+    private sealed record Departure(int Target, IActorRef? Requester)
+    {
+        public long AskedAt { get; init; } = Stopwatch.GetTimestamp();
+        public long LeavingAt { get; set; }
+        public long OfferedAt { get; set; }
+    }
 
     /// <summary>No answer to the offer of the <see cref="Hop"/>th move in time.</summary>
     private sealed record ArrivalTimedOut(long Hop);
@@ -145,6 +151,7 @@ public sealed partial class ProcessEntity
     private void Depart(SystemCall? reissue)
     {
         var target = _migration!.Target;
+        _migration.LeavingAt = Stopwatch.GetTimestamp();
         byte[] snapshot;
         try
         {
@@ -163,6 +170,7 @@ public sealed partial class ProcessEntity
         Become(Departing);
         // Told, not asked: the answer comes straight to this entity, with no temporary actor or piped task between.
         Region.Tell(new AtNode(target, arrive), Self);
+        _migration.OfferedAt = Stopwatch.GetTimestamp();
         _arrivalTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(ArrivalTimeout, Self, new ArrivalTimedOut(state.Hop), Self);
     }
 
@@ -173,7 +181,7 @@ public sealed partial class ProcessEntity
         {
             case ReadyToArrive ready when ready.Hop == hop:
                 _arrivalTimer?.Cancel();
-                Commit();
+                Commit(ready);
                 break;
             case ArrivalRefused refused when refused.Hop == hop:
                 _arrivalTimer?.Cancel();
@@ -192,8 +200,9 @@ public sealed partial class ProcessEntity
     }
 
     /// <summary>The target holds the process: relay what was held, then hand over, then forward everything.</summary>
-    private void Commit()
+    private void Commit(ReadyToArrive ready)
     {
+        var confirmed = Stopwatch.GetTimestamp();
         var target = _migration!.Target;
         var hop = _state.Hop + 1;
         foreach (var (held, sender) in _heldDuringMove)
@@ -202,7 +211,8 @@ public sealed partial class ProcessEntity
         Region.Tell(new AtNode(target, new HandoffDone(_pid)), Self);
         if (!IsOrigin) Region.Tell(new MovedTo(_pid, target, hop), ActorRefs.NoSender);
         _node.Index.Tell(new LocalProcesses.Unregister(_pid));
-        _migration.Requester?.Tell(new Migrated(_pid, target));
+        _migration.Requester?.Tell(new Migrated(_pid, target,
+            new MoveTrace(_migration.AskedAt, _migration.LeavingAt, _migration.OfferedAt, ready.GotAt, ready.ReadyAt, confirmed)));
         _log.Debug("process {0} moved to node {1} (hop {2})", _pid, target, hop);
         _migration = null;
         _moving = false;
@@ -279,6 +289,7 @@ public sealed partial class ProcessEntity
 
     private void Arriving(Arrive arrive, (int Target, long Hop)? previous)
     {
+        var got = Stopwatch.GetTimestamp();
         try
         {
             _image = ProgramImage.Restore(arrive.Snapshot);
@@ -292,7 +303,7 @@ public sealed partial class ProcessEntity
         }
         _arrival = arrive;
         _before = previous;
-        Sender.Tell(new ReadyToArrive(_pid, arrive.State.Hop));
+        Sender.Tell(new ReadyToArrive(_pid, arrive.State.Hop, got, Stopwatch.GetTimestamp()));
         Become(WaitingForHandoff);
     }
 

@@ -114,21 +114,28 @@ public sealed class ProcessService : ReceiveActor
     private async Task<object> MeasureMigrationsAsync(MeasureMigrations measure)
     {
         var times = new List<double>();
+        var phases = new List<MovePhases>();
         var failures = 0;
         string? first = null;
         for (var i = 0; i < Math.Clamp(measure.Count, 1, 1_000_000); i++)
         {
             var target = i % 2 == 0 ? measure.NodeB : measure.NodeA;
-            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var asked = System.Diagnostics.Stopwatch.GetTimestamp();
             var reply = await Region.Ask<object>(new Migration.MigrateProcess(measure.Pid, target, 0), _timeout);
-            if (reply is Migration.Migrated) times.Add(clock.Elapsed.TotalMicroseconds);
+            var replied = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (reply is Migration.Migrated moved)
+            {
+                times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(asked, replied).TotalMicroseconds);
+                // A move to the node the process is on does nothing and has no steps.
+                if (moved.Trace is { } trace) phases.Add(MovePhases.From(asked, trace, replied));
+            }
             else
             {
                 failures++;
                 first ??= reply.ToString();
             }
         }
-        return new MigrationTimes([.. times], failures, first);
+        return new MigrationTimes([.. times], failures, first) { Phases = [.. phases] };
     }
 
     private async Task<object> Ping(PingNode ping)

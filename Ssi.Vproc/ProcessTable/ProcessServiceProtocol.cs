@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Ssi.Actors.Protocol;
 using Ssi.Cfs.Permissions;
+using Ssi.Vproc.Migration;
 
 namespace Ssi.Vproc.ProcessTable;
 
@@ -73,4 +74,25 @@ public sealed record PinRequest(Credentials Who, int Pid, bool Pinned) : IProces
 /// </summary>
 public sealed record MeasureMigrations(int Pid, int NodeA, int NodeB, int Count) : IProcessClientRequest;
 
-public sealed record MigrationTimes(ImmutableArray<double> Microseconds, int Failures, string? FirstFailure) : ISsiMessage;
+public sealed record MigrationTimes(ImmutableArray<double> Microseconds, int Failures, string? FirstFailure) : ISsiMessage
+{
+    /// <summary>Where the time of each timed move went (one entry per move that went somewhere, in order).</summary>
+    public ImmutableArray<MovePhases> Phases { get; init; } = [];
+}
+
+/// <summary>
+/// One move in steps, in microseconds: the request reaching the process (through its origin when it is away); the
+/// process reaching a system-call boundary (a terminal read is cancelled first); capturing its state; the state
+/// reaching the target's entity (serialization, transport, shard routing); restoring it there; the target's answer
+/// coming back; the reply reaching the asker.
+/// </summary>
+public sealed record MovePhases(double ToProcess, double ToBoundary, double Capture, double ToTarget, double Restore, double Confirm, double Reply)
+{
+    public static MovePhases From(long asked, MoveTrace trace, long replied)
+    {
+        static double Us(long from, long to) => (to - from) * 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency;
+        return new MovePhases(Us(asked, trace.Asked), Us(trace.Asked, trace.Leaving), Us(trace.Leaving, trace.Offered),
+            Us(trace.Offered, trace.TargetGot), Us(trace.TargetGot, trace.TargetReady), Us(trace.TargetReady, trace.Confirmed),
+            Us(trace.Confirmed, replied));
+    }
+}
