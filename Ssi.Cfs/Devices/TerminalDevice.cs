@@ -1,5 +1,6 @@
 // A terminal device on the contact node of a CLI session: processes on any node read and write it like a tty.
 using Akka.Actor;
+using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
 
 namespace Ssi.Cfs.Devices;
@@ -9,20 +10,21 @@ namespace Ssi.Cfs.Devices;
 /// reads waiting for input, the foreground process group and the output window. Output is bounded: a write is
 /// answered only while less than <see cref="Window"/> bytes wait for the client's acknowledgement, so a fast
 /// writer (yes) is slowed to the client's pace and nothing is dropped. Keys from the client become signals for the
-/// foreground group, sent to <c>signals</c> (the process layer of this node), since a device does not know processes.
-/// When the client goes away, the foreground group gets SIGHUP.
+/// foreground group, and the answers to reads become <see cref="TerminalReply"/>s, both sent to <c>processes</c> (the
+/// process layer of this node), since a device does not know where processes are. When the client goes away, the
+/// foreground group gets SIGHUP.
 /// </summary>
 public sealed class TerminalDevice : ReceiveActor
 {
     public const int Window = 256 * 1024;
 
     private readonly IActorRef _client;
-    private readonly IActorRef _signals;
+    private readonly IActorRef _processes;
     private readonly Queue<byte[]> _input = new();
     private int _inputOffset;
     private long _consumed;
     private bool _inputEnded;
-    private readonly LinkedList<(long CallId, int Count, IActorRef ReplyTo)> _readers = new();
+    private readonly LinkedList<(long CallId, int Count, int Pid)> _readers = new();
     private long _sequence;
     private long _unacked;
     private readonly Queue<(long Sequence, int Size)> _inFlight = new();
@@ -30,24 +32,24 @@ public sealed class TerminalDevice : ReceiveActor
     private int _foreground;
     private bool _canonical = true;
 
-    public TerminalDevice(IActorRef client, IActorRef signals)
+    public TerminalDevice(IActorRef client, IActorRef processes)
     {
         _client = client;
-        _signals = signals;
+        _processes = processes;
         Context.Watch(client);
 
         Receive<TerminalRead>(read =>
         {
-            _readers.AddLast((read.CallId, read.Count, Sender));
+            _readers.AddLast((read.CallId, read.Count, read.Pid));
             ServeReaders();
         });
         Receive<TerminalCancelRead>(cancel =>
         {
             for (var node = _readers.First; node is not null; node = node.Next)
             {
-                if (node.Value.CallId != cancel.CallId || !node.Value.ReplyTo.Equals(Sender)) continue;
+                if (node.Value.CallId != cancel.CallId || node.Value.Pid != cancel.Pid) continue;
                 _readers.Remove(node);
-                Sender.Tell(new TerminalReadCancelled(cancel.CallId));
+                Answer(cancel.Pid, new TerminalReadCancelled(cancel.CallId));
                 return;
             }
         });
@@ -88,7 +90,7 @@ public sealed class TerminalDevice : ReceiveActor
         }));
         Receive<TerminalKey>(key => FromClient(() =>
         {
-            if (_foreground > 0 && Signal.IsValid(key.Signal)) _signals.Tell(new SignalProcessGroup(_foreground, key.Signal));
+            if (_foreground > 0 && Signal.IsValid(key.Signal)) _processes.Tell(new SignalProcessGroup(_foreground, key.Signal));
         }));
         Receive<TerminalSessionEnded>(ended =>
         {
@@ -100,8 +102,10 @@ public sealed class TerminalDevice : ReceiveActor
         Receive<Terminated>(t => t.ActorRef.Equals(_client), _ => HangUp());
     }
 
-    public static Props Props(IActorRef client, IActorRef signals) =>
-        Akka.Actor.Props.Create(() => new TerminalDevice(client, signals));
+    public static Props Props(IActorRef client, IActorRef processes) =>
+        Akka.Actor.Props.Create(() => new TerminalDevice(client, processes));
+
+    private void Answer(int pid, ISsiMessage reply) => _processes.Tell(new TerminalReply(pid, reply));
 
     /// <summary>Client messages are accepted only from the client the terminal was made for.</summary>
     private void FromClient(Action handle)
@@ -114,9 +118,9 @@ public sealed class TerminalDevice : ReceiveActor
         while (_readers.First is { } first && (_inputEnded || (_input.Count > 0 && (!_canonical || HasLine()))))
         {
             _readers.RemoveFirst();
-            var (callId, count, replyTo) = first.Value;
+            var (callId, count, pid) = first.Value;
             var data = Take(Math.Max(count, 0), untilNewline: _canonical);
-            replyTo.Tell(new TerminalData(callId, data));
+            Answer(pid, new TerminalData(callId, data));
             if (data.Length > 0) _client.Tell(new TerminalInputAck(_consumed));
         }
     }
@@ -155,8 +159,8 @@ public sealed class TerminalDevice : ReceiveActor
 
     private void HangUp()
     {
-        if (_foreground > 0) _signals.Tell(new SignalProcessGroup(_foreground, Signal.SIGHUP));
-        foreach (var (callId, _, replyTo) in _readers) replyTo.Tell(new TerminalData(callId, []));
+        if (_foreground > 0) _processes.Tell(new SignalProcessGroup(_foreground, Signal.SIGHUP));
+        foreach (var (callId, _, pid) in _readers) Answer(pid, new TerminalData(callId, []));
         _readers.Clear();
         while (_heldWrites.TryDequeue(out var held)) held.ReplyTo.Tell(new TerminalWritten(held.Count));
         Context.Stop(Self);

@@ -3,15 +3,25 @@ using Ssi.Actors.Protocol;
 
 namespace Ssi.Cfs.Devices;
 
-/// <summary>A read that waits for input; the reply is <see cref="TerminalData"/> (empty at end of input).</summary>
-public sealed record TerminalRead(long CallId, int Count) : ISsiMessage;
+/// <summary>
+/// A read by process <see cref="Pid"/> that waits for input; the reply is <see cref="TerminalData"/> (empty at end of
+/// input), sent to the process wherever it runs by then (as a <see cref="TerminalReply"/> through the device's node),
+/// so a process may move while its read waits.
+/// </summary>
+public sealed record TerminalRead(long CallId, int Count, int Pid) : ISsiMessage;
 
 public sealed record TerminalData(long CallId, byte[] Data) : ISsiMessage;
 
 /// <summary>Abandons a waiting read (a signal interrupted it); the reply is <see cref="TerminalReadCancelled"/>, or the data if it came first.</summary>
-public sealed record TerminalCancelRead(long CallId) : ISsiMessage;
+public sealed record TerminalCancelRead(long CallId, int Pid) : ISsiMessage;
 
 public sealed record TerminalReadCancelled(long CallId) : ISsiMessage;
+
+/// <summary>
+/// From a terminal to the process layer of its node: deliver <see cref="Reply"/> to process <see cref="Pid"/>, which
+/// the device does not know how to find.
+/// </summary>
+public sealed record TerminalReply(int Pid, ISsiMessage Reply) : ISsiMessage;
 
 /// <summary>Output on channel 1 (stdout) or 2 (stderr); the reply <see cref="TerminalWritten"/> comes once the client can take more.</summary>
 public sealed record TerminalWrite(int Channel, byte[] Data) : ISsiMessage;

@@ -33,7 +33,17 @@ public sealed record MoveTrace(long Asked, long Leaving, long Offered, long Targ
 /// The process's whole state, to the node it moves to: it waits there, holding messages, until
 /// <see cref="HandoffDone"/> (or <see cref="AbortArrival"/>). The reply is <see cref="ReadyToArrive"/>.
 /// </summary>
-public sealed record Arrive(int Pid, ProcessState State, byte[] Snapshot, SystemCall? Reissue, bool Stopped, IActorRef? ExitWatcher) : IWithPid;
+public sealed record Arrive(int Pid, ProcessState State, byte[] Snapshot, SystemCall? Reissue, bool Stopped, IActorRef? ExitWatcher) : IWithPid
+{
+    /// <summary>A terminal read that goes on waiting at its device: its answer follows the PID to the new place.</summary>
+    public PendingTerminalRead? Reading { get; init; }
+
+    /// <summary>The last call id used, so that ids made on the new place never match an answer still on its way.</summary>
+    public long CallIds { get; init; }
+}
+
+/// <summary>A terminal read in flight: its id, the call, and how long it may still wait (null: no timeout).</summary>
+public sealed record PendingTerminalRead(long CallId, Read Call, TimeSpan? TimeLeft);
 
 /// <summary>The target holds the process's <see cref="Hop"/>th move, ready to run it; sent to the entity that offered it.</summary>
 public sealed record ReadyToArrive(int Pid, long Hop, long GotAt = 0, long ReadyAt = 0) : ISsiMessage;

@@ -44,15 +44,9 @@ public sealed partial class ProcessEntity
                         AskFs(c, new FsReadOpen(who, h.OpenFile, Math.Clamp(c.Count, 0, 1 << 20)), (FsData r) => SysResult.Ok(r.Data.Length) with { Data = r.Data });
                         return null;
                     case TerminalHandle t:
-                        var id = _callIds + 1;
-                        var self = Self;
-                        _call = new PendingCall(++_callIds, c, Interruptible: true, o => (SysResult)o,
-                            () => t.Terminal.Tell(new TerminalCancelRead(id), self));
-                        SetRunState(RunState.Sleeping);
-                        t.Terminal.Tell(new TerminalRead(id, Math.Clamp(c.Count, 0, 1 << 20)), Self);
-                        if (c.Timeout is { } timeout)
-                            _sleepTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(
-                                timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, Self, new ReadTimedOut(id), Self);
+                        var id = ++_callIds;
+                        t.Terminal.Tell(new TerminalRead(id, Math.Clamp(c.Count, 0, 1 << 20), _pid), Self);
+                        WaitForTerminal(id, c, t, c.Timeout);
                         return null;
                     default: return SysResult.Fail(Errno.EBADF);
                 }

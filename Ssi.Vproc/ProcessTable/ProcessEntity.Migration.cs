@@ -46,6 +46,7 @@ public sealed partial class ProcessEntity
     private DateTime _sleepUntil;
     private readonly List<(object Message, IActorRef Sender)> _heldDuringMove = [];
     private SystemCall? _reissue;
+    private PendingTerminalRead? _reading;
 
     private bool IsOrigin => new Pid(_pid).Origin == _node.Node;
 
@@ -101,17 +102,21 @@ public sealed partial class ProcessEntity
     private void TryDepart()
     {
         if (_migration is null) return;
-        if (_stopped || _call is null)
+        if (_call is null)
         {
             Depart(null);
             return;
         }
         if (!_call.Interruptible) return; // Finish departs once the call is done
-        if (_call.Cancel is { } cancel)
+        if (_call.Call is Read read)
         {
+            // A terminal read goes along still waiting: the device answers the PID, wherever it is by then. One that
+            // a signal or its timeout is cancelling ends first (Finish departs).
             if (_cancelling) return;
-            _cancelling = true;
-            cancel(); // a terminal read: the device answers the cancel or the data; either way we depart after
+            var reading = new PendingTerminalRead(_call.Id, read, _readDeadline - DateTime.UtcNow);
+            _call = null;
+            _sleepTimer?.Cancel();
+            Depart(null, reading);
             return;
         }
         // wait, pause and sleep are made again on arrival (sleep for what is left of it).
@@ -132,23 +137,11 @@ public sealed partial class ProcessEntity
         call.Cancel!();
     }
 
-    private void ReadCancelled()
-    {
-        var timedOut = _readTimedOut;
-        _readTimedOut = false;
-        if (_migration is null)
-        {
-            Finish(SysResult.Fail(timedOut ? Errno.EAGAIN : Errno.EINTR));
-            return;
-        }
-        var read = _call!.Call;
-        _call = null;
-        _cancelling = false;
-        Depart(read);
-    }
+    /// <summary>The device gave up the read: it timed out (EAGAIN) or a signal interrupted it (EINTR).</summary>
+    private void ReadCancelled() => Finish(SysResult.Fail(_readTimedOut ? Errno.EAGAIN : Errno.EINTR));
 
     /// <summary>Captures everything and offers it to the target; messages that come meanwhile are held, in order.</summary>
-    private void Depart(SystemCall? reissue)
+    private void Depart(SystemCall? reissue, PendingTerminalRead? reading = null)
     {
         var target = _migration!.Target;
         _migration.LeavingAt = Stopwatch.GetTimestamp();
@@ -160,13 +153,15 @@ public sealed partial class ProcessEntity
         catch (Exception e)
         {
             _log.Info("process {0} cannot move, its program's state is not plain data: {1}", _pid, e.Message);
-            Rollback(new Failed(Errno.EINVAL, "the program's state cannot be moved"), reissue);
+            Rollback(new Failed(Errno.EINVAL, "the program's state cannot be moved"), reissue, reading);
             return;
         }
         _moving = true;
         _reissue = reissue;
-        var state = _state with { Node = target, Hop = _state.Hop + 1, State = _stopped ? RunState.Stopped : RunState.Running };
-        var arrive = new Arrive(_pid, state, snapshot, reissue, _stopped, _exitWatcher);
+        _reading = reading;
+        var runState = _stopped ? RunState.Stopped : reading is not null ? RunState.Sleeping : RunState.Running;
+        var state = _state with { Node = target, Hop = _state.Hop + 1, State = runState };
+        var arrive = new Arrive(_pid, state, snapshot, reissue, _stopped, _exitWatcher) { Reading = reading, CallIds = _callIds };
         Become(Departing);
         // Told, not asked: the answer comes straight to this entity, with no temporary actor or piped task between.
         Region.Tell(new AtNode(target, arrive), Self);
@@ -185,11 +180,11 @@ public sealed partial class ProcessEntity
                 break;
             case ArrivalRefused refused when refused.Hop == hop:
                 _arrivalTimer?.Cancel();
-                Rollback(refused.Why, _reissue);
+                Rollback(refused.Why, _reissue, _reading);
                 break;
             case ArrivalTimedOut timedOut when timedOut.Hop == hop:
                 Region.Tell(new AtNode(_migration!.Target, new AbortArrival(_pid)), Self);
-                Rollback(new Failed(Errno.ETIMEDOUT, $"node {_migration.Target} did not take process {_pid} in time"), _reissue);
+                Rollback(new Failed(Errno.ETIMEDOUT, $"node {_migration.Target} did not take process {_pid} in time"), _reissue, _reading);
                 break;
             case RelayedMessage relayed: _heldDuringMove.Add((relayed.Message, Sender)); break;
             case IWithPid held: _heldDuringMove.Add((held, Sender)); break;
@@ -216,17 +211,19 @@ public sealed partial class ProcessEntity
         _log.Debug("process {0} moved to node {1} (hop {2})", _pid, target, hop);
         _migration = null;
         _moving = false;
+        _reading = null;
         _image = null;
         _state = null!;
         _exitWatcher = null;
         BecomeForwarder(target, hop);
     }
 
-    private void Rollback(Failed why, SystemCall? reissue)
+    private void Rollback(Failed why, SystemCall? reissue, PendingTerminalRead? reading)
     {
         var requester = _migration?.Requester;
         _migration = null;
         _moving = false;
+        _reading = null;
         Become(Alive);
         requester?.Tell(why);
         if (requester is null && _image is not null)
@@ -235,8 +232,18 @@ public sealed partial class ProcessEntity
             _image.Context.Result = SysResult.Fail(why.Errno);
             reissue = null;
         }
-        Resume(reissue);
+        if (reading is not null) KeepReading(reading);
+        else Resume(reissue);
         Drain();
+    }
+
+    /// <summary>Waits here again for the answer to a terminal read made before the move (or the move that failed).</summary>
+    private void KeepReading(PendingTerminalRead reading)
+    {
+        if (_state.Fds[reading.Call.Fd]?.Handle is TerminalHandle terminal)
+            WaitForTerminal(reading.CallId, reading.Call, terminal, reading.TimeLeft);
+        else Finish(SysResult.Fail(Errno.EBADF)); // cannot be: descriptors move with the process
+        if (_stopped) SetRunState(RunState.Stopped);
     }
 
     /// <summary>Handles, in order, the messages held while moving.</summary>
@@ -263,7 +270,10 @@ public sealed partial class ProcessEntity
         if (IsZombie || _image is null) return;
         if (_stopped)
         {
-            _held ??= _image.Context.Result;
+            // The call it was making is made again, and answers when it is continued.
+            if (reissue is not null && Dispatch(reissue) is { } done) _image.Context.Result = done;
+            if (_call is null) _held ??= _image.Context.Result;
+            SetRunState(RunState.Stopped);
             return;
         }
         if (reissue is not null)
@@ -339,14 +349,16 @@ public sealed partial class ProcessEntity
         if (!_state.Parent.IsInit) Region.Tell(new ChildMoved(_state.Parent.Value, _pid, _node.Node), ActorRefs.NoSender);
         foreach (var child in _state.Children.Where(c => c.Value.Status is null).Select(c => c.Key))
             Region.Tell(new ParentMoved(child, _node.Node), ActorRefs.NoSender);
+        _callIds = Math.Max(_callIds, arrive.CallIds);
         Become(Alive);
         var relayed = _relayedOnArrival.ToList();
         var direct = _directOnArrival.ToList();
         _relayedOnArrival.Clear();
         _directOnArrival.Clear();
-        // The call it was making is made again first: a move asked for among the held messages must find the
-        // process in that call, not between two steps with the call forgotten.
-        Resume(arrive.Reissue);
+        // The call it was making is made again (or waited for) first: a move asked for among the held messages must
+        // find the process in that call, not between two steps with the call forgotten.
+        if (arrive.Reading is { } reading) KeepReading(reading);
+        else Resume(arrive.Reissue);
         Deliver(relayed.Select(r => ((object)r.Message, r.Sender)));
         Deliver(direct);
     }

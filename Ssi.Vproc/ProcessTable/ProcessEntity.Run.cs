@@ -68,7 +68,7 @@ public sealed partial class ProcessEntity
                 var result = Dispatch(frame.Calls.Current);
                 if (_call is not null || IsZombie || _moving) return;
                 if (result is not null) _image!.Context.Result = result;
-                if (clock.Elapsed >= _node.Settings.Quantum) break;
+                if (clock.Elapsed >= _node.Settings.Quantum || MailWaiting) break;
             }
             Self.Tell(Continue.Instance); // let signals, moves and queries in, then go on
         }
@@ -78,6 +78,12 @@ public sealed partial class ProcessEntity
                 ChargeCpu(cpuAtStart is { } start && ProgramThreads.ThreadCpuTime() is { } end ? end - start : clock.Elapsed);
         }
     }
+
+    /// <summary>
+    /// A message is waiting (a signal, a move, a query): the turn ends at this system call rather than at the end of
+    /// its quantum, so a computing process answers within one step of its program.
+    /// </summary>
+    private bool MailWaiting => ((ActorCell)Context).Mailbox?.MessageQueue.HasMessages == true;
 
     private TimeSpan _cpuPublished;
 
@@ -147,17 +153,13 @@ public sealed partial class ProcessEntity
         _sleepTimer?.Cancel();
         if (_state.State == RunState.Sleeping) SetRunState(RunState.Running);
         if (result is not null && _image is not null) _image.Context.Result = result;
-        if (_stopped)
-        {
-            _held = result ?? _image?.Context.Result;
-            return;
-        }
+        if (_stopped) _held = result ?? _image?.Context.Result;
         if (_migration is not null)
         {
             Depart(null);
             return;
         }
-        Run();
+        if (!_stopped) Run();
     }
 
     /// <summary>A reply to a call that was interrupted or outlived its process: give back what it holds.</summary>
@@ -282,6 +284,24 @@ public sealed partial class ProcessEntity
         if (_state.State == state || IsZombie) return;
         _state = _state with { State = state };
         Publish();
+    }
+
+    private DateTime? _readDeadline;
+
+    /// <summary>
+    /// Waits for the terminal's answer to read <paramref name="id"/> (it comes by PID, wherever the process is by
+    /// then); a read with a timeout is cancelled when <paramref name="timeLeft"/> is over and ends with EAGAIN.
+    /// </summary>
+    private void WaitForTerminal(long id, Read read, TerminalHandle terminal, TimeSpan? timeLeft)
+    {
+        var (self, pid) = (Self, _pid);
+        _call = new PendingCall(id, read, Interruptible: true, o => (SysResult)o,
+            () => terminal.Terminal.Tell(new TerminalCancelRead(id, pid), self));
+        SetRunState(RunState.Sleeping);
+        _readDeadline = null;
+        if (timeLeft is not { } left) return;
+        _readDeadline = DateTime.UtcNow + left;
+        _sleepTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(left > TimeSpan.Zero ? left : TimeSpan.Zero, Self, new ReadTimedOut(id), Self);
     }
 
     private void TerminalReadDone(TerminalData data)

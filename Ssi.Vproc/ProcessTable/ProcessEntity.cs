@@ -136,6 +136,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             case ExitNoticeDue: SendExitNotice(); break;
             case ChildExitNoted: _exitNoticed = true; break;
             case Failed { Errno: Errno.ESRCH } when IsZombie && !_exitNoticed: ParentIsGone(); break;
+            case DeviceReply reply: Handle(reply.Reply, replyTo); break;
             case TerminalData data: TerminalReadDone(data); break;
             case TerminalReadCancelled cancelled: if (_call?.Id == cancelled.CallId) ReadCancelled(); break;
             case Spawn: ReplyTo.Tell(new Failed(Errno.EEXIST, $"process {_pid} exists")); break;

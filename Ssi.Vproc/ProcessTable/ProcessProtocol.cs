@@ -13,6 +13,12 @@ public interface IWithPid : IShardedMessage
 }
 
 /// <summary>
+/// A device's answer to a call of the process (a terminal's data for its read), routed by PID like a signal, so it
+/// reaches the process even if it moved while the call waited.
+/// </summary>
+public sealed record DeviceReply(int Pid, ISsiMessage Reply) : IWithPid;
+
+/// <summary>
 /// Gives life to the entity of a new PID: its state, and the program as a snapshot (fork) or as a program to exec
 /// (a new process from the CLI or rfork's exec). <see cref="ExitWatcher"/> is told <see cref="ProcessExited"/>.
 /// The reply is <see cref="Spawned"/>.

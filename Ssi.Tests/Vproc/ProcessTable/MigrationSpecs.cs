@@ -111,6 +111,47 @@ public sealed class MigrationSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lines_typed_while_a_reading_process_hops_reach_it_once_each_and_in_order()
+    {
+        // cat waits in a terminal read on node 2 or 3 while it hops; its read goes along, so each line the terminal
+        // answers follows the PID to wherever cat is by then.
+        var (started, client) = await Run(1, 2, "cat");
+        var hopping = AskService(1, new MeasureMigrations(started.Pid, 2, 3, 300));
+        var typed = new StringBuilder();
+        for (var line = 1; !hopping.IsCompleted || line <= 3; line++)
+        {
+            typed.Append(line).Append('\n');
+            client.Ref.Tell(new TerminalClient.Send(new TerminalInput(Encoding.UTF8.GetBytes($"{line}\n"))));
+            var expected = typed.ToString();
+            await _cluster.AwaitAsync(() => client.Stdout.Length >= expected.Length, Timeout, () => $"line {line}; output: {client.Stdout}");
+        }
+        var hops = Assert.IsType<MigrationTimes>(await hopping);
+        Assert.True(hops.Failures == 0, $"{hops.Failures} failed, first: {hops.FirstFailure}");
+        client.Ref.Tell(new TerminalClient.Send(TerminalInputEnd.Instance));
+        Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
+        Assert.Equal(typed.ToString(), client.Stdout);
+    }
+
+    [Fact]
+    public async Task A_stopped_process_waiting_for_its_terminal_moves_and_reads_once_continued()
+    {
+        var (started, client) = await Run(1, 2, "cat");
+        await _cluster.AwaitAsync(async () => ((ProcessInfo)await AskService(1, new ProcessQuery(started.Pid))).State == RunState.Sleeping, Timeout, "cat waiting");
+        Assert.IsType<KillDone>(await AskService(1, new KillRequest(Credentials.Root, started.Pid, Signal.SIGSTOP)));
+        await _cluster.AwaitAsync(async () => ((ProcessInfo)await AskService(1, new ProcessQuery(started.Pid))).State == RunState.Stopped, Timeout, "cat stopped");
+        Assert.Equal(3, await Migrate(1, started.Pid, 3));
+        var moved = (ProcessInfo)await AskService(2, new ProcessQuery(started.Pid));
+        Assert.Equal((3, RunState.Stopped), (moved.Node, moved.State));
+        client.Ref.Tell(new TerminalClient.Send(new TerminalInput(Encoding.UTF8.GetBytes("typed while stopped\n"))));
+        Assert.Equal(2, await Migrate(3, started.Pid, 2));
+        Assert.Equal("", client.Stdout);
+        Assert.IsType<KillDone>(await AskService(3, new KillRequest(Credentials.Root, started.Pid, Signal.SIGCONT)));
+        await _cluster.AwaitAsync(() => client.Stdout == "typed while stopped\n", Timeout, () => $"output: {client.Stdout}");
+        client.Ref.Tell(new TerminalClient.Send(TerminalInputEnd.Instance));
+        Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
+    }
+
+    [Fact]
     public async Task Hundreds_of_hops_while_signalled_fail_none_and_lose_no_signal()
     {
         var (started, client) = await Run(1, 2, "t-countsignals");
