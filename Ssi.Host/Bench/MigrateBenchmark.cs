@@ -36,7 +36,7 @@ public static class MigrateBenchmark
     private static readonly (string Key, string Label, Func<MovePhases, double> Of)[] Steps =
     [
         ("to_process", "request reaches the process", p => p.ToProcess),
-        ("to_boundary", "process reaches a boundary (terminal read cancelled)", p => p.ToBoundary),
+        ("to_boundary", "process reaches a system-call boundary", p => p.ToBoundary),
         ("capture", "state captured", p => p.Capture),
         ("to_target", "state reaches the target's entity", p => p.ToTarget),
         ("restore", "state restored on the target", p => p.Restore),
