@@ -161,6 +161,14 @@ public sealed class ProcessEndToEndTests
         Assert.Equal(3, json.GetProperty("computing_move_ms").GetProperty("samples").GetInt32());
         Assert.True(json.GetProperty("computing_move_ms").GetProperty("p50").GetDouble() > 0, json.ToString());
         Assert.True(json.GetProperty("first_move_ms").GetDouble() > 0, json.ToString());
+        // Each step of a move is stamped where it happens, on either node, with the clock both share.
+        var steps = json.GetProperty("steps_p50_ms");
+        Assert.Equal(["to_process", "to_boundary", "capture", "to_target", "restore", "confirm", "reply"], steps.EnumerateObject().Select(p => p.Name));
+        foreach (var step in steps.EnumerateObject())
+            foreach (var kind in new[] { "waiting", "computing" })
+                Assert.True(step.Value.GetProperty(kind).GetDouble() >= 0, $"{step.Name} {kind}: {json}");
+        foreach (var crossing in new[] { "to_target", "confirm" })
+            Assert.True(steps.GetProperty(crossing).GetProperty("waiting").GetDouble() > 0, json.ToString());
         var hops = json.GetProperty("hops");
         Assert.Equal(20, hops.GetProperty("count").GetInt32());
         Assert.Equal(0, hops.GetProperty("failures").GetInt32());

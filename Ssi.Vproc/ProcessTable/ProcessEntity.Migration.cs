@@ -164,8 +164,8 @@ public sealed partial class ProcessEntity
         var arrive = new Arrive(_pid, state, snapshot, reissue, _stopped, _exitWatcher) { Reading = reading, CallIds = _callIds };
         Become(Departing);
         // Told, not asked: the answer comes straight to this entity, with no temporary actor or piped task between.
+        _migration.OfferedAt = Stopwatch.GetTimestamp(); // before the Tell: the target may have it before this thread runs on
         Region.Tell(new AtNode(target, arrive), Self);
-        _migration.OfferedAt = Stopwatch.GetTimestamp();
         _arrivalTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(ArrivalTimeout, Self, new ArrivalTimedOut(state.Hop), Self);
     }
 
