@@ -25,6 +25,9 @@ public sealed class TerminalDevice : ReceiveActor
     private long _consumed;
     private bool _inputEnded;
     private readonly LinkedList<(long CallId, int Count, int Pid)> _readers = new();
+
+    /// <summary>Per process, the last read it cancelled that was not waiting here: that read, if it comes, is answered as cancelled.</summary>
+    private readonly Dictionary<int, long> _cancelledAhead = [];
     private long _sequence;
     private long _unacked;
     private readonly Queue<(long Sequence, int Size)> _inFlight = new();
@@ -40,6 +43,11 @@ public sealed class TerminalDevice : ReceiveActor
 
         Receive<TerminalRead>(read =>
         {
+            if (_cancelledAhead.Remove(read.Pid, out var cancelled) && read.CallId <= cancelled)
+            {
+                Answer(read.Pid, new TerminalReadCancelled(read.CallId));
+                return;
+            }
             _readers.AddLast((read.CallId, read.Count, read.Pid));
             ServeReaders();
         });
@@ -52,6 +60,9 @@ public sealed class TerminalDevice : ReceiveActor
                 Answer(cancel.Pid, new TerminalReadCancelled(cancel.CallId));
                 return;
             }
+            // Answered already (the data is on its way), or the read has not come yet: a process that moved while
+            // its read waited cancels from its new node, and that may overtake the read sent from the old one.
+            _cancelledAhead[cancel.Pid] = Math.Max(cancel.CallId, _cancelledAhead.GetValueOrDefault(cancel.Pid));
         });
         Receive<TerminalWrite>(write =>
         {

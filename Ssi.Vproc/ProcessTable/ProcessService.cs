@@ -122,7 +122,15 @@ public sealed class ProcessService : ReceiveActor
         {
             var target = i % 2 == 0 ? measure.NodeB : measure.NodeA;
             var asked = System.Diagnostics.Stopwatch.GetTimestamp();
-            var reply = await Region.Ask<object>(new Migration.MigrateProcess(measure.Pid, target, 0), _timeout);
+            object reply;
+            try
+            {
+                reply = await Region.Ask<object>(new Migration.MigrateProcess(measure.Pid, target, 0), _timeout);
+            }
+            catch (AskTimeoutException)
+            {
+                reply = new Failed(Errno.ETIMEDOUT, $"move {i + 1} (to node {target}) got no answer in {_timeout.TotalSeconds:0} s");
+            }
             var replied = System.Diagnostics.Stopwatch.GetTimestamp();
             if (reply is Migration.Migrated moved)
             {
