@@ -278,6 +278,11 @@ public static class MigrateBenchmark
             waiting = Percentile([.. r.MoveSteps.Select(step.Of)], 0.5) / 1000,
             computing = Percentile([.. r.ComputingSteps.Select(step.Of)], 0.5) / 1000,
         }),
+        steps_p99_ms = Steps.ToDictionary(step => step.Key, step => new
+        {
+            waiting = Percentile([.. r.MoveSteps.Select(step.Of)], 0.99) / 1000,
+            computing = Percentile([.. r.ComputingSteps.Select(step.Of)], 0.99) / 1000,
+        }),
         warmup = Warmup,
         hops = new { count = r.Hops, failures = r.HopFailures, seconds = r.HopSeconds, p50_ms = Percentile(r.HopMs, 0.5), p99_ms = Percentile(r.HopMs, 0.99) },
         signals = new { sent = r.SignalsSent, delivered = r.Delivered, lost = r.Lost, duplicated = r.Duplicated, reordered = r.Reordered },
