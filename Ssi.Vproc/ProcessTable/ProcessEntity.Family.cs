@@ -295,8 +295,10 @@ public sealed partial class ProcessEntity
     /// <summary>A node left the cluster: its processes died as if killed, and children whose parent ran there go to init.</summary>
     private void NodeIsLost(int node)
     {
-        // The node that routes this PID is gone: tell whoever stands in for it where the process is.
-        if (new Pid(_pid).Origin == node && node != _node.Node && !IsZombie) AnnounceRelocation();
+        // The node that routes this PID is gone, or one that may have stood in for it while it is down: tell whoever
+        // stands in for it now where the process is.
+        var origin = new Pid(_pid).Origin;
+        if (node != _node.Node && origin != _node.Node && !IsZombie && (origin == node || !NodeIsUp(origin))) AnnounceRelocation();
         if (IsZombie)
         {
             if (_state.ParentNode == node) ParentIsGone();

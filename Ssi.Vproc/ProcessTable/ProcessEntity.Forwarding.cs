@@ -24,7 +24,7 @@ public sealed partial class ProcessEntity
 
     private void RetireAwayPlaces()
     {
-        foreach (var node in _awayPlaces.Where(n => n != _node.Node)) Region.Tell(new AtNode(node, new Retire(_pid)), ActorRefs.NoSender);
+        foreach (var node in _awayPlaces.Where(n => n != ShardHome)) Region.Tell(new AtNode(node, new Retire(_pid)), ActorRefs.NoSender);
         _awayPlaces.Clear();
     }
 
@@ -78,8 +78,13 @@ public sealed partial class ProcessEntity
             case Stop:
                 // Its shard moves (its node leaves, or comes back and takes its shards home): the route must outlive
                 // this entity, so it goes ahead to wherever the shard starts next.
-                if (ProcessShardExtractor.HomeOf(Context.Parent.Path.Name) == new Pid(_pid).Origin)
+                if (IsOrigin)
+                {
                     Region.Tell(new Relocated(_pid, _target, _hop), ActorRefs.Nobody);
+                    // Held while a switch was under way: the old route still forwards them, after what went before.
+                    foreach (var (m, s) in _whileSwitching) Region.Tell(new AtNode(_target, m), s);
+                    _whileSwitching.Clear();
+                }
                 _node.Index.Tell(new LocalProcesses.UnregisterForwarder(_pid));
                 Context.Stop(Self);
                 break;
@@ -108,7 +113,7 @@ public sealed partial class ProcessEntity
         _switching = null;
         // The flush came back through the place the process left, so that place has forwarded all it will ever get:
         // nothing routes there any more (every route to a PID starts here), and its forwarder can go.
-        if (_target != _node.Node && _target != target) Region.Tell(new AtNode(_target, new Retire(_pid)), ActorRefs.NoSender);
+        if (_target != ShardHome && _target != target) Region.Tell(new AtNode(_target, new Retire(_pid)), ActorRefs.NoSender);
         _target = target;
         _hop = hop;
         foreach (var (m, s) in _whileSwitching) Region.Tell(new AtNode(_target, m), s);

@@ -48,7 +48,14 @@ public sealed partial class ProcessEntity
     private SystemCall? _reissue;
     private PendingTerminalRead? _reading;
 
-    private bool IsOrigin => new Pid(_pid).Origin == _node.Node;
+    /// <summary>The node whose shard holds this entity: its own, or one it stands in for while that node is down.</summary>
+    private int ShardHome => ProcessShardExtractor.HomeOf(Context.Parent.Path.Name);
+
+    /// <summary>
+    /// This entity is where the PID routes: it is in the origin's shard, at home or standing in elsewhere while the
+    /// origin is down (a stand-in keeps the route as the origin would, so later moves switch it too).
+    /// </summary>
+    private bool IsOrigin => ShardHome == new Pid(_pid).Origin;
 
     private bool NodeIsUp(int node)
     {
