@@ -66,7 +66,7 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
         Assert.IsType<Migrated>(await AskService(1, new MigrateRequest(Credentials.Root, pid, 3)));
 
         await _cluster.CrashAsync(2);
-        await _cluster.AwaitAsync(async () => await Query(1, pid) is ProcessInfo { Node: 3 }, Timeout, "the PID routed by a stand-in");
+        await _cluster.AwaitAsync(async () => await _cluster.QueryOnceAsync(1, pid) is ProcessInfo { Node: 3 }, Timeout, "the PID routed by a stand-in");
 
         _cluster.StartNode(2);
         await _cluster.AwaitAsync(() => _cluster.AllUp([1, 2, 3]), Timeout, "node 2 back");
@@ -76,24 +76,8 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
 
         // The route came home with the shard: from every node, the PID still finds the process on node 3.
         foreach (var via in new[] { 1, 2, 3 })
-            await _cluster.AwaitAsync(async () => await Query(via, pid) is ProcessInfo { Node: 3 }, Timeout, $"the PID routed from node {via}");
+            await _cluster.AwaitAsync(async () => await _cluster.QueryOnceAsync(via, pid) is ProcessInfo { Node: 3 }, Timeout, $"the PID routed from node {via}");
         Assert.IsType<KillDone>(await AskService(2, new KillRequest(Credentials.Root, pid, Signal.SIGKILL)));
         Assert.Equal(Signal.SIGKILL, WaitStatus.TermSig(await client.Ended.WaitAsync(Timeout)));
-    }
-
-    /// <summary>
-    /// One attempt to find a process, as a client would make it: a message sent just as a node dies may go to it and
-    /// be lost, so an attempt that gets no answer soon counts as "not yet" and the next one is sent.
-    /// </summary>
-    private async Task<object?> Query(int via, int pid)
-    {
-        try
-        {
-            return await _cluster.AskProcesses(via, new ProcessQuery(pid), TimeSpan.FromSeconds(3));
-        }
-        catch (AskTimeoutException)
-        {
-            return null;
-        }
     }
 }

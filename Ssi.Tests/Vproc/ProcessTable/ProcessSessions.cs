@@ -28,6 +28,22 @@ public static class ProcessSessions
         return (started, client);
     }
 
+    /// <summary>
+    /// One attempt to find a process, as a client would make it: a message sent just as a node dies may go to it and
+    /// be lost, so an attempt that gets no answer in 3 s counts as "not yet" (null) and the caller tries again.
+    /// </summary>
+    public static async Task<object?> QueryOnceAsync(this ClusterHarness cluster, int via, int pid)
+    {
+        try
+        {
+            return await cluster.AskProcesses(via, new ProcessQuery(pid), TimeSpan.FromSeconds(3));
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The shards (and their entities, by PID) that a node's process region hosts now.</summary>
     public static Task<Akka.Cluster.Sharding.CurrentShardRegionState> ProcessShardsAsync(this ClusterHarness cluster, int node, TimeSpan timeout) =>
         Akka.Cluster.Sharding.ClusterSharding.Get(cluster[node].System).ShardRegion(ProcessEntity.TypeName)

@@ -1,6 +1,5 @@
 // A process away from its origin after the origin crashed: the stand-in that routes its PID follows its later moves,
 // so losing a node the process only passed through (or the stand-in's own node) does not lose the PID.
-using Akka.Actor;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Permissions;
@@ -28,28 +27,15 @@ public sealed class StandInSpecs : IAsyncLifetime
         Assert.IsType<Migrated>(await _cluster.AskProcesses(1, new MigrateRequest(Credentials.Root, pid, 3), Timeout));
 
         await _cluster.CrashAsync(2);
-        await _cluster.AwaitAsync(async () => await Query(1, pid) is ProcessInfo { Node: 3 }, Timeout, "the PID routed by a stand-in");
+        await _cluster.AwaitAsync(async () => await _cluster.QueryOnceAsync(1, pid) is ProcessInfo { Node: 3 }, Timeout, "the PID routed by a stand-in");
 
         // The move is asked through the stand-in; the stand-in must switch its route to node 4, not keep relying on 3.
         Assert.IsType<Migrated>(await _cluster.AskProcesses(1, new MigrateRequest(Credentials.Root, pid, 4), Timeout));
         await _cluster.CrashAsync(3);
 
         foreach (var via in new[] { 1, 4 })
-            await _cluster.AwaitAsync(async () => await Query(via, pid) is ProcessInfo { Node: 4 }, Timeout, $"the PID routed from node {via}");
+            await _cluster.AwaitAsync(async () => await _cluster.QueryOnceAsync(via, pid) is ProcessInfo { Node: 4 }, Timeout, $"the PID routed from node {via}");
         Assert.IsType<KillDone>(await _cluster.AskProcesses(4, new KillRequest(Credentials.Root, pid, Signal.SIGKILL), Timeout));
         Assert.Equal(Signal.SIGKILL, WaitStatus.TermSig(await client.Ended.WaitAsync(Timeout)));
-    }
-
-    /// <summary>One attempt to find a process: a message sent just as a node dies may be lost, so no answer soon is "not yet".</summary>
-    private async Task<object?> Query(int via, int pid)
-    {
-        try
-        {
-            return await _cluster.AskProcesses(via, new ProcessQuery(pid), TimeSpan.FromSeconds(3));
-        }
-        catch (AskTimeoutException)
-        {
-            return null;
-        }
     }
 }
