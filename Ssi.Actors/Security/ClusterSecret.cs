@@ -50,12 +50,17 @@ public sealed class ClusterSecret
     public static ClusterSecret FromBytes(byte[] key) => new(key.ToArray());
 
     /// <summary>
-    /// The bearer token clients present: an HMAC of a fixed label, so the secret itself never crosses the wire
-    /// and a token cannot be turned back into the secret.
+    /// A key for one purpose, derived from the secret (HMAC of a label), so no use of a derived key reveals the secret
+    /// or another derived key: the password of the TLS private keys, the key that signs user credentials.
     /// </summary>
-    public byte[] ClientToken() => HMACSHA256.HashData(_key, "ssi-client-token-v1"u8);
+    public byte[] Derive(string purpose) => HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(purpose));
 
-    public bool Accepts(byte[]? token) => token is not null && CryptographicOperations.FixedTimeEquals(ClientToken(), token);
+    /// <summary>A MAC of <paramref name="data"/> under the key derived for <paramref name="purpose"/>.</summary>
+    public byte[] Sign(string purpose, ReadOnlySpan<byte> data) => HMACSHA256.HashData(Derive(purpose), data);
+
+    /// <summary>True if <paramref name="mac"/> is <see cref="Sign"/>'s MAC of the data, compared in constant time.</summary>
+    public bool Verify(string purpose, ReadOnlySpan<byte> data, byte[]? mac) =>
+        mac is { Length: 32 } && CryptographicOperations.FixedTimeEquals(Sign(purpose, data), mac);
 }
 
 public sealed class SecretUnavailableException(string message) : Exception(message);

@@ -7,34 +7,42 @@ using Akka.Remote.Transport.DotNetty;
 
 namespace Ssi.Actors.Security;
 
-public enum TlsRole
-{
-    Member,
-    Client,
-}
-
 /// <summary>
-/// One party's TLS identity and what it trusts. `ssi start` creates a CA per cluster under $SSI_HOME/tls (private keys
-/// mode 0600) and issues one member and one client certificate; the role travels in the certificate's OU.
-/// Members accept members and clients (clients must reach the receptionist); a client accepts only members.
-/// The OS trust store is never consulted: a peer is trusted only if its chain ends at exactly this cluster's CA.
+/// One party's TLS identity and the one role it accepts from peers. `ssi start` creates a CA per cluster under
+/// $SSI_HOME/tls and a member certificate; `ssi user add` and `ssi start` issue client certificates inside user
+/// credentials. The role travels in the certificate's OU. Who accepts whom:
+/// - a member's cluster transport accepts only member certificates, so a client certificate can never join or send a
+///   byte to a member actor;
+/// - a node's client gateway accepts only client certificates;
+/// - a client accepts only member certificates (the gateways present the node's).
+/// The private keys of the CA and of the member certificate are encrypted with a password derived from the cluster
+/// secret, and a member certificate carries a MAC of its public key under the secret: a copy of tls/ without the
+/// secret can neither present nor mint a member. The OS trust store is never consulted.
 /// </summary>
 public sealed class ClusterTls
 {
     private const string MemberOu = "member";
     private const string ClientOu = "client";
+    private const string KeyPurpose = "ssi-tls-private-keys-v1";
+    private const string BindingPurpose = "ssi-member-binding-v1";
+    // A private OID (the 2.25 arc takes a UUID and needs no registration) for the member binding extension.
+    private const string BindingOid = "2.25.271436735203394437216128730823618011155";
+    private const string FormatVersion = "2";
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    private ClusterTls(X509Certificate2 ca, X509Certificate2 identity, TlsRole role)
+    private readonly string _acceptedRole;
+    private readonly ClusterSecret? _secret;
+
+    private ClusterTls(X509Certificate2 ca, X509Certificate2 identity, string acceptedRole, ClusterSecret? secret)
     {
         Ca = ca;
         Identity = identity;
-        Role = role;
+        _acceptedRole = acceptedRole;
+        _secret = secret;
     }
 
     public X509Certificate2 Ca { get; }
     public X509Certificate2 Identity { get; }
-    public TlsRole Role { get; }
 
     /// <summary>
     /// Why this party's validator last refused a peer, or null. Akka.Remote stops the whole actor system when an
@@ -44,50 +52,96 @@ public sealed class ClusterTls
 
     public static string CaFile(string dir) => Path.Combine(dir, "ca.crt");
     public static string CaKeyFile(string dir) => Path.Combine(dir, "ca.pfx");
-    public static string IdentityFile(string dir, TlsRole role) => Path.Combine(dir, role == TlsRole.Member ? "member.pfx" : "client.pfx");
+    public static string MemberFile(string dir) => Path.Combine(dir, "member.pfx");
+    private static string VersionFile(string dir) => Path.Combine(dir, "format");
 
-    /// <summary>Creates the cluster's CA and its member and client certificates in <paramref name="dir"/>, unless they exist.</summary>
-    public static void CreateIfMissing(string dir, string clusterName)
+    /// <summary>
+    /// Creates the cluster's CA and member certificate in <paramref name="dir"/>, unless they exist in this format.
+    /// Certificates of an older format (keys not bound to the secret) are replaced.
+    /// </summary>
+    public static void CreateIfMissing(string dir, string clusterName, ClusterSecret secret)
     {
-        if (File.Exists(CaFile(dir)) && File.Exists(IdentityFile(dir, TlsRole.Member)) && File.Exists(IdentityFile(dir, TlsRole.Client))) return;
+        if (File.Exists(CaFile(dir)) && File.Exists(CaKeyFile(dir)) && File.Exists(MemberFile(dir))
+            && File.Exists(VersionFile(dir)) && File.ReadAllText(VersionFile(dir)).Trim() == FormatVersion) return;
         Directory.CreateDirectory(dir);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, OwnerOnly | UnixFileMode.UserExecute);
+        foreach (var stale in Directory.GetFiles(dir)) File.Delete(stale);
         var id = clusterName + "-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+        var password = KeyPassword(secret);
         using var ca = CreateCa(id);
-        using var member = CreateLeaf(ca, id, "ssi node", MemberOu);
-        using var client = CreateLeaf(ca, id, "ssi client", ClientOu);
-        WriteOwnerOnly(CaKeyFile(dir), ca.Export(X509ContentType.Pkcs12));
-        WriteOwnerOnly(IdentityFile(dir, TlsRole.Member), member.Export(X509ContentType.Pkcs12));
-        WriteOwnerOnly(IdentityFile(dir, TlsRole.Client), client.Export(X509ContentType.Pkcs12));
+        using var member = CreateLeaf(ca, $"CN=ssi node, OU={MemberOu}, O={id}", secret);
+        WriteOwnerOnly(CaKeyFile(dir), ca.Export(X509ContentType.Pkcs12, password));
+        WriteOwnerOnly(MemberFile(dir), member.Export(X509ContentType.Pkcs12, password));
         File.WriteAllText(CaFile(dir), ca.ExportCertificatePem() + "\n"); // public: it only says whom to trust
+        File.WriteAllText(VersionFile(dir), FormatVersion + "\n");
     }
 
-    /// <summary>Loads the identity of one role and the CA it trusts; SecretUnavailableException if they are missing.</summary>
-    public static ClusterTls Load(string dir, TlsRole role)
+    /// <summary>The TLS identity of a node's cluster transport: it presents the member certificate and accepts only members.</summary>
+    public static ClusterTls ForMember(string dir, ClusterSecret secret) => new(LoadCa(dir), LoadMember(dir, secret), MemberOu, secret);
+
+    /// <summary>The TLS identity of a node's client gateway: it presents the member certificate and accepts only clients.</summary>
+    public static ClusterTls ForGateway(string dir, ClusterSecret secret) => new(LoadCa(dir), LoadMember(dir, secret), ClientOu, null);
+
+    /// <summary>A client's TLS identity (from its credential): it presents its client certificate and accepts only members.</summary>
+    public static ClusterTls ForClient(X509Certificate2 ca, X509Certificate2 identity) => new(ca, identity, MemberOu, null);
+
+    /// <summary>A client certificate for <paramref name="user"/>, signed by the cluster's CA (needs the secret to unlock the CA key).</summary>
+    public static X509Certificate2 IssueClient(string dir, ClusterSecret secret, string user)
     {
-        var identityFile = IdentityFile(dir, role);
-        if (!File.Exists(CaFile(dir)) || !File.Exists(identityFile))
-            throw new SecretUnavailableException($"no TLS {role.ToString().ToLowerInvariant()} certificate in {dir}");
-        var ca = X509CertificateLoader.LoadCertificateFromFile(CaFile(dir));
-        var identity = X509CertificateLoader.LoadPkcs12FromFile(identityFile, null, X509KeyStorageFlags.Exportable);
-        return new ClusterTls(ca, identity, role);
+        using var ca = LoadPkcs12(CaKeyFile(dir), KeyPassword(secret), "CA key");
+        var o = ca.SubjectName.EnumerateRelativeDistinguishedNames()
+            .Select(r => (r.GetSingleElementType().Value, r.GetSingleElementValue())).FirstOrDefault(r => r.Value == "2.5.4.10").Item2 ?? "ssi";
+        var name = new X500DistinguishedNameBuilder();
+        name.AddOrganizationName(o);
+        name.AddOrganizationalUnitName(ClientOu);
+        name.AddCommonName(user);
+        return CreateLeaf(ca, name.Build().Name, secret: null);
     }
 
+    /// <summary>The CA certificate, public.</summary>
+    public static X509Certificate2 LoadCa(string dir)
+    {
+        if (!File.Exists(CaFile(dir))) throw new SecretUnavailableException($"no cluster CA certificate in {dir}");
+        return X509CertificateLoader.LoadCertificateFromFile(CaFile(dir));
+    }
 
+    private static X509Certificate2 LoadMember(string dir, ClusterSecret secret) =>
+        LoadPkcs12(MemberFile(dir), KeyPassword(secret), "member certificate");
+
+    private static X509Certificate2 LoadPkcs12(string file, string password, string what)
+    {
+        if (!File.Exists(file)) throw new SecretUnavailableException($"no {what} at {file}");
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(file, password, X509KeyStorageFlags.Exportable);
+        }
+        catch (CryptographicException)
+        {
+            throw new SecretUnavailableException($"cannot unlock the {what} at {file}: it does not belong to this cluster's secret");
+        }
+    }
+
+    private static string KeyPassword(ClusterSecret secret) => Convert.ToBase64String(secret.Derive(KeyPurpose));
 
     /// <summary>The setup Akka.Remote's DotNetty transport takes; it also needs enable-ssl = on in HOCON.</summary>
     public DotNettySslSetup Setup() =>
         new(Identity, suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false,
-            customValidator: Role == TlsRole.Member ? Validator(MemberOu, ClientOu) : Validator(MemberOu));
+            customValidator: Validator);
 
     // The callback replaces the built-in checks: its SslPolicyErrors always report a private CA as untrusted.
-    private CertificateValidationCallback Validator(params string[] acceptedRoles) => (cert, _, peer, _, log) =>
+    private bool Validator(X509Certificate2? cert, X509Chain? chain, string peer, System.Net.Security.SslPolicyErrors errors, ILoggingAdapter log)
     {
         if (cert is null) return Refuse(log, $"{peer} presented no certificate");
         if (!ChainsToCa(cert, out var why)) return Refuse(log, $"{peer} presented {cert.Subject}: {why}");
-        if (acceptedRoles.Contains(OrganizationalUnit(cert))) return true;
-        return Refuse(log, $"{peer} presented {cert.Subject}: wrong role");
-    };
+        var role = OrganizationalUnit(cert);
+        if (role != _acceptedRole) return Refuse(log, $"{peer} presented {cert.Subject}: a {role ?? "role-less"} certificate where only {_acceptedRole} certificates are accepted");
+        if (_secret is not null && !IsBoundToSecret(cert, _secret))
+            return Refuse(log, $"{peer} presented {cert.Subject}: a member certificate not bound to this cluster's secret");
+        return true;
+    }
+
+    private static bool IsBoundToSecret(X509Certificate2 cert, ClusterSecret secret) =>
+        cert.Extensions[BindingOid] is { } binding && secret.Verify(BindingPurpose, cert.PublicKey.EncodedKeyValue.RawData, binding.RawData);
 
     private bool Refuse(ILoggingAdapter log, string reason)
     {
@@ -134,10 +188,11 @@ public sealed class ClusterTls
     }
 
     // Every Akka node is both a TLS server and a TLS client, so each leaf carries both extended key usages.
-    private static X509Certificate2 CreateLeaf(X509Certificate2 ca, string id, string name, string role)
+    // With a secret, the leaf is a member's and carries the MAC of its public key under that secret.
+    private static X509Certificate2 CreateLeaf(X509Certificate2 ca, string subject, ClusterSecret? secret)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}, OU={role}, O={id}", key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
@@ -148,6 +203,9 @@ public sealed class ClusterTls
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        if (secret is not null)
+            request.CertificateExtensions.Add(new X509Extension(BindingOid,
+                secret.Sign(BindingPurpose, request.PublicKey.EncodedKeyValue.RawData), critical: false));
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
         using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), ca.NotAfter.AddDays(-1), serial);

@@ -1,7 +1,6 @@
-// The CLI's link to the cluster: a ClusterClient in a small non-member actor system, with retries across contacts.
+// The CLI's link to the cluster: a small non-member actor system that asks node gateways, with retries across contacts.
 using System.Collections.Immutable;
 using Akka.Actor;
-using Akka.Cluster.Tools.Client;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Remote;
@@ -20,29 +19,38 @@ public sealed record ClientSettings(TimeSpan RequestTimeout, TimeSpan GiveUpAfte
 }
 
 /// <summary>
-/// Talks to any node through the ClusterClient receptionist. The client never joins the cluster; when its contact
-/// node dies, the ClusterClient moves to another contact and unanswered requests are sent again.
-/// Only idempotent queries go through <see cref="RequestAsync"/>, so a retry can never do a thing twice.
+/// Talks to any node's client gateway (<see cref="ClientGateway"/>). The client never joins the cluster and can reach
+/// nothing but gateways. It sticks to one contact while it answers; when a request goes unanswered it moves to the
+/// next contact and sends an idempotent request again, so the death of its contact node costs one request timeout.
 /// </summary>
 public sealed class ClusterConnection : IAsyncDisposable
 {
     private readonly Func<Session> _connect;
-    private readonly byte[] _token;
+    private readonly CredentialFile _credential;
+    private readonly IReadOnlyList<string> _contacts;
     private Session _session;
+    private int _contact;
 
-    private ClusterConnection(Func<Session> connect, byte[] token, ClientSettings settings)
+    private ClusterConnection(Func<Session> connect, CredentialFile credential, IReadOnlyList<string> contacts, ClientSettings settings)
     {
         _connect = connect;
-        _token = token;
+        _credential = credential;
+        _contacts = contacts;
         Settings = settings;
+        _contact = Random.Shared.Next(contacts.Count); // spread clients over the gateways
         _session = connect();
     }
 
     public ClientSettings Settings { get; }
 
+    /// <summary>Whom requests act as unless root names another user: the credential's user.</summary>
+    public Ssi.Cfs.Permissions.Credentials Identity => _credential.Identity;
+
+    public string UserName => _credential.User;
+
     /// <summary>
     /// Configuration of the client's own actor system: remote only (it never joins), any free port, quiet, over the
-    /// user's settings and the embedded defaults. PubSub's defaults bind the serializer of the envelope ClusterClient sends.
+    /// user's settings and the embedded defaults.
     /// </summary>
     public static Config ClientConfig(string hostname, Config? user = null) =>
         ConfigurationFactory.ParseString($"""
@@ -60,22 +68,22 @@ public sealed class ClusterConnection : IAsyncDisposable
             .WithFallback(user ?? Config.Empty)
             .WithFallback(NodeHost.Defaults);
 
-    /// <param name="contacts">Addresses ("akka.ssl.tcp://ssi@host:port") of nodes to try first; any one suffices.</param>
-    /// <param name="tls">The client's TLS identity; its protocol must match the contacts' addresses.</param>
+    /// <param name="contacts">Gateway addresses ("akka.ssl.tcp://ssi-gateway@host:port") to try; any one suffices.</param>
+    /// <param name="credential">Who the client is, and its TLS certificate.</param>
+    /// <param name="tls">Whether the cluster uses TLS; its protocol must match the contacts' addresses.</param>
     /// <param name="user">The user's configuration (client timeouts); it cannot make the client a cluster member.</param>
     /// <param name="overrides">Settings above everything, for tests (for example logging).</param>
-    public static ClusterConnection Open(IReadOnlyCollection<string> contacts, byte[] token, TlsSettings tls, string hostname = "127.0.0.1", Config? user = null, Config? overrides = null)
+    public static ClusterConnection Open(IReadOnlyCollection<string> contacts, CredentialFile credential, TlsSettings tls, string hostname = "127.0.0.1", Config? user = null, Config? overrides = null)
     {
         if (contacts.Count == 0) throw new ArgumentException("at least one contact node is needed", nameof(contacts));
         var config = (overrides ?? Config.Empty).WithFallback(ClientConfig(hostname, user));
-        var paths = contacts.Select(c => ActorPath.Parse(c + "/system/receptionist")).ToImmutableHashSet();
-        return new ClusterConnection(() => Session.Start(config, tls, paths), token, ClientSettings.Create(config));
+        return new ClusterConnection(() => Session.Start(config, tls, credential), credential, contacts.ToList(), ClientSettings.Create(config));
     }
 
     /// <summary>
     /// Sends one idempotent query (to the contact node, or through it to <paramref name="targetNode"/>) and returns the
-    /// reply. Unanswered attempts are retried until <see cref="ClientSettings.GiveUpAfter"/>; then it throws ETIMEDOUT.
-    /// Access denied and typed failures are thrown as <see cref="CliException"/>.
+    /// reply. Unanswered attempts are retried through the next contact until <see cref="ClientSettings.GiveUpAfter"/>;
+    /// then it throws ETIMEDOUT. Access denied and typed failures are thrown as <see cref="CliException"/>.
     /// </summary>
     /// <param name="idempotent">False for a change (mkdir, rename, ...): it is sent once, and a lost reply is reported
     /// as ETIMEDOUT with the outcome unknown, never sent again.</param>
@@ -83,7 +91,7 @@ public sealed class ClusterConnection : IAsyncDisposable
     {
         var deadline = DateTime.UtcNow + (giveUpAfter ?? Settings.GiveUpAfter);
         var sent = false;
-        var request = new ClientRequest(_token, targetNode, query);
+        var request = new ClientRequest(_credential.Proof, targetNode, query);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -91,18 +99,20 @@ public sealed class ClusterConnection : IAsyncDisposable
             if (left <= TimeSpan.Zero)
                 throw new CliException(Errno.ETIMEDOUT, targetNode is { } t
                     ? $"node {t} did not answer within {(giveUpAfter ?? Settings.GiveUpAfter).TotalSeconds:0.#} s"
-                    : $"no node of the cluster answered within {(giveUpAfter ?? Settings.GiveUpAfter).TotalSeconds:0.#} s (are the nodes up, and is this client's TLS certificate from this cluster?)");
+                    : $"no node of the cluster answered within {(giveUpAfter ?? Settings.GiveUpAfter).TotalSeconds:0.#} s (are the nodes up, and is this credential from this cluster?)");
             if (sent && !idempotent)
                 throw new CliException(Errno.ETIMEDOUT, "no answer: the change may or may not have been made");
             var timeout = !idempotent ? left : left < Settings.RequestTimeout ? left : Settings.RequestTimeout;
             sent = true;
             var session = _session;
-            var ask = session.Client.Ask<object>(new ClusterClient.Send(ClientGateway.Path, request, localAffinity: true), timeout, ct);
+            var gateway = session.System.ActorSelection(_contacts[_contact] + ClientGateway.Path);
+            var ask = gateway.Ask<object>(request, timeout, ct);
             if (await Task.WhenAny(ask, session.Trouble.Task) == session.Trouble.Task)
             {
                 if (session.Trouble.Task.Result is { } refusal)
                     throw new CliException(Errno.EACCES, "access denied: " + refusal, ExitCodes.PermissionDenied);
                 _session = _connect(); // the transport stopped the client for a reason not ours: start it again
+                NextContact();
                 continue;
             }
             object reply;
@@ -112,6 +122,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             }
             catch (AskTimeoutException)
             {
+                NextContact();
                 continue;
             }
             switch (reply)
@@ -124,6 +135,8 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
     }
 
+    private void NextContact() => _contact = (_contact + 1) % _contacts.Count;
+
     /// <summary>An actor in the client's own system that nodes can send to (the terminal of <c>ssi run</c> does).</summary>
     public IActorRef ActorOf(Props props, string name) => _session.System.ActorOf(props, name);
 
@@ -135,35 +148,30 @@ public sealed class ClusterConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// One client actor system and its ClusterClient. <see cref="Trouble"/> completes with a refusal (a reason) when
+    /// One client actor system. <see cref="Trouble"/> completes with a refusal (a reason) when
     /// the cluster refused this client or the client refused a node's certificate, or with null when the transport
     /// stopped the system for another reason (a node killed in the middle of a TLS handshake).
     /// </summary>
     private sealed class Session
     {
         public required ActorSystem System { get; init; }
-        public required IActorRef Client { get; init; }
         public TaskCompletionSource<string?> Trouble { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public volatile bool Disposing;
 
-        public static Session Start(Config config, TlsSettings tlsSettings, IImmutableSet<ActorPath> contacts)
+        public static Session Start(Config config, TlsSettings tlsSettings, CredentialFile credential)
         {
             ActorSystemSetup setup;
             ClusterTls? tls;
             try
             {
-                (setup, tls) = tlsSettings.SystemSetup(config, TlsRole.Client);
+                (setup, tls) = tlsSettings.SystemSetup(config, credential.Tls);
             }
             catch (SecretUnavailableException e)
             {
                 throw new CliException(Errno.EACCES, e.Message, ExitCodes.PermissionDenied);
             }
             var system = ActorSystem.Create("ssi-client", setup);
-            var session = new Session
-            {
-                System = system,
-                Client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(contacts)), "cluster-client"),
-            };
+            var session = new Session { System = system };
             system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new RefusalWatcher(session.Trouble))), typeof(AssociationErrorEvent));
             system.WhenTerminated.ContinueWith(_ =>
             {

@@ -42,6 +42,7 @@ public static class SsiCommandLine
         root.Subcommands.Add(Commands.Processes.MigrateCommand.Create());
         root.Subcommands.Add(Commands.Processes.MigrateCommand.CreatePin());
         root.Subcommands.Add(Commands.Processes.LoadLevelCommand.Create());
+        root.Subcommands.Add(UserCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

@@ -10,11 +10,16 @@ public sealed record ClusterRunFile(string SystemName, string Protocol, string H
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <summary>The port of each node's client gateway (a separate actor system of the node).</summary>
+    public SortedDictionary<int, int> ClientPorts { get; init; } = new();
+
     public string Address(int node) => $"{Protocol}://{SystemName}@{Hostname}:{Ports[node]}";
     public string HostPort(int node) => $"{Hostname}:{Ports[node]}";
+    public string GatewayAddress(int node) => Ssi.Host.Node.ClientFront.Address(Protocol, SystemName, Hostname, ClientPorts[node]);
 
     public static ClusterRunFile? Read(SsiHome home) =>
-        File.Exists(home.ClusterFile) ? JsonSerializer.Deserialize<ClusterRunFile>(File.ReadAllText(home.ClusterFile)) : null;
+        File.Exists(home.ClusterFile) ? JsonSerializer.Deserialize<ClusterRunFile>(File.ReadAllText(home.ClusterFile)) is { } run
+            ? run with { ClientPorts = run.ClientPorts ?? new() } : null : null;
 
     public void Write(SsiHome home)
     {

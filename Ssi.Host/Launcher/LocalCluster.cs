@@ -31,6 +31,9 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
 
     public SsiHome Home => home;
 
+    /// <summary>The configuration the cluster runs with (the embedded defaults under its --config files).</summary>
+    public Config Config => config;
+
     /// <summary>Node numbers whose process is alive, in order.</summary>
     public IReadOnlyList<int> LiveNodes() =>
         Enumerable.Range(1, NodeNumber.LocalMax).Where(n => NodeProcess.LivePid(home, n) is not null).ToList();
@@ -45,10 +48,10 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             throw new CliException(Errno.EEXIST,
                 $"a cluster is already running in {home.Root} (nodes {string.Join(",", live)}); use 'ssi add' or 'ssi stop'");
         home.EnsureCreated();
-        ClusterSecret.CreateOrLoad(home.SecretFile);
+        var secret = ClusterSecret.CreateOrLoad(home.SecretFile);
         var tls = TlsSettings.Create(config, home);
         var systemName = config.GetString("ssi.cluster.system-name", "ssi");
-        if (tls.Enabled) ClusterTls.CreateIfMissing(tls.Dir, systemName);
+        if (tls.Enabled) ClusterTls.CreateIfMissing(tls.Dir, systemName, secret);
         using (var store = OpenStore())
         {
             var created = DefaultRoot.CreateIfEmpty(store);
@@ -62,9 +65,16 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         var hostname = config.GetString("ssi.cluster.hostname", "127.0.0.1");
         var taken = new HashSet<int>();
         var ports = new SortedDictionary<int, int>();
-        for (var n = 1; n <= count; n++) ports[n] = ClusterRunFile.FreePort(hostname, taken);
-        var run = new ClusterRunFile(systemName, tls.Protocol, hostname, ports, extraConfigs.Select(Path.GetFullPath).ToList());
+        var clientPorts = new SortedDictionary<int, int>();
+        for (var n = 1; n <= count; n++)
+        {
+            ports[n] = ClusterRunFile.FreePort(hostname, taken);
+            clientPorts[n] = ClusterRunFile.FreePort(hostname, taken);
+        }
+        var run = new ClusterRunFile(systemName, tls.Protocol, hostname, ports, extraConfigs.Select(Path.GetFullPath).ToList()) { ClientPorts = clientPorts };
         run.Write(home);
+        // The operator's own credential: root, from this machine; `ssi user add` issues the others.
+        CredentialFile.Issue(secret, tls, "root", 0, 0, [], run.ClientPorts.Keys.Select(run.GatewayAddress)).Save(CredentialFile.RootFile(home));
         // Node 1 is the first seed; the others join through it, retrying until it is up.
         await LaunchAsync(run, Enumerable.Range(1, count).ToList(), seeds: [1], ct);
     }
@@ -84,10 +94,14 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             else toStart.Add(n);
         }
         if (toStart.Count == 0) return;
-        var taken = new HashSet<int>(run.Ports.Values);
+        var taken = new HashSet<int>(run.Ports.Values.Concat(run.ClientPorts.Values));
         foreach (var n in toStart)
+        {
             if (!run.Ports.TryGetValue(n, out var port) || !ClusterRunFile.PortIsFree(run.Hostname, port))
                 run.Ports[n] = ClusterRunFile.FreePort(run.Hostname, taken);
+            if (!run.ClientPorts.TryGetValue(n, out var clientPort) || !ClusterRunFile.PortIsFree(run.Hostname, clientPort))
+                run.ClientPorts[n] = ClusterRunFile.FreePort(run.Hostname, taken);
+        }
         run.Write(home);
         // A returning node joins through the live ones, never through itself, so it cannot form a second cluster.
         await LaunchAsync(run, toStart, seeds: live, ct);
@@ -139,16 +153,23 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         }
     }
 
-    /// <summary>A client connected to every live node of this $SSI_HOME, or ECONNREFUSED if none runs.</summary>
+    /// <summary>
+    /// A client with the credential of $SSI_CREDENTIAL (root's of this $SSI_HOME by default). Its contacts are the live
+    /// nodes of this $SSI_HOME, or, where no cluster runs here (another machine), those written in the credential.
+    /// </summary>
     public ClusterConnection Connect()
     {
+        var credential = CredentialFile.Load(CredentialFile.PathFor(home));
         var run = ClusterRunFile.Read(home);
         var live = LiveNodes();
-        if (run is null || live.Count == 0) throw NoCluster();
-        var secret = LoadSecret();
-        var contacts = live.Where(run.Ports.ContainsKey).Select(run.Address).ToList();
-        return ClusterConnection.Open(contacts, secret.ClientToken(), TlsSettings.Create(config, home), run.Hostname, config);
+        var contacts = run is null ? [] : live.Where(run.ClientPorts.ContainsKey).Select(run.GatewayAddress).ToList();
+        if (contacts.Count == 0) contacts = credential.Contacts;
+        if (contacts.Count == 0) throw NoCluster();
+        return ClusterConnection.Open(contacts, credential, TlsSettings.Create(config, home), run?.Hostname ?? ClientHostname(), config);
     }
+
+    /// <summary>The address this client listens on for replies: the configured hostname, as nodes do.</summary>
+    private string ClientHostname() => config.GetString("ssi.cluster.hostname", "127.0.0.1");
 
     /// <summary>The cluster file system's store, opened directly (the nodes share it; the store serialises writers).</summary>
     public SqlInodeStore OpenStore() => CfsSettings.Create(config, home).OpenStore();
@@ -192,7 +213,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
                     File.WriteAllText(home.NodeConfigFile(n), NodeConfigText(run, n, seeds));
                     pids[n] = NodeProcess.Spawn(home, n, [home.NodeConfigFile(n), .. run.ExtraConfigs]);
                 }
-                // One client for all waves: it learns the new nodes' receptionists from the cluster itself.
+                // One client for all waves: the gateways of the earlier waves answer for the cluster.
                 connection ??= Connect();
                 await WaitUntilUpAsync(connection, wave, pids, clock, deadline, ct);
             }
@@ -213,6 +234,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             ssi.cluster.hostname = "{run.Hostname}"
             ssi.cluster.seed-nodes = [{seedList}]
             ssi.node.port = {run.Ports[node].ToString(CultureInfo.InvariantCulture)}
+            ssi.node.client-port = {run.ClientPorts[node].ToString(CultureInfo.InvariantCulture)}
 
             """;
     }

@@ -1,92 +1,87 @@
-// Actor through which clients reach a node: it checks the client's token and answers or passes on its request.
+// The only actor a client can reach: it checks the client's credential and hands checked requests to the member side.
 using Akka.Actor;
-using Akka.Cluster;
 using Akka.Event;
 using Ssi.Actors.Errors;
-using Ssi.Actors.Identity;
-using Ssi.Actors.Membership;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Security;
+using Ssi.Vproc.ProcessTable;
 
 namespace Ssi.Host.Node;
 
 /// <summary>
-/// One per node at <c>/user/ssi-gateway</c>, registered with the ClusterClient receptionist.
-/// It owns no state; the node monitor owns membership. Every request is authenticated here, before anything else.
+/// One per node at <c>/user/gateway</c> of the node's client-facing actor system (<see cref="ClientFront"/>). Every
+/// request is authenticated here: the credential must carry this cluster's signature, and the caller it acts as comes
+/// from the credential (<see cref="CallerCheck"/>). A checked request goes to the node's <see cref="MemberGateway"/>
+/// in-process, and the answer comes back here to be sent to the client, so nothing of the member system is ever
+/// addressed by a client. <c>ssi run</c>'s terminal is reached through a <see cref="TerminalRelay"/> child.
 /// </summary>
 public sealed class ClientGateway : ReceiveActor
 {
-    public const string Name = "ssi-gateway";
+    public const string Name = "gateway";
     public const string Path = "/user/" + Name;
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ClusterSecret _secret;
-    private readonly NodeNumber _self;
-    private readonly IActorRef _monitor;
-    private readonly IActorRef _fs;
-    private readonly IActorRef _processes;
-    private readonly DateTimeOffset _startedAt;
+    private readonly IActorRef _member;
+    private readonly TimeSpan _replyTimeout;
     private int _refusals;
 
-    public ClientGateway(ClusterSecret secret, NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, DateTimeOffset startedAt)
+    public ClientGateway(ClusterSecret secret, IActorRef member, TimeSpan replyTimeout)
     {
-        _fs = fs;
-        _processes = processes;
         _secret = secret;
-        _self = self;
-        _monitor = monitor;
-        _startedAt = startedAt;
+        _member = member;
+        _replyTimeout = replyTimeout;
         Receive<ClientRequest>(Handle);
     }
 
-    public static Props Props(ClusterSecret secret, NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, DateTimeOffset startedAt) =>
-        Akka.Actor.Props.Create(() => new ClientGateway(secret, self, monitor, fs, processes, startedAt));
+    public static Props Props(ClusterSecret secret, IActorRef member, TimeSpan replyTimeout) =>
+        Akka.Actor.Props.Create(() => new ClientGateway(secret, member, replyTimeout));
 
     private void Handle(ClientRequest request)
     {
-        if (!_secret.Accepts(request.Token))
+        if (request.Credential is not { } credential || !credential.IsSignedBy(_secret))
         {
             // Log the first refusals and then every hundredth, so a rogue client cannot flood the log.
-            if (_refusals++ % 100 == 0) _log.Warning("refused a client without the cluster secret ({0} refusals)", _refusals);
-            Sender.Tell(new AccessDenied("the client does not hold this cluster's secret"));
+            if (_refusals++ % 100 == 0)
+                _log.Warning("refused a request from {0}: its credential is not signed by this cluster ({1} refusals)", Sender.Path.Address, _refusals);
+            Sender.Tell(new AccessDenied("the client's credential was not issued by this cluster"));
             return;
         }
-        if (request.TargetNode is { } target && target != _self.Value)
+        var refusal = request.Query is null ? new Failed(Errno.EINVAL, "empty request") : CallerCheck.Refusal(credential, request.Query);
+        if (refusal is not null)
         {
-            Forward(request, target);
+            _log.Warning("refused {0} of {1} (uid {2}): {3}", request.Query?.GetType().Name, credential.User, credential.Uid, refusal.Detail);
+            Sender.Tell(refusal);
             return;
         }
-        switch (request.Query)
+        if (request.Query is ProcessCall { Request: RunProgram run })
         {
-            case GetClusterStatus:
-                var replyTo = Sender;
-                _monitor.Ask<NodeTableView>(GetNodeTable.Instance, TimeSpan.FromSeconds(5))
-                    .PipeTo(replyTo,
-                        success: view => new ClusterStatus(view, Environment.ProcessId, _startedAt),
-                        failure: ex => new Failed(Errno.ETIMEDOUT, "node monitor did not answer: " + ex.Message));
-                break;
-            case FileSystemCall call:
-                _fs.Forward(call.Request); // the file-system service replies to the client directly
-                break;
-            case ProcessCall call:
-                _processes.Forward(call.Request); // so does the process service
-                break;
-            default:
-                Sender.Tell(new Failed(Errno.EINVAL, $"unknown request {request.Query.GetType().Name}"));
-                break;
+            Run(run);
+            return;
         }
+        _member.Ask<object>(new GatewayRequest(request.TargetNode, request.Query!), _replyTimeout)
+            .PipeTo(Sender, failure: _ => new Failed(Errno.ETIMEDOUT, "the node did not answer in time"));
     }
 
-    /// <summary>Passes a request to the gateway of another node, which replies to the client directly.</summary>
-    private void Forward(ClientRequest request, int target)
+    /// <summary>
+    /// ssi run: the terminal device is made on this node for a relay, the client talks to the relay. The relay's
+    /// name is random: only the client it was made for learns it.
+    /// </summary>
+    private void Run(RunProgram run)
     {
-        var member = Cluster.Get(Context.System).State.Members.FirstOrDefault(m =>
-            m.Status == MemberStatus.Up && NodeNumber.TryFromRoles(m.Roles, out var n) && n.Value == target);
-        if (member is null)
-        {
-            Sender.Tell(new Failed(Errno.EHOSTDOWN, $"node {target} is not up"));
-            return;
-        }
-        Context.ActorSelection(new RootActorPath(member.Address) / "user" / Name).Tell(request, Sender);
+        var replyTo = Sender;
+        var relay = Context.ActorOf(TerminalRelay.Props(run.Client), "tty-" + Guid.NewGuid().ToString("N"));
+        _member.Ask<object>(new GatewayRequest(null, new ProcessCall(run with { Client = relay })), _replyTimeout)
+            .ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully && t.Result is ProgramStarted started)
+                {
+                    relay.Tell(new TerminalRelay.Attach(started.Terminal));
+                    return started with { Terminal = relay };
+                }
+                relay.Tell(PoisonPill.Instance);
+                return t.IsCompletedSuccessfully ? t.Result : new Failed(Errno.ETIMEDOUT, "the node did not start the program in time");
+            }, TaskScheduler.Default)
+            .PipeTo(replyTo);
     }
 }

@@ -1,6 +1,7 @@
-// Messages between the CLI (a ClusterClient) and a node's gateway.
+// Messages between the CLI and a node's client gateway, and from the gateway to the node's member side.
 using Ssi.Actors.Membership;
 using Ssi.Actors.Protocol;
+using Ssi.Actors.Security;
 
 namespace Ssi.Host.Node;
 
@@ -8,13 +9,19 @@ namespace Ssi.Host.Node;
 public interface IClientQuery : ISsiMessage;
 
 /// <summary>
-/// Every client request is wrapped in this envelope: the token proves the client holds the cluster secret;
-/// <paramref name="TargetNode"/>, when set, asks the contact node to pass the request to that node.
+/// Every client request is wrapped in this envelope: the credential says who the client is (signed with the cluster
+/// secret); <paramref name="TargetNode"/>, when set, asks the contact node to pass the request to that node.
 /// </summary>
-public sealed record ClientRequest(byte[] Token, int? TargetNode, IClientQuery Query) : ISsiMessage;
+public sealed record ClientRequest(UserCredential? Credential, int? TargetNode, IClientQuery Query) : ISsiMessage;
 
-/// <summary>Refusal of a client that does not hold the cluster secret.</summary>
+/// <summary>Refusal of a client whose credential this cluster did not sign.</summary>
 public sealed record AccessDenied(string Reason) : ISsiMessage;
+
+/// <summary>
+/// A client request that a gateway has authenticated and authorised, handed to the member side of its node and
+/// passed between members only. Clients cannot send it: their connections reach the client gateway alone.
+/// </summary>
+public sealed record GatewayRequest(int? TargetNode, IClientQuery Query) : ISsiMessage;
 
 /// <summary>A node's view of the cluster, with the node that answered.</summary>
 public sealed record GetClusterStatus : IClientQuery

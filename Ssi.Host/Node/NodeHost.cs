@@ -2,7 +2,6 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
-using Akka.Cluster.Tools.Client;
 using Akka.DistributedData;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
@@ -30,6 +29,15 @@ public sealed class NodeHost
     }
 
     private readonly ClusterTls? _tls;
+    private volatile ActorSystem? _front;
+
+    /// <summary>The node's client-facing actor system (<see cref="ClientFront"/>); null until it has started.</summary>
+    public ActorSystem? Front => _front;
+
+    /// <summary>The address clients contact this node at (its client gateway's actor system).</summary>
+    public string ClientAddress => _front is { } front
+        ? ((ExtendedActorSystem)front).Provider.DefaultAddress.ToString()
+        : throw new InvalidOperationException("the node's client gateway has not started");
 
     /// <summary>
     /// True once the node has stopped because an outbound TLS handshake failed although its own validator refused
@@ -54,12 +62,11 @@ public sealed class NodeHost
         return config.WithFallback(Defaults);
     }
 
-    /// <summary>Every embedded default a node or a client needs: ours, and the receptionist's and PubSub's serializers.</summary>
+    /// <summary>Every embedded default a node or a client needs: ours, and those of the Akka modules a node runs.</summary>
     public static Config Defaults { get; } = SsiConfig.FromAssembly(typeof(NodeHost).Assembly)
         .WithFallback(SsiConfig.FromAssembly(typeof(FileSystemService).Assembly))
         .WithFallback(SsiConfig.FromAssembly(typeof(ProcessEntity).Assembly))
         .WithFallback(SsiConfig.Reference)
-        .WithFallback(ClusterClientReceptionist.DefaultConfig())
         .WithFallback(ClusterSharding.DefaultConfig())
         .WithFallback(DistributedData.DefaultConfig())
         .WithFallback(DistributedPubSub.DefaultConfig());
@@ -76,7 +83,8 @@ public sealed class NodeHost
             akka.cluster.roles = ["ssi-node", "{settings.Number.Role}"]
             akka.cluster.seed-nodes = [{seeds}]
             """);
-        var (setup, tls) = settings.Tls.SystemSetup(VprocRegions.WithProgramThreads(network.WithFallback(config)), TlsRole.Member);
+        var (setup, tls) = settings.Tls.SystemSetup(VprocRegions.WithProgramThreads(network.WithFallback(config)),
+            () => ClusterTls.ForMember(settings.Tls.Dir, secret));
         var system = ActorSystem.Create(settings.SystemName, setup);
         var startedAt = DateTimeOffset.UtcNow;
 
@@ -91,8 +99,8 @@ public sealed class NodeHost
             var regions = CfsRegions.Start(system, operations, store, cfs.Shards);
             var fs = system.ActorOf(FileSystemService.Props(operations, regions), FileSystemService.Name);
             var processes = StartProcesses(system, config, home, settings, fs);
-            var gateway = system.ActorOf(ClientGateway.Props(secret, settings.Number, monitor, fs, processes, startedAt), ClientGateway.Name);
-            ClusterClientReceptionist.Get(system).RegisterService(gateway);
+            var gateway = system.ActorOf(MemberGateway.Props(settings.Number, monitor, fs, processes, startedAt), MemberGateway.Name);
+            host.StartFront(config, secret, gateway);
             Cluster.Get(system).RegisterOnMemberUp(host.RefuseDuplicateNumber);
         }
         catch (InvalidOperationException) when (system.WhenTerminated.Wait(TimeSpan.FromSeconds(10)))
@@ -101,6 +109,31 @@ public sealed class NodeHost
             // first handshake): the caller sees a terminated system, as it would a moment later.
         }
         return host;
+    }
+
+    /// <summary>
+    /// Starts the client gateway's actor system, and starts it again if its transport stops it while the node runs
+    /// (Akka.Remote stops a whole system when one outbound handshake fails); it stops with the node.
+    /// </summary>
+    private void StartFront(Config config, ClusterSecret secret, IActorRef gateway)
+    {
+        var (front, _) = ClientFront.Start(config, Settings, secret, gateway);
+        _front = front;
+        System.WhenTerminated.ContinueWith(_ => front.Terminate(), TaskScheduler.Default);
+        front.WhenTerminated.ContinueWith(_ =>
+        {
+            if (System.WhenTerminated.IsCompleted) return;
+            System.Log.Warning("the client gateway's actor system stopped ({0}); starting it again",
+                CoordinatedShutdown.Get(front).ShutdownReason?.ToString() ?? "no reason given");
+            try
+            {
+                StartFront(config, secret, gateway);
+            }
+            catch (Exception e)
+            {
+                System.Log.Error(e, "the client gateway could not start again; clients must use another node");
+            }
+        }, TaskScheduler.Default);
     }
 
     /// <summary>

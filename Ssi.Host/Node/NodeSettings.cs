@@ -14,6 +14,8 @@ public sealed record NodeSettings(
     NodeNumber Number,
     string Hostname,
     int Port,
+    /// <summary>Port of the node's client gateway (its own actor system); 0 lets the OS pick one.</summary>
+    int ClientPort,
     /// <summary>Seeds as "host:port"; empty when the node waits for an explicit join.</summary>
     IReadOnlyList<string> SeedNodes,
     string SecretFile,
@@ -28,6 +30,9 @@ public sealed record NodeSettings(
         var port = config.GetInt("ssi.node.port", -1);
         if (port < 0) port = basePort + number;
         if (port > 65535) throw new ConfigurationException($"port {port} of node {number} is out of range");
+        var clientPort = config.GetInt("ssi.node.client-port", -1);
+        if (clientPort < 0) clientPort = config.GetInt("ssi.cluster.client-base-port", 7200) + number;
+        if (clientPort > 65535) throw new ConfigurationException($"client port {clientPort} of node {number} is out of range");
         var hostname = config.GetString("ssi.cluster.hostname", "127.0.0.1");
         var seeds = !config.GetBoolean("ssi.cluster.auto-join", true) ? []
             : config.GetStringList("ssi.cluster.seed-nodes") is { Count: > 0 } list ? list.ToList()
@@ -38,6 +43,7 @@ public sealed record NodeSettings(
             node,
             hostname,
             port,
+            clientPort,
             seeds,
             string.IsNullOrEmpty(secretFile) ? home.SecretFile : secretFile,
             TlsSettings.Create(config, home));
@@ -63,13 +69,14 @@ public sealed record TlsSettings(bool Enabled, string Dir)
     public Config TransportConfig() => ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.enable-ssl = {(Enabled ? "on" : "off")}");
 
     /// <summary>The actor system's setup: the HOCON, plus the TLS identity of this party (null when TLS is off).</summary>
-    public (ActorSystemSetup Setup, ClusterTls? Tls) SystemSetup(Config config, TlsRole role)
+    /// <param name="identity">Loads the party's certificates; called only when TLS is on.</param>
+    public (ActorSystemSetup Setup, ClusterTls? Tls) SystemSetup(Config config, Func<ClusterTls> identity)
     {
         var bootstrap = BootstrapSetup.Create().WithConfig(TransportConfig().WithFallback(config));
         if (!Enabled) return (ActorSystemSetup.Create(bootstrap), null);
         try
         {
-            var tls = ClusterTls.Load(Dir, role);
+            var tls = identity();
             return (ActorSystemSetup.Create(bootstrap, tls.Setup()), tls);
         }
         catch (CryptographicException e)

@@ -2,6 +2,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
+using Ssi.Actors.Configuration;
 using Ssi.Actors.Security;
 using Ssi.Cfs.Service;
 using Ssi.Cfs.Storage;
@@ -22,11 +23,21 @@ public sealed class ClusterHarness : IAsyncDisposable
     {
         _extra = extra;
         Secret = _home.CreateSecret();
-        ClusterTls.CreateIfMissing(_home.Home.TlsDir, "ssi");
+        ClusterTls.CreateIfMissing(_home.Home.TlsDir, "ssi", Secret);
         Tls = new TlsSettings(Enabled: true, _home.Home.TlsDir);
+        RootCredential = Issue("root", 0, 0);
     }
 
     public TlsSettings Tls { get; }
+
+    /// <summary>The operator's credential, as `ssi start` issues it.</summary>
+    public CredentialFile RootCredential { get; }
+
+    /// <summary>A credential for a user, as `ssi user add` issues it.</summary>
+    public CredentialFile Issue(string user, int uid, int gid, params int[] groups) =>
+        CredentialFile.Issue(Secret, Tls, user, uid, gid, groups, []);
+
+    public SsiHome Home => _home.Home;
 
     public ClusterSecret Secret { get; }
     public IReadOnlyDictionary<int, NodeHost> Nodes => _nodes;
@@ -58,7 +69,8 @@ public sealed class ClusterHarness : IAsyncDisposable
 
     /// <summary>Starts node n; it joins through node 1 if node 1 runs, else through any running node.</summary>
     /// <param name="tlsDir">Certificates to use instead of the cluster's (a stranger's, in tests of refusal).</param>
-    public NodeHost StartNode(int n, string? tlsDir = null)
+    /// <param name="secretFile">The secret that unlocks them, when they are not the cluster's.</param>
+    public NodeHost StartNode(int n, string? tlsDir = null, string? secretFile = null)
     {
         var seed = _nodes.TryGetValue(1, out var first) ? first : _nodes.Values.FirstOrDefault();
         var seedAddress = seed is null ? null : seed.Cluster.SelfAddress;
@@ -66,9 +78,10 @@ public sealed class ClusterHarness : IAsyncDisposable
         var overrides = ConfigurationFactory.ParseString($"""
             ssi.node.number = {n}
             ssi.node.port = 0
+            ssi.node.client-port = 0
             ssi.cluster.auto-join = {(seedAddress is null ? "off" : "on")}
             ssi.cluster.seed-nodes = [{(seedAddress is null ? "" : $"\"{seedAddress.Host}:{seedAddress.Port}\"")}]
-            ssi.security.secret-file = "{_home.Home.SecretFile}"
+            ssi.security.secret-file = "{secretFile ?? _home.Home.SecretFile}"
             ssi.security.tls.dir = "{tlsDir ?? _home.Home.TlsDir}"
             akka.loglevel = WARNING
             akka.coordinated-shutdown.run-by-actor-system-terminate = off
@@ -89,11 +102,11 @@ public sealed class ClusterHarness : IAsyncDisposable
         await host.System.Terminate();
     }
 
-    /// <summary>A CLI connection (a ClusterClient in its own actor system) whose contacts are the given nodes.</summary>
-    public ClusterConnection Connect(IEnumerable<int> contacts, byte[]? token = null, Config? overrides = null, TlsSettings? tls = null)
+    /// <summary>A CLI connection (its own actor system) whose contacts are the client gateways of the given nodes.</summary>
+    public ClusterConnection Connect(IEnumerable<int> contacts, CredentialFile? credential = null, Config? overrides = null, TlsSettings? tls = null)
     {
-        var addresses = contacts.Select(n => _nodes[n].Cluster.SelfAddress.ToString()).ToList();
-        var connection = ClusterConnection.Open(addresses, token ?? Secret.ClientToken(), tls ?? Tls, overrides: overrides);
+        var addresses = contacts.Select(n => _nodes[n].ClientAddress).ToList();
+        var connection = ClusterConnection.Open(addresses, credential ?? RootCredential, tls ?? Tls, overrides: overrides);
         _clients.Add(connection);
         return connection;
     }

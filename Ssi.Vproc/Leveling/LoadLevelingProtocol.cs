@@ -23,7 +23,10 @@ public sealed record NodeLoad(int Node, bool Enabled, int Runnable, double Load,
 /// <c>ssi loadlevel</c> and <c>ssi cluster</c>: with <see cref="Enabled"/> set, turns leveling on or off on
 /// <see cref="Node"/> (0: every node that is up), as <see cref="Who"/> (root only); the reply is the table after it.
 /// </summary>
-public sealed record LoadLevelRequest(Credentials Who, int Node, bool? Enabled) : IProcessClientRequest;
+public sealed record LoadLevelRequest(Credentials Who, int Node, bool? Enabled) : IProcessClientRequest
+{
+    Credentials? IProcessClientRequest.Caller => Who;
+}
 
 public sealed record LoadTable(int ObservedBy, ImmutableArray<NodeLoad> Nodes) : ISsiMessage;
 

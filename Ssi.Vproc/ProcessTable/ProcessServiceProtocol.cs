@@ -33,18 +33,31 @@ public sealed record ProcessPage(ImmutableArray<ProcessInfo> Processes, bool Mor
 // ---- from clients (through a node's gateway) ----
 
 /// <summary>A request of the CLI to the process layer.</summary>
-public interface IProcessClientRequest : ISsiMessage;
+public interface IProcessClientRequest : ISsiMessage
+{
+    /// <summary>Whom the request acts as; null for a query any user may make (ps, where).</summary>
+    Credentials? Caller => null;
+
+    /// <summary>Diagnostics that move or probe processes regardless of their owners: root only.</summary>
+    bool RootOnly => false;
+}
 
 /// <summary>
 /// <c>ssi run</c>: start <see cref="Path"/> (a bare name is looked up in /bin) on <see cref="Node"/> as a new session,
 /// with descriptors 0, 1 and 2 on a new terminal of the contact node attached to <see cref="Client"/>.
 /// </summary>
-public sealed record RunProgram(Credentials Who, int Node, string Path, string[] Args, ImmutableDictionary<string, string> Environment, string Cwd, IActorRef Client, bool Pinned = false) : IProcessClientRequest;
+public sealed record RunProgram(Credentials Who, int Node, string Path, string[] Args, ImmutableDictionary<string, string> Environment, string Cwd, IActorRef Client, bool Pinned = false) : IProcessClientRequest
+{
+    Credentials? IProcessClientRequest.Caller => Who;
+}
 
 public sealed record ProgramStarted(int Pid, int Node, IActorRef Terminal) : ISsiMessage;
 
 /// <summary><c>ssi kill</c>: a PID, or -PGID for a group, as <see cref="Who"/>.</summary>
-public sealed record KillRequest(Credentials Who, int Target, int Signal) : IProcessClientRequest;
+public sealed record KillRequest(Credentials Who, int Target, int Signal) : IProcessClientRequest
+{
+    Credentials? IProcessClientRequest.Caller => Who;
+}
 
 public sealed record KillDone(int Target, int Signal) : ISsiMessage;
 
@@ -58,21 +71,33 @@ public sealed record ProcessListQuery(int AfterPid, int Limit) : IProcessClientR
 /// Diagnostics: <see cref="Count"/> plain Akka round trips (Identify) from the node that receives it to the process
 /// service of <see cref="Node"/>, one at a time; the baseline of the process benchmark.
 /// </summary>
-public sealed record PingNode(int Node, int Count) : IProcessClientRequest;
+public sealed record PingNode(int Node, int Count) : IProcessClientRequest
+{
+    bool IProcessClientRequest.RootOnly => true;
+}
 
 public sealed record PingTimes(ImmutableArray<double> Microseconds) : ISsiMessage;
 
 /// <summary><c>ssi migrate PID NODE</c> as <see cref="Who"/>.</summary>
-public sealed record MigrateRequest(Credentials Who, int Pid, int Node) : IProcessClientRequest;
+public sealed record MigrateRequest(Credentials Who, int Pid, int Node) : IProcessClientRequest
+{
+    Credentials? IProcessClientRequest.Caller => Who;
+}
 
 /// <summary><c>ssi pin PID</c> (or <c>--off</c>) as <see cref="Who"/>.</summary>
-public sealed record PinRequest(Credentials Who, int Pid, bool Pinned) : IProcessClientRequest;
+public sealed record PinRequest(Credentials Who, int Pid, bool Pinned) : IProcessClientRequest
+{
+    Credentials? IProcessClientRequest.Caller => Who;
+}
 
 /// <summary>
 /// Diagnostics for the migration benchmark: moves <see cref="Pid"/> back and forth between two nodes
 /// <see cref="Count"/> times, one move at a time, from the node that receives it, timing each.
 /// </summary>
-public sealed record MeasureMigrations(int Pid, int NodeA, int NodeB, int Count) : IProcessClientRequest;
+public sealed record MeasureMigrations(int Pid, int NodeA, int NodeB, int Count) : IProcessClientRequest
+{
+    bool IProcessClientRequest.RootOnly => true;
+}
 
 public sealed record MigrationTimes(ImmutableArray<double> Microseconds, int Failures, string? FirstFailure) : ISsiMessage
 {

@@ -1,4 +1,5 @@
-// Pure tests of the cluster's certificates: created once, private keys owner-only, loadable per role.
+// Pure tests of the cluster's certificates: created once, keys locked by the secret, roles apart, members bound to the secret.
+using System.Security.Cryptography.X509Certificates;
 using Ssi.Actors.Security;
 using Ssi.Tests.Harness;
 
@@ -10,38 +11,87 @@ public class ClusterTlsTests
     public void Certificates_are_created_once_with_owner_only_private_keys()
     {
         using var home = new TempHome();
+        var secret = home.CreateSecret();
         var dir = home.Home.TlsDir;
 
-        ClusterTls.CreateIfMissing(dir, "ssi");
+        ClusterTls.CreateIfMissing(dir, "ssi", secret);
         var first = File.ReadAllBytes(ClusterTls.CaFile(dir));
-        ClusterTls.CreateIfMissing(dir, "ssi");
+        ClusterTls.CreateIfMissing(dir, "ssi", secret);
 
         Assert.Equal(first, File.ReadAllBytes(ClusterTls.CaFile(dir)));
-        foreach (var file in new[] { ClusterTls.CaKeyFile(dir), ClusterTls.IdentityFile(dir, TlsRole.Member), ClusterTls.IdentityFile(dir, TlsRole.Client) })
+        foreach (var file in new[] { ClusterTls.CaKeyFile(dir), ClusterTls.MemberFile(dir) })
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
     }
 
     [Fact]
-    public void Each_role_loads_its_own_identity_signed_by_the_cluster_CA()
+    public void The_member_identity_is_signed_by_the_cluster_CA_and_carries_its_key()
     {
         using var home = new TempHome();
-        ClusterTls.CreateIfMissing(home.Home.TlsDir, "ssi");
+        var secret = home.CreateSecret();
+        ClusterTls.CreateIfMissing(home.Home.TlsDir, "ssi", secret);
 
-        var member = ClusterTls.Load(home.Home.TlsDir, TlsRole.Member);
-        var client = ClusterTls.Load(home.Home.TlsDir, TlsRole.Client);
+        var member = ClusterTls.ForMember(home.Home.TlsDir, secret);
 
         Assert.Contains("OU=member", member.Identity.Subject);
-        Assert.Contains("OU=client", client.Identity.Subject);
         Assert.True(member.Identity.HasPrivateKey);
         Assert.False(member.Ca.HasPrivateKey);
         Assert.Equal(member.Ca.Subject, member.Identity.Issuer);
     }
 
     [Fact]
+    public void The_member_key_and_the_CA_key_cannot_be_used_without_the_secret()
+    {
+        using var home = new TempHome();
+        var secret = home.CreateSecret();
+        ClusterTls.CreateIfMissing(home.Home.TlsDir, "ssi", secret);
+        var other = ClusterSecret.FromBytes(new byte[32]);
+
+        // A copy of tls/ alone: no password opens the keys, and the secret of another cluster does not either.
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() =>
+            X509CertificateLoader.LoadPkcs12FromFile(ClusterTls.MemberFile(home.Home.TlsDir), null));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() =>
+            X509CertificateLoader.LoadPkcs12FromFile(ClusterTls.CaKeyFile(home.Home.TlsDir), null));
+        var error = Assert.Throws<SecretUnavailableException>(() => ClusterTls.ForMember(home.Home.TlsDir, other));
+        Assert.Contains("does not belong to this cluster's secret", error.Message);
+        Assert.Throws<SecretUnavailableException>(() => ClusterTls.IssueClient(home.Home.TlsDir, other, "mallory"));
+    }
+
+    [Fact]
+    public void A_client_certificate_names_its_user_and_the_client_role()
+    {
+        using var home = new TempHome();
+        var secret = home.CreateSecret();
+        ClusterTls.CreateIfMissing(home.Home.TlsDir, "ssi", secret);
+
+        using var ann = ClusterTls.IssueClient(home.Home.TlsDir, secret, "ann");
+
+        Assert.Contains("CN=ann", ann.Subject);
+        Assert.Contains("OU=client", ann.Subject);
+        Assert.True(ann.HasPrivateKey);
+    }
+
+    [Fact]
+    public void Certificates_of_the_older_unlocked_format_are_replaced()
+    {
+        using var home = new TempHome();
+        var secret = home.CreateSecret();
+        var dir = home.Home.TlsDir;
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(ClusterTls.CaFile(dir), "old");
+        File.WriteAllText(ClusterTls.MemberFile(dir), "old");
+        File.WriteAllText(Path.Combine(dir, "client.pfx"), "old");
+
+        ClusterTls.CreateIfMissing(dir, "ssi", secret);
+
+        Assert.False(File.Exists(Path.Combine(dir, "client.pfx")));
+        Assert.Contains("OU=member", ClusterTls.ForMember(dir, secret).Identity.Subject);
+    }
+
+    [Fact]
     public void Missing_certificates_are_reported_as_unavailable()
     {
         using var home = new TempHome();
-        var error = Assert.Throws<SecretUnavailableException>(() => ClusterTls.Load(home.Home.TlsDir, TlsRole.Client));
-        Assert.Contains("no TLS client certificate", error.Message);
+        var error = Assert.Throws<SecretUnavailableException>(() => ClusterTls.ForMember(home.Home.TlsDir, home.CreateSecret()));
+        Assert.Contains("no cluster CA certificate", error.Message);
     }
 }

@@ -1,5 +1,6 @@
-// Multi-node specs of mutual TLS: peers whose certificates this cluster's CA did not sign can neither join nor ask.
-using Akka.Cluster;
+// Multi-node specs of mutual TLS: peers whose certificates this cluster's CA did not sign, or that hold the wrong role, get nowhere.
+using Akka.Actor;
+using Akka.Event;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Security;
 using Ssi.Host.Cli;
@@ -14,9 +15,8 @@ public class TransportSecuritySpecs
     public async Task A_client_with_a_certificate_from_another_CA_is_refused_quickly_with_EACCES()
     {
         await using var cluster = await ClusterHarness.StartAsync(3);
-        using var strangerHome = new TempHome();
-        ClusterTls.CreateIfMissing(strangerHome.Home.TlsDir, "stranger");
-        var client = cluster.Connect([1], tls: new TlsSettings(true, strangerHome.Home.TlsDir));
+        using var stranger = new StrangerCluster();
+        var client = cluster.Connect([1], stranger.Credential());
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<CliException>(() =>
@@ -31,10 +31,8 @@ public class TransportSecuritySpecs
     public async Task A_client_that_trusts_our_CA_but_holds_a_foreign_certificate_gets_no_answer()
     {
         await using var cluster = await ClusterHarness.StartAsync(3);
-        using var strangerHome = new TempHome();
-        ClusterTls.CreateIfMissing(strangerHome.Home.TlsDir, "stranger");
-        File.Copy(ClusterTls.CaFile(cluster.Tls.Dir), ClusterTls.CaFile(strangerHome.Home.TlsDir), overwrite: true);
-        var client = cluster.Connect([1], tls: new TlsSettings(true, strangerHome.Home.TlsDir));
+        using var stranger = new StrangerCluster();
+        var client = cluster.Connect([1], stranger.Credential() with { CaCertificate = cluster.RootCredential.CaCertificate });
 
         var error = await Assert.ThrowsAsync<CliException>(() =>
             client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, giveUpAfter: TimeSpan.FromSeconds(8)));
@@ -48,17 +46,40 @@ public class TransportSecuritySpecs
     public async Task A_node_with_a_certificate_from_another_CA_cannot_join()
     {
         await using var cluster = await ClusterHarness.StartAsync(3);
-        using var strangerHome = new TempHome();
-        ClusterTls.CreateIfMissing(strangerHome.Home.TlsDir, "stranger");
+        using var stranger = new StrangerCluster();
 
-        var stranger = cluster.StartNode(9, strangerHome.Home.TlsDir);
+        var intruder = cluster.StartNode(9, stranger.Tls.Dir, stranger.SecretFile);
 
-        // The stranger's own transport refuses our node's certificate at the first handshake and stops its actor system.
-        await stranger.System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.False(stranger.StoppedByTransientHandshakeFailure); // a refusal is final: no restart
+        // Its transport or ours refuses the handshake, and the intruder's transport stops its actor system.
+        await intruder.System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(intruder.StoppedByTransientHandshakeFailure); // a refusal is final: no restart
         Assert.Equal(3, cluster[1].Cluster.State.Members.Count);
         Assert.DoesNotContain(cluster[1].Cluster.State.Members, m => m.HasRole("node-9"));
         Assert.True(cluster.AllUp([1, 2, 3]));
+    }
+
+    [Fact]
+    public async Task A_node_presenting_a_client_certificate_cannot_join_and_the_seed_logs_why()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        var refusals = new RefusalLog(cluster[1].System);
+        // The attack of the trust issue: the client certificate copied to member.pfx, under a secret of the attacker's.
+        using var intruderHome = new TempHome();
+        var intruderSecret = intruderHome.CreateSecret();
+        Directory.CreateDirectory(intruderHome.Home.TlsDir);
+        File.Copy(ClusterTls.CaFile(cluster.Tls.Dir), ClusterTls.CaFile(intruderHome.Home.TlsDir));
+        using var clientCertificate = cluster.RootCredential.Tls().Identity;
+        File.WriteAllBytes(ClusterTls.MemberFile(intruderHome.Home.TlsDir), clientCertificate.Export(
+            System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, Convert.ToBase64String(intruderSecret.Derive("ssi-tls-private-keys-v1"))));
+
+        var intruder = cluster.StartNode(9, intruderHome.Home.TlsDir, intruderHome.Home.SecretFile);
+
+        await intruder.System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
+        await cluster.AwaitAsync(() => refusals.Any("client certificate where only member certificates are accepted"), TimeSpan.FromSeconds(10), "the seed's log of the refusal");
+        Assert.DoesNotContain(cluster[1].Cluster.State.Members, m => m.HasRole("node-9"));
+        Assert.True(cluster.AllUp([1, 2, 3]));
+        var status = await cluster.Connect([1]).RequestAsync<ClusterStatus>(GetClusterStatus.Instance);
+        Assert.Equal([1, 2, 3], status.View.Nodes.Select(n => n.Node));
     }
 
     [Fact]
@@ -83,5 +104,22 @@ public class TransportSecuritySpecs
         Assert.True(cluster[3].StoppedByTransientHandshakeFailure);
         await hangUps;
         listener.Stop();
+    }
+
+    /// <summary>The TLS refusals a node logs (its transport logs them as warnings on the event stream).</summary>
+    private sealed class RefusalLog
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public RefusalLog(ActorSystem system) =>
+            system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new Listener(_lines))), typeof(Warning));
+
+        public bool Any(string text) => _lines.Any(l => l.Contains(text, StringComparison.Ordinal));
+
+        private sealed class Listener : ReceiveActor
+        {
+            public Listener(System.Collections.Concurrent.ConcurrentQueue<string> lines) =>
+                Receive<Warning>(w => lines.Enqueue(w.Message?.ToString() ?? ""));
+        }
     }
 }

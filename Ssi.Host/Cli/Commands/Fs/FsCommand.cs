@@ -25,7 +25,7 @@ public static class FsCommand
     {
         var common = new Common(
             new Option<int?>("--node") { Description = "run the call through this node (default: any contact node)" },
-            new Option<string>("--user") { Description = "run as this user: root, a name from the cluster's /etc/passwd, or a numeric uid (its gid is the same number)", DefaultValueFactory = _ => "root" },
+            new Option<string>("--user") { Description = UserOptionDescription },
             new Option<bool>("--json") { Description = "print JSON for scripts" });
         var command = new Command("fs", """
             File commands on the cluster's one root file system, the same from every node. Each runs through the node
@@ -41,18 +41,33 @@ public static class FsCommand
         return command;
     }
 
+    /// <summary>What every --user option says.</summary>
+    public const string UserOptionDescription =
+        "act as this user, as sudo -u does: root, a name from the cluster's /etc/passwd, or a numeric uid (its gid is the same number); only a root credential may (default: the credential's user)";
+
     /// <summary>
-    /// The caller's identity from --user: root, a numeric uid, or a name from the cluster's /etc/passwd (with its
-    /// groups from /etc/group). An unknown name is refused, so nothing runs as nobody-in-particular.
+    /// The caller's identity: the credential's user, or with --user (root's credential only) root, a numeric uid, or a
+    /// name from the cluster's /etc/passwd (with its groups from /etc/group). An unknown name is refused, so nothing runs
+    /// as nobody-in-particular. The gateway checks the same rule; this only fails earlier and more clearly.
     /// </summary>
-    public static async Task<Credentials> CallerAsync(ClusterConnection connection, int? node, string user, CancellationToken ct)
+    public static async Task<Credentials> CallerAsync(ClusterConnection connection, int? node, string? user, CancellationToken ct)
     {
+        if (user is null || user == connection.UserName || user == connection.Identity.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            return connection.Identity;
+        if (!connection.Identity.IsRoot)
+            throw new CliException(Errno.EPERM, $"only root may act as another user; this credential is {connection.UserName}'s");
         if (user == "root") return Credentials.Root;
         if (int.TryParse(user, out var uid) && uid >= 0) return Credentials.Of(uid, uid);
+        return await LookUpAsync(connection, node, user, ct)
+            ?? throw CliException.Usage($"unknown user '{user}' (not in the cluster's /etc/passwd)");
+    }
+
+    /// <summary>A user of the cluster's /etc/passwd with its groups from /etc/group, or null if there is none.</summary>
+    public static async Task<Credentials?> LookUpAsync(ClusterConnection connection, int? node, string user, CancellationToken ct)
+    {
         var passwd = await ReadTextAsync(connection, node, "/etc/passwd", ct);
         var entry = passwd?.Split('\n').Select(l => l.Split(':')).FirstOrDefault(f => f.Length >= 4 && f[0] == user);
-        if (entry is null || !int.TryParse(entry[2], out uid) || !int.TryParse(entry[3], out var gid))
-            throw CliException.Usage($"unknown user '{user}' (not in the cluster's /etc/passwd)");
+        if (entry is null || !int.TryParse(entry[2], out var uid) || !int.TryParse(entry[3], out var gid)) return null;
         var group = await ReadTextAsync(connection, node, "/etc/group", ct) ?? "";
         var groups = group.Split('\n').Select(l => l.Split(':'))
             .Where(f => f.Length >= 4 && f[3].Split(',').Contains(user) && int.TryParse(f[2], out _))
@@ -64,7 +79,7 @@ public static class FsCommand
     {
         try
         {
-            var data = await connection.RequestAsync<FsData>(new FileSystemCall(new FsRead(Credentials.Root, path, 0, 1 << 20)), node, ct: ct);
+            var data = await connection.RequestAsync<FsData>(new FileSystemCall(new FsRead(connection.Identity, path, 0, 1 << 20)), node, ct: ct);
             return System.Text.Encoding.UTF8.GetString(data.Data);
         }
         catch (CliException e) when (e.Errno == Errno.ENOENT)

@@ -219,7 +219,7 @@ public static class FsVerbs
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("fs " + name, async token =>
         {
             await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
-            var caller = await FsCommand.CallerAsync(connection, parse.GetValue(common.Node), parse.GetValue(common.User)!, token);
+            var caller = await FsCommand.CallerAsync(connection, parse.GetValue(common.Node), parse.GetValue(common.User), token);
             await body(new Context(connection, parse.GetValue(common.Node), caller, parse.GetValue(common.Json), token),
                 new Arguments(parse, positional, options));
             return ExitCodes.Ok;

@@ -15,7 +15,7 @@ public static class KillCommand
     {
         var signal = new Option<string>("--signal", "-s") { Description = "the signal, by name (TERM, SIGTERM) or number (default TERM)", DefaultValueFactory = _ => "TERM" };
         var list = new Option<bool>("--list", "-l") { Description = "list the signal names" };
-        var user = new Option<string>("--user") { Description = "send as this user (root, a name from /etc/passwd, or a uid)", DefaultValueFactory = _ => "root" };
+        var user = new Option<string>("--user") { Description = FsCommand.UserOptionDescription };
         var targets = new Argument<string[]>("target") { Description = "PIDs, or -PGID for a process group", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("kill", """
             Send a signal to processes on any node: a PID, or -PGID for every process of a group. The sender must be
@@ -51,7 +51,7 @@ public static class KillCommand
             }
             if (pids.Count == 0) throw CliException.Usage("a PID or -PGID is needed (see 'ssi kill --help')");
             await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
-            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user) ?? "root", token);
+            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user), token);
             var status = ExitCodes.Ok;
             foreach (var pid in pids)
             {

@@ -16,7 +16,7 @@ public static class LoadLevelCommand
         state.AcceptOnlyFromAmong("on", "off");
         var node = new Option<int?>("--node") { Description = "only this node (default: every node that is up)" };
         var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
-        var user = new Option<string>("--user") { Description = "act as this user; only root may turn leveling on or off", DefaultValueFactory = _ => "root" };
+        var user = new Option<string>("--user") { Description = "act as this user; only root may turn leveling on or off" };
         var command = new Command("loadlevel", """
             Load leveling: a busy node sends runnable processes to nodes with leveling on that have fewer, until each is
             near the cluster's mean. A move needs a gap of at least 2 runnable processes (ssi.vproc.load-leveling.imbalance),
@@ -39,7 +39,7 @@ public static class LoadLevelCommand
             if (n is < 1) throw CliException.Usage($"{n}: not a node number");
             bool? enabled = parse.GetValue(state) switch { "on" => true, "off" => false, _ => null };
             await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
-            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user) ?? "root", token);
+            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user), token);
             var table = await connection.RequestAsync<LoadTable>(new ProcessCall(new LoadLevelRequest(who, n ?? 0, enabled)), ct: token);
             var rows = table.Nodes.Where(r => enabled is null || n is null || r.Node == n).ToList();
             Console.Write(parse.GetValue(json) ? Json(table.ObservedBy, rows) : Table(table.ObservedBy, rows));

@@ -14,7 +14,6 @@ public static class MigrateCommand
     private static Option<string> User() => new("--user")
     {
         Description = "act as this user (root, a name from /etc/passwd, or a uid); only root or the owner may",
-        DefaultValueFactory = _ => "root",
     };
 
     public static Command Create()
@@ -41,7 +40,7 @@ public static class MigrateCommand
             if (p < 1) throw CliException.Usage($"{p}: not a process id");
             if (n < 1) throw CliException.Usage($"{n}: not a node number");
             await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
-            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user) ?? "root", token);
+            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user), token);
             try
             {
                 var moved = await connection.RequestAsync<Migrated>(new ProcessCall(new MigrateRequest(who, p, n)), ct: token, idempotent: false);
@@ -75,7 +74,7 @@ public static class MigrateCommand
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("pin", async token =>
         {
             await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
-            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user) ?? "root", token);
+            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user), token);
             await connection.RequestAsync<PinSet>(new ProcessCall(new PinRequest(who, parse.GetValue(pid), !parse.GetValue(off))), ct: token);
             return ExitCodes.Ok;
         }, ct));

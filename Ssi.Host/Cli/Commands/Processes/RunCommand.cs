@@ -56,7 +56,6 @@ public static class RunCommand
     private static readonly Option<string> User = new("--user")
     {
         Description = "run as this user: root, a name from the cluster's /etc/passwd, or a numeric uid",
-        DefaultValueFactory = _ => "root",
     };
 
     private static readonly Option<bool> Pin = new("--pin") { Description = "pin the process to its node: it never migrates" };
@@ -106,14 +105,14 @@ public static class RunCommand
         if (node < 0) throw CliException.Usage($"{node}: not a node number");
         var launcher = SsiCommandLine.LauncherForRunningCluster();
         await using var connection = launcher.Connect();
-        var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(User) ?? "root", ct);
+        var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(User), ct);
         var ended = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stdout = Console.OpenStandardOutput();
         var stderr = Console.OpenStandardError();
         var attachment = connection.ActorOf(TerminalAttachment.Props(stdout, stderr, ended), "terminal");
         var environment = ImmutableDictionary<string, string>.Empty
             .Add("PATH", "/bin")
-            .Add("USER", parse.GetValue(User) ?? "root")
+            .Add("USER", parse.GetValue(User) ?? connection.UserName)
             .Add("TERM", Environment.GetEnvironmentVariable("TERM") ?? "dumb");
         var request = new RunProgram(who, node, argv[0], argv, environment, parse.GetValue(Cwd) ?? "/", attachment, parse.GetValue(Pin));
         ProgramStarted started;

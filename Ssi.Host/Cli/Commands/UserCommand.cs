@@ -1,0 +1,73 @@
+// `ssi user add NAME`: issue a user of the cluster a credential of their own (root only, where the secret is).
+using System.CommandLine;
+using Ssi.Actors.Configuration;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Security;
+using Ssi.Host.Cli.Commands.Fs;
+using Ssi.Host.Launcher;
+using Ssi.Host.Node;
+
+namespace Ssi.Host.Cli.Commands;
+
+public static class UserCommand
+{
+    public static Command Create()
+    {
+        var name = new Argument<string>("name") { Description = "a user of the cluster's /etc/passwd" };
+        var output = new Option<string?>("--out", "-o") { Description = "where to write the credential (default: $SSI_HOME/credentials/NAME.cred)" };
+        var force = new Option<bool>("--force") { Description = "replace an existing credential file" };
+        var add = new Command("add", """
+            Issue a credential for a user of the cluster's /etc/passwd: a client certificate from the cluster's CA and
+            the user's uid, gid and groups, signed with the cluster secret. Whoever holds the file is that user: the
+            gateways take the identity from it, never from a request, and only root's credential may act as another
+            user (--user). The file also names the nodes to contact, so it works from any machine that can reach them.
+            Needs the cluster secret and CA (run it where 'ssi start' ran) and root's credential.
+
+            Examples:
+              ssi user add ann
+              ssi user add bob --out /tmp/bob.cred
+              SSI_CREDENTIAL=~/.ssi/credentials/ann.cred ssi fs ls /home/ann
+            """);
+        add.Arguments.Add(name);
+        add.Options.Add(output);
+        add.Options.Add(force);
+        add.SetAction((parse, ct) => SsiCommandLine.RunAsync("user add", async token =>
+        {
+            var user = parse.GetValue(name) ?? "";
+            if (user.Length == 0 || user.Contains('/') || user.Contains(':') || user.Any(char.IsWhiteSpace))
+                throw CliException.Usage($"'{user}' is not a user name");
+            var launcher = SsiCommandLine.LauncherForRunningCluster();
+            var home = launcher.Home;
+            var path = parse.GetValue(output) is { Length: > 0 } o ? Path.GetFullPath(o) : CredentialFile.UserFile(home, user);
+            if (File.Exists(path) && !parse.GetValue(force))
+                throw new CliException(Errno.EEXIST, $"{path} exists; use --force to replace it");
+            await using var connection = launcher.Connect();
+            if (!connection.Identity.IsRoot)
+                throw new CliException(Errno.EPERM, $"only root may issue credentials; this credential is {connection.UserName}'s");
+            var who = await FsCommand.LookUpAsync(connection, null, user, token)
+                ?? throw new CliException(Errno.ENOENT, $"no user '{user}' in the cluster's /etc/passwd");
+            var secret = launcher.LoadSecret();
+            var tls = TlsSettings.Create(launcher.Config, home);
+            var contacts = ClusterRunFile.Read(home) is { } run
+                ? launcher.LiveNodes().Where(run.ClientPorts.ContainsKey).Select(run.GatewayAddress).ToList()
+                : [];
+            CredentialFile credential;
+            try
+            {
+                credential = CredentialFile.Issue(secret, tls, user, who.Uid, who.Gid, who.Groups, contacts);
+            }
+            catch (SecretUnavailableException e)
+            {
+                throw new CliException(Errno.EACCES, e.Message, ExitCodes.PermissionDenied);
+            }
+            credential.Save(path);
+            Console.WriteLine($"issued a credential for {user} (uid {who.Uid}, gid {who.Gid}) in {path}");
+            Console.WriteLine($"use it with: SSI_CREDENTIAL={path} ssi ...");
+            return ExitCodes.Ok;
+        }, ct));
+
+        var command = new Command("user", "Credentials of the cluster's users (see 'ssi user add --help').");
+        command.Subcommands.Add(add);
+        return command;
+    }
+}
