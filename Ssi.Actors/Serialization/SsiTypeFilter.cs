@@ -10,13 +10,20 @@ namespace Ssi.Actors.Serialization;
 /// Hyperion hands over either its short form, e.g.
 /// <c>System.Collections.Generic.List`1[[System.String, System.Private.CoreLib,%core%]], System.Private.CoreLib,%core%</c>,
 /// or a full assembly-qualified name. The name is parsed and every generic argument and array element type is
-/// checked on its own; anything the parser does not understand is refused, so Type.GetType never sees a name
-/// that was read differently here.
+/// checked on its own, each together with the assembly it names: Type.GetType loads whatever assembly a name gives,
+/// so a namespace or a type name is trusted only from the assembly it really lives in. Anything the parser does not
+/// understand is refused, so Type.GetType never sees a name that was read differently here.
 /// </summary>
 public sealed class SsiTypeFilter : ITypeFilter
 {
     private const int MaxNameLength = 4096;
     private const int MaxGenericDepth = 16;
+
+    /// <summary>The simple names of the product's assemblies (Ssi.Host builds as "ssi"); only these may bring "Ssi." types.</summary>
+    public static readonly ImmutableArray<string> OurAssemblies = ["Ssi.Actors", "Ssi.Cfs", "Ssi.Vproc", "ssi"];
+
+    /// <summary>Where a name without an assembly part resolves: Type.GetType looks in the caller (Hyperion) and then here.</summary>
+    private static readonly string CoreAssembly = AssemblyOf(typeof(object));
 
     /// <summary>Plain-data BCL types: values with no behaviour beyond their data.</summary>
     public static readonly ImmutableArray<Type> PlainDataTypes =
@@ -41,9 +48,12 @@ public sealed class SsiTypeFilter : ITypeFilter
         typeof(ValueTuple<,,,,>), typeof(ValueTuple<,,,,,>), typeof(ValueTuple<,,,,,,>), typeof(ValueTuple<,,,,,,,>),
     ];
 
+    /// <summary>The "Ssi." namespaces, each from one of <see cref="OurAssemblies"/>.</summary>
+    public static IEnumerable<(string Prefix, string Assembly)> OurNamespaces => OurAssemblies.Select(a => ("Ssi.", a));
+
     /// <summary>Our own namespaces, plus plain-data BCL types and the surrogates Akka uses for refs, paths and addresses.</summary>
     public static readonly SsiTypeFilter Default = new(
-        namespacePrefixes: ["Ssi."],
+        namespaces: OurNamespaces,
         exactTypes:
         [
             .. PlainDataTypes,
@@ -53,19 +63,23 @@ public sealed class SsiTypeFilter : ITypeFilter
         ],
         genericDefinitions: PlainDataGenerics);
 
-    private readonly ImmutableArray<string> _namespacePrefixes;
-    private readonly ImmutableHashSet<string> _exactNames;
-    private readonly ImmutableHashSet<string> _genericNames;
+    private readonly ImmutableArray<(string Prefix, string Assembly)> _namespaces;
+    private readonly ImmutableHashSet<(string Name, string Assembly)> _exactNames;
+    private readonly ImmutableHashSet<(string Name, string Assembly)> _genericNames;
 
-    /// <param name="namespacePrefixes">Type names starting with one of these (e.g. "Ssi.") are allowed, generic or not.</param>
-    /// <param name="exactTypes">Non-generic types allowed by exact full name.</param>
-    /// <param name="genericDefinitions">Open generic types allowed when each of their arguments is allowed.</param>
-    public SsiTypeFilter(IEnumerable<string> namespacePrefixes, IEnumerable<Type> exactTypes, IEnumerable<Type> genericDefinitions)
+    /// <param name="namespaces">Type names starting with a prefix (e.g. "Ssi.") are allowed, generic or not, from that assembly only.</param>
+    /// <param name="exactTypes">Non-generic types allowed by exact full name, from the assembly they are defined in.</param>
+    /// <param name="genericDefinitions">Open generic types allowed when each of their arguments is allowed, from their own assembly.</param>
+    public SsiTypeFilter(IEnumerable<(string Prefix, string Assembly)> namespaces, IEnumerable<Type> exactTypes, IEnumerable<Type> genericDefinitions)
     {
-        _namespacePrefixes = [.. namespacePrefixes];
-        _exactNames = exactTypes.Select(t => t.FullName!).ToImmutableHashSet(StringComparer.Ordinal);
-        _genericNames = genericDefinitions.Select(t => t.GetGenericTypeDefinition().FullName!).ToImmutableHashSet(StringComparer.Ordinal);
+        _namespaces = [.. namespaces];
+        _exactNames = exactTypes.Select(t => (t.FullName!, AssemblyOf(t))).ToImmutableHashSet();
+        _genericNames = genericDefinitions.Select(t => t.GetGenericTypeDefinition())
+            .Select(t => (t.FullName!, AssemblyOf(t))).ToImmutableHashSet();
     }
+
+    /// <summary>The simple name Hyperion writes for the assembly a type is defined in.</summary>
+    public static string AssemblyOf(Type type) => type.Assembly.GetName().Name!;
 
     // Not cached: Hyperion caches accepted names per serializer instance, and caching refusals would let a peer grow memory.
     public bool IsAllowed(string typeName)
@@ -73,13 +87,11 @@ public sealed class SsiTypeFilter : ITypeFilter
         if (typeName.Length > MaxNameLength)
             return false;
         var pos = 0;
-        return IsAllowedType(typeName, ref pos, depth: 0)
-               && SkipAssembly(typeName, ref pos, insideBrackets: false)
-               && pos == typeName.Length;
+        return IsAllowedType(typeName, ref pos, depth: 0, insideBrackets: false) && pos == typeName.Length;
     }
 
-    // Type := Name GenericArgs? "[]"*   where GenericArgs := "[" "[" Type Assembly "]" ("," "[" Type Assembly "]")* "]"
-    private bool IsAllowedType(string s, ref int pos, int depth)
+    // Type := Name GenericArgs? "[]"* Assembly   where GenericArgs := "[" "[" Type "]" ("," "[" Type "]")* "]"
+    private bool IsAllowedType(string s, ref int pos, int depth, bool insideBrackets)
     {
         if (depth > MaxGenericDepth)
             return false;
@@ -92,16 +104,8 @@ public sealed class SsiTypeFilter : ITypeFilter
         if (name.Length == 0 || arity < 0)
             return false;
 
-        var ours = _namespacePrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal));
-        if (arity == 0)
+        if (arity > 0)
         {
-            if (!ours && !_exactNames.Contains(name))
-                return false;
-        }
-        else
-        {
-            if (!ours && !_genericNames.Contains(name))
-                return false;
             if (!Expect(s, ref pos, '['))
                 return false;
             for (var i = 0; i < arity; i++)
@@ -109,8 +113,7 @@ public sealed class SsiTypeFilter : ITypeFilter
                 if (i > 0 && !Expect(s, ref pos, ','))
                     return false;
                 if (!Expect(s, ref pos, '[')
-                    || !IsAllowedType(s, ref pos, depth + 1)
-                    || !SkipAssembly(s, ref pos, insideBrackets: true)
+                    || !IsAllowedType(s, ref pos, depth + 1, insideBrackets: true)
                     || !Expect(s, ref pos, ']'))
                     return false;
             }
@@ -121,12 +124,21 @@ public sealed class SsiTypeFilter : ITypeFilter
         // Single-dimension arrays of an allowed element type; "[,]", "[*]", "*" and "&" are left unparsed and so refused.
         while (pos + 1 < s.Length && s[pos] == '[' && s[pos + 1] == ']')
             pos += 2;
-        return true;
+
+        // The assembly comes last, after the arguments and the array marks, and decides where the name is looked up.
+        if (!ReadAssembly(s, ref pos, insideBrackets, out var assembly))
+            return false;
+        assembly ??= CoreAssembly;
+        if (_namespaces.Any(n => n.Assembly == assembly && name.StartsWith(n.Prefix, StringComparison.Ordinal)))
+            return true;
+        return (arity == 0 ? _exactNames : _genericNames).Contains((name, assembly));
     }
 
     // Assembly := ("," SimpleName ("," ("%core%" | Version=.. | Culture=.. | PublicKeyToken=..))*)?
-    private static bool SkipAssembly(string s, ref int pos, bool insideBrackets)
+    // %core% stands for the core library's version and key, not for its name: the simple name before it still counts.
+    private static bool ReadAssembly(string s, ref int pos, bool insideBrackets, out string? assembly)
     {
+        assembly = null;
         if (pos == s.Length || (insideBrackets && s[pos] == ']'))
             return true;
         if (s[pos] != ',')
@@ -136,7 +148,8 @@ public sealed class SsiTypeFilter : ITypeFilter
         if (end < 0)
             return false;
         var parts = s[(pos + 1)..end].Split(',');
-        if (!IsSimpleAssemblyName(parts[0].Trim()))
+        assembly = parts[0].Trim();
+        if (!IsSimpleAssemblyName(assembly))
             return false;
         foreach (var part in parts.Skip(1).Select(p => p.Trim()))
         {

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Akka.Actor;
+using BenchPrograms;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.Service;
 using Ssi.Host.Cli;
@@ -169,7 +170,7 @@ public static class ProcBenchmark
         return [.. parts.Skip(1).Select(p => double.Parse(p, CultureInfo.InvariantCulture))];
     }
 
-    /// <summary>This build's assembly as /usr/lib/ssi-bench.dll, and /bin/bench-* naming its programs.</summary>
+    /// <summary>This build's bench-programs assembly as /usr/lib/ssi-bench.dll, and /bin/bench-* naming its programs.</summary>
     internal static async Task InstallAsync(ClusterConnection connection, CancellationToken ct)
     {
         var root = Credentials.Root;
@@ -186,7 +187,7 @@ public static class ProcBenchmark
                 // already there
             }
         }
-        var bytes = await File.ReadAllBytesAsync(typeof(ProcBenchmark).Assembly.Location, ct);
+        var bytes = await File.ReadAllBytesAsync(typeof(SpawnWait).Assembly.Location, ct);
         await Call(new FsCreate(root, Library, 0x1A4), idempotent: false);
         for (var offset = 0; offset < bytes.Length; offset += 256 * 1024)
             await Call(new FsWrite(root, Library, offset, bytes[offset..Math.Min(bytes.Length, offset + 256 * 1024)]));

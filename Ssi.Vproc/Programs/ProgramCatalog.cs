@@ -2,6 +2,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Runtime.Loader;
 using System.Text;
 using Ssi.Actors.Errors;
@@ -49,10 +51,16 @@ public sealed class ProgramCatalog
         return new InAssembly(type, path);
     }
 
-    /// <summary>An assembly may widen the snapshot filter only to namespaces that are not the platform's or the runtime's.</summary>
-    private static bool IsOwnNamespace(string ns) =>
-        ns.Length > 0 && !new[] { "System", "Microsoft", "Akka", "Hyperion", "Internal" }.Any(reserved =>
-            ns == reserved || ns.StartsWith(reserved + ".", StringComparison.Ordinal));
+    /// <summary>
+    /// Names a program assembly may not have: ours and the platform's. Type.GetType would resolve such a name to the
+    /// real assembly, so a snapshot filter that trusts the program's types by name would trust the real one's too.
+    /// </summary>
+    public static bool IsReservedAssemblyName(string name) =>
+        name.Equals("ssi", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("Ssi.", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("mscorlib", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("netstandard", StringComparison.OrdinalIgnoreCase)
+        || new[] { "System", "Microsoft", "Akka", "Hyperion" }.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase));
 
     public Outcome<Program> Create(Builtin builtin) =>
         _builtins.TryGetValue(builtin.Name, out var make) ? make() : Outcome<Program>.Fail(Errno.ENOEXEC, $"no built-in program '{builtin.Name}'");
@@ -60,23 +68,39 @@ public sealed class ProgramCatalog
     /// <summary>Creates the program class from an assembly's bytes; <paramref name="key"/> names that content (inode and version).</summary>
     public Outcome<Program> Create(InAssembly reference, string key, Func<byte[]> bytes)
     {
-        Assembly assembly;
-        try
+        if (!_assemblies.TryGetValue(key, out var assembly))
         {
-            assembly = _assemblies.GetOrAdd(key, _ =>
+            try
             {
-                var loaded = new AssemblyLoadContext("ssi-program:" + key).LoadFromStream(new MemoryStream(bytes()));
-                ProgramSnapshots.Allow(loaded.GetTypes().Select(t => t.Namespace ?? "").Distinct().Where(IsOwnNamespace));
-                return loaded;
-            });
-        }
-        catch (Exception e) when (e is BadImageFormatException or FileLoadException or ReflectionTypeLoadException)
-        {
-            return Outcome<Program>.Fail(Errno.ENOEXEC, $"{reference.AssemblyPath}: not a loadable assembly ({e.Message})");
+                var content = bytes();
+                var name = AssemblyNameOf(content);
+                if (IsReservedAssemblyName(name))
+                    return Outcome<Program>.Fail(Errno.ENOEXEC,
+                        $"{reference.AssemblyPath}: a program assembly may not be named {name}, the name of one of ssi's or the platform's own assemblies");
+                var loaded = new AssemblyLoadContext("ssi-program:" + key).LoadFromStream(new MemoryStream(content));
+                _ = loaded.GetTypes(); // a type that cannot load fails here, not in the middle of a snapshot
+                assembly = _assemblies.GetOrAdd(key, loaded);
+            }
+            catch (Exception e) when (e is BadImageFormatException or FileLoadException or ReflectionTypeLoadException)
+            {
+                return Outcome<Program>.Fail(Errno.ENOEXEC, $"{reference.AssemblyPath}: not a loadable assembly ({e.Message})");
+            }
         }
         var type = assembly.GetType(reference.TypeName, throwOnError: false);
         if (type is null || !typeof(Program).IsAssignableFrom(type) || type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
             return Outcome<Program>.Fail(Errno.ENOEXEC, $"{reference.AssemblyPath} has no program class {reference.TypeName} (a public Ssi.Vproc.Programs.Program with a parameterless constructor)");
         return (Program)Activator.CreateInstance(type)!;
+    }
+
+    // The name from the metadata, read before loading: loading first would already put a second "System.X" in the process.
+    private static string AssemblyNameOf(byte[] content)
+    {
+        using var pe = new PEReader(new MemoryStream(content));
+        if (!pe.HasMetadata)
+            throw new BadImageFormatException("no metadata");
+        var metadata = pe.GetMetadataReader();
+        if (!metadata.IsAssembly)
+            throw new BadImageFormatException("a module, not an assembly");
+        return metadata.GetString(metadata.GetAssemblyDefinition().Name);
     }
 }

@@ -1,4 +1,6 @@
 // A program's whole execution state between two system calls, and its copy for fork (and, later, migration).
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using Hyperion;
 using Ssi.Actors.Serialization;
@@ -42,18 +44,12 @@ public sealed class ProgramImage
 
 /// <summary>
 /// Hyperion with references preserved (without it a context shared by the program and its helpers splits into
-/// copies) and a type filter: our own types, plain BCL data, and the types of program assemblies the catalog loaded.
-/// Delegates are refused: a delegate in a snapshot is code to run.
+/// copies) and a type filter per program assembly: the types that assembly defines, our own types from our own
+/// assemblies, and the plain BCL data a program keeps. A snapshot of one program is read with that program's filter
+/// only, never with what other programs brought in. Delegates are refused: a delegate in a snapshot is code to run.
 /// </summary>
 public static class ProgramSnapshots
 {
-
-    /// <summary>Lets the types of a loaded program assembly (its namespaces) into snapshots.</summary>
-    public static void Allow(IEnumerable<string> namespacePrefixes) =>
-        _serializer = Create(namespacePrefixes.Where(p => p.Length > 0).Select(p => p + "."));
-
-    private static readonly HashSet<string> Extra = [];
-
     /// <summary>
     /// Collections a program may keep, with the enumerators a foreach keeps in the iterator's fields (the compiler
     /// hoists them there before the loop even starts).
@@ -66,22 +62,27 @@ public static class ProgramSnapshots
         typeof(Queue<>), typeof(Queue<>.Enumerator), typeof(Stack<>), typeof(Stack<>.Enumerator),
         typeof(SortedDictionary<,>), typeof(SortedSet<>), typeof(System.Collections.Immutable.ImmutableArray<>.Enumerator),
     ];
-    private static volatile Serializer _serializer = Create([]);
 
-    private static Serializer Create(IEnumerable<string> prefixes)
+    // One serializer per program assembly: Hyperion caches the names it accepted per serializer, so sharing one would
+    // let a name accepted for program A through when reading program B.
+    private static readonly ConditionalWeakTable<Assembly, Serializer> Serializers = new();
+
+    /// <summary>The filter for snapshots of the programs in <paramref name="program"/>; public for tests.</summary>
+    public static SsiTypeFilter FilterFor(Assembly program)
     {
-        lock (Extra)
-        {
-            foreach (var p in prefixes) Extra.Add(p);
-            var filter = new SsiTypeFilter(["Ssi.", .. Extra],
-                [.. SsiTypeFilter.PlainDataTypes, typeof(System.Text.StringBuilder)],
-                [.. SsiTypeFilter.PlainDataGenerics, .. LoopState]);
-            return new Serializer(new SerializerOptions(
-                versionTolerance: false, preserveObjectReferences: true, surrogates: null, serializerFactories: null,
-                knownTypes: null, ignoreISerializable: true, packageNameOverrides: null, disallowUnsafeTypes: true,
-                typeFilter: filter));
-        }
+        // Its own types by exact name and assembly: a namespace it declares (System.Diagnostics, Newtonsoft.Json...)
+        // lets in nothing of anyone else's. Its delegate types stay out like every other delegate.
+        var own = program.GetTypes().Where(t => !typeof(Delegate).IsAssignableFrom(t)).ToList();
+        return new SsiTypeFilter(SsiTypeFilter.OurNamespaces,
+            [.. SsiTypeFilter.PlainDataTypes, typeof(System.Text.StringBuilder), .. own.Where(t => !t.IsGenericTypeDefinition)],
+            [.. SsiTypeFilter.PlainDataGenerics, .. LoopState, .. own.Where(t => t.IsGenericTypeDefinition)]);
     }
+
+    private static Serializer SerializerFor(Assembly program) =>
+        Serializers.GetValue(program, a => new Serializer(new SerializerOptions(
+            versionTolerance: false, preserveObjectReferences: true, surrogates: null, serializerFactories: null,
+            knownTypes: null, ignoreISerializable: true, packageNameOverrides: null, disallowUnsafeTypes: true,
+            typeFilter: FilterFor(a))));
 
     /// <summary>
     /// A snapshot starts with the program assembly's name and MVID: compiler-generated iterator names and field order
@@ -96,14 +97,14 @@ public static class ProgramSnapshots
             header.Write(assembly.FullName ?? "");
             header.Write(assembly.ManifestModule.ModuleVersionId.ToByteArray());
         }
-        _serializer.Serialize(image, stream);
+        SerializerFor(assembly).Serialize(image, stream);
         return stream.ToArray();
     }
 
     public static ProgramImage Read(byte[] bytes)
     {
         using var stream = new MemoryStream(bytes);
-        System.Reflection.Assembly assembly;
+        Assembly assembly;
         using (var header = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             var name = header.ReadString();
@@ -112,8 +113,17 @@ public static class ProgramSnapshots
                 .FirstOrDefault(a => a.FullName == name && a.ManifestModule.ModuleVersionId == build)
                 ?? throw new InvalidDataException($"the snapshot comes from a build of {name} that this node does not run");
         }
+        // The header picks the filter, so it must name an assembly of programs: naming the core library would let
+        // all of its types in.
+        if (!HoldsPrograms(assembly))
+            throw new InvalidDataException($"the snapshot names {assembly.FullName}, which holds no programs");
         // A program assembly from the root image lives in a load context of its own: resolve its type names there.
         using (AssemblyLoadContext.EnterContextualReflection(assembly))
-            return _serializer.Deserialize<ProgramImage>(stream);
+            return SerializerFor(assembly).Deserialize<ProgramImage>(stream);
     }
+
+    private static readonly ConditionalWeakTable<Assembly, object> ProgramAssemblies = new();
+
+    private static bool HoldsPrograms(Assembly assembly) =>
+        (bool)ProgramAssemblies.GetValue(assembly, a => a.GetTypes().Any(t => typeof(Program).IsAssignableFrom(t) && !t.IsAbstract));
 }

@@ -43,6 +43,35 @@ public class SsiTypeFilterTests
     public void Hyperion_name_forms_are_parsed_strictly(string name, bool expected) =>
         Assert.Equal(expected, SsiTypeFilter.Default.IsAllowed(name));
 
+    // Type.GetType loads whatever assembly a name gives: a name of ours or of the BCL is trusted only from its real assembly.
+    [Theory]
+    [InlineData("Ssi.Evil, SomeOtherAssembly")]
+    [InlineData("Ssi.Actors.Protocol.Failed, SomeOtherAssembly")]
+    [InlineData("Ssi.Actors.Protocol.Failed, Ssi.Tests")]
+    [InlineData("Ssi.Actors.Protocol.Failed, Ssi.Actors.Evil")]
+    [InlineData("Ssi.Actors.Protocol.Failed")]
+    [InlineData("System.String, EvilAssembly")]
+    [InlineData("System.String, EvilAssembly,%core%")]
+    [InlineData("System.String[], EvilAssembly")]
+    [InlineData("Akka.Actor.ActorPath+Surrogate, EvilAssembly")]
+    [InlineData("System.Collections.Generic.List`1[[System.String, System.Private.CoreLib,%core%]], EvilAssembly")]
+    [InlineData("System.Collections.Immutable.ImmutableArray`1[[System.Int32, System.Private.CoreLib,%core%]], System.Private.CoreLib,%core%")]
+    [InlineData("System.Collections.Generic.List`1[[System.String, EvilAssembly]], System.Private.CoreLib,%core%")]
+    [InlineData("System.Collections.Generic.List`1[[Ssi.Evil, EvilAssembly]], System.Private.CoreLib,%core%")]
+    [InlineData("Ssi.Actors.Protocol.Failed[], EvilAssembly")]
+    [InlineData("System.Collections.Generic.Dictionary`2[[System.String, System.Private.CoreLib,%core%],[System.Collections.Generic.List`1[[Ssi.Evil, EvilAssembly]], System.Private.CoreLib,%core%]], System.Private.CoreLib,%core%")]
+    public void Names_of_ours_or_of_the_BCL_from_a_foreign_assembly_are_refused(string name) =>
+        Assert.False(SsiTypeFilter.Default.IsAllowed(name));
+
+    [Theory]
+    [InlineData("Ssi.Actors.Protocol.Failed, Ssi.Actors")]
+    [InlineData("Ssi.Actors.Protocol.Failed, Ssi.Actors, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null")]
+    [InlineData("System.String")]
+    [InlineData("System.Collections.Immutable.ImmutableArray`1[[Ssi.Actors.Protocol.Failed, Ssi.Actors]], System.Collections.Immutable")]
+    [InlineData("System.Collections.Generic.List`1[[System.Collections.Generic.KeyValuePair`2[[System.String, System.Private.CoreLib,%core%],[System.Int64, System.Private.CoreLib,%core%]], System.Private.CoreLib,%core%]], System.Private.CoreLib,%core%")]
+    public void Names_from_their_real_assemblies_in_each_form_Hyperion_writes_are_allowed(string name) =>
+        Assert.True(SsiTypeFilter.Default.IsAllowed(name));
+
     [Fact]
     public void Every_message_type_of_ours_and_each_of_its_fields_passes_the_filter()
     {

@@ -5,6 +5,7 @@ using Ssi.Cfs.Inodes;
 using Ssi.Cfs.RootImage;
 using Ssi.Cfs.Storage;
 using Ssi.Vproc.Programs;
+using SpecPrograms;
 
 namespace Ssi.Tests.Vproc.ProcessTable;
 
@@ -12,7 +13,7 @@ public static class SpecPrograms
 {
     public const string AssemblyPath = "/usr/lib/ssi-tests.dll";
 
-    /// <summary>The default image, the built-ins, this test assembly as a program assembly, and /bin/t-* for the programs below.</summary>
+    /// <summary>The default image, the built-ins, the spec-programs assembly as a program assembly, and /bin/t-* for its programs.</summary>
     public static void Install(IInodeStore store)
     {
         Ok(DefaultRoot.CreateIfEmpty(store));
@@ -21,7 +22,7 @@ public static class SpecPrograms
         var usr = Ok(store.Lookup(InodeNumber.Root, "usr"));
         var lib = Ok(store.Create(usr, "lib", new NewInode(InodeType.Directory, 0x1ED, 0, 0))).Ino;
         var dll = Ok(store.Create(lib, "ssi-tests.dll", new NewInode(InodeType.Regular, 0x1A4, 0, 0))).Ino;
-        Ok(store.Write(dll, 0, File.ReadAllBytes(typeof(SpecPrograms).Assembly.Location)));
+        Ok(store.Write(dll, 0, File.ReadAllBytes(typeof(ForkAndWait).Assembly.Location)));
         var bin = Ok(store.Lookup(InodeNumber.Root, "bin"));
         foreach (var type in new[] { typeof(ForkAndWait), typeof(Orphan), typeof(InterruptedRead), typeof(Crash), typeof(ForkBomb), typeof(QuickChildren), typeof(SlowCat), typeof(CountSignals), typeof(Hop), typeof(GotoSelf) })
         {
@@ -35,226 +36,4 @@ public static class SpecPrograms
 
     private static T Ok<T>(Ssi.Actors.Errors.Outcome<T> outcome) =>
         outcome.IsOk ? outcome.Value : throw new InvalidOperationException($"preparing the root image: {outcome}");
-}
-
-/// <summary>t-forkandwait NODE CODE: a child on NODE exits with CODE; the parent waits and prints what it got.</summary>
-public sealed class ForkAndWait : Program
-{
-    public override IEnumerable<SystemCall> Main(ProcessContext p)
-    {
-        var node = int.Parse(p.Args[1]);
-        var code = int.Parse(p.Args[2]);
-        yield return new GetNode();
-        var parentNode = p.Result.Int;
-        yield return new Fork(node);
-        if (p.Failed)
-        {
-            yield return Io.Out($"fork failed: {p.Result.Error}\n");
-            yield return new Exit(3);
-        }
-        if (p.Result.Value == 0)
-        {
-            yield return new GetNode();
-            yield return Io.Out($"child runs on node {p.Result.Int}\n");
-            yield return new Exit(code);
-        }
-        var child = p.Result.Int;
-        yield return new Wait();
-        var status = p.Result.Status;
-        yield return Io.Out($"parent on node {parentNode}: child {child} reaped as {p.Result.Int}, exit code {WaitStatus.ExitStatus(status)}, exited {WaitStatus.IfExited(status)}\n");
-        yield return new Wait();
-        yield return Io.Out($"second wait: {p.Result.Error}\n");
-    }
-}
-
-/// <summary>
-/// t-orphan NODE FILE: the child (on NODE) leaves the terminal's group, waits until init has adopted it, writes its
-/// PID and new parent to FILE in the cluster file system and exits; the parent exits at once.
-/// </summary>
-public sealed class Orphan : Program
-{
-    public override IEnumerable<SystemCall> Main(ProcessContext p)
-    {
-        yield return new Fork(int.Parse(p.Args[1]));
-        if (p.Result.Value != 0) yield break;
-        yield return new SetPgid(0, 0);
-        yield return new SigAction(Signal.SIGHUP, Disposition.Ignore);
-        while (true)
-        {
-            yield return new GetPpid();
-            if (p.Result.Value == 1) break;
-            yield return new Sleep(TimeSpan.FromMilliseconds(20));
-        }
-        yield return new GetPid();
-        var pid = p.Result.Int;
-        yield return new Open(p.Args[2], Ssi.Cfs.Files.OpenFlags.WriteOnly | Ssi.Cfs.Files.OpenFlags.Create);
-        var fd = p.Result.Int;
-        yield return new Write(fd, Encoding.UTF8.GetBytes($"{pid} adopted by 1\n"));
-        yield return new Close(fd);
-    }
-}
-
-/// <summary>t-interruptedread: handles SIGUSR1, says ready, and reports how a blocking read of stdin ended.</summary>
-public sealed class InterruptedRead : Program
-{
-    public int Handled;
-
-    public override IEnumerable<SystemCall> Main(ProcessContext p)
-    {
-        yield return new SigAction(Signal.SIGUSR1, Disposition.Handle);
-        yield return Io.Out("ready\n");
-        yield return new Read(0, 100);
-        var outcome = p.Failed ? p.Result.Error.ToString() : $"{p.Result.Data.Length} bytes";
-        yield return Io.Out($"read ended: {outcome}; handler saw signal {Handled}\n");
-        yield return new Read(0, 100);
-        yield return Io.Out($"then read: {Encoding.UTF8.GetString(p.Result.Data)}\n");
-    }
-
-    public override IEnumerable<SystemCall> OnSignal(ProcessContext p, int signal)
-    {
-        Handled = signal;
-        yield return Io.Out($"handler: signal {signal}\n");
-    }
-}
-
-/// <summary>t-crash: a program with a bug.</summary>
-public sealed class Crash : Program
-{
-    public override IEnumerable<SystemCall> Main(ProcessContext p)
-    {
-        yield return Io.Out("about to fail\n");
-        throw new InvalidOperationException("a bug in a program");
-    }
-}
-
-/// <summary>t-forkbomb N NODE: N children on NODE that sleep until killed; prints their PIDs, then waits for them all.</summary>
-public sealed class ForkBomb : Program
-{
-    public override IEnumerable<SystemCall> Main(ProcessContext p)
-    {
-        var count = int.Parse(p.Args[1]);
-        var node = int.Parse(p.Args[2]);
-        var children = new List<int>();
-        for (var i = 0; i < count; i++)
-        {
-            yield return new Fork(node);
-            if (p.Result.Value == 0)
-            {
-                yield return new Pause();
-                yield return new Exit(0);
-            }
-            children.Add(p.Result.Int);
-        }
-        yield return Io.Out("children " + string.Join(' ', children) + "\n");
-        foreach (var _ in children)
-        {
-            yield return new Wait();
-            yield return Io.Out($"reaped {p.Result.Int} status {p.Result.Status}\n");
-        }
-    }
-}
-
-/// <summary>
-/// t-quickchildren N NODE: N times, a child on NODE that exits at once with code i, and a wait for it; prints the codes.
-/// A child often exits before its parent has heard that it was created.
-/// </summary>
-public sealed class QuickChildren : Program
-{
-    public override IEnumerable<SystemCall> Main(ProcessContext p)
-    {
-        var count = int.Parse(p.Args[1]);
-        var node = int.Parse(p.Args[2]);
-        var codes = new List<int>();
-        for (var i = 0; i < count; i++)
-        {
-            yield return new Fork(node);
-            if (p.Result.Value == 0) yield return new Exit(i);
-            yield return new Wait();
-            codes.Add(WaitStatus.ExitStatus(p.Result.Status));
-        }
-        yield return Io.Out("codes " + string.Join(' ', codes) + "\n");
-    }
-}
-
-/// <summary>t-slowcat FILE: copies FILE to stdout 8 bytes at a time with a short sleep between, then says where it ended.</summary>
-public sealed class SlowCat : Program
-{
-    public override IEnumerable<SystemCall> Main(ProcessContext p)
-    {
-        yield return new Open(p.Args[1]);
-        var fd = p.Result.Int;
-        while (true)
-        {
-            yield return new Read(fd, 8);
-            if (p.Failed || p.Result.Data.Length == 0) break;
-            yield return new Write(1, p.Result.Data);
-            yield return new Sleep(TimeSpan.FromMilliseconds(20));
-        }
-        yield return new GetNode();
-        yield return Io.Out($"|ended on node {p.Result.Int}\n");
-    }
-}
-
-/// <summary>t-countsignals: counts SIGUSR1 in its handler, writing "got N" for each; ends at end of input.</summary>
-public sealed class CountSignals : Program
-{
-    public int Count;
-
-    public override IEnumerable<SystemCall> Main(ProcessContext p)
-    {
-        yield return new SigAction(Signal.SIGUSR1, Disposition.Handle);
-        yield return Io.Out("ready\n");
-        while (true)
-        {
-            yield return new Read(0, 10);
-            if (!p.Failed && p.Result.Data.Length == 0) break; // end of input; EINTR just reads again
-        }
-        yield return new GetNode();
-        yield return Io.Out($"counted {Count} on node {p.Result.Int}\n");
-    }
-
-    public override IEnumerable<SystemCall> OnSignal(ProcessContext p, int signal)
-    {
-        Count++;
-        yield return Io.Out($"got {Count}\n");
-    }
-}
-
-/// <summary>t-hop NODE...: moves itself to each node in turn (saying where it is), then rexecs echo on the first.</summary>
-public sealed class Hop : Program
-{
-    public override IEnumerable<SystemCall> Main(ProcessContext p)
-    {
-        yield return new GetPid();
-        var pid = p.Result.Int;
-        for (var i = 1; i < p.Args.Length; i++)
-        {
-            yield return new Migrate(int.Parse(p.Args[i]));
-            var outcome = p.Failed ? p.Result.Error.ToString() : "ok";
-            yield return new GetNode();
-            yield return Io.Out($"pid {pid} migrate {p.Args[i]}: {outcome}, on node {p.Result.Int}\n");
-        }
-        yield return new Rexec(int.Parse(p.Args[1]), "/bin/echo", ["echo", "rexec", "done"]);
-        yield return Io.Out($"rexec failed: {p.Result.Error}\n");
-    }
-}
-
-/// <summary>t-gotoself NODE: writes NODE to /proc/self/goto, then says what the write returned and where it is.</summary>
-public sealed class GotoSelf : Program
-{
-    public override IEnumerable<SystemCall> Main(ProcessContext p)
-    {
-        yield return new Open("/proc/self/goto", Ssi.Cfs.Files.OpenFlags.WriteOnly);
-        if (p.Failed)
-        {
-            yield return Io.Out($"open: {p.Result.Error}\n");
-            yield return new Exit(1);
-        }
-        var fd = p.Result.Int;
-        yield return new Write(fd, Encoding.UTF8.GetBytes(p.Args[1] + "\n"));
-        var wrote = p.Failed ? p.Result.Error.ToString() : p.Result.Int.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        yield return new Close(fd);
-        yield return new GetNode();
-        yield return Io.Out($"wrote {wrote} now on node {p.Result.Int}\n");
-    }
 }

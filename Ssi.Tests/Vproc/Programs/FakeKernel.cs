@@ -234,7 +234,7 @@ public sealed partial class FakeKernel
     private static readonly Serializer Snapshots = new(new SerializerOptions(
         versionTolerance: false, preserveObjectReferences: true, surrogates: null, serializerFactories: null,
         knownTypes: null, ignoreISerializable: true, packageNameOverrides: null, disallowUnsafeTypes: true,
-        typeFilter: new IteratorNames(new SsiTypeFilter(["Ssi."],
+        typeFilter: new IteratorNames(new SsiTypeFilter([.. SsiTypeFilter.OurNamespaces, ("Ssi.", "Ssi.Tests")],
             [.. SsiTypeFilter.PlainDataTypes, typeof(StringBuilder)], SsiTypeFilter.PlainDataGenerics))));
 
     private sealed class IteratorNames(SsiTypeFilter inner) : ITypeFilter

@@ -155,7 +155,7 @@ internal static class MachineSnapshots
     private static readonly Serializer Serializer = new(new SerializerOptions(
         versionTolerance: false, preserveObjectReferences: true, surrogates: null, serializerFactories: null,
         knownTypes: null, ignoreISerializable: true, packageNameOverrides: null, disallowUnsafeTypes: true,
-        typeFilter: new SsiTypeFilter(["Ssi."], [.. SsiTypeFilter.PlainDataTypes, typeof(StringBuilder)], SsiTypeFilter.PlainDataGenerics)));
+        typeFilter: new SsiTypeFilter([.. SsiTypeFilter.OurNamespaces, ("Ssi.", "Ssi.Tests")], [.. SsiTypeFilter.PlainDataTypes, typeof(StringBuilder)], SsiTypeFilter.PlainDataGenerics)));
 
     public static byte[] Write(MachineImage image)
     {

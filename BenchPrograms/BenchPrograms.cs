@@ -1,9 +1,10 @@
 // Programs the process benchmark runs inside the cluster; installed the way users add programs (an assembly in /usr/lib).
+// An assembly of its own, because exec refuses program assemblies named like ours.
 using System.Globalization;
 using Ssi.Actors.Signals;
 using Ssi.Vproc.Programs;
 
-namespace Ssi.Host.Bench;
+namespace BenchPrograms;
 
 /// <summary>bench-spawnwait COUNT NODE PATH: COUNT times fork a child on NODE that execs PATH, and wait for it.</summary>
 public sealed class SpawnWait : Ssi.Vproc.Programs.Program
