@@ -159,12 +159,23 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
     /// </summary>
     public ClusterConnection Connect()
     {
-        var credential = CredentialFile.Load(CredentialFile.PathFor(home));
         var run = ClusterRunFile.Read(home);
-        var live = LiveNodes();
-        var contacts = run is null ? [] : live.Where(run.ClientPorts.ContainsKey).Select(run.GatewayAddress).ToList();
-        if (contacts.Count == 0) contacts = credential.Contacts;
-        if (contacts.Count == 0) throw NoCluster();
+        List<string> contacts;
+        CredentialFile credential;
+        if (run is not null || Environment.GetEnvironmentVariable(CredentialFile.EnvironmentVariable) is not { Length: > 0 })
+        {
+            // A cluster of this $SSI_HOME: its live nodes, whatever the credential names.
+            var live = LiveNodes();
+            contacts = run is null ? [] : live.Where(run.ClientPorts.ContainsKey).Select(run.GatewayAddress).ToList();
+            if (contacts.Count == 0) throw NoCluster();
+            credential = CredentialFile.Load(CredentialFile.PathFor(home));
+        }
+        else
+        {
+            credential = CredentialFile.Load(CredentialFile.PathFor(home));
+            contacts = credential.Contacts;
+            if (contacts.Count == 0) throw new CliException(Errno.ECONNREFUSED, "the credential names no node to contact, and no cluster runs in " + home.Root);
+        }
         return ClusterConnection.Open(contacts, credential, TlsSettings.Create(config, home), run?.Hostname ?? ClientHostname(), config);
     }
 

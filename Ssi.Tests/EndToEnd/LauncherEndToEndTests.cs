@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Ssi.Actors.Configuration;
+using Ssi.Host.Cli;
 using Ssi.Host.Launcher;
 using Ssi.Tests.Harness;
 using Xunit.Abstractions;
@@ -37,8 +38,9 @@ public class LauncherEndToEndTests(ITestOutputHelper output)
         Assert.Equal([1, 2, 3], ssi.LiveNodePids().Keys.Order());
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         Assert.Equal(ownerOnly, File.GetUnixFileMode(ssi.Home.SecretFile));
-        foreach (var key in new[] { "ca.pfx", "member.pfx", "client.pfx" })
+        foreach (var key in new[] { "ca.pfx", "member.pfx" })
             Assert.Equal(ownerOnly, File.GetUnixFileMode(Path.Combine(ssi.Home.TlsDir, key)));
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(CredentialFile.RootFile(ssi.Home)));
 
         var again = await ssi.RunAsync("start");
         Assert.Equal(1, again.ExitCode);
@@ -94,19 +96,20 @@ public class LauncherEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_client_with_a_wrong_secret_is_refused_with_one_line()
+    public async Task A_client_whose_credential_this_cluster_did_not_sign_is_refused_with_one_line()
     {
         using var ssi = new SsiCli();
         Assert.Equal(0, (await ssi.RunAsync("start", "3")).ExitCode);
-        var secret = await File.ReadAllTextAsync(ssi.Home.SecretFile);
-        await File.WriteAllTextAsync(ssi.Home.SecretFile, Convert.ToBase64String(new byte[32]) + "\n");
+        var file = CredentialFile.RootFile(ssi.Home);
+        var original = CredentialFile.Load(file);
+        (original with { Mac = Convert.ToBase64String(new byte[32]) }).Save(file);
 
         var refused = await ssi.RunAsync("cluster");
 
         Assert.Equal(77, refused.ExitCode);
-        Assert.Equal("ssi: cluster: access denied: the client does not hold this cluster's secret (EACCES)", refused.Stderr.Trim());
+        Assert.Equal("ssi: cluster: access denied: the client's credential was not issued by this cluster (EACCES)", refused.Stderr.Trim());
         Assert.Empty(refused.Stdout);
-        await File.WriteAllTextAsync(ssi.Home.SecretFile, secret);
+        original.Save(file);
         Assert.Equal(0, (await ssi.RunAsync("cluster")).ExitCode);
         Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
     }

@@ -37,6 +37,10 @@ public sealed class SsiCli : IDisposable
     public Task<CliResult> RunScriptAsync(params string[] args) =>
         RunProcessAsync(Path.Combine(RepoRoot, "ssi"), args, TimeSpan.FromMinutes(5));
 
+    /// <summary>Runs `ssi ARGS` with more environment variables (another credential, another $SSI_HOME).</summary>
+    public Task<CliResult> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunProcessAsync("dotnet", [typeof(Ssi.Host.Program).Assembly.Location, .. args], TimeSpan.FromMinutes(3), environment: environment);
+
     /// <summary>Runs `ssi ARGS` with <paramref name="input"/> on its stdin (then closed).</summary>
     public Task<CliResult> RunWithInputAsync(string input, params string[] args) =>
         RunProcessAsync("dotnet", [typeof(Ssi.Host.Program).Assembly.Location, .. args], TimeSpan.FromMinutes(3), input);
@@ -67,9 +71,11 @@ public sealed class SsiCli : IDisposable
         return start;
     }
 
-    private async Task<CliResult> RunProcessAsync(string file, IEnumerable<string> args, TimeSpan timeout, string input = "")
+    private async Task<CliResult> RunProcessAsync(string file, IEnumerable<string> args, TimeSpan timeout, string input = "", IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Process.Start(StartInfo(file, args))!;
+        var start = StartInfo(file, args);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        using var process = Process.Start(start)!;
         if (input.Length > 0) await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();

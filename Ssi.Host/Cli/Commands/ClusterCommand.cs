@@ -60,7 +60,7 @@ public static class ClusterCommand
     {
         try
         {
-            return await connection.RequestAsync<LoadTable>(new ProcessCall(new LoadLevelRequest(Credentials.Root, 0, null)), node,
+            return await connection.RequestAsync<LoadTable>(new ProcessCall(new LoadLevelRequest(connection.Identity, 0, null)), node,
                 giveUpAfter: TimeSpan.FromSeconds(5), ct: ct);
         }
         catch (CliException)

@@ -64,7 +64,7 @@ public static class PsCommand
         var names = new Dictionary<int, string>();
         try
         {
-            var data = await connection.RequestAsync<FsData>(new FileSystemCall(new FsRead(Credentials.Root, "/etc/passwd", 0, 1 << 20)), ct: ct);
+            var data = await connection.RequestAsync<FsData>(new FileSystemCall(new FsRead(connection.Identity, "/etc/passwd", 0, 1 << 20)), ct: ct);
             foreach (var fields in Encoding.UTF8.GetString(data.Data).Split('\n').Select(l => l.Split(':')))
                 if (fields.Length >= 3 && int.TryParse(fields[2], CultureInfo.InvariantCulture, out var uid)) names.TryAdd(uid, fields[0]);
         }
