@@ -20,15 +20,17 @@ namespace Ssi.Host.Node;
 
 public sealed class NodeHost
 {
-    private NodeHost(ActorSystem system, NodeSettings settings, IActorRef monitor, ClusterTls? tls)
+    private NodeHost(ActorSystem system, NodeSettings settings, IActorRef monitor, ClusterTls? tls, HandshakeFailureWatch handshakes)
     {
         System = system;
         Settings = settings;
         Monitor = monitor;
         _tls = tls;
+        _handshakes = handshakes;
     }
 
     private readonly ClusterTls? _tls;
+    private readonly HandshakeFailureWatch _handshakes;
     private volatile ActorSystem? _front;
 
     /// <summary>The node's client-facing actor system (<see cref="ClientFront"/>); null until it has started.</summary>
@@ -40,11 +42,13 @@ public sealed class NodeHost
         : throw new InvalidOperationException("the node's client gateway has not started");
 
     /// <summary>
-    /// True once the node has stopped because an outbound TLS handshake failed although its own validator refused
-    /// nobody: a peer died mid-handshake. Akka.Remote 1.5.73 stops the whole actor system then; the node restarts.
+    /// True once the node has stopped because an outbound TLS handshake failed although neither side refused a
+    /// certificate (its own validator refused nobody, and the peer sent no TLS alert): a peer died mid-handshake.
+    /// Akka.Remote 1.5.73 stops the whole actor system then; the node restarts.
     /// </summary>
     public bool StoppedByTransientHandshakeFailure =>
-        System.WhenTerminated.IsCompleted && _tls is { LastRefusal: null } && ClusterTls.StoppedByHandshakeFailure(System);
+        System.WhenTerminated.IsCompleted && _tls is { LastRefusal: null } && !_handshakes.PeerRefused
+        && ClusterTls.StoppedByHandshakeFailure(System);
 
     public ActorSystem System { get; }
     public NodeSettings Settings { get; }
@@ -86,10 +90,11 @@ public sealed class NodeHost
         var (setup, tls) = settings.Tls.SystemSetup(VprocRegions.WithProgramThreads(network.WithFallback(config)),
             () => ClusterTls.ForMember(settings.Tls.Dir, secret));
         var system = ActorSystem.Create(settings.SystemName, setup);
+        var handshakes = HandshakeFailureWatch.Attach(system);
         var startedAt = DateTimeOffset.UtcNow;
 
         var monitor = system.ActorOf(NodeMonitor.Props(settings.Number), NodeMonitor.Name);
-        var host = new NodeHost(system, settings, monitor, tls);
+        var host = new NodeHost(system, settings, monitor, tls, handshakes);
         try
         {
             var cfs = CfsSettings.Create(config, home);

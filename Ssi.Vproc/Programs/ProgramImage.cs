@@ -111,6 +111,7 @@ public static class ProgramSnapshots
             var build = new Guid(header.ReadBytes(16));
             assembly = AssemblyLoadContext.All.SelectMany(c => c.Assemblies)
                 .FirstOrDefault(a => a.FullName == name && a.ManifestModule.ModuleVersionId == build)
+                ?? ShippedWithNode(name, build)
                 ?? throw new InvalidDataException($"the snapshot comes from a build of {name} that this node does not run");
         }
         // The header picks the filter, so it must name an assembly of programs: naming the core library would let
@@ -120,6 +121,23 @@ public static class ProgramSnapshots
         // A program assembly from the root image lives in a load context of its own: resolve its type names there.
         using (AssemblyLoadContext.EnterContextualReflection(assembly))
             return SerializerFor(assembly).Deserialize<ProgramImage>(stream);
+    }
+
+    /// <summary>
+    /// A program assembly that ships with the node (beside its own binaries) but that nothing on this node has used yet
+    /// is not loaded; the default context loads it from the node's own directory only, never from the snapshot.
+    /// </summary>
+    private static Assembly? ShippedWithNode(string name, Guid build)
+    {
+        try
+        {
+            var loaded = AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(name));
+            return loaded.ManifestModule.ModuleVersionId == build ? loaded : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static readonly ConditionalWeakTable<Assembly, object> ProgramAssemblies = new();

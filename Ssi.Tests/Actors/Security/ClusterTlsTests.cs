@@ -94,4 +94,18 @@ public class ClusterTlsTests
         var error = Assert.Throws<SecretUnavailableException>(() => ClusterTls.ForMember(home.Home.TlsDir, home.CreateSecret()));
         Assert.Contains("no cluster CA certificate", error.Message);
     }
+
+    [Fact]
+    public void A_handshake_that_ends_with_the_peers_TLS_alert_is_a_refusal_and_a_hang_up_is_not()
+    {
+        var alert = new System.Security.Authentication.AuthenticationException(
+            "Authentication failed because the remote party sent a TLS alert: 'UnknownCA'.", new IOException("ssl error"));
+        var hangUp = new System.Security.Authentication.AuthenticationException(
+            "Authentication failed because the remote party has closed the transport stream.");
+
+        Assert.True(HandshakeFailureWatch.IsRefusalByPeer(new AggregateException(alert)));
+        Assert.False(HandshakeFailureWatch.IsRefusalByPeer(hangUp));
+        Assert.False(HandshakeFailureWatch.IsRefusalByPeer(new IOException("Connection reset by peer")));
+        Assert.False(HandshakeFailureWatch.IsRefusalByPeer(null));
+    }
 }
