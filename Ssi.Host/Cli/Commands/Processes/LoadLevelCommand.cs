@@ -14,7 +14,7 @@ public static class LoadLevelCommand
     {
         var state = new Argument<string?>("on|off") { Description = "turn load leveling on or off (omit to show it)", Arity = ArgumentArity.ZeroOrOne };
         state.AcceptOnlyFromAmong("on", "off");
-        var node = new Option<int?>("--node") { Description = "only this node (default: every node that is up)" };
+        var node = NodeNumberOption.Option("only this node (default: every node that is up)");
         var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
         var user = new Option<string>("--user") { Description = "act as this user; only root may turn leveling on or off", DefaultValueFactory = _ => "root" };
         var command = new Command("loadlevel", """
@@ -36,7 +36,6 @@ public static class LoadLevelCommand
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("loadlevel", async token =>
         {
             var n = parse.GetValue(node);
-            if (n is < 1) throw CliException.Usage($"{n}: not a node number");
             bool? enabled = parse.GetValue(state) switch { "on" => true, "off" => false, _ => null };
             await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
             var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user) ?? "root", token);

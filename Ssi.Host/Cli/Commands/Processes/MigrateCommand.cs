@@ -20,7 +20,7 @@ public static class MigrateCommand
     public static Command Create()
     {
         var pid = new Argument<int>("pid") { Description = "the process" };
-        var node = new Argument<int>("node") { Description = "the node to move it to" };
+        var node = NodeNumberOption.Argument("node", "the node to move it to");
         var user = User();
         var command = new Command("migrate", """
             Move a running process to another node. It keeps its PID, its open files and their offsets, its terminal,
@@ -40,7 +40,6 @@ public static class MigrateCommand
         {
             var (p, n) = (parse.GetValue(pid), parse.GetValue(node));
             if (p < 1) throw CliException.Usage($"{p}: not a process id");
-            if (n < 1) throw CliException.Usage($"{n}: not a node number");
             await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
             var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user) ?? "root", token);
             try
