@@ -15,8 +15,10 @@ public static class Program
             Console.Error.WriteLine(SsiCommandLine.UsageError(parse));
             return ExitCodes.Usage;
         }
-        // A program attached by run or onnode gets Ctrl-C as SIGINT; ssi itself must not stop on it.
-        var attached = args[0] is "run" or "onnode";
-        return await parse.InvokeAsync(attached ? new InvocationConfiguration { ProcessTerminationTimeout = null } : null);
+        // A program attached by run or onnode gets Ctrl-C as SIGINT, and a node leaves in order on SIGINT/SIGTERM:
+        // they handle the signals themselves. Every other verb is cancelled by them, so it can undo what it started
+        // (fs put removes its temporary) and say "interrupted"; the parser's default would let the runtime kill it.
+        var ownSignals = args[0] is "run" or "onnode" or "node";
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ownSignals ? null : TimeSpan.FromSeconds(10) });
     }
 }

@@ -122,9 +122,13 @@ public static class SsiCommandLine
             Console.Error.WriteLine(e.Render(verb));
             return e.ExitCode;
         }
+        catch (IOException e) when (StandardOutput.IsBrokenPipe(e))
+        {
+            return ExitCodes.BrokenPipe; // the reader is gone (| head): stop at once and quietly, as SIGPIPE would
+        }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            Console.Error.WriteLine($"ssi: {verb}: interrupted");
+            Console.Error.WriteLine($"ssi: {verb}: interrupted (EINTR)");
             return 130;
         }
         catch (Exception e)
