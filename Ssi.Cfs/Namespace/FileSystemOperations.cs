@@ -57,15 +57,15 @@ public sealed class FileSystemOperations(IInodeStore store)
     {
         var target = Walk(existing, who, followLast: false);
         if (!target.IsOk) return target;
-        var parent = Parent(path, who);
+        var parent = Parent(path, who, Errno.EEXIST);
         return parent.IsOk ? LinkInto(target.Value.Ino, parent.Value.Directory.Ino, parent.Value.Name, who) : parent.Propagate<InodeAttributes>();
     }
 
     public Outcome<bool> Rename(string from, string to, Credentials who)
     {
-        var source = Parent(from, who);
+        var source = Parent(from, who, Errno.EBUSY);
         if (!source.IsOk) return source.Propagate<bool>();
-        var target = Parent(to, who);
+        var target = Parent(to, who, Errno.EBUSY);
         if (!target.IsOk) return target.Propagate<bool>();
         return RenameFrom(source.Value.Directory.Ino, source.Value.Name, target.Value.Directory.Ino, target.Value.Name, who);
     }
@@ -98,7 +98,7 @@ public sealed class FileSystemOperations(IInodeStore store)
     {
         if ((flags & OpenFlags.Create) != 0)
         {
-            var parent = Parent(path, who);
+            var parent = Parent(path, who, Errno.EEXIST);
             if (!parent.IsOk) return parent.Propagate<(InodeNumber?, InodeNumber, string)>();
             var (dir, name) = parent.Value;
             var existing = store.Lookup(dir.Ino, name);
@@ -118,6 +118,7 @@ public sealed class FileSystemOperations(IInodeStore store)
     /// <summary>New entries need write and search on the directory (see <see cref="CreateEntry"/>).</summary>
     public Outcome<InodeAttributes> CreateIn(InodeNumber directory, string name, Credentials who, InodeType type, int mode, string? target)
     {
+        if (IsDot(name)) return Outcome<InodeAttributes>.Fail(Errno.EEXIST, name); // before any permission, as Linux
         var dir = DirectoryAttributes(directory);
         if (!dir.IsOk) return dir;
         if (Access.Check(dir.Value, who, AccessMode.Write | AccessMode.Execute) is { } denied) return Outcome<InodeAttributes>.Fail(denied, name);
@@ -127,8 +128,14 @@ public sealed class FileSystemOperations(IInodeStore store)
         return store.Create(directory, name, new NewInode(type, mode, who.Uid, gid, target));
     }
 
+    /// <summary>
+    /// unlink and rmdir. A last name "." or ".." is refused before any permission check, as Linux does: rmdir gives
+    /// EINVAL for "." and ENOTEMPTY for "..", unlink EISDIR for both.
+    /// </summary>
     public Outcome<InodeNumber> RemoveFrom(InodeNumber directory, string name, Credentials who, bool isDirectory)
     {
+        if (IsDot(name))
+            return Outcome<InodeNumber>.Fail(!isDirectory ? Errno.EISDIR : name == "." ? Errno.EINVAL : Errno.ENOTEMPTY, name);
         var dir = DirectoryAttributes(directory);
         if (!dir.IsOk) return dir.Propagate<InodeNumber>();
         var victim = Entry(dir.Value, name);
@@ -137,11 +144,21 @@ public sealed class FileSystemOperations(IInodeStore store)
         return isDirectory ? store.RemoveDirectory(directory, name) : store.Unlink(directory, name);
     }
 
+    /// <summary>
+    /// link(2), checked in Linux's order: search on the directory (EACCES), a name already there (EEXIST), the
+    /// protected-hardlinks rule on the source (EPERM, see <see cref="Access.CheckHardLink"/>), write on the directory.
+    /// </summary>
     public Outcome<InodeAttributes> LinkInto(InodeNumber ino, InodeNumber directory, string name, Credentials who)
     {
+        if (IsDot(name)) return Outcome<InodeAttributes>.Fail(Errno.EEXIST, name);
         var dir = DirectoryAttributes(directory);
         if (!dir.IsOk) return dir;
-        if (Access.Check(dir.Value, who, AccessMode.Write | AccessMode.Execute) is { } denied) return Outcome<InodeAttributes>.Fail(denied, name);
+        if (Access.Check(dir.Value, who, AccessMode.Execute) is { } denied) return Outcome<InodeAttributes>.Fail(denied, name);
+        if (store.Lookup(directory, name).IsOk) return Outcome<InodeAttributes>.Fail(Errno.EEXIST, name);
+        var source = store.Get(ino);
+        if (!source.IsOk) return source;
+        if (Access.CheckHardLink(source.Value, who) is { } refused) return Outcome<InodeAttributes>.Fail(refused, name);
+        if (Access.Check(dir.Value, who, AccessMode.Write) is { } deniedWrite) return Outcome<InodeAttributes>.Fail(deniedWrite, name);
         return store.Link(ino, directory, name);
     }
 
@@ -151,6 +168,7 @@ public sealed class FileSystemOperations(IInodeStore store)
     /// </summary>
     public Outcome<bool> RenameFrom(InodeNumber fromDirectory, string fromName, InodeNumber toDirectory, string toName, Credentials who)
     {
+        if (IsDot(fromName) || IsDot(toName)) return Outcome<bool>.Fail(Errno.EBUSY, "cannot rename . or .."); // as Linux, before permissions
         var fromDir = DirectoryAttributes(fromDirectory);
         if (!fromDir.IsOk) return fromDir.Propagate<bool>();
         var toDir = DirectoryAttributes(toDirectory);
@@ -279,13 +297,13 @@ public sealed class FileSystemOperations(IInodeStore store)
     /// </summary>
     private Outcome<InodeAttributes> CreateEntry(string path, Credentials who, InodeType type, int mode, string? target)
     {
-        var parent = Parent(path, who);
+        var parent = Parent(path, who, Errno.EEXIST);
         return parent.IsOk ? CreateIn(parent.Value.Directory.Ino, parent.Value.Name, who, type, mode, target) : parent.Propagate<InodeAttributes>();
     }
 
     private Outcome<InodeNumber> RemoveEntry(string path, Credentials who, bool directory)
     {
-        var parent = Parent(path, who);
+        var parent = Parent(path, who, directory ? Errno.EBUSY : Errno.EISDIR);
         return parent.IsOk ? RemoveFrom(parent.Value.Directory.Ino, parent.Value.Name, who, directory) : parent.Propagate<InodeNumber>();
     }
 
@@ -301,9 +319,18 @@ public sealed class FileSystemOperations(IInodeStore store)
         return parsed.IsOk ? _walker.Resolve(parsed.Value, who, followLast) : parsed.Propagate<InodeAttributes>();
     }
 
-    public Outcome<(InodeAttributes Directory, string Name)> Parent(string path, Credentials who)
+    /// <summary>
+    /// The directory that holds the path's last name, and the name. "/" has none; the call decides what that means,
+    /// as on Linux: <paramref name="atRoot"/> is EEXIST for mkdir, creat, link and symlink, EISDIR for unlink, EBUSY
+    /// for rmdir and rename.
+    /// </summary>
+    public Outcome<(InodeAttributes Directory, string Name)> Parent(string path, Credentials who, Errno atRoot)
     {
         var parsed = PathName.Parse(path);
-        return parsed.IsOk ? _walker.ResolveParent(parsed.Value, who) : parsed.Propagate<(InodeAttributes, string)>();
+        if (!parsed.IsOk) return parsed.Propagate<(InodeAttributes, string)>();
+        if (parsed.Value.Components.IsEmpty) return Outcome<(InodeAttributes, string)>.Fail(atRoot, "/");
+        return _walker.ResolveParent(parsed.Value, who);
     }
+
+    private static bool IsDot(string name) => name is "." or "..";
 }

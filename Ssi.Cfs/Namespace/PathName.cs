@@ -13,8 +13,9 @@ public sealed record PathName(ImmutableArray<string> Components, bool TrailingSl
     public static readonly PathName Root = new([], false);
 
     /// <summary>
-    /// Parses an absolute path, or a relative one against <paramref name="cwd"/>. "." is dropped here; ".." stays,
-    /// because only the walk can resolve it correctly once symlinks are involved.
+    /// Parses an absolute path, or a relative one against <paramref name="cwd"/>. "." is dropped here, except as the
+    /// last name, where calls differ on it (rmdir "dir/." is EINVAL, mkdir EEXIST); ".." stays, because only the walk
+    /// can resolve it correctly once symlinks are involved.
     /// </summary>
     public static Outcome<PathName> Parse(string path, PathName? cwd = null)
     {
@@ -23,10 +24,12 @@ public sealed record PathName(ImmutableArray<string> Components, bool TrailingSl
         if (Encoding.UTF8.GetByteCount(path) >= PathMax) return Outcome<PathName>.Fail(Errno.ENAMETOOLONG, "path too long");
         if (path[0] != '/' && cwd is null) return Outcome<PathName>.Fail(Errno.EINVAL, $"{path}: not an absolute path");
         var names = path[0] == '/' ? ImmutableArray.CreateBuilder<string>() : cwd!.Components.ToBuilder();
-        foreach (var name in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < parts.Length; i++)
         {
+            var name = parts[i];
             if (Encoding.UTF8.GetByteCount(name) > NameMax) return Outcome<PathName>.Fail(Errno.ENAMETOOLONG, $"name too long: {name[..16]}...");
-            if (name != ".") names.Add(name);
+            if (name != "." || i == parts.Length - 1) names.Add(name);
         }
         return new PathName(names.ToImmutable(), path.Length > 1 && path[^1] == '/');
     }

@@ -48,6 +48,22 @@ public static class Access
     }
 
     /// <summary>
+    /// May the caller hard-link <paramref name="source"/>? Linux with protected_hardlinks=1 (the default): the owner
+    /// or root may; anyone else only a regular file that is neither set-uid nor set-gid and group-executable, and that
+    /// they may both read and write. EPERM otherwise, so nobody pins another user's file where its owner cannot
+    /// remove it.
+    /// </summary>
+    public static Errno? CheckHardLink(InodeAttributes source, Credentials who)
+    {
+        if (who.IsRoot || who.Uid == source.Uid) return null;
+        var safe = source.Type == InodeType.Regular
+            && (source.Mode & ModeBits.SetUid) == 0
+            && (source.Mode & (ModeBits.SetGid | ModeBits.GroupExecute)) != (ModeBits.SetGid | ModeBits.GroupExecute)
+            && Allows(source, who, AccessMode.Read | AccessMode.Write);
+        return safe ? null : Errno.EPERM;
+    }
+
+    /// <summary>
     /// chmod: only the owner or root (EPERM). A non-root caller outside the file's group loses the set-gid bit,
     /// as on Linux. Returns the mode to store.
     /// </summary>

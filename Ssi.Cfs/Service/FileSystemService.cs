@@ -73,19 +73,19 @@ public sealed class FileSystemService : ReceiveActor
             case FsChmod r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeChmod(ino, r.Caller, r.Mode));
             case FsChown r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeChown(ino, r.Caller, r.Uid, r.Gid));
             case FsWhere r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeWhere(ino));
-            case FsMkdir r: return InDirectory(fs, r.Path, r.Caller, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, InodeType.Directory, r.Mode, null));
-            case FsCreate r: return InDirectory(fs, r.Path, r.Caller, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, InodeType.Regular, r.Mode, null));
-            case FsSymlink r: return InDirectory(fs, r.Path, r.Caller, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, InodeType.Symlink, 0x1FF, r.Target));
-            case FsUnlink r: return InDirectory(fs, r.Path, r.Caller, (dir, name) => new InodeRemoveEntry(dir, r.Caller, name, Directory: false));
-            case FsRmdir r: return InDirectory(fs, r.Path, r.Caller, (dir, name) => new InodeRemoveEntry(dir, r.Caller, name, Directory: true));
+            case FsMkdir r: return InDirectory(fs, r.Path, r.Caller, Errno.EEXIST, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, InodeType.Directory, r.Mode, null));
+            case FsCreate r: return InDirectory(fs, r.Path, r.Caller, Errno.EEXIST, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, InodeType.Regular, r.Mode, null));
+            case FsSymlink r: return InDirectory(fs, r.Path, r.Caller, Errno.EEXIST, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, InodeType.Symlink, 0x1FF, r.Target));
+            case FsUnlink r: return InDirectory(fs, r.Path, r.Caller, Errno.EISDIR, (dir, name) => new InodeRemoveEntry(dir, r.Caller, name, Directory: false));
+            case FsRmdir r: return InDirectory(fs, r.Path, r.Caller, Errno.EBUSY, (dir, name) => new InodeRemoveEntry(dir, r.Caller, name, Directory: true));
             case FsLink r:
                 var existing = fs.Walk(r.Existing, r.Caller, followLast: false);
                 if (!existing.IsOk) return Replies.From(existing, _ => FsDone.Instance);
-                return InDirectory(fs, r.Path, r.Caller, (dir, name) => new InodeLinkEntry(dir, r.Caller, name, existing.Value.Ino.Value));
+                return InDirectory(fs, r.Path, r.Caller, Errno.EEXIST, (dir, name) => new InodeLinkEntry(dir, r.Caller, name, existing.Value.Ino.Value));
             case FsRename r:
-                var to = fs.Parent(r.To, r.Caller);
+                var to = fs.Parent(r.To, r.Caller, Errno.EBUSY);
                 if (!to.IsOk) return Replies.From(to, _ => FsDone.Instance);
-                return InDirectory(fs, r.From, r.Caller, (dir, name) => new InodeRenameEntry(dir, r.Caller, name, to.Value.Directory.Ino.Value, to.Value.Name));
+                return InDirectory(fs, r.From, r.Caller, Errno.EBUSY, (dir, name) => new InodeRenameEntry(dir, r.Caller, name, to.Value.Directory.Ino.Value, to.Value.Name));
             case FsOpen r:
                 var found = fs.ResolveForOpen(r.Path, r.Caller, r.Flags & ~OpenFlags.Create);
                 if (!found.IsOk) return Replies.From(found, _ => FsDone.Instance);
@@ -118,9 +118,9 @@ public sealed class FileSystemService : ReceiveActor
     private static object OnInode(Outcome<InodeAttributes> walked, Func<long, IInodeMessage> message) =>
         walked.IsOk ? message(walked.Value.Ino.Value) : Replies.From(walked, _ => FsDone.Instance);
 
-    private static object InDirectory(FileSystemOperations fs, string path, Credentials who, Func<long, string, IInodeMessage> message)
+    private static object InDirectory(FileSystemOperations fs, string path, Credentials who, Errno atRoot, Func<long, string, IInodeMessage> message)
     {
-        var parent = fs.Parent(path, who);
+        var parent = fs.Parent(path, who, atRoot);
         return parent.IsOk ? message(parent.Value.Directory.Ino.Value, parent.Value.Name) : Replies.From(parent, _ => FsDone.Instance);
     }
 }

@@ -9,6 +9,7 @@ public static class ExitCodes
     public const int Failure = 1;
     public const int Usage = 2;
     public const int PermissionDenied = 77; // sysexits' EX_NOPERM
+    public const int BrokenPipe = 128 + 13; // what the shell reports for a process killed by SIGPIPE
 }
 
 public sealed class CliException(Errno errno, string message, int exitCode = ExitCodes.Failure) : Exception(message)

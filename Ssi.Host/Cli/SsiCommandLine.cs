@@ -47,6 +47,39 @@ public static class SsiCommandLine
         return root;
     }
 
+    /// <summary>Parses argv as ssi does: kill's signal and run's program arguments are set apart first.</summary>
+    public static ParseResult Parse(string[] args) =>
+        Build().Parse(Commands.Processes.KillCommand.SeparateSignal(Commands.Processes.RunCommand.SeparateProgramArguments(args)));
+
+    /// <summary>
+    /// The one line for a parse that failed, in the format of every other failure: "ssi: VERB: message (EINVAL)".
+    /// The most telling error is chosen (an unknown word explains the others).
+    /// </summary>
+    public static string UsageError(ParseResult parse)
+    {
+        var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+        var verbs = new List<string>();
+        for (var r = parse.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            if (r.Command is not RootCommand) verbs.Insert(0, r.Command.Name);
+        var verb = string.Join(' ', verbs);
+        var message = ForPeople(error.Message);
+        if (verb.Length == 0 && parse.UnmatchedTokens.Count > 0)
+            return $"ssi: {parse.UnmatchedTokens[0]}: unknown command; see 'ssi --help' (EINVAL)";
+        return verb.Length == 0
+            ? $"ssi: {message}; see 'ssi --help' (EINVAL)"
+            : $"ssi: {verb}: {message}; see 'ssi {verb} --help' (EINVAL)";
+    }
+
+    /// <summary>The parser names .NET types ("System.Nullable`1[System.Int32]"); people want to hear "a number".</summary>
+    private static string ForPeople(string message)
+    {
+        message = System.Text.RegularExpressions.Regex.Replace(message, @"as expected type '[^']*(Int32|Int64|Double)[^']*'", "as a number");
+        message = System.Text.RegularExpressions.Regex.Replace(message, @"\s*\n\s*", " ").TrimEnd('.');
+        return message.Length > 0 && char.IsUpper(message[0]) && !(message.Length > 1 && char.IsUpper(message[1]))
+            ? char.ToLowerInvariant(message[0]) + message[1..]
+            : message;
+    }
+
     /// <summary>Files given with --config, over the embedded defaults.</summary>
     public static Option<string[]> ConfigOption(string description) => new("--config")
     {
@@ -90,9 +123,13 @@ public static class SsiCommandLine
             Console.Error.WriteLine(e.Render(verb));
             return e.ExitCode;
         }
+        catch (IOException e) when (StandardOutput.IsBrokenPipe(e))
+        {
+            return ExitCodes.BrokenPipe; // the reader is gone (| head): stop at once and quietly, as SIGPIPE would
+        }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            Console.Error.WriteLine($"ssi: {verb}: interrupted");
+            Console.Error.WriteLine($"ssi: {verb}: interrupted (EINTR)");
             return 130;
         }
         catch (Exception e)

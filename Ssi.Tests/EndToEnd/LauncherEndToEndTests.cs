@@ -115,13 +115,18 @@ public class LauncherEndToEndTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(new[] { "frobnicate" }, 2, "Unrecognized command or argument 'frobnicate'")]
+    [InlineData(new[] { "frobnicate" }, 2, "ssi: frobnicate: unknown command")]
     [InlineData(new[] { "start", "16" }, 2, "out of range (1..15)")]
     [InlineData(new[] { "start", "0" }, 2, "out of range (1..15)")]
     [InlineData(new[] { "start", "--bogus" }, 2, "--bogus")]
     [InlineData(new[] { "add", "99" }, 2, "out of range (1..15)")]
     [InlineData(new[] { "rm", "x" }, 2, "'x'")]
-    [InlineData(new[] { "cluster", "--node", "x" }, 2, "Cannot parse argument 'x' for option '--node' as a number")]
+    [InlineData(new[] { "cluster", "--node", "x" }, 2, "ssi: cluster: node 'x' is not a number (1..2146)")]
+    [InlineData(new[] { "cluster", "--node", "0" }, 2, "ssi: cluster: node 0 is out of range (1..2146)")]
+    [InlineData(new[] { "run", "--node", "0", "true" }, 2, "ssi: run: node 0 is out of range")]
+    [InlineData(new[] { "onnode", "0", "true" }, 2, "ssi: onnode: node 0 is out of range")]
+    [InlineData(new[] { "loadlevel", "--bogus" }, 2, "ssi: loadlevel: argument '--bogus' not recognized. Must be one of: 'on' 'off'")]
+    [InlineData(new[] { "fs", "ls", "/", "--bogus" }, 2, "ssi: fs ls: unrecognized command or argument '--bogus'")]
     [InlineData(new[] { "rm", "2" }, 1, "node 2 is not up (ESRCH)")]
     [InlineData(new[] { "add", "2" }, 1, "no cluster is running")]
     [InlineData(new[] { "cluster" }, 1, "no cluster is running")]
@@ -135,7 +140,7 @@ public class LauncherEndToEndTests(ITestOutputHelper output)
         Assert.Equal(exit, r.ExitCode);
         Assert.Contains(message, r.Stderr);
         Assert.Single(r.Stderr.Trim().Split('\n'));
-        Assert.StartsWith("ssi: ", r.Stderr);
+        Assert.Matches(@"^ssi: [a-z ]+: .*\(E[A-Z]+\)$", r.Stderr.Trim());
         Assert.Empty(ssi.LiveNodePids());
     }
 

@@ -2,6 +2,7 @@
 using Akka.Actor;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
+using Ssi.Vproc.Migration;
 
 namespace Ssi.Vproc.ProcessTable;
 
@@ -9,9 +10,12 @@ namespace Ssi.Vproc.ProcessTable;
 /// The entity of PID 1. It keeps no state: an exit notice is answered and the zombie reaped at once, so init can be
 /// restarted on any node (its shard is re-homed by sharding when its node dies) without losing anything. It ignores
 /// every signal, as Linux's init does for signals it has no handler for, and refuses them from users other than root.
+/// It never moves (OpenSSI's init cannot): migrate and pin are refused with EINVAL, whoever asks.
 /// </summary>
 public sealed class InitProcess : ReceiveActor
 {
+    public const string CannotMove = "init cannot move";
+
     private readonly VprocNode _node;
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     private IActorRef? _region;
@@ -29,6 +33,8 @@ public sealed class InitProcess : ReceiveActor
         Receive<GetProcessInfo>(_ => Sender.Tell(Info));
         Receive<SetProcessGroup>(_ => Sender.Tell(new Failed(Errno.ESRCH, "init is nobody's child")));
         Receive<Spawn>(_ => Sender.Tell(new Failed(Errno.EEXIST, "PID 1 is init")));
+        Receive<MigrateProcess>(_ => Sender.Tell(new Failed(Errno.EINVAL, CannotMove)));
+        Receive<PinProcess>(_ => Sender.Tell(new Failed(Errno.EINVAL, CannotMove)));
         Receive<Reparent>(_ => { });
         Receive<Reap>(_ => { });
         Receive<NodeLost>(_ => { });

@@ -1,6 +1,5 @@
 // `ssi add N...`: boot more nodes into the running cluster; nodes already up are skipped.
 using System.CommandLine;
-using Ssi.Actors.Identity;
 
 namespace Ssi.Host.Cli.Commands;
 
@@ -8,11 +7,7 @@ public static class AddCommand
 {
     public static Command Create()
     {
-        var nodes = new Argument<int[]>("node")
-        {
-            Description = $"node numbers to boot, 1..{NodeNumber.LocalMax}",
-            Arity = ArgumentArity.OneOrMore,
-        };
+        var nodes = NodeNumberOption.LocalArguments("node", "node numbers to boot");
         var command = new Command("add", """
             Boot more nodes into the running local cluster and wait until they are UP. Nodes already up are skipped.
 

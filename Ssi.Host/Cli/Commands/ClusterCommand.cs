@@ -15,7 +15,7 @@ public static class ClusterCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
-        var node = new Option<int?>("--node") { Description = "ask this node for its view (default: any contact node)" };
+        var node = NodeNumberOption.Option("ask this node for its view (default: any contact node)");
         var command = new Command("cluster", """
             List every node of the cluster: number, address, state (NEVERUP, COMINGUP, UP, GOINGDOWN, DOWN),
             reachability, uptime and load (runnable processes averaged over about 5 s; ssi loadlevel tells more), as

@@ -14,11 +14,7 @@ public static class NodeCommand
 {
     public static Command Create()
     {
-        var number = new Option<int>("--node")
-        {
-            Description = "this node's number (1..15 in a local cluster, any positive number in general)",
-            Required = true,
-        };
+        var number = NodeNumberOption.RequiredOption("this node's number (1..15 in a local cluster)");
         var config = SsiCommandLine.ConfigOption("HOCON file with seeds, ports and overrides (later files override less)");
         var command = new Command("node", """
             Run one cluster node in the foreground: it joins the cluster through the configured seeds and serves
@@ -33,7 +29,6 @@ public static class NodeCommand
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("node", async _ =>
         {
             var n = parse.GetValue(number);
-            if (n < 1) throw CliException.Usage($"node number {n} must be positive");
             var files = parse.GetValue(config) ?? [];
             var overrides = ConfigurationFactory.ParseString($"ssi.node.number = {n}");
             var home = SsiHome.FromEnvironment();

@@ -1,6 +1,5 @@
 // `ssi rm N...`: crash nodes with SIGKILL, telling nobody; the survivors find out by node monitoring.
 using System.CommandLine;
-using Ssi.Actors.Identity;
 
 namespace Ssi.Host.Cli.Commands;
 
@@ -8,11 +7,7 @@ public static class RmCommand
 {
     public static Command Create()
     {
-        var nodes = new Argument<int[]>("node")
-        {
-            Description = $"node numbers to kill, 1..{NodeNumber.LocalMax}",
-            Arity = ArgumentArity.OneOrMore,
-        };
+        var nodes = NodeNumberOption.LocalArguments("node", "node numbers to kill");
         var command = new Command("rm", """
             Kill nodes abruptly (SIGKILL), as a crash would. Nobody is told: the other nodes detect it,
             and the Split Brain Resolver marks the node DOWN after a few seconds. Refused for a node that is not up.

@@ -121,8 +121,66 @@ public sealed class FileSystemOperationsTests : IDisposable
         Assert.Equal(Ok(_fs.Stat("/etc/motd", Ann)).Ino, Ok(_fs.Stat("/tmp/motd", Ann)).Ino);
         Assert.Equal(InodeType.Symlink, Ok(_fs.Lstat("/tmp/motd", Ann)).Type);
         Assert.Equal(Errno.EINVAL, _fs.Readlink("/etc/motd", Ann).Error);
-        Assert.Equal(2, Ok(_fs.Link("/etc/motd", "/tmp/motd-link", Ann)).Nlink);
-        Assert.Equal(Errno.EACCES, _fs.Link("/etc/motd", "/etc/motd2", Ann).Error);
+        Ok(_fs.CreateFile("/home/ann/mine", Ann, 0x180)); // 0600
+        Assert.Equal(2, Ok(_fs.Link("/home/ann/mine", "/tmp/mine-link", Ann)).Nlink);
+        Assert.Equal(2, Ok(_fs.Link("/etc/motd", "/tmp/motd-link", Root)).Nlink);
+        Assert.Equal(Errno.EACCES, _fs.Link("/home/ann/mine", "/etc/mine", Ann).Error);
+    }
+
+    [Fact]
+    public void A_user_may_hard_link_only_her_own_files_or_ones_she_may_read_and_write_as_protected_hardlinks_says()
+    {
+        Ok(_fs.CreateFile("/tmp/ann-private", Ann, 0x180));   // 0600
+        Ok(_fs.CreateFile("/tmp/ann-readable", Ann, 0x1A4));  // 0644: Bob may read, not write
+        Ok(_fs.CreateFile("/tmp/ann-shared", Ann, 0x1B6));    // 0666
+        Ok(_fs.CreateFile("/tmp/ann-setuid", Ann, 0x800 | 0x1B6));          // 4666
+        Ok(_fs.CreateFile("/tmp/ann-setgid-x", Ann, 0x400 | 0x1BE));        // 2676
+        Ok(_fs.CreateFile("/tmp/ann-setgid", Ann, 0x400 | 0x1B6));          // 2666: not group-executable, so safe
+        Ok(_fs.Symlink("/etc/motd", "/tmp/ann-symlink", Ann));
+        foreach (var bits in new[] { ("/tmp/ann-setuid", 0x800 | 0x1B6), ("/tmp/ann-setgid-x", 0x400 | 0x1BE), ("/tmp/ann-setgid", 0x400 | 0x1B6) })
+            Ok(_fs.Chmod(bits.Item1, Ann, bits.Item2));
+
+        Assert.Equal(Errno.EPERM, _fs.Link("/tmp/ann-private", "/tmp/bob-1", Bob).Error);
+        Assert.Equal(Errno.EPERM, _fs.Link("/tmp/ann-readable", "/tmp/bob-2", Bob).Error);
+        Assert.Equal(Errno.EPERM, _fs.Link("/tmp/ann-setuid", "/tmp/bob-3", Bob).Error);
+        Assert.Equal(Errno.EPERM, _fs.Link("/tmp/ann-setgid-x", "/tmp/bob-4", Bob).Error);
+        Assert.Equal(Errno.EPERM, _fs.Link("/tmp/ann-symlink", "/tmp/bob-5", Bob).Error);
+        Assert.Equal(Errno.EPERM, _fs.Link("/etc/motd", "/tmp/bob-6", Bob).Error);
+        Assert.Equal(Errno.EEXIST, _fs.Link("/tmp/ann-private", "/tmp/ann-shared", Bob).Error); // the name is checked first
+        Assert.Equal(Errno.ENOENT, _fs.Stat("/tmp/bob-1", Root).Error);
+
+        Assert.Equal(2, Ok(_fs.Link("/tmp/ann-shared", "/tmp/bob-shared", Bob)).Nlink);
+        Assert.Equal(2, Ok(_fs.Link("/tmp/ann-setgid", "/tmp/bob-setgid", Bob)).Nlink);
+        Assert.Equal(2, Ok(_fs.Link("/tmp/ann-private", "/tmp/ann-private-2", Ann)).Nlink);
+        Assert.Equal(3, Ok(_fs.Link("/tmp/ann-private", "/tmp/root-link", Root)).Nlink);
+    }
+
+    [Fact]
+    public void The_root_and_dot_names_get_the_errors_Linux_gives()
+    {
+        Ok(_fs.Mkdir("/tmp/empty", Ann, 0x1ED));
+        Assert.Equal(Errno.EEXIST, _fs.Mkdir("/", Root, 0x1ED).Error);
+        Assert.Equal(Errno.EEXIST, _fs.Mkdir("/", Ann, 0x1ED).Error);
+        Assert.Equal(Errno.EEXIST, _fs.Mkdir("/tmp/.", Ann, 0x1ED).Error);
+        Assert.Equal(Errno.EEXIST, _fs.Mkdir("/tmp/empty/..", Ann, 0x1ED).Error);
+        Assert.Equal(Errno.EEXIST, _fs.CreateFile("/", Root, 0x1A4).Error);
+        Assert.Equal(Errno.EEXIST, _fs.Symlink("/etc", "/", Root).Error);
+        Assert.Equal(Errno.EEXIST, _fs.Link("/etc/motd", "/", Root).Error);
+        Assert.Equal(Errno.EBUSY, _fs.Rmdir("/", Root).Error);
+        Assert.Equal(Errno.EISDIR, _fs.Unlink("/", Root).Error);
+        Assert.Equal(Errno.EBUSY, _fs.Rename("/", "/x", Root).Error);
+
+        // rmdir(2): a last name "." is EINVAL and ".." ENOTEMPTY, before any permission check; nothing is removed.
+        Assert.Equal(Errno.EINVAL, _fs.Rmdir("/tmp/.", Root).Error);
+        Assert.Equal(Errno.EINVAL, _fs.Rmdir("/tmp/.", Bob).Error);
+        Assert.Equal(Errno.EINVAL, _fs.Rmdir("/tmp/empty/.", Ann).Error);
+        Assert.Equal(Errno.EINVAL, _fs.Rmdir("/tmp/empty/./", Ann).Error);
+        Assert.Equal(Errno.ENOTEMPTY, _fs.Rmdir("/tmp/empty/..", Ann).Error);
+        Assert.Equal(Errno.EISDIR, _fs.Unlink("/tmp/empty/.", Ann).Error);
+        Assert.Equal(Errno.EBUSY, _fs.Rename("/tmp/empty/.", "/tmp/other", Ann).Error);
+        Assert.Equal(Errno.EBUSY, _fs.Rename("/tmp/empty", "/tmp/empty/..", Ann).Error);
+        Assert.True(Ok(_fs.Stat("/tmp/empty/.", Ann)).IsDirectory);
+        Ok(_fs.Rmdir("/tmp/empty", Ann));
     }
 
     [Fact]

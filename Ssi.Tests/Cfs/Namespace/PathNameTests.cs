@@ -1,4 +1,4 @@
-// Path parsing: absolute and relative paths, "." dropped, ".." kept for the walk, Unix limits enforced.
+// Path parsing: absolute and relative paths, "." dropped but as the last name, ".." kept for the walk, Unix limits enforced.
 using Ssi.Actors.Errors;
 using Ssi.Cfs.Namespace;
 
@@ -11,6 +11,8 @@ public class PathNameTests
     [InlineData("/etc/motd", new[] { "etc", "motd" }, false)]
     [InlineData("//etc///./motd/", new[] { "etc", "motd" }, true)]
     [InlineData("/a/../b", new[] { "a", "..", "b" }, false)]
+    [InlineData("/tmp/./.", new[] { "tmp", "." }, false)]
+    [InlineData("/tmp/./", new[] { "tmp", "." }, true)]
     public void Absolute_paths_split_into_names(string path, string[] names, bool trailingSlash)
     {
         var parsed = PathName.Parse(path).Value;

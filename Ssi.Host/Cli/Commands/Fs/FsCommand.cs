@@ -24,7 +24,7 @@ public static class FsCommand
     public static Command Create()
     {
         var common = new Common(
-            new Option<int?>("--node") { Description = "run the call through this node (default: any contact node)" },
+            NodeNumberOption.Option("run the call through this node (default: any contact node)"),
             new Option<string>("--user") { Description = UserOptionDescription },
             new Option<bool>("--json") { Description = "print JSON for scripts" });
         var command = new Command("fs", """

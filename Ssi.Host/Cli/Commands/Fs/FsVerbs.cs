@@ -11,7 +11,7 @@ namespace Ssi.Host.Cli.Commands.Fs;
 public static class FsVerbs
 {
     /// <summary>Bytes per read or write message: well under the transport's frame size.</summary>
-    private const int Block = 256 * 1024;
+    internal const int Block = 256 * 1024;
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -63,7 +63,7 @@ public static class FsVerbs
 
         yield return Verb(common, "cat", "Print a file's contents.", [path()], [], async (ctx, args) =>
         {
-            await using var stdout = Console.OpenStandardOutput();
+            await using var stdout = StandardOutput.Open();
             await ReadAllAsync(ctx, args.Text(0), stdout);
         });
 
@@ -74,20 +74,16 @@ public static class FsVerbs
             if (!ctx.Json) Console.Error.WriteLine($"{args.Text(0)} -> {args.Text(1)}: {bytes} bytes");
         });
 
-        yield return Verb(common, "put", "Copy a local file into the cluster (replacing the file's contents).",
+        yield return Verb(common, "put",
+            "Copy a local file into the cluster, atomically: readers see the old file or the new one. The data goes to a temporary " +
+            "name beside PATH (.NAME.ssi-put-RANDOM, removed on failure or Ctrl-C), then replaces PATH by a rename, so it needs " +
+            "write permission on PATH's directory. The new file keeps the replaced file's rwx bits (0644 if new; not set-uid/set-gid) " +
+            "and belongs to the caller; a symlink at PATH is replaced, not written through.",
             [new Argument<string>("local") { Description = "local file to read" }, path()], [], async (ctx, args) =>
         {
             var (local, target) = (args.Text(0), args.Text(1));
-            if (!File.Exists(local)) throw new CliException(Errno.ENOENT, $"{local}: {Errno.ENOENT.Describe()}");
-            var created = await ctx.TryCall<FsAttributes>(new FsCreate(ctx.Caller, target, 0x1A4), target);
-            if (created.Error == Errno.EEXIST) await ctx.Call<FsAttributes>(new FsTruncate(ctx.Caller, target, 0), target);
-            else if (!created.IsOk) throw new CliException(created.Error!.Value, $"{target}: {created.Error!.Value.Describe()}");
-            await using var input = File.OpenRead(local);
-            var buffer = new byte[Block];
-            long offset = 0;
-            for (int n; (n = await input.ReadAsync(buffer)) > 0; offset += n)
-                await ctx.Call<FsAttributes>(new FsWrite(ctx.Caller, target, offset, buffer[..n]), target); // at an offset: safe to retry
-            if (!ctx.Json) Console.Error.WriteLine($"{local} -> {target}: {offset} bytes");
+            var bytes = await FsPut.RunAsync(ctx, local, target);
+            if (!ctx.Json) Console.Error.WriteLine($"{local} -> {target}: {bytes} bytes");
         });
 
         yield return Verb(common, "mkdir", "Make a directory.", [path()], [Valued("-m", "mode in octal (default 755)")], async (ctx, args) =>

@@ -72,22 +72,15 @@ public static class KillCommand
 
     /// <summary>
     /// kill's first word may be a signal written as an option (<c>-9</c>, <c>-TERM</c>, <c>-SIGHUP</c>): it becomes
-    /// <c>--signal X</c>. A negative number after that (or after "--") is a process group.
+    /// <c>--signal X</c>. A negative number elsewhere is a process group; the parser takes it as an argument as it is,
+    /// so nothing else is rewritten and options after the targets still parse.
     /// </summary>
     public static string[] SeparateSignal(string[] args)
     {
         if (args.Length < 2 || args[0] != "kill") return args;
         var first = args[1];
         if (first.Length < 2 || first[0] != '-' || first.StartsWith("--", StringComparison.Ordinal) || first is "-s" or "-l" or "-h" or "-?")
-            return [.. args[..1], .. NegativeTargets(args[1..])];
-        return ["kill", "--signal", first[1..], .. NegativeTargets(args[2..])];
-    }
-
-    /// <summary>Negative numbers are process groups, not options: they go after a "--".</summary>
-    private static string[] NegativeTargets(string[] rest)
-    {
-        if (rest.Contains("--")) return rest;
-        var i = Array.FindIndex(rest, a => a.Length > 1 && a[0] == '-' && char.IsAsciiDigit(a[1]));
-        return i < 0 ? rest : [.. rest[..i], "--", .. rest[i..]];
+            return args;
+        return ["kill", "--signal", first[1..], .. args[2..]];
     }
 }

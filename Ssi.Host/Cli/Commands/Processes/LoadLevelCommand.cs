@@ -2,6 +2,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Ssi.Actors.Errors;
 using Ssi.Host.Cli.Commands.Fs;
 using Ssi.Host.Node;
 using Ssi.Vproc.Leveling;
@@ -14,7 +15,7 @@ public static class LoadLevelCommand
     {
         var state = new Argument<string?>("on|off") { Description = "turn load leveling on or off (omit to show it)", Arity = ArgumentArity.ZeroOrOne };
         state.AcceptOnlyFromAmong("on", "off");
-        var node = new Option<int?>("--node") { Description = "only this node (default: every node that is up)" };
+        var node = NodeNumberOption.Option("only this node, which must be up (default: every node that is up)");
         var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
         var user = new Option<string>("--user") { Description = "act as this user; only root may turn leveling on or off" };
         var command = new Command("loadlevel", """
@@ -29,6 +30,7 @@ public static class LoadLevelCommand
             Examples:
               ssi loadlevel on
               ssi loadlevel off --node 2
+              ssi loadlevel --node 2
               ssi loadlevel --json
             """);
         command.Arguments.Add(state);
@@ -36,16 +38,23 @@ public static class LoadLevelCommand
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("loadlevel", async token =>
         {
             var n = parse.GetValue(node);
-            if (n is < 1) throw CliException.Usage($"{n}: not a node number");
             bool? enabled = parse.GetValue(state) switch { "on" => true, "off" => false, _ => null };
             await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
             var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user), token);
             var table = await connection.RequestAsync<LoadTable>(new ProcessCall(new LoadLevelRequest(who, n ?? 0, enabled)), ct: token);
-            var rows = table.Nodes.Where(r => enabled is null || n is null || r.Node == n).ToList();
+            var rows = Rows(table, n);
             Console.Write(parse.GetValue(json) ? Json(table.ObservedBy, rows) : Table(table.ObservedBy, rows));
             return ExitCodes.Ok;
         }, ct));
         return command;
+    }
+
+    /// <summary>The rows to show: every node's, or only the one asked for, which must be up (the table holds the nodes that are).</summary>
+    public static IReadOnlyList<NodeLoad> Rows(LoadTable table, int? node)
+    {
+        if (node is not { } n) return table.Nodes;
+        var rows = table.Nodes.Where(r => r.Node == n).ToList();
+        return rows.Count > 0 ? rows : throw new CliException(Errno.EHOSTDOWN, $"node {n} is not up");
     }
 
     private static string Table(int observedBy, IReadOnlyList<NodeLoad> rows)

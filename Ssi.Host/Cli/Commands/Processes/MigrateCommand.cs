@@ -19,13 +19,14 @@ public static class MigrateCommand
     public static Command Create()
     {
         var pid = new Argument<int>("pid") { Description = "the process" };
-        var node = new Argument<int>("node") { Description = "the node to move it to" };
+        var node = NodeNumberOption.Argument("node", "the node to move it to");
         var user = User();
         var command = new Command("migrate", """
             Move a running process to another node. It keeps its PID, its open files and their offsets, its terminal,
             its parent and children, its signals and its place in the program; messages sent to it while it moves
             are delivered once, in order. Moving to the node it is on does nothing; a pinned process refuses (EPERM);
-            a down or unknown node is refused and the process stays where it was (EHOSTDOWN).
+            a down or unknown node is refused and the process stays where it was (EHOSTDOWN). Init (PID 1) cannot move
+            (EINVAL).
 
             Examples:
               ssi migrate 1000004 3
@@ -38,7 +39,6 @@ public static class MigrateCommand
         {
             var (p, n) = (parse.GetValue(pid), parse.GetValue(node));
             if (p < 1) throw CliException.Usage($"{p}: not a process id");
-            if (n < 1) throw CliException.Usage($"{n}: not a node number");
             await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
             var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user), token);
             try
@@ -62,7 +62,8 @@ public static class MigrateCommand
         var user = User();
         var command = new Command("pin", """
             Pin a process to the node it runs on: migrate and load leveling leave it there (EPERM). --off unpins it.
-            'ssi run --pin' starts a program pinned.
+            'ssi run --pin' starts a program pinned. Init (PID 1) never moves, so pinning or unpinning it is refused
+            (EINVAL), as migrating it is.
 
             Examples:
               ssi pin 1000004
@@ -73,9 +74,18 @@ public static class MigrateCommand
         command.Options.Add(user);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("pin", async token =>
         {
+            var p = parse.GetValue(pid);
+            if (p < 1) throw CliException.Usage($"{p}: not a process id");
             await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
             var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user), token);
-            await connection.RequestAsync<PinSet>(new ProcessCall(new PinRequest(who, parse.GetValue(pid), !parse.GetValue(off))), ct: token);
+            try
+            {
+                await connection.RequestAsync<PinSet>(new ProcessCall(new PinRequest(who, p, !parse.GetValue(off))), ct: token);
+            }
+            catch (CliException e) when (e.Errno is Errno.ESRCH or Errno.EPERM or Errno.EINVAL)
+            {
+                throw new CliException(e.Errno, $"{p}: {e.Message}");
+            }
             return ExitCodes.Ok;
         }, ct));
         return command;

@@ -18,7 +18,7 @@ public static class RunCommand
 
     public static Command Create()
     {
-        var node = new Option<int?>("--node") { Description = "run on this node (default: the contact node)" };
+        var node = NodeNumberOption.Option("run on this node (default: the contact node)");
         var command = new Command("run", """
             Run a program of the cluster's /bin (or a path) as a new process on a node, with stdin, stdout and stderr
             attached to this terminal through a terminal device on the contact node. Everything after PROGRAM is its
@@ -38,7 +38,7 @@ public static class RunCommand
 
     public static Command CreateOnnode()
     {
-        var node = new Argument<int>("node") { Description = "the node to run on" };
+        var node = NodeNumberOption.Argument("node", "the node to run on");
         var command = new Command("onnode", """
             Run a program on node N, attached to this terminal: the same as 'ssi run --node N PROGRAM ARGS...'.
 
@@ -102,7 +102,6 @@ public static class RunCommand
     {
         var argv = parse.GetValue(Program) ?? [];
         if (argv.Length == 0) throw CliException.Usage("a program to run is needed");
-        if (node < 0) throw CliException.Usage($"{node}: not a node number");
         var launcher = SsiCommandLine.LauncherForRunningCluster();
         await using var connection = launcher.Connect();
         var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(User), ct);
