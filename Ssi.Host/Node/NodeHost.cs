@@ -50,6 +50,15 @@ public sealed class NodeHost
         System.WhenTerminated.IsCompleted && _tls is { LastRefusal: null } && !_handshakes.PeerRefused
         && ClusterTls.StoppedByHandshakeFailure(System);
 
+    /// <summary>
+    /// Why the node stopped, if a TLS handshake was refused (by its own validator or by the peer's) and that stopped it;
+    /// null otherwise.
+    /// </summary>
+    public string? HandshakeRefusal =>
+        System.WhenTerminated.IsCompleted && ClusterTls.StoppedByHandshakeFailure(System) && !StoppedByTransientHandshakeFailure
+            ? _tls?.LastRefusal ?? "the peer refused this node's certificate (" + _handshakes.LastFailure?.Message + ")"
+            : null;
+
     public ActorSystem System { get; }
     public NodeSettings Settings { get; }
     public IActorRef Monitor { get; }

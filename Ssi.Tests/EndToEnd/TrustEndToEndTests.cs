@@ -1,7 +1,6 @@
 // End to end with real node processes: credentials decide who a client is, and a client certificate reaches only gateways.
 using System.Text.Json;
 using Akka.Actor;
-using Akka.Configuration;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.Service;
 using Ssi.Host.Cli;
@@ -69,35 +68,71 @@ public class TrustEndToEndTests
 
         // ann's certificate, used straight against every node's member port and gateway paths, creates nothing.
         var run = ClusterRunFile.Read(ssi.Home)!;
-        var tls = CredentialFile.Load(annFile).Tls();
-        var config = ConfigurationFactory.ParseString("""
-            akka.actor.provider = remote
-            akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0, enable-ssl = on }
-            akka.loglevel = OFF
-            """).WithFallback(NodeHost.Defaults);
-        var attacker = ActorSystem.Create("attacker", Akka.Actor.Setup.ActorSystemSetup.Create(Akka.Actor.BootstrapSetup.Create().WithConfig(config), tls.Setup()));
-        try
+        // Two systems: a refused handshake at a member port may stop the system that dialled it (Akka.Remote does).
+        await using var atMembers = AttackerSystem.Start(CredentialFile.Load(annFile).Tls());
+        await using var atGateways = AttackerSystem.Start(CredentialFile.Load(annFile).Tls());
+        foreach (var node in run.Ports.Keys)
+        foreach (var (attacker, address) in new[] { (atMembers, run.Address(node)), (atGateways, run.GatewayAddress(node)) })
+        foreach (var path in new[] { "/user/fs", "/user/ssi-gateway", "/user/*" })
         {
-            foreach (var node in run.Ports.Keys)
-            foreach (var address in new[] { run.Address(node), run.GatewayAddress(node) })
-            foreach (var path in new[] { "/user/fs", "/user/ssi-gateway", "/user/*" })
-            {
-                var create = new FsCreate(Credentials.Root, "/PROBE", 420);
-                attacker.ActorSelection(address + path).Tell(create);
-                attacker.ActorSelection(address + path).Tell(new GatewayRequest(null, new FileSystemCall(create)));
-            }
-            var denied = await attacker.ActorSelection(run.GatewayAddress(1) + ClientGateway.Path)
-                .Ask<object>(new ClientRequest(null, null, new FileSystemCall(new FsCreate(Credentials.Root, "/PROBE", 420))), TimeSpan.FromSeconds(20));
-            Assert.IsType<AccessDenied>(denied);
+            var create = new FsCreate(Credentials.Root, "/PROBE", 420);
+            attacker.System.ActorSelection(address + path).Tell(create);
+            attacker.System.ActorSelection(address + path).Tell(new GatewayRequest(null, new FileSystemCall(create)));
         }
-        finally
-        {
-            await attacker.Terminate();
-        }
+        var denied = await atGateways.System.ActorSelection(run.GatewayAddress(1) + ClientGateway.Path)
+            .Ask<object>(new ClientRequest(null, null, new FileSystemCall(new FsCreate(Credentials.Root, "/PROBE", 420))), TimeSpan.FromSeconds(20));
+        Assert.IsType<AccessDenied>(denied);
         var probe = await ssi.RunAsync("fs", "stat", "/PROBE");
         Assert.Equal(1, probe.ExitCode);
         Assert.Contains("(ENOENT)", probe.Stderr);
         var cluster = await ssi.RunAsync("cluster", "--json");
         Assert.True(cluster.ExitCode == 0, cluster.ToString());
+    }
+
+    [Fact]
+    public async Task A_node_holding_only_the_client_certificate_cannot_join_and_no_peer_can_deploy_onto_a_node()
+    {
+        using var ssi = new SsiCli();
+        var start = await ssi.RunAsync("start", "2");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        var run = ClusterRunFile.Read(ssi.Home)!;
+
+        // The intruder's home: the cluster's CA certificate and root's client certificate as its member.pfx, locked
+        // with a secret of its own (it does not have the cluster's).
+        using var intruder = new TempHome();
+        var intruderSecret = intruder.CreateSecret();
+        Directory.CreateDirectory(intruder.Home.TlsDir);
+        File.Copy(Ssi.Actors.Security.ClusterTls.CaFile(ssi.Home.TlsDir), Ssi.Actors.Security.ClusterTls.CaFile(intruder.Home.TlsDir));
+        using (var certificate = CredentialFile.Load(CredentialFile.RootFile(ssi.Home)).Tls().Identity)
+            File.WriteAllBytes(Ssi.Actors.Security.ClusterTls.MemberFile(intruder.Home.TlsDir), certificate.Export(
+                System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, Convert.ToBase64String(intruderSecret.Derive("ssi-tls-private-keys-v1"))));
+        File.WriteAllText(Path.Combine(intruder.Home.TlsDir, "format"), "2\n");
+        var config = Path.Combine(intruder.Home.Root, "intruder.conf");
+        File.WriteAllText(config, $"""
+            ssi.cluster.seed-nodes = ["{run.HostPort(1)}"]
+            ssi.node.port = 0
+            ssi.node.client-port = 0
+            """);
+
+        var joined = await ssi.RunWithEnvironmentAsync(new Dictionary<string, string> { ["SSI_HOME"] = intruder.Home.Root }, "node", "--node", "9", "--config", config);
+
+        Assert.Equal(77, joined.ExitCode);
+        Assert.Contains("ssi: node: the TLS handshake with the cluster was refused", joined.Stderr);
+        var log = await File.ReadAllTextAsync(ssi.Home.NodeLogFile(1));
+        Assert.Contains("a client certificate where only member certificates are accepted", log);
+        var cluster = await ssi.RunAsync("cluster", "--json");
+        Assert.True(cluster.ExitCode == 0, cluster.ToString());
+        Assert.Equal(2, cluster.Json.GetProperty("nodes").GetArrayLength());
+
+        // A compromised member (it holds the secret) asks node 1 to create an actor of a type the node can load.
+        var secret = Ssi.Actors.Security.ClusterSecret.Load(ssi.Home.SecretFile);
+        await using (var attacker = AttackerSystem.Start(Ssi.Actors.Security.ClusterTls.ForMember(ssi.Home.TlsDir, secret), stockDeployment: true))
+        {
+            var planted = attacker.System.ActorOf(Props.Create<Akka.Event.DeadLetterListener>()
+                .WithDeploy(new Deploy(new RemoteScope(Address.Parse(run.Address(1))))), "planted");
+            var identity = await planted.Ask<ActorIdentity>(new Identify(1), TimeSpan.FromSeconds(20));
+            Assert.Null(identity.Subject);
+        }
+        Assert.Contains("remote deployment is disabled", await File.ReadAllTextAsync(ssi.Home.NodeLogFile(1)));
     }
 }

@@ -65,6 +65,8 @@ public static class NodeCommand
                 }
                 RemoveOwnPidFile(home, n);
                 if (host.Refusal is not null) throw new CliException(Errno.EEXIST, host.Refusal);
+                if (!leaving && host.HandshakeRefusal is { } refusal)
+                    throw new CliException(Errno.EACCES, "the TLS handshake with the cluster was refused, so this node cannot join: " + refusal, ExitCodes.PermissionDenied);
                 return ExitCodes.Ok;
             }
 

@@ -6,6 +6,7 @@ using Ssi.Actors.Security;
 using Ssi.Host.Cli.Commands.Fs;
 using Ssi.Host.Launcher;
 using Ssi.Host.Node;
+using Ssi.Cfs.Permissions;
 
 namespace Ssi.Host.Cli.Commands;
 
@@ -16,21 +17,31 @@ public static class UserCommand
         var name = new Argument<string>("name") { Description = "a user of the cluster's /etc/passwd" };
         var output = new Option<string?>("--out", "-o") { Description = "where to write the credential (default: $SSI_HOME/credentials/NAME.cred)" };
         var force = new Option<bool>("--force") { Description = "replace an existing credential file" };
+        var contact = new Option<string[]>("--contact")
+        {
+            Description = "HOST:PORT of a node's client gateway to write into the credential (repeatable; default: the live nodes of this $SSI_HOME)",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
         var add = new Command("add", """
             Issue a credential for a user of the cluster's /etc/passwd: a client certificate from the cluster's CA and
             the user's uid, gid and groups, signed with the cluster secret. Whoever holds the file is that user: the
             gateways take the identity from it, never from a request, and only root's credential may act as another
             user (--user). The file also names the nodes to contact, so it works from any machine that can reach them.
-            Needs the cluster secret and CA (run it where 'ssi start' ran) and root's credential.
+            Needs the cluster secret and CA (run it where 'ssi start' ran, or on a node's host) and, except for root,
+            root's credential to look the user up. root's own credential needs only the secret: that is how an operator
+            of nodes started by hand ('ssi node') gets one.
 
             Examples:
               ssi user add ann
               ssi user add bob --out /tmp/bob.cred
+              ssi user add root --contact 10.0.0.1:7201 --contact 10.0.0.2:7202
               SSI_CREDENTIAL=~/.ssi/credentials/ann.cred ssi fs ls /home/ann
             """);
         add.Arguments.Add(name);
         add.Options.Add(output);
         add.Options.Add(force);
+        add.Options.Add(contact);
         add.SetAction((parse, ct) => SsiCommandLine.RunAsync("user add", async token =>
         {
             var user = parse.GetValue(name) ?? "";
@@ -41,16 +52,23 @@ public static class UserCommand
             var path = parse.GetValue(output) is { Length: > 0 } o ? Path.GetFullPath(o) : CredentialFile.UserFile(home, user);
             if (File.Exists(path) && !parse.GetValue(force))
                 throw new CliException(Errno.EEXIST, $"{path} exists; use --force to replace it");
-            await using var connection = launcher.Connect();
-            if (!connection.Identity.IsRoot)
-                throw new CliException(Errno.EPERM, $"only root may issue credentials; this credential is {connection.UserName}'s");
-            var who = await FsCommand.LookUpAsync(connection, null, user, token)
-                ?? throw new CliException(Errno.ENOENT, $"no user '{user}' in the cluster's /etc/passwd");
-            var secret = launcher.LoadSecret();
             var tls = TlsSettings.Create(launcher.Config, home);
-            var contacts = ClusterRunFile.Read(home) is { } run
-                ? launcher.LiveNodes().Where(run.ClientPorts.ContainsKey).Select(run.GatewayAddress).ToList()
-                : [];
+            var contacts = Contacts(launcher, parse.GetValue(contact) ?? [], tls);
+            Credentials who;
+            if (user == "root")
+            {
+                who = Credentials.Root; // uid 0 needs no look-up, so root's credential needs no connection
+            }
+            else
+            {
+                await using var connection = launcher.Connect();
+                if (!connection.Identity.IsRoot)
+                    throw new CliException(Errno.EPERM, $"only root may issue credentials; this credential is {connection.UserName}'s");
+                who = await FsCommand.LookUpAsync(connection, null, user, token)
+                    ?? throw new CliException(Errno.ENOENT, $"no user '{user}' in the cluster's /etc/passwd");
+                if (contacts.Count == 0) contacts = CredentialFile.Load(CredentialFile.PathFor(home)).Contacts;
+            }
+            var secret = launcher.LoadSecret();
             CredentialFile credential;
             try
             {
@@ -69,5 +87,22 @@ public static class UserCommand
         var command = new Command("user", "Credentials of the cluster's users (see 'ssi user add --help').");
         command.Subcommands.Add(add);
         return command;
+    }
+
+    /// <summary>Gateway addresses for the credential: the ones given, else the live nodes of this $SSI_HOME.</summary>
+    private static List<string> Contacts(LocalCluster launcher, string[] given, TlsSettings tls)
+    {
+        var system = launcher.Config.GetString("ssi.cluster.system-name", "ssi");
+        if (given.Length > 0)
+            return given.Select(c =>
+            {
+                var colon = c.LastIndexOf(':');
+                if (colon <= 0 || !int.TryParse(c[(colon + 1)..], out var port) || port is < 1 or > 65535)
+                    throw CliException.Usage($"--contact {c}: HOST:PORT expected");
+                return ClientFront.Address(tls.Protocol, system, c[..colon], port);
+            }).ToList();
+        return ClusterRunFile.Read(launcher.Home) is { } run
+            ? launcher.LiveNodes().Where(run.ClientPorts.ContainsKey).Select(run.GatewayAddress).ToList()
+            : [];
     }
 }

@@ -77,9 +77,9 @@ public sealed class CommandLineTests
     [InlineData("kill -KILL -1000001 --user ann", "KILL", "ann", new[] { "-1000001" })]
     [InlineData("kill -9 -1000001 2000004 --user ann", "9", "ann", new[] { "-1000001", "2000004" })]
     [InlineData("kill -s HUP -1000004 --user bob", "HUP", "bob", new[] { "-1000004" })]
-    [InlineData("kill -INT -- -1000004", "INT", "root", new[] { "-1000004" })]
-    [InlineData("kill 2000017", "TERM", "root", new[] { "2000017" })]
-    public void Kill_options_after_a_process_group_still_parse_as_options(string line, string signal, string user, string[] targets)
+    [InlineData("kill -INT -- -1000004", "INT", null, new[] { "-1000004" })] // no --user: the credential's user
+    [InlineData("kill 2000017", "TERM", null, new[] { "2000017" })]
+    public void Kill_options_after_a_process_group_still_parse_as_options(string line, string signal, string? user, string[] targets)
     {
         var parse = SsiCommandLine.Parse(line.Split(' '));
 

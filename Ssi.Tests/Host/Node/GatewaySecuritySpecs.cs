@@ -28,10 +28,10 @@ public class GatewaySecuritySpecs
     {
         await using var cluster = await ClusterHarness.StartAsync(3, prepareRoot: store => DefaultRoot.CreateIfEmpty(store));
         // The attacker holds root's client certificate, but not the secret its identity is signed with.
-        await using var atMembers = Attacker.Start(cluster.RootCredential.Tls());
-        await using var atGateways = Attacker.Start(cluster.RootCredential.Tls());
+        await using var atMembers = AttackerSystem.Start(cluster.RootCredential.Tls());
+        await using var atGateways = AttackerSystem.Start(cluster.RootCredential.Tls());
         var n = 0;
-        void Probe(Attacker attacker, string address)
+        void Probe(AttackerSystem attacker, string address)
         {
             foreach (var path in EveryPath)
             {
@@ -75,8 +75,8 @@ public class GatewaySecuritySpecs
         await using var cluster = await ClusterHarness.StartAsync(2);
         Deployed.Count.Clear();
         // A process holding the member certificate and the secret (a compromised member) and a client.
-        await using var member = Attacker.Start(ClusterTls.ForMember(cluster.Tls.Dir, cluster.Secret), stockDeployment: true);
-        await using var client = Attacker.Start(cluster.RootCredential.Tls(), stockDeployment: true);
+        await using var member = AttackerSystem.Start(ClusterTls.ForMember(cluster.Tls.Dir, cluster.Secret), stockDeployment: true);
+        await using var client = AttackerSystem.Start(cluster.RootCredential.Tls(), stockDeployment: true);
 
         foreach (var (attacker, address, name) in new[]
                  {
@@ -163,31 +163,5 @@ public class GatewaySecuritySpecs
             Count.AddOrUpdate(name, 1, (_, c) => c + 1);
             ReceiveAny(m => Sender.Tell(m));
         }
-    }
-
-    /// <summary>A bare actor system of the attacker's, with a TLS identity of its choosing; not a cluster member.</summary>
-    private sealed class Attacker : IAsyncDisposable
-    {
-        public required ActorSystem System { get; init; }
-
-        public static Attacker Start(ClusterTls identity, bool stockDeployment = false)
-        {
-            var config = ConfigurationFactory.ParseString($"""
-                akka.actor.provider = remote
-                akka.remote.dot-netty.tcp.hostname = 127.0.0.1
-                akka.remote.dot-netty.tcp.port = 0
-                akka.remote.dot-netty.tcp.enable-ssl = on
-                akka.loglevel = OFF
-                akka.stdout-loglevel = OFF
-                {(stockDeployment ? "akka.actor.serializers.daemon-create = \"Akka.Remote.Serialization.DaemonMsgCreateSerializer, Akka.Remote\"" : "")}
-                """).WithFallback(NodeHost.Defaults);
-            var setup = Akka.Actor.Setup.ActorSystemSetup.Create(Akka.Actor.BootstrapSetup.Create().WithConfig(config), identity.Setup());
-            return new Attacker { System = ActorSystem.Create("attacker", setup) };
-        }
-
-        /// <summary>A reference to a remote path made without asking anyone (no selection, no Identify).</summary>
-        public IActorRef Resolve(string path) => ((ExtendedActorSystem)System).Provider.ResolveActorRef(path);
-
-        public async ValueTask DisposeAsync() => await System.Terminate();
     }
 }
