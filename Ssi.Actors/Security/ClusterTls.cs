@@ -129,14 +129,34 @@ public sealed class ClusterTls
             customValidator: Validator);
 
     // The callback replaces the built-in checks: its SslPolicyErrors always report a private CA as untrusted.
-    private bool Validator(X509Certificate2? cert, X509Chain? chain, string peer, System.Net.Security.SslPolicyErrors errors, ILoggingAdapter log)
+    private bool Validator(X509Certificate2? cert, X509Chain? chain, string peer, System.Net.Security.SslPolicyErrors errors, ILoggingAdapter log) =>
+        Accepts(cert, out var why) || Refuse(log, $"{peer} {why}");
+
+    /// <summary>True if this party accepts <paramref name="cert"/> from a peer; otherwise why not.</summary>
+    public bool Accepts(X509Certificate? presented, out string why)
     {
-        if (cert is null) return Refuse(log, $"{peer} presented no certificate");
-        if (!ChainsToCa(cert, out var why)) return Refuse(log, $"{peer} presented {cert.Subject}: {why}");
+        if (presented is not X509Certificate2 cert)
+        {
+            why = "presented no certificate";
+            return false;
+        }
+        if (!ChainsToCa(cert, out var chainError))
+        {
+            why = $"presented {cert.Subject}: {chainError}";
+            return false;
+        }
         var role = OrganizationalUnit(cert);
-        if (role != _acceptedRole) return Refuse(log, $"{peer} presented {cert.Subject}: a {role ?? "role-less"} certificate where only {_acceptedRole} certificates are accepted");
+        if (role != _acceptedRole)
+        {
+            why = $"presented {cert.Subject}: a {role ?? "role-less"} certificate where only {_acceptedRole} certificates are accepted";
+            return false;
+        }
         if (_secret is not null && !IsBoundToSecret(cert, _secret))
-            return Refuse(log, $"{peer} presented {cert.Subject}: a member certificate not bound to this cluster's secret");
+        {
+            why = $"presented {cert.Subject}: a member certificate not bound to this cluster's secret";
+            return false;
+        }
+        why = "";
         return true;
     }
 

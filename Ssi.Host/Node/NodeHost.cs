@@ -42,22 +42,42 @@ public sealed class NodeHost
         : throw new InvalidOperationException("the node's client gateway has not started");
 
     /// <summary>
-    /// True once the node has stopped because an outbound TLS handshake failed although neither side refused a
-    /// certificate (its own validator refused nobody, and the peer sent no TLS alert): a peer died mid-handshake.
-    /// Akka.Remote 1.5.73 stops the whole actor system then; the node restarts.
+    /// Why the node stopped, if a failed outbound TLS handshake stopped it (Akka.Remote 1.5.73 stops the whole actor
+    /// system then); null otherwise. Transient means the peer died mid-handshake, and the node may restart; otherwise
+    /// a certificate was refused, by this node's validator or by the peer, and restarting would only be refused again.
+    /// When neither side's evidence says (a peer may close without a TLS alert), one more handshake with the peer
+    /// decides (<see cref="HandshakeProbe"/>).
     /// </summary>
-    public bool StoppedByTransientHandshakeFailure =>
-        System.WhenTerminated.IsCompleted && _tls is { LastRefusal: null } && !_handshakes.PeerRefused
-        && ClusterTls.StoppedByHandshakeFailure(System);
+    public async Task<HandshakeStop?> HandshakeStopAsync()
+    {
+        if (!System.WhenTerminated.IsCompleted || !ClusterTls.StoppedByHandshakeFailure(System) || _tls is null) return null;
+        if (_tls.LastRefusal is { } ours) return new HandshakeStop(false, "this node refused the peer: " + ours);
+        if (_handshakes.PeerRefused) return new HandshakeStop(false, "the peer refused this node's certificate (" + _handshakes.LastFailure?.Message + ")");
+        var reason = CoordinatedShutdown.Get(System).ShutdownReason?.ToString() ?? "";
+        if (PeerOf(reason) is not var (host, port)) return new HandshakeStop(true, reason);
+        return await HandshakeProbe.TryAsync(_tls, host, port, TimeSpan.FromSeconds(5)) switch
+        {
+            HandshakeProbe.Verdict.Refused => new HandshakeStop(false, $"the TLS handshake with {host}:{port} is refused (a second try was refused too)"),
+            _ => new HandshakeStop(true, reason),
+        };
+    }
 
-    /// <summary>
-    /// Why the node stopped, if a TLS handshake was refused (by its own validator or by the peer's) and that stopped it;
-    /// null otherwise.
-    /// </summary>
-    public string? HandshakeRefusal =>
-        System.WhenTerminated.IsCompleted && ClusterTls.StoppedByHandshakeFailure(System) && !StoppedByTransientHandshakeFailure
-            ? _tls?.LastRefusal ?? "the peer refused this node's certificate (" + _handshakes.LastFailure?.Message + ")"
-            : null;
+    // Akka.Remote's reason names the peer as "... connection to [HOST:PORT]" (an IPv6 host in brackets of its own).
+    private static (string Host, int Port)? PeerOf(string reason)
+    {
+        var open = reason.IndexOf('[');
+        var close = reason.LastIndexOf(']');
+        if (open < 0 || close <= open) return null;
+        var endpoint = reason[(open + 1)..close];
+        var colon = endpoint.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(endpoint[(colon + 1)..], out var port)) return null;
+        var host = endpoint[..colon].Trim('[', ']');
+        if (host.StartsWith("::ffff:", StringComparison.Ordinal)) host = host["::ffff:".Length..];
+        return (host, port);
+    }
+
+    /// <summary>The exception of the node's last failed outbound TLS handshake, for diagnostics.</summary>
+    public Exception? LastHandshakeFailure => _handshakes.LastFailure;
 
     public ActorSystem System { get; }
     public NodeSettings Settings { get; }
@@ -117,10 +137,12 @@ public sealed class NodeHost
             host.StartFront(config, secret, gateway);
             Cluster.Get(system).RegisterOnMemberUp(host.RefuseDuplicateNumber);
         }
-        catch (InvalidOperationException) when (system.WhenTerminated.Wait(TimeSpan.FromSeconds(10)))
+        catch (Exception e) when (e is InvalidOperationException or AggregateException or AskTimeoutException
+                                  && system.WhenTerminated.Wait(TimeSpan.FromSeconds(10)))
         {
             // The transport stopped the system while the node was starting (a peer refused its certificate at the
-            // first handshake): the caller sees a terminated system, as it would a moment later.
+            // first handshake), and a module's start-up ask went unanswered: the caller sees a terminated system, as
+            // it would a moment later.
         }
         return host;
     }
@@ -190,3 +212,6 @@ public sealed class NodeHost
     /// <summary>Leaves the cluster in order (hand-off, leave, exit) and stops the actor system.</summary>
     public Task LeaveAsync() => CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
 }
+
+/// <summary>Why a node's transport stopped it after a failed TLS handshake, and whether trying again may help.</summary>
+public sealed record HandshakeStop(bool Transient, string Reason);

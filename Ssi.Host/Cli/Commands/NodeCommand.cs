@@ -52,7 +52,8 @@ public static class NodeCommand
                 }
                 current = host;
                 await host.System.WhenTerminated;
-                if (host.StoppedByTransientHandshakeFailure && !leaving && restarts < maxRestarts)
+                var handshake = await host.HandshakeStopAsync();
+                if (handshake is { Transient: true } && !leaving && restarts < maxRestarts)
                 {
                     Console.Error.WriteLine($"ssi: node {n}: a peer failed mid-handshake and the transport stopped the node; restarting it");
                     // Rejoin through the members it knew, never through itself alone: that would found a second cluster.
@@ -65,8 +66,8 @@ public static class NodeCommand
                 }
                 RemoveOwnPidFile(home, n);
                 if (host.Refusal is not null) throw new CliException(Errno.EEXIST, host.Refusal);
-                if (!leaving && host.HandshakeRefusal is { } refusal)
-                    throw new CliException(Errno.EACCES, "the TLS handshake with the cluster was refused, so this node cannot join: " + refusal, ExitCodes.PermissionDenied);
+                if (!leaving && handshake is { Transient: false })
+                    throw new CliException(Errno.EACCES, "the TLS handshake with the cluster was refused, so this node cannot join: " + handshake.Reason, ExitCodes.PermissionDenied);
                 return ExitCodes.Ok;
             }
 

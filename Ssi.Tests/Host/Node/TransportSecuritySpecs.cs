@@ -52,7 +52,9 @@ public class TransportSecuritySpecs
 
         // Its transport or ours refuses the handshake, and the intruder's transport stops its actor system.
         await intruder.System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.False(intruder.StoppedByTransientHandshakeFailure); // a refusal is final: no restart
+        var stop = await intruder.HandshakeStopAsync();
+        Assert.NotNull(stop);
+        Assert.False(stop.Transient, $"a refusal is final (no restart), but it was classified as a hang-up: {stop.Reason}; {intruder.LastHandshakeFailure}");
         Assert.Equal(3, cluster[1].Cluster.State.Members.Count);
         Assert.DoesNotContain(cluster[1].Cluster.State.Members, m => m.HasRole("node-9"));
         Assert.True(cluster.AllUp([1, 2, 3]));
@@ -101,10 +103,30 @@ public class TransportSecuritySpecs
         // Akka.Remote 1.5.73 stops the whole actor system on any failed outbound handshake; the node classifies it
         // as transient (its own validator refused nobody), which is what makes `ssi node` restart and rejoin.
         await cluster[3].System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(cluster[3].StoppedByTransientHandshakeFailure);
         await hangUps;
-        listener.Stop();
+        listener.Stop(); // the "peer" is gone, as a killed node is
+        Assert.True((await cluster[3].HandshakeStopAsync())?.Transient);
     }
+
+    [Fact]
+    public async Task A_second_handshake_tells_a_refusal_from_a_peer_that_is_gone_or_that_accepts()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(1);
+        using var stranger = new StrangerCluster();
+        var node = cluster[1].Cluster.SelfAddress;
+        var closed = ClusterRunFileFreePort();
+
+        Assert.Equal(HandshakeProbe.Verdict.Accepted,
+            await HandshakeProbe.TryAsync(ClusterTls.ForMember(cluster.Tls.Dir, cluster.Secret), node.Host!, node.Port!.Value, TimeSpan.FromSeconds(10)));
+        Assert.Equal(HandshakeProbe.Verdict.Refused,
+            await HandshakeProbe.TryAsync(ClusterTls.ForMember(stranger.Tls.Dir, stranger.Secret), node.Host!, node.Port!.Value, TimeSpan.FromSeconds(10)));
+        Assert.Equal(HandshakeProbe.Verdict.Refused, // our certificate, but the client role: the member port refuses it
+            await HandshakeProbe.TryAsync(cluster.RootCredential.Tls(), node.Host!, node.Port!.Value, TimeSpan.FromSeconds(10)));
+        Assert.Equal(HandshakeProbe.Verdict.PeerGone,
+            await HandshakeProbe.TryAsync(ClusterTls.ForMember(cluster.Tls.Dir, cluster.Secret), "127.0.0.1", closed, TimeSpan.FromSeconds(10)));
+    }
+
+    private static int ClusterRunFileFreePort() => Ssi.Host.Launcher.ClusterRunFile.FreePort("127.0.0.1", new HashSet<int>());
 
     /// <summary>The TLS refusals a node logs (its transport logs them as warnings on the event stream).</summary>
     private sealed class RefusalLog
