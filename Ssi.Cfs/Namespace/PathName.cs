@@ -1,6 +1,5 @@
-// A checked path: absolute, split into names, with Unix limits (255-byte names, 4096-byte paths, no NUL).
+// A checked path: absolute, split into names, with Unix limits (255-byte names, 4096-byte paths, no NUL; bytes as FileNameBytes counts them).
 using System.Collections.Immutable;
-using System.Text;
 using Ssi.Actors.Errors;
 
 namespace Ssi.Cfs.Namespace;
@@ -21,14 +20,14 @@ public sealed record PathName(ImmutableArray<string> Components, bool TrailingSl
     {
         if (path.Length == 0) return Outcome<PathName>.Fail(Errno.ENOENT, "empty path");
         if (path.Contains('\0')) return Outcome<PathName>.Fail(Errno.EINVAL, "path contains NUL");
-        if (Encoding.UTF8.GetByteCount(path) >= PathMax) return Outcome<PathName>.Fail(Errno.ENAMETOOLONG, "path too long");
+        if (FileNameBytes.ByteCount(path) >= PathMax) return Outcome<PathName>.Fail(Errno.ENAMETOOLONG, "path too long");
         if (path[0] != '/' && cwd is null) return Outcome<PathName>.Fail(Errno.EINVAL, $"{path}: not an absolute path");
         var names = path[0] == '/' ? ImmutableArray.CreateBuilder<string>() : cwd!.Components.ToBuilder();
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         for (var i = 0; i < parts.Length; i++)
         {
             var name = parts[i];
-            if (Encoding.UTF8.GetByteCount(name) > NameMax) return Outcome<PathName>.Fail(Errno.ENAMETOOLONG, $"name too long: {name[..16]}...");
+            if (FileNameBytes.ByteCount(name) > NameMax) return Outcome<PathName>.Fail(Errno.ENAMETOOLONG, $"name too long: {name[..16]}...");
             if (name != "." || i == parts.Length - 1) names.Add(name);
         }
         return new PathName(names.ToImmutable(), path.Length > 1 && path[^1] == '/');
@@ -39,7 +38,7 @@ public sealed record PathName(ImmutableArray<string> Components, bool TrailingSl
     {
         if (name.Length == 0 || name.Contains('/')) return Errno.EINVAL;
         if (name.Contains('\0')) return Errno.EINVAL;
-        if (Encoding.UTF8.GetByteCount(name) > NameMax) return Errno.ENAMETOOLONG;
+        if (FileNameBytes.ByteCount(name) > NameMax) return Errno.ENAMETOOLONG;
         return null;
     }
 

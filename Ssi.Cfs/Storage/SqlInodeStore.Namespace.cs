@@ -67,7 +67,7 @@ public abstract partial class SqlInodeStore
             VALUES (@type, @mode, @uid, @gid, @nlink, @size, @now, @now, @now, @parent, @target) RETURNING ino
             """,
             ("@type", (long)inode.Type), ("@mode", inode.Mode & ModeBits.Permissions), ("@uid", inode.Uid), ("@gid", inode.Gid),
-            ("@nlink", isDir ? 2 : 1), ("@size", (long)(inode.SymlinkTarget is { } t ? System.Text.Encoding.UTF8.GetByteCount(t) : 0)),
+            ("@nlink", isDir ? 2 : 1), ("@size", (long)(inode.SymlinkTarget is { } t ? FileNameBytes.ByteCount(t) : 0)),
             ("@now", now), ("@parent", isDir ? directory.Value : null), ("@target", inode.SymlinkTarget)).ExecuteScalar()!;
         Execute(c, tx, "INSERT INTO dirents(dir, name, ino) VALUES (@dir, @name, @ino)", ("@dir", directory.Value), ("@name", name), ("@ino", ino));
         if (isDir) AddLinks(c, tx, directory, +1);

@@ -43,6 +43,15 @@ public class PathNameTests
     }
 
     [Fact]
+    public void A_name_is_as_long_as_its_bytes_so_255_invalid_bytes_fit()
+    {
+        var raw = FileNameBytes.Decode(Enumerable.Repeat((byte)0xFF, 255).ToArray()); // 765 bytes if it were UTF-8
+        Assert.True(PathName.Parse("/" + raw).IsOk);
+        Assert.Null(PathName.CheckName(raw));
+        Assert.Equal(Errno.ENAMETOOLONG, PathName.CheckName(raw + "\uEFFF"));
+    }
+
+    [Fact]
     public void Split_gives_the_parent_and_the_last_name()
     {
         var (parent, name) = PathName.Parse("/home/ann/notes").Value.Split()!.Value;
