@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Ssi.Cfs.Inodes;
 using Ssi.Vproc.ProcessTable;
+using Ssi.Vproc.Programs;
 
 namespace Ssi.Vproc.ProcFs;
 
@@ -73,8 +74,8 @@ public static class ProcFiles
 
     public static byte[] Content(ProcFile file, ProcessInfo p) => file switch
     {
-        ProcFile.Status => Encoding.UTF8.GetBytes(Status(p)),
-        ProcFile.Cmdline => Encoding.UTF8.GetBytes(string.Concat(p.Command.Split(' ').Select(word => word + "\0"))),
+        ProcFile.Status => Io.Bytes(Status(p)),
+        ProcFile.Cmdline => Io.Bytes(string.Concat(p.Command.Split(' ').Select(word => word + "\0"))),
         ProcFile.Where => Encoding.UTF8.GetBytes(p.Node.ToString(CultureInfo.InvariantCulture) + "\n"),
         _ => [],
     };

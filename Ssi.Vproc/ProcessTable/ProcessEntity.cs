@@ -217,7 +217,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
         {
             yield return new Exec(path, args);
             var error = p.Result.Error ?? Errno.EIO;
-            yield return new Write(2, System.Text.Encoding.UTF8.GetBytes($"{path}: {error.Describe()}\n"));
+            yield return new Write(2, Programs.Io.Bytes($"{path}: {error.Describe()}\n"));
             yield return new Exit(error switch
             {
                 Errno.ENOENT or Errno.ENOTDIR => 127,

@@ -1,5 +1,5 @@
 // Small pieces that programs share: writing text, reporting errors, reading a file descriptor to its end.
-using System.Text;
+using Ssi.Cfs.Namespace;
 
 namespace Ssi.Vproc.Programs;
 
@@ -10,9 +10,12 @@ public static class Io
     /// <summary>Bytes read per read(2) by the programs here.</summary>
     public const int Chunk = 64 * 1024;
 
-    public static Write Out(string text) => new(Stdout, Encoding.UTF8.GetBytes(text));
+    /// <summary>Text as bytes: UTF-8, with the escaped bytes of file names (<see cref="FileNameBytes"/>) written raw.</summary>
+    public static byte[] Bytes(string text) => FileNameBytes.Encode(text);
 
-    public static Write Err(string text) => new(Stderr, Encoding.UTF8.GetBytes(text));
+    public static Write Out(string text) => new(Stdout, Bytes(text));
+
+    public static Write Err(string text) => new(Stderr, Bytes(text));
 
     /// <summary>"name: message\n" on stderr.</summary>
     public static Write Complain(ProcessContext p, string message) => new(Stderr, p.ErrorLine(message));

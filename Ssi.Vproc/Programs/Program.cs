@@ -1,6 +1,5 @@
 // The program model: a program is plain data plus an iterator that yields system calls (see docs/programs.md).
 using System.Collections.Immutable;
-using System.Text;
 using Ssi.Actors.Errors;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Service;
@@ -55,7 +54,7 @@ public sealed class ProcessContext
     public string Name => Args.Length > 0 ? Args[0] : "?";
 
     /// <summary>"name: message" for error output, as coreutils word it.</summary>
-    public byte[] ErrorLine(string message) => Encoding.UTF8.GetBytes($"{System.IO.Path.GetFileName(Name)}: {message}\n");
+    public byte[] ErrorLine(string message) => Io.Bytes($"{System.IO.Path.GetFileName(Name)}: {message}\n");
 
     /// <summary>"name: what: strerror" for the failed last call.</summary>
     public byte[] ErrorLine(string what, Errno errno) => ErrorLine($"{what}: {errno.Describe()}");

@@ -1,5 +1,6 @@
 // ls, mkdir, rm, cp, mv against the fake kernel: the tree they leave, their messages and exit codes.
 using System.Collections.Immutable;
+using Ssi.Cfs.Namespace;
 using Ssi.Vproc.Programs.Builtin;
 
 namespace Ssi.Tests.Vproc.Programs;
@@ -25,6 +26,17 @@ public class FileProgramTests
         var r = Kernel().Run(new Ls(), "ls", "/d");
         Assert.Equal(0, r.ExitCode);
         Assert.Equal("a\nb\nsub\n", r.Stdout);
+    }
+
+    [Fact]
+    public void Ls_prints_names_as_the_bytes_they_were()
+    {
+        var k = new FakeKernel();
+        k.AddFile("/t/" + FileNameBytes.Decode([0xFF, 0xFE]), "");
+        k.AddFile("/t/" + FileNameBytes.Decode([0xFE, 0xFF]), "");
+        var r = k.Run(new Ls(), "ls", "/t");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(new byte[] { 0xFE, 0xFF, (byte)'\n', 0xFF, 0xFE, (byte)'\n' }, r.StdoutBytes);
     }
 
     [Fact]

@@ -107,7 +107,7 @@ public sealed class Grep : Program
                         break;
                     }
                     if (countOnly) continue;
-                    output.AddRange(Encoding.UTF8.GetBytes(prefix + (numbers ? number + ":" : "")));
+                    output.AddRange(Io.Bytes(prefix + (numbers ? number + ":" : "")));
                     output.AddRange(batch[i]);
                     output.Add((byte)'\n');
                 }

@@ -1,6 +1,5 @@
 // yes, wc, head, tail, tee: the stream programs of coreutils, byte for byte as in the C locale.
 using System.Globalization;
-using System.Text;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Files;
@@ -15,7 +14,7 @@ public sealed class Yes : Program
 
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        var line = Encoding.UTF8.GetBytes((p.Args.Length > 1 ? string.Join(' ', p.Args.Skip(1)) : "y") + "\n");
+        var line = Io.Bytes((p.Args.Length > 1 ? string.Join(' ', p.Args.Skip(1)) : "y") + "\n");
         var copies = Math.Max(1, Batch / line.Length);
         var batch = new byte[copies * line.Length];
         for (var i = 0; i < copies; i++) line.CopyTo(batch, i * line.Length);
