@@ -8,6 +8,9 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // File names are bytes: take them from argv as they were, and write them back the same way.
+        args = RawArguments.Recover(args);
+        StandardOutput.WriteTextAsFileNameBytes();
         if (args.Length == 0) return await SsiCommandLine.Build().Parse(["--help"]).InvokeAsync();
         var parse = SsiCommandLine.Parse(args);
         if (parse.Errors.Count > 0)

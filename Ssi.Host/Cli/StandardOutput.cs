@@ -1,5 +1,7 @@
-// Standard output as a stream that fails when its reader has gone, so a command can stop instead of writing on.
+// Standard output as a stream that fails when its reader has gone, so a command can stop instead of writing on; and the
+// CLI's text on stdout and stderr written as file-name bytes.
 using Microsoft.Win32.SafeHandles;
+using Ssi.Cfs.Namespace;
 
 namespace Ssi.Host.Cli;
 
@@ -22,4 +24,14 @@ public static class StandardOutput
     }
 
     public static bool IsBrokenPipe(IOException e) => e.HResult == EPIPE;
+
+    /// <summary>
+    /// Console.Out and Console.Error encode with <see cref="FileNameBytes"/>: valid text is UTF-8 as before, and the
+    /// escaped bytes of a file name come out as the raw bytes they stand for, so <c>ssi fs ls</c> prints names as Linux's ls.
+    /// </summary>
+    public static void WriteTextAsFileNameBytes()
+    {
+        Console.SetOut(new StreamWriter(Console.OpenStandardOutput(), FileNameBytes.Encoding) { AutoFlush = true });
+        Console.SetError(new StreamWriter(Console.OpenStandardError(), FileNameBytes.Encoding) { AutoFlush = true });
+    }
 }

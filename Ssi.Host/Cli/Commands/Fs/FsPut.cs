@@ -1,6 +1,5 @@
 // `ssi fs put LOCAL PATH`: an atomic replace; the data goes to a temporary name beside PATH, then is renamed over it.
 using System.Security.Cryptography;
-using System.Text;
 using Ssi.Actors.Errors;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Namespace;
@@ -23,14 +22,15 @@ public static class FsPut
 
     public static async Task<long> RunAsync(FsVerbs.Context ctx, string local, string target)
     {
-        if (!File.Exists(local)) throw new CliException(Errno.ENOENT, $"{local}: {Errno.ENOENT.Describe()}");
+        var host = RawArguments.HostPath(local);
+        if (!File.Exists(host)) throw new CliException(Errno.ENOENT, $"{local}: {Errno.ENOENT.Describe()}");
         var mode = await TargetModeAsync(ctx, target);
         var temporary = TemporaryName(target, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
         await ctx.Call<FsAttributes>(new FsCreate(ctx.Caller, temporary, PrivateMode), target);
         var replaced = false;
         try
         {
-            await using var input = File.OpenRead(local);
+            await using var input = File.OpenRead(host);
             var buffer = new byte[FsVerbs.Block];
             long offset = 0;
             for (int n; (n = await input.ReadAsync(buffer, ctx.Ct)) > 0; offset += n)
@@ -54,8 +54,8 @@ public static class FsPut
     {
         var slash = target.LastIndexOf('/');
         var (dir, name) = (target[..(slash + 1)], target[(slash + 1)..]);
-        var room = PathName.NameMax - Encoding.UTF8.GetByteCount("." + Marker + random);
-        while (Encoding.UTF8.GetByteCount(name) > room) name = name[..^1];
+        var room = PathName.NameMax - FileNameBytes.ByteCount("." + Marker + random);
+        while (FileNameBytes.ByteCount(name) > room) name = name[..^1];
         if (name.Length > 0 && char.IsHighSurrogate(name[^1])) name = name[..^1];
         return $"{dir}.{name}{Marker}{random}";
     }

@@ -69,7 +69,7 @@ public static class FsVerbs
 
         yield return Verb(common, "get", "Copy a cluster file to a local file.", [path(), new Argument<string>("local") { Description = "local file to write" }], [], async (ctx, args) =>
         {
-            await using var local = File.Create(args.Text(1));
+            await using var local = File.Create(RawArguments.HostPath(args.Text(1)));
             var bytes = await ReadAllAsync(ctx, args.Text(0), local);
             if (!ctx.Json) Console.Error.WriteLine($"{args.Text(0)} -> {args.Text(1)}: {bytes} bytes");
         });
