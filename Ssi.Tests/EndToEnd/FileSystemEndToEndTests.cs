@@ -111,6 +111,49 @@ public class FileSystemEndToEndTests
     }
 
     [Fact]
+    public async Task Names_are_bytes_so_names_that_differ_only_in_invalid_UTF8_stay_apart_and_print_raw()
+    {
+        using var ssi = new SsiCli();
+        Assert.Equal(0, (await ssi.RunAsync("start", "1")).ExitCode);
+        const string Names = "a=\"$(printf '/tmp/\\377\\376')\"; b=\"$(printf '/tmp/\\376\\377')\"\n";
+
+        var made = await ssi.RunShellAsync(Names + "ssi fs mkdir \"$a\" && ssi fs mkdir \"$b\"");
+        Assert.True(made.ExitCode == 0, made.ToString()); // lossy argv made both /tmp/\uFFFD\uFFFD: EEXIST
+
+        byte[][] names = [[0xFE, 0xFF], [0xFF, 0xFE]];
+        var listed = await ssi.RunShellAsync("ssi fs ls /tmp");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Equal(Hex(names), Lines(listed.Stdout));
+        var ls = await ssi.RunShellAsync("ssi run ls -1 /tmp"); // the program sees a terminal: -1 for one a line
+        Assert.True(ls.ExitCode == 0, ls.ToString());
+        Assert.Equal(Hex(names), Lines(ls.Stdout));
+
+        // A raw name passed to a program of /bin, and a path in an error message, come back as the same bytes.
+        var one = await ssi.RunShellAsync(Names + "ssi run ls -d \"$a\"");
+        Assert.Equal("2F746D702FFFFE0A", Convert.ToHexString(one.Stdout)); // "/tmp/\xff\xfe\n"
+        var again = await ssi.RunShellAsync(Names + "ssi fs mkdir \"$b\" 2>&1");
+        Assert.Equal(1, again.ExitCode);
+        byte[] exists = [.. "ssi: fs mkdir: /tmp/"u8, 0xFE, 0xFF, .. ": File exists (EEXIST)\n"u8];
+        Assert.Equal(exists, again.Stdout);
+        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+    }
+
+    private static string[] Hex(byte[][] lines) => [.. lines.Select(Convert.ToHexString).Order()];
+
+    private static string[] Lines(byte[] output) =>
+        Hex([.. SplitLines(output)]);
+
+    private static IEnumerable<byte[]> SplitLines(byte[] output)
+    {
+        for (int start = 0, end; start < output.Length; start = end + 1)
+        {
+            end = Array.IndexOf(output, (byte)'\n', start);
+            if (end < 0) end = output.Length;
+            yield return output[start..end];
+        }
+    }
+
+    [Fact]
     public async Task The_first_start_creates_the_default_root_and_users_act_by_name()
     {
         using var ssi = new SsiCli();

@@ -12,6 +12,12 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
     public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
 }
 
+/// <summary>A run whose stdout is kept as bytes, for output that need not be UTF-8 (raw file names).</summary>
+public sealed record CliBytes(int ExitCode, byte[] Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout (hex): {Convert.ToHexString(Stdout)}\nstderr:\n{Stderr}";
+}
+
 public sealed class SsiCli : IDisposable
 {
     private readonly TempHome _home = new();
@@ -45,6 +51,18 @@ public sealed class SsiCli : IDisposable
     public Task<CliResult> RunWithInputAsync(string input, params string[] args) =>
         RunProcessAsync("dotnet", [typeof(Ssi.Host.Program).Assembly.Location, .. args], TimeSpan.FromMinutes(3), input);
 
+    /// <summary>
+    /// Runs a /bin/sh script in which <c>ssi</c> is this build's CLI, for arguments that are raw bytes
+    /// (<c>ssi fs mkdir "$(printf '/tmp/\377')"</c>), which ProcessStartInfo's strings cannot carry.
+    /// </summary>
+    public async Task<CliBytes> RunShellAsync(string script)
+    {
+        var dll = typeof(Ssi.Host.Program).Assembly.Location;
+        var (exit, stdout, stderr) = await RunRawAsync("/bin/sh", ["-c", "ssi() { dotnet \"$SSI_DLL\" \"$@\"; }\n" + script],
+            TimeSpan.FromMinutes(3), "", new Dictionary<string, string> { ["SSI_DLL"] = dll });
+        return new CliBytes(exit, stdout, stderr);
+    }
+
     private readonly List<Process> _background = new();
 
     /// <summary>Starts `ssi ARGS` and lets it run; it is killed when the harness is disposed if still running.</summary>
@@ -73,12 +91,18 @@ public sealed class SsiCli : IDisposable
 
     private async Task<CliResult> RunProcessAsync(string file, IEnumerable<string> args, TimeSpan timeout, string input = "", IReadOnlyDictionary<string, string>? environment = null)
     {
+        var (exit, stdout, stderr) = await RunRawAsync(file, args, timeout, input, environment);
+        return new CliResult(exit, System.Text.Encoding.UTF8.GetString(stdout), stderr);
+    }
+
+    private async Task<(int Exit, byte[] Stdout, string Stderr)> RunRawAsync(string file, IEnumerable<string> args, TimeSpan timeout, string input, IReadOnlyDictionary<string, string>? environment)
+    {
         var start = StartInfo(file, args);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         if (input.Length > 0) await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stdout = ReadAllAsync(process.StandardOutput.BaseStream);
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);
         try
@@ -90,7 +114,14 @@ public sealed class SsiCli : IDisposable
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"ssi {string.Join(' ', args)} did not finish within {timeout}");
         }
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static async Task<byte[]> ReadAllAsync(Stream stream)
+    {
+        using var bytes = new MemoryStream();
+        await stream.CopyToAsync(bytes);
+        return bytes.ToArray();
     }
 
     /// <summary>Pids of this home's live node processes.</summary>
