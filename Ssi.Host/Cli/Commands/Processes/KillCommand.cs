@@ -57,7 +57,8 @@ public static class KillCommand
             {
                 try
                 {
-                    await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(who, pid, number)), ct: token);
+                    // A signal is sent once: sent again after a slow reply it could find its target gone and say ESRCH.
+                    await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(who, pid, number)), ct: token, idempotent: false);
                 }
                 catch (CliException e) when (e.Errno is Errno.ESRCH or Errno.EPERM or Errno.EINVAL)
                 {
