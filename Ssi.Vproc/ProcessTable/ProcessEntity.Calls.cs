@@ -104,16 +104,16 @@ public sealed partial class ProcessEntity
                 AskFs(c, new FsReadDirectory(who, _state.Resolve(c.Path)), (FsEntries e) => SysResult.Ok(e.Entries.Length) with { Entries = e.Entries });
                 return null;
             case Mkdir c:
-                AskFs(c, new FsMkdir(who, _state.Resolve(c.Path), c.Mode & ~_state.Umask), (ISsiMessage _) => SysResult.Ok(0));
+                AskFs(c, new FsMkdir(who, _state.Resolve(c.Path), c.Mode & ~_state.Umask), (FsAttributes _) => SysResult.Ok(0));
                 return null;
             case Unlink c:
-                AskFs(c, new FsUnlink(who, _state.Resolve(c.Path)), (ISsiMessage _) => SysResult.Ok(0));
+                AskFs(c, new FsUnlink(who, _state.Resolve(c.Path)), (FsDone _) => SysResult.Ok(0));
                 return null;
             case Rmdir c:
-                AskFs(c, new FsRmdir(who, _state.Resolve(c.Path)), (ISsiMessage _) => SysResult.Ok(0));
+                AskFs(c, new FsRmdir(who, _state.Resolve(c.Path)), (FsDone _) => SysResult.Ok(0));
                 return null;
             case Rename c:
-                AskFs(c, new FsRename(who, _state.Resolve(c.From), _state.Resolve(c.To)), (ISsiMessage _) => SysResult.Ok(0));
+                AskFs(c, new FsRename(who, _state.Resolve(c.From), _state.Resolve(c.To)), (FsDone _) => SysResult.Ok(0));
                 return null;
             case Chdir c:
                 var target = Paths.Combine(_state.Cwd, c.Path);
@@ -158,10 +158,11 @@ public sealed partial class ProcessEntity
         {
             switch (o)
             {
-                case T reply: return then(reply);
+                // Failed first: it is an ISsiMessage too, and a call that takes any reply must still fail.
                 case Failed failed:
                     if (failed.Errno == Errno.EIO) _log.Warning("process {0}: {1} failed: {2}", _pid, request.GetType().Name, failed.Detail);
                     return SysResult.Fail(failed.Errno);
+                case T reply: return then(reply);
                 default:
                     _log.Warning("process {0}: {1} got an unexpected {2}", _pid, request.GetType().Name, o.GetType().Name);
                     return SysResult.Fail(Errno.EIO);
