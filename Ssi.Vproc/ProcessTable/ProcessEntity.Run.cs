@@ -5,6 +5,7 @@ using Akka.Event;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Devices;
+using Ssi.Vproc.ProcessCore;
 using Ssi.Vproc.Programs;
 using Ssi.Vproc.Signals;
 
@@ -14,9 +15,10 @@ public sealed partial class ProcessEntity
 {
     /// <summary>
     /// The system call in flight. <see cref="Interruptible"/> calls wait (terminal read, wait, sleep, pause) and a
-    /// handled signal ends them with EINTR; <see cref="Then"/> turns the reply into the result on the actor thread.
+    /// handled signal ends them with EINTR; the core's <see cref="Then"/> turns the reply into the result (without
+    /// one, the reply is the result).
     /// </summary>
-    private sealed record PendingCall(long Id, SystemCall Call, bool Interruptible, Func<object, SysResult?> Then, Action? Cancel = null);
+    private sealed record PendingCall(long Id, SystemCall Call, bool Interruptible, Then? Then, Action? Cancel = null);
 
     private long _callIds;
     private PendingCall? _call;
@@ -99,20 +101,19 @@ public sealed partial class ProcessEntity
     private static readonly TimeSpan CpuPublishStep = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Starts a call whose result comes in a message; the program resumes in <see cref="Completed"/>.</summary>
-    private void Await<T>(SystemCall call, Task<T> work, Func<T, SysResult?> then, bool interruptible = false, Action? cancel = null)
+    private void Await<T>(SystemCall call, Task<T> work, Then then)
     {
         var id = ++_callIds;
-        _call = new PendingCall(id, call, interruptible, o => o is SysResult failure ? failure : then((T)o), cancel);
-        if (interruptible) SetRunState(RunState.Sleeping);
+        _call = new PendingCall(id, call, Interruptible: false, then);
         var self = Self;
         work.ContinueWith(t => self.Tell(new CallCompleted(id, t.IsCompletedSuccessfully ? t.Result! : t.Exception!.GetBaseException())),
             TaskScheduler.Default);
     }
 
     /// <summary>Starts a call that completes when something happens to this process (a child exits, a signal, a timer).</summary>
-    private void Block(SystemCall call, Action? cancel = null)
+    private void Suspend(SystemCall call, Action? cancel = null)
     {
-        _call = new PendingCall(++_callIds, call, Interruptible: true, o => (SysResult)o, cancel);
+        _call = new PendingCall(++_callIds, call, Interruptible: true, null, cancel);
         SetRunState(RunState.Sleeping);
     }
 
@@ -133,7 +134,7 @@ public sealed partial class ProcessEntity
                     _log.Warning("process {0}: system call {1} failed: {2}", _pid, call.Call.GetType().Name, error);
                 result = FailureOf(error);
             }
-            else result = call.Then(done.Outcome);
+            else result = Complete(call, done.Outcome);
         }
         catch (Exception e)
         {
@@ -295,8 +296,7 @@ public sealed partial class ProcessEntity
     private void WaitForTerminal(long id, Read read, TerminalHandle terminal, TimeSpan? timeLeft)
     {
         var (self, pid) = (Self, _pid);
-        _call = new PendingCall(id, read, Interruptible: true, o => (SysResult)o,
-            () => terminal.Terminal.Tell(new TerminalCancelRead(id, pid), self));
+        _call = new PendingCall(id, read, Interruptible: true, null, () => terminal.Terminal.Tell(new TerminalCancelRead(id, pid), self));
         SetRunState(RunState.Sleeping);
         _readDeadline = null;
         if (timeLeft is not { } left) return;

@@ -1,0 +1,60 @@
+// The rules between related processes: wait, a child's exit, a parent's setpgid of its child, and who may signal whom.
+using Ssi.Actors.Errors;
+using Ssi.Actors.Protocol;
+using Ssi.Vproc.Pids;
+using Ssi.Vproc.ProcessTable;
+using Ssi.Vproc.Programs;
+
+namespace Ssi.Vproc.ProcessCore;
+
+public static class Family
+{
+    /// <summary>
+    /// waitpid: the lowest-numbered zombie child's status (and the zombie is reaped), 0 under WNOHANG, ECHILD without
+    /// children that match, or it blocks until a child exits.
+    /// </summary>
+    public static CallDecision TryWait(ProcessState state, Wait wait)
+    {
+        if (wait.Pid is 0 or < -1) return CallDecision.Fail(state, Errno.EINVAL); // process-group waits are not supported yet
+        var candidates = state.Children.Where(c => wait.Pid == -1 || c.Key == wait.Pid).OrderBy(c => c.Key).ToList();
+        if (candidates.Count == 0) return CallDecision.Fail(state, Errno.ECHILD);
+        foreach (var (child, record) in candidates)
+        {
+            if (record.Status is not { } status) continue;
+            return CallDecision.Done(state with { Children = state.Children.Remove(child) }, SysResult.Ok(child) with { Status = status },
+                new Send(Destination.Processes, new Reap(child)));
+        }
+        return (wait.Options & WaitOptions.NoHang) != 0 ? CallDecision.Done(state, SysResult.Ok(0)) : CallDecision.Wait(state, Block.Instance);
+    }
+
+    /// <summary>A child's exit reached its (living) parent: its status is kept for wait; null if it was a repeat.</summary>
+    public static ProcessState? ChildExited(ProcessState state, int child, int status)
+    {
+        if (state.Children.TryGetValue(child, out var record) && record.Status is not null) return null;
+        var node = record?.Node ?? child / Pid.PerNode;
+        return state with { Children = state.Children.SetItem(child, new ChildRecord(node, status)) };
+    }
+
+    /// <summary>setpgid(2) of this process by its parent: only the parent, only in its session, never a session leader.</summary>
+    public static (ProcessState State, object Reply) SetGroupByParent(ProcessState state, SetProcessGroup set)
+    {
+        var pid = state.Pid.Value;
+        if (state.State == RunState.Zombie || set.CallerPid != state.Parent.Value)
+            return (state, new Failed(Errno.ESRCH, $"{pid} is not a child of {set.CallerPid}"));
+        if (set.CallerSid != state.Sid || state.Sid == pid) return (state, new Failed(Errno.EPERM, "another session"));
+        return (state with { Pgid = set.Pgid }, new ProcessGroupSet(pid, set.Pgid));
+    }
+
+    /// <summary>
+    /// kill(2) arriving: the reply, and whether the signal is posted. Same uid or root, else EPERM; a zombie exists but
+    /// a signal does nothing to it; signal 0 only answers.
+    /// </summary>
+    public static (object Reply, bool Post) Receive(ProcessState state, SignalProcess signal)
+    {
+        var pid = state.Pid.Value;
+        if (state.State == RunState.Zombie) return (new SignalSent(pid), false);
+        if (signal.SenderUid != 0 && signal.SenderUid != state.Credentials.Uid)
+            return (new Failed(Errno.EPERM, $"process {pid} belongs to another user"), false);
+        return (new SignalSent(pid), signal.Signal != 0);
+    }
+}
