@@ -11,6 +11,7 @@ using Ssi.Cfs.Service;
 using Ssi.Vproc.Migration;
 using Ssi.Vproc.Pids;
 using Ssi.Vproc.Programs;
+using Ssi.Vproc.Routing;
 using Kill = Ssi.Vproc.Programs.Kill;
 
 namespace Ssi.Vproc.ProcessTable;
@@ -243,8 +244,7 @@ public sealed partial class ProcessEntity
     {
         if (!IsZombie) return;
         _exitNoticeTimer?.Cancel();
-        if (new Pid(_pid).Origin != _node.Node) Region.Tell(new Retire(_pid), ActorRefs.NoSender); // its origin forwards no more
-        else RetireAwayPlaces(); // home: the forwarders it left elsewhere go
+        Route(new RouteInput.Reaped()); // the forwarders it left go
         _node.Index.Tell(new LocalProcesses.Unregister(_pid));
         _state = null!;
         Context.Become(Gone);
