@@ -297,8 +297,7 @@ public sealed partial class ProcessEntity
     {
         // The node that routes this PID is gone, or one that may have stood in for it while it is down: tell whoever
         // stands in for it now where the process is.
-        var origin = new Pid(_pid).Origin;
-        if (node != _node.Node && origin != _node.Node && !IsZombie && (origin == node || !NodeIsUp(origin))) AnnounceRelocation();
+        if (!IsZombie && ProcessRoute.MustAnnounceAfterLosing(_pid, _node.Node, node, NodeIsUp)) AnnounceRelocation();
         if (IsZombie)
         {
             if (_state.ParentNode == node) ParentIsGone();

@@ -17,20 +17,26 @@ public enum RouteStage { Unborn, Here, Arriving, Forwarding, Stopping, Stopped, 
 /// that is not the origin, the origin switches only after a <see cref="Migration.Flush"/> along the old route came
 /// back, holding what comes meanwhile, so nothing it sends later overtakes what it sent before.
 /// <code>
-///            Relocated, MovedTo                          MovedTo (newer; at the origin)
-///   Unborn ------------------------> Forwarding -------------------------------> Forwarding, switching
-///    | | \ Arrive          Arrive    |  ^   |  ^ &lt;-- FlushDone or ESRCH: retire the place left, --'  (holds messages,
-///    | |  v      .-------------------'  |   |  |     send what was held, switch to the next move     queues moves)
-///    | | Arriving --ArrivalFailed------'   |  '------------ Left ------------.
-///    | |    | (back to Unborn if it came from there)  |                      |
-///    | |    '--Arrived--> Here &lt;----------Born--------+-- Unborn             |
-///    | |                   |  '-------------------------------------------'
-///    | |                   '--Reaped--> Gone (the origin retires every place the process was; elsewhere tells the origin)
-///    | '--Retire, Flush, FlushDone, ChildMoved, ParentMoved; any other message (ESRCH); GiveUp --.
-///    |                              Forwarding --Retire; NodeLost of its target------------------+--> Stopping
-///    '--ShardStops--> Stopped &lt;--ShardStops-- Forwarding (at the origin: the route goes ahead as Relocated)
-///                        ^--ShardStops-- Stopping (what came meanwhile goes back through the shard)
+///               Relocated, MovedTo
+///   Unborn ---------------------------------------------> Forwarding (Via) &lt;--------------------.
+///    | | |                                                 |   ^   |   |                         | FlushDone, or ESRCH
+///    | | | Arrive             Arrive (what a switch held   |   |   |   | MovedTo newer, at the   | (no process): retire
+///    | | v                    is handed over first)        |   |   |   v origin: Flush along Via | the place left, send
+///    | | Arriving &lt;----------------------------------------'   |   |  Switching (holds messages, | what was held, start
+///    | |  |  '--ArrivalFailed--> Forwarding (Via), or Unborn   |   |   queues later moves) ------' the next move
+///    | |  | Arrived                                            |   |
+///    | |  v       Left (away from the origin: MovedTo to it)   |   | Retire (at the origin: every away place too),
+///    | '-Born-> Here ------------------------------------------'   | NodeLost of Via
+///    |           '--Reaped--> Gone (at home: Retire every          v
+///    |                 away place; elsewhere: Retire to  .----> Stopping (holds what comes)
+///    |                 the origin)                       |         | ShardStops: what it held goes back through its shard
+///    |--Retire, Flush, FlushDone, ChildMoved,            |         v
+///    |  ParentMoved, GiveUp; anything else (ESRCH) ------'      Stopped &lt;--ShardStops-- Forwarding (at the origin: the
+///    '--ShardStops-----------------------------------------------^        route goes ahead as Relocated, what a
+///                                                                         switch held goes along Via)
 /// </code>
+/// Switching is Forwarding with <see cref="SwitchingTo"/> set (only at the origin). Here covers the process's own life
+/// on this entity (running, stopped, leaving), which the process's entity handles, not the route.
 /// </summary>
 public sealed record ProcessRoute
 {
@@ -66,6 +72,17 @@ public sealed record ProcessRoute
     public bool IsOrigin => ShardHome == new Pid(Pid).Origin;
 
     public static ProcessRoute Unborn(int pid, int node, int shardHome) => new() { Pid = pid, Node = node, ShardHome = shardHome };
+
+    /// <summary>
+    /// Whether a live process on <paramref name="here"/> must tell its origin's route where it is (<see cref="Relocated"/>,
+    /// repeated until noted) once <paramref name="lost"/> has left the cluster: the origin was lost, or the origin is
+    /// down and the lost node may have been standing in for it, so a new stand-in starts without the route.
+    /// </summary>
+    public static bool MustAnnounceAfterLosing(int pid, int here, int lost, Func<int, bool> nodeIsUp)
+    {
+        var origin = new Pid(pid).Origin;
+        return lost != here && origin != here && (origin == lost || !nodeIsUp(origin));
+    }
 
     public static (ProcessRoute Route, IReadOnlyList<RouteEffect> Effects) Decide(ProcessRoute route, RouteInput input) =>
         route.Stage switch
