@@ -12,6 +12,7 @@ using Ssi.Vproc.Migration;
 using Ssi.Vproc.Pids;
 using Ssi.Vproc.ProcessCore;
 using Ssi.Vproc.Programs;
+using Ssi.Vproc.Routing;
 using Kill = Ssi.Vproc.Programs.Kill;
 
 namespace Ssi.Vproc.ProcessTable;
@@ -104,8 +105,7 @@ public sealed partial class ProcessEntity
     {
         if (!IsZombie) return;
         _exitNoticeTimer?.Cancel();
-        if (new Pid(_pid).Origin != _node.Node) Region.Tell(new Retire(_pid), ActorRefs.NoSender); // its origin forwards no more
-        else RetireAwayPlaces(); // home: the forwarders it left elsewhere go
+        Route(new RouteInput.Reaped()); // the forwarders it left go
         _node.Index.Tell(new LocalProcesses.Unregister(_pid));
         _state = null!;
         Context.Become(Gone);
@@ -147,8 +147,7 @@ public sealed partial class ProcessEntity
     {
         // The node that routes this PID is gone, or one that may have stood in for it while it is down: tell whoever
         // stands in for it now where the process is.
-        var origin = new Pid(_pid).Origin;
-        if (node != _node.Node && origin != _node.Node && !IsZombie && (origin == node || !NodeIsUp(origin))) AnnounceRelocation();
+        if (!IsZombie && ProcessRoute.MustAnnounceAfterLosing(_pid, _node.Node, node, NodeIsUp)) AnnounceRelocation();
         if (IsZombie)
         {
             if (_state.ParentNode == node) ParentIsGone();

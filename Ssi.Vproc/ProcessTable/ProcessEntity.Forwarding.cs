@@ -1,123 +1,91 @@
-// The place a process left: it forwards everything to where the process went; at the origin it also keeps the route.
+// The entity's side of its route: it feeds what comes to the pure ProcessRoute and carries out what it decides.
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
 using Ssi.Vproc.Migration;
-using Ssi.Vproc.Pids;
+using Ssi.Vproc.Routing;
 
 namespace Ssi.Vproc.ProcessTable;
 
 public sealed partial class ProcessEntity
 {
-    private int _target;
-    private long _hop;
-    private (int Target, long Hop)? _switching;
-    private readonly Queue<(int Target, long Hop)> _laterMoves = new();
-    private readonly List<(IWithPid Message, IActorRef Sender)> _whileSwitching = [];
+    /// <summary>Where this entity routes the PID (docs/processes.md, "The route"); it outlives the process's stay here.</summary>
+    private ProcessRoute _route = null!;
 
-    /// <summary>
-    /// At the origin: the other nodes the process has been on since this entity started, where forwarders may be left
-    /// (a node it returns to reuses its forwarder). They are retired when the process is gone.
-    /// </summary>
-    private readonly HashSet<int> _awayPlaces = [];
-
-    private void RetireAwayPlaces()
+    private void Route(RouteInput input)
     {
-        foreach (var node in _awayPlaces.Where(n => n != ShardHome)) Region.Tell(new AtNode(node, new Retire(_pid)), ActorRefs.NoSender);
-        _awayPlaces.Clear();
+        var before = _route.Stage;
+        var (route, effects) = ProcessRoute.Decide(_route, input);
+        _route = route;
+        // The route's stages that the entity serves with a behaviour of its own; the others belong to the process.
+        if (route.Stage != before)
+        {
+            switch (route.Stage)
+            {
+                case RouteStage.Unborn: Become(OnReceive); break;
+                case RouteStage.Forwarding: Become(Forwarding); break;
+                case RouteStage.Stopping: Become(Stopping); break;
+                default: break;
+            }
+        }
+        foreach (var effect in effects) Carry(effect);
     }
 
-    private void BecomeForwarder(int target, long hop)
+    private void Carry(RouteEffect effect)
     {
-        if (IsOrigin) _awayPlaces.Add(target);
-        _target = target;
-        _hop = hop;
-        _node.Index.Tell(new LocalProcesses.RegisterForwarder(_pid, Self));
-        Become(Forwarding);
+        switch (effect)
+        {
+            case RouteEffect.Forward f: Region.Tell(new AtNode(f.Node, f.Message, f.Relayed), SenderOf(f.Sender)); break;
+            case RouteEffect.ForwardByPid f: Region.Tell(f.Message, SenderOf(f.Sender)); break;
+            case RouteEffect.FlushRoute f: Region.Tell(new AtNode(f.Node, new Flush(_pid, f.Hop)), Self); break;
+            case RouteEffect.RetireForwarder r: Region.Tell(new AtNode(r.Node, new Retire(_pid)), ActorRefs.NoSender); break;
+            case RouteEffect.TellOrigin t: Region.Tell(t.Message, ActorRefs.NoSender); break;
+            case RouteEffect.SendRouteAhead ahead: Region.Tell(ahead.Route, ActorRefs.Nobody); break;
+            case RouteEffect.Reply reply: Sender.Tell(reply.Message); break;
+            case RouteEffect.BeginArrival arrival:
+                foreach (var held in arrival.SentBefore) _directOnArrival.Add((held.Message, SenderOf(held.Sender)!));
+                Arriving(arrival.Arrive);
+                break;
+            case RouteEffect.RegisterForwarder: _node.Index.Tell(new LocalProcesses.RegisterForwarder(_pid, Self)); break;
+            case RouteEffect.UnregisterForwarder: _node.Index.Tell(new LocalProcesses.UnregisterForwarder(_pid)); break;
+            case RouteEffect.Passivate: Context.Parent.Tell(new Passivate(Stop.Instance)); break;
+            case RouteEffect.StopNow: Context.Stop(Self); break;
+            default: throw new InvalidOperationException($"no way to carry out {effect}");
+        }
     }
 
+    private static IActorRef? SenderOf(object? token) => token as IActorRef;
+
+    /// <summary>The place a process left: it forwards everything to where the process went; at the origin it also keeps the route.</summary>
     private void Forwarding(object message)
     {
         switch (message)
         {
-            case Arrive arrive:
-                _node.Index.Tell(new LocalProcesses.UnregisterForwarder(_pid));
-                // Messages the origin held while switching its route were sent before anything that comes now.
-                foreach (var (m, s) in _whileSwitching) _directOnArrival.Add((m, s));
-                _whileSwitching.Clear();
-                _switching = null;
-                _laterMoves.Clear();
-                Arriving(arrive, (_target, _hop));
-                break;
-            case MovedTo moved when IsOrigin:
-                _awayPlaces.Add(moved.Node);
-                if (moved.Hop <= _hop) break;
-                _laterMoves.Enqueue((moved.Node, moved.Hop));
-                SwitchIfIdle();
-                break;
-            case FlushDone done when _switching is { } to && done.Hop == to.Hop: Switched(); break;
-            case Failed { Errno: Errno.ESRCH } when _switching is not null: Switched(); break; // the process is gone
-            case Relocated relocated:
-                if (relocated.Hop >= _hop)
-                {
-                    _target = relocated.Node;
-                    _hop = relocated.Hop;
-                }
-                Sender.Tell(new RelocationNoted(relocated.Pid, relocated.Hop));
-                break;
-            case Retire or NodeLost when message is Retire || ((NodeLost)message).Node == _target:
-                if (message is Retire && IsOrigin) RetireAwayPlaces(); // the process died elsewhere
-                _node.Index.Tell(new LocalProcesses.UnregisterForwarder(_pid));
-                StopHere();
-                break;
-            case NodeLost: break;
-            case Flush flush: Region.Tell(new AtNode(_target, flush), Sender); break;
-            case RelayedMessage relayed: Forward(relayed.Message, Sender); break;
-            case IWithPid m: Forward(m, Sender); break;
-            case Stop:
-                // Its shard moves (its node leaves, or comes back and takes its shards home): the route must outlive
-                // this entity, so it goes ahead to wherever the shard starts next.
-                if (IsOrigin)
-                {
-                    Region.Tell(new Relocated(_pid, _target, _hop), ActorRefs.Nobody);
-                    // Held while a switch was under way: the old route still forwards them, after what went before.
-                    foreach (var (m, s) in _whileSwitching) Region.Tell(new AtNode(_target, m), s);
-                    _whileSwitching.Clear();
-                }
-                _node.Index.Tell(new LocalProcesses.UnregisterForwarder(_pid));
-                Context.Stop(Self);
-                break;
+            case Failed { Errno: Errno.ESRCH }: Route(new RouteInput.NoProcess()); break;
+            case NodeLost lost: Route(new RouteInput.NodeLost(lost.Node)); break;
+            case Stop: Route(new RouteInput.ShardStops()); break;
+            case RelayedMessage relayed: Route(new RouteInput.Received(relayed.Message, Sender, Relayed: true)); break;
+            case IWithPid m: Route(new RouteInput.Received(m, Sender)); break;
             default: break;
         }
     }
 
-    private void Forward(IWithPid message, IActorRef sender)
-    {
-        if (_switching is not null && IsOrigin) _whileSwitching.Add((message, sender));
-        else Region.Tell(new AtNode(_target, message), sender);
-    }
+    /// <summary>
+    /// Asks the shard to stop this entity (it holds no process). Messages already on their way here (a process that
+    /// arrives, a relayed message) are kept and sent back through the shard when it stops, so the next entity of
+    /// this PID on this node gets them: the shard holds everything for a stopping entity and starts a new one after.
+    /// </summary>
+    private void StopHere() => Route(new RouteInput.GiveUp());
 
-    /// <summary>Starts the next switch of the origin's route, if none is under way.</summary>
-    private void SwitchIfIdle()
+    private void Stopping(object message)
     {
-        if (_switching is not null || !_laterMoves.TryDequeue(out var next)) return;
-        if (next.Hop <= _hop) return;
-        _switching = next;
-        Region.Tell(new AtNode(_target, new Flush(_pid, next.Hop)), Self);
-    }
-
-    private void Switched()
-    {
-        var (target, hop) = _switching!.Value;
-        _switching = null;
-        // The flush came back through the place the process left, so that place has forwarded all it will ever get:
-        // nothing routes there any more (every route to a PID starts here), and its forwarder can go.
-        if (_target != ShardHome && _target != target) Region.Tell(new AtNode(_target, new Retire(_pid)), ActorRefs.NoSender);
-        _target = target;
-        _hop = hop;
-        foreach (var (m, s) in _whileSwitching) Region.Tell(new AtNode(_target, m), s);
-        _whileSwitching.Clear();
-        SwitchIfIdle();
+        switch (message)
+        {
+            case Stop: Route(new RouteInput.ShardStops()); break;
+            case RelayedMessage r: Route(new RouteInput.Received(r.Message, Sender, Relayed: true)); break;
+            case IWithPid m: Route(new RouteInput.Received(m, Sender)); break;
+            default: break; // timers and late replies: nothing waits for them
+        }
     }
 }

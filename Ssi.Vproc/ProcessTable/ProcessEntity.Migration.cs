@@ -12,6 +12,7 @@ using Ssi.Cfs.Devices;
 using Ssi.Vproc.Migration;
 using Ssi.Vproc.Pids;
 using Ssi.Vproc.Programs;
+using Ssi.Vproc.Routing;
 
 namespace Ssi.Vproc.ProcessTable;
 
@@ -50,12 +51,6 @@ public sealed partial class ProcessEntity
 
     /// <summary>The node whose shard holds this entity: its own, or one it stands in for while that node is down.</summary>
     private int ShardHome => ProcessShardExtractor.HomeOf(Context.Parent.Path.Name);
-
-    /// <summary>
-    /// This entity is where the PID routes: it is in the origin's shard, at home or standing in elsewhere while the
-    /// origin is down (a stand-in keeps the route as the origin would, so later moves switch it too).
-    /// </summary>
-    private bool IsOrigin => ShardHome == new Pid(_pid).Origin;
 
     private bool NodeIsUp(int node)
     {
@@ -211,7 +206,6 @@ public sealed partial class ProcessEntity
             if (held is IWithPid m) Region.Tell(new AtNode(target, m, Relayed: true), sender);
         _heldDuringMove.Clear();
         Region.Tell(new AtNode(target, new HandoffDone(_pid)), Self);
-        if (!IsOrigin) Region.Tell(new MovedTo(_pid, target, hop), ActorRefs.NoSender);
         _node.Index.Tell(new LocalProcesses.Unregister(_pid));
         _migration.Requester?.Tell(new Migrated(_pid, target,
             new MoveTrace(_migration.AskedAt, _migration.LeavingAt, _migration.OfferedAt, ready.GotAt, ready.ReadyAt, confirmed)));
@@ -222,7 +216,7 @@ public sealed partial class ProcessEntity
         _image = null;
         _state = null!;
         _exitWatcher = null;
-        BecomeForwarder(target, hop);
+        Route(new RouteInput.Left(target, hop)); // a forwarder now; the origin hears where the process went
     }
 
     private void Rollback(Failed why, SystemCall? reissue, PendingTerminalRead? reading)
@@ -302,9 +296,8 @@ public sealed partial class ProcessEntity
     private Arrive? _arrival;
     private readonly List<(IWithPid Message, IActorRef Sender)> _relayedOnArrival = [];
     private readonly List<(object Message, IActorRef Sender)> _directOnArrival = [];
-    private (int Target, long Hop)? _before;
-
-    private void Arriving(Arrive arrive, (int Target, long Hop)? previous)
+    /// <summary>A process offered here; the route keeps what this entity did before, for an arrival that fails.</summary>
+    private void Arriving(Arrive arrive)
     {
         var got = Stopwatch.GetTimestamp();
         try
@@ -315,11 +308,10 @@ public sealed partial class ProcessEntity
         {
             _log.Warning("process {0} cannot arrive here: {1}", _pid, e.Message);
             Sender.Tell(new ArrivalRefused(_pid, arrive.State.Hop, new Failed(Errno.ENOEXEC, $"cannot resume the program here: {e.Message}")));
-            if (previous is var (target, hop)) BecomeForwarder(target, hop);
+            Route(new RouteInput.ArrivalFailed());
             return;
         }
         _arrival = arrive;
-        _before = previous;
         Sender.Tell(new ReadyToArrive(_pid, arrive.State.Hop, got, Stopwatch.GetTimestamp()));
         Become(WaitingForHandoff);
     }
@@ -336,8 +328,7 @@ public sealed partial class ProcessEntity
                 _relayedOnArrival.Clear();
                 var direct = _directOnArrival.ToList();
                 _directOnArrival.Clear();
-                if (_before is var (target, hop)) BecomeForwarder(target, hop);
-                else Become(OnReceive);
+                Route(new RouteInput.ArrivalFailed());
                 foreach (var (m, s) in direct) Self.Tell(m, s);
                 break;
             default: _directOnArrival.Add((message, Sender)); break;
@@ -357,6 +348,7 @@ public sealed partial class ProcessEntity
         foreach (var child in _state.Children.Where(c => c.Value.Status is null).Select(c => c.Key))
             Region.Tell(new ParentMoved(child, _node.Node), ActorRefs.NoSender);
         _callIds = Math.Max(_callIds, arrive.CallIds);
+        Route(new RouteInput.Arrived());
         Become(Alive);
         var relayed = _relayedOnArrival.ToList();
         var direct = _directOnArrival.ToList();

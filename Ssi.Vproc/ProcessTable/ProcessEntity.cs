@@ -10,6 +10,7 @@ using Ssi.Cfs.Service;
 using Ssi.Vproc.Migration;
 using Ssi.Vproc.Pids;
 using Ssi.Vproc.Programs;
+using Ssi.Vproc.Routing;
 
 namespace Ssi.Vproc.ProcessTable;
 
@@ -42,6 +43,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
     {
         _node = node;
         _pid = (int)Actors.Sharding.GroupedShardExtractor.KeyOf(Self);
+        _route = ProcessRoute.Unborn(_pid, node.Node, ShardHome);
     }
 
     public IStash Stash { get; set; } = null!;
@@ -64,18 +66,10 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
         switch (message)
         {
             case Spawn spawn: Born(spawn); break;
-            case Arrive arrive: Arriving(arrive, previous: null); break;
-            case Relocated r:
-                Sender.Tell(new RelocationNoted(r.Pid, r.Hop));
-                BecomeForwarder(r.Node, r.Hop);
-                break;
-            case MovedTo m: BecomeForwarder(m.Node, m.Hop); break;
-            case Stop: Context.Stop(Self); break;
-            case Retire or Flush or FlushDone or ChildMoved or ParentMoved: StopHere(); break; // nothing here to tell
-            case RelayedMessage or IWithPid:
-                Sender.Tell(new Failed(Errno.ESRCH, $"no process {_pid}"));
-                StopHere();
-                break;
+            // Anything else for the PID is the route's: where it went, or ESRCH (docs/processes.md, "The route").
+            case Stop: Route(new RouteInput.ShardStops()); break;
+            case RelayedMessage relayed: Route(new RouteInput.Received(relayed.Message, Sender, Relayed: true)); break;
+            case IWithPid m: Route(new RouteInput.Received(m, Sender)); break;
             default: Unhandled(message); break;
         }
     }
@@ -106,6 +100,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
         }
         Sender.Tell(new Spawned(_pid));
         _node.Index.Tell(new LocalProcesses.Register(_state.Info, Self));
+        Route(new RouteInput.Born());
         Context.Become(Alive);
         Run();
     }
@@ -154,37 +149,6 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             case ReadyToArrive or ArrivalRefused: break; // answers to an offer given up on
             case Stop: Context.Stop(Self); break;
             default: Unhandled(message); break;
-        }
-    }
-
-    private readonly List<(IWithPid Message, IActorRef Sender, bool Relayed)> _afterStop = [];
-
-    /// <summary>
-    /// Asks the shard to stop this entity (it holds no process). Messages already on their way here (a process that
-    /// arrives, a relayed message) are kept and sent back through the shard when it stops, so the next entity of
-    /// this PID on this node gets them: the shard holds everything for a stopping entity and starts a new one after.
-    /// </summary>
-    private void StopHere()
-    {
-        Become(Stopping);
-        Context.Parent.Tell(new Passivate(Stop.Instance));
-    }
-
-    private void Stopping(object message)
-    {
-        switch (message)
-        {
-            case Stop:
-                // Back to this same shard (named "<node>-<k>"): it may stand in for another node's, so not always _node.
-                var shardNode = ProcessShardExtractor.HomeOf(Context.Parent.Path.Name);
-                foreach (var (m, sender, relayed) in _afterStop)
-                    Region.Tell(shardNode > 0 ? new AtNode(shardNode, m, relayed) : m, sender);
-                _afterStop.Clear();
-                Context.Stop(Self);
-                break;
-            case RelayedMessage r: _afterStop.Add((r.Message, Sender, true)); break;
-            case IWithPid m: _afterStop.Add((m, Sender, false)); break;
-            default: break; // timers and late replies: nothing waits for them
         }
     }
 

@@ -1,0 +1,57 @@
+// A PID's route driven by hand in tests: feeds inputs to ProcessRoute.Decide and keeps what it asked for.
+using Ssi.Vproc.Migration;
+using Ssi.Vproc.ProcessTable;
+using Ssi.Vproc.Routing;
+
+namespace Ssi.Tests.Vproc.Routing;
+
+internal sealed class RouteTrace(ProcessRoute route)
+{
+    /// <summary>Born on node 1: its route starts in node 1's shard.</summary>
+    public const int Pid = 1_000_042;
+
+    public ProcessRoute Route { get; private set; } = route;
+
+    private readonly List<RouteEffect> _effects = [];
+
+    /// <summary>The entity of the PID in the origin's shard on node 1, at home.</summary>
+    public static RouteTrace AtOrigin() => new(ProcessRoute.Unborn(Pid, node: 1, shardHome: 1));
+
+    /// <summary>The entity of the PID in the origin's shard standing in on <paramref name="node"/> (node 1 is down).</summary>
+    public static RouteTrace StandInOn(int node) => new(ProcessRoute.Unborn(Pid, node, shardHome: 1));
+
+    /// <summary>The entity of the PID in <paramref name="node"/>'s own shard (a place the process may go to).</summary>
+    public static RouteTrace On(int node) => new(ProcessRoute.Unborn(Pid, node, shardHome: node));
+
+    public RouteTrace Feed(RouteInput input)
+    {
+        var (next, effects) = ProcessRoute.Decide(Route, input);
+        Route = next;
+        _effects.AddRange(effects);
+        return this;
+    }
+
+    public RouteTrace Got(IWithPid message, object? sender = null, bool relayed = false) =>
+        Feed(new RouteInput.Received(message, sender, relayed));
+
+    /// <summary>Born here, then left for <paramref name="node"/> as its <paramref name="hop"/>th move.</summary>
+    public RouteTrace BornAndLeftFor(int node, long hop) => Feed(new RouteInput.Born()).Feed(new RouteInput.Left(node, hop)).Cleared();
+
+    /// <summary>The effects asked for since the last call, in order.</summary>
+    public List<RouteEffect> Take()
+    {
+        var taken = _effects.ToList();
+        _effects.Clear();
+        return taken;
+    }
+
+    public RouteTrace Cleared()
+    {
+        _effects.Clear();
+        return this;
+    }
+
+    public static SignalProcess Signal(int number) => new(Pid, number, 0, 0);
+
+    public static Arrive Arrival(long hop) => new(Pid, null!, [], null, false, null) { CallIds = hop };
+}
