@@ -34,7 +34,7 @@ public sealed class ProcessCallTests
         var fork = Decide(state, new Fork(Node: 3));
         var create = Assert.IsType<CreateChild>(fork.Waiting);
         Assert.Equal(3, create.Node);
-        Assert.Equal([7L, 8L], create.Shared);
+        Assert.Equal(new long[] { 7, 8 }, create.Shared.ToArray());
         Assert.Equal((new Ssi.Vproc.Pids.Pid(Self), 3, 0UL), (create.Template.Parent, create.Template.Node, create.Template.Signals.Pending));
         Assert.Empty(create.Template.Children);
         Assert.Equal(1, Assert.IsType<CreateChild>(Decide(state, new Fork()).Waiting).Node);
@@ -43,11 +43,11 @@ public sealed class ProcessCallTests
     [Fact]
     public void Fork_records_the_child_and_returns_its_PID_or_the_errno()
     {
-        var fork = Decide(Ann_process(), new Fork());
-        var forked = fork.Reply(new ProcessCreated(1_000_010, 1));
+        Assert.IsType<CreateChild>(Decide(Ann_process(), new Fork()).Waiting);
+        var forked = new OnForked().Complete(Ann_process(), new ProcessCreated(1_000_010, 1), World);
         Assert.Equal(1_000_010, forked.AssertOk().Value);
         Assert.Equal(new ChildRecord(1), forked.State.Children[1_000_010]);
-        fork.Reply(new Failed(Errno.EAGAIN, "shard away")).AssertFails(Errno.EAGAIN);
+        new OnForked().Complete(Ann_process(), new Failed(Errno.EAGAIN, "shard away"), World).AssertFails(Errno.EAGAIN);
         // A child that exited before its creation was confirmed keeps its status.
         var quick = Ann_process().WithChild(1_000_010, status: 0);
         Assert.Equal(0, new OnForked().Complete(quick, new ProcessCreated(1_000_010, 1), World).State.Children[1_000_010].Status);
@@ -60,7 +60,8 @@ public sealed class ProcessCallTests
             with { Signals = Ann_process().Signals.SetDisposition(Signal.SIGINT, Disposition.Handle).Value.State };
         var exec = Decide(state, new Exec("bin/tool", ["tool", "-x"]));
         var load = Assert.IsType<LoadProgram>(exec.Waiting);
-        Assert.Equal(("/home/ann/bin/tool", new[] { "tool", "-x" }), (load.Path, load.Args));
+        Assert.Equal("/home/ann/bin/tool", load.Path);
+        Assert.Equal(["tool", "-x"], load.Args);
         var replaced = new OnExecLoaded(load.Args).Complete(state, Outcome<Program>.Ok(new Ssi.Vproc.Programs.Builtin.True()), World);
         Assert.Null(replaced.Result);
         Assert.Null(replaced.Waiting);
