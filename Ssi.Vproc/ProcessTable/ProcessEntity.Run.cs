@@ -179,43 +179,39 @@ public sealed partial class ProcessEntity
     }
 
     /// <summary>
-    /// Delivers pending, unblocked signals: runs default actions, or pushes the handler's frame. False if the program
-    /// must not step now (it died or stopped).
+    /// Delivers pending, unblocked signals (the core decides what each does): runs the default action, or pushes the
+    /// handler's frame. False if the program must not step now (it died or stopped).
     /// </summary>
     private bool DeliverSignals()
     {
-        while (_state.Signals.TakeDeliverable() is var (signal, delivery, after))
+        while (true)
         {
-            _state = _state with { Signals = after };
-            switch (delivery)
+            var (state, next) = SignalRules.BeforeNextStep(_state);
+            _state = state;
+            switch (next)
             {
-                case Delivery.Terminate:
-                    Terminate(WaitStatus.Signaled(signal));
+                case BeforeStep.Die die:
+                    Terminate(die.Status);
                     return false;
-                case Delivery.Core:
-                    Terminate(WaitStatus.Signaled(signal, core: true));
-                    return false;
-                case Delivery.Stop:
+                case BeforeStep.StopNow:
                     StopProcess(_image?.Context.Result);
                     return false;
-                case Delivery.Continue:
-                    break;
-                case Delivery.Handle:
+                case BeforeStep.RunHandler handler:
+                    // Another pending signal may run its handler on top of this one, as on Linux.
                     var context = _image!.Context;
                     _image.Frames.Add(new Frame
                     {
-                        Calls = _image.Program.OnSignal(context, signal).GetEnumerator(),
-                        Signal = signal,
-                        SavedMask = _state.Signals.Mask,
+                        Calls = _image.Program.OnSignal(context, handler.Signal).GetEnumerator(),
+                        Signal = handler.Signal,
+                        SavedMask = handler.SavedMask,
                         Interrupted = context.Result,
                     });
-                    _state = _state with { Signals = _state.Signals with { Mask = _state.Signals.Mask | Signal.Bit(signal) } };
-                    context.Signal = signal;
+                    context.Signal = handler.Signal;
                     context.Result = SysResult.Ok(0);
-                    break;
+                    continue;
+                default: return true;
             }
         }
-        return true;
     }
 
     private void StopProcess(SysResult? resumeWith)
@@ -225,58 +221,32 @@ public sealed partial class ProcessEntity
         SetRunState(RunState.Stopped);
     }
 
-    /// <summary>
-    /// A signal arrived while the program is not between two steps. SIGKILL acts at once, whatever the process does;
-    /// SIGCONT resumes a stopped process; a call that waits is ended with EINTR by a signal that would do something;
-    /// everything else waits for the call in flight to return.
-    /// </summary>
+    /// <summary>A signal arrived while the program is not between two steps: the core says what it does now.</summary>
     private void ConsiderSignals()
     {
-        if (IsZombie) return;
-        var pending = _state.Signals.Pending;
-        if ((pending & Signal.Bit(Signal.SIGKILL)) != 0)
+        var shape = _call is { } call ? new CallShape(call.Interruptible, call.Cancel is not null, _cancelling) : null;
+        var before = _state.State;
+        var (state, action, status) = SignalRules.Arrived(_state, _stopped, shape);
+        _state = state;
+        if (_state.State != before) Publish();
+        switch (action)
         {
-            Terminate(WaitStatus.Signaled(Signal.SIGKILL));
-            return;
-        }
-        if (_stopped)
-        {
-            if ((pending & Signal.Bit(Signal.SIGCONT)) == 0) return;
-            if (_state.Signals.DispositionOf(Signal.SIGCONT) != Disposition.Handle)
-                _state = _state with { Signals = _state.Signals with { Pending = pending & ~Signal.Bit(Signal.SIGCONT) } };
-            _stopped = false;
-            SetRunState(_call is { Interruptible: true } ? RunState.Sleeping : RunState.Running);
-            if (_call is not null) return;
-            var held = _held;
-            _held = null;
-            if (held is not null && _image is not null) _image.Context.Result = held;
-            Run();
-            return;
-        }
-        if (_call is not { Interruptible: true } call || _cancelling) return;
-        if (_state.Signals.TakeDeliverable() is not var (signal, delivery, after)) return;
-        switch (delivery)
-        {
-            case Delivery.Terminate or Delivery.Core:
-                Terminate(WaitStatus.Signaled(signal, core: delivery == Delivery.Core));
-                return;
-            case Delivery.Stop:
-                _state = _state with { Signals = after };
-                StopProcess(null);
-                return;
-            case Delivery.Continue:
-                _state = _state with { Signals = after };
-                return;
-            case Delivery.Handle:
-                if (call.Cancel is { } cancel)
-                {
-                    // The call may have a result on its way: the device answers the cancel, or the result.
-                    _cancelling = true;
-                    cancel();
-                    return;
-                }
-                Finish(SysResult.Fail(Errno.EINTR));
-                return;
+            case OnArrival.Die: Terminate(status); break;
+            case OnArrival.Stop: StopProcess(null); break;
+            case OnArrival.Continue:
+                _stopped = false;
+                if (_call is not null) return;
+                var held = _held;
+                _held = null;
+                if (held is not null && _image is not null) _image.Context.Result = held;
+                Run();
+                break;
+            case OnArrival.Cancel:
+                // The call may have a result on its way: the device answers the cancel, or the result.
+                _cancelling = true;
+                _call!.Cancel!();
+                break;
+            case OnArrival.Interrupt: Finish(SysResult.Fail(Errno.EINTR)); break;
         }
     }
 
