@@ -40,34 +40,26 @@ public sealed partial class ProcessEntity
         {
             for (var steps = 0; steps < _node.Settings.StepsPerTurn; steps++)
             {
-                if (!DeliverSignals() || _image is null) return;
-                var frame = _image.Frames[^1];
-                bool more;
-                try
+                if (_image is null) return;
+                var (state, step) = ProgramSteps.Next(_image, _state);
+                _state = state;
+                SystemCall call;
+                switch (step)
                 {
-                    more = frame.Calls.MoveNext();
-                }
-                catch (Exception e)
-                {
-                    _log.Info("process {0} ({1}) died of an unhandled {2}: {3}", _pid, _state.Command, e.GetType().Name, e.Message);
-                    Terminate(WaitStatus.Signaled(Signal.SIGSEGV, core: true));
-                    return;
-                }
-                if (!more)
-                {
-                    if (_image.Frames.Count == 1)
-                    {
-                        Terminate(WaitStatus.Exited(0));
+                    case ProgramStep.Call c: call = c.SystemCall; break;
+                    case ProgramStep.Ended ended:
+                        Terminate(ended.Status);
                         return;
-                    }
-                    // A handler returned: restore the mask and the interrupted call's result.
-                    _image.Frames.RemoveAt(_image.Frames.Count - 1);
-                    _state = _state with { Signals = _state.Signals with { Mask = frame.SavedMask } };
-                    _image.Context.Signal = 0;
-                    _image.Context.Result = frame.Interrupted ?? SysResult.Ok(0);
-                    continue;
+                    case ProgramStep.Stopped:
+                        StopProcess(_image.Context.Result);
+                        return;
+                    case ProgramStep.Crashed crashed:
+                        _log.Info("process {0} ({1}) died of an unhandled {2}: {3}", _pid, _state.Command, crashed.Error.GetType().Name, crashed.Error.Message);
+                        Terminate(ProgramSteps.CrashStatus);
+                        return;
+                    default: throw new InvalidOperationException($"unknown step {step}");
                 }
-                var result = Dispatch(frame.Calls.Current);
+                var result = Dispatch(call);
                 if (_call is not null || IsZombie || _moving) return;
                 if (result is not null) _image!.Context.Result = result;
                 if (clock.Elapsed >= _node.Settings.Quantum || MailWaiting) break;
@@ -175,42 +167,6 @@ public sealed partial class ProcessEntity
                 // Forked as this process died: the child's parent is init from the start.
                 Region.Tell(new Reparent(child.Pid, Pids.Pid.Init.Value), ActorRefs.NoSender);
                 break;
-        }
-    }
-
-    /// <summary>
-    /// Delivers pending, unblocked signals (the core decides what each does): runs the default action, or pushes the
-    /// handler's frame. False if the program must not step now (it died or stopped).
-    /// </summary>
-    private bool DeliverSignals()
-    {
-        while (true)
-        {
-            var (state, next) = SignalRules.BeforeNextStep(_state);
-            _state = state;
-            switch (next)
-            {
-                case BeforeStep.Die die:
-                    Terminate(die.Status);
-                    return false;
-                case BeforeStep.StopNow:
-                    StopProcess(_image?.Context.Result);
-                    return false;
-                case BeforeStep.RunHandler handler:
-                    // Another pending signal may run its handler on top of this one, as on Linux.
-                    var context = _image!.Context;
-                    _image.Frames.Add(new Frame
-                    {
-                        Calls = _image.Program.OnSignal(context, handler.Signal).GetEnumerator(),
-                        Signal = handler.Signal,
-                        SavedMask = handler.SavedMask,
-                        Interrupted = context.Result,
-                    });
-                    context.Signal = handler.Signal;
-                    context.Result = SysResult.Ok(0);
-                    continue;
-                default: return true;
-            }
         }
     }
 

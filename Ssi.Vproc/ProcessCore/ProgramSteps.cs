@@ -1,0 +1,77 @@
+// Stepping a program's image to its next system call: signal handlers pushed and popped, a crash or an end turned into a status.
+using Ssi.Actors.Signals;
+using Ssi.Vproc.ProcessTable;
+using Ssi.Vproc.Programs;
+
+namespace Ssi.Vproc.ProcessCore;
+
+/// <summary>Where one step of a program ended.</summary>
+public abstract record ProgramStep
+{
+    /// <summary>The program made a system call (the core decides it).</summary>
+    public sealed record Call(SystemCall SystemCall) : ProgramStep;
+
+    /// <summary>The program ended (fell off its main, or a signal's default action), with this wait status.</summary>
+    public sealed record Ended(int Status) : ProgramStep;
+
+    /// <summary>A stop signal stopped the process before its next step.</summary>
+    public sealed record Stopped : ProgramStep;
+
+    /// <summary>The program threw: it dies as of SIGSEGV with a core.</summary>
+    public sealed record Crashed(Exception Error) : ProgramStep;
+}
+
+/// <summary>
+/// Runs a program one step at a time, delivering pending signals before each step as Linux does on the way back from a
+/// system call (<see cref="SignalRules"/> decides; this only moves frames). The image is the program's mutable
+/// execution state, so these are the one impure part of the core; the entity and the program tests both use them.
+/// </summary>
+public static class ProgramSteps
+{
+    public static (ProcessState State, ProgramStep Step) Next(ProgramImage image, ProcessState state)
+    {
+        while (true)
+        {
+            var (delivered, before) = SignalRules.BeforeNextStep(state);
+            state = delivered;
+            switch (before)
+            {
+                case BeforeStep.Die die: return (state, new ProgramStep.Ended(die.Status));
+                case BeforeStep.StopNow: return (state, new ProgramStep.Stopped());
+                case BeforeStep.RunHandler handler:
+                    // Another pending signal may run its handler on top of this one, as on Linux.
+                    var context = image.Context;
+                    image.Frames.Add(new Frame
+                    {
+                        Calls = image.Program.OnSignal(context, handler.Signal).GetEnumerator(),
+                        Signal = handler.Signal,
+                        SavedMask = handler.SavedMask,
+                        Interrupted = context.Result,
+                    });
+                    context.Signal = handler.Signal;
+                    context.Result = SysResult.Ok(0);
+                    continue;
+            }
+            var frame = image.Frames[^1];
+            bool more;
+            try
+            {
+                more = frame.Calls.MoveNext();
+            }
+            catch (Exception e)
+            {
+                return (state, new ProgramStep.Crashed(e));
+            }
+            if (more) return (state, new ProgramStep.Call(frame.Calls.Current));
+            if (image.Frames.Count == 1) return (state, new ProgramStep.Ended(WaitStatus.Exited(0)));
+            // A handler returned: restore the mask and the interrupted call's result.
+            image.Frames.RemoveAt(image.Frames.Count - 1);
+            state = state with { Signals = state.Signals with { Mask = frame.SavedMask } };
+            image.Context.Signal = 0;
+            image.Context.Result = frame.Interrupted ?? SysResult.Ok(0);
+        }
+    }
+
+    /// <summary>The status of a program that crashed: SIGSEGV with a core.</summary>
+    public static int CrashStatus => WaitStatus.Signaled(Signal.SIGSEGV, core: true);
+}
