@@ -10,7 +10,7 @@ using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Cfs.Devices;
 using Ssi.Vproc.Migration;
-using Ssi.Vproc.Pids;
+using Ssi.Vproc.ProcessCore;
 using Ssi.Vproc.Programs;
 using Ssi.Vproc.Routing;
 
@@ -60,15 +60,8 @@ public sealed partial class ProcessEntity
     }
 
     /// <summary>Why a move to <paramref name="target"/> by <paramref name="uid"/> cannot start, or null if it can.</summary>
-    private Failed? RefuseMove(int target, int uid)
-    {
-        if (IsZombie) return new Failed(Errno.ESRCH, $"process {_pid} has exited");
-        if (uid != 0 && uid != _state.Credentials.Uid) return new Failed(Errno.EPERM, $"process {_pid} belongs to another user");
-        if (_state.Pinned) return new Failed(Errno.EPERM, $"process {_pid} is pinned to node {_node.Node}");
-        if (_migration is not null || _moving) return new Failed(Errno.EBUSY, $"process {_pid} is already moving");
-        if (target != _node.Node && !NodeIsUp(target)) return new Failed(Errno.EHOSTDOWN, $"node {target} is not up");
-        return null;
-    }
+    private Failed? RefuseMove(int target, int uid) =>
+        MoveRules.Refuse(_state, _migration is not null || _moving, target, uid, _node.Node, NodeIsUp);
 
     private void StartMigration(MigrateProcess migrate, IActorRef replyTo)
     {
@@ -104,28 +97,34 @@ public sealed partial class ProcessEntity
     private void TryDepart()
     {
         if (_migration is null) return;
-        if (_call is null)
+        var inFlight = _call is { } call
+            ? new CallInFlight(call.Id, call.Call, call.Interruptible, _cancelling,
+                call.Call switch
+                {
+                    Programs.Sleep => _sleepUntil - DateTime.UtcNow,
+                    Read => _readDeadline - DateTime.UtcNow,
+                    _ => null,
+                })
+            : null;
+        switch (MoveRules.WhenToLeave(inFlight))
         {
-            Depart(null);
-            return;
+            case Leave.Now now:
+                if (_call is not null) Forget();
+                Depart(now.Reissue);
+                break;
+            case Leave.WithRead read:
+                Forget();
+                Depart(null, read.Reading);
+                break;
+            default: break; // Finish departs once the call is done
         }
-        if (!_call.Interruptible) return; // Finish departs once the call is done
-        if (_call.Call is Read read)
-        {
-            // A terminal read goes along still waiting: the device answers the PID, wherever it is by then. One that
-            // a signal or its timeout is cancelling ends first (Finish departs).
-            if (_cancelling) return;
-            var reading = new PendingTerminalRead(_call.Id, read, _readDeadline - DateTime.UtcNow);
-            _call = null;
-            _sleepTimer?.Cancel();
-            Depart(null, reading);
-            return;
-        }
-        // wait, pause and sleep are made again on arrival (sleep for what is left of it).
-        var call = _call.Call is Programs.Sleep ? new Programs.Sleep(_sleepUntil - DateTime.UtcNow) : _call.Call;
+    }
+
+    /// <summary>The call in flight is not waited for here any more: it goes along, or is made again on arrival.</summary>
+    private void Forget()
+    {
         _call = null;
         _sleepTimer?.Cancel();
-        Depart(call);
     }
 
     private bool _readTimedOut;
@@ -161,8 +160,7 @@ public sealed partial class ProcessEntity
         _moving = true;
         _reissue = reissue;
         _reading = reading;
-        var runState = _stopped ? RunState.Stopped : reading is not null ? RunState.Sleeping : RunState.Running;
-        var state = _state with { Node = target, Hop = _state.Hop + 1, State = runState };
+        var state = MoveRules.Departing(_state, target, _stopped, reading is not null);
         var arrive = new Arrive(_pid, state, snapshot, reissue, _stopped, _exitWatcher) { Reading = reading, CallIds = _callIds };
         Become(Departing);
         // Told, not asked: the answer comes straight to this entity, with no temporary actor or piped task between.
@@ -291,93 +289,16 @@ public sealed partial class ProcessEntity
         Run();
     }
 
-    // ---- arriving ----
-
-    private Arrive? _arrival;
-    private readonly List<(IWithPid Message, IActorRef Sender)> _relayedOnArrival = [];
-    private readonly List<(object Message, IActorRef Sender)> _directOnArrival = [];
-    /// <summary>A process offered here; the route keeps what this entity did before, for an arrival that fails.</summary>
-    private void Arriving(Arrive arrive)
-    {
-        var got = Stopwatch.GetTimestamp();
-        try
-        {
-            _image = ProgramImage.Restore(arrive.Snapshot);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            _log.Warning("process {0} cannot arrive here: {1}", _pid, e.Message);
-            Sender.Tell(new ArrivalRefused(_pid, arrive.State.Hop, new Failed(Errno.ENOEXEC, $"cannot resume the program here: {e.Message}")));
-            Route(new RouteInput.ArrivalFailed());
-            return;
-        }
-        _arrival = arrive;
-        Sender.Tell(new ReadyToArrive(_pid, arrive.State.Hop, got, Stopwatch.GetTimestamp()));
-        Become(WaitingForHandoff);
-    }
-
-    private void WaitingForHandoff(object message)
-    {
-        switch (message)
-        {
-            case RelayedMessage relayed: _relayedOnArrival.Add((relayed.Message, Sender)); break;
-            case HandoffDone: Arrived(); break;
-            case AbortArrival:
-                _image = null;
-                _arrival = null;
-                _relayedOnArrival.Clear();
-                var direct = _directOnArrival.ToList();
-                _directOnArrival.Clear();
-                Route(new RouteInput.ArrivalFailed());
-                foreach (var (m, s) in direct) Self.Tell(m, s);
-                break;
-            default: _directOnArrival.Add((message, Sender)); break;
-        }
-    }
-
-    private void Arrived()
-    {
-        var arrive = _arrival!;
-        _arrival = null;
-        _state = arrive.State with { Node = _node.Node, ArrivedAt = DateTimeOffset.UtcNow };
-        _exitWatcher = arrive.ExitWatcher;
-        _stopped = arrive.Stopped;
-        _moving = false;
-        _node.Index.Tell(new LocalProcesses.Register(_state.Info, Self));
-        if (!_state.Parent.IsInit) Region.Tell(new ChildMoved(_state.Parent.Value, _pid, _node.Node), ActorRefs.NoSender);
-        foreach (var child in _state.Children.Where(c => c.Value.Status is null).Select(c => c.Key))
-            Region.Tell(new ParentMoved(child, _node.Node), ActorRefs.NoSender);
-        _callIds = Math.Max(_callIds, arrive.CallIds);
-        Route(new RouteInput.Arrived());
-        Become(Alive);
-        var relayed = _relayedOnArrival.ToList();
-        var direct = _directOnArrival.ToList();
-        _relayedOnArrival.Clear();
-        _directOnArrival.Clear();
-        // The call it was making is made again (or waited for) first: a move asked for among the held messages must
-        // find the process in that call, not between two steps with the call forgotten.
-        if (arrive.Reading is { } reading) KeepReading(reading);
-        else Resume(arrive.Reissue);
-        Deliver(relayed.Select(r => ((object)r.Message, r.Sender)));
-        Deliver(direct);
-    }
-
     private void Pin(PinProcess pin)
     {
-        if (IsZombie) ReplyTo.Tell(new Failed(Errno.ESRCH, $"process {_pid} has exited"));
-        else if (pin.RequesterUid != 0 && pin.RequesterUid != _state.Credentials.Uid) ReplyTo.Tell(new Failed(Errno.EPERM, $"process {_pid} belongs to another user"));
-        else
+        var (state, reply) = MoveRules.Pin(_state, pin);
+        if (!ReferenceEquals(state, _state))
         {
-            _state = _state with { Pinned = pin.Pinned };
+            _state = state;
             Publish();
-            ReplyTo.Tell(new PinSet(_pid, pin.Pinned));
         }
+        ReplyTo.Tell(reply);
     }
 
-    private void ChildHasMoved(ChildMoved moved)
-    {
-        if (_state.Children.TryGetValue(moved.Child, out var record) && record.Status is null)
-            _state = _state with { Children = _state.Children.SetItem(moved.Child, record with { Node = moved.Node }) };
-    }
+    private void ChildHasMoved(ChildMoved moved) => _state = MoveRules.ChildMoved(_state, moved.Child, moved.Node);
 }
-
