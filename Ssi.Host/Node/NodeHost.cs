@@ -9,6 +9,7 @@ using Akka.Event;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Membership;
 using Ssi.Actors.Security;
+using Ssi.Actors.Sharding;
 using Ssi.Cfs.Namespace;
 using Ssi.Cfs.Service;
 using Ssi.Vproc.Pids;
@@ -130,7 +131,7 @@ public sealed class NodeHost
             var store = cfs.OpenStore();
             system.WhenTerminated.ContinueWith(_ => store.Dispose(), TaskScheduler.Default);
             var operations = new FileSystemOperations(store);
-            var regions = CfsRegions.Start(system, operations, store, cfs.Shards);
+            var regions = CfsRegions.Start(system, operations, store, cfs.Shards, ShardingSettings.Create(config));
             var fs = system.ActorOf(FileSystemService.Props(operations, regions), FileSystemService.Name);
             var processes = StartProcesses(system, config, home, settings, fs);
             var gateway = system.ActorOf(MemberGateway.Props(settings.Number, monitor, fs, processes, startedAt), MemberGateway.Name);
