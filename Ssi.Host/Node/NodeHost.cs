@@ -184,9 +184,9 @@ public sealed class NodeHost
         Directory.CreateDirectory(home.RunDir);
         var pids = new PidAllocator(settings.Number.Value, Path.Combine(home.RunDir, $"node-{settings.Number.Value}.pids"), pid => held.ContainsKey(pid.Value));
         var index = system.ActorOf(LocalProcesses.Props(held, vproc.CallTimeout), LocalProcesses.Name);
-        var service = system.ActorOf(ProcessService.Props(settings.Number.Value, pids, index, vproc.CallTimeout), ProcessService.Name);
+        var service = system.ActorOf(ProcessService.Props(settings.Number.Value, pids, index, vproc), ProcessService.Name);
         var node = new VprocNode(settings.Number.Value, fs, index, service, Builtins.Catalog(), vproc);
-        VprocRegions.Start(system, node, vproc.ShardsPerNode);
+        VprocRegions.Start(system, node);
         system.ActorOf(LoadLeveler.Props(settings.Number.Value, index, vproc.LoadLeveling, vproc.CallTimeout), LoadLeveler.Name);
         return service;
     }

@@ -38,7 +38,6 @@ public sealed partial class ProcessEntity
     /// <summary>No answer to the offer of the <see cref="Hop"/>th move in time.</summary>
     private sealed record ArrivalTimedOut(long Hop);
 
-    private static readonly TimeSpan ArrivalTimeout = TimeSpan.FromSeconds(10);
     private ICancelable? _arrivalTimer;
 
     private Departure? _migration;
@@ -173,7 +172,7 @@ public sealed partial class ProcessEntity
         // Told, not asked: the answer comes straight to this entity, with no temporary actor or piped task between.
         _migration.OfferedAt = Stopwatch.GetTimestamp(); // before the Tell: the target may have it before this thread runs on
         Region.Tell(new AtNode(target, arrive), Self);
-        _arrivalTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(ArrivalTimeout, Self, new ArrivalTimedOut(state.Hop), Self);
+        _arrivalTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(_node.Settings.ArrivalTimeout, Self, new ArrivalTimedOut(state.Hop), Self);
     }
 
     private void Departing(object message)

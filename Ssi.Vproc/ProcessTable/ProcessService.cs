@@ -19,20 +19,21 @@ namespace Ssi.Vproc.ProcessTable;
 public sealed class ProcessService : ReceiveActor
 {
     public const string Name = "proc";
-    private const int PageSize = 2000;
 
     private readonly int _node;
     private readonly PidAllocator _pids;
     private readonly IActorRef _index;
     private IActorRef? _region;
+    private readonly VprocSettings _settings;
     private readonly TimeSpan _timeout;
 
-    public ProcessService(int node, PidAllocator pids, IActorRef index, TimeSpan timeout)
+    public ProcessService(int node, PidAllocator pids, IActorRef index, VprocSettings settings)
     {
         _node = node;
         _pids = pids;
         _index = index;
-        _timeout = timeout;
+        _settings = settings;
+        _timeout = settings.CallTimeout;
 
         Receive<CreateProcess>(Create);
         Receive<SignalLocalGroup>(g => _index.Forward(g));
@@ -49,11 +50,11 @@ public sealed class ProcessService : ReceiveActor
         Receive<MigrateRequest>(m => Region.Forward(new Migration.MigrateProcess(m.Pid, m.Node, m.Who.Uid)));
         Receive<PinRequest>(p => Region.Forward(new Migration.PinProcess(p.Pid, p.Pinned, p.Who.Uid)));
         Receive<Leveling.LoadLevelRequest>(r => Context.ActorSelection("/user/" + Leveling.LoadLeveler.Name).Tell(r, Sender));
-        Receive<ProcessListQuery>(q => _index.Forward(new ListLocal(q.AfterPid, Math.Clamp(q.Limit, 1, PageSize))));
+        Receive<ProcessListQuery>(q => _index.Forward(new ListLocal(q.AfterPid, Math.Clamp(q.Limit, 1, _settings.ListPageSize))));
     }
 
-    public static Props Props(int node, PidAllocator pids, IActorRef index, TimeSpan timeout) =>
-        Akka.Actor.Props.Create(() => new ProcessService(node, pids, index, timeout));
+    public static Props Props(int node, PidAllocator pids, IActorRef index, VprocSettings settings) =>
+        Akka.Actor.Props.Create(() => new ProcessService(node, pids, index, settings));
 
     /// <summary>The process region; started after this service (its entities need the service), so looked up on first use.</summary>
     private IActorRef Region => _region ??= Akka.Cluster.Sharding.ClusterSharding.Get(Context.System).ShardRegion(ProcessEntity.TypeName);
@@ -108,7 +109,7 @@ public sealed class ProcessService : ReceiveActor
         {
             var reply = await Region.Ask<object>(spawn, _timeout);
             if (reply is not Failed { Errno: Errno.EAGAIN } || DateTime.UtcNow > until) return reply;
-            await Task.Delay(TimeSpan.FromMilliseconds(250)); // back off while the coordinator moves the shard home
+            await Task.Delay(_settings.SpawnRetryBackoff); // back off while the coordinator moves the shard home
         }
     }
 
@@ -182,7 +183,7 @@ public sealed class ProcessService : ReceiveActor
             var after = 0;
             while (true)
             {
-                var page = await service.Ask<ProcessPage>(new ListLocal(after, PageSize), _timeout);
+                var page = await service.Ask<ProcessPage>(new ListLocal(after, _settings.ListPageSize), _timeout);
                 found.AddRange(page.Processes);
                 if (!page.More || page.Processes.Length == 0) return found;
                 after = page.Processes[^1].Pid;

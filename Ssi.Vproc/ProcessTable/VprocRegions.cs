@@ -111,11 +111,12 @@ public static class VprocRegions
     /// Starts the process region on a node. Processes are never passivated (a sleeping process is still a process)
     /// and their shards are on their home nodes. Call it when the node starts, before any traffic.
     /// </summary>
-    public static IActorRef Start(ActorSystem system, VprocNode node, int shardsPerNode)
+    public static IActorRef Start(ActorSystem system, VprocNode node)
     {
+        var shardsPerNode = node.Settings.ShardsPerNode;
         var sharding = ClusterSharding.Get(system);
         var settings = ClusterShardingSettings.Create(system).WithPassivateIdleAfter(TimeSpan.Zero);
-        settings = settings.WithTuningParameters(settings.TuningParameters.WithRebalanceInterval(TimeSpan.FromSeconds(2)));
+        settings = settings.WithTuningParameters(settings.TuningParameters.WithRebalanceInterval(node.Settings.RebalanceInterval));
         var region = sharding.Start(ProcessEntity.TypeName,
             entityId => entityId == "1" ? InitProcess.Props(node) : ProcessEntity.Props(node).WithDispatcher(ProgramDispatcher),
             settings, new ProcessShardExtractor(shardsPerNode), new HomeNodeAllocation(system), ProcessEntity.Stop.Instance);
