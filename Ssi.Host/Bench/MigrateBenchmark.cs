@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Akka.Actor;
+using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Permissions;
 using Ssi.Host.Cli;
@@ -17,7 +18,7 @@ namespace Ssi.Host.Bench;
 public static class MigrateBenchmark
 {
     public sealed record Result(
-        List<double> MoveMs, List<double> RoundTripMs, List<double> HopMs, int Hops, int HopFailures, string? FirstFailure,
+        List<double> MoveMs, List<double> RoundTripMs, List<double> HopMs, int Hops, int HopFailures, Failed? FirstFailure,
         int SignalsSent, int Delivered, int Lost, int Duplicated, int Reordered, double HopSeconds, Leveling? Spread = null)
     {
         /// <summary>The very first move of the run (cold).</summary>
@@ -108,14 +109,14 @@ public static class MigrateBenchmark
 
         Say($"{samples} Akka round trips and {samples} moves between nodes 2 and 3 (after {Warmup} of each to warm up)");
         // Measurements are asked once: a client's retry would run a second one alongside.
-        var pings = await connection.RequestAsync<PingTimes>(new ProcessCall(new PingNode(3, Warmup + samples)), 2, giveUpAfter: TimeSpan.FromMinutes(5), ct: ct, idempotent: false);
+        var pings = await connection.RequestAsync<PingTimes>(new BenchCall(new PingNode(3, Warmup + samples)), 2, giveUpAfter: TimeSpan.FromMinutes(5), ct: ct, idempotent: false);
         // The first move is timed on its own: it pays for setting up serializers and code on both nodes.
-        var moves = await connection.RequestAsync<MigrationTimes>(new ProcessCall(new MeasureMigrations(pid, 2, 3, 1 + Warmup + samples)), 2, giveUpAfter: TimeSpan.FromMinutes(10), ct: ct, idempotent: false);
+        var moves = await connection.RequestAsync<MigrationTimes>(new BenchCall(new MeasureMigrations(pid, 2, 3, 1 + Warmup + samples)), 2, giveUpAfter: TimeSpan.FromMinutes(10), ct: ct, idempotent: false);
         if (moves.Failures > 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{moves.Failures} moves failed: {moves.FirstFailure}");
 
         Say($"{samples} moves of a computing process (burn) between nodes 2 and 3");
         var burner = await ProcBenchmark.StartAsync(connection, 2, ["burn"], ct);
-        var computing = await connection.RequestAsync<MigrationTimes>(new ProcessCall(new MeasureMigrations(burner.Started.Pid, 2, 3, Warmup + samples)), 2, giveUpAfter: TimeSpan.FromMinutes(10), ct: ct, idempotent: false);
+        var computing = await connection.RequestAsync<MigrationTimes>(new BenchCall(new MeasureMigrations(burner.Started.Pid, 2, 3, Warmup + samples)), 2, giveUpAfter: TimeSpan.FromMinutes(10), ct: ct, idempotent: false);
         if (computing.Failures > 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{computing.Failures} moves of burn failed: {computing.FirstFailure}");
         await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(Credentials.Root, burner.Started.Pid, Signal.SIGKILL)), ct: ct);
 
@@ -163,11 +164,11 @@ public static class MigrateBenchmark
         const int batch = 1000;
         var times = new List<double>();
         var failures = 0;
-        string? first = null;
+        Failed? first = null;
         for (var done = 0; done < hops; done += batch)
         {
             var count = Math.Min(batch, hops - done);
-            var part = await connection.RequestAsync<MigrationTimes>(new ProcessCall(new MeasureMigrations(pid, 2, 3, count)), 1,
+            var part = await connection.RequestAsync<MigrationTimes>(new BenchCall(new MeasureMigrations(pid, 2, 3, count)), 1,
                 giveUpAfter: TimeSpan.FromMinutes(10), ct: ct, idempotent: false);
             times.AddRange(part.Microseconds);
             failures += part.Failures;

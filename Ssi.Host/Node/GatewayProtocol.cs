@@ -36,3 +36,6 @@ public sealed record FileSystemCall(Ssi.Cfs.Service.IFileSystemRequest Request) 
 
 /// <summary>A process request (run, kill, where, ps), served by the node's process service.</summary>
 public sealed record ProcessCall(Ssi.Vproc.ProcessTable.IProcessClientRequest Request) : IClientQuery;
+
+/// <summary>A benchmark's measurement, served by the node's bench service; root only (it moves anyone's processes).</summary>
+public sealed record BenchCall(Bench.IBenchRequest Request) : IClientQuery;

@@ -21,20 +21,22 @@ public sealed class MemberGateway : ReceiveActor
     private readonly IActorRef _monitor;
     private readonly IActorRef _fs;
     private readonly IActorRef _processes;
+    private readonly IActorRef _bench;
     private readonly DateTimeOffset _startedAt;
 
-    public MemberGateway(NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, DateTimeOffset startedAt)
+    public MemberGateway(NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, IActorRef bench, DateTimeOffset startedAt)
     {
         _self = self;
         _monitor = monitor;
         _fs = fs;
         _processes = processes;
+        _bench = bench;
         _startedAt = startedAt;
         Receive<GatewayRequest>(Handle);
     }
 
-    public static Props Props(NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, DateTimeOffset startedAt) =>
-        Akka.Actor.Props.Create(() => new MemberGateway(self, monitor, fs, processes, startedAt));
+    public static Props Props(NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, IActorRef bench, DateTimeOffset startedAt) =>
+        Akka.Actor.Props.Create(() => new MemberGateway(self, monitor, fs, processes, bench, startedAt));
 
     private void Handle(GatewayRequest request)
     {
@@ -57,6 +59,9 @@ public sealed class MemberGateway : ReceiveActor
                 break;
             case ProcessCall call:
                 _processes.Forward(call.Request); // so does the process service
+                break;
+            case BenchCall call:
+                _bench.Forward(call.Request); // and the bench service
                 break;
             default:
                 Sender.Tell(new Failed(Errno.EINVAL, $"unknown request {request.Query.GetType().Name}"));

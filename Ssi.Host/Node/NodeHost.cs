@@ -11,6 +11,7 @@ using Ssi.Actors.Membership;
 using Ssi.Actors.Security;
 using Ssi.Actors.Sharding;
 using Ssi.Cfs.Namespace;
+using Ssi.Host.Bench;
 using Ssi.Cfs.Service;
 using Ssi.Vproc.Pids;
 using Ssi.Vproc.Leveling;
@@ -133,8 +134,10 @@ public sealed class NodeHost
             var operations = new FileSystemOperations(store);
             var regions = CfsRegions.Start(system, operations, store, cfs.Shards, ShardingSettings.Create(config));
             var fs = system.ActorOf(FileSystemService.Props(operations, regions), FileSystemService.Name);
-            var processes = StartProcesses(system, config, home, settings, fs);
-            var gateway = system.ActorOf(MemberGateway.Props(settings.Number, monitor, fs, processes, startedAt), MemberGateway.Name);
+            var vproc = VprocSettings.Create(config);
+            var processes = StartProcesses(system, vproc, home, settings, fs);
+            var bench = system.ActorOf(BenchService.Props(vproc.CallTimeout), BenchService.Name);
+            var gateway = system.ActorOf(MemberGateway.Props(settings.Number, monitor, fs, processes, bench, startedAt), MemberGateway.Name);
             host.StartFront(config, secret, gateway);
             Cluster.Get(system).RegisterOnMemberUp(host.RefuseDuplicateNumber);
         }
@@ -177,9 +180,8 @@ public sealed class NodeHost
     /// The process layer of a node: its index of local processes, its PID allocator (reservations kept in the run
     /// directory, so a restarted node never reuses a PID of its previous life), its process service and the region.
     /// </summary>
-    private static IActorRef StartProcesses(ActorSystem system, Config config, SsiHome home, NodeSettings settings, IActorRef fs)
+    private static IActorRef StartProcesses(ActorSystem system, VprocSettings vproc, SsiHome home, NodeSettings settings, IActorRef fs)
     {
-        var vproc = VprocSettings.Create(config);
         var held = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
         Directory.CreateDirectory(home.RunDir);
         var pids = new PidAllocator(settings.Number.Value, Path.Combine(home.RunDir, $"node-{settings.Number.Value}.pids"), pid => held.ContainsKey(pid.Value));

@@ -33,6 +33,7 @@ public sealed partial class ProcessEntity
         public long AskedAt { get; init; } = Stopwatch.GetTimestamp();
         public long LeavingAt { get; set; }
         public long OfferedAt { get; set; }
+        public bool Trace { get; init; }
     }
 
     /// <summary>No answer to the offer of the <see cref="Hop"/>th move in time.</summary>
@@ -86,7 +87,7 @@ public sealed partial class ProcessEntity
             replyTo.Tell(new Migrated(_pid, _node.Node)); // already there
             return;
         }
-        _migration = new Departure(migrate.Node, replyTo);
+        _migration = new Departure(migrate.Node, replyTo) { Trace = migrate.Trace };
         TryDepart();
     }
 
@@ -212,8 +213,8 @@ public sealed partial class ProcessEntity
         Region.Tell(new AtNode(target, new HandoffDone(_pid)), Self);
         if (!IsOrigin) Region.Tell(new MovedTo(_pid, target, hop), ActorRefs.NoSender);
         _node.Index.Tell(new LocalProcesses.Unregister(_pid));
-        _migration.Requester?.Tell(new Migrated(_pid, target,
-            new MoveTrace(_migration.AskedAt, _migration.LeavingAt, _migration.OfferedAt, ready.GotAt, ready.ReadyAt, confirmed)));
+        _migration.Requester?.Tell(new Migrated(_pid, target, !_migration.Trace ? null
+            : new MoveTrace(_migration.AskedAt, _migration.LeavingAt, _migration.OfferedAt, ready.GotAt, ready.ReadyAt, confirmed)));
         _log.Debug("process {0} moved to node {1} (hop {2})", _pid, target, hop);
         _migration = null;
         _moving = false;

@@ -45,8 +45,6 @@ public sealed class ProcessService : ReceiveActor
         Receive<RunProgram>(Run);
         Receive<KillRequest>(Kill);
         Receive<ProcessQuery>(q => Region.Forward(new GetProcessInfo(q.Pid)));
-        Receive<PingNode>(p => Ping(p).PipeTo(Sender));
-        Receive<MeasureMigrations>(m => MeasureMigrationsAsync(m).PipeTo(Sender));
         Receive<MigrateRequest>(m => Region.Forward(new Migration.MigrateProcess(m.Pid, m.Node, m.Who.Uid)));
         Receive<PinRequest>(p => Region.Forward(new Migration.PinProcess(p.Pid, p.Pinned, p.Who.Uid)));
         Receive<Leveling.LoadLevelRequest>(r => Context.ActorSelection("/user/" + Leveling.LoadLeveler.Name).Tell(r, Sender));
@@ -111,55 +109,6 @@ public sealed class ProcessService : ReceiveActor
             if (reply is not Failed { Errno: Errno.EAGAIN } || DateTime.UtcNow > until) return reply;
             await Task.Delay(_settings.SpawnRetryBackoff); // back off while the coordinator moves the shard home
         }
-    }
-
-    private async Task<object> MeasureMigrationsAsync(MeasureMigrations measure)
-    {
-        var times = new List<double>();
-        var phases = new List<MovePhases>();
-        var failures = 0;
-        string? first = null;
-        for (var i = 0; i < Math.Clamp(measure.Count, 1, 1_000_000); i++)
-        {
-            var target = i % 2 == 0 ? measure.NodeB : measure.NodeA;
-            var asked = System.Diagnostics.Stopwatch.GetTimestamp();
-            object reply;
-            try
-            {
-                reply = await Region.Ask<object>(new Migration.MigrateProcess(measure.Pid, target, 0), _timeout);
-            }
-            catch (AskTimeoutException)
-            {
-                reply = new Failed(Errno.ETIMEDOUT, $"move {i + 1} (to node {target}) got no answer in {_timeout.TotalSeconds:0} s");
-            }
-            var replied = System.Diagnostics.Stopwatch.GetTimestamp();
-            if (reply is Migration.Migrated moved)
-            {
-                times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(asked, replied).TotalMicroseconds);
-                // A move to the node the process is on does nothing and has no steps.
-                if (moved.Trace is { } trace) phases.Add(MovePhases.From(asked, trace, replied));
-            }
-            else
-            {
-                failures++;
-                first ??= reply.ToString();
-            }
-        }
-        return new MigrationTimes([.. times], failures, first) { Phases = [.. phases] };
-    }
-
-    private async Task<object> Ping(PingNode ping)
-    {
-        if (AddressOf(Context.System, ping.Node) is not { } address) return new Failed(Errno.EHOSTDOWN, $"node {ping.Node} is not up");
-        var target = Context.System.ActorSelection(new RootActorPath(address) / "user" / Name);
-        var times = new List<double>();
-        for (var i = 0; i < Math.Clamp(ping.Count, 1, 100_000); i++)
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            await target.Ask<ActorIdentity>(new Identify(i), _timeout);
-            times.Add(clock.Elapsed.TotalMicroseconds);
-        }
-        return new PingTimes([.. times]);
     }
 
     /// <summary>A group (or everyone: 0) on every node; the counts are summed.</summary>

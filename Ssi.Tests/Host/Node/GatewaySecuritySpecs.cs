@@ -7,6 +7,7 @@ using Ssi.Actors.Security;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.RootImage;
 using Ssi.Cfs.Service;
+using Ssi.Host.Bench;
 using Ssi.Host.Cli;
 using Ssi.Host.Node;
 using Ssi.Tests.Harness;
@@ -124,8 +125,8 @@ public class GatewaySecuritySpecs
                      new FileSystemCall(new FsCreate(Credentials.Root, "/etc/evil", 420)),
                      new FileSystemCall(new FsRead(Credentials.Of(1001, 1001), "/home/bob/.profile", 0, 10)),
                      new ProcessCall(new KillRequest(Credentials.Root, 1, 9)),
-                     new ProcessCall(new MeasureMigrations(1, 1, 2, 1)),
-                     new ProcessCall(new PingNode(2, 1)),
+                     new BenchCall(new MeasureMigrations(1, 1, 2, 1)),
+                     new BenchCall(new PingNode(2, 1)),
                  })
         {
             // Any reply but a refusal would come back as EIO (unexpected reply), so only the gateway's EPERM passes.
