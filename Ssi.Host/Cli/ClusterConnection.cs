@@ -128,7 +128,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             switch (reply)
             {
                 case T answer: return answer;
-                case AccessDenied denied: throw new CliException(Errno.EACCES, "access denied: " + denied.Reason, ExitCodes.PermissionDenied);
+                case AccessDenied denied: throw new CliException(denied.Errno, "access denied: " + denied.Detail, ExitCodes.PermissionDenied);
                 case Failed failed: throw new CliException(failed.Errno, failed.Detail);
                 default: throw new CliException(Errno.EIO, $"unexpected reply {reply.GetType().Name}");
             }

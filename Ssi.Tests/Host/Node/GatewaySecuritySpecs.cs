@@ -53,11 +53,12 @@ public class GatewaySecuritySpecs
         // The gateway itself answers, so the attacker's connection works; what it sent before arrived first.
         var reply = await atGateways.System.ActorSelection(cluster[1].ClientAddress + ClientGateway.Path)
             .Ask<object>(new ClientRequest(null, null, new FileSystemCall(new FsCreate(Credentials.Root, "/PROBE-0", 420))), TimeSpan.FromSeconds(10));
-        Assert.IsType<AccessDenied>(reply);
+        Assert.Equal(AccessRefusal.NoCredential, Assert.IsType<AccessDenied>(reply).Reason);
         var forged = cluster.RootCredential.Proof with { User = "mallory" };
         reply = await atGateways.System.ActorSelection(cluster[2].ClientAddress + ClientGateway.Path)
             .Ask<object>(new ClientRequest(forged, null, GetClusterStatus.Instance), TimeSpan.FromSeconds(10));
-        Assert.IsType<AccessDenied>(reply);
+        var denied = Assert.IsType<AccessDenied>(reply);
+        Assert.Equal((AccessRefusal.NotIssuedByThisCluster, Errno.EACCES), (denied.Reason, denied.Errno));
 
         var root = cluster.Connect([3]);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
