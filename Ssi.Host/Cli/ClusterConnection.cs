@@ -14,8 +14,8 @@ namespace Ssi.Host.Cli;
 public sealed record ClientSettings(TimeSpan RequestTimeout, TimeSpan GiveUpAfter)
 {
     public static ClientSettings Create(Config config) => new(
-        config.GetTimeSpan("ssi.client.request-timeout", TimeSpan.FromSeconds(3)),
-        config.GetTimeSpan("ssi.client.give-up-after", TimeSpan.FromSeconds(15)));
+        config.GetTimeSpan("ssi.client.request-timeout"),
+        config.GetTimeSpan("ssi.client.give-up-after"));
 }
 
 /// <summary>

@@ -23,9 +23,12 @@ public sealed class MemberGateway : ReceiveActor
     private readonly IActorRef _processes;
     private readonly IActorRef _bench;
     private readonly DateTimeOffset _startedAt;
+    private readonly TimeSpan _statusTimeout;
 
-    public MemberGateway(NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, IActorRef bench, DateTimeOffset startedAt)
+    public MemberGateway(NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, IActorRef bench, DateTimeOffset startedAt,
+        TimeSpan statusTimeout)
     {
+        _statusTimeout = statusTimeout;
         _self = self;
         _monitor = monitor;
         _fs = fs;
@@ -35,8 +38,9 @@ public sealed class MemberGateway : ReceiveActor
         Receive<GatewayRequest>(Handle);
     }
 
-    public static Props Props(NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, IActorRef bench, DateTimeOffset startedAt) =>
-        Akka.Actor.Props.Create(() => new MemberGateway(self, monitor, fs, processes, bench, startedAt));
+    public static Props Props(NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, IActorRef bench, DateTimeOffset startedAt,
+        TimeSpan statusTimeout) =>
+        Akka.Actor.Props.Create(() => new MemberGateway(self, monitor, fs, processes, bench, startedAt, statusTimeout));
 
     private void Handle(GatewayRequest request)
     {
@@ -49,7 +53,7 @@ public sealed class MemberGateway : ReceiveActor
         {
             case GetClusterStatus:
                 var replyTo = Sender;
-                _monitor.Ask<NodeTableView>(GetNodeTable.Instance, TimeSpan.FromSeconds(5))
+                _monitor.Ask<NodeTableView>(GetNodeTable.Instance, _statusTimeout)
                     .PipeTo(replyTo,
                         success: view => new ClusterStatus(view, Environment.ProcessId, _startedAt),
                         failure: ex => new Failed(Errno.ETIMEDOUT, "node monitor did not answer: " + ex.Message));

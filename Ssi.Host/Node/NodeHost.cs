@@ -57,7 +57,7 @@ public sealed class NodeHost
         if (_handshakes.PeerRefused) return new HandshakeStop(false, "the peer refused this node's certificate (" + _handshakes.LastFailure?.Message + ")");
         var reason = CoordinatedShutdown.Get(System).ShutdownReason?.ToString() ?? "";
         if (PeerOf(reason) is not var (host, port)) return new HandshakeStop(true, reason);
-        return await HandshakeProbe.TryAsync(_tls, host, port, TimeSpan.FromSeconds(5)) switch
+        return await HandshakeProbe.TryAsync(_tls, host, port, Settings.ProbeTimeout, Settings.ProbeRefusalWait) switch
         {
             HandshakeProbe.Verdict.Refused => new HandshakeStop(false, $"the TLS handshake with {host}:{port} is refused (a second try was refused too)"),
             _ => new HandshakeStop(true, reason),
@@ -137,12 +137,13 @@ public sealed class NodeHost
             var vproc = VprocSettings.Create(config);
             var processes = StartProcesses(system, vproc, home, settings, fs);
             var bench = system.ActorOf(BenchService.Props(vproc.CallTimeout), BenchService.Name);
-            var gateway = system.ActorOf(MemberGateway.Props(settings.Number, monitor, fs, processes, bench, startedAt), MemberGateway.Name);
+            var gateway = system.ActorOf(MemberGateway.Props(settings.Number, monitor, fs, processes, bench, startedAt, settings.Gateway.StatusTimeout),
+                MemberGateway.Name);
             host.StartFront(config, secret, gateway);
             Cluster.Get(system).RegisterOnMemberUp(host.RefuseDuplicateNumber);
         }
         catch (Exception e) when (e is InvalidOperationException or AggregateException or AskTimeoutException
-                                  && system.WhenTerminated.Wait(TimeSpan.FromSeconds(10)))
+                                  && system.WhenTerminated.Wait(settings.StartAbortWait))
         {
             // The transport stopped the system while the node was starting (a peer refused its certificate at the
             // first handshake), and a module's start-up ask went unanswered: the caller sees a terminated system, as
