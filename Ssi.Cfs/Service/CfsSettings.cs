@@ -7,7 +7,7 @@ using Ssi.Cfs.Storage.Sqlite;
 
 namespace Ssi.Cfs.Service;
 
-public sealed record CfsSettings(string Kind, string SqlitePath, string PostgresConnection, int ChunkSize, int Shards)
+public sealed record CfsSettings(string Kind, string SqlitePath, TimeSpan SqliteBusyTimeout, string PostgresConnection, int ChunkSize, int Shards)
 {
     public static CfsSettings Create(Config config, SsiHome home)
     {
@@ -16,6 +16,7 @@ public sealed record CfsSettings(string Kind, string SqlitePath, string Postgres
         if (kind is not ("sqlite" or "postgres"))
             throw new ConfigurationException($"ssi.cfs.store.kind = {kind}: choose sqlite or postgres");
         var path = c.GetString("store.sqlite.path");
+        var busy = c.GetTimeSpan("store.sqlite.busy-timeout");
         var postgres = c.GetString("store.postgres.connection-string");
         if (kind == "postgres" && string.IsNullOrEmpty(postgres))
             throw new ConfigurationException("ssi.cfs.store.postgres.connection-string is required with kind = postgres");
@@ -23,11 +24,11 @@ public sealed record CfsSettings(string Kind, string SqlitePath, string Postgres
         if (chunk is < 1 or > int.MaxValue) throw new ConfigurationException($"ssi.cfs.chunk-size = {chunk}: out of range");
         var shards = c.GetInt("shards");
         if (shards < 1) throw new ConfigurationException($"ssi.cfs.shards = {shards}: at least 1");
-        return new CfsSettings(kind, string.IsNullOrEmpty(path) ? Path.Combine(home.Root, "cfs.db") : path, postgres, (int)chunk, shards);
+        return new CfsSettings(kind, string.IsNullOrEmpty(path) ? Path.Combine(home.Root, "cfs.db") : path, busy, postgres, (int)chunk, shards);
     }
 
     /// <summary>Opens the configured store (creating its tables and root directory if needed).</summary>
     public SqlInodeStore OpenStore() => Kind == "postgres"
         ? new PostgresInodeStore(PostgresConnection, ChunkSize)
-        : new SqliteInodeStore(SqlitePath, ChunkSize);
+        : new SqliteInodeStore(SqlitePath, ChunkSize, SqliteBusyTimeout);
 }
