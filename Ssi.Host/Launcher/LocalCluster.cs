@@ -245,6 +245,9 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             """;
     }
 
+    // Not a tunable: how often a boot asks for the cluster's view, fine enough next to a node's seconds of start-up.
+    private static readonly TimeSpan UpPollInterval = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Polls the cluster until every new node is UP in the view of every live node, reporting each change.</summary>
     private async Task WaitUntilUpAsync(ClusterConnection connection, IReadOnlyList<int> nodes, Dictionary<int, int> pids, Stopwatch clock, DateTime deadline, CancellationToken ct)
     {
@@ -268,7 +271,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             if (nodes.All(n => status.View.Nodes.Any(i => i.Node == n && i.State == NodeState.UP && i.Reachable))
                 && await AllLiveNodesAgreeAsync(connection, nodes, left, ct))
                 return;
-            await Task.Delay(100, ct);
+            await Task.Delay(UpPollInterval, ct);
         }
     }
 

@@ -14,9 +14,10 @@ namespace Ssi.Vproc.ProcessTable;
 /// <param name="SpawnRetryBackoff">The wait between attempts to create a process whose shard is not home yet.</param>
 /// <param name="ListPageSize">The most processes one page of a node's listing carries.</param>
 /// <param name="RebalanceInterval">How often the process region's coordinator moves shards back to their home node.</param>
+/// <param name="RebalanceBatch">The most shards it moves home in one round.</param>
 public sealed record VprocSettings(int ShardsPerNode, TimeSpan CallTimeout, TimeSpan ExitNoticeRetry, int StepsPerTurn, TimeSpan Quantum,
     int ProgramNice, LoadLevelingSettings LoadLeveling, TimeSpan ArrivalTimeout, TimeSpan CpuPublishStep, TimeSpan SpawnRetryBackoff,
-    int ListPageSize, TimeSpan RebalanceInterval)
+    int ListPageSize, TimeSpan RebalanceInterval, int RebalanceBatch)
 {
     public static VprocSettings Create(Config config)
     {
@@ -33,7 +34,8 @@ public sealed record VprocSettings(int ShardsPerNode, TimeSpan CallTimeout, Time
             c.GetTimeSpan("cpu-publish-step"),
             c.GetTimeSpan("spawn-retry-backoff"),
             Math.Max(1, c.GetInt("list-page-size")),
-            c.GetTimeSpan("rebalance-interval"));
+            c.GetTimeSpan("rebalance-interval"),
+            Math.Max(1, c.GetInt("rebalance-batch")));
     }
 }
 
