@@ -27,11 +27,16 @@ public sealed class BenchService : ReceiveActor
     public BenchService(TimeSpan timeout)
     {
         _timeout = timeout;
-        Receive<PingNode>(p => PingAsync(p).PipeTo(Sender));
-        Receive<MeasureMigrations>(m => MeasureMigrationsAsync(m).PipeTo(Sender));
+        Receive<PingNode>(p => PingAsync(p).PipeTo(Sender, failure: e => Unanswered("a round trip", e)));
+        Receive<MeasureMigrations>(m => MeasureMigrationsAsync(m).PipeTo(Sender, failure: e => Unanswered("a move", e)));
     }
 
     public static Props Props(TimeSpan timeout) => Akka.Actor.Props.Create(() => new BenchService(timeout));
+
+    /// <summary>A measurement that broke off is a typed failure, never an exception sent back as the reply.</summary>
+    private Failed Unanswered(string what, Exception e) => e is AskTimeoutException
+        ? new Failed(Errno.ETIMEDOUT, $"{what} got no answer in {_timeout.TotalSeconds:0} s")
+        : new Failed(Errno.EIO, $"{what} failed: {e.Message}");
 
     private IActorRef Region => _region ??= ClusterSharding.Get(Context.System).ShardRegion(ProcessEntity.TypeName);
 
