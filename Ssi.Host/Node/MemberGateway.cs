@@ -28,13 +28,13 @@ public sealed class MemberGateway : ReceiveActor
     public MemberGateway(NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, IActorRef bench, DateTimeOffset startedAt,
         TimeSpan statusTimeout)
     {
-        _statusTimeout = statusTimeout;
         _self = self;
         _monitor = monitor;
         _fs = fs;
         _processes = processes;
         _bench = bench;
         _startedAt = startedAt;
+        _statusTimeout = statusTimeout;
         Receive<GatewayRequest>(Handle);
     }
 
