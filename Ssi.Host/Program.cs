@@ -6,6 +6,10 @@ namespace Ssi.Host;
 
 public static class Program
 {
+    // How long an interrupted verb has to tidy up before the runtime ends it. Not config: it applies before any
+    // config file is read, and it is the CLI's own manners rather than something a node or cluster tunes.
+    private static readonly TimeSpan TidyUpAfterInterrupt = TimeSpan.FromSeconds(10);
+
     public static async Task<int> Main(string[] args)
     {
         // File names are bytes: take them from argv as they were, and write them back the same way.
@@ -22,6 +26,6 @@ public static class Program
         // they handle the signals themselves. Every other verb is cancelled by them, so it can undo what it started
         // (fs put removes its temporary) and say "interrupted"; the parser's default would let the runtime kill it.
         var ownSignals = args[0] is "run" or "onnode" or "node";
-        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ownSignals ? null : TimeSpan.FromSeconds(10) });
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ownSignals ? null : TidyUpAfterInterrupt });
     }
 }

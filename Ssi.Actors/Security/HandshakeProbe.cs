@@ -24,7 +24,7 @@ public static class HandshakeProbe
         Accepted,
     }
 
-    public static async Task<Verdict> TryAsync(ClusterTls tls, string host, int port, TimeSpan timeout)
+    public static async Task<Verdict> TryAsync(ClusterTls tls, string host, int port, TimeSpan timeout, TimeSpan refusalWait)
     {
         using var cts = new CancellationTokenSource(timeout);
         using var client = new TcpClient();
@@ -58,7 +58,8 @@ public static class HandshakeProbe
         // A TLS 1.3 server checks our certificate after our side has finished: if it refuses, it closes at once.
         try
         {
-            var read = await ssl.ReadAsync(new byte[1], new CancellationTokenSource(TimeSpan.FromSeconds(1)).Token);
+            using var wait = new CancellationTokenSource(refusalWait);
+            var read = await ssl.ReadAsync(new byte[1], wait.Token);
             return read == 0 ? Verdict.Refused : Verdict.Accepted;
         }
         catch (OperationCanceledException)

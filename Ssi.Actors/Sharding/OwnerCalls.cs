@@ -3,31 +3,28 @@ using Akka.Actor;
 
 namespace Ssi.Actors.Sharding;
 
-public static class OwnerCalls
+/// <summary>
+/// Calls to entities' owners, with the attempt and deadline of <see cref="ShardingSettings"/>: an attempt is longer
+/// than a healthy call takes and shorter than crash detection plus re-homing, so a message that died with its owner's
+/// node is sent again once the shard has a new home.
+/// </summary>
+public sealed class OwnerCalls(ShardingSettings settings)
 {
-    /// <summary>
-    /// Longer than a healthy call takes, shorter than crash detection plus re-homing (about 4 s here), so a message
-    /// that died with its owner's node is sent again once the shard has a new home.
-    /// </summary>
-    public static readonly TimeSpan Attempt = TimeSpan.FromSeconds(4);
-
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(25);
-
     /// <summary>
     /// Asks an entity through its shard region. A message that is harmless to repeat is sent again when an attempt
     /// gets no answer, until the deadline; any other is sent once. Throws <see cref="AskTimeoutException"/> when no
     /// answer came in time: the caller cannot tell whether a once-only message took effect.
     /// </summary>
-    public static async Task<object> AskAsync(IActorRef region, object message, bool repeatable, TimeSpan? deadline = null)
+    public async Task<object> AskAsync(IActorRef region, object message, bool repeatable)
     {
-        var until = DateTime.UtcNow + (deadline ?? Deadline);
+        var until = DateTime.UtcNow + settings.CallDeadline;
         while (true)
         {
             var remaining = until - DateTime.UtcNow;
             if (remaining <= TimeSpan.Zero) throw new AskTimeoutException($"no answer to {message.GetType().Name} in time");
             try
             {
-                return await region.Ask<object>(message, repeatable && remaining > Attempt ? Attempt : remaining);
+                return await region.Ask<object>(message, repeatable && remaining > settings.CallAttempt ? settings.CallAttempt : remaining);
             }
             catch (AskTimeoutException) when (repeatable && DateTime.UtcNow < until)
             {

@@ -16,7 +16,10 @@ public abstract class SerialEntity : UntypedActor
     private bool _busy;
 
     /// <summary>How long an operation may take before its caller gets ETIMEDOUT and the next one starts.</summary>
-    protected virtual TimeSpan OperationTimeout => TimeSpan.FromSeconds(30);
+    private readonly TimeSpan _operationTimeout;
+
+    /// <param name="operationTimeout">From <see cref="ShardingSettings.OperationTimeout"/>.</param>
+    protected SerialEntity(TimeSpan operationTimeout) => _operationTimeout = operationTimeout;
 
     /// <summary>The work for one message and the reply to send; state changes go in <see cref="Completion.Then"/>.</summary>
     protected abstract Task<Completion> Perform(object message);
@@ -75,7 +78,7 @@ public abstract class SerialEntity : UntypedActor
         {
             work = Task.FromException<Completion>(e);
         }
-        work.WaitAsync(OperationTimeout).ContinueWith(t => self.Tell(new Finished(t.Status == TaskStatus.RanToCompletion
+        work.WaitAsync(_operationTimeout).ContinueWith(t => self.Tell(new Finished(t.Status == TaskStatus.RanToCompletion
             ? t.Result
             : new Completion(t.Exception?.GetBaseException() is TimeoutException or AskTimeoutException
                 ? new Failed(Errno.ETIMEDOUT, $"{self.Path.Name}: the operation did not finish in time; it may or may not have taken effect")

@@ -52,7 +52,7 @@ public sealed class FileSystemService : ReceiveActor
         switch (Route(fs, request))
         {
             case IInodeMessage toOwner:
-                replyTo.Tell(await OwnerCalls.AskAsync(regions.Inodes, toOwner, toOwner is IRepeatableInodeMessage), ActorRefs.NoSender);
+                replyTo.Tell(await regions.Owners.AskAsync(regions.Inodes, toOwner, toOwner is IRepeatableInodeMessage), ActorRefs.NoSender);
                 break;
             case var reply: replyTo.Tell(reply, ActorRefs.NoSender); break;
         }
@@ -101,16 +101,16 @@ public sealed class FileSystemService : ReceiveActor
         var found = fs.ResolveForOpen(request.Path, request.Caller, request.Flags);
         if (!found.IsOk) return Replies.From(found, _ => FsDone.Instance);
         var (existing, directory, name) = found.Value;
-        if (existing is { } ino) return await OwnerCalls.AskAsync(regions.Inodes, new InodeOpen(ino.Value, request.Caller, request.Flags, false), repeatable: false);
-        var created = await OwnerCalls.AskAsync(regions.Inodes,
+        if (existing is { } ino) return await regions.Owners.AskAsync(regions.Inodes, new InodeOpen(ino.Value, request.Caller, request.Flags, false), repeatable: false);
+        var created = await regions.Owners.AskAsync(regions.Inodes,
             new InodeCreateEntry(directory.Value, request.Caller, name, InodeType.Regular, request.Mode, null), repeatable: false);
         if (created is FsAttributes made)
-            return await OwnerCalls.AskAsync(regions.Inodes, new InodeOpen(made.Attributes.Ino.Value, request.Caller, request.Flags, true), repeatable: false);
+            return await regions.Owners.AskAsync(regions.Inodes, new InodeOpen(made.Attributes.Ino.Value, request.Caller, request.Flags, true), repeatable: false);
         if (created is not Failed { Errno: Errno.EEXIST } || (request.Flags & OpenFlags.Exclusive) != 0) return created;
         // Someone else created the name meanwhile: without O_EXCL, open theirs.
         return Route(fs, request with { Flags = request.Flags & ~OpenFlags.Create }) switch
         {
-            IInodeMessage open => await OwnerCalls.AskAsync(regions.Inodes, open, repeatable: false),
+            IInodeMessage open => await regions.Owners.AskAsync(regions.Inodes, open, repeatable: false),
             var reply => reply,
         };
     }

@@ -23,7 +23,7 @@ public sealed class InodeEntity : SerialEntity
     private readonly int _node;
     private readonly InodeNumber _ino;
 
-    public InodeEntity(FileSystemOperations fs, IInodeStore store, int node)
+    public InodeEntity(FileSystemOperations fs, IInodeStore store, int node, TimeSpan operationTimeout) : base(operationTimeout)
     {
         _fs = fs;
         _store = store;
@@ -31,8 +31,8 @@ public sealed class InodeEntity : SerialEntity
         _ino = new InodeNumber(GroupedShardExtractor.KeyOf(Self));
     }
 
-    public static Props Props(FileSystemOperations fs, IInodeStore store, int node) =>
-        Akka.Actor.Props.Create(() => new InodeEntity(fs, store, node));
+    public static Props Props(FileSystemOperations fs, IInodeStore store, int node, TimeSpan operationTimeout) =>
+        Akka.Actor.Props.Create(() => new InodeEntity(fs, store, node, operationTimeout));
 
     protected override Task<Completion> Perform(object message) => message is InodeWhere
         ? Task.FromResult(new Completion(new FsOwner(_ino.Value, _node)))

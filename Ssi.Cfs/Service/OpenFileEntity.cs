@@ -20,19 +20,22 @@ public sealed class OpenFileEntity : SerialEntity
 
     private readonly IInodeStore _store;
     private readonly IActorRef _inodes;
+    private readonly OwnerCalls _owners;
     private readonly long _id;
     private OpenFileDescription? _open;
     private long _position; // the offset as of the last call here, which makes calls to the inode's owner repeatable
     private bool _closed;
 
-    public OpenFileEntity(IInodeStore store, IActorRef inodes)
+    public OpenFileEntity(IInodeStore store, IActorRef inodes, OwnerCalls owners, TimeSpan operationTimeout) : base(operationTimeout)
     {
         _store = store;
         _inodes = inodes;
+        _owners = owners;
         _id = GroupedShardExtractor.KeyOf(Self);
     }
 
-    public static Props Props(IInodeStore store, IActorRef inodes) => Akka.Actor.Props.Create(() => new OpenFileEntity(store, inodes));
+    public static Props Props(IInodeStore store, IActorRef inodes, OwnerCalls owners, TimeSpan operationTimeout) =>
+        Akka.Actor.Props.Create(() => new OpenFileEntity(store, inodes, owners, operationTimeout));
 
     protected override async Task<Completion> Perform(object message)
     {
@@ -59,14 +62,14 @@ public sealed class OpenFileEntity : SerialEntity
         {
             case FsReadOpen r:
                 if (!open.Flags.CanRead()) return (new Failed(Errno.EBADF, $"open file {_id} is not open for reading"), null);
-                return await OwnerCalls.AskAsync(_inodes, new InodeReadOpen(open.Ino.Value, _id, r.Count, position), repeatable: true) switch
+                return await _owners.AskAsync(_inodes, new InodeReadOpen(open.Ino.Value, _id, r.Count, position), repeatable: true) switch
                 {
                     FsReadAt read => (new FsData(read.Data), () => _position = read.Position),
                     var other => (other, null),
                 };
             case FsWriteOpen w:
                 if (!open.Flags.CanWrite()) return (new Failed(Errno.EBADF, $"open file {_id} is not open for writing"), null);
-                return await OwnerCalls.AskAsync(_inodes, new InodeWriteOpen(open.Ino.Value, _id, w.Data, position), repeatable: true) switch
+                return await _owners.AskAsync(_inodes, new InodeWriteOpen(open.Ino.Value, _id, w.Data, position), repeatable: true) switch
                 {
                     FsWritten written => (written, () => _position = written.Position),
                     var other => (other, null),
@@ -79,7 +82,7 @@ public sealed class OpenFileEntity : SerialEntity
             case FsRetainOpen:
                 return (Replies.From(await Task.Run(() => _store.RetainOpen(_id)), n => new FsReferences(n)), null);
             case FsClose:
-                var released = await OwnerCalls.AskAsync(_inodes, new InodeReleaseOpen(open.Ino.Value, _id), repeatable: false);
+                var released = await _owners.AskAsync(_inodes, new InodeReleaseOpen(open.Ino.Value, _id), repeatable: false);
                 if (released is FsReferences { Count: 0 }) return (released, Closed);
                 return (released, null);
             default:

@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Akka.Actor;
+using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Permissions;
 using Ssi.Host.Cli;
@@ -17,7 +18,7 @@ namespace Ssi.Host.Bench;
 public static class MigrateBenchmark
 {
     public sealed record Result(
-        List<double> MoveMs, List<double> RoundTripMs, List<double> HopMs, int Hops, int HopFailures, string? FirstFailure,
+        List<double> MoveMs, List<double> RoundTripMs, List<double> HopMs, int Hops, int HopFailures, Failed? FirstFailure,
         int SignalsSent, int Delivered, int Lost, int Duplicated, int Reordered, double HopSeconds, Leveling? Spread = null)
     {
         /// <summary>The very first move of the run (cold).</summary>
@@ -44,14 +45,23 @@ public static class MigrateBenchmark
         ("reply", "reply reaches the asker", p => p.Reply),
     ];
 
+    /// <summary>Moves and round trips made before the timed ones, so that the samples measure a warm system.</summary>
+    private const int Warmup = 50;
+
     /// <summary>
     /// Load leveling of <see cref="Burners"/> CPU-bound processes started on node 1: when the last one moved (seconds
     /// after leveling was turned on), how many moves were seen, and where they ended (processes per node).
     /// </summary>
-    /// <summary>Moves and round trips made before the timed ones, so that the samples measure a warm system.</summary>
-    private const int Warmup = 50;
-
     public sealed record Leveling(int Burners, double SettledSeconds, int Moves, int[] PerNode, double QuietSeconds);
+
+    // How long this benchmark waits for each part of a run. They are the measurement's own terms, not a node's or a
+    // cluster's, so they stay here rather than in config: round trips and timed moves are asked once (generously, on 2
+    // busy cores), a signal unanswered this long counts as lost, and leveling is watched until it has been quiet a while.
+    private static readonly TimeSpan RoundTripsPatience = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan MovesPatience = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan SignalLostAfter = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ProcessPatience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LevelingPatience = TimeSpan.FromMinutes(5);
 
     public static Command Command()
     {
@@ -108,14 +118,14 @@ public static class MigrateBenchmark
 
         Say($"{samples} Akka round trips and {samples} moves between nodes 2 and 3 (after {Warmup} of each to warm up)");
         // Measurements are asked once: a client's retry would run a second one alongside.
-        var pings = await connection.RequestAsync<PingTimes>(new ProcessCall(new PingNode(3, Warmup + samples)), 2, giveUpAfter: TimeSpan.FromMinutes(5), ct: ct, idempotent: false);
+        var pings = await connection.RequestAsync<PingTimes>(new BenchCall(new PingNode(3, Warmup + samples)), 2, giveUpAfter: RoundTripsPatience, ct: ct, idempotent: false);
         // The first move is timed on its own: it pays for setting up serializers and code on both nodes.
-        var moves = await connection.RequestAsync<MigrationTimes>(new ProcessCall(new MeasureMigrations(pid, 2, 3, 1 + Warmup + samples)), 2, giveUpAfter: TimeSpan.FromMinutes(10), ct: ct, idempotent: false);
+        var moves = await connection.RequestAsync<MigrationTimes>(new BenchCall(new MeasureMigrations(pid, 2, 3, 1 + Warmup + samples)), 2, giveUpAfter: MovesPatience, ct: ct, idempotent: false);
         if (moves.Failures > 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{moves.Failures} moves failed: {moves.FirstFailure}");
 
         Say($"{samples} moves of a computing process (burn) between nodes 2 and 3");
         var burner = await ProcBenchmark.StartAsync(connection, 2, ["burn"], ct);
-        var computing = await connection.RequestAsync<MigrationTimes>(new ProcessCall(new MeasureMigrations(burner.Started.Pid, 2, 3, Warmup + samples)), 2, giveUpAfter: TimeSpan.FromMinutes(10), ct: ct, idempotent: false);
+        var computing = await connection.RequestAsync<MigrationTimes>(new BenchCall(new MeasureMigrations(burner.Started.Pid, 2, 3, Warmup + samples)), 2, giveUpAfter: MovesPatience, ct: ct, idempotent: false);
         if (computing.Failures > 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{computing.Failures} moves of burn failed: {computing.FirstFailure}");
         await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(Credentials.Root, burner.Started.Pid, Signal.SIGKILL)), ct: ct);
 
@@ -131,7 +141,7 @@ public static class MigrateBenchmark
             sent++;
             await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(Credentials.Root, pid, Signal.SIGUSR1)), ct: ct, idempotent: false);
             var expected = sent - lost;
-            var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+            var until = DateTime.UtcNow + SignalLostAfter;
             while (handled() < expected && DateTime.UtcNow < until) await Task.Delay(1, ct);
             if (handled() < expected) lost++;
         }
@@ -142,7 +152,7 @@ public static class MigrateBenchmark
         var reordered = seen.Zip(seen.Skip(1)).Count(pair => pair.Second < pair.First);
 
         process.Attachment.Tell(new TerminalAttachment.Input(null, new TaskCompletionSource()));
-        await process.Ended.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        await process.Ended.Task.WaitAsync(ProcessPatience, ct);
         return new Result([.. moves.Microseconds.Skip(1 + Warmup).Select(us => us / 1000)], [.. pings.Microseconds.Skip(Warmup).Select(us => us / 1000)],
             [.. hopTimes.Microseconds.Select(us => us / 1000)], hops, hopTimes.Failures, hopTimes.FirstFailure,
             sent, seen.Count, lost, duplicated, reordered, hopSeconds)
@@ -163,12 +173,12 @@ public static class MigrateBenchmark
         const int batch = 1000;
         var times = new List<double>();
         var failures = 0;
-        string? first = null;
+        Failed? first = null;
         for (var done = 0; done < hops; done += batch)
         {
             var count = Math.Min(batch, hops - done);
-            var part = await connection.RequestAsync<MigrationTimes>(new ProcessCall(new MeasureMigrations(pid, 2, 3, count)), 1,
-                giveUpAfter: TimeSpan.FromMinutes(10), ct: ct, idempotent: false);
+            var part = await connection.RequestAsync<MigrationTimes>(new BenchCall(new MeasureMigrations(pid, 2, 3, count)), 1,
+                giveUpAfter: MovesPatience, ct: ct, idempotent: false);
             times.AddRange(part.Microseconds);
             failures += part.Failures;
             first ??= part.FirstFailure;
@@ -190,8 +200,7 @@ public static class MigrateBenchmark
         var clock = Stopwatch.StartNew();
         var lastMove = TimeSpan.Zero;
         var moves = 0;
-        var deadline = TimeSpan.FromMinutes(5);
-        while (clock.Elapsed - lastMove < LevelingQuiet && clock.Elapsed < deadline)
+        while (clock.Elapsed - lastMove < LevelingQuiet && clock.Elapsed < LevelingPatience)
         {
             await Task.Delay(100, ct);
             foreach (var pid in pids)
@@ -218,7 +227,7 @@ public static class MigrateBenchmark
 
     private static async Task UntilAsync(Func<bool> condition, ProcBenchmark.Attached process, CancellationToken ct)
     {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var until = DateTime.UtcNow + ProcessPatience;
         while (!condition())
         {
             if (process.Ended.Task.IsCompleted || DateTime.UtcNow > until)

@@ -14,8 +14,8 @@ namespace Ssi.Host.Cli;
 public sealed record ClientSettings(TimeSpan RequestTimeout, TimeSpan GiveUpAfter)
 {
     public static ClientSettings Create(Config config) => new(
-        config.GetTimeSpan("ssi.client.request-timeout", TimeSpan.FromSeconds(3)),
-        config.GetTimeSpan("ssi.client.give-up-after", TimeSpan.FromSeconds(15)));
+        config.GetTimeSpan("ssi.client.request-timeout"),
+        config.GetTimeSpan("ssi.client.give-up-after"));
 }
 
 /// <summary>
@@ -128,7 +128,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             switch (reply)
             {
                 case T answer: return answer;
-                case AccessDenied denied: throw new CliException(Errno.EACCES, "access denied: " + denied.Reason, ExitCodes.PermissionDenied);
+                case AccessDenied denied: throw new CliException(denied.Errno, "access denied: " + denied.Detail, ExitCodes.PermissionDenied);
                 case Failed failed: throw new CliException(failed.Errno, failed.Detail);
                 default: throw new CliException(Errno.EIO, $"unexpected reply {reply.GetType().Name}");
             }

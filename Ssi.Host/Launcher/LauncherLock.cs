@@ -7,10 +7,14 @@ namespace Ssi.Host.Launcher;
 
 public static class LauncherLock
 {
-    public static async Task<IDisposable> AcquireAsync(SsiHome home, CancellationToken ct, TimeSpan? wait = null)
+    // Not a tunable: how finely the wait notices the lock was released, far below any lock-wait.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <param name="wait">How long to wait for another launcher to finish (ssi.launcher.lock-wait).</param>
+    public static async Task<IDisposable> AcquireAsync(SsiHome home, TimeSpan wait, CancellationToken ct)
     {
         home.EnsureCreated();
-        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(60));
+        var deadline = DateTime.UtcNow + wait;
         while (true)
         {
             try
@@ -20,7 +24,7 @@ public static class LauncherLock
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
-                await Task.Delay(100, ct);
+                await Task.Delay(PollInterval, ct);
             }
             catch (IOException)
             {

@@ -17,22 +17,18 @@ using Ssi.Host.Node;
 
 namespace Ssi.Host.Launcher;
 
-public sealed record LauncherSettings(TimeSpan StartTimeout, int BootWave, TimeSpan StopTimeout)
-{
-    public static LauncherSettings Create(Config config) => new(
-        config.GetTimeSpan("ssi.launcher.start-timeout", TimeSpan.FromSeconds(120)),
-        Math.Max(1, config.GetInt("ssi.launcher.boot-wave", 3)),
-        config.GetTimeSpan("ssi.launcher.stop-timeout", TimeSpan.FromSeconds(30)));
-}
-
 public sealed class LocalCluster(SsiHome home, Config config, Action<string> progress)
 {
     private readonly LauncherSettings _settings = LauncherSettings.Create(config);
+    private readonly ClusterSettings _cluster = ClusterSettings.Create(config);
 
     public SsiHome Home => home;
 
     /// <summary>The configuration the cluster runs with (the embedded defaults under its --config files).</summary>
     public Config Config => config;
+
+    /// <summary>The name of the cluster's actor system (ssi.cluster.system-name).</summary>
+    public string SystemName => _cluster.SystemName;
 
     /// <summary>Node numbers whose process is alive, in order.</summary>
     public IReadOnlyList<int> LiveNodes() =>
@@ -42,7 +38,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
     public async Task StartAsync(int count, IReadOnlyList<string> extraConfigs, CancellationToken ct = default)
     {
         CheckRange(count, "node count");
-        using var _ = await LauncherLock.AcquireAsync(home, ct);
+        using var _ = await LauncherLock.AcquireAsync(home, _settings.LockWait, ct);
         var live = LiveNodes();
         if (live.Count > 0)
             throw new CliException(Errno.EEXIST,
@@ -50,8 +46,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         home.EnsureCreated();
         var secret = ClusterSecret.CreateOrLoad(home.SecretFile);
         var tls = TlsSettings.Create(config, home);
-        var systemName = config.GetString("ssi.cluster.system-name", "ssi");
-        if (tls.Enabled) ClusterTls.CreateIfMissing(tls.Dir, systemName, secret);
+        if (tls.Enabled) ClusterTls.CreateIfMissing(tls.Dir, _cluster.SystemName, secret);
         using (var store = OpenStore())
         {
             var created = DefaultRoot.CreateIfEmpty(store);
@@ -62,7 +57,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             var data = BinDirectory.InstallData(store);
             if (!data.IsOk) throw new CliException(data.Error!.Value, "cannot install the demo data: " + data.Detail);
         }
-        var hostname = config.GetString("ssi.cluster.hostname", "127.0.0.1");
+        var hostname = _cluster.Hostname;
         var taken = new HashSet<int>();
         var ports = new SortedDictionary<int, int>();
         var clientPorts = new SortedDictionary<int, int>();
@@ -71,7 +66,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             ports[n] = ClusterRunFile.FreePort(hostname, taken);
             clientPorts[n] = ClusterRunFile.FreePort(hostname, taken);
         }
-        var run = new ClusterRunFile(systemName, tls.Protocol, hostname, ports, extraConfigs.Select(Path.GetFullPath).ToList()) { ClientPorts = clientPorts };
+        var run = new ClusterRunFile(_cluster.SystemName, tls.Protocol, hostname, ports, extraConfigs.Select(Path.GetFullPath).ToList()) { ClientPorts = clientPorts };
         run.Write(home);
         // The operator's own credential: root, from this machine; `ssi user add` issues the others.
         CredentialFile.Issue(secret, tls, "root", 0, 0, [], run.ClientPorts.Keys.Select(run.GatewayAddress)).Save(CredentialFile.RootFile(home));
@@ -83,7 +78,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
     public async Task AddAsync(IReadOnlyList<int> nodes, CancellationToken ct = default)
     {
         foreach (var n in nodes) CheckRange(n, "node");
-        using var _ = await LauncherLock.AcquireAsync(home, ct);
+        using var _ = await LauncherLock.AcquireAsync(home, _settings.LockWait, ct);
         var live = LiveNodes();
         var run = ClusterRunFile.Read(home);
         if (live.Count == 0 || run is null) throw NoCluster();
@@ -111,7 +106,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
     public async Task RemoveAsync(IReadOnlyList<int> nodes, CancellationToken ct = default)
     {
         foreach (var n in nodes) CheckRange(n, "node");
-        using var _ = await LauncherLock.AcquireAsync(home, ct);
+        using var _ = await LauncherLock.AcquireAsync(home, _settings.LockWait, ct);
         var pids = new List<(int Node, int Pid)>();
         foreach (var n in nodes.Distinct())
         {
@@ -121,7 +116,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         foreach (var (n, pid) in pids)
         {
             NodeProcess.Signal(pid, PosixSignalNumber.SIGKILL);
-            if (!await NodeProcess.WaitForExitAsync(pid, n, TimeSpan.FromSeconds(10)))
+            if (!await NodeProcess.WaitForExitAsync(pid, n, _settings.KillWait))
                 throw new CliException(Errno.EBUSY, $"node {n} (pid {pid}) survived SIGKILL");
             File.Delete(home.NodePidFile(n));
             progress($"node {n} killed (pid {pid})");
@@ -131,7 +126,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
     /// <summary>Shuts every node down in order, highest number first: leave, hand off, exit. Leaves no process behind.</summary>
     public async Task StopAsync(CancellationToken ct = default)
     {
-        using var _ = await LauncherLock.AcquireAsync(home, ct);
+        using var _ = await LauncherLock.AcquireAsync(home, _settings.LockWait, ct);
         var live = LiveNodes();
         if (live.Count == 0) throw NoCluster();
         foreach (var n in live.OrderDescending())
@@ -146,7 +141,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             else
             {
                 NodeProcess.Signal(pid, PosixSignalNumber.SIGKILL);
-                await NodeProcess.WaitForExitAsync(pid, n, TimeSpan.FromSeconds(10));
+                await NodeProcess.WaitForExitAsync(pid, n, _settings.KillWait);
                 progress($"node {n} did not leave within {_settings.StopTimeout.TotalSeconds:0} s and was killed; see {home.NodeLogFile(n)}");
             }
             File.Delete(home.NodePidFile(n));
@@ -180,7 +175,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
     }
 
     /// <summary>The address this client listens on for replies: the configured hostname, as nodes do.</summary>
-    private string ClientHostname() => config.GetString("ssi.cluster.hostname", "127.0.0.1");
+    private string ClientHostname() => _cluster.Hostname;
 
     /// <summary>The cluster file system's store, opened directly (the nodes share it; the store serialises writers).</summary>
     public SqlInodeStore OpenStore() => CfsSettings.Create(config, home).OpenStore();
@@ -250,6 +245,9 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             """;
     }
 
+    // Not a tunable: how often a boot asks for the cluster's view, fine enough next to a node's seconds of start-up.
+    private static readonly TimeSpan UpPollInterval = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Polls the cluster until every new node is UP in the view of every live node, reporting each change.</summary>
     private async Task WaitUntilUpAsync(ClusterConnection connection, IReadOnlyList<int> nodes, Dictionary<int, int> pids, Stopwatch clock, DateTime deadline, CancellationToken ct)
     {
@@ -273,7 +271,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             if (nodes.All(n => status.View.Nodes.Any(i => i.Node == n && i.State == NodeState.UP && i.Reachable))
                 && await AllLiveNodesAgreeAsync(connection, nodes, left, ct))
                 return;
-            await Task.Delay(100, ct);
+            await Task.Delay(UpPollInterval, ct);
         }
     }
 

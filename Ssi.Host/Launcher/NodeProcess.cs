@@ -85,6 +85,9 @@ public static class NodeProcess
             throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    // Not a tunable: how finely a wait notices the process is gone, far below any timeout it is given.
+    private static readonly TimeSpan ExitPollInterval = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Waits until the node's process is gone; false if it is still there at the deadline.</summary>
     public static async Task<bool> WaitForExitAsync(int pid, int node, TimeSpan timeout)
     {
@@ -92,7 +95,7 @@ public static class NodeProcess
         while (IsNodeProcess(pid, node))
         {
             if (DateTime.UtcNow >= deadline) return false;
-            await Task.Delay(20);
+            await Task.Delay(ExitPollInterval);
         }
         return true;
     }

@@ -19,7 +19,8 @@ public static class CallerCheck
         var (caller, rootOnly) = query switch
         {
             FileSystemCall call => (call.Request.Caller, false),
-            ProcessCall call => (call.Request.Caller, call.Request.RootOnly),
+            ProcessCall call => (call.Request.Caller, false),
+            BenchCall => (null, true),
             _ => (null, false),
         };
         if (credential.IsRoot) return null;
@@ -39,6 +40,7 @@ public static class CallerCheck
     private static string Describe(IClientQuery query) => query switch
     {
         ProcessCall call => call.Request.GetType().Name,
+        BenchCall call => call.Request.GetType().Name,
         _ => query.GetType().Name,
     };
 }

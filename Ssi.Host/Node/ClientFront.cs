@@ -29,8 +29,7 @@ public static class ClientFront
             """).WithFallback(nodeConfig);
         var (setup, tls) = settings.Tls.SystemSetup(config, () => ClusterTls.ForGateway(settings.Tls.Dir, secret));
         var system = ActorSystem.Create(SystemName(settings.SystemName), setup);
-        var replyTimeout = config.GetTimeSpan("ssi.gateway.reply-timeout", TimeSpan.FromMinutes(2));
-        system.ActorOf(ClientGateway.Props(secret, memberGateway, replyTimeout), ClientGateway.Name);
+        system.ActorOf(ClientGateway.Props(secret, memberGateway, settings.Gateway.ReplyTimeout), ClientGateway.Name);
         return (system, tls);
     }
 

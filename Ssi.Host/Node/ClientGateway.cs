@@ -44,7 +44,9 @@ public sealed class ClientGateway : ReceiveActor
             // Log the first refusals and then every hundredth, so a rogue client cannot flood the log.
             if (_refusals++ % 100 == 0)
                 _log.Warning("refused a request from {0}: its credential is not signed by this cluster ({1} refusals)", Sender.Path.Address, _refusals);
-            Sender.Tell(new AccessDenied("the client's credential was not issued by this cluster"));
+            Sender.Tell(request.Credential is null
+                ? new AccessDenied(AccessRefusal.NoCredential, "the request carries no credential")
+                : new AccessDenied(AccessRefusal.NotIssuedByThisCluster, "the client's credential was not issued by this cluster"));
             return;
         }
         var refusal = request.Query is null ? new Failed(Errno.EINVAL, "empty request") : CallerCheck.Refusal(credential, request.Query);

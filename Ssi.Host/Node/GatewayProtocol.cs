@@ -1,4 +1,5 @@
 // Messages between the CLI and a node's client gateway, and from the gateway to the node's member side.
+using Ssi.Actors.Errors;
 using Ssi.Actors.Membership;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Security;
@@ -14,8 +15,21 @@ public interface IClientQuery : ISsiMessage;
 /// </summary>
 public sealed record ClientRequest(UserCredential? Credential, int? TargetNode, IClientQuery Query) : ISsiMessage;
 
-/// <summary>Refusal of a client whose credential this cluster did not sign.</summary>
-public sealed record AccessDenied(string Reason) : ISsiMessage;
+/// <summary>Why a client gateway refused a request before looking at it.</summary>
+public enum AccessRefusal
+{
+    /// <summary>The request carried no credential.</summary>
+    NoCredential = 1,
+
+    /// <summary>The credential is not signed with this cluster's secret (another cluster's, or edited after signing).</summary>
+    NotIssuedByThisCluster = 2,
+}
+
+/// <summary>Refusal of a client whose credential this cluster did not sign: always EACCES, with the reason and a message for people.</summary>
+public sealed record AccessDenied(AccessRefusal Reason, string Detail) : ISsiMessage
+{
+    public Errno Errno => Errno.EACCES;
+}
 
 /// <summary>
 /// A client request that a gateway has authenticated and authorised, handed to the member side of its node and
@@ -36,3 +50,6 @@ public sealed record FileSystemCall(Ssi.Cfs.Service.IFileSystemRequest Request) 
 
 /// <summary>A process request (run, kill, where, ps), served by the node's process service.</summary>
 public sealed record ProcessCall(Ssi.Vproc.ProcessTable.IProcessClientRequest Request) : IClientQuery;
+
+/// <summary>A benchmark's measurement, served by the node's bench service; root only (it moves anyone's processes).</summary>
+public sealed record BenchCall(Bench.IBenchRequest Request) : IClientQuery;

@@ -21,20 +21,26 @@ public sealed class MemberGateway : ReceiveActor
     private readonly IActorRef _monitor;
     private readonly IActorRef _fs;
     private readonly IActorRef _processes;
+    private readonly IActorRef _bench;
     private readonly DateTimeOffset _startedAt;
+    private readonly TimeSpan _statusTimeout;
 
-    public MemberGateway(NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, DateTimeOffset startedAt)
+    public MemberGateway(NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, IActorRef bench, DateTimeOffset startedAt,
+        TimeSpan statusTimeout)
     {
         _self = self;
         _monitor = monitor;
         _fs = fs;
         _processes = processes;
+        _bench = bench;
         _startedAt = startedAt;
+        _statusTimeout = statusTimeout;
         Receive<GatewayRequest>(Handle);
     }
 
-    public static Props Props(NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, DateTimeOffset startedAt) =>
-        Akka.Actor.Props.Create(() => new MemberGateway(self, monitor, fs, processes, startedAt));
+    public static Props Props(NodeNumber self, IActorRef monitor, IActorRef fs, IActorRef processes, IActorRef bench, DateTimeOffset startedAt,
+        TimeSpan statusTimeout) =>
+        Akka.Actor.Props.Create(() => new MemberGateway(self, monitor, fs, processes, bench, startedAt, statusTimeout));
 
     private void Handle(GatewayRequest request)
     {
@@ -47,7 +53,7 @@ public sealed class MemberGateway : ReceiveActor
         {
             case GetClusterStatus:
                 var replyTo = Sender;
-                _monitor.Ask<NodeTableView>(GetNodeTable.Instance, TimeSpan.FromSeconds(5))
+                _monitor.Ask<NodeTableView>(GetNodeTable.Instance, _statusTimeout)
                     .PipeTo(replyTo,
                         success: view => new ClusterStatus(view, Environment.ProcessId, _startedAt),
                         failure: ex => new Failed(Errno.ETIMEDOUT, "node monitor did not answer: " + ex.Message));
@@ -57,6 +63,9 @@ public sealed class MemberGateway : ReceiveActor
                 break;
             case ProcessCall call:
                 _processes.Forward(call.Request); // so does the process service
+                break;
+            case BenchCall call:
+                _bench.Forward(call.Request); // and the bench service
                 break;
             default:
                 Sender.Tell(new Failed(Errno.EINVAL, $"unknown request {request.Query.GetType().Name}"));

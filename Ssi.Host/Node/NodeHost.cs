@@ -9,8 +9,10 @@ using Akka.Event;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Membership;
 using Ssi.Actors.Security;
+using Ssi.Actors.Sharding;
 using Ssi.Cfs.Namespace;
 using Ssi.Cfs.Service;
+using Ssi.Host.Bench;
 using Ssi.Vproc.Pids;
 using Ssi.Vproc.Leveling;
 using Ssi.Vproc.ProcessTable;
@@ -55,7 +57,7 @@ public sealed class NodeHost
         if (_handshakes.PeerRefused) return new HandshakeStop(false, "the peer refused this node's certificate (" + _handshakes.LastFailure?.Message + ")");
         var reason = CoordinatedShutdown.Get(System).ShutdownReason?.ToString() ?? "";
         if (PeerOf(reason) is not var (host, port)) return new HandshakeStop(true, reason);
-        return await HandshakeProbe.TryAsync(_tls, host, port, TimeSpan.FromSeconds(5)) switch
+        return await HandshakeProbe.TryAsync(_tls, host, port, Settings.ProbeTimeout, Settings.ProbeRefusalWait) switch
         {
             HandshakeProbe.Verdict.Refused => new HandshakeStop(false, $"the TLS handshake with {host}:{port} is refused (a second try was refused too)"),
             _ => new HandshakeStop(true, reason),
@@ -130,15 +132,18 @@ public sealed class NodeHost
             var store = cfs.OpenStore();
             system.WhenTerminated.ContinueWith(_ => store.Dispose(), TaskScheduler.Default);
             var operations = new FileSystemOperations(store);
-            var regions = CfsRegions.Start(system, operations, store, cfs.Shards);
+            var regions = CfsRegions.Start(system, operations, store, cfs.Shards, ShardingSettings.Create(config));
             var fs = system.ActorOf(FileSystemService.Props(operations, regions), FileSystemService.Name);
-            var processes = StartProcesses(system, config, home, settings, fs);
-            var gateway = system.ActorOf(MemberGateway.Props(settings.Number, monitor, fs, processes, startedAt), MemberGateway.Name);
+            var vproc = VprocSettings.Create(config);
+            var processes = StartProcesses(system, vproc, home, settings, fs);
+            var bench = system.ActorOf(BenchService.Props(vproc.CallTimeout), BenchService.Name);
+            var gateway = system.ActorOf(MemberGateway.Props(settings.Number, monitor, fs, processes, bench, startedAt, settings.Gateway.StatusTimeout),
+                MemberGateway.Name);
             host.StartFront(config, secret, gateway);
             Cluster.Get(system).RegisterOnMemberUp(host.RefuseDuplicateNumber);
         }
         catch (Exception e) when (e is InvalidOperationException or AggregateException or AskTimeoutException
-                                  && system.WhenTerminated.Wait(TimeSpan.FromSeconds(10)))
+                                  && system.WhenTerminated.Wait(settings.StartAbortWait))
         {
             // The transport stopped the system while the node was starting (a peer refused its certificate at the
             // first handshake), and a module's start-up ask went unanswered: the caller sees a terminated system, as
@@ -176,16 +181,15 @@ public sealed class NodeHost
     /// The process layer of a node: its index of local processes, its PID allocator (reservations kept in the run
     /// directory, so a restarted node never reuses a PID of its previous life), its process service and the region.
     /// </summary>
-    private static IActorRef StartProcesses(ActorSystem system, Config config, SsiHome home, NodeSettings settings, IActorRef fs)
+    private static IActorRef StartProcesses(ActorSystem system, VprocSettings vproc, SsiHome home, NodeSettings settings, IActorRef fs)
     {
-        var vproc = VprocSettings.Create(config);
         var held = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
         Directory.CreateDirectory(home.RunDir);
         var pids = new PidAllocator(settings.Number.Value, Path.Combine(home.RunDir, $"node-{settings.Number.Value}.pids"), pid => held.ContainsKey(pid.Value));
         var index = system.ActorOf(LocalProcesses.Props(held, vproc.CallTimeout), LocalProcesses.Name);
-        var service = system.ActorOf(ProcessService.Props(settings.Number.Value, pids, index, vproc.CallTimeout), ProcessService.Name);
+        var service = system.ActorOf(ProcessService.Props(settings.Number.Value, pids, index, vproc), ProcessService.Name);
         var node = new VprocNode(settings.Number.Value, fs, index, service, Builtins.Catalog(), vproc);
-        VprocRegions.Start(system, node, vproc.ShardsPerNode);
+        VprocRegions.Start(system, node);
         system.ActorOf(LoadLeveler.Props(settings.Number.Value, index, vproc.LoadLeveling, vproc.CallTimeout), LoadLeveler.Name);
         return service;
     }

@@ -1,4 +1,4 @@
-// Typed view of the ssi.cluster, ssi.node and ssi.security keys; nothing else reads them.
+// Typed view of a node's keys: ssi.node and ssi.security, with ssi.cluster and ssi.gateway; nothing else reads them.
 using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Actor.Setup;
@@ -19,34 +19,43 @@ public sealed record NodeSettings(
     /// <summary>Seeds as "host:port"; empty when the node waits for an explicit join.</summary>
     IReadOnlyList<string> SeedNodes,
     string SecretFile,
-    TlsSettings Tls)
+    TlsSettings Tls,
+    /// <summary>How long a node whose start its transport cut short waits for its actor system to finish stopping.</summary>
+    TimeSpan StartAbortWait,
+    /// <summary>How long one probe handshake may take, and how long it waits for the peer to refuse us after it.</summary>
+    TimeSpan ProbeTimeout,
+    TimeSpan ProbeRefusalWait,
+    GatewaySettings Gateway)
 {
     public static NodeSettings Create(Config config, SsiHome home)
     {
-        var number = config.GetInt("ssi.node.number", 0);
+        var number = config.GetInt("ssi.node.number");
         if (number < 1) throw new ConfigurationException("ssi.node.number must be a positive node number (use --node N)");
         var node = new NodeNumber(number);
-        var basePort = config.GetInt("ssi.cluster.base-port", 7100);
-        var port = config.GetInt("ssi.node.port", -1);
-        if (port < 0) port = basePort + number;
+        var cluster = ClusterSettings.Create(config);
+        var port = config.GetInt("ssi.node.port");
+        if (port < 0) port = cluster.BasePort + number;
         if (port > 65535) throw new ConfigurationException($"port {port} of node {number} is out of range");
-        var clientPort = config.GetInt("ssi.node.client-port", -1);
-        if (clientPort < 0) clientPort = config.GetInt("ssi.cluster.client-base-port", 7200) + number;
+        var clientPort = config.GetInt("ssi.node.client-port");
+        if (clientPort < 0) clientPort = cluster.ClientBasePort + number;
         if (clientPort > 65535) throw new ConfigurationException($"client port {clientPort} of node {number} is out of range");
-        var hostname = config.GetString("ssi.cluster.hostname", "127.0.0.1");
-        var seeds = !config.GetBoolean("ssi.cluster.auto-join", true) ? []
-            : config.GetStringList("ssi.cluster.seed-nodes") is { Count: > 0 } list ? list.ToList()
-            : [$"{hostname}:{basePort + 1}"];
-        var secretFile = config.GetString("ssi.security.secret-file", "");
+        var seeds = !cluster.AutoJoin ? []
+            : cluster.SeedNodes is { Count: > 0 } list ? list
+            : [$"{cluster.Hostname}:{cluster.BasePort + 1}"];
+        var secretFile = config.GetString("ssi.security.secret-file");
         return new NodeSettings(
-            config.GetString("ssi.cluster.system-name", "ssi"),
+            cluster.SystemName,
             node,
-            hostname,
+            cluster.Hostname,
             port,
             clientPort,
             seeds,
             string.IsNullOrEmpty(secretFile) ? home.SecretFile : secretFile,
-            TlsSettings.Create(config, home));
+            TlsSettings.Create(config, home),
+            config.GetTimeSpan("ssi.node.start-abort-wait"),
+            config.GetTimeSpan("ssi.security.tls.probe.timeout"),
+            config.GetTimeSpan("ssi.security.tls.probe.refusal-wait"),
+            GatewaySettings.Create(config));
     }
 
     /// <summary>"host:port" of a seed, as an Akka address string.</summary>
@@ -58,8 +67,8 @@ public sealed record TlsSettings(bool Enabled, string Dir)
 {
     public static TlsSettings Create(Config config, SsiHome home)
     {
-        var dir = config.GetString("ssi.security.tls.dir", "");
-        return new TlsSettings(config.GetBoolean("ssi.security.tls.enabled", true), string.IsNullOrEmpty(dir) ? home.TlsDir : dir);
+        var dir = config.GetString("ssi.security.tls.dir");
+        return new TlsSettings(config.GetBoolean("ssi.security.tls.enabled"), string.IsNullOrEmpty(dir) ? home.TlsDir : dir);
     }
 
     /// <summary>The scheme of every address: TLS changes it, so seeds and contacts must agree.</summary>

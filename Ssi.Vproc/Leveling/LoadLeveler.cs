@@ -113,7 +113,7 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
         _lastSampleAt = now;
         _lastCharged = sample.CpuCharged;
         // Both decay as Unix's load average does: CPU is charged to the index in steps, so one interval alone is jumpy.
-        var decay = Math.Exp(-elapsed.TotalSeconds / LoadTimeConstant.TotalSeconds);
+        var decay = Math.Exp(-elapsed.TotalSeconds / _settings.LoadTimeConstant.TotalSeconds);
         _load = _load * decay + sample.Runnable.Length * (1 - decay);
         _cpu = _cpu * decay + cpu * (1 - decay);
         var report = new LoadReport(_node, _enabled, sample.Runnable.Length, _load, _cpu, ++_sequence);
@@ -237,9 +237,6 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
     }
 
     private IEnumerable<(int Node, Address Address)> PeerAddresses() => Members().Where(m => m.Node != _node);
-
-    /// <summary>How fast the reported load follows the runnable count: Unix's shortest load average is a minute.</summary>
-    private static readonly TimeSpan LoadTimeConstant = TimeSpan.FromSeconds(5);
 
     private sealed record Tick
     {

@@ -17,15 +17,20 @@ public sealed record AtNode(int Node, IWithPid Message, bool Relayed = false) : 
 public sealed record RelayedMessage(IWithPid Message);
 
 /// <summary><c>ssi migrate</c>, /proc/PID/goto and the migrate call: move to <see cref="Node"/>; the reply is <see cref="Migrated"/>.</summary>
-public sealed record MigrateProcess(int Pid, int Node, int RequesterUid) : IWithPid;
+public sealed record MigrateProcess(int Pid, int Node, int RequesterUid) : IWithPid
+{
+    /// <summary>Asks for the <see cref="MoveTrace"/> of the move in the reply (diagnostics: ssi bench migrate sets it).</summary>
+    public bool Trace { get; init; }
+}
 
+/// <param name="Trace">When each step of the move happened, if <see cref="MigrateProcess.Trace"/> asked for it.</param>
 public sealed record Migrated(int Pid, int Node, MoveTrace? Trace = null) : ISsiMessage;
 
 /// <summary>
-/// When each step of one move happened, in <see cref="System.Diagnostics.Stopwatch"/> ticks (the monotonic clock,
-/// which every process on one machine shares, so the steps on two nodes line up there): the old place got the
-/// request, started to leave (after the call in flight ended), told the target; the target got the state and had
-/// restored it; the old place heard back.
+/// The product's one timing hook of a move: when each step happened, in <see cref="System.Diagnostics.Stopwatch"/>
+/// ticks (the monotonic clock, which every process on one machine shares, so the steps on two nodes line up there):
+/// the old place got the request, started to leave (after the call in flight ended), told the target; the target got
+/// the state and had restored it; the old place heard back. What the steps mean is the benchmark's business.
 /// </summary>
 public sealed record MoveTrace(long Asked, long Leaving, long Offered, long TargetGot, long TargetReady, long Confirmed);
 

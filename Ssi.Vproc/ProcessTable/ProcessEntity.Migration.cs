@@ -34,12 +34,12 @@ public sealed partial class ProcessEntity
         public long AskedAt { get; init; } = Stopwatch.GetTimestamp();
         public long LeavingAt { get; set; }
         public long OfferedAt { get; set; }
+        public bool Trace { get; init; }
     }
 
     /// <summary>No answer to the offer of the <see cref="Hop"/>th move in time.</summary>
     private sealed record ArrivalTimedOut(long Hop);
 
-    private static readonly TimeSpan ArrivalTimeout = TimeSpan.FromSeconds(10);
     private ICancelable? _arrivalTimer;
 
     private Departure? _migration;
@@ -75,7 +75,7 @@ public sealed partial class ProcessEntity
             replyTo.Tell(new Migrated(_pid, _node.Node)); // already there
             return;
         }
-        _migration = new Departure(migrate.Node, replyTo);
+        _migration = new Departure(migrate.Node, replyTo) { Trace = migrate.Trace };
         TryDepart();
     }
 
@@ -166,7 +166,7 @@ public sealed partial class ProcessEntity
         // Told, not asked: the answer comes straight to this entity, with no temporary actor or piped task between.
         _migration.OfferedAt = Stopwatch.GetTimestamp(); // before the Tell: the target may have it before this thread runs on
         Region.Tell(new AtNode(target, arrive), Self);
-        _arrivalTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(ArrivalTimeout, Self, new ArrivalTimedOut(state.Hop), Self);
+        _arrivalTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(_node.Settings.ArrivalTimeout, Self, new ArrivalTimedOut(state.Hop), Self);
     }
 
     private void Departing(object message)
@@ -205,8 +205,8 @@ public sealed partial class ProcessEntity
         _heldDuringMove.Clear();
         Region.Tell(new AtNode(target, new HandoffDone(_pid)), Self);
         _node.Index.Tell(new LocalProcesses.Unregister(_pid));
-        _migration.Requester?.Tell(new Migrated(_pid, target,
-            new MoveTrace(_migration.AskedAt, _migration.LeavingAt, _migration.OfferedAt, ready.GotAt, ready.ReadyAt, confirmed)));
+        _migration.Requester?.Tell(new Migrated(_pid, target, !_migration.Trace ? null
+            : new MoveTrace(_migration.AskedAt, _migration.LeavingAt, _migration.OfferedAt, ready.GotAt, ready.ReadyAt, confirmed)));
         _log.Debug("process {0} moved to node {1} (hop {2})", _pid, target, hop);
         _migration = null;
         _moving = false;

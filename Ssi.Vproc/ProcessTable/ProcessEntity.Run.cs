@@ -81,16 +81,14 @@ public sealed partial class ProcessEntity
 
     private TimeSpan _cpuPublished;
 
-    /// <summary>Adds a turn's CPU time; the index hears of it every 50 ms of CPU, for ps and load leveling.</summary>
+    /// <summary>Adds a turn's CPU time; the index hears of it every cpu-publish-step of CPU, for ps and load leveling.</summary>
     private void ChargeCpu(TimeSpan turn)
     {
         _state = _state with { CpuTime = _state.CpuTime + turn };
-        if (_state.CpuTime - _cpuPublished < CpuPublishStep || IsZombie) return;
+        if (_state.CpuTime - _cpuPublished < _node.Settings.CpuPublishStep || IsZombie) return;
         _cpuPublished = _state.CpuTime;
         Publish();
     }
-
-    private static readonly TimeSpan CpuPublishStep = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Starts a call whose result comes in a message; the program resumes in <see cref="Completed"/>.</summary>
     private void Await<T>(SystemCall call, Task<T> work, Then then)

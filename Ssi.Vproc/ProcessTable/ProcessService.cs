@@ -19,20 +19,21 @@ namespace Ssi.Vproc.ProcessTable;
 public sealed class ProcessService : ReceiveActor
 {
     public const string Name = "proc";
-    private const int PageSize = 2000;
 
     private readonly int _node;
     private readonly PidAllocator _pids;
     private readonly IActorRef _index;
     private IActorRef? _region;
+    private readonly VprocSettings _settings;
     private readonly TimeSpan _timeout;
 
-    public ProcessService(int node, PidAllocator pids, IActorRef index, TimeSpan timeout)
+    public ProcessService(int node, PidAllocator pids, IActorRef index, VprocSettings settings)
     {
         _node = node;
         _pids = pids;
         _index = index;
-        _timeout = timeout;
+        _settings = settings;
+        _timeout = settings.CallTimeout;
 
         Receive<CreateProcess>(Create);
         Receive<SignalLocalGroup>(g => _index.Forward(g));
@@ -44,16 +45,14 @@ public sealed class ProcessService : ReceiveActor
         Receive<RunProgram>(Run);
         Receive<KillRequest>(Kill);
         Receive<ProcessQuery>(q => Region.Forward(new GetProcessInfo(q.Pid)));
-        Receive<PingNode>(p => Ping(p).PipeTo(Sender));
-        Receive<MeasureMigrations>(m => MeasureMigrationsAsync(m).PipeTo(Sender));
         Receive<MigrateRequest>(m => Region.Forward(new Migration.MigrateProcess(m.Pid, m.Node, m.Who.Uid)));
         Receive<PinRequest>(p => Region.Forward(new Migration.PinProcess(p.Pid, p.Pinned, p.Who.Uid)));
         Receive<Leveling.LoadLevelRequest>(r => Context.ActorSelection("/user/" + Leveling.LoadLeveler.Name).Tell(r, Sender));
-        Receive<ProcessListQuery>(q => _index.Forward(new ListLocal(q.AfterPid, Math.Clamp(q.Limit, 1, PageSize))));
+        Receive<ProcessListQuery>(q => _index.Forward(new ListLocal(q.AfterPid, Math.Clamp(q.Limit, 1, _settings.ListPageSize))));
     }
 
-    public static Props Props(int node, PidAllocator pids, IActorRef index, TimeSpan timeout) =>
-        Akka.Actor.Props.Create(() => new ProcessService(node, pids, index, timeout));
+    public static Props Props(int node, PidAllocator pids, IActorRef index, VprocSettings settings) =>
+        Akka.Actor.Props.Create(() => new ProcessService(node, pids, index, settings));
 
     /// <summary>The process region; started after this service (its entities need the service), so looked up on first use.</summary>
     private IActorRef Region => _region ??= Akka.Cluster.Sharding.ClusterSharding.Get(Context.System).ShardRegion(ProcessEntity.TypeName);
@@ -108,57 +107,8 @@ public sealed class ProcessService : ReceiveActor
         {
             var reply = await Region.Ask<object>(spawn, _timeout);
             if (reply is not Failed { Errno: Errno.EAGAIN } || DateTime.UtcNow > until) return reply;
-            await Task.Delay(TimeSpan.FromMilliseconds(250)); // back off while the coordinator moves the shard home
+            await Task.Delay(_settings.SpawnRetryBackoff); // back off while the coordinator moves the shard home
         }
-    }
-
-    private async Task<object> MeasureMigrationsAsync(MeasureMigrations measure)
-    {
-        var times = new List<double>();
-        var phases = new List<MovePhases>();
-        var failures = 0;
-        string? first = null;
-        for (var i = 0; i < Math.Clamp(measure.Count, 1, 1_000_000); i++)
-        {
-            var target = i % 2 == 0 ? measure.NodeB : measure.NodeA;
-            var asked = System.Diagnostics.Stopwatch.GetTimestamp();
-            object reply;
-            try
-            {
-                reply = await Region.Ask<object>(new Migration.MigrateProcess(measure.Pid, target, 0), _timeout);
-            }
-            catch (AskTimeoutException)
-            {
-                reply = new Failed(Errno.ETIMEDOUT, $"move {i + 1} (to node {target}) got no answer in {_timeout.TotalSeconds:0} s");
-            }
-            var replied = System.Diagnostics.Stopwatch.GetTimestamp();
-            if (reply is Migration.Migrated moved)
-            {
-                times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(asked, replied).TotalMicroseconds);
-                // A move to the node the process is on does nothing and has no steps.
-                if (moved.Trace is { } trace) phases.Add(MovePhases.From(asked, trace, replied));
-            }
-            else
-            {
-                failures++;
-                first ??= reply.ToString();
-            }
-        }
-        return new MigrationTimes([.. times], failures, first) { Phases = [.. phases] };
-    }
-
-    private async Task<object> Ping(PingNode ping)
-    {
-        if (AddressOf(Context.System, ping.Node) is not { } address) return new Failed(Errno.EHOSTDOWN, $"node {ping.Node} is not up");
-        var target = Context.System.ActorSelection(new RootActorPath(address) / "user" / Name);
-        var times = new List<double>();
-        for (var i = 0; i < Math.Clamp(ping.Count, 1, 100_000); i++)
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            await target.Ask<ActorIdentity>(new Identify(i), _timeout);
-            times.Add(clock.Elapsed.TotalMicroseconds);
-        }
-        return new PingTimes([.. times]);
     }
 
     /// <summary>A group (or everyone: 0) on every node; the counts are summed.</summary>
@@ -182,7 +132,7 @@ public sealed class ProcessService : ReceiveActor
             var after = 0;
             while (true)
             {
-                var page = await service.Ask<ProcessPage>(new ListLocal(after, PageSize), _timeout);
+                var page = await service.Ask<ProcessPage>(new ListLocal(after, _settings.ListPageSize), _timeout);
                 found.AddRange(page.Processes);
                 if (!page.More || page.Processes.Length == 0) return found;
                 after = page.Processes[^1].Pid;

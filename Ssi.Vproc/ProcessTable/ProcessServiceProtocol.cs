@@ -3,7 +3,6 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Ssi.Actors.Protocol;
 using Ssi.Cfs.Permissions;
-using Ssi.Vproc.Migration;
 
 namespace Ssi.Vproc.ProcessTable;
 
@@ -37,9 +36,6 @@ public interface IProcessClientRequest : ISsiMessage
 {
     /// <summary>Whom the request acts as; null for a query any user may make (ps, where).</summary>
     Credentials? Caller => null;
-
-    /// <summary>Diagnostics that move or probe processes regardless of their owners: root only.</summary>
-    bool RootOnly => false;
 }
 
 /// <summary>
@@ -67,17 +63,6 @@ public sealed record ProcessQuery(int Pid) : IProcessClientRequest;
 /// <summary><c>ssi ps</c>: one page of one node's processes.</summary>
 public sealed record ProcessListQuery(int AfterPid, int Limit) : IProcessClientRequest;
 
-/// <summary>
-/// Diagnostics: <see cref="Count"/> plain Akka round trips (Identify) from the node that receives it to the process
-/// service of <see cref="Node"/>, one at a time; the baseline of the process benchmark.
-/// </summary>
-public sealed record PingNode(int Node, int Count) : IProcessClientRequest
-{
-    bool IProcessClientRequest.RootOnly => true;
-}
-
-public sealed record PingTimes(ImmutableArray<double> Microseconds) : ISsiMessage;
-
 /// <summary><c>ssi migrate PID NODE</c> as <see cref="Who"/>.</summary>
 public sealed record MigrateRequest(Credentials Who, int Pid, int Node) : IProcessClientRequest
 {
@@ -88,36 +73,4 @@ public sealed record MigrateRequest(Credentials Who, int Pid, int Node) : IProce
 public sealed record PinRequest(Credentials Who, int Pid, bool Pinned) : IProcessClientRequest
 {
     Credentials? IProcessClientRequest.Caller => Who;
-}
-
-/// <summary>
-/// Diagnostics for the migration benchmark: moves <see cref="Pid"/> back and forth between two nodes
-/// <see cref="Count"/> times, one move at a time, from the node that receives it, timing each.
-/// </summary>
-public sealed record MeasureMigrations(int Pid, int NodeA, int NodeB, int Count) : IProcessClientRequest
-{
-    bool IProcessClientRequest.RootOnly => true;
-}
-
-public sealed record MigrationTimes(ImmutableArray<double> Microseconds, int Failures, string? FirstFailure) : ISsiMessage
-{
-    /// <summary>Where the time of each timed move went (one entry per move that went somewhere, in order).</summary>
-    public ImmutableArray<MovePhases> Phases { get; init; } = [];
-}
-
-/// <summary>
-/// One move in steps, in microseconds: the request reaching the process (through its origin when it is away); the
-/// process reaching a system-call boundary (a terminal read is cancelled first); capturing its state; the state
-/// reaching the target's entity (serialization, transport, shard routing); restoring it there; the target's answer
-/// coming back; the reply reaching the asker.
-/// </summary>
-public sealed record MovePhases(double ToProcess, double ToBoundary, double Capture, double ToTarget, double Restore, double Confirm, double Reply)
-{
-    public static MovePhases From(long asked, MoveTrace trace, long replied)
-    {
-        static double Us(long from, long to) => (to - from) * 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency;
-        return new MovePhases(Us(asked, trace.Asked), Us(trace.Asked, trace.Leaving), Us(trace.Leaving, trace.Offered),
-            Us(trace.Offered, trace.TargetGot), Us(trace.TargetGot, trace.TargetReady), Us(trace.TargetReady, trace.Confirmed),
-            Us(trace.Confirmed, replied));
-    }
 }

@@ -60,7 +60,8 @@ public sealed class ProcessShardExtractor(int shardsPerNode) : IMessageExtractor
 /// node's PIDs then get ESRCH there); once the home node is back, the shard is moved home. Init's shard goes where
 /// fewest shards are and is never moved.
 /// </summary>
-public sealed class HomeNodeAllocation(ActorSystem system) : IShardAllocationStrategy
+/// <param name="rebalanceBatch">The most shards moved home in one rebalance round.</param>
+public sealed class HomeNodeAllocation(ActorSystem system, int rebalanceBatch) : IShardAllocationStrategy
 {
     private readonly Cluster _cluster = Cluster.Get(system);
 
@@ -79,7 +80,7 @@ public sealed class HomeNodeAllocation(ActorSystem system) : IShardAllocationStr
             .SelectMany(c => c.Value.Select(shard => (Shard: shard, Node: NodeOf(c.Key))))
             .Where(s => !inProgress.Contains(s.Shard) && ProcessShardExtractor.HomeOf(s.Shard) is var home && home > 0 && home != s.Node && present.Contains(home))
             .Select(s => s.Shard)
-            .Take(10);
+            .Take(rebalanceBatch);
         return Task.FromResult<IImmutableSet<string>>(away.ToImmutableHashSet());
     }
 
@@ -111,14 +112,15 @@ public static class VprocRegions
     /// Starts the process region on a node. Processes are never passivated (a sleeping process is still a process)
     /// and their shards are on their home nodes. Call it when the node starts, before any traffic.
     /// </summary>
-    public static IActorRef Start(ActorSystem system, VprocNode node, int shardsPerNode)
+    public static IActorRef Start(ActorSystem system, VprocNode node)
     {
+        var shardsPerNode = node.Settings.ShardsPerNode;
         var sharding = ClusterSharding.Get(system);
         var settings = ClusterShardingSettings.Create(system).WithPassivateIdleAfter(TimeSpan.Zero);
-        settings = settings.WithTuningParameters(settings.TuningParameters.WithRebalanceInterval(TimeSpan.FromSeconds(2)));
+        settings = settings.WithTuningParameters(settings.TuningParameters.WithRebalanceInterval(node.Settings.RebalanceInterval));
         var region = sharding.Start(ProcessEntity.TypeName,
             entityId => entityId == "1" ? InitProcess.Props(node) : ProcessEntity.Props(node).WithDispatcher(ProgramDispatcher),
-            settings, new ProcessShardExtractor(shardsPerNode), new HomeNodeAllocation(system), ProcessEntity.Stop.Instance);
+            settings, new ProcessShardExtractor(shardsPerNode), new HomeNodeAllocation(system, node.Settings.RebalanceBatch), ProcessEntity.Stop.Instance);
         Cluster.Get(system).RegisterOnMemberUp(() =>
         {
             AllocateOwnShards(region, node.Node, shardsPerNode);

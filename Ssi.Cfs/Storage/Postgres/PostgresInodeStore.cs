@@ -15,7 +15,7 @@ public sealed class PostgresInodeStore : SqlInodeStore
     private const long WriterLock = 0x55_53_49_43_46_53; // "SSICFS"
     private readonly NpgsqlDataSource _source;
 
-    public PostgresInodeStore(string connectionString, int chunkSize = 64 * 1024) : base(chunkSize)
+    public PostgresInodeStore(string connectionString, int chunkSize) : base(chunkSize)
     {
         _source = NpgsqlDataSource.Create(connectionString);
         Initialise(Schema);

@@ -11,10 +11,12 @@ public sealed class SqliteInodeStore : SqlInodeStore
     private const int SqliteFull = 13;
     private readonly string _connectionString;
 
-    public SqliteInodeStore(string path, int chunkSize = 64 * 1024) : base(chunkSize)
+    /// <param name="busyTimeout">How long a statement waits for another node's lock on the file (whole seconds).</param>
+    public SqliteInodeStore(string path, int chunkSize, TimeSpan busyTimeout) : base(chunkSize)
     {
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        var seconds = (int)Math.Ceiling(busyTimeout.TotalSeconds);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = seconds }.ToString();
         using (var connection = OpenConnection()) Execute(connection, null, "PRAGMA journal_mode=WAL;");
         Initialise(Schema);
     }

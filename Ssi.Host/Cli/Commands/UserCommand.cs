@@ -92,7 +92,7 @@ public static class UserCommand
     /// <summary>Gateway addresses for the credential: the ones given, else the live nodes of this $SSI_HOME.</summary>
     private static List<string> Contacts(LocalCluster launcher, string[] given, TlsSettings tls)
     {
-        var system = launcher.Config.GetString("ssi.cluster.system-name", "ssi");
+        var system = launcher.SystemName;
         if (given.Length > 0)
             return given.Select(c =>
             {

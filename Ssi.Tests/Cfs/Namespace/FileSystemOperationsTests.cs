@@ -19,7 +19,7 @@ public sealed class FileSystemOperationsTests : IDisposable
 
     public FileSystemOperationsTests()
     {
-        _store = new SqliteInodeStore(Path.Combine(_home.Home.Root, "cfs.db"));
+        _store = new SqliteInodeStore(Path.Combine(_home.Home.Root, "cfs.db"), 64 * 1024, TimeSpan.FromSeconds(30));
         _fs = new FileSystemOperations(_store);
         Ok(_fs.Mkdir("/home", Root, 0x1ED));
         Ok(_fs.Mkdir("/home/ann", Root, 0x1ED));

@@ -18,7 +18,7 @@ public sealed class PathWalkerTests : IDisposable
 
     public PathWalkerTests()
     {
-        _store = new SqliteInodeStore(Path.Combine(_home.Home.Root, "cfs.db"));
+        _store = new SqliteInodeStore(Path.Combine(_home.Home.Root, "cfs.db"), 64 * 1024, TimeSpan.FromSeconds(30));
         _walker = new PathWalker(_store);
         var home = Make(InodeNumber.Root, "home", InodeType.Directory, 0x1ED);
         var ann = Make(home, "ann", InodeType.Directory, 0x1C0, uid: 1000); // 0700

@@ -18,7 +18,7 @@ public sealed class RootImageTests : IDisposable
 
     public RootImageTests()
     {
-        _store = new SqliteInodeStore(Path.Combine(_home.Home.Root, "cfs.db"));
+        _store = new SqliteInodeStore(Path.Combine(_home.Home.Root, "cfs.db"), 64 * 1024, TimeSpan.FromSeconds(30));
         _fs = new FileSystemOperations(_store);
     }
 

@@ -365,7 +365,7 @@ public sealed class SqliteInodeStoreSpecs : InodeStoreSpecs
 {
     private readonly TempHome _home = new();
 
-    protected override SqlInodeStore OpenStore() => new SqliteInodeStore(Path.Combine(_home.Home.Root, "cfs.db"), chunkSize: 512);
+    protected override SqlInodeStore OpenStore() => new SqliteInodeStore(Path.Combine(_home.Home.Root, "cfs.db"), chunkSize: 512, TimeSpan.FromSeconds(30));
 
     public override void Dispose()
     {

@@ -7,6 +7,7 @@ using Ssi.Actors.Security;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.RootImage;
 using Ssi.Cfs.Service;
+using Ssi.Host.Bench;
 using Ssi.Host.Cli;
 using Ssi.Host.Node;
 using Ssi.Tests.Harness;
@@ -52,11 +53,12 @@ public class GatewaySecuritySpecs
         // The gateway itself answers, so the attacker's connection works; what it sent before arrived first.
         var reply = await atGateways.System.ActorSelection(cluster[1].ClientAddress + ClientGateway.Path)
             .Ask<object>(new ClientRequest(null, null, new FileSystemCall(new FsCreate(Credentials.Root, "/PROBE-0", 420))), TimeSpan.FromSeconds(10));
-        Assert.IsType<AccessDenied>(reply);
+        Assert.Equal(AccessRefusal.NoCredential, Assert.IsType<AccessDenied>(reply).Reason);
         var forged = cluster.RootCredential.Proof with { User = "mallory" };
         reply = await atGateways.System.ActorSelection(cluster[2].ClientAddress + ClientGateway.Path)
             .Ask<object>(new ClientRequest(forged, null, GetClusterStatus.Instance), TimeSpan.FromSeconds(10));
-        Assert.IsType<AccessDenied>(reply);
+        var denied = Assert.IsType<AccessDenied>(reply);
+        Assert.Equal((AccessRefusal.NotIssuedByThisCluster, Errno.EACCES), (denied.Reason, denied.Errno));
 
         var root = cluster.Connect([3]);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
@@ -124,8 +126,8 @@ public class GatewaySecuritySpecs
                      new FileSystemCall(new FsCreate(Credentials.Root, "/etc/evil", 420)),
                      new FileSystemCall(new FsRead(Credentials.Of(1001, 1001), "/home/bob/.profile", 0, 10)),
                      new ProcessCall(new KillRequest(Credentials.Root, 1, 9)),
-                     new ProcessCall(new MeasureMigrations(1, 1, 2, 1)),
-                     new ProcessCall(new PingNode(2, 1)),
+                     new BenchCall(new MeasureMigrations(1, 1, 2, 1)),
+                     new BenchCall(new PingNode(2, 1)),
                  })
         {
             // Any reply but a refusal would come back as EIO (unexpected reply), so only the gateway's EPERM passes.

@@ -60,4 +60,24 @@ public class NodeSettingsTests
         Assert.InRange(s.Port, 1, 65535);
         Assert.NotEmpty(s.SeedNodes);
     }
+
+    [Fact]
+    public void Default_waits_of_a_node_and_its_gateways_come_from_the_embedded_config()
+    {
+        var s = Settings("ssi.node.number = 1");
+        Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1)), (s.StartAbortWait, s.ProbeTimeout, s.ProbeRefusalWait));
+        Assert.Equal(new GatewaySettings(TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(5)), s.Gateway);
+    }
+
+    [Fact]
+    public void Overridden_waits_take_effect()
+    {
+        var s = Settings("""
+            ssi.node { number = 1, start-abort-wait = 3s }
+            ssi.security.tls.probe { timeout = 2s, refusal-wait = 250ms }
+            ssi.gateway { reply-timeout = 10s, status-timeout = 1s }
+            """);
+        Assert.Equal((TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(250)), (s.StartAbortWait, s.ProbeTimeout, s.ProbeRefusalWait));
+        Assert.Equal(new GatewaySettings(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1)), s.Gateway);
+    }
 }

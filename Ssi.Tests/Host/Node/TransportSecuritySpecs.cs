@@ -117,13 +117,13 @@ public class TransportSecuritySpecs
         var closed = ClusterRunFileFreePort();
 
         Assert.Equal(HandshakeProbe.Verdict.Accepted,
-            await HandshakeProbe.TryAsync(ClusterTls.ForMember(cluster.Tls.Dir, cluster.Secret), node.Host!, node.Port!.Value, TimeSpan.FromSeconds(10)));
+            await HandshakeProbe.TryAsync(ClusterTls.ForMember(cluster.Tls.Dir, cluster.Secret), node.Host!, node.Port!.Value, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1)));
         Assert.Equal(HandshakeProbe.Verdict.Refused,
-            await HandshakeProbe.TryAsync(ClusterTls.ForMember(stranger.Tls.Dir, stranger.Secret), node.Host!, node.Port!.Value, TimeSpan.FromSeconds(10)));
+            await HandshakeProbe.TryAsync(ClusterTls.ForMember(stranger.Tls.Dir, stranger.Secret), node.Host!, node.Port!.Value, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1)));
         Assert.Equal(HandshakeProbe.Verdict.Refused, // our certificate, but the client role: the member port refuses it
-            await HandshakeProbe.TryAsync(cluster.RootCredential.Tls(), node.Host!, node.Port!.Value, TimeSpan.FromSeconds(10)));
+            await HandshakeProbe.TryAsync(cluster.RootCredential.Tls(), node.Host!, node.Port!.Value, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1)));
         Assert.Equal(HandshakeProbe.Verdict.PeerGone,
-            await HandshakeProbe.TryAsync(ClusterTls.ForMember(cluster.Tls.Dir, cluster.Secret), "127.0.0.1", closed, TimeSpan.FromSeconds(10)));
+            await HandshakeProbe.TryAsync(ClusterTls.ForMember(cluster.Tls.Dir, cluster.Secret), "127.0.0.1", closed, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1)));
     }
 
     private static int ClusterRunFileFreePort() => Ssi.Host.Launcher.ClusterRunFile.FreePort("127.0.0.1", new HashSet<int>());

@@ -2,6 +2,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using Ssi.Actors.Configuration;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
 using Ssi.Vproc.Migration;
@@ -17,8 +18,11 @@ public sealed class InitProcessSpecs : TestKit
     public InitProcessSpecs()
     {
         var probe = CreateTestProbe();
-        var settings = new VprocSettings(1, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1), 100, TimeSpan.FromMilliseconds(10), 0,
-            new LoadLevelingSettings(false, TimeSpan.FromSeconds(1), 2, TimeSpan.FromSeconds(5), 1));
+        var settings = VprocSettings.Create(SsiConfig.FromAssembly(typeof(VprocSettings).Assembly)) with
+        {
+            ShardsPerNode = 1, CallTimeout = TimeSpan.FromSeconds(5), ExitNoticeRetry = TimeSpan.FromSeconds(1), StepsPerTurn = 100,
+            Quantum = TimeSpan.FromMilliseconds(10), ProgramNice = 0,
+        };
         var node = new VprocNode(1, probe.Ref, probe.Ref, probe.Ref, new ProgramCatalog(ImmutableDictionary<string, Func<Program>>.Empty), settings);
         _init = Sys.ActorOf(InitProcess.Props(node));
     }

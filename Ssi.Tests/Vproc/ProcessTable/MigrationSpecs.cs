@@ -9,6 +9,7 @@ using Ssi.Cfs.Devices;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.Storage;
+using Ssi.Host.Bench;
 using Ssi.Tests.Harness;
 using Ssi.Vproc.Migration;
 using Ssi.Vproc.ProcessTable;
@@ -32,6 +33,10 @@ public sealed class MigrationSpecs : IAsyncLifetime
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     private Task<object> AskService(int node, object message) => _cluster.AskProcesses(node, message, Timeout);
+
+    /// <summary>Asks the bench service of a node (the timed loops of moves live there, not in the process layer).</summary>
+    private Task<object> AskBench(int node, IBenchRequest message) =>
+        _cluster[node].System.ActorSelection("/user/" + BenchService.Name).Ask<object>(message, Timeout);
 
     private Task<(ProgramStarted Started, TerminalClient Client)> Run(int contact, int node, params string[] args) =>
         _cluster.RunAsync(contact, node, Credentials.Root, args, Timeout);
@@ -116,7 +121,7 @@ public sealed class MigrationSpecs : IAsyncLifetime
         // cat waits in a terminal read on node 2 or 3 while it hops; its read goes along, so each line the terminal
         // answers follows the PID to wherever cat is by then.
         var (started, client) = await Run(1, 2, "cat");
-        var hopping = AskService(1, new MeasureMigrations(started.Pid, 2, 3, 300));
+        var hopping = AskBench(1, new MeasureMigrations(started.Pid, 2, 3, 300));
         var typed = new StringBuilder();
         for (var line = 1; !hopping.IsCompleted || line <= 3; line++)
         {
@@ -156,7 +161,7 @@ public sealed class MigrationSpecs : IAsyncLifetime
     {
         var (started, client) = await Run(1, 2, "t-countsignals");
         await _cluster.AwaitAsync(() => client.Stdout.Contains("ready"), Timeout, "ready");
-        var hopping = AskService(1, new MeasureMigrations(started.Pid, 2, 3, 400));
+        var hopping = AskBench(1, new MeasureMigrations(started.Pid, 2, 3, 400));
         var sent = 0;
         while (!hopping.IsCompleted)
         {

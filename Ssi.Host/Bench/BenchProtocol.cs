@@ -1,0 +1,48 @@
+// Messages of the benchmarks' node-side measurements (a node's /user/bench), asked through the gateway by root only.
+using System.Collections.Immutable;
+using Ssi.Actors.Protocol;
+using Ssi.Vproc.Migration;
+
+namespace Ssi.Host.Bench;
+
+/// <summary>A measurement a benchmark asks of one node; it moves or probes processes regardless of their owners.</summary>
+public interface IBenchRequest : ISsiMessage;
+
+/// <summary>
+/// <see cref="Count"/> plain Akka round trips (Identify) from the node that receives it to the process service of
+/// <see cref="Node"/>, one at a time; the baseline of the process and migration benchmarks.
+/// </summary>
+public sealed record PingNode(int Node, int Count) : IBenchRequest;
+
+public sealed record PingTimes(ImmutableArray<double> Microseconds) : ISsiMessage;
+
+/// <summary>
+/// Moves <see cref="Pid"/> back and forth between two nodes <see cref="Count"/> times, one move at a time, from the
+/// node that receives it, timing each (the first move goes to <see cref="NodeB"/>).
+/// </summary>
+public sealed record MeasureMigrations(int Pid, int NodeA, int NodeB, int Count) : IBenchRequest;
+
+/// <param name="FirstFailure">The refusal of the first move that failed, if any did.</param>
+public sealed record MigrationTimes(ImmutableArray<double> Microseconds, int Failures, Failed? FirstFailure) : ISsiMessage
+{
+    /// <summary>Where the time of each timed move went (one entry per move that went somewhere, in order).</summary>
+    public ImmutableArray<MovePhases> Phases { get; init; } = [];
+}
+
+/// <summary>
+/// One move in steps, in microseconds: the request reaching the process (through its origin when it is away); the
+/// process reaching a system-call boundary (a terminal read is cancelled first); capturing its state; the state
+/// reaching the target's entity (serialization, transport, shard routing); restoring it there; the target's answer
+/// coming back; the reply reaching the asker.
+/// </summary>
+public sealed record MovePhases(double ToProcess, double ToBoundary, double Capture, double ToTarget, double Restore, double Confirm, double Reply)
+{
+    /// <summary>The steps of a move asked at <paramref name="asked"/> and answered at <paramref name="replied"/> (Stopwatch ticks).</summary>
+    public static MovePhases From(long asked, MoveTrace trace, long replied)
+    {
+        static double Us(long from, long to) => (to - from) * 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency;
+        return new MovePhases(Us(asked, trace.Asked), Us(trace.Asked, trace.Leaving), Us(trace.Leaving, trace.Offered),
+            Us(trace.Offered, trace.TargetGot), Us(trace.TargetGot, trace.TargetReady), Us(trace.TargetReady, trace.Confirmed),
+            Us(trace.Confirmed, replied));
+    }
+}

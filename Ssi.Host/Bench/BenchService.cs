@@ -1,0 +1,95 @@
+// The node side of the benchmarks: timed loops of moves and round trips, run inside a node so no client hop is timed.
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
+using Ssi.Actors.Protocol;
+using Ssi.Vproc.Migration;
+using Ssi.Vproc.ProcessTable;
+
+namespace Ssi.Host.Bench;
+
+/// <summary>
+/// One per node at <c>/user/bench</c>; it owns no state. Reached only through the node's member gateway, with a
+/// request the client gateway let through for root alone (<see cref="Node.CallerCheck"/>). Moves are asked of the
+/// process region with <see cref="MigrateProcess.Trace"/> set, so each reply carries the timestamps of its steps.
+/// </summary>
+public sealed class BenchService : ReceiveActor
+{
+    public const string Name = "bench";
+
+    private readonly TimeSpan _timeout;
+    private IActorRef? _region;
+
+    /// <param name="timeout">How long one move or round trip may take (the process layer's call-timeout).</param>
+    public BenchService(TimeSpan timeout)
+    {
+        _timeout = timeout;
+        Receive<PingNode>(p => PingAsync(p).PipeTo(Sender, failure: e => Unanswered("a round trip", e)));
+        Receive<MeasureMigrations>(m => MeasureMigrationsAsync(m).PipeTo(Sender, failure: e => Unanswered("a move", e)));
+    }
+
+    public static Props Props(TimeSpan timeout) => Akka.Actor.Props.Create(() => new BenchService(timeout));
+
+    /// <summary>A measurement that broke off is a typed failure, never an exception sent back as the reply.</summary>
+    private Failed Unanswered(string what, Exception e) => e is AskTimeoutException
+        ? new Failed(Errno.ETIMEDOUT, $"{what} got no answer in {_timeout.TotalSeconds:0} s")
+        : new Failed(Errno.EIO, $"{what} failed: {e.Message}");
+
+    private IActorRef Region => _region ??= ClusterSharding.Get(Context.System).ShardRegion(ProcessEntity.TypeName);
+
+    private async Task<object> MeasureMigrationsAsync(MeasureMigrations measure)
+    {
+        var region = Region;
+        var times = new List<double>();
+        var phases = new List<MovePhases>();
+        var failures = 0;
+        Failed? first = null;
+        for (var i = 0; i < Math.Clamp(measure.Count, 1, 1_000_000); i++)
+        {
+            var target = i % 2 == 0 ? measure.NodeB : measure.NodeA;
+            var asked = Stopwatch.GetTimestamp();
+            object reply;
+            try
+            {
+                reply = await region.Ask<object>(new MigrateProcess(measure.Pid, target, 0) { Trace = true }, _timeout);
+            }
+            catch (AskTimeoutException)
+            {
+                reply = new Failed(Errno.ETIMEDOUT, $"move {i + 1} (to node {target}) got no answer in {_timeout.TotalSeconds:0} s");
+            }
+            var replied = Stopwatch.GetTimestamp();
+            if (reply is Migrated moved)
+            {
+                times.Add(Stopwatch.GetElapsedTime(asked, replied).TotalMicroseconds);
+                // A move to the node the process is on does nothing and has no steps.
+                if (moved.Trace is { } trace) phases.Add(MovePhases.From(asked, trace, replied));
+            }
+            else
+            {
+                failures++;
+                first ??= reply as Failed ?? new Failed(Errno.EIO, $"move {i + 1} (to node {target}): unexpected reply {reply}");
+            }
+        }
+        return new MigrationTimes([.. times], failures, first) { Phases = [.. phases] };
+    }
+
+    private async Task<object> PingAsync(PingNode ping)
+    {
+        var cluster = Cluster.Get(Context.System);
+        var address = cluster.State.Members.FirstOrDefault(m => m.Status == MemberStatus.Up && !cluster.State.Unreachable.Contains(m)
+            && NodeNumber.TryFromRoles(m.Roles, out var n) && n.Value == ping.Node)?.Address;
+        if (address is null) return new Failed(Errno.EHOSTDOWN, $"node {ping.Node} is not up");
+        var target = Context.System.ActorSelection(new RootActorPath(address) / "user" / ProcessService.Name);
+        var times = new List<double>();
+        for (var i = 0; i < Math.Clamp(ping.Count, 1, 100_000); i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await target.Ask<ActorIdentity>(new Identify(i), _timeout);
+            times.Add(clock.Elapsed.TotalMicroseconds);
+        }
+        return new PingTimes([.. times]);
+    }
+}
