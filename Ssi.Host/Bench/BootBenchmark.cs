@@ -132,7 +132,7 @@ public static class BootBenchmark
         {
             while (true)
             {
-                var status = await connection.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, observer, TimeSpan.FromSeconds(60), ct);
+                var status = await connection.StatusAsync(observer, TimeSpan.FromSeconds(60), ct);
                 if (status.View.Nodes.Any(n => n.Node == 3 && n.State == NodeState.DOWN)) return clock.Elapsed.TotalSeconds;
                 if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"node {observer} never saw node 3 DOWN");
                 await Task.Delay(25, ct);
@@ -150,7 +150,7 @@ public static class BootBenchmark
             var total = 0;
             foreach (var n in new[] { 1, 2, 3 })
             {
-                var view = (await connection.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, n, ct: ct)).View;
+                var view = (await connection.StatusAsync(n, ct: ct)).View;
                 total += view.UnreachableEvents + view.DownEvents;
             }
             return total;
