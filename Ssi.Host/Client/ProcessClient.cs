@@ -28,8 +28,7 @@ public sealed class ProcessClient(ClusterConnection connection, Credentials call
     {
         var request = new RunProgram(caller, node, argv[0], argv, environment, cwd, terminal, pin);
         var started = await connection.TryRequestAsync<ProgramStarted>(new ProcessCall(request), ct: ct, idempotent: false);
-        if (started.Error == Errno.EHOSTDOWN) return started.About($"node {node}", $"{started.Detail}; nothing was started").OrThrow();
-        return started.OrThrow();
+        return NotStarted(started, node).OrThrow();
     }
 
     /// <summary>
@@ -39,14 +38,14 @@ public sealed class ProcessClient(ClusterConnection connection, Credentials call
     public async Task<Outcome<KillDone>> KillAsync(int target, int signal, TimeSpan? giveUpAfter = null, CancellationToken ct = default)
     {
         var done = await connection.TryRequestAsync<KillDone>(new ProcessCall(new KillRequest(caller, target, signal)), giveUpAfter: giveUpAfter, ct: ct, idempotent: false);
-        return done.Error is Errno.ESRCH or Errno.EPERM or Errno.EINVAL ? done.About(target, done.Error.Value.Describe()) : Checked(done);
+        return AboutTarget(done, target, strerror: true, Errno.ESRCH, Errno.EPERM, Errno.EINVAL);
     }
 
     /// <summary>A process as its node sees it (where it runs, its state); a PID nobody has is a failed outcome.</summary>
     public async Task<Outcome<ProcessInfo>> QueryAsync(int pid, CancellationToken ct = default)
     {
         var info = await connection.TryRequestAsync<ProcessInfo>(new ProcessCall(new ProcessQuery(pid)), ct: ct);
-        return info.Error == Errno.ESRCH ? info.About(pid, Errno.ESRCH.Describe()) : Checked(info);
+        return AboutTarget(info, pid, strerror: true, Errno.ESRCH);
     }
 
     /// <summary>Every process, asked of each node that is up, page by page (one node's failure is an error, not a silent gap).</summary>
@@ -72,14 +71,14 @@ public sealed class ProcessClient(ClusterConnection connection, Credentials call
     public async Task<int> MigrateAsync(int pid, int node, CancellationToken ct = default)
     {
         var moved = await connection.TryRequestAsync<Migrated>(new ProcessCall(new MigrateRequest(caller, pid, node)), ct: ct, idempotent: false);
-        return (moved.Error is Errno.ESRCH or Errno.EPERM or Errno.EHOSTDOWN or Errno.EBUSY or Errno.EINVAL ? moved.About(pid) : moved).OrThrow().Node;
+        return AboutTarget(moved, pid, strerror: false, Errno.ESRCH, Errno.EPERM, Errno.EHOSTDOWN, Errno.EBUSY, Errno.EINVAL).OrThrow().Node;
     }
 
     /// <summary>Pins a process to its node (or unpins it); asking twice does no harm.</summary>
     public async Task PinAsync(int pid, bool pinned, CancellationToken ct = default)
     {
         var set = await connection.TryRequestAsync<PinSet>(new ProcessCall(new PinRequest(caller, pid, pinned)), ct: ct);
-        (set.Error is Errno.ESRCH or Errno.EPERM or Errno.EINVAL ? set.About(pid) : set).OrThrow();
+        AboutTarget(set, pid, strerror: false, Errno.ESRCH, Errno.EPERM, Errno.EINVAL).OrThrow();
     }
 
     /// <summary>
@@ -97,6 +96,19 @@ public sealed class ProcessClient(ClusterConnection connection, Credentials call
     public Task<MigrationTimes> MeasureMigrationsAsync(int pid, int nodeA, int nodeB, int count, int through, TimeSpan giveUpAfter, CancellationToken ct = default) =>
         connection.RequestAsync<MigrationTimes>(new ProcessCall(new MeasureMigrations(pid, nodeA, nodeB, count)), through, giveUpAfter, ct, idempotent: false);
 
-    /// <summary>Other failures stop the caller: they are not about the target alone.</summary>
-    private static Outcome<T> Checked<T>(Outcome<T> outcome) => outcome.IsOk ? outcome : Outcome<T>.Ok(outcome.OrThrow());
+    /// <summary>
+    /// A failure reply about the target (one of <paramref name="aboutTarget"/>) worded "TARGET: strerror" (kill,
+    /// where, as ps tools say it) or "TARGET: the cluster's detail" (migrate, pin, whose details explain more); any
+    /// other failure is not about the target alone and is thrown with the cluster's words.
+    /// </summary>
+    public static Outcome<T> AboutTarget<T>(Outcome<T> reply, int target, bool strerror, params Errno[] aboutTarget)
+    {
+        if (reply.IsOk) return reply;
+        if (!aboutTarget.Contains(reply.Error!.Value)) return Outcome<T>.Ok(reply.OrThrow());
+        return reply.About(target, strerror ? reply.Error.Value.Describe() : null);
+    }
+
+    /// <summary>A run refused because its node is down says so, and that nothing was started.</summary>
+    public static Outcome<T> NotStarted<T>(Outcome<T> reply, int node) =>
+        reply.Error == Errno.EHOSTDOWN ? reply.About($"node {node}", $"{reply.Detail}; nothing was started") : reply;
 }
