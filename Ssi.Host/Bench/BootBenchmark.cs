@@ -18,7 +18,7 @@ public static class BootBenchmark
         var runs = new Option<int>("--runs") { Description = "repetitions; medians are taken over them", DefaultValueFactory = _ => 3 };
         var sizes = new Option<int[]>("--sizes") { Description = "cluster sizes to boot", DefaultValueFactory = _ => [3, 15], AllowMultipleArgumentsPerToken = true };
         var watch = new Option<double>("--watch-seconds") { Description = "how long to watch for false downs with busy CPUs", DefaultValueFactory = _ => 10 };
-        var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
+        var json = new JsonOption();
         var command = new Command("boot", """
             Boots real local clusters in temporary $SSI_HOMEs and measures, over several runs (medians):
               - time from start to all UP, for each size in --sizes;

@@ -27,7 +27,7 @@ public static class FsBenchmark
         var size = new Option<int>("--size-mib") { Description = "size of the sequential write and read", DefaultValueFactory = _ => 256 };
         var small = new Option<int>("--small-files") { Description = "files for the small-file rates", DefaultValueFactory = _ => 300 };
         var tree = new Option<int>("--tree-files") { Description = "files in the tree whose creation is timed", DefaultValueFactory = _ => 5000 };
-        var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
+        var json = new JsonOption();
         var treeOnly = new Option<bool>("--tree-only") { Description = "measure only the tree creation (for very large trees)" };
         var parallel = new Option<int>("--parallel") { Description = "clients creating the tree at once, each in its own directories", DefaultValueFactory = _ => 1 };
         var command = new Command("fs", """

@@ -57,7 +57,7 @@ public static class MigrateBenchmark
         var samples = new Option<int>("--samples") { Description = "single moves timed (and Akka round trips for the baseline)", DefaultValueFactory = _ => 200 };
         var hops = new Option<int>("--hops") { Description = "back-and-forth moves while the process is signalled", DefaultValueFactory = _ => 10_000 };
         var burners = new Option<int>("--burners") { Description = "CPU-bound processes started on node 1 for load leveling to spread (0: skip)", DefaultValueFactory = _ => 12 };
-        var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
+        var json = new JsonOption();
         var config = SsiCommandLine.ConfigOption("HOCON file over the embedded defaults for the benchmark's nodes (to compare settings)");
         var command = new Command("migrate", """
             Boots a 3-node cluster in a temporary $SSI_HOME and measures migration (medians and p99):

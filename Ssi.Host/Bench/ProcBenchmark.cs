@@ -37,7 +37,7 @@ public static class ProcBenchmark
         var samples = new Option<int>("--samples") { Description = "spawns, signals and round trips timed one at a time", DefaultValueFactory = _ => 50 };
         var burst = new Option<int>("--burst") { Description = "processes of the spawn-rate burst", DefaultValueFactory = _ => 300 };
         var sleepers = new Option<int>("--sleepers") { Description = "idle processes created, spread over the 3 nodes", DefaultValueFactory = _ => 100_000 };
-        var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
+        var json = new JsonOption();
         var command = new Command("proc", """
             Boots a 3-node cluster in a temporary $SSI_HOME and measures the process layer, each beside a baseline
             measured in the same run (medians):

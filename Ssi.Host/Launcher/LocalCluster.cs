@@ -241,7 +241,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
                 throw new LauncherException(Errno.ETIMEDOUT, $"nodes did not come UP within {_settings.StartTimeout.TotalSeconds:0} s; see {home.LogDir}");
-            var status = await connection.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, giveUpAfter: left, ct: ct);
+            var status = await connection.StatusAsync(giveUpAfter: left, ct: ct);
             foreach (var info in status.View.Nodes.Where(i => nodes.Contains(i.Node)))
                 if (!seen.TryGetValue(info.Node, out var s) || s != info.State)
                 {
@@ -259,7 +259,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
     {
         foreach (var observer in LiveNodes())
         {
-            var view = await connection.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, observer, left, ct);
+            var view = await connection.StatusAsync(observer, left, ct);
             if (!nodes.All(n => view.View.Nodes.Any(i => i.Node == n && i.State == NodeState.UP && i.Reachable))) return false;
         }
         return true;
