@@ -18,7 +18,7 @@ public static class BootBenchmark
         var runs = new Option<int>("--runs") { Description = "repetitions; medians are taken over them", DefaultValueFactory = _ => 3 };
         var sizes = new Option<int[]>("--sizes") { Description = "cluster sizes to boot", DefaultValueFactory = _ => [3, 15], AllowMultipleArgumentsPerToken = true };
         var watch = new Option<double>("--watch-seconds") { Description = "how long to watch for false downs with busy CPUs", DefaultValueFactory = _ => 10 };
-        var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
+        var json = new JsonOption();
         var command = new Command("boot", """
             Boots real local clusters in temporary $SSI_HOMEs and measures, over several runs (medians):
               - time from start to all UP, for each size in --sizes;
@@ -132,7 +132,7 @@ public static class BootBenchmark
         {
             while (true)
             {
-                var status = await connection.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, observer, TimeSpan.FromSeconds(60), ct);
+                var status = await connection.StatusAsync(observer, TimeSpan.FromSeconds(60), ct);
                 if (status.View.Nodes.Any(n => n.Node == 3 && n.State == NodeState.DOWN)) return clock.Elapsed.TotalSeconds;
                 if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"node {observer} never saw node 3 DOWN");
                 await Task.Delay(25, ct);
@@ -150,7 +150,7 @@ public static class BootBenchmark
             var total = 0;
             foreach (var n in new[] { 1, 2, 3 })
             {
-                var view = (await connection.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, n, ct: ct)).View;
+                var view = (await connection.StatusAsync(n, ct: ct)).View;
                 total += view.UnreachableEvents + view.DownEvents;
             }
             return total;

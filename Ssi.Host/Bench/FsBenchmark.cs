@@ -4,10 +4,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.Files;
-using Ssi.Cfs.Service;
 using Ssi.Host.Cli;
+using Ssi.Host.Client;
 using Ssi.Host.Launcher;
-using Ssi.Host.Node;
 
 namespace Ssi.Host.Bench;
 
@@ -28,7 +27,7 @@ public static class FsBenchmark
         var size = new Option<int>("--size-mib") { Description = "size of the sequential write and read", DefaultValueFactory = _ => 256 };
         var small = new Option<int>("--small-files") { Description = "files for the small-file rates", DefaultValueFactory = _ => 300 };
         var tree = new Option<int>("--tree-files") { Description = "files in the tree whose creation is timed", DefaultValueFactory = _ => 5000 };
-        var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
+        var json = new JsonOption();
         var treeOnly = new Option<bool>("--tree-only") { Description = "measure only the tree creation (for very large trees)" };
         var parallel = new Option<int>("--parallel") { Description = "clients creating the tree at once, each in its own directories", DefaultValueFactory = _ => 1 };
         var command = new Command("fs", """
@@ -59,11 +58,11 @@ public static class FsBenchmark
                 (quiet ? Console.Error : Console.Out).WriteLine($"run {run}/{parse.GetValue(runs)}");
                 await BootBenchmark.WithClusterAsync(3, token, async (cluster, _) =>
                 {
-                    await using var connection = cluster.Connect();
+                    await using var client = new SsiClient(cluster.Connect(), Credentials.Root);
                     var host = Directory.CreateTempSubdirectory("ssi-bench-fs-").FullName;
                     try
                     {
-                        await MeasureAsync(connection, host, parse.GetValue(size), parse.GetValue(small), parse.GetValue(tree),
+                        await MeasureAsync(client.Files(through: 2, giveUpAfter: TimeSpan.FromMinutes(2)), host, parse.GetValue(size), parse.GetValue(small), parse.GetValue(tree),
                             parse.GetValue(treeOnly), parse.GetValue(parallel), rows, token);
                         memory.Add(string.Join(", ", cluster.LiveNodes().Select(n => $"node {n} {RssMib(NodeProcess.LivePid(cluster.Home, n)!.Value):0} MiB")));
                     }
@@ -79,22 +78,20 @@ public static class FsBenchmark
         return command;
     }
 
-    private static async Task MeasureAsync(ClusterConnection c, string host, int sizeMib, int smallFiles, int treeFiles,
+    private static async Task MeasureAsync(FileClient viaNode2, string host, int sizeMib, int smallFiles, int treeFiles,
         bool treeOnly, int parallel, Dictionary<string, Row> rows, CancellationToken ct)
     {
-        var root = Credentials.Root;
         void Add(string name, string unit, double ssi, double hostValue)
         {
             if (!rows.TryGetValue(name, out var row)) rows[name] = row = new Row(name, unit, [], []);
             row.Ssi.Add(ssi);
             row.Host.Add(hostValue);
         }
-        var through = 2;
-        Task<T> Call<T>(IFileSystemRequest r, bool idempotent = true) => c.RequestAsync<T>(new FileSystemCall(r), through, TimeSpan.FromMinutes(2), ct, idempotent);
+        var files = viaNode2;
 
         if (treeOnly)
         {
-            await MeasureTreeAsync(c, host, treeFiles, parallel, Add, ct);
+            await MeasureTreeAsync(viaNode2, host, treeFiles, parallel, Add, ct);
             return;
         }
         var block = new byte[Block];
@@ -104,26 +101,27 @@ public static class FsBenchmark
 
         // Sequential write and read, through a node that does not own the file's inode: by path at explicit offsets
         // (as `ssi fs put/get`), then through one open file description (as a program's read and write calls).
-        await Call<FsAttributes>(new FsCreate(root, "/big", 0x1A4), idempotent: false);
-        var owner = (await Call<FsOwner>(new FsWhere(root, "/big"))).Node;
-        through = owner == 2 ? 3 : 2;
+        await files.CreateAsync("/big", 0x1A4, ct: ct);
+        var owner = (await files.WhereAsync("/big", ct)).Node;
+        var through = owner == 2 ? 3 : 2;
+        files = viaNode2.Through(through);
         Console.Error.WriteLine($"sequential I/O through node {through}; the inode's owner is node {owner}");
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < blocks; i++) await Call<FsAttributes>(new FsWrite(root, "/big", (long)i * Block, block));
+        for (var i = 0; i < blocks; i++) await files.WriteAsync("/big", (long)i * Block, block, ct: ct);
         var ssiWrite = bytes / clock.Elapsed.TotalSeconds;
         clock.Restart();
-        for (var i = 0; i < blocks; i++) await Call<FsData>(new FsRead(root, "/big", (long)i * Block, Block));
+        for (var i = 0; i < blocks; i++) await files.ReadAsync("/big", (long)i * Block, Block, ct);
         var ssiRead = bytes / clock.Elapsed.TotalSeconds;
-        var open = (await Call<FsOpened>(new FsOpen(root, "/big", OpenFlags.ReadWrite | OpenFlags.Truncate, 0), idempotent: false)).OpenFile;
+        var open = await files.OpenAsync("/big", OpenFlags.ReadWrite | OpenFlags.Truncate, 0, ct);
         clock.Restart();
-        for (var i = 0; i < blocks; i++) await Call<FsWritten>(new FsWriteOpen(root, open, block), idempotent: false);
+        for (var i = 0; i < blocks; i++) await files.WriteOpenAsync(open, block, ct);
         var openWrite = bytes / clock.Elapsed.TotalSeconds;
-        await Call<FsPosition>(new FsSeek(root, open, 0, Whence.Set), idempotent: false);
+        await files.SeekAsync(open, 0, Whence.Set, ct);
         clock.Restart();
-        for (var i = 0; i < blocks; i++) await Call<FsData>(new FsReadOpen(root, open, Block), idempotent: false);
+        for (var i = 0; i < blocks; i++) await files.ReadOpenAsync(open, Block, ct);
         var openRead = bytes / clock.Elapsed.TotalSeconds;
-        await Call<FsReferences>(new FsClose(root, open), idempotent: false);
-        through = 2;
+        await files.CloseAsync(open, ct);
+        files = viaNode2;
         var hostFile = Path.Combine(host, "big");
         clock.Restart();
         await using (var f = new FileStream(hostFile, FileMode.CreateNew, FileAccess.Write))
@@ -138,28 +136,28 @@ public static class FsBenchmark
         Add($"sequential read {sizeMib} MiB", "MiB/s", ssiRead, hostRead);
         Add($"sequential write {sizeMib} MiB, open file", "MiB/s", openWrite, hostWrite);
         Add($"sequential read {sizeMib} MiB, open file", "MiB/s", openRead, hostRead);
-        await Call<FsDone>(new FsUnlink(root, "/big"), idempotent: false);
+        await files.UnlinkAsync("/big", ct);
 
         // Small files: 1 KiB each.
         var kib = block[..1024];
-        await Call<FsAttributes>(new FsMkdir(root, "/small", 0x1ED), idempotent: false);
+        await files.MkdirAsync("/small", 0x1ED, ct);
         var ssi = new double[4];
         var hostRates = new double[4];
         clock.Restart();
         for (var i = 0; i < smallFiles; i++)
         {
-            await Call<FsAttributes>(new FsCreate(root, $"/small/{i}", 0x1A4), idempotent: false);
-            await Call<FsAttributes>(new FsWrite(root, $"/small/{i}", 0, kib));
+            await files.CreateAsync($"/small/{i}", 0x1A4, ct: ct);
+            await files.WriteAsync($"/small/{i}", 0, kib, ct: ct);
         }
         ssi[0] = smallFiles / clock.Elapsed.TotalSeconds;
         clock.Restart();
-        for (var i = 0; i < smallFiles; i++) await Call<FsData>(new FsRead(root, $"/small/{i}", 0, 4096));
+        for (var i = 0; i < smallFiles; i++) await files.ReadAsync($"/small/{i}", 0, 4096, ct);
         ssi[1] = smallFiles / clock.Elapsed.TotalSeconds;
         clock.Restart();
-        for (var i = 0; i < smallFiles; i++) await Call<FsAttributes>(new FsStat(root, $"/small/{i}"));
+        for (var i = 0; i < smallFiles; i++) await files.StatAsync($"/small/{i}", ct: ct);
         ssi[2] = smallFiles / clock.Elapsed.TotalSeconds;
         clock.Restart();
-        for (var i = 0; i < smallFiles; i++) await Call<FsDone>(new FsUnlink(root, $"/small/{i}"), idempotent: false);
+        for (var i = 0; i < smallFiles; i++) await files.UnlinkAsync($"/small/{i}", ct);
         ssi[3] = smallFiles / clock.Elapsed.TotalSeconds;
 
         var hostDir = Directory.CreateDirectory(Path.Combine(host, "small")).FullName;
@@ -183,14 +181,13 @@ public static class FsBenchmark
         string[] names = ["small create+write+close", "small open+read+close", "small stat", "small unlink"];
         for (var k = 0; k < 4; k++) Add(names[k], "ops/s", ssi[k], hostRates[k]);
 
-        await MeasureTreeAsync(c, host, treeFiles, parallel, Add, ct);
+        await MeasureTreeAsync(viaNode2, host, treeFiles, parallel, Add, ct);
     }
 
     /// <summary>A tree of 100 files per directory, made by <paramref name="parallel"/> creators each in its own directories.</summary>
-    private static async Task MeasureTreeAsync(ClusterConnection c, string host, int treeFiles, int parallel,
+    private static async Task MeasureTreeAsync(FileClient files, string host, int treeFiles, int parallel,
         Action<string, string, double, double> add, CancellationToken ct)
     {
-        var root = Credentials.Root;
         var directories = (treeFiles + 99) / 100;
         var done = 0;
         var clock = Stopwatch.StartNew();
@@ -198,9 +195,9 @@ public static class FsBenchmark
         {
             for (var d = k; d < directories; d += parallel)
             {
-                await c.RequestAsync<FsAttributes>(new FileSystemCall(new FsMkdir(root, $"/tree{d}", 0x1ED)), 2, TimeSpan.FromMinutes(2), ct, idempotent: false);
+                await files.MkdirAsync($"/tree{d}", 0x1ED, ct);
                 for (var i = d * 100; i < Math.Min(treeFiles, d * 100 + 100); i++)
-                    await c.RequestAsync<FsAttributes>(new FileSystemCall(new FsCreate(root, $"/tree{d}/{i}", 0x1A4)), 2, TimeSpan.FromMinutes(2), ct, idempotent: false);
+                    await files.CreateAsync($"/tree{d}/{i}", 0x1A4, ct: ct);
                 var total = Interlocked.Add(ref done, Math.Min(100, treeFiles - d * 100));
                 if (treeFiles >= 100_000 && total % (treeFiles / 20 / 100 * 100) < 100)
                     Console.Error.WriteLine($"tree: {total}/{treeFiles} files, {total / clock.Elapsed.TotalSeconds:0}/s");

@@ -9,8 +9,7 @@ using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Permissions;
 using Ssi.Host.Cli;
-using Ssi.Host.Node;
-using Ssi.Vproc.Leveling;
+using Ssi.Host.Client;
 using Ssi.Vproc.ProcessTable;
 
 namespace Ssi.Host.Bench;
@@ -68,7 +67,7 @@ public static class MigrateBenchmark
         var samples = new Option<int>("--samples") { Description = "single moves timed (and Akka round trips for the baseline)", DefaultValueFactory = _ => 200 };
         var hops = new Option<int>("--hops") { Description = "back-and-forth moves while the process is signalled", DefaultValueFactory = _ => 10_000 };
         var burners = new Option<int>("--burners") { Description = "CPU-bound processes started on node 1 for load leveling to spread (0: skip)", DefaultValueFactory = _ => 12 };
-        var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
+        var json = new JsonOption();
         var config = SsiCommandLine.ConfigOption("HOCON file over the embedded defaults for the benchmark's nodes (to compare settings)");
         var command = new Command("migrate", """
             Boots a 3-node cluster in a temporary $SSI_HOME and measures migration (medians and p99):
@@ -110,36 +109,36 @@ public static class MigrateBenchmark
     private static async Task<Result> MeasureAsync(Launcher.LocalCluster cluster, int samples, int hops, bool quiet, CancellationToken ct)
     {
         void Say(string line) => (quiet ? Console.Error : Console.Out).WriteLine(line);
-        await using var connection = cluster.Connect();
-        await ProcBenchmark.InstallAsync(connection, ct);
-        var process = await ProcBenchmark.StartAsync(connection, 2, ["bench-holdfiles", "/etc/motd", "/etc/passwd", "/etc/group"], ct, closeInput: false);
+        await using var client = new SsiClient(cluster.Connect(), Credentials.Root);
+        await ProcBenchmark.InstallAsync(client, ct);
+        var process = await ProcBenchmark.StartAsync(client, 2, ["bench-holdfiles", "/etc/motd", "/etc/passwd", "/etc/group"], ct, closeInput: false);
         await UntilAsync(() => Text(process).Contains("ready\n"), process, ct);
         var pid = process.Started.Pid;
 
         Say($"{samples} Akka round trips and {samples} moves between nodes 2 and 3 (after {Warmup} of each to warm up)");
         // Measurements are asked once: a client's retry would run a second one alongside.
-        var pings = await connection.RequestAsync<PingTimes>(new BenchCall(new PingNode(3, Warmup + samples)), 2, giveUpAfter: RoundTripsPatience, ct: ct, idempotent: false);
+        var pings = await client.Processes.PingAsync(2, 3, Warmup + samples, TimeSpan.FromMinutes(5), ct);
         // The first move is timed on its own: it pays for setting up serializers and code on both nodes.
-        var moves = await connection.RequestAsync<MigrationTimes>(new BenchCall(new MeasureMigrations(pid, 2, 3, 1 + Warmup + samples)), 2, giveUpAfter: MovesPatience, ct: ct, idempotent: false);
+        var moves = await client.Processes.MeasureMigrationsAsync(pid, 2, 3, 1 + Warmup + samples, through: 2, TimeSpan.FromMinutes(10), ct);
         if (moves.Failures > 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{moves.Failures} moves failed: {moves.FirstFailure}");
 
         Say($"{samples} moves of a computing process (burn) between nodes 2 and 3");
-        var burner = await ProcBenchmark.StartAsync(connection, 2, ["burn"], ct);
-        var computing = await connection.RequestAsync<MigrationTimes>(new BenchCall(new MeasureMigrations(burner.Started.Pid, 2, 3, Warmup + samples)), 2, giveUpAfter: MovesPatience, ct: ct, idempotent: false);
+        var burner = await ProcBenchmark.StartAsync(client, 2, ["burn"], ct);
+        var computing = await client.Processes.MeasureMigrationsAsync(burner.Started.Pid, 2, 3, Warmup + samples, through: 2, TimeSpan.FromMinutes(10), ct);
         if (computing.Failures > 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{computing.Failures} moves of burn failed: {computing.FirstFailure}");
-        await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(Credentials.Root, burner.Started.Pid, Signal.SIGKILL)), ct: ct);
+        (await client.Processes.KillAsync(burner.Started.Pid, Signal.SIGKILL, ct: ct)).OrThrow();
 
         Say($"{hops} hops while signalling the process");
         var lines = () => Text(process).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
         var handled = () => process.Sink.Lines - 1; // after "ready"
         var clock = Stopwatch.StartNew();
-        var hopping = HopAsync(connection, pid, hops, ct);
+        var hopping = HopAsync(client.Processes, pid, hops, ct);
         var sent = 0;
         var lost = 0;
         while (!hopping.IsCompleted)
         {
             sent++;
-            await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(Credentials.Root, pid, Signal.SIGUSR1)), ct: ct, idempotent: false);
+            (await client.Processes.KillAsync(pid, Signal.SIGUSR1, ct: ct)).OrThrow();
             var expected = sent - lost;
             var until = DateTime.UtcNow + SignalLostAfter;
             while (handled() < expected && DateTime.UtcNow < until) await Task.Delay(1, ct);
@@ -168,7 +167,7 @@ public static class MigrateBenchmark
     /// The hops, asked of node 1 in batches of an even number (the process ends each where it began): a reply through
     /// the cluster client's receptionist must come within its response-tunnel timeout (30 s), and 10,000 hops take longer.
     /// </summary>
-    private static async Task<MigrationTimes> HopAsync(ClusterConnection connection, int pid, int hops, CancellationToken ct)
+    private static async Task<MigrationTimes> HopAsync(ProcessClient processes, int pid, int hops, CancellationToken ct)
     {
         const int batch = 1000;
         var times = new List<double>();
@@ -177,8 +176,7 @@ public static class MigrateBenchmark
         for (var done = 0; done < hops; done += batch)
         {
             var count = Math.Min(batch, hops - done);
-            var part = await connection.RequestAsync<MigrationTimes>(new BenchCall(new MeasureMigrations(pid, 2, 3, count)), 1,
-                giveUpAfter: MovesPatience, ct: ct, idempotent: false);
+            var part = await processes.MeasureMigrationsAsync(pid, 2, 3, count, through: 1, TimeSpan.FromMinutes(10), ct);
             times.AddRange(part.Microseconds);
             failures += part.Failures;
             first ??= part.FirstFailure;
@@ -191,12 +189,12 @@ public static class MigrateBenchmark
     private static async Task<Leveling> MeasureLevelingAsync(Launcher.LocalCluster cluster, int count, bool quiet, CancellationToken ct)
     {
         void Say(string line) => (quiet ? Console.Error : Console.Out).WriteLine(line);
-        await using var connection = cluster.Connect();
+        await using var client = new SsiClient(cluster.Connect(), Credentials.Root);
         Say($"load leveling: {count} CPU-bound processes started on node 1 of 3");
         var pids = new List<int>();
-        for (var i = 0; i < count; i++) pids.Add((await ProcBenchmark.StartAsync(connection, 1, ["burn"], ct)).Started.Pid);
+        for (var i = 0; i < count; i++) pids.Add((await ProcBenchmark.StartAsync(client, 1, ["burn"], ct)).Started.Pid);
         var where = pids.ToDictionary(p => p, _ => 1);
-        await connection.RequestAsync<LoadTable>(new ProcessCall(new LoadLevelRequest(Credentials.Root, 0, true)), ct: ct);
+        await client.Processes.LoadLevelAsync(0, enabled: true, ct: ct);
         var clock = Stopwatch.StartNew();
         var lastMove = TimeSpan.Zero;
         var moves = 0;
@@ -205,7 +203,7 @@ public static class MigrateBenchmark
             await Task.Delay(100, ct);
             foreach (var pid in pids)
             {
-                var info = await connection.RequestAsync<ProcessInfo>(new ProcessCall(new ProcessQuery(pid)), ct: ct);
+                var info = (await client.Processes.QueryAsync(pid, ct)).OrThrow();
                 if (info.Node == where[pid]) continue;
                 where[pid] = info.Node;
                 moves++;
@@ -214,9 +212,9 @@ public static class MigrateBenchmark
         }
         var perNode = Enumerable.Range(1, 3).Select(n => where.Values.Count(v => v == n)).ToArray();
         Say($"  settled after {lastMove.TotalSeconds:0.0} s: {string.Join(" / ", perNode)}");
-        await connection.RequestAsync<LoadTable>(new ProcessCall(new LoadLevelRequest(Credentials.Root, 0, false)), ct: ct);
+        await client.Processes.LoadLevelAsync(0, enabled: false, ct: ct);
         foreach (var pid in pids)
-            await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(Credentials.Root, pid, Signal.SIGKILL)), ct: ct);
+            (await client.Processes.KillAsync(pid, Signal.SIGKILL, ct: ct)).OrThrow();
         return new Leveling(count, lastMove.TotalSeconds, moves, perNode, (clock.Elapsed - lastMove).TotalSeconds);
     }
 

@@ -8,11 +8,9 @@ using System.Text.Json;
 using Akka.Actor;
 using BenchPrograms;
 using Ssi.Cfs.Permissions;
-using Ssi.Cfs.Service;
 using Ssi.Host.Cli;
-using Ssi.Host.Cli.Commands.Processes;
+using Ssi.Host.Client;
 using Ssi.Host.Launcher;
-using Ssi.Host.Node;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
 
@@ -39,7 +37,7 @@ public static class ProcBenchmark
         var samples = new Option<int>("--samples") { Description = "spawns, signals and round trips timed one at a time", DefaultValueFactory = _ => 50 };
         var burst = new Option<int>("--burst") { Description = "processes of the spawn-rate burst", DefaultValueFactory = _ => 300 };
         var sleepers = new Option<int>("--sleepers") { Description = "idle processes created, spread over the 3 nodes", DefaultValueFactory = _ => 100_000 };
-        var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
+        var json = new JsonOption();
         var command = new Command("proc", """
             Boots a 3-node cluster in a temporary $SSI_HOME and measures the process layer, each beside a baseline
             measured in the same run (medians):
@@ -75,25 +73,25 @@ public static class ProcBenchmark
     private static async Task<List<Row>> MeasureAsync(LocalCluster cluster, int samples, int burst, int sleepers, bool quiet, CancellationToken ct)
     {
         void Say(string line) => (quiet ? Console.Error : Console.Out).WriteLine(line);
-        await using var connection = cluster.Connect();
-        await InstallAsync(connection, ct);
+        await using var client = new SsiClient(cluster.Connect(), Credentials.Root);
+        await InstallAsync(client, ct);
         var rows = new List<Row>();
 
         Say($"spawn+exit+wait of true, node 1 -> node 2, {samples} times");
-        var spawn = Numbers(await RunAsync(connection, 1, ["bench-spawnwait", $"{samples}", "2", "/bin/true"], ct), "spawn-wait-us");
+        var spawn = Numbers(await RunAsync(client, 1, ["bench-spawnwait", $"{samples}", "2", "/bin/true"], ct), "spawn-wait-us");
         rows.Add(new Row("spawn+exit+wait `true` on another node", "ms", [.. spawn.Select(us => us / 1000)],
             "host fork+exec+wait /bin/true", HostSpawns(samples)));
 
         Say($"signals node 2 -> node 3, {samples * 4} times");
-        var target = await StartAsync(connection, 3, ["sleep", "100000"], ct);
-        var signals = Numbers(await RunAsync(connection, 2, ["bench-signalloop", $"{samples * 4}", $"{target.Started.Pid}"], ct), "signal-us");
-        var pings = await connection.RequestAsync<PingTimes>(new BenchCall(new PingNode(3, samples * 4)), 2, giveUpAfter: TimeSpan.FromMinutes(5), ct: ct, idempotent: false);
+        var target = await StartAsync(client, 3, ["sleep", "100000"], ct);
+        var signals = Numbers(await RunAsync(client, 2, ["bench-signalloop", $"{samples * 4}", $"{target.Started.Pid}"], ct), "signal-us");
+        var pings = await client.Processes.PingAsync(2, 3, samples * 4, TimeSpan.FromMinutes(5), ct);
         rows.Add(new Row("signal to another node, acknowledged", "ms", [.. signals.Select(us => us / 1000)],
             "Akka round trip between the same nodes", [.. pings.Microseconds.Select(us => us / 1000)]));
-        await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(Credentials.Root, target.Started.Pid, 9)), ct: ct);
+        (await client.Processes.KillAsync(target.Started.Pid, 9, ct: ct)).OrThrow();
 
         Say($"a burst of {burst} spawns, node 1 -> node 2");
-        var burstLine = (await RunAsync(connection, 1, ["bench-spawnburst", $"{burst}", "2", "/bin/true"], ct)).Split(' ');
+        var burstLine = (await RunAsync(client, 1, ["bench-spawnburst", $"{burst}", "2", "/bin/true"], ct)).Split(' ');
         var made = double.Parse(burstLine[1], CultureInfo.InvariantCulture);
         var seconds = double.Parse(burstLine[2], CultureInfo.InvariantCulture) / 1e6;
         rows.Add(new Row($"spawn rate (burst of {burst})", "/s", [made / seconds], "host, the same burst", [HostBurstRate(burst)]));
@@ -103,7 +101,7 @@ public static class ProcBenchmark
         var perNode = sleepers / 3;
         var clock = Stopwatch.StartNew();
         var groups = new List<Attached>();
-        foreach (var node in new[] { 1, 2, 3 }) groups.Add(await StartAsync(connection, node, ["bench-sleepers", $"{perNode}"], ct));
+        foreach (var node in new[] { 1, 2, 3 }) groups.Add(await StartAsync(client, node, ["bench-sleepers", $"{perNode}"], ct));
         foreach (var g in groups)
         {
             while (!g.Output.ToString().Contains('\n'))
@@ -126,7 +124,7 @@ public static class ProcBenchmark
         for (var i = 0; i < 3; i++)
         {
             var t = Stopwatch.StartNew();
-            listed = (await PsCommand.ListAsync(connection, ct)).Count;
+            listed = (await client.Processes.ListAsync(ct)).Count;
             listTimes.Add(t.Elapsed.TotalSeconds);
         }
         rows.Add(new Row($"ssi ps of {listed} processes (whole listing)", "s", listTimes, "-", []));
@@ -134,7 +132,7 @@ public static class ProcBenchmark
             "host: read /proc for each of its processes", [.. Enumerable.Range(0, 3).Select(_ => HostListPerProcess())]));
         foreach (var g in groups)
             // Sent once: a repeat after a slow reply (a third of 100,000 processes) would find the group gone (ESRCH).
-            await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(Credentials.Root, -g.Started.Pid, 9)), giveUpAfter: TimeSpan.FromMinutes(2), ct: ct, idempotent: false);
+            (await client.Processes.KillAsync(-g.Started.Pid, 9, TimeSpan.FromMinutes(2), ct)).OrThrow();
         return rows;
     }
 
@@ -143,22 +141,21 @@ public static class ProcBenchmark
     private static int _attachments;
 
     /// <summary>Starts a program on a node with its output collected in memory.</summary>
-    internal static async Task<Attached> StartAsync(ClusterConnection connection, int node, string[] argv, CancellationToken ct, bool closeInput = true)
+    internal static async Task<Attached> StartAsync(SsiClient client, int node, string[] argv, CancellationToken ct, bool closeInput = true)
     {
         var output = new StringBuilder();
         var ended = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var sink = new CollectingStream(output);
-        var attachment = connection.ActorOf(TerminalAttachment.Props(sink, sink, ended), $"bench-{Interlocked.Increment(ref _attachments)}");
-        var request = new RunProgram(Credentials.Root, node, argv[0], argv, ImmutableDictionary<string, string>.Empty, "/", attachment);
-        var started = await connection.RequestAsync<ProgramStarted>(new ProcessCall(request), ct: ct, idempotent: false);
+        var attachment = client.ActorOf(TerminalAttachment.Props(sink, sink, ended), $"bench-{Interlocked.Increment(ref _attachments)}");
+        var started = await client.Processes.RunAsync(node, argv, ImmutableDictionary<string, string>.Empty, "/", attachment, ct: ct);
         attachment.Tell(new TerminalAttachment.Attach(started.Terminal));
         if (closeInput) attachment.Tell(new TerminalAttachment.Input(null, new TaskCompletionSource()));
         return new Attached(started, output, ended, attachment, sink);
     }
 
-    private static async Task<string> RunAsync(ClusterConnection connection, int node, string[] argv, CancellationToken ct)
+    private static async Task<string> RunAsync(SsiClient client, int node, string[] argv, CancellationToken ct)
     {
-        var started = await StartAsync(connection, node, argv, ct);
+        var started = await StartAsync(client, node, argv, ct);
         var status = await started.Ended.Task.WaitAsync(TimeSpan.FromMinutes(30), ct);
         if (status != 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{argv[0]} ended with status {status}: {started.Output}");
         return started.Output.ToString().Trim();
@@ -172,31 +169,23 @@ public static class ProcBenchmark
     }
 
     /// <summary>This build's bench-programs assembly as /usr/lib/ssi-bench.dll, and /bin/bench-* naming its programs.</summary>
-    internal static async Task InstallAsync(ClusterConnection connection, CancellationToken ct)
+    internal static async Task InstallAsync(SsiClient client, CancellationToken ct)
     {
-        var root = Credentials.Root;
-        async Task Call(IFileSystemRequest request, bool idempotent = true) =>
-            await connection.RequestAsync<Ssi.Actors.Protocol.ISsiMessage>(new FileSystemCall(request), ct: ct, idempotent: idempotent);
+        var files = client.Files();
         foreach (var dir in new[] { "/usr", "/usr/lib" })
         {
-            try
-            {
-                await Call(new FsMkdir(root, dir, 0x1ED), idempotent: false);
-            }
-            catch (CliException e) when (e.Errno == Ssi.Actors.Errors.Errno.EEXIST)
-            {
-                // already there
-            }
+            var made = await files.TryMkdirAsync(dir, 0x1ED, ct);
+            if (made.Error != Ssi.Actors.Errors.Errno.EEXIST) made.OrThrow(); // already there is as good
         }
         var bytes = await File.ReadAllBytesAsync(typeof(SpawnWait).Assembly.Location, ct);
-        await Call(new FsCreate(root, Library, 0x1A4), idempotent: false);
+        await files.CreateAsync(Library, 0x1A4, ct: ct);
         for (var offset = 0; offset < bytes.Length; offset += 256 * 1024)
-            await Call(new FsWrite(root, Library, offset, bytes[offset..Math.Min(bytes.Length, offset + 256 * 1024)]));
+            await files.WriteAsync(Library, offset, bytes[offset..Math.Min(bytes.Length, offset + 256 * 1024)], ct: ct);
         foreach (var type in new[] { typeof(SpawnWait), typeof(SpawnBurst), typeof(Sleepers), typeof(SignalLoop), typeof(HoldFiles) })
         {
             var path = "/bin/bench-" + type.Name.ToLowerInvariant();
-            await Call(new FsCreate(root, path, 0x1ED), idempotent: false);
-            await Call(new FsWrite(root, path, 0, Encoding.UTF8.GetBytes($"{ProgramCatalog.Magic}{type.FullName} @{Library}\n")));
+            await files.CreateAsync(path, 0x1ED, ct: ct);
+            await files.WriteAsync(path, 0, Encoding.UTF8.GetBytes($"{ProgramCatalog.Magic}{type.FullName} @{Library}\n"), ct: ct);
         }
     }
 

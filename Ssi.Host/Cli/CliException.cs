@@ -1,5 +1,6 @@
-// Expected failures of a command: an errno, a message for people, and the exit code the shell sees.
+// The CLI's own expected failures (bad input, a local file): an errno and a message, printed like every other failure.
 using Ssi.Actors.Errors;
+using Ssi.Host.Client;
 
 namespace Ssi.Host.Cli;
 
@@ -12,13 +13,7 @@ public static class ExitCodes
     public const int BrokenPipe = 128 + 13; // what the shell reports for a process killed by SIGPIPE
 }
 
-public sealed class CliException(Errno errno, string message, int exitCode = ExitCodes.Failure) : Exception(message)
+public sealed class CliException(Errno errno, string message, FailureKind kind = FailureKind.Failed) : ErrnoException(errno, message, kind)
 {
-    public Errno Errno { get; } = errno;
-    public int ExitCode { get; } = exitCode;
-
-    /// <summary>The one line printed for it, in the Unix tradition: "ssi: VERB: message (ERRNO)".</summary>
-    public string Render(string verb) => $"ssi: {verb}: {Message} ({Errno})";
-
-    public static CliException Usage(string message) => new(Errno.EINVAL, message, ExitCodes.Usage);
+    public static CliException Usage(string message) => new(Errno.EINVAL, message, FailureKind.Usage);
 }

@@ -16,13 +16,6 @@ public static class NodeNumberOption
 {
     public const int Max = Pid.MaxNode;
 
-    /// <summary><c>--node N</c>; null when not given.</summary>
-    public static Option<int?> Option(string description) => new("--node")
-    {
-        Description = $"{description}; 1..{Max}",
-        CustomParser = r => One(r, Max),
-    };
-
     /// <summary><c>--node N</c> that must be given (ssi node).</summary>
     public static Option<int> RequiredOption(string description) => new("--node")
     {
@@ -46,7 +39,7 @@ public static class NodeNumberOption
         CustomParser = r => [.. r.Tokens.Select(t => Check(r, t.Value, NodeNumber.LocalMax) ?? 0)],
     };
 
-    private static int? One(ArgumentResult result, int max) =>
+    internal static int? One(ArgumentResult result, int max) =>
         result.Tokens.Count == 1 ? Check(result, result.Tokens[0].Value, max) : null;
 
     /// <summary>The number, or null after adding the parse error that explains why not.</summary>
@@ -63,5 +56,15 @@ public static class NodeNumberOption
         if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
             return (null, $"node '{text}' is not a number (1..{max})");
         return n < 1 || n > max ? (null, $"node {n} is out of range (1..{max})") : (n, null);
+    }
+}
+
+/// <summary><c>--node N</c> of a cluster command (<see cref="ClientOptions"/>); null when not given.</summary>
+public sealed class NodeOption : Option<int?>
+{
+    public NodeOption(string description) : base("--node")
+    {
+        Description = $"{description}; 1..{NodeNumberOption.Max}";
+        CustomParser = r => NodeNumberOption.One(r, NodeNumberOption.Max);
     }
 }

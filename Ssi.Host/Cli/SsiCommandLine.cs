@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Errors;
 using Ssi.Host.Cli.Commands;
+using Ssi.Host.Client;
 using Ssi.Host.Launcher;
 using Ssi.Host.Node;
 
@@ -64,10 +65,10 @@ public static class SsiCommandLine
         var verb = string.Join(' ', verbs);
         var message = ForPeople(error.Message);
         if (verb.Length == 0 && parse.UnmatchedTokens.Count > 0)
-            return $"ssi: {parse.UnmatchedTokens[0]}: unknown command; see 'ssi --help' (EINVAL)";
+            return CliErrors.Line(parse.UnmatchedTokens[0], Errno.EINVAL, "unknown command; see 'ssi --help'");
         return verb.Length == 0
             ? $"ssi: {message}; see 'ssi --help' (EINVAL)"
-            : $"ssi: {verb}: {message}; see 'ssi {verb} --help' (EINVAL)";
+            : CliErrors.Line(verb, Errno.EINVAL, $"{message}; see 'ssi {verb} --help'");
     }
 
     /// <summary>The parser names .NET types ("System.Nullable`1[System.Int32]"); people want to hear "a number".</summary>
@@ -96,18 +97,21 @@ public static class SsiCommandLine
         }
         catch (FileNotFoundException e)
         {
-            throw new CliException(Errno.ENOENT, e.Message, ExitCodes.Usage);
+            throw new CliException(Errno.ENOENT, e.Message, FailureKind.Usage);
         }
         catch (Exception e) when (e is ConfigurationException or FormatException)
         {
-            throw new CliException(Errno.EINVAL, "bad config: " + e.Message, ExitCodes.Usage);
+            throw new CliException(Errno.EINVAL, "bad config: " + e.Message, FailureKind.Usage);
         }
     }
 
     public static LocalCluster Launcher(Config config) =>
         new(SsiHome.FromEnvironment(), config, line => Console.WriteLine(line));
 
-    /// <summary>A launcher for the cluster already running in $SSI_HOME, with the config files it was started with.</summary>
+    /// <summary>
+    /// A launcher for the cluster already running in $SSI_HOME, with the config files it was started with; its
+    /// <see cref="LocalCluster.Connect"/> is how every command reaches the cluster (<see cref="ClientOptions.ConnectAsync"/>).
+    /// </summary>
     public static LocalCluster LauncherForRunningCluster() =>
         Launcher(LoadConfig(ClusterRunFile.Read(SsiHome.FromEnvironment())?.ExtraConfigs));
 
@@ -118,10 +122,11 @@ public static class SsiCommandLine
         {
             return await body(ct);
         }
-        catch (CliException e)
+        catch (ErrnoException e)
         {
-            Console.Error.WriteLine(e.Render(verb));
-            return e.ExitCode;
+            // The client's, the launcher's and the CLI's own failures alike: one line, one exit status.
+            Console.Error.WriteLine(CliErrors.Line(verb, e));
+            return CliErrors.ExitCode(e);
         }
         catch (IOException e) when (StandardOutput.IsBrokenPipe(e))
         {
@@ -129,7 +134,7 @@ public static class SsiCommandLine
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            Console.Error.WriteLine($"ssi: {verb}: interrupted (EINTR)");
+            Console.Error.WriteLine(CliErrors.Line(verb, Errno.EINTR, "interrupted"));
             return 130;
         }
         catch (Exception e)

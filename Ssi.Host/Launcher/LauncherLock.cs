@@ -1,7 +1,6 @@
 // One launcher at a time per $SSI_HOME: start, add, rm and stop hold an exclusive lock on run/launcher.lock.
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Errors;
-using Ssi.Host.Cli;
 
 namespace Ssi.Host.Launcher;
 
@@ -28,7 +27,7 @@ public static class LauncherLock
             }
             catch (IOException)
             {
-                throw new CliException(Errno.EBUSY, $"another ssi launcher is working on {home.Root}");
+                throw new LauncherException(Errno.EBUSY, $"another ssi launcher is working on {home.Root}");
             }
         }
     }

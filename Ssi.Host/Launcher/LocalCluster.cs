@@ -12,7 +12,7 @@ using Ssi.Vproc.Programs;
 using Ssi.Vproc.Programs.Builtin;
 using Ssi.Cfs.Service;
 using Ssi.Cfs.Storage;
-using Ssi.Host.Cli;
+using Ssi.Host.Client;
 using Ssi.Host.Node;
 
 namespace Ssi.Host.Launcher;
@@ -41,7 +41,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         using var _ = await LauncherLock.AcquireAsync(home, _settings.LockWait, ct);
         var live = LiveNodes();
         if (live.Count > 0)
-            throw new CliException(Errno.EEXIST,
+            throw new LauncherException(Errno.EEXIST,
                 $"a cluster is already running in {home.Root} (nodes {string.Join(",", live)}); use 'ssi add' or 'ssi stop'");
         home.EnsureCreated();
         var secret = ClusterSecret.CreateOrLoad(home.SecretFile);
@@ -50,12 +50,12 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         using (var store = OpenStore())
         {
             var created = DefaultRoot.CreateIfEmpty(store);
-            if (!created.IsOk) throw new CliException(created.Error!.Value, "cannot create the root image: " + created.Detail);
+            if (!created.IsOk) throw new LauncherException(created.Error!.Value, "cannot create the root image: " + created.Detail);
             if (created.Value) progress("created the default root image (/bin, /etc, /home, /tmp, ...)");
             var programs = BinDirectory.Install(store, Builtins.All.Keys);
-            if (!programs.IsOk) throw new CliException(programs.Error!.Value, "cannot install the programs of /bin: " + programs.Detail);
+            if (!programs.IsOk) throw new LauncherException(programs.Error!.Value, "cannot install the programs of /bin: " + programs.Detail);
             var data = BinDirectory.InstallData(store);
-            if (!data.IsOk) throw new CliException(data.Error!.Value, "cannot install the demo data: " + data.Detail);
+            if (!data.IsOk) throw new LauncherException(data.Error!.Value, "cannot install the demo data: " + data.Detail);
         }
         var hostname = _cluster.Hostname;
         var taken = new HashSet<int>();
@@ -110,14 +110,14 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         var pids = new List<(int Node, int Pid)>();
         foreach (var n in nodes.Distinct())
         {
-            if (NodeProcess.LivePid(home, n) is not { } pid) throw new CliException(Errno.ESRCH, $"node {n} is not up");
+            if (NodeProcess.LivePid(home, n) is not { } pid) throw new LauncherException(Errno.ESRCH, $"node {n} is not up");
             pids.Add((n, pid));
         }
         foreach (var (n, pid) in pids)
         {
             NodeProcess.Signal(pid, PosixSignalNumber.SIGKILL);
             if (!await NodeProcess.WaitForExitAsync(pid, n, _settings.KillWait))
-                throw new CliException(Errno.EBUSY, $"node {n} (pid {pid}) survived SIGKILL");
+                throw new LauncherException(Errno.EBUSY, $"node {n} (pid {pid}) survived SIGKILL");
             File.Delete(home.NodePidFile(n));
             progress($"node {n} killed (pid {pid})");
         }
@@ -148,34 +148,13 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         }
     }
 
-    /// <summary>
-    /// A client with the credential of $SSI_CREDENTIAL (root's of this $SSI_HOME by default). Its contacts are the live
-    /// nodes of this $SSI_HOME, or, where no cluster runs here (another machine), those written in the credential.
-    /// </summary>
-    public ClusterConnection Connect()
-    {
-        var run = ClusterRunFile.Read(home);
-        List<string> contacts;
-        CredentialFile credential;
-        if (run is not null || Environment.GetEnvironmentVariable(CredentialFile.EnvironmentVariable) is not { Length: > 0 })
-        {
-            // A cluster of this $SSI_HOME: its live nodes, whatever the credential names.
-            var live = LiveNodes();
-            contacts = run is null ? [] : live.Where(run.ClientPorts.ContainsKey).Select(run.GatewayAddress).ToList();
-            if (contacts.Count == 0) throw NoCluster();
-            credential = CredentialFile.Load(CredentialFile.PathFor(home));
-        }
-        else
-        {
-            credential = CredentialFile.Load(CredentialFile.PathFor(home));
-            contacts = credential.Contacts;
-            if (contacts.Count == 0) throw new CliException(Errno.ECONNREFUSED, "the credential names no node to contact, and no cluster runs in " + home.Root);
-        }
-        return ClusterConnection.Open(contacts, credential, TlsSettings.Create(config, home), run?.Hostname ?? ClientHostname(), config);
-    }
+    /// <summary>A client of this cluster, connected the one way every client is (<see cref="ClusterConnector"/>).</summary>
+    public ClusterConnection Connect() => ClusterConnector.Connect(home, config, Gateways());
 
-    /// <summary>The address this client listens on for replies: the configured hostname, as nodes do.</summary>
-    private string ClientHostname() => _cluster.Hostname;
+    /// <summary>The client gateways of the live nodes of this $SSI_HOME, or null where no cluster was started here.</summary>
+    public LocalGateways? Gateways() => ClusterRunFile.Read(home) is { } run
+        ? new LocalGateways(run.Hostname, LiveNodes().Where(run.ClientPorts.ContainsKey).Select(run.GatewayAddress).ToList())
+        : null;
 
     /// <summary>The cluster file system's store, opened directly (the nodes share it; the store serialises writers).</summary>
     public SqlInodeStore OpenStore() => CfsSettings.Create(config, home).OpenStore();
@@ -188,17 +167,16 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         }
         catch (SecretUnavailableException e)
         {
-            throw new CliException(Errno.EACCES, e.Message, ExitCodes.PermissionDenied);
+            throw new LauncherException(Errno.EACCES, e.Message, FailureKind.Denied);
         }
     }
 
-    private CliException NoCluster() =>
-        new(Errno.ECONNREFUSED, $"no cluster is running in {home.Root}; start one with 'ssi start'");
+    private LauncherException NoCluster() => new(Errno.ECONNREFUSED, ClusterConnector.NoCluster(home));
 
     private static void CheckRange(int n, string what)
     {
         if (n is < 1 or > NodeNumber.LocalMax)
-            throw CliException.Usage($"{what} {n} is out of range (1..{NodeNumber.LocalMax})");
+            throw new LauncherException(Errno.EINVAL, $"{what} {n} is out of range (1..{NodeNumber.LocalMax})", FailureKind.Usage);
     }
 
     /// <summary>Boots nodes in waves of <see cref="LauncherSettings.BootWave"/>, each wave UP before the next starts.</summary>
@@ -257,11 +235,11 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             ct.ThrowIfCancellationRequested();
             foreach (var (n, pid) in pids)
                 if (!NodeProcess.IsNodeProcess(pid, n))
-                    throw new CliException(Errno.EIO, $"node {n} exited while booting; last lines of {home.NodeLogFile(n)}:{Environment.NewLine}{NodeProcess.LogTail(home, n)}");
+                    throw new LauncherException(Errno.EIO, $"node {n} exited while booting; last lines of {home.NodeLogFile(n)}:{Environment.NewLine}{NodeProcess.LogTail(home, n)}");
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
-                throw new CliException(Errno.ETIMEDOUT, $"nodes did not come UP within {_settings.StartTimeout.TotalSeconds:0} s; see {home.LogDir}");
-            var status = await connection.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, giveUpAfter: left, ct: ct);
+                throw new LauncherException(Errno.ETIMEDOUT, $"nodes did not come UP within {_settings.StartTimeout.TotalSeconds:0} s; see {home.LogDir}");
+            var status = await connection.StatusAsync(giveUpAfter: left, ct: ct);
             foreach (var info in status.View.Nodes.Where(i => nodes.Contains(i.Node)))
                 if (!seen.TryGetValue(info.Node, out var s) || s != info.State)
                 {
@@ -279,7 +257,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
     {
         foreach (var observer in LiveNodes())
         {
-            var view = await connection.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, observer, left, ct);
+            var view = await connection.StatusAsync(observer, left, ct);
             if (!nodes.All(n => view.View.Nodes.Any(i => i.Node == n && i.State == NodeState.UP && i.Reachable))) return false;
         }
         return true;

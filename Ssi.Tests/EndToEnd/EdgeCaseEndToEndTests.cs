@@ -20,6 +20,10 @@ public sealed class EdgeCaseEndToEndTests
         AssertFails(await ssi.RunAsync("migrate", "1", "2"), 1, "ssi: migrate: 1: init cannot move (EINVAL)");
         AssertFails(await ssi.RunAsync("pin", "1"), 1, "ssi: pin: 1: init cannot move (EINVAL)");
 
+        // A target that is gone is named first, in the Unix way, by every command that goes on past it.
+        AssertFails(await ssi.RunAsync("kill", "99999"), 1, "ssi: kill: 99999: No such process (ESRCH)");
+        AssertFails(await ssi.RunAsync("where", "99999"), 1, "ssi: where: 99999: No such process (ESRCH)");
+
         // loadlevel --node N shows node N alone; a node that is not up is EHOSTDOWN.
         var two = await ssi.RunAsync("loadlevel", "--node", "2", "--json");
         Assert.True(two.ExitCode == 0, two.ToString());

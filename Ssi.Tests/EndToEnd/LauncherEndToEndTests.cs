@@ -2,7 +2,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Ssi.Actors.Configuration;
-using Ssi.Host.Cli;
+using Ssi.Host.Client;
 using Ssi.Host.Launcher;
 using Ssi.Tests.Harness;
 using Xunit.Abstractions;

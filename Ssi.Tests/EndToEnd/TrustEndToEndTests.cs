@@ -3,7 +3,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.Service;
-using Ssi.Host.Cli;
+using Ssi.Host.Client;
 using Ssi.Host.Launcher;
 using Ssi.Host.Node;
 using Ssi.Tests.Harness;

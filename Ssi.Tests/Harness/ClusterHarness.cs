@@ -7,7 +7,7 @@ using Ssi.Actors.Security;
 using Ssi.Cfs.Service;
 using Ssi.Cfs.Storage;
 using Ssi.Host.Node;
-using Ssi.Host.Cli;
+using Ssi.Host.Client;
 
 namespace Ssi.Tests.Harness;
 

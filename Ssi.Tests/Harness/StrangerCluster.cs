@@ -1,6 +1,6 @@
 // Another cluster's secret and certificates, for tests of what our cluster refuses.
 using Ssi.Actors.Security;
-using Ssi.Host.Cli;
+using Ssi.Host.Client;
 using Ssi.Host.Node;
 
 namespace Ssi.Tests.Harness;

@@ -3,8 +3,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Ssi.Actors.Membership;
+using Ssi.Actors.Configuration;
+using Ssi.Host.Client;
 using Ssi.Host.Launcher;
-using Ssi.Cfs.Permissions;
 using Ssi.Host.Node;
 using Ssi.Vproc.Leveling;
 
@@ -14,8 +15,7 @@ public static class ClusterCommand
 {
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
-        var node = NodeNumberOption.Option("ask this node for its view (default: any contact node)");
+        var client = new ClientOptions(new NodeOption("ask this node for its view (default: any contact node)"), Json: new JsonOption());
         var command = new Command("cluster", """
             List every node of the cluster: number, address, state (NEVERUP, COMINGUP, UP, GOINGDOWN, DOWN),
             reachability, uptime and load (runnable processes averaged over about 5 s; ssi loadlevel tells more), as
@@ -25,16 +25,14 @@ public static class ClusterCommand
               ssi cluster
               ssi cluster --node 2 --json
             """);
-        command.Options.Add(json);
-        command.Options.Add(node);
+        client.AddTo(command);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("cluster", async token =>
         {
-            var launcher = SsiCommandLine.LauncherForRunningCluster();
-            await using var connection = launcher.Connect();
-            var status = await connection.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, parse.GetValue(node), ct: token);
-            var loads = await LoadsAsync(connection, parse.GetValue(node), token);
-            var rows = Rows(status, ClusterRunFile.Read(launcher.Home), DateTimeOffset.UtcNow, loads);
-            Console.Write(parse.GetValue(json) ? Json(status, rows) : Table(status, rows));
+            await using var cluster = await client.ConnectAsync(parse, token);
+            var status = await cluster.StatusAsync(client.NodeIn(parse), ct: token);
+            var loads = await LoadsAsync(cluster, client.NodeIn(parse), token);
+            var rows = Rows(status, ClusterRunFile.Read(SsiHome.FromEnvironment()), DateTimeOffset.UtcNow, loads);
+            Console.Write(client.JsonIn(parse) ? Json(status, rows) : Table(status, rows));
             return ExitCodes.Ok;
         }, ct));
         return command;
@@ -56,16 +54,15 @@ public static class ClusterCommand
     }
 
     /// <summary>The loads the answering node has heard, or null if its process layer does not answer soon (the table says "-").</summary>
-    private static async Task<LoadTable?> LoadsAsync(ClusterConnection connection, int? node, CancellationToken ct)
+    private static async Task<LoadTable?> LoadsAsync(SsiClient cluster, int? node, CancellationToken ct)
     {
         try
         {
-            return await connection.RequestAsync<LoadTable>(new ProcessCall(new LoadLevelRequest(connection.Identity, 0, null)), node,
-                giveUpAfter: TimeSpan.FromSeconds(5), ct: ct);
+            return await cluster.Processes.LoadLevelAsync(through: node, giveUpAfter: TimeSpan.FromSeconds(5), ct: ct);
         }
-        catch (CliException)
+        catch (ClientException)
         {
-            return null;
+            return null; // the membership table is the answer; loads are a courtesy
         }
     }
 

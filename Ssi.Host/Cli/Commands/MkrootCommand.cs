@@ -2,6 +2,7 @@
 using System.CommandLine;
 using Ssi.Actors.Errors;
 using Ssi.Cfs.RootImage;
+using Ssi.Host.Client;
 using Ssi.Vproc.Programs;
 using Ssi.Vproc.Programs.Builtin;
 
@@ -27,7 +28,7 @@ public static class MkrootCommand
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("mkroot", _ =>
         {
             var source = parse.GetValue(from)!;
-            if (!Directory.Exists(source)) throw new CliException(Errno.ENOENT, $"{source}: {Errno.ENOENT.Describe()}", ExitCodes.Usage);
+            if (!Directory.Exists(source)) throw new CliException(Errno.ENOENT, $"{source}: {Errno.ENOENT.Describe()}", FailureKind.Usage);
             var launcher = SsiCommandLine.LauncherForRunningCluster();
             launcher.Home.EnsureCreated();
             using var store = launcher.OpenStore();

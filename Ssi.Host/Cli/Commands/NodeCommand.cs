@@ -6,6 +6,7 @@ using Akka.Configuration;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Security;
+using Ssi.Host.Client;
 using Ssi.Host.Node;
 
 namespace Ssi.Host.Cli.Commands;
@@ -67,7 +68,7 @@ public static class NodeCommand
                 RemoveOwnPidFile(home, n);
                 if (host.Refusal is not null) throw new CliException(Errno.EEXIST, host.Refusal);
                 if (!leaving && handshake is { Transient: false })
-                    throw new CliException(Errno.EACCES, "the TLS handshake with the cluster was refused, so this node cannot join: " + handshake.Reason, ExitCodes.PermissionDenied);
+                    throw new CliException(Errno.EACCES, "the TLS handshake with the cluster was refused, so this node cannot join: " + handshake.Reason, FailureKind.Denied);
                 return ExitCodes.Ok;
             }
 

@@ -3,10 +3,10 @@ using System.CommandLine;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Security;
-using Ssi.Host.Cli.Commands.Fs;
+using Ssi.Cfs.Permissions;
+using Ssi.Host.Client;
 using Ssi.Host.Launcher;
 using Ssi.Host.Node;
-using Ssi.Cfs.Permissions;
 
 namespace Ssi.Host.Cli.Commands;
 
@@ -61,10 +61,10 @@ public static class UserCommand
             }
             else
             {
-                await using var connection = launcher.Connect();
-                if (!connection.Identity.IsRoot)
-                    throw new CliException(Errno.EPERM, $"only root may issue credentials; this credential is {connection.UserName}'s");
-                who = await FsCommand.LookUpAsync(connection, null, user, token)
+                await using var cluster = await new ClientOptions().ConnectAsync(parse, token);
+                if (!cluster.Caller.IsRoot)
+                    throw new CliException(Errno.EPERM, $"only root may issue credentials; this credential is {cluster.UserName}'s");
+                who = await Callers.LookUpAsync(cluster.Files(), user, token)
                     ?? throw new CliException(Errno.ENOENT, $"no user '{user}' in the cluster's /etc/passwd");
                 if (contacts.Count == 0) contacts = CredentialFile.Load(CredentialFile.PathFor(home)).Contacts;
             }
@@ -76,7 +76,7 @@ public static class UserCommand
             }
             catch (SecretUnavailableException e)
             {
-                throw new CliException(Errno.EACCES, e.Message, ExitCodes.PermissionDenied);
+                throw new CliException(Errno.EACCES, e.Message, FailureKind.Denied);
             }
             credential.Save(path);
             Console.WriteLine($"issued a credential for {user} (uid {who.Uid}, gid {who.Gid}) in {path}");

@@ -30,7 +30,7 @@ public sealed class LoadLevelCommandTests
     {
         var e = Assert.Throws<CliException>(() => LoadLevelCommand.Rows(Three, 16));
         Assert.Equal(Errno.EHOSTDOWN, e.Errno);
-        Assert.Equal(ExitCodes.Failure, e.ExitCode);
-        Assert.Equal("ssi: loadlevel: node 16 is not up (EHOSTDOWN)", e.Render("loadlevel"));
+        Assert.Equal(ExitCodes.Failure, CliErrors.ExitCode(e));
+        Assert.Equal("ssi: loadlevel: node 16 is not up (EHOSTDOWN)", CliErrors.Line("loadlevel", e));
     }
 }

@@ -8,7 +8,7 @@ using Ssi.Cfs.Permissions;
 using Ssi.Cfs.RootImage;
 using Ssi.Cfs.Service;
 using Ssi.Host.Bench;
-using Ssi.Host.Cli;
+using Ssi.Host.Client;
 using Ssi.Host.Node;
 using Ssi.Tests.Harness;
 using Ssi.Vproc.ProcessTable;
@@ -116,7 +116,7 @@ public class GatewaySecuritySpecs
 
         // As herself: what Unix lets ann do.
         await ann.RequestAsync<FsAttributes>(new FileSystemCall(new FsCreate(annIdentity, "/home/ann/notes", 420)), idempotent: false);
-        var denied = await Assert.ThrowsAsync<CliException>(() =>
+        var denied = await Assert.ThrowsAsync<ClientException>(() =>
             ann.RequestAsync<FsAttributes>(new FileSystemCall(new FsCreate(annIdentity, "/etc/evil", 420)), idempotent: false));
         Assert.Equal(Errno.EACCES, denied.Errno);
 
@@ -131,7 +131,7 @@ public class GatewaySecuritySpecs
                  })
         {
             // Any reply but a refusal would come back as EIO (unexpected reply), so only the gateway's EPERM passes.
-            var error = await Assert.ThrowsAsync<CliException>(() => ann.RequestAsync<ClusterStatus>(query, idempotent: false));
+            var error = await Assert.ThrowsAsync<ClientException>(() => ann.RequestAsync<ClusterStatus>(query, idempotent: false));
             Assert.Equal(Errno.EPERM, error.Errno);
         }
 
@@ -144,7 +144,7 @@ public class GatewaySecuritySpecs
                      annCredential with { Mac = Convert.ToBase64String(new byte[32]) },
                  })
         {
-            var error = await Assert.ThrowsAsync<CliException>(() =>
+            var error = await Assert.ThrowsAsync<ClientException>(() =>
                 cluster.Connect([2], tampered).RequestAsync<ClusterStatus>(GetClusterStatus.Instance));
             Assert.Equal(Errno.EACCES, error.Errno);
         }

@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Security;
-using Ssi.Host.Cli;
+using Ssi.Host.Client;
 using Ssi.Host.Node;
 using Ssi.Tests.Harness;
 
@@ -19,7 +19,7 @@ public class TransportSecuritySpecs
         var client = cluster.Connect([1], stranger.Credential());
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<CliException>(() =>
+        var error = await Assert.ThrowsAsync<ClientException>(() =>
             client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, giveUpAfter: TimeSpan.FromSeconds(30)));
 
         Assert.Equal(Errno.EACCES, error.Errno);
@@ -34,7 +34,7 @@ public class TransportSecuritySpecs
         using var stranger = new StrangerCluster();
         var client = cluster.Connect([1], stranger.Credential() with { CaCertificate = cluster.RootCredential.CaCertificate });
 
-        var error = await Assert.ThrowsAsync<CliException>(() =>
+        var error = await Assert.ThrowsAsync<ClientException>(() =>
             client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, giveUpAfter: TimeSpan.FromSeconds(8)));
 
         // The node refuses the handshake. The client usually hears an explicit disassociation (EACCES) at once; when the

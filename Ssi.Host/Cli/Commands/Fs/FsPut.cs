@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Ssi.Actors.Errors;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Namespace;
-using Ssi.Cfs.Service;
+using Ssi.Host.Client;
 
 namespace Ssi.Host.Cli.Commands.Fs;
 
@@ -26,7 +26,7 @@ public static class FsPut
         if (!File.Exists(host)) throw new CliException(Errno.ENOENT, $"{local}: {Errno.ENOENT.Describe()}");
         var mode = await TargetModeAsync(ctx, target);
         var temporary = TemporaryName(target, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
-        await ctx.Call<FsAttributes>(new FsCreate(ctx.Caller, temporary, PrivateMode), target);
+        await ctx.Files.CreateAsync(temporary, PrivateMode, about: target, ct: ctx.Ct);
         var replaced = false;
         try
         {
@@ -34,9 +34,9 @@ public static class FsPut
             var buffer = new byte[FsVerbs.Block];
             long offset = 0;
             for (int n; (n = await input.ReadAsync(buffer, ctx.Ct)) > 0; offset += n)
-                await ctx.Call<FsAttributes>(new FsWrite(ctx.Caller, temporary, offset, buffer[..n]), target); // at an offset: safe to retry
-            await ctx.Call<FsAttributes>(new FsChmod(ctx.Caller, temporary, mode), target);
-            await ctx.Call<FsDone>(new FsRename(ctx.Caller, temporary, target), target);
+                await ctx.Files.WriteAsync(temporary, offset, buffer[..n], about: target, ct: ctx.Ct); // at an offset: safe to retry
+            await ctx.Files.ChmodAsync(temporary, mode, about: target, ct: ctx.Ct);
+            await ctx.Files.RenameAsync(temporary, target, about: target, ct: ctx.Ct);
             replaced = true;
             return offset;
         }
@@ -64,10 +64,9 @@ public static class FsPut
     private static async Task<int> TargetModeAsync(FsVerbs.Context ctx, string target)
     {
         if (target.EndsWith('/')) throw new CliException(Errno.EISDIR, $"{target}: {Errno.EISDIR.Describe()}");
-        var existing = await ctx.TryCall<FsAttributes>(new FsStat(ctx.Caller, target, FollowLast: true), target);
+        var existing = await ctx.Files.TryStatAsync(target, followLast: true, ct: ctx.Ct);
         if (existing.Error == Errno.ENOENT) return NewFileMode;
-        if (!existing.IsOk) throw new CliException(existing.Error!.Value, $"{target}: {existing.Error!.Value.Describe()}");
-        var a = existing.Value.Attributes;
+        var a = existing.OrThrow();
         if (a.IsDirectory) throw new CliException(Errno.EISDIR, $"{target}: {Errno.EISDIR.Describe()}");
         return a.Type == InodeType.Regular ? a.Mode & 0x1FF : NewFileMode;
     }
@@ -75,8 +74,16 @@ public static class FsPut
     /// <summary>Best effort: the temporary name may already be gone (a rename that was made but not acknowledged).</summary>
     private static async Task RemoveAsync(FsVerbs.Context ctx, string temporary)
     {
-        var removed = await ctx.TryCall<FsDone>(new FsUnlink(ctx.Caller, temporary), temporary);
-        if (!removed.IsOk && removed.Error != Errno.ENOENT)
-            Console.Error.WriteLine($"ssi: fs put: could not remove {temporary}: {removed.Error!.Value.Describe()} ({removed.Error})");
+        Errno? error;
+        try
+        {
+            error = (await ctx.Files.TryUnlinkAsync(temporary, ctx.Ct)).Error;
+        }
+        catch (ClientException e) when (e.Kind == FailureKind.Failed)
+        {
+            error = e.Errno; // no answer: the original failure is the one to report, this one only warns
+        }
+        if (error is { } failed && failed != Errno.ENOENT)
+            Console.Error.WriteLine(CliErrors.Line("fs put", failed, $"could not remove {temporary}: {failed.Describe()}"));
     }
 }

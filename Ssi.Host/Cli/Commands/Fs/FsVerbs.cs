@@ -2,9 +2,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Ssi.Actors.Errors;
 using Ssi.Cfs.Inodes;
-using Ssi.Cfs.Service;
+using Ssi.Host.Client;
 
 namespace Ssi.Host.Cli.Commands.Fs;
 
@@ -15,21 +14,21 @@ public static class FsVerbs
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static IEnumerable<Command> All(FsCommand.Common common)
+    public static IEnumerable<Command> All(ClientOptions common)
     {
         var path = () => new Argument<string>("path") { Description = "absolute path in the cluster" };
 
         yield return Verb(common, "ls", "List a directory (names; -l for details).", [path()], [Flag("-l", "long listing")], async (ctx, args) =>
         {
             var dir = args.Text(0);
-            var entries = (await ctx.Call<FsEntries>(new FsReadDirectory(ctx.Caller, dir), dir)).Entries;
+            var entries = await ctx.Files.ListAsync(dir, ctx.Ct);
             if (!args.Flag("-l") && !ctx.Json)
             {
                 foreach (var e in entries) Console.WriteLine(e.Name);
                 return;
             }
             var rows = new List<InodeAttributes>();
-            foreach (var e in entries) rows.Add((await ctx.Call<FsAttributes>(new FsStat(ctx.Caller, Join(dir, e.Name), FollowLast: false), e.Name)).Attributes);
+            foreach (var e in entries) rows.Add(await ctx.Files.StatAsync(Join(dir, e.Name), followLast: false, about: e.Name, ct: ctx.Ct));
             if (ctx.Json)
             {
                 Console.WriteLine(JsonSerializer.Serialize(entries.Zip(rows, (e, a) => Describe(e.Name, a)), Indented));
@@ -41,7 +40,7 @@ public static class FsVerbs
 
         yield return Verb(common, "stat", "Show a file's attributes (of a symlink itself with -h).", [path()], [Flag("-h", "do not follow a final symlink")], async (ctx, args) =>
         {
-            var a = (await ctx.Call<FsAttributes>(new FsStat(ctx.Caller, args.Text(0), !args.Flag("-h")), args.Text(0))).Attributes;
+            var a = await ctx.Files.StatAsync(args.Text(0), !args.Flag("-h"), ct: ctx.Ct);
             if (ctx.Json)
             {
                 Console.WriteLine(JsonSerializer.Serialize(Describe(args.Text(0), a), Indented));
@@ -55,7 +54,7 @@ public static class FsVerbs
 
         yield return Verb(common, "where", "Show the node that owns a file's inode now (its reads and writes run there).", [path()], [], async (ctx, args) =>
         {
-            var owner = await ctx.Call<FsOwner>(new FsWhere(ctx.Caller, args.Text(0)), args.Text(0));
+            var owner = await ctx.Files.WhereAsync(args.Text(0), ctx.Ct);
             Console.WriteLine(ctx.Json
                 ? JsonSerializer.Serialize(new { path = args.Text(0), ino = owner.Ino, node = owner.Node }, Indented)
                 : owner.Node.ToString(CultureInfo.InvariantCulture));
@@ -87,34 +86,34 @@ public static class FsVerbs
         });
 
         yield return Verb(common, "mkdir", "Make a directory.", [path()], [Valued("-m", "mode in octal (default 755)")], async (ctx, args) =>
-            await ctx.Call<FsAttributes>(new FsMkdir(ctx.Caller, args.Text(0), args.Mode("-m", 0x1ED)), args.Text(0)));
+            await ctx.Files.MkdirAsync(args.Text(0), args.Mode("-m", 0x1ED), ctx.Ct));
 
         yield return Verb(common, "rm", "Remove a file (a directory with -d, which must be empty).", [path()], [Flag("-d", "remove an empty directory")], async (ctx, args) =>
         {
-            if (args.Flag("-d")) await ctx.Call<FsDone>(new FsRmdir(ctx.Caller, args.Text(0)), args.Text(0));
-            else await ctx.Call<FsDone>(new FsUnlink(ctx.Caller, args.Text(0)), args.Text(0));
+            if (args.Flag("-d")) await ctx.Files.RmdirAsync(args.Text(0), ctx.Ct);
+            else await ctx.Files.UnlinkAsync(args.Text(0), ctx.Ct);
         });
 
         yield return Verb(common, "mv", "Rename a file or directory, atomically, also across directories.",
             [new Argument<string>("from"), new Argument<string>("to")], [], async (ctx, args) =>
-            await ctx.Call<FsDone>(new FsRename(ctx.Caller, args.Text(0), args.Text(1)), args.Text(0)));
+            await ctx.Files.RenameAsync(args.Text(0), args.Text(1), ct: ctx.Ct));
 
         yield return Verb(common, "ln", "Make a hard link (a symbolic link with -s).",
             [new Argument<string>("target"), new Argument<string>("link")], [Flag("-s", "symbolic link")], async (ctx, args) =>
         {
-            if (args.Flag("-s")) await ctx.Call<FsAttributes>(new FsSymlink(ctx.Caller, args.Text(0), args.Text(1)), args.Text(1));
-            else await ctx.Call<FsAttributes>(new FsLink(ctx.Caller, args.Text(0), args.Text(1)), args.Text(1));
+            if (args.Flag("-s")) await ctx.Files.SymlinkAsync(args.Text(0), args.Text(1), ctx.Ct);
+            else await ctx.Files.LinkAsync(args.Text(0), args.Text(1), ctx.Ct);
         });
 
         yield return Verb(common, "chmod", "Change the mode bits (octal, e.g. 640 or 1777).",
             [new Argument<string>("mode"), path()], [], async (ctx, args) =>
-            await ctx.Call<FsAttributes>(new FsChmod(ctx.Caller, args.Text(1), ParseMode(args.Text(0))), args.Text(1)));
+            await ctx.Files.ChmodAsync(args.Text(1), ParseMode(args.Text(0)), ct: ctx.Ct));
 
         yield return Verb(common, "chown", "Change the owner and/or group (UID, UID:GID or :GID).",
             [new Argument<string>("owner"), path()], [], async (ctx, args) =>
         {
             var (uid, gid) = ParseOwner(args.Text(0));
-            await ctx.Call<FsAttributes>(new FsChown(ctx.Caller, args.Text(1), uid, gid), args.Text(1));
+            await ctx.Files.ChownAsync(args.Text(1), uid, gid, ctx.Ct);
         });
 
         yield return Verb(common, "truncate", "Set a file's size, cutting or extending it with zeros.",
@@ -122,7 +121,7 @@ public static class FsVerbs
         {
             var size = args.Long(0);
             if (size < 0) throw CliException.Usage("size must not be negative");
-            await ctx.Call<FsAttributes>(new FsTruncate(ctx.Caller, args.Text(1), size), args.Text(1));
+            await ctx.Files.TruncateAsync(args.Text(1), size, ctx.Ct);
         });
     }
 
@@ -131,7 +130,7 @@ public static class FsVerbs
         long offset = 0;
         while (true)
         {
-            var data = (await ctx.Call<FsData>(new FsRead(ctx.Caller, path, offset, Block), path)).Data;
+            var data = await ctx.Files.ReadAsync(path, offset, Block, ctx.Ct);
             if (data.Length == 0) return offset;
             await output.WriteAsync(data);
             offset += data.Length;
@@ -176,24 +175,8 @@ public static class FsVerbs
     private static Option<bool> Flag(string name, string description) => new(name) { Description = description };
     private static Option<string> Valued(string name, string description) => new(name) { Description = description };
 
-    /// <summary>What a verb's body gets: the connection, the target node, the caller and the output mode.</summary>
-    public sealed record Context(ClusterConnection Connection, int? Node, Cfs.Permissions.Credentials Caller, bool Json, CancellationToken Ct)
-    {
-        public Task<T> Call<T>(IFileSystemRequest request, string path) where T : Actors.Protocol.ISsiMessage =>
-            FsCommand.CallAsync<T>(Connection, Node, request, path, Ct);
-
-        public async Task<Outcome<T>> TryCall<T>(IFileSystemRequest request, string path) where T : Actors.Protocol.ISsiMessage
-        {
-            try
-            {
-                return await Call<T>(request, path);
-            }
-            catch (CliException e) when (e.ExitCode == ExitCodes.Failure)
-            {
-                return Outcome<T>.Fail(e.Errno, e.Message);
-            }
-        }
-    }
+    /// <summary>What a verb's body gets: the file client (through --node, as --user), the output mode and the token.</summary>
+    public sealed record Context(FileClient Files, bool Json, CancellationToken Ct);
 
     /// <summary>The parsed arguments and options of one verb.</summary>
     public sealed record Arguments(ParseResult Parse, IReadOnlyList<Argument> Positional, IReadOnlyList<Option> Options)
@@ -205,7 +188,7 @@ public static class FsVerbs
             Parse.GetValue((Option<string>)Options.Single(o => o.Name == name)) is { } text ? ParseMode(text) : fallback;
     }
 
-    private static Command Verb(FsCommand.Common common, string name, string description, Argument[] positional, Option[] options,
+    private static Command Verb(ClientOptions common, string name, string description, Argument[] positional, Option[] options,
         Func<Context, Arguments, Task> body)
     {
         var command = new Command(name, description);
@@ -214,10 +197,8 @@ public static class FsVerbs
         common.AddTo(command);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("fs " + name, async token =>
         {
-            await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
-            var caller = await FsCommand.CallerAsync(connection, parse.GetValue(common.Node), parse.GetValue(common.User), token);
-            await body(new Context(connection, parse.GetValue(common.Node), caller, parse.GetValue(common.Json), token),
-                new Arguments(parse, positional, options));
+            await using var cluster = await common.ConnectAsync(parse, token, lookUpThroughNode: true);
+            await body(new Context(cluster.Files(common.NodeIn(parse)), common.JsonIn(parse), token), new Arguments(parse, positional, options));
             return ExitCodes.Ok;
         }, ct));
         return command;

@@ -1,11 +1,7 @@
 // `ssi kill [-SIG | -s SIG] PID|-PGID...` and `ssi kill -l`: signals to processes anywhere in the cluster.
 using System.CommandLine;
 using System.Globalization;
-using Ssi.Actors.Errors;
 using Ssi.Actors.Signals;
-using Ssi.Host.Cli.Commands.Fs;
-using Ssi.Host.Node;
-using Ssi.Vproc.ProcessTable;
 
 namespace Ssi.Host.Cli.Commands.Processes;
 
@@ -15,7 +11,7 @@ public static class KillCommand
     {
         var signal = new Option<string>("--signal", "-s") { Description = "the signal, by name (TERM, SIGTERM) or number (default TERM)", DefaultValueFactory = _ => "TERM" };
         var list = new Option<bool>("--list", "-l") { Description = "list the signal names" };
-        var user = new Option<string>("--user") { Description = FsCommand.UserOptionDescription };
+        var client = new ClientOptions(User: new UserOption());
         var targets = new Argument<string[]>("target") { Description = "PIDs, or -PGID for a process group", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("kill", """
             Send a signal to processes on any node: a PID, or -PGID for every process of a group. The sender must be
@@ -30,7 +26,7 @@ public static class KillCommand
             """);
         command.Options.Add(signal);
         command.Options.Add(list);
-        command.Options.Add(user);
+        client.AddTo(command);
         command.Arguments.Add(targets);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("kill", async token =>
         {
@@ -50,21 +46,12 @@ public static class KillCommand
                 pids.Add(pid);
             }
             if (pids.Count == 0) throw CliException.Usage("a PID or -PGID is needed (see 'ssi kill --help')");
-            await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
-            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user), token);
+            await using var cluster = await client.ConnectAsync(parse, token);
             var status = ExitCodes.Ok;
             foreach (var pid in pids)
             {
-                try
-                {
-                    // A signal is sent once: sent again after a slow reply it could find its target gone and say ESRCH.
-                    await connection.RequestAsync<KillDone>(new ProcessCall(new KillRequest(who, pid, number)), ct: token, idempotent: false);
-                }
-                catch (CliException e) when (e.Errno is Errno.ESRCH or Errno.EPERM or Errno.EINVAL)
-                {
-                    Console.Error.WriteLine($"ssi: kill: ({pid}) - {e.Errno.Describe()} ({e.Errno})");
-                    status = ExitCodes.Failure;
-                }
+                var killed = await cluster.Processes.KillAsync(pid, number, ct: token);
+                if (!killed.IsOk) status = CliErrors.Report("kill", killed); // a target that is gone or not ours: on to the next
             }
             return status;
         }, ct));

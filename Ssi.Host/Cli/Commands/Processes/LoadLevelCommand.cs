@@ -3,8 +3,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Ssi.Actors.Errors;
-using Ssi.Host.Cli.Commands.Fs;
-using Ssi.Host.Node;
 using Ssi.Vproc.Leveling;
 
 namespace Ssi.Host.Cli.Commands.Processes;
@@ -15,9 +13,10 @@ public static class LoadLevelCommand
     {
         var state = new Argument<string?>("on|off") { Description = "turn load leveling on or off (omit to show it)", Arity = ArgumentArity.ZeroOrOne };
         state.AcceptOnlyFromAmong("on", "off");
-        var node = NodeNumberOption.Option("only this node, which must be up (default: every node that is up)");
-        var json = new Option<bool>("--json") { Description = "print JSON for scripts instead of a table" };
-        var user = new Option<string>("--user") { Description = "act as this user; only root may turn leveling on or off" };
+        var client = new ClientOptions(
+            new NodeOption("only this node, which must be up (default: every node that is up)"),
+            new UserOption("act as this user; only root may turn leveling on or off"),
+            new JsonOption());
         var command = new Command("loadlevel", """
             Load leveling: a busy node sends runnable processes to nodes with leveling on that have fewer, until each is
             near the cluster's mean. A move needs a gap of at least 2 runnable processes (ssi.vproc.load-leveling.imbalance),
@@ -34,16 +33,15 @@ public static class LoadLevelCommand
               ssi loadlevel --json
             """);
         command.Arguments.Add(state);
-        foreach (var o in new Option[] { node, json, user }) command.Options.Add(o);
+        client.AddTo(command);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("loadlevel", async token =>
         {
-            var n = parse.GetValue(node);
+            var n = client.NodeIn(parse);
             bool? enabled = parse.GetValue(state) switch { "on" => true, "off" => false, _ => null };
-            await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
-            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user), token);
-            var table = await connection.RequestAsync<LoadTable>(new ProcessCall(new LoadLevelRequest(who, n ?? 0, enabled)), ct: token);
+            await using var cluster = await client.ConnectAsync(parse, token);
+            var table = await cluster.Processes.LoadLevelAsync(n ?? 0, enabled, ct: token);
             var rows = Rows(table, n);
-            Console.Write(parse.GetValue(json) ? Json(table.ObservedBy, rows) : Table(table.ObservedBy, rows));
+            Console.Write(client.JsonIn(parse) ? Json(table.ObservedBy, rows) : Table(table.ObservedBy, rows));
             return ExitCodes.Ok;
         }, ct));
         return command;

@@ -1,26 +1,18 @@
 // `ssi migrate PID NODE` and `ssi pin PID [--off]`: move a running process to another node, or keep it where it is.
 using System.CommandLine;
 using System.Globalization;
-using Ssi.Actors.Errors;
-using Ssi.Host.Cli.Commands.Fs;
-using Ssi.Host.Node;
-using Ssi.Vproc.Migration;
-using Ssi.Vproc.ProcessTable;
 
 namespace Ssi.Host.Cli.Commands.Processes;
 
 public static class MigrateCommand
 {
-    private static Option<string> User() => new("--user")
-    {
-        Description = "act as this user (root, a name from /etc/passwd, or a uid); only root or the owner may",
-    };
+    private static ClientOptions Client() => new(User: new UserOption("act as this user (root, a name from /etc/passwd, or a uid); only root or the owner may"));
 
     public static Command Create()
     {
         var pid = new Argument<int>("pid") { Description = "the process" };
         var node = NodeNumberOption.Argument("node", "the node to move it to");
-        var user = User();
+        var client = Client();
         var command = new Command("migrate", """
             Move a running process to another node. It keeps its PID, its open files and their offsets, its terminal,
             its parent and children, its signals and its place in the program; messages sent to it while it moves
@@ -34,22 +26,13 @@ public static class MigrateCommand
             """);
         command.Arguments.Add(pid);
         command.Arguments.Add(node);
-        command.Options.Add(user);
+        client.AddTo(command);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("migrate", async token =>
         {
             var (p, n) = (parse.GetValue(pid), parse.GetValue(node));
             if (p < 1) throw CliException.Usage($"{p}: not a process id");
-            await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
-            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user), token);
-            try
-            {
-                var moved = await connection.RequestAsync<Migrated>(new ProcessCall(new MigrateRequest(who, p, n)), ct: token, idempotent: false);
-                Console.WriteLine(moved.Node.ToString(CultureInfo.InvariantCulture));
-            }
-            catch (CliException e) when (e.Errno is Errno.ESRCH or Errno.EPERM or Errno.EHOSTDOWN or Errno.EBUSY or Errno.EINVAL)
-            {
-                throw new CliException(e.Errno, $"{p}: {e.Message}");
-            }
+            await using var cluster = await client.ConnectAsync(parse, token);
+            Console.WriteLine((await cluster.Processes.MigrateAsync(p, n, token)).ToString(CultureInfo.InvariantCulture));
             return ExitCodes.Ok;
         }, ct));
         return command;
@@ -59,7 +42,7 @@ public static class MigrateCommand
     {
         var pid = new Argument<int>("pid") { Description = "the process" };
         var off = new Option<bool>("--off") { Description = "unpin: let it move again" };
-        var user = User();
+        var client = Client();
         var command = new Command("pin", """
             Pin a process to the node it runs on: migrate and load leveling leave it there (EPERM). --off unpins it.
             'ssi run --pin' starts a program pinned. Init (PID 1) never moves, so pinning or unpinning it is refused
@@ -71,21 +54,13 @@ public static class MigrateCommand
             """);
         command.Arguments.Add(pid);
         command.Options.Add(off);
-        command.Options.Add(user);
+        client.AddTo(command);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("pin", async token =>
         {
             var p = parse.GetValue(pid);
             if (p < 1) throw CliException.Usage($"{p}: not a process id");
-            await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
-            var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(user), token);
-            try
-            {
-                await connection.RequestAsync<PinSet>(new ProcessCall(new PinRequest(who, p, !parse.GetValue(off))), ct: token);
-            }
-            catch (CliException e) when (e.Errno is Errno.ESRCH or Errno.EPERM or Errno.EINVAL)
-            {
-                throw new CliException(e.Errno, $"{p}: {e.Message}");
-            }
+            await using var cluster = await client.ConnectAsync(parse, token);
+            await cluster.Processes.PinAsync(p, !parse.GetValue(off), token);
             return ExitCodes.Ok;
         }, ct));
         return command;

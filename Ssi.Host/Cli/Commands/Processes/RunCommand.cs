@@ -5,9 +5,6 @@ using System.Runtime.InteropServices;
 using Akka.Actor;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Signals;
-using Ssi.Host.Cli.Commands.Fs;
-using Ssi.Host.Node;
-using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
 
 namespace Ssi.Host.Cli.Commands.Processes;
@@ -18,7 +15,7 @@ public static class RunCommand
 
     public static Command Create()
     {
-        var node = NodeNumberOption.Option("run on this node (default: the contact node)");
+        var client = new ClientOptions(new NodeOption("run on this node (default: the contact node)"), User);
         var command = new Command("run", """
             Run a program of the cluster's /bin (or a path) as a new process on a node, with stdin, stdout and stderr
             attached to this terminal through a terminal device on the contact node. Everything after PROGRAM is its
@@ -30,9 +27,9 @@ public static class RunCommand
               echo hello | ssi run wc -c
               ssi run --user ann ls -l /home/ann
             """);
-        Add(command, node);
+        Add(command, client);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("run", token =>
-            RunAsync(parse.GetValue(node) ?? 0, parse, token), ct));
+            RunAsync(client.NodeIn(parse) ?? 0, client, parse, token), ct));
         return command;
     }
 
@@ -47,16 +44,14 @@ public static class RunCommand
               ssi onnode 3 sleep 60
             """);
         command.Arguments.Add(node);
-        Add(command, null);
+        var client = new ClientOptions(User: User);
+        Add(command, client);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("onnode", token =>
-            RunAsync(parse.GetValue(node), parse, token), ct));
+            RunAsync(parse.GetValue(node), client, parse, token), ct));
         return command;
     }
 
-    private static readonly Option<string> User = new("--user")
-    {
-        Description = "run as this user: root, a name from the cluster's /etc/passwd, or a numeric uid",
-    };
+    private static readonly UserOption User = new("run as this user: root, a name from the cluster's /etc/passwd, or a numeric uid");
 
     private static readonly Option<bool> Pin = new("--pin") { Description = "pin the process to its node: it never migrates" };
 
@@ -64,10 +59,9 @@ public static class RunCommand
 
     private static readonly Argument<string[]> Program = new("program") { Description = "the program and its arguments", Arity = ArgumentArity.OneOrMore };
 
-    private static void Add(Command command, Option<int?>? node)
+    private static void Add(Command command, ClientOptions client)
     {
-        if (node is not null) command.Options.Add(node);
-        command.Options.Add(User);
+        client.AddTo(command);
         command.Options.Add(Cwd);
         command.Options.Add(Pin);
         command.Arguments.Add(Program);
@@ -98,31 +92,20 @@ public static class RunCommand
         return i >= args.Length ? args : [.. args[..i], "--", .. args[i..]];
     }
 
-    private static async Task<int> RunAsync(int node, ParseResult parse, CancellationToken ct)
+    private static async Task<int> RunAsync(int node, ClientOptions client, ParseResult parse, CancellationToken ct)
     {
         var argv = parse.GetValue(Program) ?? [];
         if (argv.Length == 0) throw CliException.Usage("a program to run is needed");
-        var launcher = SsiCommandLine.LauncherForRunningCluster();
-        await using var connection = launcher.Connect();
-        var who = await FsCommand.CallerAsync(connection, null, parse.GetValue(User), ct);
+        await using var cluster = await client.ConnectAsync(parse, ct);
         var ended = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stdout = Console.OpenStandardOutput();
         var stderr = Console.OpenStandardError();
-        var attachment = connection.ActorOf(TerminalAttachment.Props(stdout, stderr, ended), "terminal");
+        var attachment = cluster.ActorOf(TerminalAttachment.Props(stdout, stderr, ended), "terminal");
         var environment = ImmutableDictionary<string, string>.Empty
             .Add("PATH", "/bin")
-            .Add("USER", parse.GetValue(User) ?? connection.UserName)
+            .Add("USER", client.UserIn(parse) ?? cluster.UserName)
             .Add("TERM", Environment.GetEnvironmentVariable("TERM") ?? "dumb");
-        var request = new RunProgram(who, node, argv[0], argv, environment, parse.GetValue(Cwd) ?? "/", attachment, parse.GetValue(Pin));
-        ProgramStarted started;
-        try
-        {
-            started = await connection.RequestAsync<ProgramStarted>(new ProcessCall(request), ct: ct, idempotent: false);
-        }
-        catch (CliException e) when (e.Errno == Errno.EHOSTDOWN)
-        {
-            throw new CliException(Errno.EHOSTDOWN, $"node {node}: {e.Message}; nothing was started");
-        }
+        var started = await cluster.Processes.RunAsync(node, argv, environment, parse.GetValue(Cwd) ?? "/", attachment, parse.GetValue(Pin), ct);
         attachment.Tell(new TerminalAttachment.Attach(started.Terminal));
         using var keys = ForwardKeys(attachment);
         _ = Task.Run(() => PumpStdinAsync(attachment), CancellationToken.None);

@@ -1,9 +1,6 @@
 // `ssi where PID...`: the node each process runs on (OpenSSI's where_pid).
 using System.CommandLine;
 using System.Globalization;
-using Ssi.Actors.Errors;
-using Ssi.Host.Node;
-using Ssi.Vproc.ProcessTable;
 
 namespace Ssi.Host.Cli.Commands.Processes;
 
@@ -23,22 +20,17 @@ public static class WhereCommand
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("where", async token =>
         {
             var targets = parse.GetValue(pids)!;
-            await using var connection = SsiCommandLine.LauncherForRunningCluster().Connect();
+            await using var cluster = await new ClientOptions().ConnectAsync(parse, token);
             var status = ExitCodes.Ok;
             foreach (var text in targets)
             {
                 if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid < 1)
                     throw CliException.Usage($"{text}: not a process id");
-                try
-                {
-                    var info = await connection.RequestAsync<ProcessInfo>(new ProcessCall(new ProcessQuery(pid)), ct: token);
-                    Console.WriteLine(targets.Length > 1 ? $"{pid} {info.Node}" : info.Node.ToString(CultureInfo.InvariantCulture));
-                }
-                catch (CliException e) when (e.Errno == Errno.ESRCH)
-                {
-                    Console.Error.WriteLine($"ssi: where: {pid}: {Errno.ESRCH.Describe()} (ESRCH)");
-                    status = ExitCodes.Failure;
-                }
+                var info = await cluster.Processes.QueryAsync(pid, token);
+                if (!info.IsOk)
+                    status = CliErrors.Report("where", info);
+                else
+                    Console.WriteLine(targets.Length > 1 ? $"{pid} {info.Value.Node}" : info.Value.Node.ToString(CultureInfo.InvariantCulture));
             }
             return status;
         }, ct));

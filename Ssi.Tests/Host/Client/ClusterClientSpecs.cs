@@ -3,10 +3,11 @@ using Ssi.Actors.Errors;
 using Ssi.Actors.Membership;
 using Ssi.Actors.Security;
 using Ssi.Host.Cli;
+using Ssi.Host.Client;
 using Ssi.Host.Node;
 using Ssi.Tests.Harness;
 
-namespace Ssi.Tests.Host.Cli;
+namespace Ssi.Tests.Host.Client;
 
 public class ClusterClientSpecs
 {
@@ -40,7 +41,7 @@ public class ClusterClientSpecs
         await using var cluster = await ClusterHarness.StartAsync(3);
         var client = cluster.Connect([1]);
 
-        var error = await Assert.ThrowsAsync<CliException>(() => client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, targetNode: 9));
+        var error = await Assert.ThrowsAsync<ClientException>(() => client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, targetNode: 9));
 
         Assert.Equal(Errno.EHOSTDOWN, error.Errno);
     }
@@ -54,10 +55,10 @@ public class ClusterClientSpecs
         var forged = UserCredential.Issue(stranger, "root", 0, 0, [], cluster.RootCredential.Serial);
         var client = cluster.Connect([1], cluster.RootCredential with { Mac = Convert.ToBase64String(forged.Mac) });
 
-        var error = await Assert.ThrowsAsync<CliException>(() => client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance));
+        var error = await Assert.ThrowsAsync<ClientException>(() => client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance));
 
         Assert.Equal(Errno.EACCES, error.Errno);
-        Assert.Equal(ExitCodes.PermissionDenied, error.ExitCode);
+        Assert.Equal(ExitCodes.PermissionDenied, CliErrors.ExitCode(error));
         Assert.Contains("access denied", error.Message);
     }
 

@@ -6,7 +6,7 @@ using Ssi.Actors.Errors;
 using Ssi.Actors.Security;
 using Ssi.Cfs.Permissions;
 
-namespace Ssi.Host.Cli;
+namespace Ssi.Host.Client;
 
 /// <summary>
 /// Everything a client needs, in one owner-only file: `ssi start` writes root's to $SSI_HOME/credentials/root.cred;
@@ -80,9 +80,9 @@ public sealed record CredentialFile(
     public static CredentialFile Load(string path)
     {
         if (!File.Exists(path))
-            throw new CliException(Errno.EACCES, $"no credential at {path} (start a cluster with 'ssi start', or set ${EnvironmentVariable} to a file from 'ssi user add')", ExitCodes.PermissionDenied);
+            throw ClientException.Denied($"no credential at {path} (start a cluster with 'ssi start', or set ${EnvironmentVariable} to a file from 'ssi user add')");
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~OwnerOnly & ~UnixFileMode.UserExecute) != 0)
-            throw new CliException(Errno.EACCES, $"credential {path} is readable by others; chmod 600 it", ExitCodes.PermissionDenied);
+            throw ClientException.Denied($"credential {path} is readable by others; chmod 600 it");
         try
         {
             var file = JsonSerializer.Deserialize<CredentialFile>(File.ReadAllText(path), Json);
@@ -92,7 +92,7 @@ public sealed record CredentialFile(
         }
         catch (Exception e) when (e is JsonException or FormatException or IOException or UnauthorizedAccessException)
         {
-            throw new CliException(Errno.EACCES, $"credential {path} cannot be read: {e.Message}", ExitCodes.PermissionDenied);
+            throw ClientException.Denied($"credential {path} cannot be read: {e.Message}");
         }
     }
 

@@ -1,4 +1,4 @@
-// The CLI's link to the cluster: a small non-member actor system that asks node gateways, with retries across contacts.
+// The client's link to the cluster: a small non-member actor system that asks node gateways, with retries across contacts.
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Actor.Setup;
@@ -9,7 +9,7 @@ using Ssi.Actors.Protocol;
 using Ssi.Actors.Security;
 using Ssi.Host.Node;
 
-namespace Ssi.Host.Cli;
+namespace Ssi.Host.Client;
 
 public sealed record ClientSettings(TimeSpan RequestTimeout, TimeSpan GiveUpAfter)
 {
@@ -83,11 +83,21 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>
     /// Sends one idempotent query (to the contact node, or through it to <paramref name="targetNode"/>) and returns the
     /// reply. Unanswered attempts are retried through the next contact until <see cref="ClientSettings.GiveUpAfter"/>;
-    /// then it throws ETIMEDOUT. Access denied and typed failures are thrown as <see cref="CliException"/>.
+    /// then it throws ETIMEDOUT. Access denied and typed failures are thrown as <see cref="ClientException"/>.
     /// </summary>
     /// <param name="idempotent">False for a change (mkdir, rename, ...): it is sent once, and a lost reply is reported
     /// as ETIMEDOUT with the outcome unknown, never sent again.</param>
     public async Task<T> RequestAsync<T>(IClientQuery query, int? targetNode = null, TimeSpan? giveUpAfter = null, CancellationToken ct = default, bool idempotent = true)
+    {
+        var outcome = await TryRequestAsync<T>(query, targetNode, giveUpAfter, ct, idempotent);
+        return outcome.IsOk ? outcome.Value : throw new ClientException(outcome.Error!.Value, outcome.Detail ?? "");
+    }
+
+    /// <summary>
+    /// As <see cref="RequestAsync{T}"/>, but the cluster's typed failure reply (<see cref="Failed"/>) comes back as a
+    /// failed outcome, for the typed clients to word; no answer and refusals are still thrown.
+    /// </summary>
+    public async Task<Outcome<T>> TryRequestAsync<T>(IClientQuery query, int? targetNode = null, TimeSpan? giveUpAfter = null, CancellationToken ct = default, bool idempotent = true)
     {
         var deadline = DateTime.UtcNow + (giveUpAfter ?? Settings.GiveUpAfter);
         var sent = false;
@@ -97,11 +107,11 @@ public sealed class ClusterConnection : IAsyncDisposable
             ct.ThrowIfCancellationRequested();
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
-                throw new CliException(Errno.ETIMEDOUT, targetNode is { } t
+                throw new ClientException(Errno.ETIMEDOUT, targetNode is { } t
                     ? $"node {t} did not answer within {(giveUpAfter ?? Settings.GiveUpAfter).TotalSeconds:0.#} s"
                     : $"no node of the cluster answered within {(giveUpAfter ?? Settings.GiveUpAfter).TotalSeconds:0.#} s (are the nodes up, and is this credential from this cluster?)");
             if (sent && !idempotent)
-                throw new CliException(Errno.ETIMEDOUT, "no answer: the change may or may not have been made");
+                throw new ClientException(Errno.ETIMEDOUT, "no answer: the change may or may not have been made");
             var timeout = !idempotent ? left : left < Settings.RequestTimeout ? left : Settings.RequestTimeout;
             sent = true;
             var session = _session;
@@ -110,7 +120,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             if (await Task.WhenAny(ask, session.Trouble.Task) == session.Trouble.Task)
             {
                 if (session.Trouble.Task.Result is { } refusal)
-                    throw new CliException(Errno.EACCES, "access denied: " + refusal, ExitCodes.PermissionDenied);
+                    throw ClientException.Denied("access denied: " + refusal);
                 _session = _connect(); // the transport stopped the client for a reason not ours: start it again
                 NextContact();
                 continue;
@@ -127,13 +137,17 @@ public sealed class ClusterConnection : IAsyncDisposable
             }
             switch (reply)
             {
-                case T answer: return answer;
-                case AccessDenied denied: throw new CliException(denied.Errno, "access denied: " + denied.Detail, ExitCodes.PermissionDenied);
-                case Failed failed: throw new CliException(failed.Errno, failed.Detail);
-                default: throw new CliException(Errno.EIO, $"unexpected reply {reply.GetType().Name}");
+                case T answer: return Outcome<T>.Ok(answer);
+                case AccessDenied denied: throw ClientException.Denied("access denied: " + denied.Detail);
+                case Failed failed: return Outcome<T>.Fail(failed.Errno, failed.Detail);
+                default: throw new ClientException(Errno.EIO, $"unexpected reply {reply.GetType().Name}");
             }
         }
     }
+
+    /// <summary>The cluster as a node sees it (<paramref name="node"/>, or the contact node): its members and their states.</summary>
+    public Task<ClusterStatus> StatusAsync(int? node = null, TimeSpan? giveUpAfter = null, CancellationToken ct = default) =>
+        RequestAsync<ClusterStatus>(GetClusterStatus.Instance, node, giveUpAfter, ct);
 
     private void NextContact() => _contact = (_contact + 1) % _contacts.Count;
 
@@ -168,7 +182,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             }
             catch (SecretUnavailableException e)
             {
-                throw new CliException(Errno.EACCES, e.Message, ExitCodes.PermissionDenied);
+                throw ClientException.Denied(e.Message);
             }
             var system = ActorSystem.Create("ssi-client", setup);
             var session = new Session { System = system };
