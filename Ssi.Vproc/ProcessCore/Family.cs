@@ -57,4 +57,43 @@ public static class Family
             return (new Failed(Errno.EPERM, $"process {pid} belongs to another user"), false);
         return (new SignalSent(pid), signal.Signal != 0);
     }
+
+    /// <summary>
+    /// exit: descriptors are released, living children go to init, zombie children are reaped, and the process is a
+    /// zombie with its status until its parent (or init) collects it.
+    /// </summary>
+    public static (ProcessState State, IReadOnlyList<Effect> Effects) Exit(ProcessState state, int status)
+    {
+        var effects = new List<Effect>();
+        effects.AddRange(state.Fds.Entries.Values.SelectMany(d => FileCalls.Release(state, d)));
+        foreach (var (child, record) in state.Children)
+            effects.Add(new Send(Destination.Processes, record.Status is null ? new Reparent(child, Pid.Init.Value) : new Reap(child)));
+        var zombie = state with
+        {
+            State = RunState.Zombie,
+            ExitStatus = status,
+            Fds = FdTable.Empty,
+            Children = System.Collections.Immutable.ImmutableDictionary<int, ChildRecord>.Empty,
+        };
+        return (zombie, effects);
+    }
+
+    /// <summary>Its parent is gone: the new parent (init) adopts it, wherever init runs.</summary>
+    public static ProcessState Reparented(ProcessState state, int newParent) => state with { Parent = new Pid(newParent), ParentNode = 0 };
+
+    /// <summary>
+    /// A node left the cluster: its processes died as if killed. Children that ran there are noted as killed by
+    /// SIGKILL (each one a SIGCHLD); a parent that ran there is replaced by init. A zombie only looks for a new parent.
+    /// </summary>
+    public static (ProcessState State, IReadOnlyList<int> ChildrenKilled, bool Orphaned) NodeLost(ProcessState state, int node)
+    {
+        var orphaned = state.ParentNode == node && !state.Parent.IsInit;
+        if (state.State == RunState.Zombie) return (state, [], orphaned);
+        var killed = state.Children.Where(c => c.Value.Node == node && c.Value.Status is null).Select(c => c.Key).Order().ToList();
+        var after = killed.Aggregate(state, (s, child) =>
+            s with { Children = s.Children.SetItem(child, new ChildRecord(node, WaitStatus.Signaled(Actors.Signals.Signal.SIGKILL))) });
+        if (orphaned) after = after with { Parent = Pid.Init, ParentNode = 0 };
+        return (after, killed, orphaned);
+    }
 }
+

@@ -1,4 +1,4 @@
-// Process calls (fork, exec, exit, wait, groups, signals) and the messages between related processes.
+// The messages between related processes while the process lives: children's exits, new parents, lost nodes, setpgid.
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
@@ -22,77 +22,9 @@ public sealed partial class ProcessEntity
     private bool _exitNoticed;
     private ICancelable? _exitNoticeTimer;
 
-    // ---- exit, wait, reaping ----
-
-    /// <summary>
-    /// The process ends: descriptors close, children go to init (zombies among them are reaped), the parent is told
-    /// (until it notes it), and the process stays a zombie until its status is collected.
-    /// </summary>
-    private void Terminate(int status)
-    {
-        if (IsZombie) return;
-        _call?.Cancel?.Invoke();
-        _call = null;
-        _sleepTimer?.Cancel();
-        foreach (var effect in _state.Fds.Entries.Values.SelectMany(d => FileCalls.Release(_state, d))) Perform(effect);
-        foreach (var (child, record) in _state.Children)
-        {
-            if (record.Status is null) Region.Tell(new Reparent(child, Pid.Init.Value), ActorRefs.NoSender);
-            else Region.Tell(new Reap(child), ActorRefs.NoSender);
-        }
-        _state = _state with
-        {
-            State = RunState.Zombie,
-            ExitStatus = status,
-            Fds = FdTable.Empty,
-            Children = ImmutableDictionary<int, ChildRecord>.Empty,
-        };
-        DisposeFrames();
-        _image = null;
-        _stopped = false;
-        Publish();
-        _exitWatcher?.Tell(new TerminalSessionEnded(_pid, status));
-        _exitWatcher = null;
-        SendExitNotice();
-    }
-
-    /// <summary>Runs the pending finally blocks of the program's iterators, once; they cannot make system calls.</summary>
-    private void DisposeFrames()
-    {
-        if (_image is null) return;
-        for (var i = _image.Frames.Count - 1; i >= 0; i--)
-        {
-            try
-            {
-                _image.Frames[i].Calls.Dispose();
-            }
-            catch (Exception e)
-            {
-                _log.Info("process {0}: a finally block of its program failed: {1}", _pid, e.Message);
-            }
-        }
-    }
-
-    private void SendExitNotice()
-    {
-        if (_exitNoticed || !IsZombie) return;
-        Region.Tell(new ChildExited(_state.Parent.Value, _pid, _state.ExitStatus ?? 0), Self);
-        _exitNoticeTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(_node.Settings.ExitNoticeRetry, Self, new ExitNoticeDue(), Self);
-    }
-
-    /// <summary>The parent answered ESRCH: it is gone, so init is the parent now.</summary>
-    private void ParentIsGone()
-    {
-        if (_state.Parent.IsInit) return;
-        _state = _state with { Parent = Pid.Init, ParentNode = 0 };
-        Publish();
-        _exitNoticeTimer?.Cancel();
-        SendExitNotice();
-    }
-
     private void Reparented(Reparent reparent)
     {
-        _state = _state with { Parent = new Pid(reparent.NewParent), ParentNode = 0 };
+        _state = Family.Reparented(_state, reparent.NewParent);
         Publish();
         if (IsZombie && !_exitNoticed)
         {
@@ -101,32 +33,9 @@ public sealed partial class ProcessEntity
         }
     }
 
-    private void Reaped()
-    {
-        if (!IsZombie) return;
-        _exitNoticeTimer?.Cancel();
-        Route(new RouteInput.Reaped()); // the forwarders it left go
-        _node.Index.Tell(new LocalProcesses.Unregister(_pid));
-        _state = null!;
-        Context.Become(Gone);
-        Context.Parent.Tell(new Passivate(Stop.Instance));
-    }
-
-    private void Gone(object message)
-    {
-        if (message is Stop) Context.Stop(Self);
-        else if (message is IWithPid or RelayedMessage) Sender.Tell(new Failed(Errno.ESRCH, $"no process {_pid}"));
-    }
-
     private void ChildHasExited(ChildExited exited)
     {
         ReplyTo.Tell(new ChildExitNoted(exited.Child));
-        if (IsZombie)
-        {
-            // Too late to be a parent: init takes the child.
-            Region.Tell(new Reparent(exited.Child, Pid.Init.Value), ActorRefs.NoSender);
-            return;
-        }
         if (Family.ChildExited(_state, exited.Child, exited.Status) is not { } noted) return; // a repeat
         _state = noted;
         RetryWait();
@@ -142,31 +51,18 @@ public sealed partial class ProcessEntity
         Finish(Carry(call.Call, decision));
     }
 
-    /// <summary>A node left the cluster: its processes died as if killed, and children whose parent ran there go to init.</summary>
+    /// <summary>A node left the cluster (the process lives): children that ran there died as if killed; a parent there is replaced by init.</summary>
     private void NodeIsLost(int node)
     {
         // The node that routes this PID is gone, or one that may have stood in for it while it is down: tell whoever
         // stands in for it now where the process is.
-        if (!IsZombie && ProcessRoute.MustAnnounceAfterLosing(_pid, _node.Node, node, NodeIsUp)) AnnounceRelocation();
-        if (IsZombie)
-        {
-            if (_state.ParentNode == node) ParentIsGone();
-            return;
-        }
-        foreach (var (child, record) in _state.Children.Where(c => c.Value.Node == node && c.Value.Status is null).ToList())
-            ChildHasExitedLocally(child, record.Node, WaitStatus.Signaled(Signal.SIGKILL));
-        if (_state.ParentNode == node && !_state.Parent.IsInit)
-        {
-            _state = _state with { Parent = Pid.Init, ParentNode = 0 };
-            Publish();
-        }
-    }
-
-    private void ChildHasExitedLocally(int child, int node, int status)
-    {
-        _state = _state with { Children = _state.Children.SetItem(child, new ChildRecord(node, status)) };
+        if (ProcessRoute.MustAnnounceAfterLosing(_pid, _node.Node, node, NodeIsUp)) AnnounceRelocation();
+        var (state, killed, orphaned) = Family.NodeLost(_state, node);
+        _state = state;
+        if (orphaned) Publish();
+        if (killed.Count == 0) return;
         RetryWait();
-        Post(Signal.SIGCHLD);
+        foreach (var _ in killed) Post(Signal.SIGCHLD);
     }
 
     private void SetGroupByParent(SetProcessGroup set)

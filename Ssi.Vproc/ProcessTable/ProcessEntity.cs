@@ -114,23 +114,25 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
 
     private void Handle(object message, IActorRef replyTo)
     {
+        if (IsZombie)
+        {
+            AsZombie(message, replyTo); // it died while held messages were handed to it
+            return;
+        }
         _replyTo = replyTo;
         switch (message)
         {
             case CallCompleted done: Completed(done); break;
-            case Continue: if (_call is null && !_stopped && !IsZombie) Run(); break;
+            case Continue: if (_call is null && !_stopped) Run(); break;
             case SleepOver over: if (_call?.Id == over.CallId) Finish(SysResult.Ok(0)); break;
             case ReadTimedOut timedOut: ReadTimeout(timedOut); break;
             case SignalProcess signal: Signalled(signal); break;
             case ChildExited exited: ChildHasExited(exited); break;
             case Reparent reparent: Reparented(reparent); break;
-            case Reap: Reaped(); break;
             case GetProcessInfo: ReplyTo.Tell(_state.Info); break;
             case SetProcessGroup set: SetGroupByParent(set); break;
             case NodeLost lost: NodeIsLost(lost.Node); break;
-            case ExitNoticeDue: SendExitNotice(); break;
-            case ChildExitNoted: _exitNoticed = true; break;
-            case Failed { Errno: Errno.ESRCH } when IsZombie && !_exitNoticed: ParentIsGone(); break;
+            case Reap or ExitNoticeDue or ChildExitNoted or Failed: break; // for zombies only
             case DeviceReply reply: Handle(reply.Reply, replyTo); break;
             case TerminalData data: TerminalReadDone(data); break;
             case TerminalReadCancelled cancelled: if (_call?.Id == cancelled.CallId) ReadCancelled(); break;

@@ -1,0 +1,65 @@
+// The family rules of the core on exit and on the loss of a node: what the dying release, and who adopts the orphans.
+using Ssi.Actors.Signals;
+using Ssi.Cfs.Service;
+using Ssi.Vproc.Pids;
+using Ssi.Vproc.ProcessCore;
+using Ssi.Vproc.ProcessTable;
+using Ssi.Vproc.Programs;
+using static Ssi.Tests.Vproc.ProcessCore.CoreFixtures;
+
+namespace Ssi.Tests.Vproc.ProcessCore;
+
+public sealed class FamilyRuleTests
+{
+    [Fact]
+    public void Exit_releases_descriptors_gives_living_children_to_init_reaps_zombie_ones_and_leaves_a_zombie()
+    {
+        var state = Ann_process().WithFd(0, Terminal()).WithFd(1, new CfsHandle(7)).WithChild(1_000_011).WithChild(2_000_001, node: 2, status: 0);
+        var (zombie, effects) = Family.Exit(state, WaitStatus.Exited(4));
+        Assert.Equal((RunState.Zombie, (int?)WaitStatus.Exited(4)), (zombie.State, zombie.ExitStatus));
+        Assert.Empty(zombie.Fds.Entries);
+        Assert.Empty(zombie.Children);
+        Assert.Equal<Effect>(
+            [new Send(Destination.FileSystem, new FsClose(Ann, 7)), new Send(Destination.Processes, new Reparent(1_000_011, Pid.Init.Value)),
+             new Send(Destination.Processes, new Reap(2_000_001))],
+            effects.OrderBy(e => e.ToString()).ToList());
+    }
+
+    [Fact]
+    public void An_orphan_is_adopted_by_init_wherever_it_runs()
+    {
+        var adopted = Family.Reparented(Ann_process(), Pid.Init.Value);
+        Assert.Equal((Pid.Init, 0), (adopted.Parent, adopted.ParentNode));
+    }
+
+    [Fact]
+    public void Children_on_a_lost_node_count_as_killed_and_a_parent_there_is_replaced_by_init()
+    {
+        var state = Ann_process() with { ParentNode = 3 };
+        state = state.WithChild(3_000_001, node: 3).WithChild(3_000_002, node: 3, status: 0).WithChild(1_000_011, node: 1);
+        var (after, killed, orphaned) = Family.NodeLost(state, 3);
+        Assert.Equal([3_000_001], killed);
+        Assert.Equal(WaitStatus.Signaled(Signal.SIGKILL), after.Children[3_000_001].Status);
+        Assert.Equal(0, after.Children[3_000_002].Status);
+        Assert.Null(after.Children[1_000_011].Status);
+        Assert.True(orphaned);
+        Assert.Equal(Pid.Init, after.Parent);
+    }
+
+    [Fact]
+    public void Losing_another_node_changes_nothing_and_a_zombie_only_learns_it_is_orphaned()
+    {
+        var state = Ann_process().WithChild(3_000_001, node: 3);
+        var (after, killed, orphaned) = Family.NodeLost(state, 2);
+        Assert.Same(state, after);
+        Assert.Empty(killed);
+        Assert.False(orphaned);
+        var zombie = state with { State = RunState.Zombie, ParentNode = 3 };
+        var (zombieAfter, zombieKilled, zombieOrphaned) = Family.NodeLost(zombie, 3);
+        Assert.Same(zombie, zombieAfter);
+        Assert.Empty(zombieKilled);
+        Assert.True(zombieOrphaned);
+        var initsChild = Ann_process() with { Parent = Pid.Init, ParentNode = 3 };
+        Assert.False(Family.NodeLost(initsChild, 3).Orphaned);
+    }
+}

@@ -1,0 +1,135 @@
+// The zombie: a process that has exited, until its parent (or init) collects its status. Its own behaviour of the entity.
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Ssi.Actors.Errors;
+using Ssi.Actors.Protocol;
+using Ssi.Cfs.Devices;
+using Ssi.Vproc.Migration;
+using Ssi.Vproc.Pids;
+using Ssi.Vproc.ProcessCore;
+using Ssi.Vproc.Programs;
+using Ssi.Vproc.Routing;
+
+namespace Ssi.Vproc.ProcessTable;
+
+/// <summary>
+/// <code>
+///   Alive --exit, fatal signal, crash--> Zombie --Reap (its parent's wait, or init)--> Gone --Passivate--> stopped
+///                                          | ChildExited to its parent, repeated until ChildExitNoted;
+///                                          | ESRCH from the parent, or its node lost: init is the parent
+/// </code>
+/// A zombie answers queries and kills (which do nothing), refuses moves, pins and setpgid with ESRCH, hands any
+/// child that reports to it to init, and otherwise only waits to be reaped.
+/// </summary>
+public sealed partial class ProcessEntity
+{
+    /// <summary>
+    /// The process ends: descriptors close, children go to init (zombies among them are reaped), the parent is told
+    /// (until it notes it), and the process stays a zombie until its status is collected.
+    /// </summary>
+    private void Terminate(int status)
+    {
+        if (IsZombie) return;
+        _call?.Cancel?.Invoke();
+        _call = null;
+        _sleepTimer?.Cancel();
+        var (zombie, effects) = Family.Exit(_state, status);
+        foreach (var effect in effects) Perform(effect);
+        _state = zombie;
+        DisposeFrames();
+        _image = null;
+        _stopped = false;
+        Publish();
+        _exitWatcher?.Tell(new TerminalSessionEnded(_pid, status));
+        _exitWatcher = null;
+        SendExitNotice();
+        Become(Zombie);
+    }
+
+    /// <summary>Runs the pending finally blocks of the program's iterators, once; they cannot make system calls.</summary>
+    private void DisposeFrames()
+    {
+        if (_image is null) return;
+        for (var i = _image.Frames.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                _image.Frames[i].Calls.Dispose();
+            }
+            catch (Exception e)
+            {
+                _log.Info("process {0}: a finally block of its program failed: {1}", _pid, e.Message);
+            }
+        }
+    }
+
+    private void SendExitNotice()
+    {
+        if (_exitNoticed || !IsZombie) return;
+        Region.Tell(new ChildExited(_state.Parent.Value, _pid, _state.ExitStatus ?? 0), Self);
+        _exitNoticeTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(_node.Settings.ExitNoticeRetry, Self, new ExitNoticeDue(), Self);
+    }
+
+    /// <summary>The parent answered ESRCH: it is gone, so init is the parent now.</summary>
+    private void ParentIsGone()
+    {
+        if (_state.Parent.IsInit) return;
+        _state = _state with { Parent = Pid.Init, ParentNode = 0 };
+        Publish();
+        _exitNoticeTimer?.Cancel();
+        SendExitNotice();
+    }
+
+    private void Zombie(object message) => AsZombie(message, Sender);
+
+    private void AsZombie(object message, IActorRef replyTo)
+    {
+        _replyTo = replyTo;
+        switch (message)
+        {
+            case GetProcessInfo: ReplyTo.Tell(_state.Info); break;
+            case SignalProcess: ReplyTo.Tell(new SignalSent(_pid)); break; // it exists, but a signal does nothing to it
+            case ChildExited exited:
+                // Too late to be a parent: init takes the child.
+                ReplyTo.Tell(new ChildExitNoted(exited.Child));
+                Region.Tell(new Reparent(exited.Child, Pid.Init.Value), ActorRefs.NoSender);
+                break;
+            case Reparent reparent: Reparented(reparent); break;
+            case Reap: Reaped(); break;
+            case ExitNoticeDue: SendExitNotice(); break;
+            case ChildExitNoted: _exitNoticed = true; break;
+            case Failed { Errno: Errno.ESRCH } when !_exitNoticed: ParentIsGone(); break;
+            case NodeLost lost: if (Family.NodeLost(_state, lost.Node).Orphaned) ParentIsGone(); break;
+            case ParentMoved moved: _state = _state with { ParentNode = moved.Node }; break;
+            case SetProcessGroup set: ReplyTo.Tell(Family.SetGroupByParent(_state, set).Reply); break;
+            case MigrateProcess or PinProcess: ReplyTo.Tell(new Failed(Errno.ESRCH, $"process {_pid} has exited")); break;
+            case Spawn: ReplyTo.Tell(new Failed(Errno.EEXIST, $"process {_pid} exists")); break;
+            case CallCompleted late: LateReply(late.Outcome); break;
+            case DeviceReply or RelayedMessage: AsZombie(message is DeviceReply d ? d.Reply : ((RelayedMessage)message).Message, replyTo); break;
+            case Flush flush: Region.Tell(new FlushDone(_pid, flush.Hop), Self); break;
+            case Relocated r: ReplyTo.Tell(new RelocationNoted(r.Pid, r.Hop)); break;
+            case Arrive a: ReplyTo.Tell(new ArrivalRefused(_pid, a.State.Hop, new Failed(Errno.EEXIST, $"process {_pid} runs here already"))); break;
+            case Stop: Context.Stop(Self); break;
+            default: break; // the living's timers, answers and routes: nothing waits for them now
+        }
+    }
+
+    private void Reaped()
+    {
+        if (!IsZombie) return;
+        _exitNoticeTimer?.Cancel();
+        Route(new RouteInput.Reaped()); // the forwarders it left go
+        _node.Index.Tell(new LocalProcesses.Unregister(_pid));
+        _state = null!;
+        Context.Become(Gone);
+        Context.Parent.Tell(new Passivate(Stop.Instance));
+    }
+
+    private void Gone(object message)
+    {
+        if (message is Stop) Context.Stop(Self);
+        else if (message is IWithPid or RelayedMessage) Sender.Tell(new Failed(Errno.ESRCH, $"no process {_pid}"));
+    }
+}
