@@ -37,6 +37,10 @@ public sealed partial class ProgramMachine
             context.Result = SysResult.Ok(0);
             snapshot = parent.Image.Capture();
         }
+        catch (Exception e)
+        {
+            return new Failed(Errno.EINVAL, $"fork refused, the program's state is not plain data: {e.Message}");
+        }
         finally
         {
             context.Result = resultBefore;
