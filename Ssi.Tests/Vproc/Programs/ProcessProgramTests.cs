@@ -1,4 +1,4 @@
-// ps, kill, where_pid, onnode against the fake kernel: cluster-wide process rows, signals, nodes and remote children.
+// ps, kill, where_pid, onnode on the real process core and file system (ProgramMachine): cluster-wide process rows, signals, nodes and remote children.
 using Ssi.Actors.Signals;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
@@ -8,11 +8,12 @@ using Mkdir = Ssi.Vproc.Programs.Builtin.Mkdir;
 
 namespace Ssi.Tests.Vproc.Programs;
 
-public class ProcessProgramTests
+[Collection(ProgramClusterCollection.Name)]
+public class ProcessProgramTests(ProgramCluster cluster)
 {
-    private static FakeKernel Kernel()
+    private ProgramMachine Kernel()
     {
-        var k = new FakeKernel { Pid = 100 };
+        var k = new ProgramMachine(cluster) { Pid = 100 };
         var start = DateTimeOffset.UtcNow;
         k.Processes.Add(new ProcessInfo(300, 1, 300, 300, 0, 0, RunState.Sleeping, 2, "/bin/init x", start, TimeSpan.Zero));
         k.Processes.Add(new ProcessInfo(100, 1, 100, 100, 1000, 1000, RunState.Running, 1, "ps -e", start, TimeSpan.Zero));
