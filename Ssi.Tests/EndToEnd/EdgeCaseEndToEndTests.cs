@@ -14,7 +14,7 @@ public sealed class EdgeCaseEndToEndTests
     public async Task Edge_cases_end_in_one_line_errors_and_put_and_cat_behave_as_Unix_tools()
     {
         using var ssi = new SsiCli();
-        Assert.Equal(0, (await ssi.RunAsync("start", "2")).ExitCode);
+        (await ssi.RunAsync("start", "2")).Succeeded();
 
         // Init cannot move: a typed refusal, not a timeout.
         AssertFails(await ssi.RunAsync("migrate", "1", "2"), 1, "ssi: migrate: 1: init cannot move (EINVAL)");
@@ -46,8 +46,8 @@ public sealed class EdgeCaseEndToEndTests
         // fs put replaces atomically: a reader sees the old file until the rename; its mode is kept.
         var local = Path.Combine(ssi.Home.Root, "old.txt");
         await File.WriteAllTextAsync(local, "old\n");
-        Assert.Equal(0, (await ssi.RunAsync("fs", "put", local, "/tmp/target", "--user", "ann")).ExitCode);
-        Assert.Equal(0, (await ssi.RunAsync("fs", "chmod", "640", "/tmp/target", "--user", "ann")).ExitCode);
+        (await ssi.RunAsync("fs", "put", local, "/tmp/target", "--user", "ann")).Succeeded();
+        (await ssi.RunAsync("fs", "chmod", "640", "/tmp/target", "--user", "ann")).Succeeded();
 
         // A put that fails midway (its temporary made read-only under it) removes the temporary and changes nothing.
         var fifo = MakeFifo(ssi, "input");
@@ -58,7 +58,7 @@ public sealed class EdgeCaseEndToEndTests
             await writer.FlushAsync();
             var temporary = await TemporaryAsync(ssi);
             Assert.Equal("old\n", (await ssi.RunAsync("fs", "cat", "/tmp/target")).Stdout);
-            Assert.Equal(0, (await ssi.RunAsync("fs", "chmod", "400", "/tmp/" + temporary)).ExitCode);
+            (await ssi.RunAsync("fs", "chmod", "400", "/tmp/" + temporary)).Succeeded();
             try
             {
                 await writer.WriteAsync(new byte[300 * 1024]);
@@ -103,7 +103,7 @@ public sealed class EdgeCaseEndToEndTests
 
         // A finished put replaces the file and keeps its mode.
         await File.WriteAllTextAsync(local, "new\n");
-        Assert.Equal(0, (await ssi.RunAsync("fs", "put", local, "/tmp/target", "--user", "ann")).ExitCode);
+        (await ssi.RunAsync("fs", "put", local, "/tmp/target", "--user", "ann")).Succeeded();
         Assert.Equal("new\n", (await ssi.RunAsync("fs", "cat", "/tmp/target")).Stdout);
         Assert.Contains("-rw-r-----", (await ssi.RunAsync("fs", "ls", "-l", "/tmp")).Stdout);
         Assert.Equal(["target"], await ListTmpAsync(ssi));
@@ -111,7 +111,7 @@ public sealed class EdgeCaseEndToEndTests
         // fs cat stops when its reader goes (| head -c 1): status 141 as a SIGPIPE'd cat, nothing on stderr.
         var big = Path.Combine(ssi.Home.Root, "big");
         await File.WriteAllBytesAsync(big, new byte[8 << 20]);
-        Assert.Equal(0, (await ssi.RunAsync("fs", "put", big, "/tmp/big")).ExitCode);
+        (await ssi.RunAsync("fs", "put", big, "/tmp/big")).Succeeded();
         var cat = ssi.Start("fs", "cat", "/tmp/big");
         Assert.Equal(0, cat.StandardOutput.BaseStream.ReadByte());
         cat.StandardOutput.Close();
@@ -119,7 +119,7 @@ public sealed class EdgeCaseEndToEndTests
         Assert.Equal(141, cat.ExitCode);
         Assert.Empty(await cat.StandardError.ReadToEndAsync());
 
-        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+        (await ssi.RunAsync("stop")).Succeeded();
     }
 
     private static void AssertFails(CliResult r, int exit, string line)

@@ -10,13 +10,13 @@ public sealed class FileCallFailureEndToEndTests
     public async Task Mkdir_rm_rmdir_and_mv_inside_a_process_fail_with_the_errno_the_file_system_gave()
     {
         using var ssi = new SsiCli();
-        Assert.Equal(0, (await ssi.RunAsync("start", "2")).ExitCode);
+        (await ssi.RunAsync("start", "2")).Succeeded();
 
         AssertFails(await ssi.RunAsync("run", "mkdir", "/tmp"), "mkdir: cannot create directory '/tmp': File exists");
         AssertFails(await ssi.RunAsync("run", "--node", "2", "--user", "ann", "rm", "/etc/motd"), "rm: cannot remove '/etc/motd': Permission denied");
 
-        Assert.Equal(0, (await ssi.RunAsync("run", "mkdir", "/tmp/there")).ExitCode);
-        Assert.Equal(0, (await ssi.RunAsync("run", "mkdir", "/tmp/there/inner")).ExitCode);
+        (await ssi.RunAsync("run", "mkdir", "/tmp/there")).Succeeded();
+        (await ssi.RunAsync("run", "mkdir", "/tmp/there/inner")).Succeeded();
         AssertFails(await ssi.RunAsync("run", "--node", "2", "rm", "-d", "/tmp/there"), "rm: cannot remove '/tmp/there': Directory not empty");
         AssertFails(await ssi.RunAsync("run", "mv", "/tmp/there", "/tmp/there/dir1"),
             "mv: cannot move '/tmp/there' to a subdirectory of itself, '/tmp/there/dir1'");
@@ -27,7 +27,7 @@ public sealed class FileCallFailureEndToEndTests
         Assert.Equal("inner\n", listed.Stdout);
         AssertFails(await ssi.RunAsync("run", "--user", "ann", "mkdir", "/etc/mine"), "mkdir: cannot create directory '/etc/mine': Permission denied");
 
-        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+        (await ssi.RunAsync("stop")).Succeeded();
     }
 
     private static void AssertFails(CliResult result, string stderr)

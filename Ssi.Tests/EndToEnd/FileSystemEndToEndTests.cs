@@ -54,7 +54,7 @@ public class FileSystemEndToEndTests
         await File.WriteAllBytesAsync(local, content);
         // Five nodes, so that a strict majority survives the loss of two even before the first is removed
         // (with four, two survivors would be a tie, which the Split Brain Resolver may decide against them).
-        Assert.Equal(0, (await ssi.RunAsync(["start", "5", .. config])).ExitCode);
+        (await ssi.RunAsync(["start", "5", .. config])).Succeeded();
 
         var put = await ssi.RunAsync("fs", "put", local, "/upload.bin", "--node", "1");
         Assert.True(put.ExitCode == 0, put.ToString());
@@ -68,7 +68,7 @@ public class FileSystemEndToEndTests
         var killed = new List<int>();
         foreach (var victim in new[] { owner, 1 }.Distinct())
         {
-            Assert.Equal(0, (await ssi.RunAsync("rm", victim.ToString())).ExitCode);
+            (await ssi.RunAsync("rm", victim.ToString())).Succeeded();
             killed.Add(victim);
             var reader = Enumerable.Range(2, 4).First(n => !killed.Contains(n));
             File.Delete(back);
@@ -81,23 +81,23 @@ public class FileSystemEndToEndTests
         Assert.True(moved.ExitCode == 0, moved.ToString());
         Assert.DoesNotContain(moved.Json.GetProperty("node").GetInt32(), killed);
 
-        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
-        Assert.Equal(0, (await ssi.RunAsync(["start", .. config])).ExitCode);
+        (await ssi.RunAsync("stop")).Succeeded();
+        (await ssi.RunAsync(["start", .. config])).Succeeded();
         var stat = await ssi.RunAsync("fs", "stat", "/upload.bin", "--json", "--node", "3");
         Assert.True(stat.ExitCode == 0, stat.ToString());
         Assert.Equal(600_000, stat.Json.GetProperty("size").GetInt64());
         File.Delete(back);
-        Assert.Equal(0, (await ssi.RunAsync("fs", "get", "/upload.bin", back, "--node", "1")).ExitCode);
+        (await ssi.RunAsync("fs", "get", "/upload.bin", back, "--node", "1")).Succeeded();
         Assert.Equal(content, await File.ReadAllBytesAsync(back));
-        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+        (await ssi.RunAsync("stop")).Succeeded();
     }
 
     [Fact]
     public async Task Permission_and_path_errors_are_one_line_with_the_errno()
     {
         using var ssi = new SsiCli();
-        Assert.Equal(0, (await ssi.RunAsync("start")).ExitCode);
-        Assert.Equal(0, (await ssi.RunAsync("fs", "mkdir", "/private", "-m", "700")).ExitCode);
+        (await ssi.RunAsync("start")).Succeeded();
+        (await ssi.RunAsync("fs", "mkdir", "/private", "-m", "700")).Succeeded();
 
         var denied = await ssi.RunAsync("fs", "ls", "/private", "--user", "1000");
         var missing = await ssi.RunAsync("fs", "cat", "/private/none");
@@ -107,14 +107,14 @@ public class FileSystemEndToEndTests
         Assert.Equal((1, "ssi: fs cat: /private/none: No such file or directory (ENOENT)"), (missing.ExitCode, missing.Stderr.Trim()));
         Assert.Equal(2, badUser.ExitCode);
         Assert.Contains("unknown user 'nobody'", badUser.Stderr);
-        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+        (await ssi.RunAsync("stop")).Succeeded();
     }
 
     [Fact]
     public async Task Names_are_bytes_so_names_that_differ_only_in_invalid_UTF8_stay_apart_and_print_raw()
     {
         using var ssi = new SsiCli();
-        Assert.Equal(0, (await ssi.RunAsync("start", "1")).ExitCode);
+        (await ssi.RunAsync("start", "1")).Succeeded();
         const string Names = "a=\"$(printf '/tmp/\\377\\376')\"; b=\"$(printf '/tmp/\\376\\377')\"\n";
 
         var made = await ssi.RunShellAsync(Names + "ssi fs mkdir \"$a\" && ssi fs mkdir \"$b\"");
@@ -135,7 +135,7 @@ public class FileSystemEndToEndTests
         Assert.Equal(1, again.ExitCode);
         byte[] exists = [.. "ssi: fs mkdir: /tmp/"u8, 0xFE, 0xFF, .. ": File exists (EEXIST)\n"u8];
         Assert.Equal(exists, again.Stdout);
-        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+        (await ssi.RunAsync("stop")).Succeeded();
     }
 
     private static string[] Hex(byte[][] lines) => [.. lines.Select(Convert.ToHexString).Order()];
@@ -162,14 +162,14 @@ public class FileSystemEndToEndTests
 
         var motd = await ssi.RunAsync("fs", "cat", "/etc/motd", "--node", "2");
         Assert.Equal(Ssi.Cfs.RootImage.DefaultRoot.Motd, motd.Stdout);
-        Assert.Equal(0, (await ssi.RunAsync("fs", "mkdir", "/home/ann/docs", "--user", "ann")).ExitCode);
+        (await ssi.RunAsync("fs", "mkdir", "/home/ann/docs", "--user", "ann")).Succeeded();
         var owned = await ssi.RunAsync("fs", "stat", "/home/ann/docs", "--json");
         Assert.Equal(1000, owned.Json.GetProperty("uid").GetInt32());
         var bob = await ssi.RunAsync("fs", "rm", "-d", "/home/ann/docs", "--user", "bob");
         Assert.Equal("ssi: fs rm: /home/ann/docs: Permission denied (EACCES)", bob.Stderr.Trim());
         var mkroot = await ssi.RunAsync("mkroot", "--from", ssi.Home.LogDir);
         Assert.Equal("ssi: mkroot: the root already has files; use --force to import into it (EEXIST)", mkroot.Stderr.Trim());
-        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+        (await ssi.RunAsync("stop")).Succeeded();
     }
 
     [Fact]

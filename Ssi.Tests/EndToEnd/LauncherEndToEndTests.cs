@@ -76,7 +76,7 @@ public class LauncherEndToEndTests(ITestOutputHelper output)
         Assert.Contains("node 3 is already up; skipped", addUp.Stdout);
 
         // Lose node 1 (the first seed and a contact): the CLI carries on through the others.
-        Assert.Equal(0, (await ssi.RunAsync("rm", "1")).ExitCode);
+        (await ssi.RunAsync("rm", "1")).Succeeded();
         await AwaitStateAsync(ssi, 2, 1, "DOWN", TimeSpan.FromSeconds(20));
         var after = await ssi.RunAsync("cluster", "--json");
         Assert.True(after.ExitCode == 0, after.ToString());
@@ -99,7 +99,7 @@ public class LauncherEndToEndTests(ITestOutputHelper output)
     public async Task A_client_whose_credential_this_cluster_did_not_sign_is_refused_with_one_line()
     {
         using var ssi = new SsiCli();
-        Assert.Equal(0, (await ssi.RunAsync("start", "3")).ExitCode);
+        (await ssi.RunAsync("start", "3")).Succeeded();
         var file = CredentialFile.RootFile(ssi.Home);
         var original = CredentialFile.Load(file);
         (original with { Mac = Convert.ToBase64String(new byte[32]) }).Save(file);
@@ -110,8 +110,8 @@ public class LauncherEndToEndTests(ITestOutputHelper output)
         Assert.Equal("ssi: cluster: access denied: the client's credential was not issued by this cluster (EACCES)", refused.Stderr.Trim());
         Assert.Empty(refused.Stdout);
         original.Save(file);
-        Assert.Equal(0, (await ssi.RunAsync("cluster")).ExitCode);
-        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+        (await ssi.RunAsync("cluster")).Succeeded();
+        (await ssi.RunAsync("stop")).Succeeded();
     }
 
     [Theory]

@@ -14,7 +14,7 @@ public sealed class ProcessEndToEndTests
     public async Task Onnode_ps_where_kill_and_exit_codes_work_as_a_shell_user_expects()
     {
         using var ssi = new SsiCli();
-        Assert.Equal(0, (await ssi.RunAsync("start", "3")).ExitCode);
+        (await ssi.RunAsync("start", "3")).Succeeded();
 
         var motd = await ssi.RunAsync("onnode", "2", "cat", "/etc/motd");
         Assert.True(motd.ExitCode == 0, motd.ToString());
@@ -31,7 +31,7 @@ public sealed class ProcessEndToEndTests
         Assert.Contains("No such file or directory", unknown.Stderr);
         var script = Path.Combine(ssi.Home.Root, "plain.txt");
         await File.WriteAllTextAsync(script, "#!ssi-program true\n");
-        Assert.Equal(0, (await ssi.RunAsync("fs", "put", script, "/bin/plain")).ExitCode);
+        (await ssi.RunAsync("fs", "put", script, "/bin/plain")).Succeeded();
         Assert.Equal(126, (await ssi.RunAsync("run", "plain")).ExitCode);
         var down = await ssi.RunAsync("onnode", "9", "true");
         Assert.True(down.ExitCode == 1, down.ToString());
@@ -64,8 +64,8 @@ public sealed class ProcessEndToEndTests
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("No such process", missing.Stderr);
 
-        Assert.Equal(0, (await ssi.RunAsync("kill", "-9", pidOnTwo.ToString())).ExitCode);
-        Assert.Equal(0, (await ssi.RunAsync("kill", "-s", "TERM", pidOnThree.ToString())).ExitCode);
+        (await ssi.RunAsync("kill", "-9", pidOnTwo.ToString())).Succeeded();
+        (await ssi.RunAsync("kill", "-s", "TERM", pidOnThree.ToString())).Succeeded();
         await onTwo.WaitForExitAsync().WaitAsync(Deadline);
         await onThree.WaitForExitAsync().WaitAsync(Deadline);
         Assert.Equal(128 + 9, onTwo.ExitCode);
@@ -82,14 +82,14 @@ public sealed class ProcessEndToEndTests
         Assert.Equal(1, asAnn.ExitCode);
         Assert.Contains("Operation not permitted", asAnn.Stderr);
 
-        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+        (await ssi.RunAsync("stop")).Succeeded();
     }
 
     [Fact]
     public async Task A_scripted_dbdemo_session_moves_on_keys_and_prints_every_record_once_in_order()
     {
         using var ssi = new SsiCli();
-        Assert.Equal(0, (await ssi.RunAsync("start", "3")).ExitCode);
+        (await ssi.RunAsync("start", "3")).Succeeded();
         var demo = ssi.Start("run", "--node", "1", "dbdemo", "alphabet", "0.8");
         var lines = new List<string>();
         var reading = Task.Run(async () =>
@@ -129,7 +129,7 @@ public sealed class ProcessEndToEndTests
         var records = all[..^1].Select(l => l[..l.IndexOf("  (node ", StringComparison.Ordinal)]).ToList();
         var alphabet = Ssi.Vproc.Programs.Builtin.Dbdemo.Alphabet.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(alphabet.Take(records.Count), records);
-        Assert.Equal(0, (await ssi.RunAsync("stop")).ExitCode);
+        (await ssi.RunAsync("stop")).Succeeded();
     }
 
     [Fact]

@@ -10,6 +10,13 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
     public JsonElement Json => JsonDocument.Parse(Stdout).RootElement;
     public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+
+    /// <summary>Fails the test unless the command exited 0, saying what it printed (a failed start says why).</summary>
+    public CliResult Succeeded()
+    {
+        Xunit.Assert.True(ExitCode == 0, ToString());
+        return this;
+    }
 }
 
 /// <summary>A run whose stdout is kept as bytes, for output that need not be UTF-8 (raw file names).</summary>
