@@ -31,13 +31,10 @@ public sealed record OnWritten : Then<FsWritten>
     protected override CallDecision On(ProcessState state, FsWritten written, CallWorld world) => CallDecision.Done(state, SysResult.Ok(written.Count));
 }
 
-/// <summary>A terminal's answer to a write: anything but the count written is EIO (the device is on another node).</summary>
-public sealed record OnTerminalWritten : Then
+/// <summary>A device's answer to a write: the count written, or the errno it refused with (EPIPE, once pipes exist).</summary>
+public sealed record OnTerminalWritten : Then<TerminalWritten>
 {
-    protected override bool TakesFailures => true;
-
-    protected override CallDecision On(ProcessState state, object reply, CallWorld world) =>
-        reply is TerminalWritten written ? CallDecision.Done(state, SysResult.Ok(written.Count)) : Unexpected(state);
+    protected override CallDecision On(ProcessState state, TerminalWritten written, CallWorld world) => CallDecision.Done(state, SysResult.Ok(written.Count));
 }
 
 /// <summary>close, and the reference dup and fork add: the description's count of references.</summary>

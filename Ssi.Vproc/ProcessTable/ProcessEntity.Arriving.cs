@@ -1,4 +1,4 @@
-// Arriving: a process offered to this node is restored, waits for the old place's handoff, and then runs here.
+// Arriving: a process offered to this node is restored, waits for the old place's handoff, and then runs on where it stopped.
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
@@ -79,5 +79,58 @@ public sealed partial class ProcessEntity
         else Resume(arrive.Reissue);
         Deliver(relayed.Select(r => ((object)r.Message, r.Sender)));
         Deliver(direct);
+    }
+
+    /// <summary>Waits here again for the answer to a terminal read made before the move (or the move that failed).</summary>
+    private void KeepReading(PendingTerminalRead reading)
+    {
+        if (_state.Fds[reading.Call.Fd]?.Handle is TerminalHandle terminal)
+            WaitForTerminal(reading.CallId, reading.Call, terminal, reading.TimeLeft);
+        else Finish(SysResult.Fail(Errno.EBADF)); // cannot be: descriptors move with the process
+        if (_stopped) SetRunState(RunState.Stopped);
+    }
+
+    /// <summary>Handles, in order, the messages held while moving.</summary>
+    private void Drain()
+    {
+        var held = _heldDuringMove.ToList();
+        _heldDuringMove.Clear();
+        Deliver(held);
+    }
+
+    /// <summary>Handles messages in order; if one of them (or the program) starts another move, the rest wait for it.</summary>
+    private void Deliver(IEnumerable<(object Message, IActorRef Sender)> messages)
+    {
+        foreach (var (message, sender) in messages)
+        {
+            if (_moving) _heldDuringMove.Add((message, sender));
+            else Handle(message, sender);
+        }
+    }
+
+    /// <summary>Continues the program where it stopped: the call to make again, or the next step.</summary>
+    private void Resume(SystemCall? reissue)
+    {
+        if (IsZombie || _image is null) return;
+        if (_stopped)
+        {
+            // The call it was making is made again, and answers when it is continued.
+            if (reissue is not null && Dispatch(reissue) is { } done) _image.Context.Result = done;
+            if (_call is null) _held ??= _image.Context.Result;
+            SetRunState(RunState.Stopped);
+            return;
+        }
+        if (reissue is not null)
+        {
+            var result = Dispatch(reissue);
+            if (_call is not null)
+            {
+                ConsiderSignals(); // a signal that came while it moved may end the call made again
+                return;
+            }
+            if (IsZombie || _moving) return;
+            if (result is not null) _image.Context.Result = result;
+        }
+        Run();
     }
 }

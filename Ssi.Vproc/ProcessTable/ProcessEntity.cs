@@ -15,15 +15,18 @@ using Ssi.Vproc.Routing;
 namespace Ssi.Vproc.ProcessTable;
 
 /// <summary>
-/// Sharded by PID (type "vproc"). It owns <see cref="ProcessState"/> and the <see cref="ProgramImage"/>; nothing else
-/// writes either. The program runs on the actor: each yielded system call is answered at once (getpid, sigaction)
-/// or by a message from another actor (a file's, a process's, the terminal's), which the entity awaits without
-/// blocking, so signals, queries and kills are served while a call is in flight.
+/// Sharded by PID (type "vproc"). A thin shell: it holds <see cref="ProcessState"/> and the <see cref="ProgramImage"/>,
+/// and carries out what the core decides (<see cref="ProcessCore.SystemCallCore"/>, <see cref="ProcessCore.SignalRules"/>,
+/// <see cref="ProcessCore.Family"/>, <see cref="ProcessCore.MoveRules"/>) and what the route decides
+/// (<see cref="Routing.ProcessRoute"/>). Calls that need another actor are awaited without blocking, so signals,
+/// queries and kills are served while a call is in flight. Its behaviours (docs/processes.md):
 /// <code>
-///   Unborn --Spawn--> Running &lt;--&gt; in a call (Sleeping if the call waits) --exit/fatal signal--> Zombie --Reap--> gone
-///                       |  ^
-///             stop sig  v  | SIGCONT
-///                     Stopped
+///   Unborn (OnReceive) --Spawn--> Alive --exit, fatal signal, crash--> Zombie --Reap--> Gone
+///     |   ^                        |  ^   run states in the core: Running &lt;-&gt; Sleeping (a call waits),
+///     |   |          migrate, at a |  |   Stopped (stop signal) --SIGCONT--> Running or Sleeping
+///     |   | ArrivalFailed boundary v  | refused, timed out
+///     |   |                     Departing (Moving) --ReadyToArrive--> Forwarding (the route)
+///     '--Arrive--> WaitingForHandoff (Arriving) --HandoffDone--> Alive
 /// </code>
 /// A message for a PID with no live process reaches an unborn entity, which answers ESRCH and goes away.
 /// </summary>

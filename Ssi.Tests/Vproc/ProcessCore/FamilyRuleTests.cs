@@ -19,10 +19,9 @@ public sealed class FamilyRuleTests
         Assert.Equal((RunState.Zombie, (int?)WaitStatus.Exited(4)), (zombie.State, zombie.ExitStatus));
         Assert.Empty(zombie.Fds.Entries);
         Assert.Empty(zombie.Children);
-        Assert.Equal<Effect>(
-            [new Send(Destination.FileSystem, new FsClose(Ann, 7)), new Send(Destination.Processes, new Reparent(1_000_011, Pid.Init.Value)),
-             new Send(Destination.Processes, new Reap(2_000_001))],
-            effects.OrderBy(e => e.ToString()).ToList());
+        Effect[] expected = [new Send(Destination.FileSystem, new FsClose(Ann, 7)), new Send(Destination.Processes, new Reparent(1_000_011, Pid.Init.Value)),
+            new Send(Destination.Processes, new Reap(2_000_001))];
+        Assert.Equal(expected.OrderBy(e => e.ToString()), effects.OrderBy(e => e.ToString()));
     }
 
     [Fact]

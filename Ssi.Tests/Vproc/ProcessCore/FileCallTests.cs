@@ -94,13 +94,14 @@ public sealed class FileCallTests
     }
 
     [Fact]
-    public void Write_to_a_terminal_asks_the_device_and_anything_but_a_count_is_EIO()
+    public void Write_to_a_terminal_asks_the_device_and_gets_its_count_or_its_errno()
     {
         var write = Decide(Ann_process().WithFd(2, Terminal(2)), new Write(2, [65]));
         var ask = Assert.IsType<AskDevice>(write.Waiting);
         Assert.Equal(2, Assert.IsType<TerminalWrite>(ask.Request).Channel);
         Assert.Equal(1, write.Reply(new TerminalWritten(1)).AssertOk().Value);
-        write.Reply(new Failed(Errno.EPIPE, "gone")).AssertFails(Errno.EIO);
+        write.Reply(new Failed(Errno.EPIPE, "no reader")).AssertFails(Errno.EPIPE);
+        write.Reply(new FsWritten(1, 1, Attributes(InodeType.Regular, 0))).AssertFails(Errno.EIO);
         Decide(Ann_process(), new Write(7, [1])).AssertFails(Errno.EBADF);
     }
 
