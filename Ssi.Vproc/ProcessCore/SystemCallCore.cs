@@ -1,5 +1,6 @@
 // The entry to the core's system-call decisions: /proc first, then the file calls, then the process calls.
 using Ssi.Actors.Errors;
+using Ssi.Cfs.Service;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
 
@@ -17,4 +18,15 @@ public static class SystemCallCore
         ?? FileCalls.Decide(state, call, world)
         ?? ProcessCalls.Decide(state, call, world)
         ?? CallDecision.Fail(state, Errno.ENOSYS);
+
+    /// <summary>
+    /// A reply that came after its call was given up (a signal ended it, or the process moved or died meanwhile): what
+    /// it holds is given back. An open file is closed; a child forked as the process died has init as its parent.
+    /// </summary>
+    public static IReadOnlyList<Effect> LateReply(ProcessState state, object reply) => reply switch
+    {
+        FsOpened opened => [new Send(Destination.FileSystem, new FsClose(state.Credentials, opened.OpenFile))],
+        ProcessCreated child when state.State == RunState.Zombie => [new Send(Destination.Processes, new Reparent(child.Pid, Pids.Pid.Init.Value))],
+        _ => [],
+    };
 }

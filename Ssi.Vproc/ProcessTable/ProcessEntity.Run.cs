@@ -156,16 +156,7 @@ public sealed partial class ProcessEntity
     /// <summary>A reply to a call that was interrupted or outlived its process: give back what it holds.</summary>
     private void LateReply(object outcome)
     {
-        switch (outcome)
-        {
-            case Ssi.Cfs.Service.FsOpened opened:
-                _node.Fs.Tell(new Ssi.Cfs.Service.FsClose(_state.Credentials, opened.OpenFile), ActorRefs.NoSender);
-                break;
-            case ProcessCreated child when IsZombie:
-                // Forked as this process died: the child's parent is init from the start.
-                Region.Tell(new Reparent(child.Pid, Pids.Pid.Init.Value), ActorRefs.NoSender);
-                break;
-        }
+        foreach (var effect in SystemCallCore.LateReply(_state, outcome)) Perform(effect);
     }
 
     private void StopProcess(SysResult? resumeWith)

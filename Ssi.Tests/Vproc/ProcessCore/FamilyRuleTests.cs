@@ -61,4 +61,16 @@ public sealed class FamilyRuleTests
         var initsChild = Ann_process() with { Parent = Pid.Init, ParentNode = 3 };
         Assert.False(Family.NodeLost(initsChild, 3).Orphaned);
     }
+
+    [Fact]
+    public void A_late_open_is_closed_and_a_child_forked_as_its_parent_died_goes_to_init()
+    {
+        var opened = new FsOpened(31, Attributes(Ssi.Cfs.Inodes.InodeType.Regular, 0x1A4));
+        Assert.Equal([new Send(Destination.FileSystem, new FsClose(Ann, 31))], SystemCallCore.LateReply(Ann_process(), opened));
+        var child = new ProcessCreated(1_000_040, 1);
+        Assert.Empty(SystemCallCore.LateReply(Ann_process(), child));
+        Assert.Equal([new Send(Destination.Processes, new Reparent(1_000_040, Pid.Init.Value))],
+            SystemCallCore.LateReply(Ann_process() with { State = RunState.Zombie }, child));
+        Assert.Empty(SystemCallCore.LateReply(Ann_process(), new FsData([1])));
+    }
 }
