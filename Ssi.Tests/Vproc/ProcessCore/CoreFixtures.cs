@@ -31,6 +31,9 @@ internal static class CoreFixtures
         Command = "test",
     };
 
+    /// <summary>The core's decision for a call of <paramref name="state"/>, in <see cref="World"/>.</summary>
+    public static CallDecision Decide(ProcessState state, Ssi.Vproc.Programs.SystemCall call) => SystemCallCore.Decide(state, call, World);
+
     public static ProcessState WithFd(this ProcessState state, int fd, FileHandle handle, bool closeOnExec = false) =>
         state with { Fds = state.Fds.Set(fd, new Descriptor(handle, closeOnExec)) };
 

@@ -14,8 +14,6 @@ namespace Ssi.Tests.Vproc.ProcessCore;
 
 public sealed class FileCallTests
 {
-    private static CallDecision Decide(ProcessState state, SystemCall call) => SystemCallCore.Decide(state, call, World);
-
     [Fact]
     public void Open_resolves_the_path_masks_the_mode_and_installs_the_lowest_free_descriptor()
     {

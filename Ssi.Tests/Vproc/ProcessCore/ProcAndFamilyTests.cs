@@ -16,8 +16,6 @@ namespace Ssi.Tests.Vproc.ProcessCore;
 
 public sealed class ProcAndFamilyTests
 {
-    private static CallDecision Decide(ProcessState state, SystemCall call) => SystemCallCore.Decide(state, call, World);
-
     [Fact]
     public void Its_own_proc_files_open_at_once_and_read_from_what_they_held_when_opened()
     {

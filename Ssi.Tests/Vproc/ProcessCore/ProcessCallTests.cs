@@ -14,8 +14,6 @@ namespace Ssi.Tests.Vproc.ProcessCore;
 
 public sealed class ProcessCallTests
 {
-    private static CallDecision Decide(ProcessState state, SystemCall call) => SystemCallCore.Decide(state, call, World);
-
     [Fact]
     public void Identity_calls_are_answered_from_the_state_and_the_world()
     {
