@@ -48,7 +48,7 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
         foreach (var child in doomed)
             Assert.Single(onOne.Stdout.Split('\n'), l => l == $"reaped {child} status 9");
         // The child on node 2 lost its parent with node 3: init is its parent now.
-        await _cluster.AwaitAsync(() => AskService(2, new ProcessQuery(orphan)).Result is ProcessInfo { Ppid: 1 }, Timeout, "the orphan adopted");
+        await _cluster.AwaitAsync(async () => await AskService(2, new ProcessQuery(orphan)) is ProcessInfo { Ppid: 1 }, Timeout, "the orphan adopted");
         // The dead node's processes are gone from the process table, asked from any survivor.
         foreach (var pid in doomed)
             Assert.Equal(Errno.ESRCH, Assert.IsType<Failed>(await AskService(2, new ProcessQuery(pid))).Errno);

@@ -73,9 +73,9 @@ public sealed class ProcessSpecs : IAsyncLifetime
         var (_, client) = await Run(2, 2, Credentials.Root, "t-orphan", "3", "/tmp/orphan");
         await Exited(client);
         string text = "";
-        await _cluster.AwaitAsync(() =>
+        await _cluster.AwaitAsync(async () =>
         {
-            var reply = _cluster[1].System.ActorSelection("/user/fs").Ask<object>(new FsRead(Credentials.Root, "/tmp/orphan", 0, 100), Timeout).Result;
+            var reply = await _cluster[1].System.ActorSelection("/user/fs").Ask<object>(new FsRead(Credentials.Root, "/tmp/orphan", 0, 100), Timeout);
             text = reply is FsData data ? System.Text.Encoding.UTF8.GetString(data.Data) : "";
             return text.EndsWith('\n');
         }, Timeout, "the orphan's report");
@@ -83,7 +83,7 @@ public sealed class ProcessSpecs : IAsyncLifetime
         Assert.Equal(3, new Pid(orphan).Origin);
         Assert.EndsWith("adopted by 1\n", text);
         // Init reaps it: the PID is gone from the process table, on every node.
-        await _cluster.AwaitAsync(() => AskService(2, new ProcessQuery(orphan)).Result is Failed { Errno: Errno.ESRCH }, Timeout, "the orphan reaped");
+        await _cluster.AwaitAsync(async () => await AskService(2, new ProcessQuery(orphan)) is Failed { Errno: Errno.ESRCH }, Timeout, "the orphan reaped");
         var everyone = (ProcessList)await AskService(1, new ListCluster());
         Assert.DoesNotContain(everyone.Processes, p => p.Pid == orphan);
     }
@@ -110,7 +110,7 @@ public sealed class ProcessSpecs : IAsyncLifetime
         Assert.IsType<KillDone>(await AskService(1, new KillRequest(Ann, started.Pid, Signal.SIGKILL)));
         Assert.Equal(Signal.SIGKILL, WaitStatus.TermSig(await Exited(client)));
         // Init reaps the zombie; then the PID names nobody.
-        await _cluster.AwaitAsync(() => AskService(1, new KillRequest(Ann, started.Pid, 0)).Result is Failed { Errno: Errno.ESRCH }, Timeout, "the PID gone");
+        await _cluster.AwaitAsync(async () => await AskService(1, new KillRequest(Ann, started.Pid, 0)) is Failed { Errno: Errno.ESRCH }, Timeout, "the PID gone");
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class ProcessSpecs : IAsyncLifetime
     {
         var (started, client) = await Run(1, 2, Credentials.Root, "t-interruptedread");
         await _cluster.AwaitAsync(() => client.Stdout.Contains("ready"), Timeout, "the program ready");
-        await _cluster.AwaitAsync(() => ((ProcessInfo)AskService(3, new ProcessQuery(started.Pid)).Result).State == RunState.Sleeping, Timeout, "the read blocking");
+        await _cluster.AwaitAsync(async () => await AskService(3, new ProcessQuery(started.Pid)) is ProcessInfo { State: RunState.Sleeping }, Timeout, "the read blocking");
         Assert.IsType<KillDone>(await AskService(3, new KillRequest(Credentials.Root, started.Pid, Signal.SIGUSR1)));
         await _cluster.AwaitAsync(() => client.Stdout.Contains("read ended"), Timeout, "the read interrupted");
         Assert.Contains("handler: signal 10\nread ended: EINTR; handler saw signal 10\n", client.Stdout);
