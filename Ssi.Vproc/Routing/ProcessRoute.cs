@@ -138,6 +138,9 @@ public sealed record ProcessRoute
                 return Forward(message, sender);
             case RouteInput.Received relayed: return Forward(relayed.Message, relayed.Sender);
             case RouteInput.NoProcess when SwitchingTo is not null: return Switched(); // the process is gone
+            // The place a switch leaves died: the process is not there (it is where the switch goes), and nothing sent
+            // that way can still arrive after what is held, so the switch is complete.
+            case RouteInput.NodeLost lost when lost.Node == via.Node && SwitchingTo is not null: return Switched(placeLeftIsGone: true);
             case RouteInput.NodeLost lost when lost.Node == via.Node: return StopHere(new UnregisterForwarder());
             case RouteInput.ShardStops:
                 // Its shard moves (its node leaves, or comes back and takes its shards home): the route must outlive
@@ -213,14 +216,14 @@ public sealed record ProcessRoute
         return (this with { LaterMoves = rest, SwitchingTo = next }, [.. before, new FlushRoute(Via.Value.Node, next.Hop)]);
     }
 
-    private (ProcessRoute, IReadOnlyList<RouteEffect>) Switched()
+    private (ProcessRoute, IReadOnlyList<RouteEffect>) Switched(bool placeLeftIsGone = false)
     {
         var from = Via!.Value;
         var to = SwitchingTo!.Value;
         List<RouteEffect> effects = [];
         // The flush came back through the place the process left, so that place has forwarded all it will ever get:
         // nothing routes there any more (every route to a PID starts here), and its forwarder can go.
-        if (from.Node != ShardHome && from.Node != to.Node) effects.Add(new RetireForwarder(from.Node));
+        if (!placeLeftIsGone && from.Node != ShardHome && from.Node != to.Node) effects.Add(new RetireForwarder(from.Node));
         effects.AddRange(Held.Select(h => new Forward(to.Node, h.Message, h.Sender)));
         return (this with { Via = to, SwitchingTo = null, Held = [] }).SwitchIfIdle(effects);
     }

@@ -137,4 +137,19 @@ public sealed class RouteSwitchingTests
         origin.Got(new MovedTo(Pid, 3, 2)).Cleared().Got(Signal(2), "kill").Got(answer, "terminal").Got(new FlushDone(Pid, 2));
         Assert.Equal([new RetireForwarder(2), new Forward(3, Signal(2), "kill"), new Forward(3, answer, "terminal")], origin.Take());
     }
+
+    [Fact]
+    public void Losing_the_place_a_switch_leaves_completes_the_switch_to_where_the_process_went()
+    {
+        var origin = AtOrigin().BornAndLeftFor(2, 1);
+        origin.Got(new MovedTo(Pid, 3, 2)).Got(Signal(1), "a").Cleared();
+        // Node 2 dies with the flush: the process is on node 3, and what went through node 2 died with it.
+        origin.Feed(new RouteInput.NodeLost(2));
+        Assert.Equal([new Forward(3, Signal(1), "a")], origin.Take());
+        Assert.Equal((RouteStage.Forwarding, new Move(3, 2)), (origin.Route.Stage, origin.Route.Via));
+        Assert.Null(origin.Route.SwitchingTo);
+        origin.Got(Signal(2), "b");
+        Assert.Equal([new Forward(3, Signal(2), "b")], origin.Take());
+    }
 }
+
