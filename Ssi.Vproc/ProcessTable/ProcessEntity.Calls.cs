@@ -17,7 +17,6 @@ public sealed partial class ProcessEntity
     /// <summary>What the core may know of this node now.</summary>
     private CallWorld World => new(_node.Node, DateTimeOffset.UtcNow, UpNodes);
 
-    /// <summary>The nodes that are up and reachable, in order: listnodes, and whether a move's target is up.</summary>
     private IEnumerable<int> UpNodes()
     {
         var cluster = Akka.Cluster.Cluster.Get(Context.System);

@@ -52,7 +52,12 @@ public sealed partial class ProcessEntity
     /// <summary>The node whose shard holds this entity: its own, or one it stands in for while that node is down.</summary>
     private int ShardHome => ProcessShardExtractor.HomeOf(Context.Parent.Path.Name);
 
-    private bool NodeIsUp(int node) => UpNodes().Contains(node);
+    private bool NodeIsUp(int node)
+    {
+        var cluster = Cluster.Get(Context.System);
+        return cluster.State.Members.Any(m => m.Status == MemberStatus.Up && !cluster.State.Unreachable.Contains(m)
+            && NodeNumber.TryFromRoles(m.Roles, out var n) && n.Value == node);
+    }
 
     /// <summary>Why a move to <paramref name="target"/> by <paramref name="uid"/> cannot start, or null if it can.</summary>
     private Failed? RefuseMove(int target, int uid) =>
