@@ -127,8 +127,7 @@ public sealed record ProcessRoute
                         return (noted with { LaterMoves = LaterMoves.Enqueue(new Move(moved.Node, moved.Hop)) }).SwitchIfIdle([]);
                     case FlushDone done when SwitchingTo is { } to && done.Hop == to.Hop: return Switched();
                     case Relocated r:
-                        var relocated = r.Hop >= via.Hop ? this with { Via = new Move(r.Node, r.Hop) } : this;
-                        return (relocated, [new Reply(new RelocationNoted(r.Pid, r.Hop))]);
+                        return (Relocate(new Move(r.Node, r.Hop)), [new Reply(new RelocationNoted(r.Pid, r.Hop))]);
                     case Retire:
                         // The process died elsewhere: at the origin, every place it was goes too.
                         var (retired, retires) = IsOrigin ? RetireAwayPlaces() : (this, []);
@@ -191,6 +190,17 @@ public sealed record ProcessRoute
         RouteInput.ArrivalFailed => (this with { Stage = RouteStage.Unborn }, []),
         _ => (this, []),
     };
+
+    /// <summary>
+    /// The process says where it is (after a node was lost). Mid-switch the route stays as it is: the switch ends when
+    /// its flush comes back or the place it leaves is lost, and a newer place is the next switch.
+    /// </summary>
+    private ProcessRoute Relocate(Move at)
+    {
+        var route = IsOrigin ? this with { AwayPlaces = AwayPlaces.Add(at.Node) } : this;
+        if (SwitchingTo is { } to) return at.Hop > to.Hop ? route with { LaterMoves = LaterMoves.Enqueue(at) } : route;
+        return at.Hop >= Via!.Value.Hop ? route with { Via = at } : route;
+    }
 
     private (ProcessRoute, IReadOnlyList<RouteEffect>) BecomeForwarder(Move to, params RouteEffect[] first)
     {

@@ -151,5 +151,29 @@ public sealed class RouteSwitchingTests
         origin.Got(Signal(2), "b");
         Assert.Equal([new Forward(3, Signal(2), "b")], origin.Take());
     }
-}
 
+    [Fact]
+    public void A_stand_in_told_mid_switch_where_the_process_is_still_completes_the_switch_when_the_place_left_dies()
+    {
+        // The process moved on from 3 to 4 and node 3 died: the process announces itself (it may have lost the stand-in)
+        // and its Relocated can reach the stand-in before the stand-in hears that node 3 is gone.
+        var standIn = StandInOn(2).Got(new Relocated(Pid, 3, 1), "p").Got(new MovedTo(Pid, 4, 2)).Cleared();
+        standIn.Got(Signal(1), "a").Got(new Relocated(Pid, 4, 2), "p");
+        Assert.Equal([new Reply(new RelocationNoted(Pid, 2))], standIn.Take());
+        standIn.Feed(new RouteInput.NodeLost(3));
+        Assert.Equal([new Forward(4, Signal(1), "a")], standIn.Take());
+        Assert.Equal((new Move(4, 2), (Move?)null), (standIn.Route.Via, standIn.Route.SwitchingTo));
+        standIn.Got(Signal(2), "b");
+        Assert.Equal([new Forward(4, Signal(2), "b")], standIn.Take());
+    }
+
+    [Fact]
+    public void A_relocation_newer_than_the_switch_under_way_is_the_next_switch()
+    {
+        var standIn = StandInOn(2).Got(new Relocated(Pid, 3, 1), "p").Got(new MovedTo(Pid, 4, 2)).Cleared();
+        standIn.Got(new Relocated(Pid, 5, 3), "p").Got(Signal(1), "a").Got(new FlushDone(Pid, 2));
+        Assert.Equal([new Reply(new RelocationNoted(Pid, 3)), new RetireForwarder(3), new Forward(4, Signal(1), "a"), new FlushRoute(4, 3)],
+            standIn.Take());
+        Assert.Equal([3, 4, 5], standIn.Route.AwayPlaces);
+    }
+}
