@@ -3,7 +3,6 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Ssi.Actors.Identity;
-using Ssi.Vproc.Pids;
 
 namespace Ssi.Host.Cli;
 

@@ -13,6 +13,7 @@ using Ssi.Actors.Sharding;
 using Ssi.Cfs.Namespace;
 using Ssi.Cfs.Service;
 using Ssi.Host.Bench;
+using Ssi.Actors.Identity;
 using Ssi.Vproc.Pids;
 using Ssi.Vproc.Leveling;
 using Ssi.Vproc.ProcessTable;

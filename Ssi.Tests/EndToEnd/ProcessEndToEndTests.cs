@@ -1,7 +1,7 @@
 // End to end: programs on chosen nodes through the real CLI and node processes: onnode, ps, where, kill, exit codes.
 using System.Text.Json;
 using Ssi.Tests.Harness;
-using Ssi.Vproc.Pids;
+using Ssi.Actors.Identity;
 
 namespace Ssi.Tests.EndToEnd;
 

@@ -134,7 +134,7 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
         if (others.Count == 0) return [];
         var settledBefore = DateTimeOffset.UtcNow - _settings.Settle;
         var candidates = sample.Runnable
-            .Where(p => !p.Pinned && p.Pid != Pids.Pid.Init.Value && (p.ArrivedAt is null || p.ArrivedAt < settledBefore))
+            .Where(p => !p.Pinned && p.Pid != Ssi.Actors.Identity.Pid.Init.Value && (p.ArrivedAt is null || p.ArrivedAt < settledBefore))
             .OrderByDescending(p => p.CpuTime).ThenBy(p => p.Pid)
             .Select(p => p.Pid).ToList();
         var plan = Plan(sample.Runnable.Length, others, candidates, _settings.Imbalance, _settings.MaxMovesPerRound);

@@ -1,4 +1,6 @@
 // Allocates a node's PIDs without coordination, and never hands out one that a live process, group or session holds.
+using Ssi.Actors.Identity;
+
 namespace Ssi.Vproc.Pids;
 
 /// <summary>

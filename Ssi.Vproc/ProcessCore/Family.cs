@@ -1,7 +1,7 @@
 // The rules between related processes: wait, a child's exit, a parent's setpgid of its child, and who may signal whom.
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
-using Ssi.Vproc.Pids;
+using Ssi.Actors.Identity;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
 

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Signals;
 using Ssi.Vproc.Migration;
-using Ssi.Vproc.Pids;
+using Ssi.Actors.Identity;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
 using Kill = Ssi.Vproc.Programs.Kill;

@@ -9,7 +9,7 @@ using Ssi.Actors.Signals;
 using Ssi.Cfs.Devices;
 using Ssi.Cfs.Service;
 using Ssi.Vproc.Migration;
-using Ssi.Vproc.Pids;
+using Ssi.Actors.Identity;
 using Ssi.Vproc.ProcessCore;
 using Ssi.Vproc.Programs;
 using Ssi.Vproc.Routing;

@@ -7,7 +7,7 @@ using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
 using Ssi.Cfs.Devices;
 using Ssi.Vproc.Migration;
-using Ssi.Vproc.Pids;
+using Ssi.Actors.Identity;
 using Ssi.Vproc.ProcessCore;
 using Ssi.Vproc.Programs;
 using Ssi.Vproc.Routing;

@@ -1,7 +1,7 @@
 // The state of one process, owned by its entity: everything Unix keeps in a proc struct except the program itself.
 using System.Collections.Immutable;
 using Ssi.Cfs.Permissions;
-using Ssi.Vproc.Pids;
+using Ssi.Actors.Identity;
 using Ssi.Vproc.Signals;
 
 namespace Ssi.Vproc.ProcessTable;

@@ -7,7 +7,6 @@ using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Ssi.Actors.Identity;
-using Ssi.Vproc.Pids;
 
 namespace Ssi.Vproc.ProcessTable;
 

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
 using Ssi.Vproc.Migration;
-using Ssi.Vproc.Pids;
+using Ssi.Actors.Identity;
 using Ssi.Vproc.ProcessTable;
 using static Ssi.Vproc.Routing.RouteEffect;
 

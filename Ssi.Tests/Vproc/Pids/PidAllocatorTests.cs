@@ -1,5 +1,6 @@
 // PIDs: the origin can be read from them, and an allocator never hands out one that is held or was handed out before.
 using Ssi.Tests.Harness;
+using Ssi.Actors.Identity;
 using Ssi.Vproc.Pids;
 
 namespace Ssi.Tests.Vproc.Pids;

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
-using Ssi.Vproc.Pids;
+using Ssi.Actors.Identity;
 using Ssi.Vproc.ProcessCore;
 using Ssi.Vproc.ProcessTable;
 

@@ -1,7 +1,7 @@
 // The family rules of the core on exit and on the loss of a node: what the dying release, and who adopts the orphans.
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Service;
-using Ssi.Vproc.Pids;
+using Ssi.Actors.Identity;
 using Ssi.Vproc.ProcessCore;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;

@@ -77,7 +77,7 @@ public sealed class MoveRuleTests
         Assert.Equal((3, (DateTimeOffset?)Now), (arrived.Node, arrived.ArrivedAt));
         Assert.Equal<IWithPid>([new ChildMoved(1_000_002, Self, 3), new ParentMoved(1_000_011, 3), new ParentMoved(2_000_001, 3)],
             tell.OrderBy(m => m.Pid).ToList());
-        var orphan = MoveRules.Arrived(Ann_process() with { Parent = Ssi.Vproc.Pids.Pid.Init }, 3, Now).Tell;
+        var orphan = MoveRules.Arrived(Ann_process() with { Parent = Ssi.Actors.Identity.Pid.Init }, 3, Now).Tell;
         Assert.Empty(orphan);
     }
 

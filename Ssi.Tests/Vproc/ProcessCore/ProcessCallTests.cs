@@ -33,7 +33,7 @@ public sealed class ProcessCallTests
         var create = Assert.IsType<CreateChild>(fork.Waiting);
         Assert.Equal(3, create.Node);
         Assert.Equal(new long[] { 7, 8 }, create.Shared.ToArray());
-        Assert.Equal((new Ssi.Vproc.Pids.Pid(Self), 3, 0UL), (create.Template.Parent, create.Template.Node, create.Template.Signals.Pending));
+        Assert.Equal((new Ssi.Actors.Identity.Pid(Self), 3, 0UL), (create.Template.Parent, create.Template.Node, create.Template.Signals.Pending));
         Assert.Empty(create.Template.Children);
         Assert.Equal(1, Assert.IsType<CreateChild>(Decide(state, new Fork()).Waiting).Node);
     }

@@ -8,7 +8,7 @@ using Ssi.Cfs.Devices;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.Service;
 using Ssi.Tests.Harness;
-using Ssi.Vproc.Pids;
+using Ssi.Actors.Identity;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
 

@@ -6,7 +6,7 @@ using Ssi.Cfs.Service;
 using Ssi.Vproc.ProcessCore;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
-using ProcessId = Ssi.Vproc.Pids.Pid;
+using ProcessId = Ssi.Actors.Identity.Pid;
 
 namespace Ssi.Tests.Vproc.Programs;
 

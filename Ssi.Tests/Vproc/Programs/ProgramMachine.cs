@@ -12,7 +12,7 @@ using Ssi.Vproc.ProcessCore;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
 using Ssi.Vproc.Programs.Builtin;
-using ProcessId = Ssi.Vproc.Pids.Pid;
+using ProcessId = Ssi.Actors.Identity.Pid;
 
 namespace Ssi.Tests.Vproc.Programs;
 

@@ -1,7 +1,7 @@
 // Clusterwide process ids: the node that allocated a PID can be read from it.
 using System.Globalization;
 
-namespace Ssi.Vproc.Pids;
+namespace Ssi.Actors.Identity;
 
 /// <summary>
 /// A clusterwide PID. Node N allocates <c>N * 1,000,000 + seq</c> (seq 1..999,999), so "3000042" was born on
