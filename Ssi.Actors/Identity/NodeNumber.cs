@@ -1,7 +1,10 @@
 // The small stable number that names a node clusterwide (OpenSSI's clusternode_num).
+using System.Text.Json.Serialization;
+
 namespace Ssi.Actors.Identity;
 
-public readonly record struct NodeNumber
+[JsonConverter(typeof(NodeNumberJsonConverter))]
+public readonly record struct NodeNumber : IComparable<NodeNumber>
 {
     /// <summary>Node numbers a local cluster may use (the HOWTO's 1..15).</summary>
     public const int LocalMax = 15;
@@ -35,6 +38,8 @@ public readonly record struct NodeNumber
         node = default;
         return false;
     }
+
+    public int CompareTo(NodeNumber other) => Value.CompareTo(other.Value);
 
     public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

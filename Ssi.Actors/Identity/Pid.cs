@@ -1,5 +1,6 @@
 // Clusterwide process ids: the node that allocated a PID can be read from it.
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Ssi.Actors.Identity;
 
@@ -8,7 +9,8 @@ namespace Ssi.Actors.Identity;
 /// node 3 and every node allocates without asking anyone. PID 1 is init. The value never changes, wherever the
 /// process runs.
 /// </summary>
-public readonly record struct Pid(int Value)
+[JsonConverter(typeof(PidJsonConverter))]
+public readonly record struct Pid(int Value) : IComparable<Pid>
 {
     public const int PerNode = 1_000_000;
 
@@ -38,6 +40,8 @@ public readonly record struct Pid(int Value)
         pid = new Pid(value);
         return true;
     }
+
+    public int CompareTo(Pid other) => Value.CompareTo(other.Value);
 
     public override string ToString() => Value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,6 @@
 // Open file descriptions (xv6's struct file): flags and a shared offset, apart from any process's fd table.
+using Ssi.Actors.Identity;
+
 namespace Ssi.Cfs.Files;
 
 /// <summary>open(2) flags, with Linux's values so that programs and tests can speak them as numbers.</summary>
@@ -39,4 +41,4 @@ public static class OpenFlagsExtensions
 /// One open file description as the store keeps it. <see cref="References"/> counts the descriptors (in any fd table,
 /// on any node) that share it; the offset moves for all of them. <see cref="Uid"/> is who opened it.
 /// </summary>
-public sealed record OpenFileDescription(long Id, Inodes.InodeNumber Ino, OpenFlags Flags, long Position, int References, int Uid);
+public sealed record OpenFileDescription(long Id, InodeNumber Ino, OpenFlags Flags, long Position, int References, int Uid);

@@ -1,4 +1,6 @@
 // What stat(2) says about an inode: its number, type, mode bits, owner, link count, size and times.
+using Ssi.Actors.Identity;
+
 namespace Ssi.Cfs.Inodes;
 
 public enum InodeType
@@ -41,14 +43,6 @@ public static class ModeBits
         if ((mode & Sticky) != 0) c[9] = c[9] == 'x' ? 't' : 'T';
         return new string(c);
     }
-}
-
-public readonly record struct InodeNumber(long Value)
-{
-    /// <summary>The root directory "/".</summary>
-    public static readonly InodeNumber Root = new(1);
-
-    public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 public sealed record InodeAttributes(

@@ -1,5 +1,6 @@
 // The file-system calls with their Unix permission checks: path walk, then Access rules, then one store transaction.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;

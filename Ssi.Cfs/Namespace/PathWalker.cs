@@ -1,5 +1,6 @@
 // namei: turns a path into an inode, checking search permission on every directory and following symlinks.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.Storage;

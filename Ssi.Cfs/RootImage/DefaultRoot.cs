@@ -1,6 +1,7 @@
 // The root image a new cluster starts with: the directories and files every Unix machine has, and two users.
 using System.Text;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Storage;
 

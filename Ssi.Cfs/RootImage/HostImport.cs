@@ -1,5 +1,6 @@
 // `ssi mkroot --from DIR`: copies a host directory tree into the cluster's root, keeping modes, owners and symlinks.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Storage;
 

@@ -1,5 +1,6 @@
 // The one live owner of an inode: every change to it, and every read of its data, happens here, one at a time.
 using Akka.Actor;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Sharding;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Namespace;

@@ -1,5 +1,6 @@
 // The durable home of every inode, directory entry and data chunk; each call is one atomic, durable transaction.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 

@@ -1,6 +1,7 @@
 // File data in the SQL stores: fixed-size chunks, so reads and writes touch only the chunks they cover.
 using System.Data.Common;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 
 namespace Ssi.Cfs.Storage;

@@ -1,6 +1,7 @@
 // Namespace operations of the SQL stores (SQLite and PostgreSQL share them): lookup, readdir, create, link, unlink, rmdir, rename, attributes.
 using System.Data.Common;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Namespace;
 

@@ -1,6 +1,7 @@
 // Open file descriptions in the SQL stores: one row each, changed in the same transaction as the data it reads or writes.
 using System.Data.Common;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 

@@ -1,6 +1,7 @@
 // The inode store on a SQL database: portable SQL shared by SQLite and PostgreSQL, one transaction per call.
 using System.Data.Common;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 
 namespace Ssi.Cfs.Storage;

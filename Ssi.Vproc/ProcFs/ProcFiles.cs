@@ -1,6 +1,7 @@
 // /proc as every process sees it: a directory per process of the cluster, made from its state when opened.
 using System.Globalization;
 using System.Text;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;

@@ -1,5 +1,6 @@
 // The file system calls as decisions: answered from the descriptor table, or a request to the file system and how to read its reply.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Devices;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Service;

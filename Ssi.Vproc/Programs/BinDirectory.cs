@@ -1,5 +1,6 @@
 // Puts the built-in programs into the root image's /bin, next to whatever the image already has there.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Storage;
 

@@ -1,5 +1,6 @@
 // The file-system calls as users make them: who may create, remove, rename, chmod, chown, truncate and touch what.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Namespace;
 using Ssi.Cfs.Permissions;

@@ -1,5 +1,6 @@
 // Path resolution over a real store: search permission, "..", symlinks (relative, absolute, loops), trailing slashes.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Namespace;
 using Ssi.Cfs.Permissions;

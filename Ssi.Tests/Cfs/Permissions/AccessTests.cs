@@ -1,6 +1,7 @@
 // Unix permission rules: pure cases, and a matrix of modes and callers checked against the Linux kernel itself.
 using System.Diagnostics;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
 

@@ -1,5 +1,6 @@
 // The inode store specs, run against real SQLite and real PostgreSQL: namespace rules, chunked data, durability, atomic rename.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Storage;

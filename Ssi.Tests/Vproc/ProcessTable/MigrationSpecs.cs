@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Akka.Actor;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Devices;

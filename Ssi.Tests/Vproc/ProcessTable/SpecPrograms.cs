@@ -1,5 +1,6 @@
 // Programs the multi-node specs run, installed into the cluster the way users add programs: an assembly in the root image.
 using System.Text;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.RootImage;

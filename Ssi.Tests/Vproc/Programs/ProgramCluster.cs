@@ -1,6 +1,7 @@
 // One real single-node cluster for the program tests: its file system serves every ProgramMachine, each in its own directory.
 using Akka.Actor;
 using Akka.Configuration;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Service;
 using Ssi.Cfs.Storage;
