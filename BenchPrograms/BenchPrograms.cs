@@ -1,6 +1,7 @@
 // Programs the process benchmark runs inside the cluster; installed the way users add programs (an assembly in /usr/lib).
 // An assembly of its own, because exec refuses program assemblies named like ours.
 using System.Globalization;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Signals;
 using Ssi.Vproc.Programs;
 
@@ -12,7 +13,7 @@ public sealed class SpawnWait : Ssi.Vproc.Programs.Program
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
         var count = int.Parse(p.Args[1], CultureInfo.InvariantCulture);
-        var node = int.Parse(p.Args[2], CultureInfo.InvariantCulture);
+        var node = new NodeNumber(int.Parse(p.Args[2], CultureInfo.InvariantCulture));
         var path = p.Args[3];
         var times = new List<long>();
         for (var i = 0; i < count; i++)
@@ -41,7 +42,7 @@ public sealed class SpawnBurst : Ssi.Vproc.Programs.Program
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
         var count = int.Parse(p.Args[1], CultureInfo.InvariantCulture);
-        var node = int.Parse(p.Args[2], CultureInfo.InvariantCulture);
+        var node = new NodeNumber(int.Parse(p.Args[2], CultureInfo.InvariantCulture));
         var path = p.Args[3];
         yield return new GetTime();
         var start = p.Result.Value;
@@ -125,12 +126,12 @@ public sealed class HoldFiles : Ssi.Vproc.Programs.Program
         {
             yield return new Open(p.Args[i]);
             if (p.Failed) yield return new Exit(1);
-            yield return new Read(p.Result.Int, 10);
+            yield return new Read(p.Result.Fd, 10);
         }
         yield return Io.Out("ready\n");
         while (true)
         {
-            yield return new Read(0, 10);
+            yield return new Read(Fd.Stdin, 10);
             if (!p.Failed && p.Result.Data.Length == 0) break;
         }
     }

@@ -1,5 +1,6 @@
 // Programs the multi-node specs run: an assembly of its own, because exec refuses program assemblies named like ours.
 using System.Text;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Signals;
 using Ssi.Vproc.Programs;
 
@@ -10,7 +11,7 @@ public sealed class ForkAndWait : Program
 {
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        var node = int.Parse(p.Args[1]);
+        var node = new NodeNumber(int.Parse(p.Args[1]));
         var code = int.Parse(p.Args[2]);
         yield return new GetNode();
         var parentNode = p.Result.Int;
@@ -43,7 +44,7 @@ public sealed class Orphan : Program
 {
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        yield return new Fork(int.Parse(p.Args[1]));
+        yield return new Fork(new NodeNumber(int.Parse(p.Args[1])));
         if (p.Result.Value != 0) yield break;
         yield return new SetPgid(0, 0);
         yield return new SigAction(Signal.SIGHUP, Disposition.Ignore);
@@ -56,7 +57,7 @@ public sealed class Orphan : Program
         yield return new GetPid();
         var pid = p.Result.Int;
         yield return new Open(p.Args[2], Ssi.Cfs.Files.OpenFlags.WriteOnly | Ssi.Cfs.Files.OpenFlags.Create);
-        var fd = p.Result.Int;
+        var fd = p.Result.Fd;
         yield return new Write(fd, Encoding.UTF8.GetBytes($"{pid} adopted by 1\n"));
         yield return new Close(fd);
     }
@@ -71,10 +72,10 @@ public sealed class InterruptedRead : Program
     {
         yield return new SigAction(Signal.SIGUSR1, Disposition.Handle);
         yield return Io.Out("ready\n");
-        yield return new Read(0, 100);
+        yield return new Read(Fd.Stdin, 100);
         var outcome = p.Failed ? p.Result.Error.ToString() : $"{p.Result.Data.Length} bytes";
         yield return Io.Out($"read ended: {outcome}; handler saw signal {Handled}\n");
-        yield return new Read(0, 100);
+        yield return new Read(Fd.Stdin, 100);
         yield return Io.Out($"then read: {Encoding.UTF8.GetString(p.Result.Data)}\n");
     }
 
@@ -101,7 +102,7 @@ public sealed class ForkBomb : Program
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
         var count = int.Parse(p.Args[1]);
-        var node = int.Parse(p.Args[2]);
+        var node = new NodeNumber(int.Parse(p.Args[2]));
         var children = new List<int>();
         for (var i = 0; i < count; i++)
         {
@@ -131,7 +132,7 @@ public sealed class QuickChildren : Program
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
         var count = int.Parse(p.Args[1]);
-        var node = int.Parse(p.Args[2]);
+        var node = new NodeNumber(int.Parse(p.Args[2]));
         var codes = new List<int>();
         for (var i = 0; i < count; i++)
         {
@@ -150,12 +151,12 @@ public sealed class SlowCat : Program
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
         yield return new Open(p.Args[1]);
-        var fd = p.Result.Int;
+        var fd = p.Result.Fd;
         while (true)
         {
             yield return new Read(fd, 8);
             if (p.Failed || p.Result.Data.Length == 0) break;
-            yield return new Write(1, p.Result.Data);
+            yield return new Write(Fd.Stdout, p.Result.Data);
             yield return new Sleep(TimeSpan.FromMilliseconds(20));
         }
         yield return new GetNode();
@@ -174,7 +175,7 @@ public sealed class CountSignals : Program
         yield return Io.Out("ready\n");
         while (true)
         {
-            yield return new Read(0, 10);
+            yield return new Read(Fd.Stdin, 10);
             if (!p.Failed && p.Result.Data.Length == 0) break; // end of input; EINTR just reads again
         }
         yield return new GetNode();
@@ -197,12 +198,12 @@ public sealed class Hop : Program
         var pid = p.Result.Int;
         for (var i = 1; i < p.Args.Length; i++)
         {
-            yield return new Migrate(int.Parse(p.Args[i]));
+            yield return new Migrate(new NodeNumber(int.Parse(p.Args[i])));
             var outcome = p.Failed ? p.Result.Error.ToString() : "ok";
             yield return new GetNode();
             yield return Io.Out($"pid {pid} migrate {p.Args[i]}: {outcome}, on node {p.Result.Int}\n");
         }
-        yield return new Rexec(int.Parse(p.Args[1]), "/bin/echo", ["echo", "rexec", "done"]);
+        yield return new Rexec(new NodeNumber(int.Parse(p.Args[1])), "/bin/echo", ["echo", "rexec", "done"]);
         yield return Io.Out($"rexec failed: {p.Result.Error}\n");
     }
 }
@@ -218,7 +219,7 @@ public sealed class GotoSelf : Program
             yield return Io.Out($"open: {p.Result.Error}\n");
             yield return new Exit(1);
         }
-        var fd = p.Result.Int;
+        var fd = p.Result.Fd;
         yield return new Write(fd, Encoding.UTF8.GetBytes(p.Args[1] + "\n"));
         var wrote = p.Failed ? p.Result.Error.ToString() : p.Result.Int.ToString(System.Globalization.CultureInfo.InvariantCulture);
         yield return new Close(fd);

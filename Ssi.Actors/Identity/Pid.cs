@@ -19,18 +19,21 @@ public readonly record struct Pid(int Value) : IComparable<Pid>
 
     public static readonly Pid Init = new(1);
 
+    /// <summary>PID 0, the kernel, as in Unix: init's parent, and the sender of a signal no process sent (Ctrl-C, ssi kill).</summary>
+    public static readonly Pid Kernel = new(0);
+
     public bool IsInit => Value == 1;
 
-    /// <summary>The node that allocated this PID (0 for init, which belongs to no node).</summary>
-    public int Origin => Value / PerNode;
+    /// <summary>The node that allocated this PID (null for init, which belongs to no node).</summary>
+    public NodeNumber? Origin => Value / PerNode is > 0 and var node ? new NodeNumber(node) : null;
 
     public int Sequence => Value % PerNode;
 
-    public static Pid Of(int node, int sequence)
+    public static Pid Of(NodeNumber node, int sequence)
     {
-        if (node is < 1 or > MaxNode) throw new ArgumentOutOfRangeException(nameof(node));
+        if (node.Value > MaxNode) throw new ArgumentOutOfRangeException(nameof(node));
         if (sequence is < 1 or >= PerNode) throw new ArgumentOutOfRangeException(nameof(sequence));
-        return new Pid(node * PerNode + sequence);
+        return new Pid(node.Value * PerNode + sequence);
     }
 
     public static bool TryParse(string text, out Pid pid)

@@ -7,7 +7,7 @@ namespace Ssi.Actors.Membership;
 
 /// <summary>What one node knows of another node's current incarnation.</summary>
 public sealed record NodeInfo(
-    int Node,
+    NodeNumber Node,
     string Address,
     NodeState State,
     bool Reachable,
@@ -27,7 +27,7 @@ public sealed record GetNodeTable : ISsiMessage
 
 /// <summary>One node's view: every node it has seen, plus counters that show failure-detector noise.</summary>
 public sealed record NodeTableView(
-    int ObservedBy,
+    NodeNumber ObservedBy,
     ImmutableArray<NodeInfo> Nodes,
     int UnreachableEvents,
     int DownEvents) : ISsiMessage;

@@ -25,7 +25,7 @@ public sealed class NodeMonitor : ReceiveActor
         Receive<ClusterEvent.IMemberEvent>(e => Observe(e.Member, e.Member.Status));
         Receive<ClusterEvent.UnreachableMember>(e => Reachability(e.Member, reachable: false));
         Receive<ClusterEvent.ReachableMember>(e => Reachability(e.Member, reachable: true));
-        Receive<GetNodeTable>(_ => Sender.Tell(new NodeTableView(_self.Value, _table.ToInfos(), _table.UnreachableEvents, _table.DownEvents)));
+        Receive<GetNodeTable>(_ => Sender.Tell(new NodeTableView(_self, _table.ToInfos(), _table.UnreachableEvents, _table.DownEvents)));
     }
 
     public static Props Props(NodeNumber self) => Akka.Actor.Props.Create(() => new NodeMonitor(self));

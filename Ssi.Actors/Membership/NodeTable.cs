@@ -73,7 +73,7 @@ public sealed record NodeTable(ImmutableSortedDictionary<NodeNumber, NodeEntry> 
     }
 
     public ImmutableArray<NodeInfo> ToInfos() =>
-        [.. Nodes.Select(kv => new NodeInfo(kv.Key.Value, kv.Value.Incarnation.Address.ToString(), kv.Value.State, kv.Value.Reachable, kv.Value.UpSince))];
+        [.. Nodes.Select(kv => new NodeInfo(kv.Key, kv.Value.Incarnation.Address.ToString(), kv.Value.State, kv.Value.Reachable, kv.Value.UpSince))];
 
     private sealed class NodeNumberComparer : IComparer<NodeNumber>
     {

@@ -1,6 +1,7 @@
 // Signal numbers, names and default actions as on Linux (x86-64), shared by the layers that send signals.
 using System.Collections.Immutable;
 using System.Globalization;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 
 namespace Ssi.Actors.Signals;
@@ -88,4 +89,4 @@ public static class Signal
 /// A signal for every process of a group, from a part of the system that does not know processes (a terminal's
 /// Ctrl-C). The process layer of the node that receives it delivers it.
 /// </summary>
-public sealed record SignalProcessGroup(int ProcessGroup, int Signal) : ISsiMessage;
+public sealed record SignalProcessGroup(Pid ProcessGroup, int Signal) : ISsiMessage;

@@ -1,5 +1,6 @@
 // A terminal device on the contact node of a CLI session: processes on any node read and write it like a tty.
 using Akka.Actor;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
 
@@ -24,15 +25,15 @@ public sealed class TerminalDevice : ReceiveActor
     private int _inputOffset;
     private long _consumed;
     private bool _inputEnded;
-    private readonly LinkedList<(long CallId, int Count, int Pid)> _readers = new();
+    private readonly LinkedList<(long CallId, int Count, Pid Pid)> _readers = new();
 
     /// <summary>Per process, the last read it cancelled that was not waiting here: that read, if it comes, is answered as cancelled.</summary>
-    private readonly Dictionary<int, long> _cancelledAhead = [];
+    private readonly Dictionary<Pid, long> _cancelledAhead = [];
     private long _sequence;
     private long _unacked;
     private readonly Queue<(long Sequence, int Size)> _inFlight = new();
     private readonly Queue<(IActorRef ReplyTo, int Count)> _heldWrites = new();
-    private int _foreground;
+    private Pid? _foreground;
     private bool _canonical = true;
 
     public TerminalDevice(IActorRef client, IActorRef processes)
@@ -101,7 +102,7 @@ public sealed class TerminalDevice : ReceiveActor
         }));
         Receive<TerminalKey>(key => FromClient(() =>
         {
-            if (_foreground > 0 && Signal.IsValid(key.Signal)) _processes.Tell(new SignalProcessGroup(_foreground, key.Signal));
+            if (_foreground is { Value: > 0 } group && Signal.IsValid(key.Signal)) _processes.Tell(new SignalProcessGroup(group, key.Signal));
         }));
         Receive<TerminalSessionEnded>(ended =>
         {
@@ -116,7 +117,7 @@ public sealed class TerminalDevice : ReceiveActor
     public static Props Props(IActorRef client, IActorRef processes) =>
         Akka.Actor.Props.Create(() => new TerminalDevice(client, processes));
 
-    private void Answer(int pid, ISsiMessage reply) => _processes.Tell(new TerminalReply(pid, reply));
+    private void Answer(Pid pid, ISsiMessage reply) => _processes.Tell(new TerminalReply(pid, reply));
 
     /// <summary>Client messages are accepted only from the client the terminal was made for.</summary>
     private void FromClient(Action handle)
@@ -170,7 +171,7 @@ public sealed class TerminalDevice : ReceiveActor
 
     private void HangUp()
     {
-        if (_foreground > 0) _processes.Tell(new SignalProcessGroup(_foreground, Signal.SIGHUP));
+        if (_foreground is { Value: > 0 } group) _processes.Tell(new SignalProcessGroup(group, Signal.SIGHUP));
         foreach (var (callId, _, pid) in _readers) Answer(pid, new TerminalData(callId, []));
         _readers.Clear();
         while (_heldWrites.TryDequeue(out var held)) held.ReplyTo.Tell(new TerminalWritten(held.Count));

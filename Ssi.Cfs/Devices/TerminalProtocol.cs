@@ -1,4 +1,5 @@
 // Messages of a terminal device: from processes (read, write), from the attached client (input, Ctrl-C), and back.
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 
 namespace Ssi.Cfs.Devices;
@@ -8,12 +9,12 @@ namespace Ssi.Cfs.Devices;
 /// input), sent to the process wherever it runs by then (as a <see cref="TerminalReply"/> through the device's node),
 /// so a process may move while its read waits.
 /// </summary>
-public sealed record TerminalRead(long CallId, int Count, int Pid) : ISsiMessage;
+public sealed record TerminalRead(long CallId, int Count, Pid Pid) : ISsiMessage;
 
 public sealed record TerminalData(long CallId, byte[] Data) : ISsiMessage;
 
 /// <summary>Abandons a waiting read (a signal interrupted it); the reply is <see cref="TerminalReadCancelled"/>, or the data if it came first.</summary>
-public sealed record TerminalCancelRead(long CallId, int Pid) : ISsiMessage;
+public sealed record TerminalCancelRead(long CallId, Pid Pid) : ISsiMessage;
 
 public sealed record TerminalReadCancelled(long CallId) : ISsiMessage;
 
@@ -21,7 +22,7 @@ public sealed record TerminalReadCancelled(long CallId) : ISsiMessage;
 /// From a terminal to the process layer of its node: deliver <see cref="Reply"/> to process <see cref="Pid"/>, which
 /// the device does not know how to find.
 /// </summary>
-public sealed record TerminalReply(int Pid, ISsiMessage Reply) : ISsiMessage;
+public sealed record TerminalReply(Pid Pid, ISsiMessage Reply) : ISsiMessage;
 
 /// <summary>Output on channel 1 (stdout) or 2 (stderr); the reply <see cref="TerminalWritten"/> comes once the client can take more.</summary>
 public sealed record TerminalWrite(int Channel, byte[] Data) : ISsiMessage;
@@ -34,7 +35,7 @@ public sealed record TerminalSetMode(bool Canonical) : ISsiMessage;
 public sealed record TerminalModeChanged(bool Canonical) : ISsiMessage;
 
 /// <summary>tcsetpgrp(3): the process group that gets the terminal's signals.</summary>
-public sealed record TerminalSetForeground(int ProcessGroup) : ISsiMessage;
+public sealed record TerminalSetForeground(Pid ProcessGroup) : ISsiMessage;
 
 // ---- between the terminal and its client (the CLI) ----
 
@@ -58,4 +59,4 @@ public sealed record TerminalInputEnd : ISsiMessage
 public sealed record TerminalKey(int Signal) : ISsiMessage;
 
 /// <summary>The process the terminal was made for exited; the client reports its status.</summary>
-public sealed record TerminalSessionEnded(int Pid, int Status) : ISsiMessage;
+public sealed record TerminalSessionEnded(Pid Pid, int Status) : ISsiMessage;

@@ -1,6 +1,5 @@
 // Starts the sharded entity types of the file system on a node: inodes and open file descriptions.
 using Akka.Actor;
-using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Sharding;
@@ -19,12 +18,11 @@ public sealed record CfsRegions(IActorRef Inodes, IActorRef OpenFiles, OwnerCall
     /// Starts both regions. Call it when the node starts, before any traffic (sharding's serializers register lazily).
     /// Every node hosts shards; the shard count is fixed by <c>ssi.cfs.shards</c> and must agree across the cluster.
     /// </summary>
-    public static CfsRegions Start(ActorSystem system, FileSystemOperations fs, IInodeStore store, int shards, ShardingSettings entities)
+    public static CfsRegions Start(ActorSystem system, NodeNumber node, FileSystemOperations fs, IInodeStore store, int shards, ShardingSettings entities)
     {
         var sharding = ClusterSharding.Get(system);
         var settings = ClusterShardingSettings.Create(system);
         var strategy = sharding.DefaultShardAllocationStrategy(settings);
-        var node = NodeNumber.TryFromRoles(Cluster.Get(system).SelfRoles, out var number) ? number.Value : 0;
         var extractor = new GroupedShardExtractor(shards);
         var owners = new OwnerCalls(entities);
         var inodes = sharding.Start(InodeEntity.TypeName, _ => InodeEntity.Props(fs, store, node, entities.OperationTimeout), settings,

@@ -1,5 +1,6 @@
 // Requests to a node's file-system service, each with the caller's identity, and their replies.
 using System.Collections.Immutable;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Sharding;
 using Ssi.Cfs.Files;
@@ -52,13 +53,13 @@ public sealed record FsRetainOpen(Credentials Caller, long OpenFile) : IOpenFile
 public sealed record FsClose(Credentials Caller, long OpenFile) : IOpenFileRequest;
 
 public sealed record FsAttributes(InodeAttributes Attributes) : ISsiMessage;
-public sealed record FsEntry(string Name, long Ino, InodeType Type);
+public sealed record FsEntry(string Name, InodeNumber Ino, InodeType Type);
 public sealed record FsEntries(ImmutableArray<FsEntry> Entries) : ISsiMessage;
 public sealed record FsData(byte[] Data) : ISsiMessage;
 /// <summary>Data read through an open file description, with the description's offset after the read.</summary>
 public sealed record FsReadAt(byte[] Data, long Position) : ISsiMessage;
 public sealed record FsText(string Text) : ISsiMessage;
-public sealed record FsOwner(long Ino, int Node) : ISsiMessage;
+public sealed record FsOwner(InodeNumber Ino, NodeNumber Node) : ISsiMessage;
 public sealed record FsOpened(long OpenFile, InodeAttributes Attributes) : ISsiMessage;
 public sealed record FsWritten(int Count, long Position, InodeAttributes Attributes) : ISsiMessage;
 public sealed record FsPosition(long Position) : ISsiMessage;

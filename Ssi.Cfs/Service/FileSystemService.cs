@@ -1,6 +1,7 @@
 // A node's front door to the file system: it walks paths and passes each call to the owner of the inode it concerns.
 using Akka.Actor;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Sharding;
 using Ssi.Cfs.Files;
@@ -65,7 +66,7 @@ public sealed class FileSystemService : ReceiveActor
         {
             case FsStat r: return Replies.From(r.FollowLast ? fs.Stat(r.Path, r.Caller) : fs.Lstat(r.Path, r.Caller), a => new FsAttributes(a));
             case FsReadDirectory r:
-                return Replies.From(fs.ReadDirectory(r.Path, r.Caller), e => new FsEntries([.. e.Select(x => new FsEntry(x.Name, x.Ino.Value, x.Type))]));
+                return Replies.From(fs.ReadDirectory(r.Path, r.Caller), e => new FsEntries([.. e.Select(x => new FsEntry(x.Name, x.Ino, x.Type))]));
             case FsReadLink r: return Replies.From(fs.Readlink(r.Path, r.Caller), t => new FsText(t));
             case FsRead r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeRead(ino, r.Caller, r.Offset, r.Count));
             case FsWrite r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeWrite(ino, r.Caller, r.Offset, r.Data));
@@ -81,15 +82,15 @@ public sealed class FileSystemService : ReceiveActor
             case FsLink r:
                 var existing = fs.Walk(r.Existing, r.Caller, followLast: false);
                 if (!existing.IsOk) return Replies.From(existing, _ => FsDone.Instance);
-                return InDirectory(fs, r.Path, r.Caller, Errno.EEXIST, (dir, name) => new InodeLinkEntry(dir, r.Caller, name, existing.Value.Ino.Value));
+                return InDirectory(fs, r.Path, r.Caller, Errno.EEXIST, (dir, name) => new InodeLinkEntry(dir, r.Caller, name, existing.Value.Ino));
             case FsRename r:
                 var to = fs.Parent(r.To, r.Caller, Errno.EBUSY);
                 if (!to.IsOk) return Replies.From(to, _ => FsDone.Instance);
-                return InDirectory(fs, r.From, r.Caller, Errno.EBUSY, (dir, name) => new InodeRenameEntry(dir, r.Caller, name, to.Value.Directory.Ino.Value, to.Value.Name));
+                return InDirectory(fs, r.From, r.Caller, Errno.EBUSY, (dir, name) => new InodeRenameEntry(dir, r.Caller, name, to.Value.Directory.Ino, to.Value.Name));
             case FsOpen r:
                 var found = fs.ResolveForOpen(r.Path, r.Caller, r.Flags & ~OpenFlags.Create);
                 if (!found.IsOk) return Replies.From(found, _ => FsDone.Instance);
-                return new InodeOpen(found.Value.Existing!.Value.Value, r.Caller, r.Flags, JustCreated: false);
+                return new InodeOpen(found.Value.Existing!.Value, r.Caller, r.Flags, JustCreated: false);
             default:
                 return new Failed(Errno.EINVAL, $"unknown file-system request {request.GetType().Name}");
         }
@@ -101,11 +102,11 @@ public sealed class FileSystemService : ReceiveActor
         var found = fs.ResolveForOpen(request.Path, request.Caller, request.Flags);
         if (!found.IsOk) return Replies.From(found, _ => FsDone.Instance);
         var (existing, directory, name) = found.Value;
-        if (existing is { } ino) return await regions.Owners.AskAsync(regions.Inodes, new InodeOpen(ino.Value, request.Caller, request.Flags, false), repeatable: false);
+        if (existing is { } ino) return await regions.Owners.AskAsync(regions.Inodes, new InodeOpen(ino, request.Caller, request.Flags, false), repeatable: false);
         var created = await regions.Owners.AskAsync(regions.Inodes,
-            new InodeCreateEntry(directory.Value, request.Caller, name, InodeType.Regular, request.Mode, null), repeatable: false);
+            new InodeCreateEntry(directory, request.Caller, name, InodeType.Regular, request.Mode, null), repeatable: false);
         if (created is FsAttributes made)
-            return await regions.Owners.AskAsync(regions.Inodes, new InodeOpen(made.Attributes.Ino.Value, request.Caller, request.Flags, true), repeatable: false);
+            return await regions.Owners.AskAsync(regions.Inodes, new InodeOpen(made.Attributes.Ino, request.Caller, request.Flags, true), repeatable: false);
         if (created is not Failed { Errno: Errno.EEXIST } || (request.Flags & OpenFlags.Exclusive) != 0) return created;
         // Someone else created the name meanwhile: without O_EXCL, open theirs.
         return Route(fs, request with { Flags = request.Flags & ~OpenFlags.Create }) switch
@@ -115,12 +116,12 @@ public sealed class FileSystemService : ReceiveActor
         };
     }
 
-    private static object OnInode(Outcome<InodeAttributes> walked, Func<long, IInodeMessage> message) =>
-        walked.IsOk ? message(walked.Value.Ino.Value) : Replies.From(walked, _ => FsDone.Instance);
+    private static object OnInode(Outcome<InodeAttributes> walked, Func<InodeNumber, IInodeMessage> message) =>
+        walked.IsOk ? message(walked.Value.Ino) : Replies.From(walked, _ => FsDone.Instance);
 
-    private static object InDirectory(FileSystemOperations fs, string path, Credentials who, Errno atRoot, Func<long, string, IInodeMessage> message)
+    private static object InDirectory(FileSystemOperations fs, string path, Credentials who, Errno atRoot, Func<InodeNumber, string, IInodeMessage> message)
     {
         var parent = fs.Parent(path, who, atRoot);
-        return parent.IsOk ? message(parent.Value.Directory.Ino.Value, parent.Value.Name) : Replies.From(parent, _ => FsDone.Instance);
+        return parent.IsOk ? message(parent.Value.Directory.Ino, parent.Value.Name) : Replies.From(parent, _ => FsDone.Instance);
     }
 }

@@ -21,10 +21,10 @@ public sealed class InodeEntity : SerialEntity
 
     private readonly FileSystemOperations _fs;
     private readonly IInodeStore _store;
-    private readonly int _node;
+    private readonly NodeNumber _node;
     private readonly InodeNumber _ino;
 
-    public InodeEntity(FileSystemOperations fs, IInodeStore store, int node, TimeSpan operationTimeout) : base(operationTimeout)
+    public InodeEntity(FileSystemOperations fs, IInodeStore store, NodeNumber node, TimeSpan operationTimeout) : base(operationTimeout)
     {
         _fs = fs;
         _store = store;
@@ -32,11 +32,11 @@ public sealed class InodeEntity : SerialEntity
         _ino = new InodeNumber(GroupedShardExtractor.KeyOf(Self));
     }
 
-    public static Props Props(FileSystemOperations fs, IInodeStore store, int node, TimeSpan operationTimeout) =>
+    public static Props Props(FileSystemOperations fs, IInodeStore store, NodeNumber node, TimeSpan operationTimeout) =>
         Akka.Actor.Props.Create(() => new InodeEntity(fs, store, node, operationTimeout));
 
     protected override Task<Completion> Perform(object message) => message is InodeWhere
-        ? Task.FromResult(new Completion(new FsOwner(_ino.Value, _node)))
+        ? Task.FromResult(new Completion(new FsOwner(_ino, _node)))
         : Task.Run(() => new Completion(Execute(message)));
 
     private object Execute(object message) => message switch
@@ -49,8 +49,8 @@ public sealed class InodeEntity : SerialEntity
         InodeOpen r => Opened(r),
         InodeCreateEntry r => Replies.From(_fs.CreateIn(_ino, r.Name, r.Caller, r.Type, r.Mode, r.Target), a => new FsAttributes(a)),
         InodeRemoveEntry r => Replies.From(_fs.RemoveFrom(_ino, r.Name, r.Caller, r.Directory), _ => FsDone.Instance),
-        InodeLinkEntry r => Replies.From(_fs.LinkInto(new InodeNumber(r.Target), _ino, r.Name, r.Caller), a => new FsAttributes(a)),
-        InodeRenameEntry r => Replies.From(_fs.RenameFrom(_ino, r.Name, new InodeNumber(r.ToDirectory), r.ToName, r.Caller), _ => FsDone.Instance),
+        InodeLinkEntry r => Replies.From(_fs.LinkInto(r.Target, _ino, r.Name, r.Caller), a => new FsAttributes(a)),
+        InodeRenameEntry r => Replies.From(_fs.RenameFrom(_ino, r.Name, r.ToDirectory, r.ToName, r.Caller), _ => FsDone.Instance),
         InodeReadOpen r => Replies.From(_store.ReadOpen(r.OpenFile, r.Count, r.ExpectedPosition), x => new FsReadAt(x.Data, x.Position)),
         InodeWriteOpen r => Replies.From(_store.WriteOpen(r.OpenFile, r.Data, r.ExpectedPosition), x => new FsWritten(r.Data.Length, x.Position, x.Attributes)),
         InodeReleaseOpen r => Replies.From(_store.ReleaseOpen(r.OpenFile), n => new FsReferences(n)),

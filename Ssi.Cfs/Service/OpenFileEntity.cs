@@ -62,14 +62,14 @@ public sealed class OpenFileEntity : SerialEntity
         {
             case FsReadOpen r:
                 if (!open.Flags.CanRead()) return (new Failed(Errno.EBADF, $"open file {_id} is not open for reading"), null);
-                return await _owners.AskAsync(_inodes, new InodeReadOpen(open.Ino.Value, _id, r.Count, position), repeatable: true) switch
+                return await _owners.AskAsync(_inodes, new InodeReadOpen(open.Ino, _id, r.Count, position), repeatable: true) switch
                 {
                     FsReadAt read => (new FsData(read.Data), () => _position = read.Position),
                     var other => (other, null),
                 };
             case FsWriteOpen w:
                 if (!open.Flags.CanWrite()) return (new Failed(Errno.EBADF, $"open file {_id} is not open for writing"), null);
-                return await _owners.AskAsync(_inodes, new InodeWriteOpen(open.Ino.Value, _id, w.Data, position), repeatable: true) switch
+                return await _owners.AskAsync(_inodes, new InodeWriteOpen(open.Ino, _id, w.Data, position), repeatable: true) switch
                 {
                     FsWritten written => (written, () => _position = written.Position),
                     var other => (other, null),
@@ -82,7 +82,7 @@ public sealed class OpenFileEntity : SerialEntity
             case FsRetainOpen:
                 return (Replies.From(await Task.Run(() => _store.RetainOpen(_id)), n => new FsReferences(n)), null);
             case FsClose:
-                var released = await _owners.AskAsync(_inodes, new InodeReleaseOpen(open.Ino.Value, _id), repeatable: false);
+                var released = await _owners.AskAsync(_inodes, new InodeReleaseOpen(open.Ino, _id), repeatable: false);
                 if (released is FsReferences { Count: 0 }) return (released, Closed);
                 return (released, null);
             default:

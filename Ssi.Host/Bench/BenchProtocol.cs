@@ -1,5 +1,6 @@
 // Messages of the benchmarks' node-side measurements (a node's /user/bench), asked through the gateway by root only.
 using System.Collections.Immutable;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Vproc.Migration;
 
@@ -12,7 +13,7 @@ public interface IBenchRequest : ISsiMessage;
 /// <see cref="Count"/> plain Akka round trips (Identify) from the node that receives it to the process service of
 /// <see cref="Node"/>, one at a time; the baseline of the process and migration benchmarks.
 /// </summary>
-public sealed record PingNode(int Node, int Count) : IBenchRequest;
+public sealed record PingNode(NodeNumber Node, int Count) : IBenchRequest;
 
 public sealed record PingTimes(ImmutableArray<double> Microseconds) : ISsiMessage;
 
@@ -20,7 +21,7 @@ public sealed record PingTimes(ImmutableArray<double> Microseconds) : ISsiMessag
 /// Moves <see cref="Pid"/> back and forth between two nodes <see cref="Count"/> times, one move at a time, from the
 /// node that receives it, timing each (the first move goes to <see cref="NodeB"/>).
 /// </summary>
-public sealed record MeasureMigrations(int Pid, int NodeA, int NodeB, int Count) : IBenchRequest;
+public sealed record MeasureMigrations(Pid Pid, NodeNumber NodeA, NodeNumber NodeB, int Count) : IBenchRequest;
 
 /// <param name="FirstFailure">The refusal of the first move that failed, if any did.</param>
 public sealed record MigrationTimes(ImmutableArray<double> Microseconds, int Failures, Failed? FirstFailure) : ISsiMessage

@@ -80,7 +80,7 @@ public sealed class BenchService : ReceiveActor
     {
         var cluster = Cluster.Get(Context.System);
         var address = cluster.State.Members.FirstOrDefault(m => m.Status == MemberStatus.Up && !cluster.State.Unreachable.Contains(m)
-            && NodeNumber.TryFromRoles(m.Roles, out var n) && n.Value == ping.Node)?.Address;
+            && NodeNumber.TryFromRoles(m.Roles, out var n) && n == ping.Node)?.Address;
         if (address is null) return new Failed(Errno.EHOSTDOWN, $"node {ping.Node} is not up");
         var target = Context.System.ActorSelection(new RootActorPath(address) / "user" / ProcessService.Name);
         var times = new List<double>();

@@ -133,7 +133,7 @@ public static class BootBenchmark
             while (true)
             {
                 var status = await connection.StatusAsync(observer, TimeSpan.FromSeconds(60), ct);
-                if (status.View.Nodes.Any(n => n.Node == 3 && n.State == NodeState.DOWN)) return clock.Elapsed.TotalSeconds;
+                if (status.View.Nodes.Any(n => n.Node.Value == 3 && n.State == NodeState.DOWN)) return clock.Elapsed.TotalSeconds;
                 if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"node {observer} never saw node 3 DOWN");
                 await Task.Delay(25, ct);
             }

@@ -103,7 +103,7 @@ public static class FsBenchmark
         // (as `ssi fs put/get`), then through one open file description (as a program's read and write calls).
         await files.CreateAsync("/big", 0x1A4, ct: ct);
         var owner = (await files.WhereAsync("/big", ct)).Node;
-        var through = owner == 2 ? 3 : 2;
+        var through = owner.Value == 2 ? 3 : 2;
         files = viaNode2.Through(through);
         Console.Error.WriteLine($"sequential I/O through node {through}; the inode's owner is node {owner}");
         var clock = Stopwatch.StartNew();

@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Akka.Actor;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Permissions;
@@ -119,14 +120,14 @@ public static class MigrateBenchmark
         // Measurements are asked once: a client's retry would run a second one alongside.
         var pings = await client.Processes.PingAsync(2, 3, Warmup + samples, TimeSpan.FromMinutes(5), ct);
         // The first move is timed on its own: it pays for setting up serializers and code on both nodes.
-        var moves = await client.Processes.MeasureMigrationsAsync(pid, 2, 3, 1 + Warmup + samples, through: 2, TimeSpan.FromMinutes(10), ct);
+        var moves = await client.Processes.MeasureMigrationsAsync(pid, new NodeNumber(2), new NodeNumber(3), 1 + Warmup + samples, through: 2, TimeSpan.FromMinutes(10), ct);
         if (moves.Failures > 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{moves.Failures} moves failed: {moves.FirstFailure}");
 
         Say($"{samples} moves of a computing process (burn) between nodes 2 and 3");
         var burner = await ProcBenchmark.StartAsync(client, 2, ["burn"], ct);
-        var computing = await client.Processes.MeasureMigrationsAsync(burner.Started.Pid, 2, 3, Warmup + samples, through: 2, TimeSpan.FromMinutes(10), ct);
+        var computing = await client.Processes.MeasureMigrationsAsync(burner.Started.Pid, new NodeNumber(2), new NodeNumber(3), Warmup + samples, through: 2, TimeSpan.FromMinutes(10), ct);
         if (computing.Failures > 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{computing.Failures} moves of burn failed: {computing.FirstFailure}");
-        (await client.Processes.KillAsync(burner.Started.Pid, Signal.SIGKILL, ct: ct)).OrThrow();
+        (await client.Processes.KillAsync(burner.Started.Pid.Value, Signal.SIGKILL, ct: ct)).OrThrow();
 
         Say($"{hops} hops while signalling the process");
         var lines = () => Text(process).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
@@ -138,7 +139,7 @@ public static class MigrateBenchmark
         while (!hopping.IsCompleted)
         {
             sent++;
-            (await client.Processes.KillAsync(pid, Signal.SIGUSR1, ct: ct)).OrThrow();
+            (await client.Processes.KillAsync(pid.Value, Signal.SIGUSR1, ct: ct)).OrThrow();
             var expected = sent - lost;
             var until = DateTime.UtcNow + SignalLostAfter;
             while (handled() < expected && DateTime.UtcNow < until) await Task.Delay(1, ct);
@@ -167,7 +168,7 @@ public static class MigrateBenchmark
     /// The hops, asked of node 1 in batches of an even number (the process ends each where it began): a reply through
     /// the cluster client's receptionist must come within its response-tunnel timeout (30 s), and 10,000 hops take longer.
     /// </summary>
-    private static async Task<MigrationTimes> HopAsync(ProcessClient processes, int pid, int hops, CancellationToken ct)
+    private static async Task<MigrationTimes> HopAsync(ProcessClient processes, Pid pid, int hops, CancellationToken ct)
     {
         const int batch = 1000;
         var times = new List<double>();
@@ -176,7 +177,7 @@ public static class MigrateBenchmark
         for (var done = 0; done < hops; done += batch)
         {
             var count = Math.Min(batch, hops - done);
-            var part = await processes.MeasureMigrationsAsync(pid, 2, 3, count, through: 1, TimeSpan.FromMinutes(10), ct);
+            var part = await processes.MeasureMigrationsAsync(pid, new NodeNumber(2), new NodeNumber(3), count, through: 1, TimeSpan.FromMinutes(10), ct);
             times.AddRange(part.Microseconds);
             failures += part.Failures;
             first ??= part.FirstFailure;
@@ -191,9 +192,9 @@ public static class MigrateBenchmark
         void Say(string line) => (quiet ? Console.Error : Console.Out).WriteLine(line);
         await using var client = new SsiClient(cluster.Connect(), Credentials.Root);
         Say($"load leveling: {count} CPU-bound processes started on node 1 of 3");
-        var pids = new List<int>();
+        var pids = new List<Pid>();
         for (var i = 0; i < count; i++) pids.Add((await ProcBenchmark.StartAsync(client, 1, ["burn"], ct)).Started.Pid);
-        var where = pids.ToDictionary(p => p, _ => 1);
+        var where = pids.ToDictionary(p => p, _ => new NodeNumber(1));
         await client.Processes.LoadLevelAsync(0, enabled: true, ct: ct);
         var clock = Stopwatch.StartNew();
         var lastMove = TimeSpan.Zero;
@@ -210,11 +211,11 @@ public static class MigrateBenchmark
                 lastMove = clock.Elapsed;
             }
         }
-        var perNode = Enumerable.Range(1, 3).Select(n => where.Values.Count(v => v == n)).ToArray();
+        var perNode = Enumerable.Range(1, 3).Select(n => where.Values.Count(v => v.Value == n)).ToArray();
         Say($"  settled after {lastMove.TotalSeconds:0.0} s: {string.Join(" / ", perNode)}");
         await client.Processes.LoadLevelAsync(0, enabled: false, ct: ct);
         foreach (var pid in pids)
-            (await client.Processes.KillAsync(pid, Signal.SIGKILL, ct: ct)).OrThrow();
+            (await client.Processes.KillAsync(pid.Value, Signal.SIGKILL, ct: ct)).OrThrow();
         return new Leveling(count, lastMove.TotalSeconds, moves, perNode, (clock.Elapsed - lastMove).TotalSeconds);
     }
 

@@ -88,7 +88,7 @@ public static class ProcBenchmark
         var pings = await client.Processes.PingAsync(2, 3, samples * 4, TimeSpan.FromMinutes(5), ct);
         rows.Add(new Row("signal to another node, acknowledged", "ms", [.. signals.Select(us => us / 1000)],
             "Akka round trip between the same nodes", [.. pings.Microseconds.Select(us => us / 1000)]));
-        (await client.Processes.KillAsync(target.Started.Pid, 9, ct: ct)).OrThrow();
+        (await client.Processes.KillAsync(target.Started.Pid.Value, 9, ct: ct)).OrThrow();
 
         Say($"a burst of {burst} spawns, node 1 -> node 2");
         var burstLine = (await RunAsync(client, 1, ["bench-spawnburst", $"{burst}", "2", "/bin/true"], ct)).Split(' ');
@@ -132,7 +132,7 @@ public static class ProcBenchmark
             "host: read /proc for each of its processes", [.. Enumerable.Range(0, 3).Select(_ => HostListPerProcess())]));
         foreach (var g in groups)
             // Sent once: a repeat after a slow reply (a third of 100,000 processes) would find the group gone (ESRCH).
-            (await client.Processes.KillAsync(-g.Started.Pid, 9, TimeSpan.FromMinutes(2), ct)).OrThrow();
+            (await client.Processes.KillAsync(-g.Started.Pid.Value, 9, TimeSpan.FromMinutes(2), ct)).OrThrow();
         return rows;
     }
 

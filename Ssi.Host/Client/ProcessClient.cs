@@ -2,6 +2,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Membership;
 using Ssi.Cfs.Permissions;
 using Ssi.Host.Bench;
@@ -27,7 +28,7 @@ public sealed class ProcessClient(ClusterConnection connection, Credentials call
     public async Task<ProgramStarted> RunAsync(int node, string[] argv, ImmutableDictionary<string, string> environment, string cwd,
         IActorRef terminal, bool pin = false, CancellationToken ct = default)
     {
-        var request = new RunProgram(caller, node, argv[0], argv, environment, cwd, terminal, pin);
+        var request = new RunProgram(caller, node == 0 ? null : new NodeNumber(node), argv[0], argv, environment, cwd, terminal, pin);
         var started = await connection.TryRequestAsync<ProgramStarted>(new ProcessCall(request), ct: ct, idempotent: false);
         return NotStarted(started, node).OrThrow();
     }
@@ -43,10 +44,10 @@ public sealed class ProcessClient(ClusterConnection connection, Credentials call
     }
 
     /// <summary>A process as its node sees it (where it runs, its state); a PID nobody has is a failed outcome.</summary>
-    public async Task<Outcome<ProcessInfo>> QueryAsync(int pid, CancellationToken ct = default)
+    public async Task<Outcome<ProcessInfo>> QueryAsync(Pid pid, CancellationToken ct = default)
     {
         var info = await connection.TryRequestAsync<ProcessInfo>(new ProcessCall(new ProcessQuery(pid)), ct: ct);
-        return AboutTarget(info, pid, strerror: true, Errno.ESRCH);
+        return AboutTarget(info, pid.Value, strerror: true, Errno.ESRCH);
     }
 
     /// <summary>Every process, asked of each node that is up, page by page (one node's failure is an error, not a silent gap).</summary>
@@ -54,9 +55,9 @@ public sealed class ProcessClient(ClusterConnection connection, Credentials call
     {
         var status = await connection.StatusAsync(ct: ct);
         var all = new List<ProcessInfo>();
-        foreach (var node in status.View.Nodes.Where(n => n.State == NodeState.UP).Select(n => n.Node))
+        foreach (var node in status.View.Nodes.Where(n => n.State == NodeState.UP).Select(n => n.Node.Value))
         {
-            var after = 0;
+            var after = new Pid(0);
             while (true)
             {
                 var page = await connection.RequestAsync<ProcessPage>(new ProcessCall(new ProcessListQuery(after, Page)), node, ct: ct);
@@ -69,17 +70,17 @@ public sealed class ProcessClient(ClusterConnection connection, Credentials call
     }
 
     /// <summary>Moves a process to a node and returns the node it is on. Sent once: a move is a change.</summary>
-    public async Task<int> MigrateAsync(int pid, int node, CancellationToken ct = default)
+    public async Task<NodeNumber> MigrateAsync(Pid pid, NodeNumber node, CancellationToken ct = default)
     {
         var moved = await connection.TryRequestAsync<Migrated>(new ProcessCall(new MigrateRequest(caller, pid, node)), ct: ct, idempotent: false);
-        return AboutTarget(moved, pid, strerror: false, Errno.ESRCH, Errno.EPERM, Errno.EHOSTDOWN, Errno.EBUSY, Errno.EINVAL).OrThrow().Node;
+        return AboutTarget(moved, pid.Value, strerror: false, Errno.ESRCH, Errno.EPERM, Errno.EHOSTDOWN, Errno.EBUSY, Errno.EINVAL).OrThrow().Node;
     }
 
     /// <summary>Pins a process to its node (or unpins it); asking twice does no harm.</summary>
-    public async Task PinAsync(int pid, bool pinned, CancellationToken ct = default)
+    public async Task PinAsync(Pid pid, bool pinned, CancellationToken ct = default)
     {
         var set = await connection.TryRequestAsync<PinSet>(new ProcessCall(new PinRequest(caller, pid, pinned)), ct: ct);
-        AboutTarget(set, pid, strerror: false, Errno.ESRCH, Errno.EPERM, Errno.EINVAL).OrThrow();
+        AboutTarget(set, pid.Value, strerror: false, Errno.ESRCH, Errno.EPERM, Errno.EINVAL).OrThrow();
     }
 
     /// <summary>
@@ -87,14 +88,14 @@ public sealed class ProcessClient(ClusterConnection connection, Credentials call
     /// leveling on or off (<paramref name="enabled"/>) on <paramref name="node"/> (0: every node).
     /// </summary>
     public Task<LoadTable> LoadLevelAsync(int node = 0, bool? enabled = null, int? through = null, TimeSpan? giveUpAfter = null, CancellationToken ct = default) =>
-        connection.RequestAsync<LoadTable>(new ProcessCall(new LoadLevelRequest(caller, node, enabled)), through, giveUpAfter, ct);
+        connection.RequestAsync<LoadTable>(new ProcessCall(new LoadLevelRequest(caller, node == 0 ? null : new NodeNumber(node), enabled)), through, giveUpAfter, ct);
 
     /// <summary>Round trips from node <paramref name="from"/> to node <paramref name="to"/> (a benchmark's baseline); asked once.</summary>
     public Task<PingTimes> PingAsync(int from, int to, int count, TimeSpan giveUpAfter, CancellationToken ct = default) =>
-        connection.RequestAsync<PingTimes>(new BenchCall(new PingNode(to, count)), from, giveUpAfter, ct, idempotent: false);
+        connection.RequestAsync<PingTimes>(new BenchCall(new PingNode(new NodeNumber(to), count)), from, giveUpAfter, ct, idempotent: false);
 
     /// <summary>Moves a process back and forth between two nodes, timed, asked of node <paramref name="through"/>; asked once.</summary>
-    public Task<MigrationTimes> MeasureMigrationsAsync(int pid, int nodeA, int nodeB, int count, int through, TimeSpan giveUpAfter, CancellationToken ct = default) =>
+    public Task<MigrationTimes> MeasureMigrationsAsync(Pid pid, NodeNumber nodeA, NodeNumber nodeB, int count, int through, TimeSpan giveUpAfter, CancellationToken ct = default) =>
         connection.RequestAsync<MigrationTimes>(new BenchCall(new MeasureMigrations(pid, nodeA, nodeB, count)), through, giveUpAfter, ct, idempotent: false);
 
     /// <summary>

@@ -240,13 +240,13 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             if (left <= TimeSpan.Zero)
                 throw new LauncherException(Errno.ETIMEDOUT, $"nodes did not come UP within {_settings.StartTimeout.TotalSeconds:0} s; see {home.LogDir}");
             var status = await connection.StatusAsync(giveUpAfter: left, ct: ct);
-            foreach (var info in status.View.Nodes.Where(i => nodes.Contains(i.Node)))
-                if (!seen.TryGetValue(info.Node, out var s) || s != info.State)
+            foreach (var info in status.View.Nodes.Where(i => nodes.Contains(i.Node.Value)))
+                if (!seen.TryGetValue(info.Node.Value, out var s) || s != info.State)
                 {
-                    seen[info.Node] = info.State;
+                    seen[info.Node.Value] = info.State;
                     progress($"  node {info.Node} {info.State} ({clock.Elapsed.TotalSeconds:0.0} s)");
                 }
-            if (nodes.All(n => status.View.Nodes.Any(i => i.Node == n && i.State == NodeState.UP && i.Reachable))
+            if (nodes.All(n => status.View.Nodes.Any(i => i.Node.Value == n && i.State == NodeState.UP && i.Reachable))
                 && await AllLiveNodesAgreeAsync(connection, nodes, left, ct))
                 return;
             await Task.Delay(UpPollInterval, ct);
@@ -258,7 +258,7 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
         foreach (var observer in LiveNodes())
         {
             var view = await connection.StatusAsync(observer, left, ct);
-            if (!nodes.All(n => view.View.Nodes.Any(i => i.Node == n && i.State == NodeState.UP && i.Reachable))) return false;
+            if (!nodes.All(n => view.View.Nodes.Any(i => i.Node.Value == n && i.State == NodeState.UP && i.Reachable))) return false;
         }
         return true;
     }

@@ -133,7 +133,7 @@ public sealed class NodeHost
             var store = cfs.OpenStore();
             system.WhenTerminated.ContinueWith(_ => store.Dispose(), TaskScheduler.Default);
             var operations = new FileSystemOperations(store);
-            var regions = CfsRegions.Start(system, operations, store, cfs.Shards, ShardingSettings.Create(config));
+            var regions = CfsRegions.Start(system, settings.Number, operations, store, cfs.Shards, ShardingSettings.Create(config));
             var fs = system.ActorOf(FileSystemService.Props(operations, regions), FileSystemService.Name);
             var vproc = VprocSettings.Create(config);
             var processes = StartProcesses(system, vproc, home, settings, fs);
@@ -184,14 +184,14 @@ public sealed class NodeHost
     /// </summary>
     private static IActorRef StartProcesses(ActorSystem system, VprocSettings vproc, SsiHome home, NodeSettings settings, IActorRef fs)
     {
-        var held = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+        var held = new System.Collections.Concurrent.ConcurrentDictionary<Pid, int>();
         Directory.CreateDirectory(home.RunDir);
-        var pids = new PidAllocator(settings.Number.Value, Path.Combine(home.RunDir, $"node-{settings.Number.Value}.pids"), pid => held.ContainsKey(pid.Value));
+        var pids = new PidAllocator(settings.Number, Path.Combine(home.RunDir, $"node-{settings.Number.Value}.pids"), held.ContainsKey);
         var index = system.ActorOf(LocalProcesses.Props(held, vproc.CallTimeout), LocalProcesses.Name);
-        var service = system.ActorOf(ProcessService.Props(settings.Number.Value, pids, index, vproc), ProcessService.Name);
-        var node = new VprocNode(settings.Number.Value, fs, index, service, Builtins.Catalog(), vproc);
+        var service = system.ActorOf(ProcessService.Props(settings.Number, pids, index, vproc), ProcessService.Name);
+        var node = new VprocNode(settings.Number, fs, index, service, Builtins.Catalog(), vproc);
         VprocRegions.Start(system, node);
-        system.ActorOf(LoadLeveler.Props(settings.Number.Value, index, vproc.LoadLeveling, vproc.CallTimeout), LoadLeveler.Name);
+        system.ActorOf(LoadLeveler.Props(settings.Number, index, vproc.LoadLeveling, vproc.CallTimeout), LoadLeveler.Name);
         return service;
     }
 

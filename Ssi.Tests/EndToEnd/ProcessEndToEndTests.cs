@@ -52,7 +52,7 @@ public sealed class ProcessEndToEndTests
         var pidOnThree = Row(sleepers, "sleep 301").GetProperty("pid").GetInt32();
         Assert.Equal(2, Row(sleepers, "sleep 300").GetProperty("node").GetInt32());
         Assert.Equal(3, Row(sleepers, "sleep 301").GetProperty("node").GetInt32());
-        Assert.Equal(2, new Pid(pidOnTwo).Origin);
+        Assert.Equal(new NodeNumber(2), new Pid(pidOnTwo).Origin);
 
         var table = await ssi.RunAsync("ps");
         Assert.Contains("NODE", table.Stdout);

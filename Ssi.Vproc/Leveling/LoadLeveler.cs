@@ -22,11 +22,11 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
     public const string Name = "loadlevel";
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly int _node;
+    private readonly NodeNumber _node;
     private readonly IActorRef _index;
     private readonly LoadLevelingSettings _settings;
     private readonly TimeSpan _callTimeout;
-    private readonly Dictionary<int, (LoadReport Report, DateTime HeardAt)> _reports = new();
+    private readonly Dictionary<NodeNumber, (LoadReport Report, DateTime HeardAt)> _reports = new();
     private bool _enabled;
     private bool _sampling;
     private bool _moving;
@@ -38,7 +38,7 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
     private long _sequence;
     private IActorRef? _region;
 
-    public LoadLeveler(int node, IActorRef index, LoadLevelingSettings settings, TimeSpan callTimeout)
+    public LoadLeveler(NodeNumber node, IActorRef index, LoadLevelingSettings settings, TimeSpan callTimeout)
     {
         _node = node;
         _index = index;
@@ -76,11 +76,11 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
         });
         Receive<ClusterEvent.MemberRemoved>(removed =>
         {
-            if (NodeNumber.TryFromRoles(removed.Member.Roles, out var n)) _reports.Remove(n.Value);
+            if (NodeNumber.TryFromRoles(removed.Member.Roles, out var n)) _reports.Remove(n);
         });
     }
 
-    public static Props Props(int node, IActorRef index, LoadLevelingSettings settings, TimeSpan callTimeout) =>
+    public static Props Props(NodeNumber node, IActorRef index, LoadLevelingSettings settings, TimeSpan callTimeout) =>
         Akka.Actor.Props.Create(() => new LoadLeveler(node, index, settings, callTimeout));
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -134,7 +134,7 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
         if (others.Count == 0) return [];
         var settledBefore = DateTimeOffset.UtcNow - _settings.Settle;
         var candidates = sample.Runnable
-            .Where(p => !p.Pinned && p.Pid != Ssi.Actors.Identity.Pid.Init.Value && (p.ArrivedAt is null || p.ArrivedAt < settledBefore))
+            .Where(p => !p.Pinned && p.Pid != Ssi.Actors.Identity.Pid.Init && (p.ArrivedAt is null || p.ArrivedAt < settledBefore))
             .OrderByDescending(p => p.CpuTime).ThenBy(p => p.Pid)
             .Select(p => p.Pid).ToList();
         var plan = Plan(sample.Runnable.Length, others, candidates, _settings.Imbalance, _settings.MaxMovesPerRound);
@@ -157,10 +157,10 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
     /// <paramref name="imbalance"/> (≥ 2) above that node. Since a move narrows the gap by exactly 2, it never turns it
     /// around, so two nodes cannot pass a process back and forth.
     /// </summary>
-    public static IReadOnlyList<(int Pid, int To)> Plan(int mine, IReadOnlyDictionary<int, int> others, IReadOnlyList<int> candidates, int imbalance, int maxMoves)
+    public static IReadOnlyList<(Pid Pid, NodeNumber To)> Plan(int mine, IReadOnlyDictionary<NodeNumber, int> others, IReadOnlyList<Pid> candidates, int imbalance, int maxMoves)
     {
         var loads = others.ToDictionary(o => o.Key, o => o.Value);
-        var moves = new List<(int, int)>();
+        var moves = new List<(Pid, NodeNumber)>();
         if (loads.Count == 0) return moves;
         var mean = (double)(mine + loads.Values.Sum()) / (loads.Count + 1);
         foreach (var pid in candidates)
@@ -188,8 +188,8 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
             replyTo.Tell(new Failed(Errno.EPERM, "only root can turn load leveling on or off"));
             return;
         }
-        var targets = Members().Where(m => request.Node == 0 || m.Node == request.Node).ToList();
-        if (request.Node != 0 && targets.Count == 0)
+        var targets = Members().Where(m => request.Node is null || m.Node == request.Node).ToList();
+        if (request.Node is not null && targets.Count == 0)
         {
             replyTo.Tell(new Failed(Errno.EHOSTDOWN, $"node {request.Node} is not up"));
             return;
@@ -212,7 +212,7 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
     private LoadTable Table() =>
         new(_node, [.. Members().Select(m => Row(m.Node)).OrderBy(r => r.Node)]);
 
-    private NodeLoad Row(int node)
+    private NodeLoad Row(NodeNumber node)
     {
         if (node == _node && !_reports.ContainsKey(_node)) return new NodeLoad(_node, _enabled, 0, 0, 0, double.NaN);
         return _reports.TryGetValue(node, out var r)
@@ -228,15 +228,15 @@ public sealed class LoadLeveler : ReceiveActor, IWithTimers
         return _reports.Values.Where(r => up.Contains(r.Report.Node) && now - r.HeardAt <= 3 * _settings.Interval).Select(r => r.Report);
     }
 
-    private IEnumerable<(int Node, Address Address)> Members()
+    private IEnumerable<(NodeNumber Node, Address Address)> Members()
     {
         var state = Cluster.Get(Context.System).State;
         foreach (var m in state.Members)
             if (m.Status == MemberStatus.Up && !state.Unreachable.Contains(m) && m.HasRole("ssi-node") && NodeNumber.TryFromRoles(m.Roles, out var n))
-                yield return (n.Value, m.Address);
+                yield return (n, m.Address);
     }
 
-    private IEnumerable<(int Node, Address Address)> PeerAddresses() => Members().Where(m => m.Node != _node);
+    private IEnumerable<(NodeNumber Node, Address Address)> PeerAddresses() => Members().Where(m => m.Node != _node);
 
     private sealed record Tick
     {

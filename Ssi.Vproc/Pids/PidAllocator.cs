@@ -13,16 +13,16 @@ public sealed class PidAllocator
 {
     private const int Block = 1000;
     private readonly object _gate = new();
-    private readonly int _node;
+    private readonly NodeNumber _node;
     private readonly string? _file;
     private readonly Func<Pid, bool> _inUse;
     private int _next;
     private int _reservedUpTo;
 
     /// <param name="file">Where the reservation is kept; null keeps nothing (tests).</param>
-    public PidAllocator(int node, string? file, Func<Pid, bool> inUse)
+    public PidAllocator(NodeNumber node, string? file, Func<Pid, bool> inUse)
     {
-        if (node is < 1 or > Pid.MaxNode) throw new ArgumentOutOfRangeException(nameof(node), $"node numbers for PIDs are 1..{Pid.MaxNode}");
+        if (node.Value > Pid.MaxNode) throw new ArgumentOutOfRangeException(nameof(node), $"node numbers for PIDs are 1..{Pid.MaxNode}");
         _node = node;
         _file = file;
         _inUse = inUse;

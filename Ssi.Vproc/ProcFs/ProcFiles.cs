@@ -23,7 +23,8 @@ public enum ProcFile
     Goto,
 }
 
-public readonly record struct ProcPath(ProcFile File, int Pid);
+/// <param name="Pid">The process the path is about (PID 0 for /proc itself).</param>
+public readonly record struct ProcPath(ProcFile File, Pid Pid);
 
 /// <summary>
 /// Paths and contents of /proc. It is not in the cluster file system: a process's system calls on paths under it are
@@ -41,17 +42,17 @@ public static class ProcFiles
     public static bool IsUnder(string absolutePath) => absolutePath == Mount || absolutePath.StartsWith(Mount + "/", StringComparison.Ordinal);
 
     /// <summary>What an absolute, folded path under /proc names ("self" is <paramref name="self"/>), or null: ENOENT.</summary>
-    public static ProcPath? Parse(string absolutePath, int self)
+    public static ProcPath? Parse(string absolutePath, Pid self)
     {
         var parts = absolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length == 0 || parts[0] != "proc") return null;
-        if (parts.Length == 1) return new ProcPath(ProcFile.Root, 0);
-        var pid = parts[1] == "self" ? self
+        if (parts.Length == 1) return new ProcPath(ProcFile.Root, new Pid(0));
+        var pid = parts[1] == "self" ? self.Value
             : int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 0;
         if (pid == 0 || parts.Length > 3) return null;
-        if (parts.Length == 2) return new ProcPath(ProcFile.ProcessDirectory, pid);
+        if (parts.Length == 2) return new ProcPath(ProcFile.ProcessDirectory, new Pid(pid));
         foreach (var (name, file) in ProcessEntries)
-            if (name == parts[2]) return new ProcPath(file, pid);
+            if (name == parts[2]) return new ProcPath(file, new Pid(pid));
         return null;
     }
 
@@ -77,7 +78,7 @@ public static class ProcFiles
     {
         ProcFile.Status => Io.Bytes(Status(p)),
         ProcFile.Cmdline => Io.Bytes(string.Concat(p.Command.Split(' ').Select(word => word + "\0"))),
-        ProcFile.Where => Encoding.UTF8.GetBytes(p.Node.ToString(CultureInfo.InvariantCulture) + "\n"),
+        ProcFile.Where => Encoding.UTF8.GetBytes(p.Node + "\n"),
         _ => [],
     };
 
@@ -108,12 +109,12 @@ public static class ProcFiles
     }
 
     /// <summary>A node number written to goto: digits, surrounding white space allowed (echo adds a newline).</summary>
-    public static int? ParseNode(byte[] written)
+    public static NodeNumber? ParseNode(byte[] written)
     {
         var text = Encoding.UTF8.GetString(written).Trim();
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var node) && node > 0 ? node : null;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var node) && node > 0 ? new NodeNumber(node) : null;
     }
 }
 
 /// <summary>An open /proc file: its content as read at open, and this descriptor's offset (not shared by dup or fork).</summary>
-public sealed record ProcHandle(int Pid, ProcFile File, byte[] Content, long Offset) : FileHandle;
+public sealed record ProcHandle(Pid Pid, ProcFile File, byte[] Content, long Offset) : FileHandle;

@@ -1,6 +1,7 @@
 // What the core decides for one system call: the process's next state, the result or what to wait for, and what to send.
 using System.Collections.Immutable;
 using Akka.Actor;
+using Ssi.Actors.Identity;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
 
@@ -50,7 +51,7 @@ public sealed record LoadProgram(string Path, string[] Args) : Pending;
 /// fork: the descriptions in <see cref="Shared"/> gain a reference each, then <see cref="Node"/> creates the child from
 /// <see cref="Template"/> and a snapshot of the program taken with 0 as fork's result; then <see cref="ForkDone"/>.
 /// </summary>
-public sealed record CreateChild(int Node, ProcessState Template, ImmutableArray<long> Shared) : Pending;
+public sealed record CreateChild(NodeNumber Node, ProcessState Template, ImmutableArray<long> Shared) : Pending;
 
 /// <summary>wait and pause: the call ends when something happens to the process (a child exits, a signal).</summary>
 public sealed record Block : Pending
@@ -65,7 +66,7 @@ public sealed record SleepFor(TimeSpan Duration) : Pending;
 public sealed record ReadTerminal(TerminalHandle Terminal, Read Call) : Pending;
 
 /// <summary>The process moves to <see cref="Node"/> and continues there with <see cref="Result"/>, or makes <see cref="Then"/> there.</summary>
-public sealed record MoveSelf(int Node, SystemCall? Then, SysResult Result) : Pending;
+public sealed record MoveSelf(NodeNumber Node, SystemCall? Then, SysResult Result) : Pending;
 
 /// <summary>exit: the process ends with this wait status.</summary>
 public sealed record EndProcess(int Status) : Pending;
@@ -87,4 +88,4 @@ public sealed record CallDecision(ProcessState State, SysResult? Result, Pending
 
 /// <summary>What the core knows of the node a process runs on, at the moment of a call.</summary>
 /// <param name="UpNodes">The nodes that are up and reachable, in order (asked only by listnodes).</param>
-public sealed record CallWorld(int Node, DateTimeOffset Now, Func<IEnumerable<int>> UpNodes);
+public sealed record CallWorld(NodeNumber Node, DateTimeOffset Now, Func<IEnumerable<NodeNumber>> UpNodes);

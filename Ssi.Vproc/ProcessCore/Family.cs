@@ -16,30 +16,31 @@ public static class Family
     public static CallDecision TryWait(ProcessState state, Wait wait)
     {
         if (wait.Pid is 0 or < -1) return CallDecision.Fail(state, Errno.EINVAL); // process-group waits are not supported yet
-        var candidates = state.Children.Where(c => wait.Pid == -1 || c.Key == wait.Pid).OrderBy(c => c.Key).ToList();
+        var candidates = state.Children.Where(c => wait.Pid == -1 || c.Key.Value == wait.Pid).OrderBy(c => c.Key).ToList();
         if (candidates.Count == 0) return CallDecision.Fail(state, Errno.ECHILD);
         foreach (var (child, record) in candidates)
         {
             if (record.Status is not { } status) continue;
-            return CallDecision.Done(state with { Children = state.Children.Remove(child) }, SysResult.Ok(child) with { Status = status },
+            return CallDecision.Done(state with { Children = state.Children.Remove(child) }, SysResult.Ok(child.Value) with { Status = status },
                 new Send(Destination.Processes, new Reap(child)));
         }
         return (wait.Options & WaitOptions.NoHang) != 0 ? CallDecision.Done(state, SysResult.Ok(0)) : CallDecision.Wait(state, Block.Instance);
     }
 
     /// <summary>A child's exit reached its (living) parent: its status is kept for wait; null if it was a repeat.</summary>
-    public static ProcessState? ChildExited(ProcessState state, int child, int status)
+    public static ProcessState? ChildExited(ProcessState state, Pid child, int status)
     {
         if (state.Children.TryGetValue(child, out var record) && record.Status is not null) return null;
-        var node = record?.Node ?? child / Pid.PerNode;
+        // Where it ran; an exited child's node is never read again (moves and lost nodes concern living children only).
+        var node = record?.Node ?? child.Origin ?? state.Node;
         return state with { Children = state.Children.SetItem(child, new ChildRecord(node, status)) };
     }
 
     /// <summary>setpgid(2) of this process by its parent: only the parent, only in its session, never a session leader.</summary>
     public static (ProcessState State, object Reply) SetGroupByParent(ProcessState state, SetProcessGroup set)
     {
-        var pid = state.Pid.Value;
-        if (state.State == RunState.Zombie || set.CallerPid != state.Parent.Value)
+        var pid = state.Pid;
+        if (state.State == RunState.Zombie || set.CallerPid != state.Parent)
             return (state, new Failed(Errno.ESRCH, $"{pid} is not a child of {set.CallerPid}"));
         if (set.CallerSid != state.Sid || state.Sid == pid) return (state, new Failed(Errno.EPERM, "another session"));
         return (state with { Pgid = set.Pgid }, new ProcessGroupSet(pid, set.Pgid));
@@ -51,7 +52,7 @@ public static class Family
     /// </summary>
     public static (object Reply, bool Post) Receive(ProcessState state, SignalProcess signal)
     {
-        var pid = state.Pid.Value;
+        var pid = state.Pid;
         if (state.State == RunState.Zombie) return (new SignalSent(pid), false);
         if (signal.SenderUid != 0 && signal.SenderUid != state.Credentials.Uid)
             return (new Failed(Errno.EPERM, $"process {pid} belongs to another user"), false);
@@ -67,32 +68,32 @@ public static class Family
         var effects = new List<Effect>();
         effects.AddRange(state.Fds.Entries.Values.SelectMany(d => FileCalls.Release(state, d)));
         foreach (var (child, record) in state.Children)
-            effects.Add(new Send(Destination.Processes, record.Status is null ? new Reparent(child, Pid.Init.Value) : new Reap(child)));
+            effects.Add(new Send(Destination.Processes, record.Status is null ? new Reparent(child, Pid.Init) : new Reap(child)));
         var zombie = state with
         {
             State = RunState.Zombie,
             ExitStatus = status,
             Fds = FdTable.Empty,
-            Children = System.Collections.Immutable.ImmutableDictionary<int, ChildRecord>.Empty,
+            Children = System.Collections.Immutable.ImmutableDictionary<Pid, ChildRecord>.Empty,
         };
         return (zombie, effects);
     }
 
     /// <summary>Its parent is gone: the new parent (init) adopts it, wherever init runs.</summary>
-    public static ProcessState Reparented(ProcessState state, int newParent) => state with { Parent = new Pid(newParent), ParentNode = 0 };
+    public static ProcessState Reparented(ProcessState state, Pid newParent) => state with { Parent = newParent, ParentNode = null };
 
     /// <summary>
     /// A node left the cluster: its processes died as if killed. Children that ran there are noted as killed by
     /// SIGKILL (each one a SIGCHLD); a parent that ran there is replaced by init. A zombie only looks for a new parent.
     /// </summary>
-    public static (ProcessState State, IReadOnlyList<int> ChildrenKilled, bool Orphaned) NodeLost(ProcessState state, int node)
+    public static (ProcessState State, IReadOnlyList<Pid> ChildrenKilled, bool Orphaned) NodeLost(ProcessState state, NodeNumber node)
     {
         var orphaned = state.ParentNode == node && !state.Parent.IsInit;
         if (state.State == RunState.Zombie) return (state, [], orphaned);
         var killed = state.Children.Where(c => c.Value.Node == node && c.Value.Status is null).Select(c => c.Key).Order().ToList();
         var after = killed.Aggregate(state, (s, child) =>
             s with { Children = s.Children.SetItem(child, new ChildRecord(node, WaitStatus.Signaled(Actors.Signals.Signal.SIGKILL))) });
-        if (orphaned) after = after with { Parent = Pid.Init, ParentNode = 0 };
+        if (orphaned) after = after with { Parent = Pid.Init, ParentNode = null };
         return (after, killed, orphaned);
     }
 }

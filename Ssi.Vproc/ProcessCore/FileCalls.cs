@@ -87,25 +87,25 @@ public static class FileCalls
         CallDecision.Wait(state, new AskFor(Destination.FileSystem, request, then));
 
     /// <summary>dup and dup2: one more descriptor for the same description (its reference count goes up first).</summary>
-    private static CallDecision Duplicate(ProcessState state, int fd, int? target)
+    private static CallDecision Duplicate(ProcessState state, Fd fd, Fd? target)
     {
         if (state.Fds[fd] is not { } existing) return CallDecision.Fail(state, Errno.EBADF);
-        if (target is { } t && (t < 0 || t >= FdTable.Limit)) return CallDecision.Fail(state, Errno.EBADF);
-        if (target == fd) return CallDecision.Done(state, SysResult.Ok(fd));
+        if (target is { } t && (t.Value < 0 || t.Value >= FdTable.Limit)) return CallDecision.Fail(state, Errno.EBADF);
+        if (target == fd) return CallDecision.Done(state, SysResult.Ok(fd.Value));
         var newFd = target ?? state.Fds.LowestFree();
-        if (newFd >= FdTable.Limit) return CallDecision.Fail(state, Errno.EMFILE);
+        if (newFd.Value >= FdTable.Limit) return CallDecision.Fail(state, Errno.EMFILE);
         return existing.Handle is CfsHandle h
             ? Ask(state, new FsRetainOpen(state.Credentials, h.OpenFile), new OnDuplicated(newFd, existing))
             : Install(state, newFd, existing);
     }
 
     /// <summary>Puts a copy of <paramref name="existing"/> at <paramref name="newFd"/>; what it held is closed quietly, as Linux does.</summary>
-    internal static CallDecision Install(ProcessState state, int newFd, Descriptor existing)
+    internal static CallDecision Install(ProcessState state, Fd newFd, Descriptor existing)
     {
         var next = state with { Fds = state.Fds.Set(newFd, existing with { CloseOnExec = false }) };
         return state.Fds[newFd] is { Handle: CfsHandle old }
-            ? CallDecision.Done(next, SysResult.Ok(newFd), new Send(Destination.FileSystem, new FsClose(state.Credentials, old.OpenFile)))
-            : CallDecision.Done(next, SysResult.Ok(newFd));
+            ? CallDecision.Done(next, SysResult.Ok(newFd.Value), new Send(Destination.FileSystem, new FsClose(state.Credentials, old.OpenFile)))
+            : CallDecision.Done(next, SysResult.Ok(newFd.Value));
     }
 
     /// <summary>What releasing a descriptor sends: a close of its description, if it has one in the file system.</summary>

@@ -1,5 +1,6 @@
 // The continuations of the file calls: what each file-system reply means to the program and to its descriptor table.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Devices;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.Service;
@@ -16,7 +17,7 @@ public sealed record OnOpened : Then<FsOpened>
         var added = state.Fds.Add(new CfsHandle(opened.OpenFile));
         if (!added.IsOk)
             return CallDecision.Done(state, SysResult.Fail(added.Error!.Value), new Send(Destination.FileSystem, new FsClose(state.Credentials, opened.OpenFile)));
-        return CallDecision.Done(state with { Fds = added.Value.Table }, SysResult.Ok(added.Value.Fd));
+        return CallDecision.Done(state with { Fds = added.Value.Table }, SysResult.Ok(added.Value.Fd.Value));
     }
 }
 
@@ -85,7 +86,7 @@ public sealed record OnChdir(string Target) : Then<FsAttributes>
 }
 
 /// <summary>dup and dup2, once the description has its new reference: the descriptor is installed (dup2 closes what it held).</summary>
-public sealed record OnDuplicated(int NewFd, Descriptor Existing) : Then<FsReferences>
+public sealed record OnDuplicated(Fd NewFd, Descriptor Existing) : Then<FsReferences>
 {
     protected override CallDecision On(ProcessState state, FsReferences references, CallWorld world) => FileCalls.Install(state, NewFd, Existing);
 }

@@ -1,5 +1,6 @@
 // The decisions of a move: who may move a process and where, when it may leave, what it takes, and whom it tells on arrival.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Vproc.Migration;
 using Ssi.Vproc.ProcessTable;
@@ -27,9 +28,9 @@ public sealed record CallInFlight(long Id, SystemCall Call, bool Interruptible, 
 public static class MoveRules
 {
     /// <summary>Why a move of <paramref name="state"/> to <paramref name="target"/> asked by <paramref name="uid"/> cannot start, or null.</summary>
-    public static Failed? Refuse(ProcessState state, bool moving, int target, int uid, int here, Func<int, bool> isUp)
+    public static Failed? Refuse(ProcessState state, bool moving, NodeNumber target, int uid, NodeNumber here, Func<NodeNumber, bool> isUp)
     {
-        var pid = state.Pid.Value;
+        var pid = state.Pid;
         if (state.State == RunState.Zombie) return new Failed(Errno.ESRCH, $"process {pid} has exited");
         if (uid != 0 && uid != state.Credentials.Uid) return new Failed(Errno.EPERM, $"process {pid} belongs to another user");
         if (state.Pinned) return new Failed(Errno.EPERM, $"process {pid} is pinned to node {here}");
@@ -52,7 +53,7 @@ public static class MoveRules
     }
 
     /// <summary>The state the process arrives with: one more hop, on the target, and how it was (stopped, reading, running).</summary>
-    public static ProcessState Departing(ProcessState state, int target, bool stopped, bool reading) => state with
+    public static ProcessState Departing(ProcessState state, NodeNumber target, bool stopped, bool reading) => state with
     {
         Node = target,
         Hop = state.Hop + 1,
@@ -60,17 +61,17 @@ public static class MoveRules
     };
 
     /// <summary>The state once arrived here, and who must hear of it: its parent and its living children, so the loss of this node is noticed.</summary>
-    public static (ProcessState State, IReadOnlyList<IWithPid> Tell) Arrived(ProcessState state, int here, DateTimeOffset now)
+    public static (ProcessState State, IReadOnlyList<IWithPid> Tell) Arrived(ProcessState state, NodeNumber here, DateTimeOffset now)
     {
         var arrived = state with { Node = here, ArrivedAt = now };
         var tell = new List<IWithPid>();
-        if (!arrived.Parent.IsInit) tell.Add(new ChildMoved(arrived.Parent.Value, arrived.Pid.Value, here));
+        if (!arrived.Parent.IsInit) tell.Add(new ChildMoved(arrived.Parent, arrived.Pid, here));
         tell.AddRange(arrived.Children.Where(c => c.Value.Status is null).Select(c => new ParentMoved(c.Key, here)));
         return (arrived, tell);
     }
 
     /// <summary>A child now runs elsewhere: a living child's record follows it; an exited one keeps its status.</summary>
-    public static ProcessState ChildMoved(ProcessState state, int child, int node) =>
+    public static ProcessState ChildMoved(ProcessState state, Pid child, NodeNumber node) =>
         state.Children.TryGetValue(child, out var record) && record.Status is null
             ? state with { Children = state.Children.SetItem(child, record with { Node = node }) }
             : state;
@@ -78,7 +79,7 @@ public static class MoveRules
     /// <summary>Pinning (or unpinning): by its user or root, not once it has exited.</summary>
     public static (ProcessState State, object Reply) Pin(ProcessState state, PinProcess pin)
     {
-        var pid = state.Pid.Value;
+        var pid = state.Pid;
         if (state.State == RunState.Zombie) return (state, new Failed(Errno.ESRCH, $"process {pid} has exited"));
         if (pin.RequesterUid != 0 && pin.RequesterUid != state.Credentials.Uid) return (state, new Failed(Errno.EPERM, $"process {pid} belongs to another user"));
         return (state with { Pinned = pin.Pinned }, new PinSet(pid, pin.Pinned));

@@ -1,5 +1,6 @@
 // The system calls on /proc as decisions: answered from this process's state or from the entity of the process named.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Service;
@@ -30,7 +31,7 @@ public static class ProcCalls
             case Write c when state.Fds[c.Fd]?.Handle is ProcHandle h: return Write(state, c, h);
             case Seek c when state.Fds[c.Fd]?.Handle is ProcHandle h: return Seek(state, c, h);
             case Fstat c when state.Fds[c.Fd]?.Handle is ProcHandle h:
-                return CallDecision.Done(state, SysResult.Ok(0) with { Stat = ProcFiles.Attributes(h.File, h.Pid == state.Pid.Value ? state.Info : null) });
+                return CallDecision.Done(state, SysResult.Ok(0) with { Stat = ProcFiles.Attributes(h.File, h.Pid == state.Pid ? state.Info : null) });
             default: return null;
         }
     }
@@ -44,12 +45,12 @@ public static class ProcCalls
     }
 
     /// <summary>The process a /proc path is about: this one at once, another through its entity (ENOENT if it does not exist).</summary>
-    private static CallDecision WithProcess(ProcessState state, int pid, ProcStep step) =>
-        pid == state.Pid.Value ? step.With(state, state.Info) : CallDecision.Wait(state, new AskFor(Destination.Processes, new GetProcessInfo(pid), new OnProcInfo(step)));
+    private static CallDecision WithProcess(ProcessState state, Pid pid, ProcStep step) =>
+        pid == state.Pid ? step.With(state, state.Info) : CallDecision.Wait(state, new AskFor(Destination.Processes, new GetProcessInfo(pid), new OnProcInfo(step)));
 
     private static CallDecision Open(ProcessState state, Open open, string path)
     {
-        if (ProcFiles.Parse(path, state.Pid.Value) is not { } target)
+        if (ProcFiles.Parse(path, state.Pid) is not { } target)
             return CallDecision.Fail(state, (open.Flags & OpenFlags.Create) != 0 ? Errno.EACCES : Errno.ENOENT);
         if (ProcFiles.IsDirectory(target.File)) return CallDecision.Fail(state, Errno.EISDIR);
         return WithProcess(state, target.Pid, new ProcOpen(target, open.Flags & OpenFlags.AccessModes));
@@ -57,14 +58,14 @@ public static class ProcCalls
 
     private static CallDecision Stat(ProcessState state, string path)
     {
-        if (ProcFiles.Parse(path, state.Pid.Value) is not { } target) return CallDecision.Fail(state, Errno.ENOENT);
+        if (ProcFiles.Parse(path, state.Pid) is not { } target) return CallDecision.Fail(state, Errno.ENOENT);
         if (target.File == ProcFile.Root) return CallDecision.Done(state, SysResult.Ok(0) with { Stat = ProcFiles.Attributes(ProcFile.Root, null) });
         return WithProcess(state, target.Pid, new ProcStat(target.File));
     }
 
     private static CallDecision List(ProcessState state, string path)
     {
-        if (ProcFiles.Parse(path, state.Pid.Value) is not { } target) return CallDecision.Fail(state, Errno.ENOENT);
+        if (ProcFiles.Parse(path, state.Pid) is not { } target) return CallDecision.Fail(state, Errno.ENOENT);
         if (!ProcFiles.IsDirectory(target.File)) return CallDecision.Fail(state, Errno.ENOTDIR);
         if (target.File == ProcFile.ProcessDirectory) return WithProcess(state, target.Pid, new ProcListProcess());
         return CallDecision.Wait(state, new AskFor(Destination.ProcessService, new ListCluster(), new OnProcRoot()));
@@ -72,13 +73,13 @@ public static class ProcCalls
 
     private static CallDecision Chdir(ProcessState state, string path)
     {
-        if (ProcFiles.Parse(path, state.Pid.Value) is not { } target) return CallDecision.Fail(state, Errno.ENOENT);
+        if (ProcFiles.Parse(path, state.Pid) is not { } target) return CallDecision.Fail(state, Errno.ENOENT);
         if (!ProcFiles.IsDirectory(target.File)) return CallDecision.Fail(state, Errno.ENOTDIR);
         var enter = new ProcChdir(path);
         return target.File == ProcFile.Root ? enter.With(state, state.Info) : WithProcess(state, target.Pid, enter);
     }
 
-    private static CallDecision Read(ProcessState state, int fd, ProcHandle h, int count)
+    private static CallDecision Read(ProcessState state, Fd fd, ProcHandle h, int count)
     {
         if (h.File == ProcFile.Goto) return CallDecision.Fail(state, Errno.EBADF);
         var start = (int)Math.Min(h.Offset, h.Content.Length);
@@ -106,7 +107,7 @@ public static class ProcCalls
     {
         if (h.File != ProcFile.Goto) return CallDecision.Fail(state, Errno.EBADF);
         if (ProcFiles.ParseNode(write.Data) is not { } node) return CallDecision.Fail(state, Errno.EINVAL);
-        if (h.Pid == state.Pid.Value) return CallDecision.Wait(state, new MoveSelf(node, null, SysResult.Ok(write.Data.Length)));
+        if (h.Pid == state.Pid) return CallDecision.Wait(state, new MoveSelf(node, null, SysResult.Ok(write.Data.Length)));
         return CallDecision.Wait(state, new AskFor(Destination.Processes, new MigrateProcess(h.Pid, node, state.Credentials.Uid), new OnMovedOther(write.Data.Length)));
     }
 }
@@ -129,7 +130,7 @@ public sealed record ProcOpen(ProcPath Target, OpenFlags Access) : ProcStep
         if (!allowed) return CallDecision.Fail(state, Errno.EACCES);
         var added = state.Fds.Add(new ProcHandle(Target.Pid, Target.File, ProcFiles.Content(Target.File, info), 0));
         if (!added.IsOk) return CallDecision.Fail(state, added.Error!.Value);
-        return CallDecision.Done(state with { Fds = added.Value.Table }, SysResult.Ok(added.Value.Fd));
+        return CallDecision.Done(state with { Fds = added.Value.Table }, SysResult.Ok(added.Value.Fd.Value));
     }
 }
 
@@ -143,7 +144,7 @@ public sealed record ProcListProcess : ProcStep
 {
     public override CallDecision With(ProcessState state, ProcessInfo info)
     {
-        FsEntry[] entries = [.. ProcFiles.ProcessEntries.Select(e => new FsEntry(e.Name, 0, InodeType.Regular))];
+        FsEntry[] entries = [.. ProcFiles.ProcessEntries.Select(e => new FsEntry(e.Name, new InodeNumber(0), InodeType.Regular))];
         return CallDecision.Done(state, SysResult.Ok(entries.Length) with { Entries = [.. entries] });
     }
 }
@@ -170,8 +171,8 @@ public sealed record OnProcRoot : Then
     protected override CallDecision On(ProcessState state, object reply, CallWorld world)
     {
         if (reply is not ProcessList all) return Unexpected(state);
-        FsEntry[] entries = [new FsEntry("self", 0, InodeType.Directory),
-            .. all.Processes.Select(p => new FsEntry(p.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), 0, InodeType.Directory))];
+        FsEntry[] entries = [new FsEntry("self", new InodeNumber(0), InodeType.Directory),
+            .. all.Processes.Select(p => new FsEntry(p.Pid.ToString(), new InodeNumber(0), InodeType.Directory))];
         return CallDecision.Done(state, SysResult.Ok(entries.Length) with { Entries = [.. entries] });
     }
 }

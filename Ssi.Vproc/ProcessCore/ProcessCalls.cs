@@ -15,7 +15,7 @@ public static class ProcessCalls
     /// <summary>The decision for a process call, or null if <paramref name="call"/> is not one.</summary>
     public static CallDecision? Decide(ProcessState state, SystemCall call, CallWorld world)
     {
-        var pid = state.Pid.Value;
+        var pid = state.Pid;
         switch (call)
         {
             case Fork c:
@@ -26,17 +26,17 @@ public static class ProcessCalls
             case Exec c: return CallDecision.Wait(state, new LoadProgram(state.Resolve(c.Path), c.Args.Length > 0 ? c.Args : [c.Path]));
             case Exit c: return CallDecision.Wait(state, new EndProcess(WaitStatus.Exited(c.Code)));
             case Wait c: return Family.TryWait(state, c);
-            case GetPid: return CallDecision.Done(state, SysResult.Ok(pid));
+            case GetPid: return CallDecision.Done(state, SysResult.Ok(pid.Value));
             case GetPpid: return CallDecision.Done(state, SysResult.Ok(state.Parent.Value));
-            case GetNode: return CallDecision.Done(state, SysResult.Ok(world.Node));
+            case GetNode: return CallDecision.Done(state, SysResult.Ok(world.Node.Value));
             case GetTime: return CallDecision.Done(state, SysResult.Ok((world.Now - DateTimeOffset.UnixEpoch).Ticks / 10));
             case GetPgid c:
-                if (c.Pid == 0 || c.Pid == pid) return CallDecision.Done(state, SysResult.Ok(state.Pgid));
-                return Ask(state, Destination.Processes, new GetProcessInfo(c.Pid), new OnGroupOf());
+                if (c.Pid == 0 || c.Pid == pid.Value) return CallDecision.Done(state, SysResult.Ok(state.Pgid.Value));
+                return Ask(state, Destination.Processes, new GetProcessInfo(new Pid(c.Pid)), new OnGroupOf());
             case SetPgid c: return SetPgid(state, c);
             case SetSid:
                 if (state.Pgid == pid) return CallDecision.Fail(state, Errno.EPERM); // a group leader cannot start a session
-                return CallDecision.Done(state with { Sid = pid, Pgid = pid }, SysResult.Ok(pid), PublishInfo.Instance);
+                return CallDecision.Done(state with { Sid = pid, Pgid = pid }, SysResult.Ok(pid.Value), PublishInfo.Instance);
             case Kill c: return Kill(state, c);
             case SigAction c:
                 var changed = state.Signals.SetDisposition(c.Signal, c.Disposition);
@@ -72,10 +72,10 @@ public static class ProcessCalls
 
     private static CallDecision SetPgid(ProcessState state, SetPgid c)
     {
-        var pid = state.Pid.Value;
-        var target = c.Pid == 0 ? pid : c.Pid;
-        var pgid = c.Pgid == 0 ? target : c.Pgid;
-        if (pgid < 0) return CallDecision.Fail(state, Errno.EINVAL);
+        var pid = state.Pid;
+        var target = c.Pid == 0 ? pid : new Pid(c.Pid);
+        var pgid = c.Pgid == 0 ? target : new Pid(c.Pgid);
+        if (pgid.Value < 0) return CallDecision.Fail(state, Errno.EINVAL);
         if (target == pid)
         {
             if (state.Sid == pid) return CallDecision.Fail(state, Errno.EPERM); // a session leader cannot move
@@ -91,9 +91,9 @@ public static class ProcessCalls
     private static CallDecision Kill(ProcessState state, Kill c)
     {
         if (c.Signal != 0 && !Signal.IsValid(c.Signal)) return CallDecision.Fail(state, Errno.EINVAL);
-        var (uid, pid) = (state.Credentials.Uid, state.Pid.Value);
-        if (c.Pid > 0) return Ask(state, Destination.Processes, new SignalProcess(c.Pid, c.Signal, uid, pid), new OnSignalSent());
-        var group = c.Pid == 0 ? state.Pgid : c.Pid == -1 ? 0 : -c.Pid;
+        var (uid, pid) = (state.Credentials.Uid, state.Pid);
+        if (c.Pid > 0) return Ask(state, Destination.Processes, new SignalProcess(new Pid(c.Pid), c.Signal, uid, pid), new OnSignalSent());
+        Pid? group = c.Pid == 0 ? state.Pgid : c.Pid == -1 ? null : new Pid(-c.Pid); // null: every process
         return Ask(state, Destination.ProcessService, new KillGroup(group, c.Signal, uid, pid), new OnGroupSignalled());
     }
 }

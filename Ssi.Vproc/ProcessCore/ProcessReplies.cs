@@ -1,5 +1,6 @@
 // The continuations of the process calls: what a process, the process service or a loaded program answered.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
@@ -14,7 +15,7 @@ public sealed record OnForked : Then<ProcessCreated>
         var adopted = state.Children.ContainsKey(child.Pid)
             ? state
             : state with { Children = state.Children.SetItem(child.Pid, new ChildRecord(child.Node)) };
-        return CallDecision.Done(adopted, SysResult.Ok(child.Pid));
+        return CallDecision.Done(adopted, SysResult.Ok(child.Pid.Value));
     }
 }
 
@@ -31,11 +32,11 @@ public sealed record OnGroupOf : Then
     protected override bool TakesFailures => true;
 
     protected override CallDecision On(ProcessState state, object reply, CallWorld world) =>
-        reply is ProcessInfo info ? CallDecision.Done(state, SysResult.Ok(info.Pgid)) : CallDecision.Fail(state, Errno.ESRCH);
+        reply is ProcessInfo info ? CallDecision.Done(state, SysResult.Ok(info.Pgid.Value)) : CallDecision.Fail(state, Errno.ESRCH);
 }
 
 /// <summary>setpgid into another group: it must exist in the caller's session (its leader answered).</summary>
-public sealed record OnGroupLeader(int Pgid, int Sid) : Then
+public sealed record OnGroupLeader(Pid Pgid, Pid Sid) : Then
 {
     protected override bool TakesFailures => true;
 
@@ -86,7 +87,7 @@ public sealed record OnWhere : Then
     protected override bool TakesFailures => true;
 
     protected override CallDecision On(ProcessState state, object reply, CallWorld world) =>
-        reply is ProcessInfo info ? CallDecision.Done(state, SysResult.Ok(info.Node)) : CallDecision.Fail(state, Errno.ESRCH);
+        reply is ProcessInfo info ? CallDecision.Done(state, SysResult.Ok(info.Node.Value)) : CallDecision.Fail(state, Errno.ESRCH);
 }
 
 /// <summary>A move of another process through its /proc/PID/goto: the write's count once it moved.</summary>

@@ -26,7 +26,7 @@ public static class SystemCallCore
     public static IReadOnlyList<Effect> LateReply(ProcessState state, object reply) => reply switch
     {
         FsOpened opened => [new Send(Destination.FileSystem, new FsClose(state.Credentials, opened.OpenFile))],
-        ProcessCreated child when state.State == RunState.Zombie => [new Send(Destination.Processes, new Reparent(child.Pid, Ssi.Actors.Identity.Pid.Init.Value))],
+        ProcessCreated child when state.State == RunState.Zombie => [new Send(Destination.Processes, new Reparent(child.Pid, Ssi.Actors.Identity.Pid.Init))],
         _ => [],
     };
 }

@@ -2,6 +2,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 
 namespace Ssi.Vproc.ProcessTable;
 
@@ -17,33 +18,33 @@ public sealed record TerminalHandle(IActorRef Terminal, int Channel) : FileHandl
 public sealed record Descriptor(FileHandle Handle, bool CloseOnExec = false);
 
 /// <summary>Owned by the process's entity; immutable, so fork copies it for free.</summary>
-public sealed record FdTable(ImmutableSortedDictionary<int, Descriptor> Entries)
+public sealed record FdTable(ImmutableSortedDictionary<Fd, Descriptor> Entries)
 {
     /// <summary>RLIMIT_NOFILE.</summary>
     public const int Limit = 1024;
 
-    public static readonly FdTable Empty = new(ImmutableSortedDictionary<int, Descriptor>.Empty);
+    public static readonly FdTable Empty = new(ImmutableSortedDictionary<Fd, Descriptor>.Empty);
 
-    public Descriptor? this[int fd] => Entries.GetValueOrDefault(fd);
+    public Descriptor? this[Fd fd] => Entries.GetValueOrDefault(fd);
 
-    public int LowestFree(int from = 0)
+    public Fd LowestFree(Fd from = default)
     {
-        var fd = from;
-        while (Entries.ContainsKey(fd)) fd++;
-        return fd;
+        var fd = from.Value;
+        while (Entries.ContainsKey(new Fd(fd))) fd++;
+        return new Fd(fd);
     }
 
     /// <summary>Installs a handle at the lowest free descriptor; EMFILE when the table is full.</summary>
-    public Outcome<(FdTable Table, int Fd)> Add(FileHandle handle, bool closeOnExec = false)
+    public Outcome<(FdTable Table, Fd Fd)> Add(FileHandle handle, bool closeOnExec = false)
     {
         var fd = LowestFree();
-        if (fd >= Limit) return Outcome<(FdTable, int)>.Fail(Errno.EMFILE, "too many open files");
+        if (fd.Value >= Limit) return Outcome<(FdTable, Fd)>.Fail(Errno.EMFILE, "too many open files");
         return (new FdTable(Entries.SetItem(fd, new Descriptor(handle, closeOnExec))), fd);
     }
 
-    public FdTable Set(int fd, Descriptor descriptor) => new(Entries.SetItem(fd, descriptor));
+    public FdTable Set(Fd fd, Descriptor descriptor) => new(Entries.SetItem(fd, descriptor));
 
-    public FdTable Remove(int fd) => new(Entries.Remove(fd));
+    public FdTable Remove(Fd fd) => new(Entries.Remove(fd));
 
     /// <summary>The descriptors exec closes (close-on-exec), and the table after.</summary>
     public (FdTable Table, ImmutableArray<Descriptor> Closed) AfterExec()

@@ -1,6 +1,7 @@
 // PID 1: the parent of every session started from outside and of every orphan; it reaps whatever reports to it.
 using Akka.Actor;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Vproc.Migration;
 
@@ -29,7 +30,7 @@ public sealed class InitProcess : ReceiveActor
             Region.Tell(new Reap(exited.Child), ActorRefs.NoSender);
         });
         Receive<SignalProcess>(s =>
-            Sender.Tell(s.SenderUid == 0 ? new SignalSent(1) : new Failed(Errno.EPERM, "init belongs to root")));
+            Sender.Tell(s.SenderUid == 0 ? new SignalSent(Pid.Init) : new Failed(Errno.EPERM, "init belongs to root")));
         Receive<GetProcessInfo>(_ => Sender.Tell(Info));
         Receive<SetProcessGroup>(_ => Sender.Tell(new Failed(Errno.ESRCH, "init is nobody's child")));
         Receive<Spawn>(_ => Sender.Tell(new Failed(Errno.EEXIST, "PID 1 is init")));
@@ -45,9 +46,9 @@ public sealed class InitProcess : ReceiveActor
 
     private IActorRef Region => _region ??= _node.Region(Context.System);
 
-    private ProcessInfo Info => new(1, 0, 1, 1, 0, 0, RunState.Sleeping, _node.Node, "init", _started, TimeSpan.Zero);
+    private ProcessInfo Info => new(Pid.Init, Pid.Kernel, Pid.Init, Pid.Init, 0, 0, RunState.Sleeping, _node.Node, "init", _started, TimeSpan.Zero);
 
     protected override void PreStart() => _node.Index.Tell(new LocalProcesses.Register(Info, Self));
 
-    protected override void PostStop() => _node.Index.Tell(new LocalProcesses.Unregister(1));
+    protected override void PostStop() => _node.Index.Tell(new LocalProcesses.Unregister(Pid.Init));
 }

@@ -20,10 +20,10 @@ public sealed class LocalProcesses : ReceiveActor
 
     public sealed record Register(ProcessInfo Info, IActorRef Entity);
     public sealed record Update(ProcessInfo Info);
-    public sealed record Unregister(int Pid);
+    public sealed record Unregister(Pid Pid);
     /// <summary>An entity that forwards to where its process moved: it hears of lost nodes too, and is not in ps.</summary>
-    public sealed record RegisterForwarder(int Pid, IActorRef Entity);
-    public sealed record UnregisterForwarder(int Pid);
+    public sealed record RegisterForwarder(Pid Pid, IActorRef Entity);
+    public sealed record UnregisterForwarder(Pid Pid);
     /// <summary>For load leveling: the local processes that are runnable now, and the CPU charged here so far.</summary>
     public sealed record SampleLoad
     {
@@ -31,13 +31,13 @@ public sealed class LocalProcesses : ReceiveActor
     }
     public sealed record LoadSample(ImmutableArray<ProcessInfo> Runnable, TimeSpan CpuCharged);
 
-    private readonly SortedDictionary<int, (ProcessInfo Info, IActorRef Entity)> _processes = new();
-    private readonly ConcurrentDictionary<int, int> _held;
-    private readonly Dictionary<int, IActorRef> _forwarders = new();
+    private readonly SortedDictionary<Pid, (ProcessInfo Info, IActorRef Entity)> _processes = new();
+    private readonly ConcurrentDictionary<Pid, int> _held;
+    private readonly Dictionary<Pid, IActorRef> _forwarders = new();
     private TimeSpan _cpuCharged;
 
     /// <param name="held">Shared with the PID allocator: how many local processes hold each id as PID, PGID or SID.</param>
-    public LocalProcesses(ConcurrentDictionary<int, int> held, TimeSpan callTimeout)
+    public LocalProcesses(ConcurrentDictionary<Pid, int> held, TimeSpan callTimeout)
     {
         _held = held;
         Receive<Register>(r =>
@@ -64,14 +64,14 @@ public sealed class LocalProcesses : ReceiveActor
         Receive<UnregisterForwarder>(u => _forwarders.Remove(u.Pid));
         Receive<ListLocal>(l =>
         {
-            var page = _processes.Where(p => p.Key > l.AfterPid).Take(Math.Max(1, l.Limit) + 1).Select(p => p.Value.Info).ToList();
+            var page = _processes.Where(p => p.Key.Value > l.AfterPid.Value).Take(Math.Max(1, l.Limit) + 1).Select(p => p.Value.Info).ToList();
             var more = page.Count > l.Limit;
             Sender.Tell(new ProcessPage([.. page.Take(l.Limit)], more));
         });
         Receive<SignalLocalGroup>(g =>
         {
             var targets = _processes.Values
-                .Where(p => p.Info.State != RunState.Zombie && p.Info.Pid != g.SenderPid && (g.Group == 0 ? p.Info.Pid != 1 : p.Info.Pgid == g.Group))
+                .Where(p => p.Info.State != RunState.Zombie && p.Info.Pid != g.SenderPid && (g.Group is null ? p.Info.Pid != Pid.Init : p.Info.Pgid == g.Group))
                 .Select(p => (p.Info.Pid, p.Entity)).ToList();
             var replyTo = Sender;
             Task.WhenAll(targets.Select(t => t.Entity.Ask<object>(new SignalProcess(t.Pid, g.Signal, g.SenderUid, g.SenderPid), callTimeout)
@@ -84,12 +84,12 @@ public sealed class LocalProcesses : ReceiveActor
         Receive<ClusterEvent.MemberRemoved>(removed =>
         {
             if (!NodeNumber.TryFromRoles(removed.Member.Roles, out var node)) return;
-            foreach (var (_, entity) in _processes.Values) entity.Tell(new NodeLost(node.Value));
-            foreach (var forwarder in _forwarders.Values) forwarder.Tell(new NodeLost(node.Value));
+            foreach (var (_, entity) in _processes.Values) entity.Tell(new NodeLost(node));
+            foreach (var forwarder in _forwarders.Values) forwarder.Tell(new NodeLost(node));
         });
     }
 
-    public static Props Props(ConcurrentDictionary<int, int> held, TimeSpan callTimeout) =>
+    public static Props Props(ConcurrentDictionary<Pid, int> held, TimeSpan callTimeout) =>
         Akka.Actor.Props.Create(() => new LocalProcesses(held, callTimeout));
 
     protected override void PreStart() => Cluster.Get(Context.System).Subscribe(Self, typeof(ClusterEvent.MemberRemoved));
@@ -107,5 +107,5 @@ public sealed class LocalProcesses : ReceiveActor
             if (_held.AddOrUpdate(id, 0, (_, n) => n - 1) <= 0) _held.TryRemove(id, out _);
     }
 
-    private static IEnumerable<int> Ids(ProcessInfo info) => new[] { info.Pid, info.Pgid, info.Sid }.Distinct();
+    private static IEnumerable<Pid> Ids(ProcessInfo info) => new[] { info.Pid, info.Pgid, info.Sid }.Distinct();
 }

@@ -17,13 +17,13 @@ public sealed partial class ProcessEntity
     /// <summary>What the core may know of this node now.</summary>
     private CallWorld World => new(_node.Node, DateTimeOffset.UtcNow, UpNodes);
 
-    private IEnumerable<int> UpNodes()
+    private IEnumerable<NodeNumber> UpNodes()
     {
         var cluster = Akka.Cluster.Cluster.Get(Context.System);
         return cluster.State.Members
             .Where(m => m.Status == Akka.Cluster.MemberStatus.Up && !cluster.State.Unreachable.Contains(m))
-            .Select(m => NodeNumber.TryFromRoles(m.Roles, out var n) ? n.Value : 0)
-            .Where(n => n > 0).Order();
+            .Select(m => NodeNumber.TryFromRoles(m.Roles, out var n) ? n : (NodeNumber?)null)
+            .OfType<NodeNumber>().Order();
     }
 
     /// <summary>

@@ -52,7 +52,7 @@ public sealed partial class ProcessEntity
     }
 
     /// <summary>A node left the cluster (the process lives): children that ran there died as if killed; a parent there is replaced by init.</summary>
-    private void NodeIsLost(int node)
+    private void NodeIsLost(NodeNumber node)
     {
         // The node that routes this PID is gone, or one that may have stood in for it while it is down: tell whoever
         // stands in for it now where the process is.

@@ -2,6 +2,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Vproc.Migration;
 using Ssi.Vproc.Routing;

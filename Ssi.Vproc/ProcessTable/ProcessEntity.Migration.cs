@@ -29,7 +29,7 @@ namespace Ssi.Vproc.ProcessTable;
 /// </summary>
 public sealed partial class ProcessEntity
 {
-    private sealed record Departure(int Target, IActorRef? Requester)
+    private sealed record Departure(NodeNumber Target, IActorRef? Requester)
     {
         public long AskedAt { get; init; } = Stopwatch.GetTimestamp();
         public long LeavingAt { get; set; }
@@ -50,17 +50,17 @@ public sealed partial class ProcessEntity
     private PendingTerminalRead? _reading;
 
     /// <summary>The node whose shard holds this entity: its own, or one it stands in for while that node is down.</summary>
-    private int ShardHome => ProcessShardExtractor.HomeOf(Context.Parent.Path.Name);
+    private NodeNumber? ShardHome => ProcessShardExtractor.HomeOf(Context.Parent.Path.Name);
 
-    private bool NodeIsUp(int node)
+    private bool NodeIsUp(NodeNumber node)
     {
         var cluster = Cluster.Get(Context.System);
         return cluster.State.Members.Any(m => m.Status == MemberStatus.Up && !cluster.State.Unreachable.Contains(m)
-            && NodeNumber.TryFromRoles(m.Roles, out var n) && n.Value == node);
+            && NodeNumber.TryFromRoles(m.Roles, out var n) && n == node);
     }
 
     /// <summary>Why a move to <paramref name="target"/> by <paramref name="uid"/> cannot start, or null if it can.</summary>
-    private Failed? RefuseMove(int target, int uid) =>
+    private Failed? RefuseMove(NodeNumber target, int uid) =>
         MoveRules.Refuse(_state, _migration is not null || _moving, target, uid, _node.Node, NodeIsUp);
 
     private void StartMigration(MigrateProcess migrate, IActorRef replyTo)
@@ -83,7 +83,7 @@ public sealed partial class ProcessEntity
     /// The migrate system call (and rexec, and writing its own /proc/PID/goto): the program continues on the target
     /// with <paramref name="result"/> (0 by default), or gets the errno here.
     /// </summary>
-    private SysResult? MigrateSelf(int target, SystemCall? thenCall, SysResult? result = null)
+    private SysResult? MigrateSelf(NodeNumber target, SystemCall? thenCall, SysResult? result = null)
     {
         if (RefuseMove(target, 0) is { } refused) return SysResult.Fail(refused.Errno);
         if (target == _node.Node) return thenCall is null ? result ?? SysResult.Ok(0) : Dispatch(thenCall);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Devices;
 using Ssi.Vproc.ProcessCore;

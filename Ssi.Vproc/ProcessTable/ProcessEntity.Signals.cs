@@ -1,5 +1,6 @@
 // Signals arriving at the process: the core says whether one is taken, the entity delivers it between steps.
 using Akka.Actor;
+using Ssi.Actors.Identity;
 using Ssi.Vproc.ProcessCore;
 
 namespace Ssi.Vproc.ProcessTable;

@@ -68,7 +68,7 @@ public sealed partial class ProcessEntity
     private void SendExitNotice()
     {
         if (_exitNoticed || !IsZombie) return;
-        Region.Tell(new ChildExited(_state.Parent.Value, _pid, _state.ExitStatus ?? 0), Self);
+        Region.Tell(new ChildExited(_state.Parent, _pid, _state.ExitStatus ?? 0), Self);
         _exitNoticeTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(_node.Settings.ExitNoticeRetry, Self, new ExitNoticeDue(), Self);
     }
 
@@ -76,7 +76,7 @@ public sealed partial class ProcessEntity
     private void ParentIsGone()
     {
         if (_state.Parent.IsInit) return;
-        _state = _state with { Parent = Pid.Init, ParentNode = 0 };
+        _state = _state with { Parent = Pid.Init, ParentNode = null };
         Publish();
         _exitNoticeTimer?.Cancel();
         SendExitNotice();
@@ -94,7 +94,7 @@ public sealed partial class ProcessEntity
             case ChildExited exited:
                 // Too late to be a parent: init takes the child.
                 ReplyTo.Tell(new ChildExitNoted(exited.Child));
-                Region.Tell(new Reparent(exited.Child, Pid.Init.Value), ActorRefs.NoSender);
+                Region.Tell(new Reparent(exited.Child, Pid.Init), ActorRefs.NoSender);
                 break;
             case Reparent reparent: Reparented(reparent); break;
             case Reap: Reaped(); break;

@@ -36,7 +36,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly VprocNode _node;
-    private readonly int _pid;
+    private readonly Pid _pid;
     private IActorRef? _region;
     private ProcessState _state = null!;
     private ProgramImage? _image;
@@ -45,7 +45,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
     public ProcessEntity(VprocNode node)
     {
         _node = node;
-        _pid = (int)Actors.Sharding.GroupedShardExtractor.KeyOf(Self);
+        _pid = new Pid((int)Actors.Sharding.GroupedShardExtractor.KeyOf(Self));
         _route = ProcessRoute.Unborn(_pid, node.Node, ShardHome);
     }
 
@@ -186,7 +186,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
         {
             yield return new Exec(path, args);
             var error = p.Result.Error ?? Errno.EIO;
-            yield return new Write(2, Programs.Io.Bytes($"{path}: {error.Describe()}\n"));
+            yield return new Write(Fd.Stderr, Programs.Io.Bytes($"{path}: {error.Describe()}\n"));
             yield return new Exit(error switch
             {
                 Errno.ENOENT or Errno.ENOTDIR => 127,

@@ -1,4 +1,6 @@
 // One row of the clusterwide process table, as ps and /proc show it.
+using Ssi.Actors.Identity;
+
 namespace Ssi.Vproc.ProcessTable;
 
 /// <summary>Run states as ps prints them.</summary>
@@ -15,7 +17,7 @@ public enum RunState
 }
 
 public sealed record ProcessInfo(
-    int Pid, int Ppid, int Pgid, int Sid, int Uid, int Gid, RunState State, int Node, string Command,
+    Pid Pid, Pid Ppid, Pid Pgid, Pid Sid, int Uid, int Gid, RunState State, NodeNumber Node, string Command,
     DateTimeOffset StartTime, TimeSpan CpuTime)
 {
     /// <summary>A pinned process never moves.</summary>

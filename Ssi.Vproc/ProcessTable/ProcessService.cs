@@ -20,14 +20,14 @@ public sealed class ProcessService : ReceiveActor
 {
     public const string Name = "proc";
 
-    private readonly int _node;
+    private readonly NodeNumber _node;
     private readonly PidAllocator _pids;
     private readonly IActorRef _index;
     private IActorRef? _region;
     private readonly VprocSettings _settings;
     private readonly TimeSpan _timeout;
 
-    public ProcessService(int node, PidAllocator pids, IActorRef index, VprocSettings settings)
+    public ProcessService(NodeNumber node, PidAllocator pids, IActorRef index, VprocSettings settings)
     {
         _node = node;
         _pids = pids;
@@ -40,7 +40,7 @@ public sealed class ProcessService : ReceiveActor
         Receive<ListLocal>(l => _index.Forward(l));
         Receive<KillGroup>(k => KillEverywhere(k.Group, k.Signal, k.SenderUid, k.SenderPid).PipeTo(Sender));
         Receive<TerminalReply>(r => Region.Tell(new DeviceReply(r.Pid, r.Reply), ActorRefs.NoSender));
-        Receive<SignalProcessGroup>(s => _ = KillEverywhere(s.ProcessGroup, s.Signal, 0, 0)); // from a terminal: the kernel sends it
+        Receive<SignalProcessGroup>(s => _ = KillEverywhere(s.ProcessGroup, s.Signal, 0, Pid.Kernel)); // from a terminal: the kernel sends it
         Receive<ListCluster>(_ => ListEverywhere().PipeTo(Sender));
         Receive<RunProgram>(Run);
         Receive<KillRequest>(Kill);
@@ -51,25 +51,25 @@ public sealed class ProcessService : ReceiveActor
         Receive<ProcessListQuery>(q => _index.Forward(new ListLocal(q.AfterPid, Math.Clamp(q.Limit, 1, _settings.ListPageSize))));
     }
 
-    public static Props Props(int node, PidAllocator pids, IActorRef index, VprocSettings settings) =>
+    public static Props Props(NodeNumber node, PidAllocator pids, IActorRef index, VprocSettings settings) =>
         Akka.Actor.Props.Create(() => new ProcessService(node, pids, index, settings));
 
     /// <summary>The process region; started after this service (its entities need the service), so looked up on first use.</summary>
     private IActorRef Region => _region ??= Akka.Cluster.Sharding.ClusterSharding.Get(Context.System).ShardRegion(ProcessEntity.TypeName);
 
     /// <summary>Asks the process service of <paramref name="node"/>: EHOSTDOWN if that node is not up.</summary>
-    public static Task<object> AskOn(ActorSystem system, IActorRef local, int node, object message, TimeSpan timeout)
+    public static Task<object> AskOn(ActorSystem system, IActorRef local, NodeNumber node, object message, TimeSpan timeout)
     {
-        if (NodeNumber.TryFromRoles(Cluster.Get(system).SelfRoles, out var self) && self.Value == node) return local.Ask<object>(message, timeout);
+        if (NodeNumber.TryFromRoles(Cluster.Get(system).SelfRoles, out var self) && self == node) return local.Ask<object>(message, timeout);
         return AddressOf(system, node) is { } address
             ? system.ActorSelection(new RootActorPath(address) / "user" / Name).Ask<object>(message, timeout)
             : Task.FromResult<object>(new Failed(Errno.EHOSTDOWN, $"node {node} is not up"));
     }
 
-    private static Address? AddressOf(ActorSystem system, int node) =>
+    private static Address? AddressOf(ActorSystem system, NodeNumber node) =>
         Cluster.Get(system).State.Members.FirstOrDefault(m => m.Status == MemberStatus.Up
             && !Cluster.Get(system).State.Unreachable.Contains(m)
-            && NodeNumber.TryFromRoles(m.Roles, out var n) && n.Value == node)?.Address;
+            && NodeNumber.TryFromRoles(m.Roles, out var n) && n == node)?.Address;
 
     private static IEnumerable<Address> UpNodes(ActorSystem system) =>
         Cluster.Get(system).State.Members.Where(m => m.Status == MemberStatus.Up && m.HasRole("ssi-node")).Select(m => m.Address);
@@ -86,13 +86,13 @@ public sealed class ProcessService : ReceiveActor
         {
             Pid = pid,
             Node = _node,
-            Pgid = t.Pgid == 0 ? pid.Value : t.Pgid,
-            Sid = t.Sid == 0 ? pid.Value : t.Sid,
+            Pgid = t.Pgid == default ? pid : t.Pgid,
+            Sid = t.Sid == default ? pid : t.Sid,
             StartTime = DateTimeOffset.UtcNow,
         };
-        var spawn = new Spawn(pid.Value, state, create.Snapshot, create.ExecPath, create.ExecArgs, create.ExitWatcher);
+        var spawn = new Spawn(pid, state, create.Snapshot, create.ExecPath, create.ExecArgs, create.ExitWatcher);
         SpawnAtHome(spawn).PipeTo(Sender,
-            success: reply => reply is Spawned ? new ProcessCreated(pid.Value, _node) : reply,
+            success: reply => reply is Spawned ? new ProcessCreated(pid, _node) : reply,
             failure: e => new Failed(Errno.ETIMEDOUT, $"process {pid} did not start in time: {e.Message}"));
     }
 
@@ -111,8 +111,8 @@ public sealed class ProcessService : ReceiveActor
         }
     }
 
-    /// <summary>A group (or everyone: 0) on every node; the counts are summed.</summary>
-    private async Task<GroupSignalled> KillEverywhere(int group, int signal, int uid, int pid)
+    /// <summary>A group (or everyone: null) on every node; the counts are summed.</summary>
+    private async Task<GroupSignalled> KillEverywhere(Pid? group, int signal, int uid, Pid pid)
     {
         var system = Context.System;
         var asks = UpNodes(system).Select(a => system.ActorSelection(new RootActorPath(a) / "user" / Name)
@@ -129,7 +129,7 @@ public sealed class ProcessService : ReceiveActor
         {
             var service = system.ActorSelection(new RootActorPath(a) / "user" / Name);
             var found = new List<ProcessInfo>();
-            var after = 0;
+            var after = new Pid(0);
             while (true)
             {
                 var page = await service.Ask<ProcessPage>(new ListLocal(after, _settings.ListPageSize), _timeout);
@@ -147,10 +147,10 @@ public sealed class ProcessService : ReceiveActor
     {
         var replyTo = Sender;
         var system = Context.System;
-        run = run with { Node = run.Node == 0 ? _node : run.Node };
-        if (run.Node != _node && AddressOf(system, run.Node) is null)
+        var node = run.Node ?? _node;
+        if (node != _node && AddressOf(system, node) is null)
         {
-            replyTo.Tell(new Failed(Errno.EHOSTDOWN, $"node {run.Node} is not up"));
+            replyTo.Tell(new Failed(Errno.EHOSTDOWN, $"node {node} is not up"));
             return;
         }
         var terminal = Context.ActorOf(TerminalDevice.Props(run.Client, Self));
@@ -159,22 +159,22 @@ public sealed class ProcessService : ReceiveActor
         {
             Pid = default,
             Parent = Pid.Init,
-            ParentNode = 0,
-            Pgid = 0,
-            Sid = 0,
+            ParentNode = null,
+            Pgid = default, // a session of its own: both become its PID
+            Sid = default,
             Credentials = run.Who,
             Cwd = run.Cwd,
             Environment = run.Environment,
             Fds = FdTable.Empty
-                .Set(0, new Descriptor(new TerminalHandle(terminal, 1)))
-                .Set(1, new Descriptor(new TerminalHandle(terminal, 1)))
-                .Set(2, new Descriptor(new TerminalHandle(terminal, 2))),
-            Node = run.Node,
+                .Set(Fd.Stdin, new Descriptor(new TerminalHandle(terminal, 1)))
+                .Set(Fd.Stdout, new Descriptor(new TerminalHandle(terminal, 1)))
+                .Set(Fd.Stderr, new Descriptor(new TerminalHandle(terminal, 2))),
+            Node = node,
             StartTime = DateTimeOffset.UtcNow,
             Command = string.Join(' ', run.Args),
             Pinned = run.Pinned,
         };
-        AskOn(system, Self, run.Node, new CreateProcess(template, null, path, run.Args, terminal), _timeout).ContinueWith(t =>
+        AskOn(system, Self, node, new CreateProcess(template, null, path, run.Args, terminal), _timeout).ContinueWith(t =>
         {
             if (t.IsCompletedSuccessfully && t.Result is ProcessCreated created)
             {
@@ -182,7 +182,7 @@ public sealed class ProcessService : ReceiveActor
                 return (object)new ProgramStarted(created.Pid, created.Node, terminal);
             }
             terminal.Tell(PoisonPill.Instance);
-            return t.IsCompletedSuccessfully ? t.Result : new Failed(Errno.ETIMEDOUT, $"node {run.Node} did not start the program in time");
+            return t.IsCompletedSuccessfully ? t.Result : new Failed(Errno.ETIMEDOUT, $"node {node} did not start the program in time");
         }, TaskScheduler.Default).PipeTo(replyTo);
     }
 
@@ -196,7 +196,7 @@ public sealed class ProcessService : ReceiveActor
         var replyTo = Sender;
         if (kill.Target > 0)
         {
-            Region.Ask<object>(new SignalProcess(kill.Target, kill.Signal, kill.Who.Uid, 0), _timeout).PipeTo(replyTo,
+            Region.Ask<object>(new SignalProcess(new Pid(kill.Target), kill.Signal, kill.Who.Uid, Pid.Kernel), _timeout).PipeTo(replyTo,
                 success: r => r is SignalSent ? new KillDone(kill.Target, kill.Signal) : r,
                 failure: e => new Failed(Errno.ETIMEDOUT, e.Message));
             return;
@@ -206,7 +206,7 @@ public sealed class ProcessService : ReceiveActor
             replyTo.Tell(new Failed(Errno.EINVAL, "0: a process group needs its number, as -PGID"));
             return;
         }
-        KillEverywhere(kill.Target == -1 ? 0 : -kill.Target, kill.Signal, kill.Who.Uid, 0).PipeTo(replyTo, success: g => g switch
+        KillEverywhere(kill.Target == -1 ? null : new Pid(-kill.Target), kill.Signal, kill.Who.Uid, Pid.Kernel).PipeTo(replyTo, success: g => g switch
         {
             { Delivered: > 0 } => new KillDone(kill.Target, kill.Signal),
             { Denied: > 0 } => new Failed(Errno.EPERM, $"{kill.Target}: Operation not permitted"),

@@ -1,6 +1,7 @@
 // Messages to a node's process service (/user/proc) and its process index, and their replies.
 using System.Collections.Immutable;
 using Akka.Actor;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Cfs.Permissions;
 
@@ -9,13 +10,13 @@ namespace Ssi.Vproc.ProcessTable;
 /// <summary>Creates a process on the node that receives it (PID allocated there); the reply is <see cref="ProcessCreated"/>.</summary>
 public sealed record CreateProcess(ProcessState Template, byte[]? Snapshot, string? ExecPath, string[] ExecArgs, IActorRef? ExitWatcher) : ISsiMessage;
 
-public sealed record ProcessCreated(int Pid, int Node) : ISsiMessage;
+public sealed record ProcessCreated(Pid Pid, NodeNumber Node) : ISsiMessage;
 
-/// <summary>kill(2) of a process group (<see cref="Group"/> &gt; 0) or of every process (0) across the cluster.</summary>
-public sealed record KillGroup(int Group, int Signal, int SenderUid, int SenderPid) : ISsiMessage;
+/// <summary>kill(2) of a process group, or of every process (<see cref="Group"/> null), across the cluster.</summary>
+public sealed record KillGroup(Pid? Group, int Signal, int SenderUid, Pid SenderPid) : ISsiMessage;
 
 /// <summary>The same, for the processes of the node that receives it.</summary>
-public sealed record SignalLocalGroup(int Group, int Signal, int SenderUid, int SenderPid) : ISsiMessage;
+public sealed record SignalLocalGroup(Pid? Group, int Signal, int SenderUid, Pid SenderPid) : ISsiMessage;
 
 public sealed record GroupSignalled(int Delivered, int Denied) : ISsiMessage;
 
@@ -25,7 +26,7 @@ public sealed record ListCluster : ISsiMessage;
 public sealed record ProcessList(ImmutableArray<ProcessInfo> Processes) : ISsiMessage;
 
 /// <summary>A page of the processes a node hosts, in PID order after <see cref="AfterPid"/>.</summary>
-public sealed record ListLocal(int AfterPid, int Limit) : ISsiMessage;
+public sealed record ListLocal(Pid AfterPid, int Limit) : ISsiMessage;
 
 public sealed record ProcessPage(ImmutableArray<ProcessInfo> Processes, bool More) : ISsiMessage;
 
@@ -39,15 +40,15 @@ public interface IProcessClientRequest : ISsiMessage
 }
 
 /// <summary>
-/// <c>ssi run</c>: start <see cref="Path"/> (a bare name is looked up in /bin) on <see cref="Node"/> as a new session,
+/// <c>ssi run</c>: start <see cref="Path"/> (a bare name is looked up in /bin) on <see cref="Node"/> (null: the contact node) as a new session,
 /// with descriptors 0, 1 and 2 on a new terminal of the contact node attached to <see cref="Client"/>.
 /// </summary>
-public sealed record RunProgram(Credentials Who, int Node, string Path, string[] Args, ImmutableDictionary<string, string> Environment, string Cwd, IActorRef Client, bool Pinned = false) : IProcessClientRequest
+public sealed record RunProgram(Credentials Who, NodeNumber? Node, string Path, string[] Args, ImmutableDictionary<string, string> Environment, string Cwd, IActorRef Client, bool Pinned = false) : IProcessClientRequest
 {
     Credentials? IProcessClientRequest.Caller => Who;
 }
 
-public sealed record ProgramStarted(int Pid, int Node, IActorRef Terminal) : ISsiMessage;
+public sealed record ProgramStarted(Pid Pid, NodeNumber Node, IActorRef Terminal) : ISsiMessage;
 
 /// <summary><c>ssi kill</c>: a PID, or -PGID for a group, as <see cref="Who"/>.</summary>
 public sealed record KillRequest(Credentials Who, int Target, int Signal) : IProcessClientRequest
@@ -58,19 +59,19 @@ public sealed record KillRequest(Credentials Who, int Target, int Signal) : IPro
 public sealed record KillDone(int Target, int Signal) : ISsiMessage;
 
 /// <summary><c>ssi where</c> and ps of one process.</summary>
-public sealed record ProcessQuery(int Pid) : IProcessClientRequest;
+public sealed record ProcessQuery(Pid Pid) : IProcessClientRequest;
 
 /// <summary><c>ssi ps</c>: one page of one node's processes.</summary>
-public sealed record ProcessListQuery(int AfterPid, int Limit) : IProcessClientRequest;
+public sealed record ProcessListQuery(Pid AfterPid, int Limit) : IProcessClientRequest;
 
 /// <summary><c>ssi migrate PID NODE</c> as <see cref="Who"/>.</summary>
-public sealed record MigrateRequest(Credentials Who, int Pid, int Node) : IProcessClientRequest
+public sealed record MigrateRequest(Credentials Who, Pid Pid, NodeNumber Node) : IProcessClientRequest
 {
     Credentials? IProcessClientRequest.Caller => Who;
 }
 
 /// <summary><c>ssi pin PID</c> (or <c>--off</c>) as <see cref="Who"/>.</summary>
-public sealed record PinRequest(Credentials Who, int Pid, bool Pinned) : IProcessClientRequest
+public sealed record PinRequest(Credentials Who, Pid Pid, bool Pinned) : IProcessClientRequest
 {
     Credentials? IProcessClientRequest.Caller => Who;
 }

@@ -7,7 +7,7 @@ using Ssi.Vproc.Signals;
 namespace Ssi.Vproc.ProcessTable;
 
 /// <summary>A child as its parent knows it: where it runs, and its wait status once it has exited.</summary>
-public sealed record ChildRecord(int Node, int? Status = null);
+public sealed record ChildRecord(NodeNumber Node, int? Status = null);
 
 /// <summary>
 /// Owned by the <see cref="ProcessEntity"/> of <see cref="Pid"/>; nothing else writes it. Other processes learn of it
@@ -18,10 +18,10 @@ public sealed record ProcessState
 {
     public required Pid Pid { get; init; }
     public required Pid Parent { get; init; }
-    /// <summary>The node the parent runs on, so its loss can be noticed (its children go to init).</summary>
-    public required int ParentNode { get; init; }
-    public required int Pgid { get; init; }
-    public required int Sid { get; init; }
+    /// <summary>The node the parent runs on, so its loss can be noticed (its children go to init); null for init, which runs on none.</summary>
+    public required NodeNumber? ParentNode { get; init; }
+    public required Pid Pgid { get; init; }
+    public required Pid Sid { get; init; }
     public required Credentials Credentials { get; init; }
     /// <summary>The working directory as an absolute, normalised path.</summary>
     public required string Cwd { get; init; }
@@ -32,8 +32,8 @@ public sealed record ProcessState
     public RunState State { get; init; } = RunState.Running;
     /// <summary>The wait status once the process has exited.</summary>
     public int? ExitStatus { get; init; }
-    public ImmutableDictionary<int, ChildRecord> Children { get; init; } = ImmutableDictionary<int, ChildRecord>.Empty;
-    public required int Node { get; init; }
+    public ImmutableDictionary<Pid, ChildRecord> Children { get; init; } = ImmutableDictionary<Pid, ChildRecord>.Empty;
+    public required NodeNumber Node { get; init; }
     public required DateTimeOffset StartTime { get; init; }
     public TimeSpan CpuTime { get; init; }
     /// <summary>How many times the process has moved; orders the reports of where it is.</summary>
@@ -45,14 +45,14 @@ public sealed record ProcessState
     /// <summary>argv joined by spaces, as ps shows it.</summary>
     public required string Command { get; init; }
 
-    public ProcessInfo Info => new(Pid.Value, Parent.Value, Pgid, Sid, Credentials.Uid, Credentials.Gid, State, Node, Command, StartTime, CpuTime)
+    public ProcessInfo Info => new(Pid, Parent, Pgid, Sid, Credentials.Uid, Credentials.Gid, State, Node, Command, StartTime, CpuTime)
     {
         Pinned = Pinned,
         ArrivedAt = ArrivedAt,
     };
 
     /// <summary>The state a forked child starts with: a copy, with itself as a new process and nothing pending.</summary>
-    public ProcessState ForChild(Pid child, int node, DateTimeOffset now) => this with
+    public ProcessState ForChild(Pid child, NodeNumber node, DateTimeOffset now) => this with
     {
         Pid = child,
         Parent = Pid,
@@ -60,7 +60,7 @@ public sealed record ProcessState
         Signals = Signals.ForChild(),
         State = RunState.Running,
         ExitStatus = null,
-        Children = ImmutableDictionary<int, ChildRecord>.Empty,
+        Children = ImmutableDictionary<Pid, ChildRecord>.Empty,
         Node = node,
         StartTime = now,
         CpuTime = TimeSpan.Zero,

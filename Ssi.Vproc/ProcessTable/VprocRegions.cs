@@ -19,8 +19,8 @@ public sealed class ProcessShardExtractor(int shardsPerNode) : IMessageExtractor
 {
     public string? EntityId(object message) => message switch
     {
-        Migration.AtNode a => a.Message.Pid.ToString(CultureInfo.InvariantCulture),
-        IWithPid m => m.Pid.ToString(CultureInfo.InvariantCulture),
+        Migration.AtNode a => a.Message.Pid.ToString(),
+        IWithPid m => m.Pid.ToString(),
         _ => null,
     };
 
@@ -34,24 +34,20 @@ public sealed class ProcessShardExtractor(int shardsPerNode) : IMessageExtractor
     /// <summary>A PID's own shard is on its origin node; <see cref="Migration.AtNode"/> names another node's.</summary>
     public string? ShardId(object message) => message switch
     {
-        Migration.AtNode a => $"{a.Node}-{a.Message.Pid % shardsPerNode}",
+        Migration.AtNode a => $"{a.Node}-{a.Message.Pid.Value % shardsPerNode}",
         IWithPid m => ShardOf(m.Pid),
         _ => null,
     };
 
     // Sharding asks with the entity id and the message itself; the message decides (it may name another node).
     public string ShardId(string entityId, object? messageHint = null) =>
-        messageHint is not null && ShardId(messageHint) is { } shard ? shard : ShardOf(int.Parse(entityId, CultureInfo.InvariantCulture));
+        messageHint is not null && ShardId(messageHint) is { } shard ? shard : ShardOf(new Pid(int.Parse(entityId, CultureInfo.InvariantCulture)));
 
-    public string ShardOf(int pid)
-    {
-        var p = new Pid(pid);
-        return $"{p.Origin}-{(p.IsInit ? 0 : pid % shardsPerNode)}";
-    }
+    public string ShardOf(Pid pid) => $"{pid.Origin?.Value ?? 0}-{(pid.IsInit ? 0 : pid.Value % shardsPerNode)}";
 
-    /// <summary>The node that must host a shard, 0 for one that may be anywhere.</summary>
-    public static int HomeOf(string shardId) =>
-        int.TryParse(shardId.AsSpan(0, Math.Max(0, shardId.IndexOf('-'))), NumberStyles.None, CultureInfo.InvariantCulture, out var node) ? node : 0;
+    /// <summary>The node that must host a shard, null for one that may be anywhere (init's "0-0").</summary>
+    public static NodeNumber? HomeOf(string shardId) =>
+        int.TryParse(shardId.AsSpan(0, Math.Max(0, shardId.IndexOf('-'))), NumberStyles.None, CultureInfo.InvariantCulture, out var node) && node > 0 ? new NodeNumber(node) : null;
 }
 
 /// <summary>
@@ -67,27 +63,27 @@ public sealed class HomeNodeAllocation(ActorSystem system, int rebalanceBatch) :
     public Task<IActorRef> AllocateShard(IActorRef requester, string shardId, IImmutableDictionary<IActorRef, IImmutableList<string>> current)
     {
         var home = ProcessShardExtractor.HomeOf(shardId);
-        if (home > 0 && current.Keys.FirstOrDefault(r => NodeOf(r) == home) is { } region) return Task.FromResult(region);
+        if (home is not null && current.Keys.FirstOrDefault(r => NodeOf(r) == home) is { } region) return Task.FromResult(region);
         var fewest = current.OrderBy(c => c.Value.Count).Select(c => c.Key).FirstOrDefault() ?? requester;
         return Task.FromResult(fewest);
     }
 
     public Task<IImmutableSet<string>> Rebalance(IImmutableDictionary<IActorRef, IImmutableList<string>> current, IImmutableSet<string> inProgress)
     {
-        var present = current.Keys.Select(NodeOf).Where(n => n > 0).ToHashSet();
+        var present = current.Keys.Select(NodeOf).OfType<NodeNumber>().ToHashSet();
         var away = current
             .SelectMany(c => c.Value.Select(shard => (Shard: shard, Node: NodeOf(c.Key))))
-            .Where(s => !inProgress.Contains(s.Shard) && ProcessShardExtractor.HomeOf(s.Shard) is var home && home > 0 && home != s.Node && present.Contains(home))
+            .Where(s => !inProgress.Contains(s.Shard) && ProcessShardExtractor.HomeOf(s.Shard) is { } home && home != s.Node && present.Contains(home))
             .Select(s => s.Shard)
             .Take(rebalanceBatch);
         return Task.FromResult<IImmutableSet<string>>(away.ToImmutableHashSet());
     }
 
-    private int NodeOf(IActorRef region)
+    private NodeNumber? NodeOf(IActorRef region)
     {
         var address = region.Path.Address.HasLocalScope ? _cluster.SelfAddress : region.Path.Address;
         var member = _cluster.State.Members.FirstOrDefault(m => m.Address.Equals(address));
-        return member is not null && member.Status == MemberStatus.Up && NodeNumber.TryFromRoles(member.Roles, out var n) ? n.Value : 0;
+        return member is not null && member.Status == MemberStatus.Up && NodeNumber.TryFromRoles(member.Roles, out var n) ? n : null;
     }
 }
 
@@ -132,20 +128,20 @@ public static class VprocRegions
     /// Captures, serializes and restores a process once, off the actor threads, so that the first real move does not
     /// pay for generating serializers and compiling their code (measured: about 0.6 s on a 2-core machine).
     /// </summary>
-    private static void WarmUpMoves(ActorSystem system, int node)
+    private static void WarmUpMoves(ActorSystem system, NodeNumber node)
     {
         try
         {
             var args = new[] { "/bin/true" };
             var image = Programs.ProgramImage.Start(new ProcessEntity.Launcher(args[0], args), new Programs.ProcessContext(args, ImmutableDictionary<string, string>.Empty));
             image.Frames[^1].Calls.MoveNext();
-            var pid = new Pid(node * Pid.PerNode + 1);
+            var pid = Pid.Of(node, 1);
             var state = new ProcessState
             {
-                Pid = pid, Parent = Pid.Init, ParentNode = node, Pgid = pid.Value, Sid = pid.Value, Credentials = Cfs.Permissions.Credentials.Root,
+                Pid = pid, Parent = Pid.Init, ParentNode = node, Pgid = pid, Sid = pid, Credentials = Cfs.Permissions.Credentials.Root,
                 Cwd = "/", Node = node, StartTime = DateTimeOffset.UtcNow, Command = args[0],
             };
-            var arrive = new Migration.Arrive(pid.Value, state, image.Capture(), new Programs.Exec(args[0], args), false, null);
+            var arrive = new Migration.Arrive(pid, state, image.Capture(), new Programs.Exec(args[0], args), false, null);
             var serialization = system.Serialization;
             var serializer = serialization.FindSerializerFor(arrive);
             var copy = (Migration.Arrive)serialization.Deserialize(serializer.ToBinary(arrive), serializer.Identifier, typeof(Migration.Arrive));
@@ -161,10 +157,10 @@ public static class VprocRegions
     /// Has the coordinator allocate every shard of this node now, with a query for an unused PID of each: the first
     /// process born in a shard, or the first to move into it, then finds it in place instead of waiting for it.
     /// </summary>
-    private static void AllocateOwnShards(IActorRef region, int node, int shardsPerNode)
+    private static void AllocateOwnShards(IActorRef region, NodeNumber node, int shardsPerNode)
     {
-        var top = node * Pid.PerNode + Pid.PerNode - 1 - shardsPerNode;
+        var top = node.Value * Pid.PerNode + Pid.PerNode - 1 - shardsPerNode;
         for (var k = 0; k < shardsPerNode; k++)
-            region.Tell(new Migration.AtNode(node, new GetProcessInfo(top - top % shardsPerNode + k)), ActorRefs.Nobody);
+            region.Tell(new Migration.AtNode(node, new GetProcessInfo(new Pid(top - top % shardsPerNode + k))), ActorRefs.Nobody);
     }
 }

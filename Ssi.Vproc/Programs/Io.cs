@@ -1,11 +1,12 @@
 // Small pieces that programs share: writing text, reporting errors, reading a file descriptor to its end.
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Namespace;
 
 namespace Ssi.Vproc.Programs;
 
 public static class Io
 {
-    public const int Stdin = 0, Stdout = 1, Stderr = 2;
+    public static readonly Fd Stdin = Fd.Stdin, Stdout = Fd.Stdout, Stderr = Fd.Stderr;
 
     /// <summary>Bytes read per read(2) by the programs here.</summary>
     public const int Chunk = 64 * 1024;
@@ -27,7 +28,7 @@ public static class Io
     /// Reads <paramref name="fd"/> to its end, appending each chunk to <paramref name="into"/>. Run it with
     /// <c>foreach (var call in Io.ReadAll(...)) yield return call;</c> and check <see cref="ProcessContext.Failed"/> after.
     /// </summary>
-    public static IEnumerable<SystemCall> ReadAll(ProcessContext p, int fd, List<byte[]> into)
+    public static IEnumerable<SystemCall> ReadAll(ProcessContext p, Fd fd, List<byte[]> into)
     {
         while (true)
         {

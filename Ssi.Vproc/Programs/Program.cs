@@ -1,6 +1,7 @@
 // The program model: a program is plain data plus an iterator that yields system calls (see docs/programs.md).
 using System.Collections.Immutable;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Service;
 using Ssi.Vproc.ProcessTable;
@@ -72,6 +73,12 @@ public sealed record SysResult(long Value, Errno? Error = null)
     public ImmutableArray<ProcessInfo> Processes { get; init; } = [];
 
     public int Int => (int)Value;
+
+    /// <summary>The value as the descriptor that open, dup and dup2 return.</summary>
+    public Fd Fd => new(Int);
+
+    /// <summary>The value as the PID that fork, wait, getpid and getppid return.</summary>
+    public Pid Pid => new(Int);
 
     public static SysResult Ok(long value) => new(value);
     public static SysResult Fail(Errno errno) => new(-1, errno);

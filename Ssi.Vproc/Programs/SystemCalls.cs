@@ -1,4 +1,5 @@
 // The system calls a program can make: one record each. A program yields one and reads its result from the context.
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Files;
 
 namespace Ssi.Vproc.Programs;
@@ -14,18 +15,18 @@ public sealed record Open(string Path, OpenFlags Flags = OpenFlags.ReadOnly, int
 /// <see cref="Timeout"/>, a read of a terminal that has no input within it fails with EAGAIN (zero: do not wait,
 /// as with O_NONBLOCK).
 /// </summary>
-public sealed record Read(int Fd, int Count, TimeSpan? Timeout = null) : SystemCall;
+public sealed record Read(Fd Fd, int Count, TimeSpan? Timeout = null) : SystemCall;
 /// <summary>write(2): the value is the number of bytes written.</summary>
-public sealed record Write(int Fd, byte[] Data) : SystemCall;
-public sealed record Close(int Fd) : SystemCall;
-public sealed record Dup(int Fd) : SystemCall;
-public sealed record Dup2(int Fd, int NewFd) : SystemCall;
+public sealed record Write(Fd Fd, byte[] Data) : SystemCall;
+public sealed record Close(Fd Fd) : SystemCall;
+public sealed record Dup(Fd Fd) : SystemCall;
+public sealed record Dup2(Fd Fd, Fd NewFd) : SystemCall;
 /// <summary>fcntl(F_SETFD, FD_CLOEXEC).</summary>
-public sealed record SetCloseOnExec(int Fd, bool CloseOnExec) : SystemCall;
-public sealed record Seek(int Fd, long Offset, Whence Whence = Whence.Set) : SystemCall;
+public sealed record SetCloseOnExec(Fd Fd, bool CloseOnExec) : SystemCall;
+public sealed record Seek(Fd Fd, long Offset, Whence Whence = Whence.Set) : SystemCall;
 /// <summary>stat(2), or lstat(2) when <see cref="FollowLast"/> is false: the result's <see cref="SysResult.Stat"/>.</summary>
 public sealed record Stat(string Path, bool FollowLast = true) : SystemCall;
-public sealed record Fstat(int Fd) : SystemCall;
+public sealed record Fstat(Fd Fd) : SystemCall;
 /// <summary>The entries of a directory (getdents), in the result's <see cref="SysResult.Entries"/>.</summary>
 public sealed record ReadDirectory(string Path) : SystemCall;
 public sealed record Mkdir(string Path, int Mode = 0x1FF) : SystemCall;
@@ -39,7 +40,7 @@ public sealed record GetCwd : SystemCall;
 /// tcsetattr's ICANON for a terminal: canonical (reads return whole lines, the default) or not (each key as it comes;
 /// the attached client stops echoing and line-buffering too).
 /// </summary>
-public sealed record SetTerminalMode(int Fd, bool Canonical) : SystemCall;
+public sealed record SetTerminalMode(Fd Fd, bool Canonical) : SystemCall;
 /// <summary>umask(2): the value is the previous mask.</summary>
 public sealed record Umask(int Mask) : SystemCall;
 
@@ -49,15 +50,15 @@ public sealed record Umask(int Mask) : SystemCall;
 /// child's is 0. The child shares the parent's open file descriptions and continues from this point in a copy of the
 /// program's state.
 /// </summary>
-public sealed record Fork(int? Node = null) : SystemCall;
+public sealed record Fork(NodeNumber? Node = null) : SystemCall;
 /// <summary>execve(2) of a program in the root image; on success it does not return.</summary>
 public sealed record Exec(string Path, string[] Args) : SystemCall;
 public sealed record Exit(int Code) : SystemCall;
-/// <summary>waitpid(2): -1 for any child; the value is the child's PID (0 with WNOHANG and none ready), the status in <see cref="SysResult.Status"/>.</summary>
+/// <summary>waitpid(2) (its argument is a pid_t selector, not a PID): -1 for any child; the value is the child's PID (0 with WNOHANG and none ready), the status in <see cref="SysResult.Status"/>.</summary>
 public sealed record Wait(int Pid = -1, WaitOptions Options = WaitOptions.None) : SystemCall;
 public sealed record GetPid : SystemCall;
 public sealed record GetPpid : SystemCall;
-/// <summary>setpgid(2): 0 for either means the caller's own PID.</summary>
+/// <summary>setpgid(2) and getpgid(2), with pid_t arguments as in C: 0 means the caller's own PID.</summary>
 public sealed record SetPgid(int Pid, int Pgid) : SystemCall;
 public sealed record GetPgid(int Pid) : SystemCall;
 public sealed record SetSid : SystemCall;
@@ -67,7 +68,7 @@ public sealed record GetNode : SystemCall;
 public sealed record GetTime : SystemCall;
 
 // ---- signals ----
-/// <summary>kill(2): a PID, -PGID for a group, -1 for every process the caller may signal; signal 0 only checks.</summary>
+/// <summary>kill(2) with its pid_t selector, not a PID: a PID, -PGID for a group, -1 for every process the caller may signal; signal 0 only checks.</summary>
 public sealed record Kill(int Pid, int Signal) : SystemCall;
 /// <summary>sigaction(2); the value is the previous disposition.</summary>
 public sealed record SigAction(int Signal, Disposition Disposition) : SystemCall;
@@ -82,13 +83,13 @@ public sealed record Sleep(TimeSpan Duration) : SystemCall;
 /// <summary>Every process in the cluster (what ps and /proc show), in <see cref="SysResult.Processes"/>.</summary>
 public sealed record ListProcesses : SystemCall;
 /// <summary>Moves the calling process to another node; it continues there after this call, with 0 as its result.</summary>
-public sealed record Migrate(int Node) : SystemCall;
+public sealed record Migrate(NodeNumber Node) : SystemCall;
 /// <summary>rexec: exec on another node; the process moves there (keeping its PID) and then execs.</summary>
-public sealed record Rexec(int Node, string Path, string[] Args) : SystemCall;
+public sealed record Rexec(NodeNumber Node, string Path, string[] Args) : SystemCall;
 /// <summary>The numbers of the nodes that are up, in <see cref="SysResult.Text"/> separated by spaces.</summary>
 public sealed record ListNodes : SystemCall;
 /// <summary>The node a process runs on (where_pid).</summary>
-public sealed record WhereIs(int Pid) : SystemCall;
+public sealed record WhereIs(Pid Pid) : SystemCall;
 
 [Flags]
 public enum WaitOptions

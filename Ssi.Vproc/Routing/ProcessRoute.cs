@@ -40,13 +40,16 @@ public enum RouteStage { Unborn, Here, Arriving, Forwarding, Stopping, Stopped, 
 /// </summary>
 public sealed record ProcessRoute
 {
-    public required int Pid { get; init; }
+    public required Pid Pid { get; init; }
 
     /// <summary>The node this entity runs on.</summary>
-    public required int Node { get; init; }
+    public required NodeNumber Node { get; init; }
 
-    /// <summary>The node whose shard holds this entity: its own, or one it stands in for while that node is down.</summary>
-    public required int ShardHome { get; init; }
+    /// <summary>
+    /// The node whose shard holds this entity: its own, or one it stands in for while that node is down; null for init's
+    /// shard, which belongs to no node.
+    /// </summary>
+    public required NodeNumber? ShardHome { get; init; }
 
     public RouteStage Stage { get; init; } = RouteStage.Unborn;
 
@@ -66,22 +69,22 @@ public sealed record ProcessRoute
     /// At the origin: the other nodes the process has been on since this entity started, where forwarders may be left
     /// (a node it returns to reuses its forwarder). They are retired when the process is gone.
     /// </summary>
-    public ImmutableSortedSet<int> AwayPlaces { get; init; } = [];
+    public ImmutableSortedSet<NodeNumber> AwayPlaces { get; init; } = [];
 
     /// <summary>This entity is where the PID routes: in the origin's shard, at home or standing in (which keeps the route as the origin would).</summary>
-    public bool IsOrigin => ShardHome == new Pid(Pid).Origin;
+    public bool IsOrigin => ShardHome == Pid.Origin;
 
-    public static ProcessRoute Unborn(int pid, int node, int shardHome) => new() { Pid = pid, Node = node, ShardHome = shardHome };
+    public static ProcessRoute Unborn(Pid pid, NodeNumber node, NodeNumber? shardHome) => new() { Pid = pid, Node = node, ShardHome = shardHome };
 
     /// <summary>
     /// Whether a live process on <paramref name="here"/> must tell its origin's route where it is (<see cref="Relocated"/>,
     /// repeated until noted) once <paramref name="lost"/> has left the cluster: the origin was lost, or the origin is
     /// down and the lost node may have been standing in for it, so a new stand-in starts without the route.
     /// </summary>
-    public static bool MustAnnounceAfterLosing(int pid, int here, int lost, Func<int, bool> nodeIsUp)
+    public static bool MustAnnounceAfterLosing(Pid pid, NodeNumber here, NodeNumber lost, Func<NodeNumber, bool> nodeIsUp)
     {
-        var origin = new Pid(pid).Origin;
-        return lost != here && origin != here && (origin == lost || !nodeIsUp(origin));
+        var origin = pid.Origin;
+        return lost != here && origin != here && (origin == lost || origin is not { } o || !nodeIsUp(o));
     }
 
     public static (ProcessRoute Route, IReadOnlyList<RouteEffect> Effects) Decide(ProcessRoute route, RouteInput input) =>
@@ -162,7 +165,7 @@ public sealed record ProcessRoute
         RouteInput.Received r => (this with { Held = Held.Add(new HeldMessage(r.Message, r.Sender, r.Relayed)) }, []),
         // Back to this same shard (it may stand in for another node's), which starts a new entity for them.
         RouteInput.ShardStops => (this with { Stage = RouteStage.Stopped, Held = [] },
-            [.. Held.Select(h => ShardHome > 0 ? new Forward(ShardHome, h.Message, h.Sender, h.Relayed) : (RouteEffect)new ForwardByPid(h.Message, h.Sender)), new StopNow()]),
+            [.. Held.Select(h => ShardHome is { } home ? new Forward(home, h.Message, h.Sender, h.Relayed) : (RouteEffect)new ForwardByPid(h.Message, h.Sender)), new StopNow()]),
         _ => (this, []),
     };
 
@@ -175,7 +178,7 @@ public sealed record ProcessRoute
                 RouteEffect[] tell = IsOrigin ? [] : [new TellOrigin(new MovedTo(Pid, left.Node, left.Hop))];
                 return BecomeForwarder(new Move(left.Node, left.Hop), tell);
             case RouteInput.Reaped:
-                if (new Pid(Pid).Origin != Node)
+                if (Pid.Origin != Node)
                     return (this with { Stage = RouteStage.Gone }, [new TellOrigin(new Retire(Pid))]); // its origin forwards no more
                 var (gone, retires) = RetireAwayPlaces(); // home: the forwarders it left elsewhere go
                 return (gone with { Stage = RouteStage.Gone }, retires);

@@ -1,4 +1,5 @@
 // What the route of one PID is told and what it asks its entity to do: plain values, no actors (senders are opaque tokens).
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Vproc.Migration;
 using Ssi.Vproc.ProcessTable;
@@ -6,7 +7,7 @@ using Ssi.Vproc.ProcessTable;
 namespace Ssi.Vproc.Routing;
 
 /// <summary>A place the process went to: the node and the number of the move that took it there.</summary>
-public readonly record struct Move(int Node, long Hop);
+public readonly record struct Move(NodeNumber Node, long Hop);
 
 /// <summary>A message kept by the route to send on later, with its sender's token (whatever the entity uses for one).</summary>
 public sealed record HeldMessage(IWithPid Message, object? Sender, bool Relayed = false);
@@ -21,7 +22,7 @@ public abstract record RouteInput
     public sealed record NoProcess : RouteInput;
 
     /// <summary>A node left the cluster.</summary>
-    public sealed record NodeLost(int Node) : RouteInput;
+    public sealed record NodeLost(NodeNumber Node) : RouteInput;
 
     /// <summary>The shard stops this entity (a passivation asked for, or the shard moving to another node).</summary>
     public sealed record ShardStops : RouteInput;
@@ -39,7 +40,7 @@ public abstract record RouteInput
     public sealed record ArrivalFailed : RouteInput;
 
     /// <summary>The process left for <see cref="Node"/>, its <see cref="Hop"/>th move (the target confirmed).</summary>
-    public sealed record Left(int Node, long Hop) : RouteInput;
+    public sealed record Left(NodeNumber Node, long Hop) : RouteInput;
 
     /// <summary>The process ended here and was reaped.</summary>
     public sealed record Reaped : RouteInput;
@@ -49,16 +50,16 @@ public abstract record RouteInput
 public abstract record RouteEffect
 {
     /// <summary>Send <see cref="Message"/> to the PID's entity on <see cref="Node"/> (an <see cref="AtNode"/>), from <see cref="Sender"/>.</summary>
-    public sealed record Forward(int Node, IWithPid Message, object? Sender, bool Relayed = false) : RouteEffect;
+    public sealed record Forward(NodeNumber Node, IWithPid Message, object? Sender, bool Relayed = false) : RouteEffect;
 
     /// <summary>Send <see cref="Message"/> by its PID (through the shard region), from <see cref="Sender"/>.</summary>
     public sealed record ForwardByPid(IWithPid Message, object? Sender) : RouteEffect;
 
     /// <summary>A <see cref="Migration.Flush"/> along the route through <see cref="Node"/>, answered to this entity.</summary>
-    public sealed record FlushRoute(int Node, long Hop) : RouteEffect;
+    public sealed record FlushRoute(NodeNumber Node, long Hop) : RouteEffect;
 
     /// <summary>Tell the forwarder on <see cref="Node"/> that it is on no route any more.</summary>
-    public sealed record RetireForwarder(int Node) : RouteEffect;
+    public sealed record RetireForwarder(NodeNumber Node) : RouteEffect;
 
     /// <summary>Tell whoever routes the PID (its origin's shard, wherever it stands), from no sender.</summary>
     public sealed record TellOrigin(IWithPid Message) : RouteEffect;

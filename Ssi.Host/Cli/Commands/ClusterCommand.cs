@@ -43,9 +43,9 @@ public static class ClusterCommand
     /// <summary>The nodes the answering node knows, plus nodes this launcher started that it has never seen (NEVERUP).</summary>
     public static IReadOnlyList<Row> Rows(ClusterStatus status, ClusterRunFile? run, DateTimeOffset now, LoadTable? loads = null)
     {
-        NodeLoad? LoadOf(int node) => loads?.Nodes.FirstOrDefault(l => l.Node == node && !double.IsNaN(l.AgeSeconds));
+        NodeLoad? LoadOf(int node) => loads?.Nodes.FirstOrDefault(l => l.Node.Value == node && !double.IsNaN(l.AgeSeconds));
         var rows = status.View.Nodes
-            .Select(i => new Row(i.Node, i.Address, i.State, i.Reachable, i.UpSince is { } t ? Math.Round((now - t).TotalSeconds, 1) : null, LoadOf(i.Node)))
+            .Select(i => new Row(i.Node.Value, i.Address, i.State, i.Reachable, i.UpSince is { } t ? Math.Round((now - t).TotalSeconds, 1) : null, LoadOf(i.Node.Value)))
             .ToList();
         if (run is not null)
             foreach (var n in run.Ports.Keys.Where(n => rows.All(r => r.Node != n)))

@@ -52,7 +52,7 @@ public sealed class WireDeserialisationSpecs : IAsyncLifetime
     [Fact]
     public void Our_messages_with_nested_records_and_collections_round_trip()
     {
-        var view = new NodeTableView(2, [new NodeInfo(1, "akka.tcp://ssi@127.0.0.1:1", NodeState.UP, true, DateTimeOffset.UnixEpoch)], 1, 0);
+        var view = new NodeTableView(new NodeNumber(2), [new NodeInfo(new NodeNumber(1), "akka.tcp://ssi@127.0.0.1:1", NodeState.UP, true, DateTimeOffset.UnixEpoch)], 1, 0);
         var changed = new NodeStateChanged(new NodeNumber(3), NodeState.UP, NodeState.DOWN, "akka.tcp://ssi@127.0.0.1:3");
 
         InboxFrom(_sender).Tell(view);

@@ -2,6 +2,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Permissions;
@@ -80,7 +81,7 @@ public abstract class FileSystemShardingSpecs : IAsyncLifetime
                     Assert.Equal(text, System.Text.Encoding.ASCII.GetString(data.Data));
                 }
             }
-            owners.Add((await Ok<FsOwner>(3, new FsWhere(Root, path))).Node);
+            owners.Add(((await Ok<FsOwner>(3, new FsWhere(Root, path))).Node).Value);
         }
         Assert.True(owners.Count >= 2, $"inodes should spread over the nodes; owners: {string.Join(",", owners)}");
     }
@@ -172,7 +173,7 @@ public abstract class FileSystemShardingSpecs : IAsyncLifetime
         for (var i = 0; i < 40 && path is null; i++)
         {
             await Ok<FsAttributes>(2, new FsCreate(Root, $"/owned{i}", 420));
-            if ((await Ok<FsOwner>(2, new FsWhere(Root, $"/owned{i}"))).Node == 1) path = $"/owned{i}";
+            if ((await Ok<FsOwner>(2, new FsWhere(Root, $"/owned{i}"))).Node == new NodeNumber(1)) path = $"/owned{i}";
         }
         Assert.NotNull(path);
         await Ok<FsAttributes>(2, new FsWrite(Root, path, 0, "acknowledged before the crash"u8.ToArray()));
@@ -184,7 +185,7 @@ public abstract class FileSystemShardingSpecs : IAsyncLifetime
         // Calls made meanwhile wait in the shard regions until the shard has a new home; none is lost.
         var data = await Ok<FsData>(3, new FsRead(Root, path, 0, 100));
         Assert.Equal("acknowledged before the crash", System.Text.Encoding.ASCII.GetString(data.Data));
-        Assert.NotEqual(1, (await Ok<FsOwner>(2, new FsWhere(Root, path))).Node);
+        Assert.NotEqual(new NodeNumber(1), (await Ok<FsOwner>(2, new FsWhere(Root, path))).Node);
         Assert.Equal(" before", await ReadText(2, Root, id, 7)); // the shared offset survived too
         await Ok<FsWritten>(3, new FsWriteOpen(Root, id, "!"u8.ToArray()));
         Assert.Equal("acknowledged before!the crash", System.Text.Encoding.ASCII.GetString((await Ok<FsData>(2, new FsRead(Root, path, 0, 100))).Data));

@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Host.Bench;
 using Ssi.Host.Node;
@@ -22,9 +23,9 @@ public class BenchWireTests() : TestKit(ConfigurationFactory.ParseString("akka.a
     [Fact]
     public void A_move_asked_with_a_trace_keeps_the_request_for_it_on_the_way_to_wherever_the_process_is()
     {
-        Assert.True(RoundTrip(new MigrateProcess(1_000_007, 3, 0) { Trace = true }).Trace);
-        Assert.False(RoundTrip(new MigrateProcess(1_000_007, 3, 0)).Trace);
-        var moved = new Migrated(1_000_007, 3, new MoveTrace(1, 2, 3, 4, 5, 6));
+        Assert.True(RoundTrip(new MigrateProcess(new Pid(1_000_007), new NodeNumber(3), 0) { Trace = true }).Trace);
+        Assert.False(RoundTrip(new MigrateProcess(new Pid(1_000_007), new NodeNumber(3), 0)).Trace);
+        var moved = new Migrated(new Pid(1_000_007), new NodeNumber(3), new MoveTrace(1, 2, 3, 4, 5, 6));
         Assert.Equal(moved, RoundTrip(moved));
     }
 
@@ -42,7 +43,7 @@ public class BenchWireTests() : TestKit(ConfigurationFactory.ParseString("akka.a
     {
         var denied = RoundTrip(new AccessDenied(AccessRefusal.NotIssuedByThisCluster, "not ours"));
         Assert.Equal((AccessRefusal.NotIssuedByThisCluster, Errno.EACCES, "not ours"), (denied.Reason, denied.Errno, denied.Detail));
-        Assert.Equal(new BenchCall(new PingNode(3, 10)), RoundTrip(new BenchCall(new PingNode(3, 10))));
+        Assert.Equal(new BenchCall(new PingNode(new NodeNumber(3), 10)), RoundTrip(new BenchCall(new PingNode(new NodeNumber(3), 10))));
         Assert.IsType<PingTimes>(RoundTrip(new PingTimes(ImmutableArray.Create(0.5))));
     }
 }

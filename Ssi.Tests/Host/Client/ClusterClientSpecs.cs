@@ -1,5 +1,6 @@
 // Multi-node specs of the CLI's connection: authentication, routing to a chosen node, and surviving its contact's death.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Membership;
 using Ssi.Actors.Security;
 using Ssi.Host.Cli;
@@ -19,8 +20,8 @@ public class ClusterClientSpecs
 
         var status = await client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance);
 
-        Assert.Equal(2, status.View.ObservedBy);
-        Assert.Equal([1, 2, 3], status.View.Nodes.Select(n => n.Node));
+        Assert.Equal(new NodeNumber(2), status.View.ObservedBy);
+        Assert.Equal([1, 2, 3], status.View.Nodes.Select(n => n.Node.Value));
         Assert.Equal(Environment.ProcessId, status.ProcessId);
     }
 
@@ -32,7 +33,7 @@ public class ClusterClientSpecs
 
         var status = await client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, targetNode: 3);
 
-        Assert.Equal(3, status.View.ObservedBy);
+        Assert.Equal(new NodeNumber(3), status.View.ObservedBy);
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public class ClusterClientSpecs
         var first = await client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance);
         var contact = first.View.ObservedBy;
 
-        await cluster.CrashAsync(contact);
+        await cluster.CrashAsync(contact.Value);
 
         var next = await client.RequestAsync<ClusterStatus>(GetClusterStatus.Instance, giveUpAfter: TimeSpan.FromSeconds(30));
         Assert.NotEqual(contact, next.View.ObservedBy);

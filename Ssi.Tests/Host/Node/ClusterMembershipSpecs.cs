@@ -19,7 +19,7 @@ public class ClusterMembershipSpecs
         while (true)
         {
             var view = await ViewOf(cluster, observer);
-            if (view.Nodes.Any(n => n.Node == node && n.State == state)) return;
+            if (view.Nodes.Any(n => n.Node.Value == node && n.State == state)) return;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"node {observer} did not see node {node} {state} within {timeout}; it sees " +
                     string.Join(", ", view.Nodes.Select(n => $"{n.Node}:{n.State}")));
@@ -36,8 +36,8 @@ public class ClusterMembershipSpecs
         foreach (var observer in new[] { 1, 2, 3 })
         {
             var view = await ViewOf(cluster, observer);
-            Assert.Equal(observer, view.ObservedBy);
-            Assert.Equal([1, 2, 3], view.Nodes.Select(n => n.Node));
+            Assert.Equal(new NodeNumber(observer), view.ObservedBy);
+            Assert.Equal([1, 2, 3], view.Nodes.Select(n => n.Node.Value));
             Assert.All(view.Nodes, n => Assert.Equal(NodeState.UP, n.State));
             Assert.All(view.Nodes, n => Assert.True(n.Reachable));
         }
@@ -58,7 +58,7 @@ public class ClusterMembershipSpecs
         var down = probe.FishForMessage<NodeStateChanged>(m => m.Node == new NodeNumber(3) && m.Current == NodeState.DOWN, TimeSpan.FromSeconds(15));
         Assert.Equal(NodeState.UP, down.Previous);
         await AwaitStateAsync(cluster, 2, 3, NodeState.DOWN, TimeSpan.FromSeconds(15));
-        Assert.Equal(NodeState.UP, (await ViewOf(cluster, 2)).Nodes.Single(n => n.Node == 1).State);
+        Assert.Equal(NodeState.UP, (await ViewOf(cluster, 2)).Nodes.Single(n => n.Node.Value == 1).State);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class ClusterMembershipSpecs
     public async Task Crashed_node_started_again_comes_back_UP_as_a_new_incarnation()
     {
         await using var cluster = await ClusterHarness.StartAsync(3);
-        var before = (await ViewOf(cluster, 1)).Nodes.Single(n => n.Node == 3).Address;
+        var before = (await ViewOf(cluster, 1)).Nodes.Single(n => n.Node.Value == 3).Address;
         await cluster.CrashAsync(3);
         await AwaitStateAsync(cluster, 1, 3, NodeState.DOWN, TimeSpan.FromSeconds(15));
 
@@ -88,22 +88,22 @@ public class ClusterMembershipSpecs
 
         await AwaitStateAsync(cluster, 1, 3, NodeState.UP, TimeSpan.FromSeconds(20));
         await AwaitStateAsync(cluster, 2, 3, NodeState.UP, TimeSpan.FromSeconds(20));
-        Assert.NotEqual(before, (await ViewOf(cluster, 1)).Nodes.Single(n => n.Node == 3).Address);
+        Assert.NotEqual(before, (await ViewOf(cluster, 1)).Nodes.Single(n => n.Node.Value == 3).Address);
     }
 
     [Fact]
     public async Task A_second_node_with_a_number_in_use_leaves_and_the_first_one_stays()
     {
         await using var cluster = await ClusterHarness.StartAsync(3);
-        var firstTwo = (await ViewOf(cluster, 1)).Nodes.Single(n => n.Node == 2).Address;
+        var firstTwo = (await ViewOf(cluster, 1)).Nodes.Single(n => n.Node.Value == 2).Address;
 
         var duplicate = cluster.StartNode(2);
 
         await duplicate.System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Contains("node number 2 is already in use", duplicate.Refusal);
         var view = await ViewOf(cluster, 1);
-        Assert.Equal(firstTwo, view.Nodes.Single(n => n.Node == 2).Address);
-        Assert.Equal(NodeState.UP, view.Nodes.Single(n => n.Node == 2).State);
+        Assert.Equal(firstTwo, view.Nodes.Single(n => n.Node.Value == 2).Address);
+        Assert.Equal(NodeState.UP, view.Nodes.Single(n => n.Node.Value == 2).State);
         Assert.True(cluster.AllUp([1, 2, 3]));
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Configuration;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Security;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.RootImage;
@@ -126,8 +127,8 @@ public class GatewaySecuritySpecs
                      new FileSystemCall(new FsCreate(Credentials.Root, "/etc/evil", 420)),
                      new FileSystemCall(new FsRead(Credentials.Of(1001, 1001), "/home/bob/.profile", 0, 10)),
                      new ProcessCall(new KillRequest(Credentials.Root, 1, 9)),
-                     new BenchCall(new MeasureMigrations(1, 1, 2, 1)),
-                     new BenchCall(new PingNode(2, 1)),
+                     new BenchCall(new MeasureMigrations(new Pid(1), new NodeNumber(1), new NodeNumber(2), 1)),
+                     new BenchCall(new PingNode(new NodeNumber(2), 1)),
                  })
         {
             // Any reply but a refusal would come back as EIO (unexpected reply), so only the gateway's EPERM passes.

@@ -2,6 +2,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Security;
 using Ssi.Host.Client;
 using Ssi.Host.Node;
@@ -81,7 +82,7 @@ public class TransportSecuritySpecs
         Assert.DoesNotContain(cluster[1].Cluster.State.Members, m => m.HasRole("node-9"));
         Assert.True(cluster.AllUp([1, 2, 3]));
         var status = await cluster.Connect([1]).RequestAsync<ClusterStatus>(GetClusterStatus.Instance);
-        Assert.Equal([1, 2, 3], status.View.Nodes.Select(n => n.Node));
+        Assert.Equal([1, 2, 3], status.View.Nodes.Select(n => n.Node.Value));
     }
 
     [Fact]

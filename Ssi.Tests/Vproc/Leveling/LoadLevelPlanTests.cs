@@ -1,4 +1,5 @@
 // The leveling plan alone: who moves where, for given loads.
+using Ssi.Actors.Identity;
 using Ssi.Vproc.Leveling;
 
 namespace Ssi.Tests.Vproc.Leveling;
@@ -6,7 +7,8 @@ namespace Ssi.Tests.Vproc.Leveling;
 public sealed class LoadLevelPlanTests
 {
     private static IReadOnlyList<(int Pid, int To)> Plan(int mine, Dictionary<int, int> others, int candidates, int imbalance = 2, int maxMoves = 16) =>
-        LoadLeveler.Plan(mine, others, [.. Enumerable.Range(100, candidates)], imbalance, maxMoves);
+        [.. LoadLeveler.Plan(mine, others.ToDictionary(o => new NodeNumber(o.Key), o => o.Value), [.. Enumerable.Range(100, candidates).Select(p => new Pid(p))], imbalance, maxMoves)
+            .Select(m => (m.Pid.Value, m.To.Value))];
 
     [Fact]
     public void Twelve_on_one_of_three_nodes_go_four_to_each_other_node_alternately()

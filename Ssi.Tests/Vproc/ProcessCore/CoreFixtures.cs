@@ -13,7 +13,7 @@ internal static class CoreFixtures
 {
     public const int Self = 1_000_005;
     public static readonly DateTimeOffset Now = new(2026, 12, 6, 8, 0, 0, TimeSpan.Zero);
-    public static readonly CallWorld World = new(1, Now, () => [1, 2, 3]);
+    public static readonly CallWorld World = new(new NodeNumber(1), Now, () => [new NodeNumber(1), new NodeNumber(2), new NodeNumber(3)]);
     public static readonly Credentials Ann = Credentials.Of(1000, 1000);
 
     /// <summary>Ann's process 1000005 on node 1, in /home/ann with umask 022, in group and session 1000002.</summary>
@@ -21,12 +21,12 @@ internal static class CoreFixtures
     {
         Pid = new Pid(Self),
         Parent = new Pid(1_000_002),
-        ParentNode = 1,
-        Pgid = 1_000_002,
-        Sid = 1_000_002,
+        ParentNode = new NodeNumber(1),
+        Pgid = new Pid(1_000_002),
+        Sid = new Pid(1_000_002),
         Credentials = Ann,
         Cwd = "/home/ann",
-        Node = 1,
+        Node = new NodeNumber(1),
         StartTime = Now,
         Command = "test",
     };
@@ -35,10 +35,10 @@ internal static class CoreFixtures
     public static CallDecision Decide(ProcessState state, Ssi.Vproc.Programs.SystemCall call) => SystemCallCore.Decide(state, call, World);
 
     public static ProcessState WithFd(this ProcessState state, int fd, FileHandle handle, bool closeOnExec = false) =>
-        state with { Fds = state.Fds.Set(fd, new Descriptor(handle, closeOnExec)) };
+        state with { Fds = state.Fds.Set(new Fd(fd), new Descriptor(handle, closeOnExec)) };
 
     public static ProcessState WithChild(this ProcessState state, int child, int node = 1, int? status = null) =>
-        state with { Children = state.Children.SetItem(child, new ChildRecord(node, status)) };
+        state with { Children = state.Children.SetItem(new Pid(child), new ChildRecord(new NodeNumber(node), status)) };
 
     /// <summary>A terminal handle whose device is no actor: the core only carries the reference.</summary>
     public static TerminalHandle Terminal(int channel = 1) => new(ActorRefs.Nobody, channel);

@@ -1,5 +1,6 @@
 // The file calls as the core decides them: the request each makes, and what every reply, success or failure, gives the program.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Cfs.Devices;
 using Ssi.Cfs.Files;
@@ -23,7 +24,7 @@ public sealed class FileCallTests
         Assert.Equal(new FsOpen(Ann, "/home/ann/notes", OpenFlags.WriteOnly | OpenFlags.Create, 0x1A4), request);
         var opened = open.Reply(new FsOpened(99, Attributes(InodeType.Regular, 0x1A4)));
         Assert.Equal(1, opened.AssertOk().Value);
-        Assert.Equal(new CfsHandle(99), opened.State.Fds[1]!.Handle);
+        Assert.Equal(new CfsHandle(99), opened.State.Fds[new Fd(1)]!.Handle);
     }
 
     [Theory]
@@ -59,23 +60,23 @@ public sealed class FileCallTests
     public void Read_of_a_file_asks_its_description_for_at_most_a_megabyte()
     {
         var state = Ann_process().WithFd(3, new CfsHandle(12));
-        var read = Decide(state, new Read(3, 50 << 20));
+        var read = Decide(state, new Read(new Fd(3), 50 << 20));
         Assert.Equal(new FsReadOpen(Ann, 12, FileCalls.MaxRead), read.AskedOf<FsReadOpen>().Request);
         var data = read.Reply(new FsData([1, 2, 3])).AssertOk();
         Assert.Equal(3, data.Value);
         Assert.Equal([1, 2, 3], data.Data);
-        Decide(state, new Read(3, 10)).Reply(new Failed(Errno.EBADF, "closed")).AssertFails(Errno.EBADF);
+        Decide(state, new Read(new Fd(3), 10)).Reply(new Failed(Errno.EBADF, "closed")).AssertFails(Errno.EBADF);
     }
 
     [Fact]
     public void Read_of_a_terminal_waits_for_the_terminal_and_of_no_descriptor_is_EBADF()
     {
         var terminal = Terminal(1);
-        var read = Decide(Ann_process().WithFd(0, terminal), new Read(0, 80, TimeSpan.FromSeconds(1)));
+        var read = Decide(Ann_process().WithFd(0, terminal), new Read(new Fd(0), 80, TimeSpan.FromSeconds(1)));
         var waiting = Assert.IsType<ReadTerminal>(read.Waiting);
         Assert.Equal(terminal, waiting.Terminal);
         Assert.Equal(TimeSpan.FromSeconds(1), waiting.Call.Timeout);
-        Decide(Ann_process(), new Read(4, 80)).AssertFails(Errno.EBADF);
+        Decide(Ann_process(), new Read(new Fd(4), 80)).AssertFails(Errno.EBADF);
     }
 
     [Theory]
@@ -85,7 +86,7 @@ public sealed class FileCallTests
     public void Write_to_a_file_gives_the_count_or_the_errno(Errno errno)
     {
         var state = Ann_process().WithFd(1, new CfsHandle(12));
-        var write = Decide(state, new Write(1, [9, 9]));
+        var write = Decide(state, new Write(new Fd(1), [9, 9]));
         Assert.Equal(new FsWriteOpen(Ann, 12, [9, 9]).Data, write.AskedOf<FsWriteOpen>().Request.Data);
         Assert.Equal(2, write.Reply(new FsWritten(2, 2, Attributes(InodeType.Regular, 0))).AssertOk().Value);
         write.Reply(new Failed(errno, "no")).AssertFails(errno);
@@ -94,84 +95,84 @@ public sealed class FileCallTests
     [Fact]
     public void Write_to_a_terminal_asks_the_device_and_gets_its_count_or_its_errno()
     {
-        var write = Decide(Ann_process().WithFd(2, Terminal(2)), new Write(2, [65]));
+        var write = Decide(Ann_process().WithFd(2, Terminal(2)), new Write(new Fd(2), [65]));
         var ask = Assert.IsType<AskDevice>(write.Waiting);
         Assert.Equal(2, Assert.IsType<TerminalWrite>(ask.Request).Channel);
         Assert.Equal(1, write.Reply(new TerminalWritten(1)).AssertOk().Value);
         write.Reply(new Failed(Errno.EPIPE, "no reader")).AssertFails(Errno.EPIPE);
         write.Reply(new FsWritten(1, 1, Attributes(InodeType.Regular, 0))).AssertFails(Errno.EIO);
-        Decide(Ann_process(), new Write(7, [1])).AssertFails(Errno.EBADF);
+        Decide(Ann_process(), new Write(new Fd(7), [1])).AssertFails(Errno.EBADF);
     }
 
     [Fact]
     public void Close_frees_the_descriptor_at_once_and_releases_a_file_description()
     {
         var state = Ann_process().WithFd(3, new CfsHandle(12)).WithFd(0, Terminal());
-        var close = Decide(state, new Close(3));
-        Assert.Null(close.State.Fds[3]);
+        var close = Decide(state, new Close(new Fd(3)));
+        Assert.Null(close.State.Fds[new Fd(3)]);
         Assert.Equal(new FsClose(Ann, 12), close.AskedOf<FsClose>().Request);
         Assert.Equal(0, close.Reply(new FsReferences(0)).AssertOk().Value);
         close.Reply(new Failed(Errno.ETIMEDOUT, "slow")).AssertFails(Errno.ETIMEDOUT);
-        var terminal = Decide(state, new Close(0));
+        var terminal = Decide(state, new Close(new Fd(0)));
         Assert.Equal(0, terminal.AssertOk().Value);
-        Assert.Null(terminal.State.Fds[0]);
-        Decide(state, new Close(9)).AssertFails(Errno.EBADF);
+        Assert.Null(terminal.State.Fds[new Fd(0)]);
+        Decide(state, new Close(new Fd(9))).AssertFails(Errno.EBADF);
     }
 
     [Fact]
     public void Dup_retains_the_description_then_installs_the_lowest_free_descriptor_without_close_on_exec()
     {
         var state = Ann_process().WithFd(0, new CfsHandle(5), closeOnExec: true).WithFd(1, Terminal());
-        var dup = Decide(state, new Dup(0));
+        var dup = Decide(state, new Dup(new Fd(0)));
         Assert.Equal(new FsRetainOpen(Ann, 5), dup.AskedOf<FsRetainOpen>().Request);
         var done = dup.Reply(new FsReferences(2));
         Assert.Equal(2, done.AssertOk().Value);
-        Assert.Equal(new Descriptor(new CfsHandle(5)), done.State.Fds[2]);
+        Assert.Equal(new Descriptor(new CfsHandle(5)), done.State.Fds[new Fd(2)]);
         dup.Reply(new Failed(Errno.EBADF, "closed meanwhile")).AssertFails(Errno.EBADF);
-        var terminal = Decide(state, new Dup(1));
+        var terminal = Decide(state, new Dup(new Fd(1)));
         Assert.Equal(2, terminal.AssertOk().Value);
-        Decide(state, new Dup(8)).AssertFails(Errno.EBADF);
+        Decide(state, new Dup(new Fd(8))).AssertFails(Errno.EBADF);
     }
 
     [Fact]
     public void Dup2_onto_an_open_descriptor_closes_what_it_held_and_onto_itself_does_nothing()
     {
         var state = Ann_process().WithFd(0, new CfsHandle(5)).WithFd(1, new CfsHandle(6));
-        var dup2 = Decide(state, new Dup2(0, 1)).Reply(new FsReferences(2));
+        var dup2 = Decide(state, new Dup2(new Fd(0), new Fd(1))).Reply(new FsReferences(2));
         Assert.Equal(1, dup2.AssertOk().Value);
-        Assert.Equal(new CfsHandle(5), dup2.State.Fds[1]!.Handle);
+        Assert.Equal(new CfsHandle(5), dup2.State.Fds[new Fd(1)]!.Handle);
         Assert.Equal(new Send(Destination.FileSystem, new FsClose(Ann, 6)), Assert.Single(dup2.Effects));
-        Assert.Equal(0, Decide(state, new Dup2(0, 0)).AssertOk().Value);
-        Decide(state, new Dup2(0, FdTable.Limit)).AssertFails(Errno.EBADF);
-        Decide(state, new Dup2(0, -1)).AssertFails(Errno.EBADF);
+        Assert.Equal(0, Decide(state, new Dup2(new Fd(0), new Fd(0))).AssertOk().Value);
+        Decide(state, new Dup2(new Fd(0), new Fd(FdTable.Limit))).AssertFails(Errno.EBADF);
+        Decide(state, new Dup2(new Fd(0), new Fd(-1))).AssertFails(Errno.EBADF);
     }
 
     [Fact]
     public void Dup_with_a_full_table_is_EMFILE()
     {
         var full = Enumerable.Range(0, FdTable.Limit).Aggregate(Ann_process(), (s, fd) => s.WithFd(fd, Terminal()));
-        Decide(full, new Dup(0)).AssertFails(Errno.EMFILE);
+        Decide(full, new Dup(new Fd(0))).AssertFails(Errno.EMFILE);
     }
 
     [Fact]
     public void Close_on_exec_is_set_per_descriptor()
     {
-        var set = Decide(Ann_process().WithFd(4, new CfsHandle(1)), new SetCloseOnExec(4, true));
+        var set = Decide(Ann_process().WithFd(4, new CfsHandle(1)), new SetCloseOnExec(new Fd(4), true));
         set.AssertOk();
-        Assert.True(set.State.Fds[4]!.CloseOnExec);
-        Decide(Ann_process(), new SetCloseOnExec(4, true)).AssertFails(Errno.EBADF);
+        Assert.True(set.State.Fds[new Fd(4)]!.CloseOnExec);
+        Decide(Ann_process(), new SetCloseOnExec(new Fd(4), true)).AssertFails(Errno.EBADF);
     }
 
     [Fact]
     public void Seek_moves_a_description_and_is_ESPIPE_on_a_terminal()
     {
         var state = Ann_process().WithFd(3, new CfsHandle(12)).WithFd(0, Terminal());
-        var seek = Decide(state, new Seek(3, 10, Whence.Current));
+        var seek = Decide(state, new Seek(new Fd(3), 10, Whence.Current));
         Assert.Equal(new FsSeek(Ann, 12, 10, Whence.Current), seek.AskedOf<FsSeek>().Request);
         Assert.Equal(30, seek.Reply(new FsPosition(30)).AssertOk().Value);
         seek.Reply(new Failed(Errno.EINVAL, "before the start")).AssertFails(Errno.EINVAL);
-        Decide(state, new Seek(0, 0)).AssertFails(Errno.ESPIPE);
-        Decide(state, new Seek(5, 0)).AssertFails(Errno.EBADF);
+        Decide(state, new Seek(new Fd(0), 0)).AssertFails(Errno.ESPIPE);
+        Decide(state, new Seek(new Fd(5), 0)).AssertFails(Errno.EBADF);
     }
 
     [Fact]
@@ -183,10 +184,10 @@ public sealed class FileCallTests
         var attributes = Attributes(InodeType.Directory, 0x1ED);
         Assert.Equal(attributes, stat.Reply(new FsAttributes(attributes)).AssertOk().Stat);
         stat.Reply(new Failed(Errno.ENOENT, "none")).AssertFails(Errno.ENOENT);
-        Assert.Equal(new FsStatOpen(Ann, 12), Decide(state, new Fstat(3)).AskedOf<FsStatOpen>().Request);
-        var device = Decide(state, new Fstat(0)).AssertOk().Stat!;
+        Assert.Equal(new FsStatOpen(Ann, 12), Decide(state, new Fstat(new Fd(3))).AskedOf<FsStatOpen>().Request);
+        var device = Decide(state, new Fstat(new Fd(0))).AssertOk().Stat!;
         Assert.Equal((InodeType.CharDevice, 1000), (device.Type, device.Uid));
-        Decide(state, new Fstat(6)).AssertFails(Errno.EBADF);
+        Decide(state, new Fstat(new Fd(6))).AssertFails(Errno.EBADF);
     }
 
     [Fact]
@@ -194,7 +195,7 @@ public sealed class FileCallTests
     {
         var list = Decide(Ann_process(), new ReadDirectory("."));
         Assert.Equal("/home/ann/.", list.AskedOf<FsReadDirectory>().Request.Path);
-        var entries = list.Reply(new FsEntries([new FsEntry("a", 3, InodeType.Regular)])).AssertOk();
+        var entries = list.Reply(new FsEntries([new FsEntry("a", new InodeNumber(3), InodeType.Regular)])).AssertOk();
         Assert.Equal(1, entries.Value);
         list.Reply(new Failed(Errno.ENOTDIR, "a file")).AssertFails(Errno.ENOTDIR);
     }
@@ -259,10 +260,10 @@ public sealed class FileCallTests
     public void Terminal_mode_is_set_on_a_terminal_only()
     {
         var state = Ann_process().WithFd(0, Terminal()).WithFd(3, new CfsHandle(1));
-        var set = Decide(state, new SetTerminalMode(0, Canonical: false));
+        var set = Decide(state, new SetTerminalMode(new Fd(0), Canonical: false));
         set.AssertOk();
         Assert.Equal(new TerminalSetMode(false), Assert.IsType<SendToDevice>(Assert.Single(set.Effects)).Message);
-        Decide(state, new SetTerminalMode(3, false)).AssertFails(Errno.ENOTTY);
-        Decide(state, new SetTerminalMode(4, false)).AssertFails(Errno.EBADF);
+        Decide(state, new SetTerminalMode(new Fd(3), false)).AssertFails(Errno.ENOTTY);
+        Decide(state, new SetTerminalMode(new Fd(4), false)).AssertFails(Errno.EBADF);
     }
 }

@@ -1,5 +1,6 @@
 // The decisions of a move without a cluster: who may move a process, when it leaves, what it takes, whom it tells.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Vproc.Migration;
 using Ssi.Vproc.ProcessCore;
@@ -12,7 +13,7 @@ namespace Ssi.Tests.Vproc.ProcessCore;
 public sealed class MoveRuleTests
 {
     private static Errno? Refused(ProcessState state, int target = 2, int uid = 1000, bool moving = false) =>
-        MoveRules.Refuse(state, moving, target, uid, here: 1, isUp: n => n is 1 or 2)?.Errno;
+        MoveRules.Refuse(state, moving, new NodeNumber(target), uid, here: new NodeNumber(1), isUp: n => n.Value is 1 or 2)?.Errno;
 
     [Fact]
     public void Its_user_or_root_may_move_a_living_unpinned_process_to_a_node_that_is_up()
@@ -51,7 +52,7 @@ public sealed class MoveRuleTests
     [Fact]
     public void A_terminal_read_goes_along_with_its_time_left_unless_it_is_being_cancelled()
     {
-        var read = new Read(0, 80, TimeSpan.FromSeconds(5));
+        var read = new Read(new Fd(0), 80, TimeSpan.FromSeconds(5));
         var along = Assert.IsType<Leave.WithRead>(MoveRules.WhenToLeave(new CallInFlight(7, read, true, false, TimeSpan.FromSeconds(2))));
         Assert.Equal(new PendingTerminalRead(7, read, TimeSpan.FromSeconds(2)), along.Reading);
         // A read a signal or its timeout is cancelling ends first: its answer is on the way here.
@@ -65,19 +66,19 @@ public sealed class MoveRuleTests
     [InlineData(true, true, RunState.Stopped)]
     public void It_arrives_one_hop_further_on_the_target_as_it_was(bool stopped, bool reading, RunState expected)
     {
-        var departing = MoveRules.Departing(Ann_process() with { Hop = 4 }, 3, stopped, reading);
-        Assert.Equal((3, 5L, expected), (departing.Node, departing.Hop, departing.State));
+        var departing = MoveRules.Departing(Ann_process() with { Hop = 4 }, new NodeNumber(3), stopped, reading);
+        Assert.Equal((new NodeNumber(3), 5L, expected), (departing.Node, departing.Hop, departing.State));
     }
 
     [Fact]
     public void On_arrival_its_parent_and_living_children_hear_where_it_is()
     {
         var state = Ann_process().WithChild(1_000_011).WithChild(1_000_012, status: 0).WithChild(2_000_001, node: 2);
-        var (arrived, tell) = MoveRules.Arrived(state, 3, Now);
-        Assert.Equal((3, (DateTimeOffset?)Now), (arrived.Node, arrived.ArrivedAt));
-        Assert.Equal<IWithPid>([new ChildMoved(1_000_002, Self, 3), new ParentMoved(1_000_011, 3), new ParentMoved(2_000_001, 3)],
+        var (arrived, tell) = MoveRules.Arrived(state, new NodeNumber(3), Now);
+        Assert.Equal((new NodeNumber(3), (DateTimeOffset?)Now), (arrived.Node, arrived.ArrivedAt));
+        Assert.Equal<IWithPid>([new ChildMoved(new Pid(1_000_002), new Pid(Self), new NodeNumber(3)), new ParentMoved(new Pid(1_000_011), new NodeNumber(3)), new ParentMoved(new Pid(2_000_001), new NodeNumber(3))],
             tell.OrderBy(m => m.Pid).ToList());
-        var orphan = MoveRules.Arrived(Ann_process() with { Parent = Ssi.Actors.Identity.Pid.Init }, 3, Now).Tell;
+        var orphan = MoveRules.Arrived(Ann_process() with { Parent = Ssi.Actors.Identity.Pid.Init }, new NodeNumber(3), Now).Tell;
         Assert.Empty(orphan);
     }
 
@@ -85,18 +86,18 @@ public sealed class MoveRuleTests
     public void A_moved_childs_record_follows_it_unless_it_has_exited()
     {
         var state = Ann_process().WithChild(1_000_011).WithChild(1_000_012, status: 0);
-        Assert.Equal(2, MoveRules.ChildMoved(state, 1_000_011, 2).Children[1_000_011].Node);
-        Assert.Equal(1, MoveRules.ChildMoved(state, 1_000_012, 2).Children[1_000_012].Node);
-        Assert.Same(state, MoveRules.ChildMoved(state, 9_000_001, 2));
+        Assert.Equal(new NodeNumber(2), MoveRules.ChildMoved(state, new Pid(1_000_011), new NodeNumber(2)).Children[new Pid(1_000_011)].Node);
+        Assert.Equal(new NodeNumber(1), MoveRules.ChildMoved(state, new Pid(1_000_012), new NodeNumber(2)).Children[new Pid(1_000_012)].Node);
+        Assert.Same(state, MoveRules.ChildMoved(state, new Pid(9_000_001), new NodeNumber(2)));
     }
 
     [Fact]
     public void Only_its_user_or_root_may_pin_a_living_process()
     {
-        var (pinned, reply) = MoveRules.Pin(Ann_process(), new PinProcess(Self, true, 1000));
-        Assert.Equal((true, (object)new PinSet(Self, true)), (pinned.Pinned, reply));
-        Assert.True(MoveRules.Pin(Ann_process(), new PinProcess(Self, true, 0)).State.Pinned);
-        Assert.Equal(Errno.EPERM, Assert.IsType<Failed>(MoveRules.Pin(Ann_process(), new PinProcess(Self, true, 1001)).Reply).Errno);
-        Assert.Equal(Errno.ESRCH, Assert.IsType<Failed>(MoveRules.Pin(Ann_process() with { State = RunState.Zombie }, new PinProcess(Self, true, 0)).Reply).Errno);
+        var (pinned, reply) = MoveRules.Pin(Ann_process(), new PinProcess(new Pid(Self), true, 1000));
+        Assert.Equal((true, (object)new PinSet(new Pid(Self), true)), (pinned.Pinned, reply));
+        Assert.True(MoveRules.Pin(Ann_process(), new PinProcess(new Pid(Self), true, 0)).State.Pinned);
+        Assert.Equal(Errno.EPERM, Assert.IsType<Failed>(MoveRules.Pin(Ann_process(), new PinProcess(new Pid(Self), true, 1001)).Reply).Errno);
+        Assert.Equal(Errno.ESRCH, Assert.IsType<Failed>(MoveRules.Pin(Ann_process() with { State = RunState.Zombie }, new PinProcess(new Pid(Self), true, 0)).Reply).Errno);
     }
 }

@@ -1,5 +1,6 @@
 // The process calls as the core decides them: fork, exec, exit, wait, groups, sessions, signals, sleep and the cluster calls.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Service;
@@ -29,26 +30,26 @@ public sealed class ProcessCallTests
     {
         var state = Ann_process().WithFd(0, Terminal()).WithFd(1, new CfsHandle(7)).WithFd(2, new CfsHandle(8)).WithChild(1_000_009)
             with { Signals = Ann_process().Signals.Post(Signal.SIGUSR1) };
-        var fork = Decide(state, new Fork(Node: 3));
+        var fork = Decide(state, new Fork(Node: new NodeNumber(3)));
         var create = Assert.IsType<CreateChild>(fork.Waiting);
-        Assert.Equal(3, create.Node);
+        Assert.Equal(new NodeNumber(3), create.Node);
         Assert.Equal(new long[] { 7, 8 }, create.Shared.ToArray());
-        Assert.Equal((new Ssi.Actors.Identity.Pid(Self), 3, 0UL), (create.Template.Parent, create.Template.Node, create.Template.Signals.Pending));
+        Assert.Equal((new Pid(Self), new NodeNumber(3), 0UL), (create.Template.Parent, create.Template.Node, create.Template.Signals.Pending));
         Assert.Empty(create.Template.Children);
-        Assert.Equal(1, Assert.IsType<CreateChild>(Decide(state, new Fork()).Waiting).Node);
+        Assert.Equal(new NodeNumber(1), Assert.IsType<CreateChild>(Decide(state, new Fork()).Waiting).Node);
     }
 
     [Fact]
     public void Fork_records_the_child_and_returns_its_PID_or_the_errno()
     {
         Assert.IsType<CreateChild>(Decide(Ann_process(), new Fork()).Waiting);
-        var forked = new OnForked().Complete(Ann_process(), new ProcessCreated(1_000_010, 1), World);
+        var forked = new OnForked().Complete(Ann_process(), new ProcessCreated(new Pid(1_000_010), new NodeNumber(1)), World);
         Assert.Equal(1_000_010, forked.AssertOk().Value);
-        Assert.Equal(new ChildRecord(1), forked.State.Children[1_000_010]);
+        Assert.Equal(new ChildRecord(new NodeNumber(1)), forked.State.Children[new Pid(1_000_010)]);
         new OnForked().Complete(Ann_process(), new Failed(Errno.EAGAIN, "shard away"), World).AssertFails(Errno.EAGAIN);
         // A child that exited before its creation was confirmed keeps its status.
         var quick = Ann_process().WithChild(1_000_010, status: 0);
-        Assert.Equal(0, new OnForked().Complete(quick, new ProcessCreated(1_000_010, 1), World).State.Children[1_000_010].Status);
+        Assert.Equal(0, new OnForked().Complete(quick, new ProcessCreated(new Pid(1_000_010), new NodeNumber(1)), World).State.Children[new Pid(1_000_010)].Status);
     }
 
     [Fact]
@@ -63,7 +64,7 @@ public sealed class ProcessCallTests
         var replaced = new OnExecLoaded(load.Args).Complete(state, Outcome<Program>.Ok(new Ssi.Vproc.Programs.Builtin.True()), World);
         Assert.Null(replaced.Result);
         Assert.Null(replaced.Waiting);
-        Assert.Equal([0], replaced.State.Fds.Entries.Keys);
+        Assert.Equal([Fd.Stdin], replaced.State.Fds.Entries.Keys);
         Assert.Equal("tool -x", replaced.State.Command);
         Assert.Equal(Disposition.Default, replaced.State.Signals.DispositionOf(Signal.SIGINT));
         Assert.Contains(new Send(Destination.FileSystem, new FsClose(Ann, 5)), replaced.Effects);
@@ -94,8 +95,8 @@ public sealed class ProcessCallTests
         var state = Ann_process().WithChild(1_000_020, status: WaitStatus.Exited(2)).WithChild(1_000_011).WithChild(1_000_030, status: 9);
         var waited = Decide(state, new Wait());
         Assert.Equal((1_000_020L, WaitStatus.Exited(2)), (waited.AssertOk().Value, waited.Result!.Status));
-        Assert.False(waited.State.Children.ContainsKey(1_000_020));
-        Assert.Equal(new Send(Destination.Processes, new Reap(1_000_020)), Assert.Single(waited.Effects));
+        Assert.False(waited.State.Children.ContainsKey(new Pid(1_000_020)));
+        Assert.Equal(new Send(Destination.Processes, new Reap(new Pid(1_000_020))), Assert.Single(waited.Effects));
         Assert.Equal(1_000_030, Decide(state, new Wait(1_000_030)).AssertOk().Value);
     }
 
@@ -116,7 +117,7 @@ public sealed class ProcessCallTests
     {
         Assert.Equal(1_000_002, Decide(Ann_process(), new GetPgid(0)).AssertOk().Value);
         var other = Decide(Ann_process(), new GetPgid(2_000_001));
-        Assert.Equal(new GetProcessInfo(2_000_001), other.AskedOf<GetProcessInfo>(Destination.Processes).Request);
+        Assert.Equal(new GetProcessInfo(new Pid(2_000_001)), other.AskedOf<GetProcessInfo>(Destination.Processes).Request);
         Assert.Equal(77, other.Reply(Info(2_000_001, pgid: 77)).AssertOk().Value);
         other.Reply(new Failed(Errno.ESRCH, "gone")).AssertFails(Errno.ESRCH);
     }
@@ -126,16 +127,16 @@ public sealed class ProcessCallTests
     {
         var own = Decide(Ann_process(), new SetPgid(0, 0));
         own.AssertOk();
-        Assert.Equal(Self, own.State.Pgid);
+        Assert.Equal(new Pid(Self), own.State.Pgid);
         Assert.Contains(PublishInfo.Instance, own.Effects);
         var join = Decide(Ann_process(), new SetPgid(0, 1_000_007));
-        Assert.Equal(new GetProcessInfo(1_000_007), join.AskedOf<GetProcessInfo>(Destination.Processes).Request);
-        Assert.Equal(1_000_007, join.Reply(Info(1_000_007, pgid: 1_000_007, sid: 1_000_002)).State.Pgid);
+        Assert.Equal(new GetProcessInfo(new Pid(1_000_007)), join.AskedOf<GetProcessInfo>(Destination.Processes).Request);
+        Assert.Equal(new Pid(1_000_007), join.Reply(Info(1_000_007, pgid: 1_000_007, sid: 1_000_002)).State.Pgid);
         join.Reply(Info(1_000_007, pgid: 1_000_007, sid: 5)).AssertFails(Errno.EPERM);
         join.Reply(Info(1_000_007, pgid: 1_000_002, sid: 1_000_002)).AssertFails(Errno.EPERM);
         join.Reply(new Failed(Errno.ESRCH, "none")).AssertFails(Errno.EPERM);
         Decide(Ann_process(), new SetPgid(0, -3)).AssertFails(Errno.EINVAL);
-        Decide(Ann_process() with { Sid = Self }, new SetPgid(0, 0)).AssertFails(Errno.EPERM);
+        Decide(Ann_process() with { Sid = new Pid(Self) }, new SetPgid(0, 0)).AssertFails(Errno.EPERM);
     }
 
     [Fact]
@@ -143,8 +144,8 @@ public sealed class ProcessCallTests
     {
         var state = Ann_process().WithChild(1_000_011).WithChild(1_000_012, status: 0);
         var child = Decide(state, new SetPgid(1_000_011, 0));
-        Assert.Equal(new SetProcessGroup(1_000_011, 1_000_011, Self, 1_000_002), child.AskedOf<SetProcessGroup>(Destination.Processes).Request);
-        child.Reply(new ProcessGroupSet(1_000_011, 1_000_011)).AssertOk();
+        Assert.Equal(new SetProcessGroup(new Pid(1_000_011), new Pid(1_000_011), new Pid(Self), new Pid(1_000_002)), child.AskedOf<SetProcessGroup>(Destination.Processes).Request);
+        child.Reply(new ProcessGroupSet(new Pid(1_000_011), new Pid(1_000_011))).AssertOk();
         child.Reply(new Failed(Errno.EPERM, "another session")).AssertFails(Errno.EPERM);
         Decide(state, new SetPgid(1_000_012, 0)).AssertFails(Errno.ESRCH);
         Decide(state, new SetPgid(3_000_001, 0)).AssertFails(Errno.ESRCH);
@@ -155,16 +156,16 @@ public sealed class ProcessCallTests
     {
         var session = Decide(Ann_process(), new SetSid());
         Assert.Equal(Self, session.AssertOk().Value);
-        Assert.Equal((Self, Self), (session.State.Sid, session.State.Pgid));
-        Decide(Ann_process() with { Pgid = Self }, new SetSid()).AssertFails(Errno.EPERM);
+        Assert.Equal((new Pid(Self), new Pid(Self)), (session.State.Sid, session.State.Pgid));
+        Decide(Ann_process() with { Pgid = new Pid(Self) }, new SetSid()).AssertFails(Errno.EPERM);
     }
 
     [Fact]
     public void Kill_asks_one_process_as_its_sender_and_gives_its_errno()
     {
         var kill = Decide(Ann_process(), new Kill(2_000_004, Signal.SIGTERM));
-        Assert.Equal(new SignalProcess(2_000_004, Signal.SIGTERM, 1000, Self), kill.AskedOf<SignalProcess>(Destination.Processes).Request);
-        kill.Reply(new SignalSent(2_000_004)).AssertOk();
+        Assert.Equal(new SignalProcess(new Pid(2_000_004), Signal.SIGTERM, 1000, new Pid(Self)), kill.AskedOf<SignalProcess>(Destination.Processes).Request);
+        kill.Reply(new SignalSent(new Pid(2_000_004))).AssertOk();
         kill.Reply(new Failed(Errno.EPERM, "another user")).AssertFails(Errno.EPERM);
         kill.Reply(new Failed(Errno.ESRCH, "none")).AssertFails(Errno.ESRCH);
         Decide(Ann_process(), new Kill(2_000_004, 99)).AssertFails(Errno.EINVAL);
@@ -177,7 +178,7 @@ public sealed class ProcessCallTests
     public void Kill_of_a_group_asks_the_process_service(int target, int group)
     {
         var kill = Decide(Ann_process(), new Kill(target, Signal.SIGHUP));
-        Assert.Equal(new KillGroup(group, Signal.SIGHUP, 1000, Self), kill.AskedOf<KillGroup>(Destination.ProcessService).Request);
+        Assert.Equal(new KillGroup(group == 0 ? null : new Pid(group), Signal.SIGHUP, 1000, new Pid(Self)), kill.AskedOf<KillGroup>(Destination.ProcessService).Request);
         kill.Reply(new GroupSignalled(2, 1)).AssertOk();
         kill.Reply(new GroupSignalled(0, 1)).AssertFails(Errno.EPERM);
         kill.Reply(new GroupSignalled(0, 0)).AssertFails(Errno.ESRCH);
@@ -212,7 +213,7 @@ public sealed class ProcessCallTests
         ps.AskedOf<ListCluster>(Destination.ProcessService);
         Assert.Equal(1, ps.Reply(new ProcessList([Info(1)])).AssertOk().Value);
         ps.Reply(new Failed(Errno.ETIMEDOUT, "slow")).AssertFails(Errno.EIO);
-        var where = Decide(Ann_process(), new WhereIs(2_000_001));
+        var where = Decide(Ann_process(), new WhereIs(new Pid(2_000_001)));
         Assert.Equal(3, where.Reply(Info(2_000_001, node: 3)).AssertOk().Value);
         where.Reply(new Failed(Errno.ESRCH, "none")).AssertFails(Errno.ESRCH);
     }
@@ -220,10 +221,10 @@ public sealed class ProcessCallTests
     [Fact]
     public void Migrate_and_rexec_move_the_process_and_rexec_here_is_exec()
     {
-        Assert.Equal(new MoveSelf(2, null, SysResult.Ok(0)), Decide(Ann_process(), new Migrate(2)).Waiting);
-        var away = Assert.IsType<MoveSelf>(Decide(Ann_process(), new Rexec(3, "/bin/ls", ["ls"])).Waiting);
-        Assert.Equal((3, "/bin/ls"), (away.Node, Assert.IsType<Exec>(away.Then).Path));
-        Assert.Equal("/bin/ls", Assert.IsType<LoadProgram>(Decide(Ann_process(), new Rexec(1, "/bin/ls", ["ls"])).Waiting).Path);
+        Assert.Equal(new MoveSelf(new NodeNumber(2), null, SysResult.Ok(0)), Decide(Ann_process(), new Migrate(new NodeNumber(2))).Waiting);
+        var away = Assert.IsType<MoveSelf>(Decide(Ann_process(), new Rexec(new NodeNumber(3), "/bin/ls", ["ls"])).Waiting);
+        Assert.Equal((new NodeNumber(3), "/bin/ls"), (away.Node, Assert.IsType<Exec>(away.Then).Path));
+        Assert.Equal("/bin/ls", Assert.IsType<LoadProgram>(Decide(Ann_process(), new Rexec(new NodeNumber(1), "/bin/ls", ["ls"])).Waiting).Path);
     }
 
     [Fact]
@@ -235,5 +236,5 @@ public sealed class ProcessCallTests
     private sealed record Unknown : SystemCall;
 
     internal static ProcessInfo Info(int pid, int pgid = 1, int sid = 1, int uid = 1000, int node = 1) =>
-        new(pid, 1, pgid, sid, uid, uid, RunState.Running, node, "x", Now, TimeSpan.Zero);
+        new(new Pid(pid), new Pid(1), new Pid(pgid), new Pid(sid), uid, uid, RunState.Running, new NodeNumber(node), "x", Now, TimeSpan.Zero);
 }

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Vproc.Migration;
 using Ssi.Vproc.ProcessTable;
@@ -23,7 +24,7 @@ public sealed class InitProcessSpecs : TestKit
             ShardsPerNode = 1, CallTimeout = TimeSpan.FromSeconds(5), ExitNoticeRetry = TimeSpan.FromSeconds(1), StepsPerTurn = 100,
             Quantum = TimeSpan.FromMilliseconds(10), ProgramNice = 0,
         };
-        var node = new VprocNode(1, probe.Ref, probe.Ref, probe.Ref, new ProgramCatalog(ImmutableDictionary<string, Func<Program>>.Empty), settings);
+        var node = new VprocNode(new NodeNumber(1), probe.Ref, probe.Ref, probe.Ref, new ProgramCatalog(ImmutableDictionary<string, Func<Program>>.Empty), settings);
         _init = Sys.ActorOf(InitProcess.Props(node));
     }
 
@@ -32,7 +33,7 @@ public sealed class InitProcessSpecs : TestKit
     [InlineData(1000)]
     public void Migrating_init_is_refused_at_once_with_EINVAL(int requester)
     {
-        _init.Tell(new MigrateProcess(1, 3, requester));
+        _init.Tell(new MigrateProcess(new Pid(1), new NodeNumber(3), requester));
         var failed = ExpectMsg<Failed>(TimeSpan.FromSeconds(3));
         Assert.Equal(Errno.EINVAL, failed.Errno);
         Assert.Equal("init cannot move", failed.Detail);
@@ -43,7 +44,7 @@ public sealed class InitProcessSpecs : TestKit
     [InlineData(false)]
     public void Pinning_or_unpinning_init_is_refused_at_once_with_EINVAL(bool pinned)
     {
-        _init.Tell(new PinProcess(1, pinned, 0));
+        _init.Tell(new PinProcess(new Pid(1), pinned, 0));
         Assert.Equal(Errno.EINVAL, ExpectMsg<Failed>(TimeSpan.FromSeconds(3)).Errno);
     }
 }

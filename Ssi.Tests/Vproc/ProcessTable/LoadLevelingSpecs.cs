@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Configuration;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Permissions;
@@ -37,14 +38,14 @@ public sealed class LoadLevelingSpecs : IAsyncLifetime
     private async Task<int[]> StartBurners(int count)
     {
         var pids = new List<int>();
-        for (var i = 0; i < count; i++) pids.Add((await _cluster.RunAsync(1, 1, Credentials.Root, ["burn"], Timeout)).Started.Pid);
+        for (var i = 0; i < count; i++) pids.Add(((await _cluster.RunAsync(1, 1, Credentials.Root, ["burn"], Timeout)).Started.Pid).Value);
         return [.. pids];
     }
 
     private async Task<Dictionary<int, int>> NodesOf(IEnumerable<int> pids)
     {
         var nodes = new Dictionary<int, int>();
-        foreach (var pid in pids) nodes[pid] = ((ProcessInfo)await Ask(2, new ProcessQuery(pid))).Node;
+        foreach (var pid in pids) nodes[pid] = (((ProcessInfo)await Ask(2, new ProcessQuery(new Pid(pid)))).Node).Value;
         return nodes;
     }
 
@@ -67,10 +68,10 @@ public sealed class LoadLevelingSpecs : IAsyncLifetime
     private async Task<List<LoadMove>> MovesDuringNextRounds(int rounds)
     {
         var seen = _rounds.ToArray();
-        var from = Enumerable.Range(1, 3).ToDictionary(n => n, n => seen.Where(r => r.Node == n).Select(r => r.Round).DefaultIfEmpty(0).Max());
-        await _cluster.AwaitAsync(() => Enumerable.Range(1, 3).All(n => _rounds.Any(r => r.Node == n && r.Round >= from[n] + rounds)),
-            Timeout, () => $"{rounds} more rounds on every node (from {string.Join(",", from.Values)}; now {string.Join(",", Enumerable.Range(1, 3).Select(n => _rounds.Where(r => r.Node == n).Select(r => r.Round).DefaultIfEmpty(0).Max()))})");
-        return [.. _rounds.Where(r => r.Round > from[r.Node]).SelectMany(r => r.Moves)];
+        var from = Enumerable.Range(1, 3).ToDictionary(n => n, n => seen.Where(r => r.Node.Value == n).Select(r => r.Round).DefaultIfEmpty(0).Max());
+        await _cluster.AwaitAsync(() => Enumerable.Range(1, 3).All(n => _rounds.Any(r => r.Node.Value == n && r.Round >= from[n] + rounds)),
+            Timeout, () => $"{rounds} more rounds on every node (from {string.Join(",", from.Values)}; now {string.Join(",", Enumerable.Range(1, 3).Select(n => _rounds.Where(r => r.Node.Value == n).Select(r => r.Round).DefaultIfEmpty(0).Max()))})");
+        return [.. _rounds.Where(r => r.Round > from[r.Node.Value]).SelectMany(r => r.Moves)];
     }
 
     [Fact]
@@ -78,16 +79,16 @@ public sealed class LoadLevelingSpecs : IAsyncLifetime
     {
         var burners = await StartBurners(12);
         var pinned = await StartBurners(1);
-        Assert.IsType<PinSet>(await Ask(1, new PinRequest(Credentials.Root, pinned[0], true)));
+        Assert.IsType<PinSet>(await Ask(1, new PinRequest(Credentials.Root, new Pid(pinned[0]), true)));
 
         // Off by default: node 1 reports 13 runnable processes and nobody moves them.
-        await _cluster.AwaitAsync(() => _rounds.Any(r => r.Node == 2 && r.Runnable.GetValueOrDefault(1) == 13), Timeout,
+        await _cluster.AwaitAsync(() => _rounds.Any(r => r.Node.Value == 2 && r.Runnable.GetValueOrDefault(new NodeNumber(1)) == 13), Timeout,
             () => $"node 2 hearing node 1's load (last heard by 1: {LastHeard(1)}; by 2: {LastHeard(2)}; by 3: {LastHeard(3)}; rounds {_rounds.Count})");
         Assert.Empty(await MovesDuringNextRounds(3));
 
-        var table = Assert.IsType<LoadTable>(await Ask(2, new LoadLevelRequest(Credentials.Root, 0, true)));
+        var table = Assert.IsType<LoadTable>(await Ask(2, new LoadLevelRequest(Credentials.Root, null, true)));
         Assert.All(table.Nodes, n => Assert.True(n.Enabled));
-        Assert.Equal([1, 2, 3], table.Nodes.Select(n => n.Node));
+        Assert.Equal([1, 2, 3], table.Nodes.Select(n => n.Node.Value));
 
         // 13 runnable, 12 movable: node 1 keeps 5 (the mean is 4.33 and a move needs a gap of 2), the others take 4 each.
         var spread = await AwaitSpread(burners.Concat(pinned), nodes =>
@@ -99,36 +100,36 @@ public sealed class LoadLevelingSpecs : IAsyncLifetime
         Assert.Empty(later);
         Assert.Equal(spread, await NodesOf(burners.Concat(pinned)));
 
-        var loads = Assert.IsType<LoadTable>(await Ask(3, new LoadLevelRequest(Credentials.Root, 0, null)));
+        var loads = Assert.IsType<LoadTable>(await Ask(3, new LoadLevelRequest(Credentials.Root, null, null)));
         Assert.Equal(13, loads.Nodes.Sum(n => n.Runnable));
         Assert.All(loads.Nodes, n => Assert.True(n.Cpu > 0, $"node {n.Node} reports no CPU use"));
 
-        Assert.IsType<GroupSignalled>(await Ask(1, new KillGroup(0, Signal.SIGKILL, 0, 0)));
+        Assert.IsType<GroupSignalled>(await Ask(1, new KillGroup(null, Signal.SIGKILL, 0, new Pid(0))));
     }
 
     [Fact]
     public async Task A_node_with_leveling_off_neither_sheds_nor_takes_and_only_root_may_switch_it()
     {
-        var denied = await Ask(1, new LoadLevelRequest(new Credentials(1000, 1000, []), 0, true));
+        var denied = await Ask(1, new LoadLevelRequest(new Credentials(1000, 1000, []), null, true));
         Assert.Equal(Errno.EPERM, Assert.IsType<Failed>(denied).Errno);
-        Assert.Equal(Errno.EHOSTDOWN, Assert.IsType<Failed>(await Ask(1, new LoadLevelRequest(Credentials.Root, 9, true))).Errno);
+        Assert.Equal(Errno.EHOSTDOWN, Assert.IsType<Failed>(await Ask(1, new LoadLevelRequest(Credentials.Root, new NodeNumber(9), true))).Errno);
 
         foreach (var node in new[] { 1, 2 })
         {
-            var table = Assert.IsType<LoadTable>(await Ask(3, new LoadLevelRequest(Credentials.Root, node, true)));
-            Assert.True(table.Nodes.Single(n => n.Node == node).Enabled);
+            var table = Assert.IsType<LoadTable>(await Ask(3, new LoadLevelRequest(Credentials.Root, new NodeNumber(node), true)));
+            Assert.True(table.Nodes.Single(n => n.Node.Value == node).Enabled);
         }
         var burners = await StartBurners(6);
         var spread = await AwaitSpread(burners, nodes => nodes.Values.Count(v => v == 1) == 3 && nodes.Values.Count(v => v == 2) == 3,
             "three burners on node 2");
         Assert.DoesNotContain(3, spread.Values);
-        Assert.DoesNotContain(await MovesDuringNextRounds(8), m => m.To == 3 || m.From == 3);
+        Assert.DoesNotContain(await MovesDuringNextRounds(8), m => m.To.Value == 3 || m.From.Value == 3);
 
-        Assert.IsType<GroupSignalled>(await Ask(1, new KillGroup(0, Signal.SIGKILL, 0, 0)));
+        Assert.IsType<GroupSignalled>(await Ask(1, new KillGroup(null, Signal.SIGKILL, 0, new Pid(0))));
     }
 
     private string LastHeard(int node) =>
-        _rounds.LastOrDefault(r => r.Node == node) is { } r ? string.Join(", ", r.Runnable.Select(l => $"node {l.Key}: {l.Value}")) : "nothing";
+        _rounds.LastOrDefault(r => r.Node.Value == node) is { } r ? string.Join(", ", r.Runnable.Select(l => $"node {l.Key}: {l.Value}")) : "nothing";
 
     private sealed class RoundCollector : ReceiveActor
     {

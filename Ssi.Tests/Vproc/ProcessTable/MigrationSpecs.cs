@@ -44,21 +44,21 @@ public sealed class MigrationSpecs : IAsyncLifetime
 
     private async Task<int> Migrate(int via, int pid, int node)
     {
-        var reply = await AskService(via, new MigrateRequest(Credentials.Root, pid, node));
-        return reply is Migrated moved ? moved.Node : throw new Xunit.Sdk.XunitException($"migrate {pid} to {node}: {reply}");
+        var reply = await AskService(via, new MigrateRequest(Credentials.Root, new Pid(pid), new NodeNumber(node)));
+        return reply is Migrated moved ? moved.Node.Value : throw new Xunit.Sdk.XunitException($"migrate {pid} to {node}: {reply}");
     }
 
-    private async Task<int> NodeOf(int via, int pid) => ((ProcessInfo)await AskService(via, new ProcessQuery(pid))).Node;
+    private async Task<int> NodeOf(int via, int pid) => (((ProcessInfo)await AskService(via, new ProcessQuery(new Pid(pid)))).Node).Value;
 
     [Fact]
     public async Task A_process_reading_a_file_moves_mid_file_continues_at_its_offset_and_writes_to_its_terminal_on_node_1()
     {
         var (started, client) = await Run(1, 1, "t-slowcat", "/alphabet");
         await _cluster.AwaitAsync(() => client.Stdout.Length >= 16, Timeout, "the first lines");
-        Assert.Equal(3, await Migrate(2, started.Pid, 3));
-        Assert.Equal(3, await NodeOf(1, started.Pid));
+        Assert.Equal(3, await Migrate(2, started.Pid.Value, 3));
+        Assert.Equal(3, await NodeOf(1, started.Pid.Value));
         await _cluster.AwaitAsync(() => client.Stdout.Length >= 80, Timeout, "more output from node 3");
-        Assert.Equal(2, await Migrate(3, started.Pid, 2));
+        Assert.Equal(2, await Migrate(3, started.Pid.Value, 2));
         Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
         Assert.Equal(Alphabet + "|ended on node 2\n", client.Stdout);
     }
@@ -70,9 +70,9 @@ public sealed class MigrationSpecs : IAsyncLifetime
         await _cluster.AwaitAsync(() => client.Stdout.Contains("children "), Timeout, "the child");
         var child = int.Parse(client.Stdout.Split('\n').First(l => l.StartsWith("children ")).Split(' ')[1]);
         Assert.Equal(3, await Migrate(1, child, 3));
-        var info = (ProcessInfo)await AskService(2, new ProcessQuery(child));
-        Assert.Equal(3, info.Node);
-        Assert.Equal(child, info.Pid);
+        var info = (ProcessInfo)await AskService(2, new ProcessQuery(new Pid(child)));
+        Assert.Equal(new NodeNumber(3), info.Node);
+        Assert.Equal(new Pid(child), info.Pid);
         Assert.IsType<KillDone>(await AskService(1, new KillRequest(Credentials.Root, child, Signal.SIGTERM)));
         Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
         Assert.Contains($"reaped {child} status {Signal.SIGTERM}\n", client.Stdout);
@@ -86,8 +86,8 @@ public sealed class MigrationSpecs : IAsyncLifetime
         const int count = 20;
         for (var i = 1; i <= count; i++)
         {
-            var move = AskService(1 + i % 3, new MigrateRequest(Credentials.Root, started.Pid, 1 + i % 3 == 3 ? 2 : 3));
-            Assert.IsType<KillDone>(await AskService(1 + (i + 1) % 3, new KillRequest(Credentials.Root, started.Pid, Signal.SIGUSR1)));
+            var move = AskService(1 + i % 3, new MigrateRequest(Credentials.Root, started.Pid, new NodeNumber(1 + i % 3 == 3 ? 2 : 3)));
+            Assert.IsType<KillDone>(await AskService(1 + (i + 1) % 3, new KillRequest(Credentials.Root, started.Pid.Value, Signal.SIGUSR1)));
             var moved = await move;
             Assert.True(moved is Migrated, $"move {i}: {moved}");
             var expected = $"got {i}\n";
@@ -107,7 +107,7 @@ public sealed class MigrationSpecs : IAsyncLifetime
         await _cluster.AwaitAsync(() => client.Stdout.Contains("ready"), Timeout, "ready");
         for (var i = 0; i < 50; i++)
         {
-            var reply = await AskService(2, new MigrateRequest(Credentials.Root, started.Pid, i % 2 == 0 ? 3 : 2));
+            var reply = await AskService(2, new MigrateRequest(Credentials.Root, started.Pid, new NodeNumber(i % 2 == 0 ? 3 : 2)));
             Assert.True(reply is Migrated, $"move {i}: {reply}; output: {client.Stdout}");
         }
         Assert.False(client.Ended.IsCompleted, client.Stdout);
@@ -122,7 +122,7 @@ public sealed class MigrationSpecs : IAsyncLifetime
         // cat waits in a terminal read on node 2 or 3 while it hops; its read goes along, so each line the terminal
         // answers follows the PID to wherever cat is by then.
         var (started, client) = await Run(1, 2, "cat");
-        var hopping = AskBench(1, new MeasureMigrations(started.Pid, 2, 3, 300));
+        var hopping = AskBench(1, new MeasureMigrations(started.Pid, new NodeNumber(2), new NodeNumber(3), 300));
         var typed = new StringBuilder();
         for (var line = 1; !hopping.IsCompleted || line <= 3; line++)
         {
@@ -143,15 +143,15 @@ public sealed class MigrationSpecs : IAsyncLifetime
     {
         var (started, client) = await Run(1, 2, "cat");
         await _cluster.AwaitAsync(async () => ((ProcessInfo)await AskService(1, new ProcessQuery(started.Pid))).State == RunState.Sleeping, Timeout, "cat waiting");
-        Assert.IsType<KillDone>(await AskService(1, new KillRequest(Credentials.Root, started.Pid, Signal.SIGSTOP)));
+        Assert.IsType<KillDone>(await AskService(1, new KillRequest(Credentials.Root, started.Pid.Value, Signal.SIGSTOP)));
         await _cluster.AwaitAsync(async () => ((ProcessInfo)await AskService(1, new ProcessQuery(started.Pid))).State == RunState.Stopped, Timeout, "cat stopped");
-        Assert.Equal(3, await Migrate(1, started.Pid, 3));
+        Assert.Equal(3, await Migrate(1, started.Pid.Value, 3));
         var moved = (ProcessInfo)await AskService(2, new ProcessQuery(started.Pid));
-        Assert.Equal((3, RunState.Stopped), (moved.Node, moved.State));
+        Assert.Equal((new NodeNumber(3), RunState.Stopped), (moved.Node, moved.State));
         client.Ref.Tell(new TerminalClient.Send(new TerminalInput(Encoding.UTF8.GetBytes("typed while stopped\n"))));
-        Assert.Equal(2, await Migrate(3, started.Pid, 2));
+        Assert.Equal(2, await Migrate(3, started.Pid.Value, 2));
         Assert.Equal("", client.Stdout);
-        Assert.IsType<KillDone>(await AskService(3, new KillRequest(Credentials.Root, started.Pid, Signal.SIGCONT)));
+        Assert.IsType<KillDone>(await AskService(3, new KillRequest(Credentials.Root, started.Pid.Value, Signal.SIGCONT)));
         await _cluster.AwaitAsync(() => client.Stdout == "typed while stopped\n", Timeout, () => $"output: {client.Stdout}");
         client.Ref.Tell(new TerminalClient.Send(TerminalInputEnd.Instance));
         Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
@@ -162,11 +162,11 @@ public sealed class MigrationSpecs : IAsyncLifetime
     {
         var (started, client) = await Run(1, 2, "t-countsignals");
         await _cluster.AwaitAsync(() => client.Stdout.Contains("ready"), Timeout, "ready");
-        var hopping = AskBench(1, new MeasureMigrations(started.Pid, 2, 3, 400));
+        var hopping = AskBench(1, new MeasureMigrations(started.Pid, new NodeNumber(2), new NodeNumber(3), 400));
         var sent = 0;
         while (!hopping.IsCompleted)
         {
-            Assert.IsType<KillDone>(await AskService(3, new KillRequest(Credentials.Root, started.Pid, Signal.SIGUSR1)));
+            Assert.IsType<KillDone>(await AskService(3, new KillRequest(Credentials.Root, started.Pid.Value, Signal.SIGUSR1)));
             sent++;
             var expected = $"got {sent}\n";
             await _cluster.AwaitAsync(() => client.Stdout.Contains(expected), Timeout, $"signal {sent}");
@@ -197,20 +197,20 @@ public sealed class MigrationSpecs : IAsyncLifetime
     public async Task Moves_to_a_down_node_or_of_a_pinned_or_missing_process_are_refused_and_it_stays()
     {
         var (started, client) = await Run(1, 2, "sleep", "1000");
-        var down = await AskService(1, new MigrateRequest(Credentials.Root, started.Pid, 7));
+        var down = await AskService(1, new MigrateRequest(Credentials.Root, started.Pid, new NodeNumber(7)));
         Assert.Equal(Errno.EHOSTDOWN, Assert.IsType<Failed>(down).Errno);
-        Assert.Equal(2, await NodeOf(3, started.Pid));
-        Assert.Equal(2, await Migrate(1, started.Pid, 2)); // where it is already: nothing to do
-        var stranger = await AskService(1, new MigrateRequest(Credentials.Of(1000, 1000), started.Pid, 3));
+        Assert.Equal(2, await NodeOf(3, started.Pid.Value));
+        Assert.Equal(2, await Migrate(1, started.Pid.Value, 2)); // where it is already: nothing to do
+        var stranger = await AskService(1, new MigrateRequest(Credentials.Of(1000, 1000), started.Pid, new NodeNumber(3)));
         Assert.Equal(Errno.EPERM, Assert.IsType<Failed>(stranger).Errno);
         Assert.IsType<PinSet>(await AskService(3, new PinRequest(Credentials.Root, started.Pid, true)));
-        var pinned = await AskService(1, new MigrateRequest(Credentials.Root, started.Pid, 3));
+        var pinned = await AskService(1, new MigrateRequest(Credentials.Root, started.Pid, new NodeNumber(3)));
         Assert.Equal(Errno.EPERM, Assert.IsType<Failed>(pinned).Errno);
         Assert.IsType<PinSet>(await AskService(3, new PinRequest(Credentials.Root, started.Pid, false)));
-        Assert.Equal(1, await Migrate(3, started.Pid, 1));
-        var missing = await AskService(1, new MigrateRequest(Credentials.Root, 2_999_999, 1));
+        Assert.Equal(1, await Migrate(3, started.Pid.Value, 1));
+        var missing = await AskService(1, new MigrateRequest(Credentials.Root, new Pid(2_999_999), new NodeNumber(1)));
         Assert.Equal(Errno.ESRCH, Assert.IsType<Failed>(missing).Errno);
-        Assert.IsType<KillDone>(await AskService(2, new KillRequest(Credentials.Root, started.Pid, Signal.SIGKILL)));
+        Assert.IsType<KillDone>(await AskService(2, new KillRequest(Credentials.Root, started.Pid.Value, Signal.SIGKILL)));
         Assert.Equal(Signal.SIGKILL, WaitStatus.TermSig(await client.Ended.WaitAsync(Timeout)));
     }
 
@@ -219,21 +219,21 @@ public sealed class MigrationSpecs : IAsyncLifetime
     {
         var (started, client) = await Run(2, 2, "sleep", "1000");
         var pid = started.Pid;
-        Assert.Equal(3, await Migrate(1, pid, 3));
-        Assert.True(await HoldsEntity(3, pid));
-        Assert.Equal(1, await Migrate(1, pid, 1));
-        await AwaitGone(3, pid, "node 3's forwarder retiring");
+        Assert.Equal(3, await Migrate(1, pid.Value, 3));
+        Assert.True(await HoldsEntity(3, pid.Value));
+        Assert.Equal(1, await Migrate(1, pid.Value, 1));
+        await AwaitGone(3, pid.Value, "node 3's forwarder retiring");
 
         // The route is whole: the process is found, moves back through the node it left, and goes home. The nodes
         // it left on the way home keep a forwarder (it is reused if the process comes back) until the process is gone.
-        Assert.Equal(1, await NodeOf(3, pid));
-        Assert.Equal(3, await Migrate(2, pid, 3));
-        Assert.Equal(2, await Migrate(3, pid, 2));
-        Assert.True(await HoldsEntity(3, pid));
-        Assert.IsType<KillDone>(await AskService(1, new KillRequest(Credentials.Root, pid, Signal.SIGKILL)));
+        Assert.Equal(1, await NodeOf(3, pid.Value));
+        Assert.Equal(3, await Migrate(2, pid.Value, 3));
+        Assert.Equal(2, await Migrate(3, pid.Value, 2));
+        Assert.True(await HoldsEntity(3, pid.Value));
+        Assert.IsType<KillDone>(await AskService(1, new KillRequest(Credentials.Root, pid.Value, Signal.SIGKILL)));
         Assert.Equal(Signal.SIGKILL, WaitStatus.TermSig(await client.Ended.WaitAsync(Timeout)));
-        await AwaitGone(3, pid, "node 3's forwarder retiring once the process is gone");
-        await AwaitGone(1, pid, "node 1's forwarder retiring once the process is gone");
+        await AwaitGone(3, pid.Value, "node 3's forwarder retiring once the process is gone");
+        await AwaitGone(1, pid.Value, "node 1's forwarder retiring once the process is gone");
     }
 
     private async Task<bool> HoldsEntity(int node, int pid) =>

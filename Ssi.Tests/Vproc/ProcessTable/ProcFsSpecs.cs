@@ -1,6 +1,7 @@
 // Multi-node specs of /proc: every process of the cluster is there from every node, and /proc/PID/goto moves it.
 using System.Text;
 using Akka.Actor;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Devices;
 using Ssi.Cfs.Permissions;
 using Ssi.Tests.Harness;
@@ -17,7 +18,7 @@ public sealed class ProcFsSpecs : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
-    private async Task<int> NodeOf(int pid) => ((ProcessInfo)await _cluster.AskProcesses(2, new ProcessQuery(pid), Timeout)).Node;
+    private async Task<int> NodeOf(int pid) => (((ProcessInfo)await _cluster.AskProcesses(2, new ProcessQuery(new Pid(pid)), Timeout)).Node).Value;
 
     /// <summary>Runs a program to its end on <paramref name="node"/> with <paramref name="input"/> typed and then end of input.</summary>
     private async Task<(int Status, string Out, string Err)> Run(int node, Credentials who, string input, params string[] args)
@@ -42,7 +43,7 @@ public sealed class ProcFsSpecs : IAsyncLifetime
 
         var moved = await Run(2, Credentials.Root, "3\n", "tee", $"/proc/{pid}/goto");
         Assert.Equal((0, "3\n", ""), moved);
-        Assert.Equal(3, await NodeOf(pid));
+        Assert.Equal(3, await NodeOf(pid.Value));
         Assert.Equal("3\n", (await Run(1, Credentials.Root, "", "cat", $"/proc/{pid}/where")).Out);
         var status = (await Run(1, Credentials.Root, "", "cat", $"/proc/{pid}/status")).Out;
         Assert.Contains($"Pid:\t{pid}\n", status);
@@ -54,7 +55,7 @@ public sealed class ProcFsSpecs : IAsyncLifetime
 
         // Its owner may move it; another user may not, and nonsense is refused. It stays where it was.
         Assert.Equal(0, (await Run(1, Credentials.Of(1000, 1000), "2\n", "tee", $"/proc/{pid}/goto")).Status);
-        Assert.Equal(2, await NodeOf(pid));
+        Assert.Equal(2, await NodeOf(pid.Value));
         var denied = await Run(1, Credentials.Of(1001, 1001), "1\n", "tee", $"/proc/{pid}/goto");
         Assert.NotEqual(0, denied.Status);
         Assert.Contains("Permission denied", denied.Err);
@@ -63,7 +64,7 @@ public sealed class ProcFsSpecs : IAsyncLifetime
         Assert.Contains("Invalid argument", nonsense.Err);
         var down = await Run(1, Credentials.Root, "7\n", "tee", $"/proc/{pid}/goto");
         Assert.NotEqual(0, down.Status);
-        Assert.Equal(2, await NodeOf(pid));
+        Assert.Equal(2, await NodeOf(pid.Value));
 
         // Read-only files stay read-only, goto is only written, and a missing process has no directory.
         Assert.Contains("Permission denied", (await Run(1, Credentials.Root, "", "cat", $"/proc/{pid}/goto")).Err);
@@ -78,6 +79,6 @@ public sealed class ProcFsSpecs : IAsyncLifetime
         var (started, client) = await _cluster.RunAsync(1, 1, Credentials.Root, ["t-gotoself", "3"], Timeout);
         Assert.Equal(0, await client.Ended.WaitAsync(Timeout));
         Assert.Equal("wrote 2 now on node 3\n", client.Stdout);
-        Assert.True(started.Pid > 0);
+        Assert.True(started.Pid.Value > 0);
     }
 }

@@ -2,6 +2,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Permissions;
@@ -38,7 +39,7 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
         await _cluster.AwaitAsync(() => onThree.Stdout.Contains("children ") && onOne.Stdout.Contains("children "), Timeout, "the children");
         var orphan = Children(onThree).Single();
         var doomed = Children(onOne);
-        Assert.Equal(3, ((ProcessInfo)await AskService(1, new ProcessQuery(orphan))).Ppid / 1_000_000);
+        Assert.Equal(3, ((ProcessInfo)await AskService(1, new ProcessQuery(new Pid(orphan)))).Ppid.Value / 1_000_000);
 
         await _cluster.CrashAsync(3);
 
@@ -48,13 +49,13 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
         foreach (var child in doomed)
             Assert.Single(onOne.Stdout.Split('\n'), l => l == $"reaped {child} status 9");
         // The child on node 2 lost its parent with node 3: init is its parent now.
-        await _cluster.AwaitAsync(async () => await AskService(2, new ProcessQuery(orphan)) is ProcessInfo { Ppid: 1 }, Timeout, "the orphan adopted");
+        await _cluster.AwaitAsync(async () => await AskService(2, new ProcessQuery(new Pid(orphan))) is ProcessInfo { Ppid.Value: 1 }, Timeout, "the orphan adopted");
         // The dead node's processes are gone from the process table, asked from any survivor.
         foreach (var pid in doomed)
-            Assert.Equal(Errno.ESRCH, Assert.IsType<Failed>(await AskService(2, new ProcessQuery(pid))).Errno);
+            Assert.Equal(Errno.ESRCH, Assert.IsType<Failed>(await AskService(2, new ProcessQuery(new Pid(pid)))).Errno);
         var everyone = (ProcessList)await AskService(1, new ListCluster());
-        Assert.DoesNotContain(everyone.Processes, p => p.Node == 3);
-        Assert.Contains(everyone.Processes, p => p.Pid == orphan);
+        Assert.DoesNotContain(everyone.Processes, p => p.Node.Value == 3);
+        Assert.Contains(everyone.Processes, p => p.Pid.Value == orphan);
         Assert.DoesNotContain(everyone.Processes, p => p.Pid == parent.Pid);
     }
 
@@ -63,10 +64,10 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
     {
         var (started, client) = await Run(1, 2, "sleep", "1000");
         var pid = started.Pid;
-        Assert.IsType<Migrated>(await AskService(1, new MigrateRequest(Credentials.Root, pid, 3)));
+        Assert.IsType<Migrated>(await AskService(1, new MigrateRequest(Credentials.Root, pid, new NodeNumber(3))));
 
         await _cluster.CrashAsync(2);
-        await _cluster.AwaitAsync(async () => await _cluster.QueryOnceAsync(1, pid) is ProcessInfo { Node: 3 }, Timeout, "the PID routed by a stand-in");
+        await _cluster.AwaitAsync(async () => await _cluster.QueryOnceAsync(1, pid.Value) is ProcessInfo { Node.Value: 3 }, Timeout, "the PID routed by a stand-in");
 
         _cluster.StartNode(2);
         await _cluster.AwaitAsync(() => _cluster.AllUp([1, 2, 3]), Timeout, "node 2 back");
@@ -76,8 +77,8 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
 
         // The route came home with the shard: from every node, the PID still finds the process on node 3.
         foreach (var via in new[] { 1, 2, 3 })
-            await _cluster.AwaitAsync(async () => await _cluster.QueryOnceAsync(via, pid) is ProcessInfo { Node: 3 }, Timeout, $"the PID routed from node {via}");
-        Assert.IsType<KillDone>(await AskService(2, new KillRequest(Credentials.Root, pid, Signal.SIGKILL)));
+            await _cluster.AwaitAsync(async () => await _cluster.QueryOnceAsync(via, pid.Value) is ProcessInfo { Node.Value: 3 }, Timeout, $"the PID routed from node {via}");
+        Assert.IsType<KillDone>(await AskService(2, new KillRequest(Credentials.Root, pid.Value, Signal.SIGKILL)));
         Assert.Equal(Signal.SIGKILL, WaitStatus.TermSig(await client.Ended.WaitAsync(Timeout)));
     }
 }

@@ -1,6 +1,7 @@
 // Starting programs in the multi-node specs as `ssi run` does: a terminal on the contact node, a client collecting it.
 using System.Collections.Immutable;
 using Akka.Actor;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Permissions;
 using Ssi.Tests.Harness;
 using Ssi.Vproc.ProcessTable;
@@ -22,7 +23,7 @@ public static class ProcessSessions
     {
         var clientRef = cluster[contact].System.ActorOf(Props.Create(() => new TerminalClient()));
         var client = await clientRef.Ask<TerminalClient>(new TerminalClient.Itself(), timeout);
-        var reply = await cluster.AskProcesses(contact, new RunProgram(who, node, args[0], args, ImmutableDictionary<string, string>.Empty, "/", clientRef), timeout);
+        var reply = await cluster.AskProcesses(contact, new RunProgram(who, new NodeNumber(node), args[0], args, ImmutableDictionary<string, string>.Empty, "/", clientRef), timeout);
         var started = reply as ProgramStarted ?? throw new Xunit.Sdk.XunitException($"run {string.Join(' ', args)} on node {node}: {reply}");
         clientRef.Tell(new TerminalClient.Attach(started.Terminal));
         return (started, client);
@@ -36,7 +37,7 @@ public static class ProcessSessions
     {
         try
         {
-            return await cluster.AskProcesses(via, new ProcessQuery(pid), TimeSpan.FromSeconds(3));
+            return await cluster.AskProcesses(via, new ProcessQuery(new Pid(pid)), TimeSpan.FromSeconds(3));
         }
         catch (AskTimeoutException)
         {

@@ -47,8 +47,8 @@ public sealed class ProcessSpecs : IAsyncLifetime
     public async Task A_parent_on_node_1_waits_for_a_child_on_node_3_and_gets_its_status()
     {
         var (started, client) = await Run(1, 1, Credentials.Root, "t-forkandwait", "3", "42");
-        Assert.Equal(1, started.Node);
-        Assert.Equal(1, new Pid(started.Pid).Origin);
+        Assert.Equal(new NodeNumber(1), started.Node);
+        Assert.Equal(new NodeNumber(1), new Pid(started.Pid.Value).Origin);
         var status = await Exited(client);
         Assert.True(WaitStatus.IfExited(status), client.Stdout + client.Stderr);
         Assert.Contains("child runs on node 3", client.Stdout);
@@ -80,21 +80,21 @@ public sealed class ProcessSpecs : IAsyncLifetime
             return text.EndsWith('\n');
         }, Timeout, "the orphan's report");
         var orphan = int.Parse(text.Split(' ')[0]);
-        Assert.Equal(3, new Pid(orphan).Origin);
+        Assert.Equal(new NodeNumber(3), new Pid(orphan).Origin);
         Assert.EndsWith("adopted by 1\n", text);
         // Init reaps it: the PID is gone from the process table, on every node.
-        await _cluster.AwaitAsync(async () => await AskService(2, new ProcessQuery(orphan)) is Failed { Errno: Errno.ESRCH }, Timeout, "the orphan reaped");
+        await _cluster.AwaitAsync(async () => await AskService(2, new ProcessQuery(new Pid(orphan))) is Failed { Errno: Errno.ESRCH }, Timeout, "the orphan reaped");
         var everyone = (ProcessList)await AskService(1, new ListCluster());
-        Assert.DoesNotContain(everyone.Processes, p => p.Pid == orphan);
+        Assert.DoesNotContain(everyone.Processes, p => p.Pid.Value == orphan);
     }
 
     [Fact]
     public async Task A_kill_from_node_2_reaches_a_process_on_node_3()
     {
         var (started, client) = await Run(1, 3, Credentials.Root, "sleep", "1000");
-        Assert.Equal(3, started.Node);
-        Assert.Equal(3, ((ProcessInfo)await AskService(2, new ProcessQuery(started.Pid))).Node);
-        Assert.IsType<KillDone>(await AskService(2, new KillRequest(Credentials.Root, started.Pid, Signal.SIGTERM)));
+        Assert.Equal(new NodeNumber(3), started.Node);
+        Assert.Equal(new NodeNumber(3), ((ProcessInfo)await AskService(2, new ProcessQuery(started.Pid))).Node);
+        Assert.IsType<KillDone>(await AskService(2, new KillRequest(Credentials.Root, started.Pid.Value, Signal.SIGTERM)));
         var status = await Exited(client);
         Assert.True(WaitStatus.IfSignaled(status));
         Assert.Equal(Signal.SIGTERM, WaitStatus.TermSig(status));
@@ -104,13 +104,13 @@ public sealed class ProcessSpecs : IAsyncLifetime
     public async Task Another_users_kill_is_refused_and_the_owners_works()
     {
         var (started, client) = await Run(3, 3, Ann, "sleep", "1000");
-        var refused = await AskService(2, new KillRequest(Bob, started.Pid, Signal.SIGKILL));
+        var refused = await AskService(2, new KillRequest(Bob, started.Pid.Value, Signal.SIGKILL));
         Assert.True(refused is Failed { Errno: Errno.EPERM }, $"{refused}; the process wrote: {client.Stdout} {client.Stderr}");
         Assert.False(client.Ended.IsCompleted);
-        Assert.IsType<KillDone>(await AskService(1, new KillRequest(Ann, started.Pid, Signal.SIGKILL)));
+        Assert.IsType<KillDone>(await AskService(1, new KillRequest(Ann, started.Pid.Value, Signal.SIGKILL)));
         Assert.Equal(Signal.SIGKILL, WaitStatus.TermSig(await Exited(client)));
         // Init reaps the zombie; then the PID names nobody.
-        await _cluster.AwaitAsync(async () => await AskService(1, new KillRequest(Ann, started.Pid, 0)) is Failed { Errno: Errno.ESRCH }, Timeout, "the PID gone");
+        await _cluster.AwaitAsync(async () => await AskService(1, new KillRequest(Ann, started.Pid.Value, 0)) is Failed { Errno: Errno.ESRCH }, Timeout, "the PID gone");
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class ProcessSpecs : IAsyncLifetime
         var (started, client) = await Run(1, 2, Credentials.Root, "t-interruptedread");
         await _cluster.AwaitAsync(() => client.Stdout.Contains("ready"), Timeout, "the program ready");
         await _cluster.AwaitAsync(async () => await AskService(3, new ProcessQuery(started.Pid)) is ProcessInfo { State: RunState.Sleeping }, Timeout, "the read blocking");
-        Assert.IsType<KillDone>(await AskService(3, new KillRequest(Credentials.Root, started.Pid, Signal.SIGUSR1)));
+        Assert.IsType<KillDone>(await AskService(3, new KillRequest(Credentials.Root, started.Pid.Value, Signal.SIGUSR1)));
         await _cluster.AwaitAsync(() => client.Stdout.Contains("read ended"), Timeout, "the read interrupted");
         Assert.Contains("handler: signal 10\nread ended: EINTR; handler saw signal 10\n", client.Stdout);
         // The terminal still works: input reaches the next read.
@@ -155,7 +155,7 @@ public sealed class ProcessSpecs : IAsyncLifetime
     [Fact]
     public async Task Run_on_a_node_that_is_not_up_starts_nothing()
     {
-        var reply = await AskService(1, new RunProgram(Credentials.Root, 7, "true", ["true"], ImmutableDictionary<string, string>.Empty, "/", ActorRefs.Nobody));
+        var reply = await AskService(1, new RunProgram(Credentials.Root, new NodeNumber(7), "true", ["true"], ImmutableDictionary<string, string>.Empty, "/", ActorRefs.Nobody));
         Assert.Equal(Errno.EHOSTDOWN, Assert.IsType<Failed>(reply).Errno);
     }
 
@@ -168,10 +168,10 @@ public sealed class ProcessSpecs : IAsyncLifetime
         foreach (var node in new[] { 1, 2, 3 })
         {
             var everyone = (ProcessList)await AskService(node, new ListCluster());
-            Assert.Contains(everyone.Processes, p => p.Pid == started.Pid && p.Node == 1 && p.Pgid == started.Pid);
-            Assert.All(children, c => Assert.Contains(everyone.Processes, p => p.Pid == c && p.Node == 3 && p.Ppid == started.Pid && p.Pgid == started.Pid));
+            Assert.Contains(everyone.Processes, p => p.Pid == started.Pid && p.Node.Value == 1 && p.Pgid == started.Pid);
+            Assert.All(children, c => Assert.Contains(everyone.Processes, p => p.Pid.Value == c && p.Node.Value == 3 && p.Ppid == started.Pid && p.Pgid == started.Pid));
         }
-        Assert.IsType<KillDone>(await AskService(2, new KillRequest(Credentials.Root, -started.Pid, Signal.SIGTERM)));
+        Assert.IsType<KillDone>(await AskService(2, new KillRequest(Credentials.Root, -started.Pid.Value, Signal.SIGTERM)));
         var status = await Exited(client);
         Assert.Equal(Signal.SIGTERM, WaitStatus.TermSig(status));
     }

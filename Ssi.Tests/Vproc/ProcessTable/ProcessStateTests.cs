@@ -1,5 +1,6 @@
 // Pure parts of a process's state: the descriptor table, working-directory paths, shard placement, program files.
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
 
@@ -12,20 +13,20 @@ public sealed class ProcessStateTests
     {
         var table = FdTable.Empty;
         for (var i = 0; i < 3; i++) table = table.Add(new CfsHandle(100 + i)).Value.Table;
-        table = table.Remove(1);
+        table = table.Remove(new Fd(1));
         var (withOne, fd) = table.Add(new CfsHandle(200)).Value;
-        Assert.Equal(1, fd);
-        var full = Enumerable.Range(0, FdTable.Limit).Aggregate(FdTable.Empty, (t, i) => t.Set(i, new Descriptor(new CfsHandle(i))));
+        Assert.Equal(new Fd(1), fd);
+        var full = Enumerable.Range(0, FdTable.Limit).Aggregate(FdTable.Empty, (t, i) => t.Set(new Fd(i), new Descriptor(new CfsHandle(i))));
         Assert.Equal(Errno.EMFILE, full.Add(new CfsHandle(9)).Error);
-        Assert.Equal(new CfsHandle(200), withOne[1]!.Handle);
+        Assert.Equal(new CfsHandle(200), withOne[new Fd(1)]!.Handle);
     }
 
     [Fact]
     public void Exec_closes_only_close_on_exec_descriptors()
     {
-        var table = FdTable.Empty.Set(0, new Descriptor(new CfsHandle(1))).Set(3, new Descriptor(new CfsHandle(2), CloseOnExec: true));
+        var table = FdTable.Empty.Set(new Fd(0), new Descriptor(new CfsHandle(1))).Set(new Fd(3), new Descriptor(new CfsHandle(2), CloseOnExec: true));
         var (after, closed) = table.AfterExec();
-        Assert.Equal([0], after.Entries.Keys);
+        Assert.Equal([Fd.Stdin], after.Entries.Keys);
         Assert.Equal(new CfsHandle(2), Assert.Single(closed).Handle);
     }
 
@@ -42,18 +43,18 @@ public sealed class ProcessStateTests
     public void A_process_lives_in_a_shard_of_the_node_that_made_its_pid()
     {
         var extractor = new ProcessShardExtractor(10);
-        Assert.Equal("3-7", extractor.ShardOf(3_000_017));
-        Assert.Equal("0-0", extractor.ShardOf(1));
-        Assert.Equal(3, ProcessShardExtractor.HomeOf("3-7"));
-        Assert.Equal(0, ProcessShardExtractor.HomeOf("0-0"));
-        Assert.Equal(0, ProcessShardExtractor.HomeOf("garbage"));
+        Assert.Equal("3-7", extractor.ShardOf(new Pid(3_000_017)));
+        Assert.Equal("0-0", extractor.ShardOf(new Pid(1)));
+        Assert.Equal(new NodeNumber(3), ProcessShardExtractor.HomeOf("3-7"));
+        Assert.Equal(new NodeNumber(0), ProcessShardExtractor.HomeOf("0-0"));
+        Assert.Equal(new NodeNumber(0), ProcessShardExtractor.HomeOf("garbage"));
     }
 
     [Fact]
     public void A_message_for_another_nodes_place_of_a_process_goes_to_that_nodes_shard_however_sharding_asks()
     {
         var extractor = new ProcessShardExtractor(10);
-        var message = new Ssi.Vproc.Migration.AtNode(2, new GetProcessInfo(3_000_017));
+        var message = new Ssi.Vproc.Migration.AtNode(new NodeNumber(2), new GetProcessInfo(new Pid(3_000_017)));
         Assert.Equal("2-7", extractor.ShardId(message));
         Assert.Equal("2-7", extractor.ShardId("3000017", message));
         Assert.Equal("3000017", extractor.EntityId(message));

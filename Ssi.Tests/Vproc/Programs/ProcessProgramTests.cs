@@ -1,4 +1,5 @@
 // ps, kill, where_pid, onnode on the real process core and file system (ProgramMachine): cluster-wide process rows, signals, nodes and remote children.
+using Ssi.Actors.Identity;
 using Ssi.Actors.Signals;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
@@ -15,9 +16,9 @@ public class ProcessProgramTests(ProgramCluster cluster)
     {
         var k = new ProgramMachine(cluster) { Pid = 100 };
         var start = DateTimeOffset.UtcNow;
-        k.Processes.Add(new ProcessInfo(300, 1, 300, 300, 0, 0, RunState.Sleeping, 2, "/bin/init x", start, TimeSpan.Zero));
-        k.Processes.Add(new ProcessInfo(100, 1, 100, 100, 1000, 1000, RunState.Running, 1, "ps -e", start, TimeSpan.Zero));
-        k.Processes.Add(new ProcessInfo(205, 100, 205, 100, 1000, 1000, RunState.Sleeping, 3, "sleep 100", start, new TimeSpan(1, 2, 3)));
+        k.Processes.Add(new ProcessInfo(new Pid(300), new Pid(1), new Pid(300), new Pid(300), 0, 0, RunState.Sleeping, new NodeNumber(2), "/bin/init x", start, TimeSpan.Zero));
+        k.Processes.Add(new ProcessInfo(new Pid(100), new Pid(1), new Pid(100), new Pid(100), 1000, 1000, RunState.Running, new NodeNumber(1), "ps -e", start, TimeSpan.Zero));
+        k.Processes.Add(new ProcessInfo(new Pid(205), new Pid(100), new Pid(205), new Pid(100), 1000, 1000, RunState.Sleeping, new NodeNumber(3), "sleep 100", start, new TimeSpan(1, 2, 3)));
         k.AddProgram("/bin/echo", () => new Echo());
         k.AddProgram("/bin/false", () => new False());
         k.AddFile("/bin/notes", "#!ssi-program echo\n", mode: 0x1A4);
@@ -109,7 +110,7 @@ public class ProcessProgramTests(ProgramCluster cluster)
         var k = Kernel();
         var r = k.Run(new Onnode(), "onnode", "3", "echo", "hi", "there");
         Assert.Equal((0, "hi there\n", ""), (r.ExitCode, r.Stdout, r.Stderr));
-        Assert.Contains(k.Calls, c => c.Call is Fork { Node: 3 } && c.Pid == 100);
+        Assert.Contains(k.Calls, c => c.Call is Fork { Node.Value: 3 } && c.Pid == 100);
         Assert.Contains(k.Calls, c => c.Call is Exec { Path: "/bin/echo" } && c.Node == 3 && c.Pid != 100);
         Assert.Contains(k.Calls, c => c.Call is Write && c.Node == 3);
         Assert.Contains(k.Calls, c => c.Call is Wait && c.Pid == 100);

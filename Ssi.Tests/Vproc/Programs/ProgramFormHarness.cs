@@ -2,6 +2,7 @@
 using System.Text;
 using Hyperion;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Serialization;
 using Ssi.Vproc.Programs;
 
@@ -23,9 +24,9 @@ internal sealed class SpikeKernel(Dictionary<string, byte[]> files)
         {
             Open o when files.TryGetValue(o.Path, out var data) => OpenFile(data),
             Open => SysResult.Fail(Errno.ENOENT),
-            Read r when _fds.TryGetValue(r.Fd, out var f) => ReadFile(r.Fd, f.Data, f.Offset, r.Count),
-            Write w when w.Fd is Io.Stdout or Io.Stderr => SysResult.Ok(w.Data.Length),
-            Close c when _fds.Remove(c.Fd) => SysResult.Ok(0),
+            Read r when _fds.TryGetValue(r.Fd.Value, out var f) => ReadFile(r.Fd.Value, f.Data, f.Offset, r.Count),
+            Write w when w.Fd == Io.Stdout || w.Fd == Io.Stderr => SysResult.Ok(w.Data.Length),
+            Close c when _fds.Remove(c.Fd.Value) => SysResult.Ok(0),
             GetPid => SysResult.Ok(Pid),
             Exit => SysResult.Ok(0),
             _ => SysResult.Fail(Errno.EBADF),

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Signals;
 using Ssi.Vproc.Programs;
 using Xunit.Abstractions;
@@ -47,11 +48,11 @@ public sealed class CatIterator : Program
         var fd = p.Result.Int;
         while (true)
         {
-            yield return new Read(fd, 16);
+            yield return new Read(new Fd(fd), 16);
             if (p.Failed || p.Result.Data.Length == 0) break;
             yield return new Write(Io.Stdout, p.Result.Data);
         }
-        yield return new Close(fd);
+        yield return new Close(new Fd(fd));
         yield return new Exit(0);
     }
 }
@@ -78,18 +79,18 @@ public sealed class CatMachine(string file) : IStateMachine
                 }
                 Fd = last.Int;
                 At = 2;
-                return new Read(Fd, 16);
+                return new Read(new Fd(Fd), 16);
             case 2:
                 if (last.Error is not null || last.Data.Length == 0)
                 {
                     At = 4;
-                    return new Close(Fd);
+                    return new Close(new Fd(Fd));
                 }
                 At = 3;
                 return new Write(Io.Stdout, last.Data);
             case 3:
                 At = 2;
-                return new Read(Fd, 16);
+                return new Read(new Fd(Fd), 16);
             case 4:
                 At = 6;
                 return new Exit(0);
@@ -118,12 +119,12 @@ public sealed class TortureIterator : Program
         var fd = p.Result.Int;
         while (true)
         {
-            yield return new Read(fd, 5);
+            yield return new Read(new Fd(fd), 5);
             if (p.Result.Data.Length == 0) break;
             buffer = [.. buffer, .. p.Result.Data];
             log.Append(p.Result.Data.Length).Append(',');
         }
-        yield return new Close(fd);
+        yield return new Close(new Fd(fd));
         words.AddRange(Torture.Words(buffer));
         foreach (var word in words)
         {
@@ -170,16 +171,16 @@ public sealed class TortureMachine(string path) : IStateMachine
             case 1:
                 Fd = last.Int;
                 At = 2;
-                return new Read(Fd, 5);
+                return new Read(new Fd(Fd), 5);
             case 2:
                 if (last.Data.Length > 0)
                 {
                     Buffer = [.. Buffer, .. last.Data];
                     Log.Append(last.Data.Length).Append(',');
-                    return new Read(Fd, 5);
+                    return new Read(new Fd(Fd), 5);
                 }
                 At = 3;
-                return new Close(Fd);
+                return new Close(new Fd(Fd));
             case 3:
                 Words.AddRange(Torture.Words(Buffer));
                 goto case 4;

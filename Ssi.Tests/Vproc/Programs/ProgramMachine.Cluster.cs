@@ -1,6 +1,7 @@
 // The machine's answers for the rest of the cluster: fork on any node, and the process layer's queries and signals.
 using Akka.Actor;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Cfs.Service;
 using Ssi.Vproc.ProcessCore;
@@ -16,7 +17,7 @@ public sealed partial class ProgramMachine
     private object Ask(Process process, Destination to, object request) => (to, request) switch
     {
         (Destination.FileSystem, IFileSystemRequest fs) => _cluster.Ask(_files.Map(fs)),
-        (Destination.Processes, GetProcessInfo get) => InfoOf(get.Pid) is { } info ? info : new Failed(Errno.ESRCH, $"no process {get.Pid}"),
+        (Destination.Processes, GetProcessInfo get) => InfoOf(get.Pid.Value) is { } info ? info : new Failed(Errno.ESRCH, $"no process {get.Pid}"),
         (Destination.Processes, SignalProcess signal) => Signal(signal),
         (Destination.ProcessService, ListCluster) => new ProcessList([.. Listed()]),
         (Destination.ProcessService, KillGroup kill) => SignalGroup(kill),
@@ -48,7 +49,7 @@ public sealed partial class ProgramMachine
         var who = parent.State.Credentials;
         foreach (var openFile in create.Shared)
             if (_cluster.Ask(new FsRetainOpen(who, openFile)) is Failed failed) return failed;
-        if (DownNodes.Contains(create.Node))
+        if (DownNodes.Contains(create.Node.Value))
         {
             foreach (var openFile in create.Shared) _cluster.Ask(new FsClose(who, openFile));
             return new Failed(Errno.EHOSTDOWN, $"node {create.Node} is down");
@@ -56,19 +57,19 @@ public sealed partial class ProgramMachine
         var child = new Process(create.Template with { Pid = new ProcessId(_nextPid++) }, ProgramImage.Restore(snapshot));
         _table[child.Pid] = child;
         RunToEnd(child);
-        return new ProcessCreated(child.Pid, create.Node);
+        return new ProcessCreated(new Pid(child.Pid), create.Node);
     }
 
     /// <summary>The cluster's processes: the test's, and the machine's own that the test did not list.</summary>
     private IEnumerable<ProcessInfo> Listed() =>
-        Processes.Concat(_table.Values.Where(p => Processes.TrueForAll(l => l.Pid != p.Pid)).Select(p => p.State.Info));
+        Processes.Concat(_table.Values.Where(p => Processes.TrueForAll(l => l.Pid.Value != p.Pid)).Select(p => p.State.Info));
 
-    private ProcessInfo? InfoOf(int pid) => _table.TryGetValue(pid, out var own) ? own.State.Info : Processes.Find(p => p.Pid == pid);
+    private ProcessInfo? InfoOf(int pid) => _table.TryGetValue(pid, out var own) ? own.State.Info : Processes.Find(p => p.Pid.Value == pid);
 
     /// <summary>kill of one process: the machine's own as its entity takes it, the test's by the same rule (same uid or root).</summary>
     private object Signal(SignalProcess signal)
     {
-        if (_table.TryGetValue(signal.Pid, out var own))
+        if (_table.TryGetValue(signal.Pid.Value, out var own))
         {
             var (reply, post) = Family.Receive(own.State, signal);
             if (post) Post(own, signal.Signal);
@@ -76,7 +77,7 @@ public sealed partial class ProgramMachine
         }
         if (Processes.Find(p => p.Pid == signal.Pid) is not { } listed) return new Failed(Errno.ESRCH, $"no process {signal.Pid}");
         if (signal.SenderUid != 0 && signal.SenderUid != listed.Uid) return new Failed(Errno.EPERM, $"process {signal.Pid} belongs to another user");
-        Kills.Add((signal.Pid, signal.Signal));
+        Kills.Add((signal.Pid.Value, signal.Signal));
         return new SignalSent(signal.Pid);
     }
 
@@ -84,7 +85,7 @@ public sealed partial class ProgramMachine
     private GroupSignalled SignalGroup(KillGroup kill)
     {
         var (delivered, denied, listed) = (0, 0, false);
-        foreach (var info in Listed().Where(p => p.Pid != ProcessId.Init.Value && (kill.Group == 0 || p.Pgid == kill.Group) && p.State != RunState.Zombie).ToList())
+        foreach (var info in Listed().Where(p => p.Pid != ProcessId.Init && (kill.Group is null || p.Pgid == kill.Group) && p.State != RunState.Zombie).ToList())
         {
             if (kill.SenderUid != 0 && kill.SenderUid != info.Uid)
             {
@@ -92,10 +93,10 @@ public sealed partial class ProgramMachine
                 continue;
             }
             delivered++;
-            if (_table.TryGetValue(info.Pid, out var own)) Post(own, kill.Signal);
+            if (_table.TryGetValue(info.Pid.Value, out var own)) Post(own, kill.Signal);
             else listed = true;
         }
-        if (listed) Kills.Add((kill.Group == 0 ? -1 : -kill.Group, kill.Signal));
+        if (listed) Kills.Add((kill.Group is not { } group ? -1 : -group.Value, kill.Signal));
         return new GroupSignalled(delivered, denied);
     }
 

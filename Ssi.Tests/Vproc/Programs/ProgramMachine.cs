@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Akka.Actor;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Devices;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
@@ -130,13 +131,13 @@ public sealed partial class ProgramMachine
                 stdoutFile = _files.StreamFile("stdout", who);
                 stdout = new CfsHandle(_files.Expect<FsOpened>(new FsOpen(who, stdoutFile, OpenFlags.WriteOnly, 0)).OpenFile);
             }
-            var fds = FdTable.Empty.Set(0, new Descriptor(new TerminalHandle(streams, 0)))
-                .Set(1, new Descriptor(stdout)).Set(2, new Descriptor(new TerminalHandle(streams, 2)));
+            var fds = FdTable.Empty.Set(new Fd(0), new Descriptor(new TerminalHandle(streams, 0)))
+                .Set(new Fd(1), new Descriptor(stdout)).Set(new Fd(2), new Descriptor(new TerminalHandle(streams, 2)));
             var state = new ProcessState
             {
-                Pid = new ProcessId(Pid), Parent = ProcessId.Init, ParentNode = Node, Pgid = Pid, Sid = Pid,
+                Pid = new ProcessId(Pid), Parent = ProcessId.Init, ParentNode = new NodeNumber(Node), Pgid = new Pid(Pid), Sid = new Pid(Pid),
                 Credentials = who, Cwd = Cwd, Umask = Umask, Environment = Environment, Fds = fds,
-                Node = Node, StartTime = DateTimeOffset.UtcNow, Command = string.Join(' ', argv),
+                Node = new NodeNumber(Node), StartTime = DateTimeOffset.UtcNow, Command = string.Join(' ', argv),
             };
             var process = new Process(state, ProgramImage.Start(program, new ProcessContext(argv, Environment)));
             _table[Pid] = process;
@@ -174,7 +175,7 @@ public sealed partial class ProgramMachine
                     throw new NotSupportedException($"process {process.Pid} stopped, and nothing in the machine would continue it");
                 case ProgramStep.Call call:
                     if (Calls.Count >= MaxCalls) throw new InvalidOperationException($"more than {MaxCalls} system calls");
-                    Calls.Add((process.Pid, process.State.Node, call.SystemCall));
+                    Calls.Add((process.Pid, process.State.Node.Value, call.SystemCall));
                     var result = Carry(process, call.SystemCall, SystemCallCore.Decide(process.State, call.SystemCall, World(process)));
                     if (process.Ended) break;
                     if (result is not null) process.Image.Context.Result = result;
@@ -186,7 +187,7 @@ public sealed partial class ProgramMachine
     }
 
     private CallWorld World(Process process) =>
-        new(process.State.Node, DateTimeOffset.UtcNow, () => Processes.Select(p => p.Node).Append(Node).Distinct().Except(DownNodes).Order());
+        new(process.State.Node, DateTimeOffset.UtcNow, () => Processes.Select(p => p.Node).Append(new NodeNumber(Node)).Distinct().Except(DownNodes.Select(n => new NodeNumber(n))).Order());
 
     /// <summary>The entity's Carry and Complete in one loop: the result, or null when the call ended or replaced the program.</summary>
     private SysResult? Carry(Process process, SystemCall call, CallDecision decision)
@@ -223,7 +224,7 @@ public sealed partial class ProgramMachine
         {
             // Waited for, so that the tree is settled when the next call or the test looks.
             case Send { To: Destination.FileSystem } send: _cluster.Ask(_files.Map((IFileSystemRequest)send.Message)); break;
-            case Send { To: Destination.Processes, Message: Reap reap }: _table.Remove(reap.Pid); break;
+            case Send { To: Destination.Processes, Message: Reap reap }: _table.Remove(reap.Pid.Value); break;
             case SendToDevice send: send.Device.Tell(send.Message, ActorRefs.NoSender); break;
             case PublishInfo: break; // the machine's table reads each process's state when asked
             case StartImage start:
@@ -241,7 +242,7 @@ public sealed partial class ProgramMachine
     /// <summary>A terminal read, answered by the device as the entity's WaitForTerminal gets it.</summary>
     private SysResult ReadFrom(Process process, ReadTerminal read)
     {
-        var request = new TerminalRead(++_callIds, Math.Clamp(read.Call.Count, 0, FileCalls.MaxRead), process.Pid);
+        var request = new TerminalRead(++_callIds, Math.Clamp(read.Call.Count, 0, FileCalls.MaxRead), new Pid(process.Pid));
         var data = read.Terminal.Terminal.Ask<TerminalData>(request, ProgramCluster.CallTimeout).GetAwaiter().GetResult();
         return SysResult.Ok(data.Data.Length) with { Data = data.Data };
     }
@@ -252,15 +253,15 @@ public sealed partial class ProgramMachine
         if (process.Ended) return;
         foreach (var effect in process.State.Fds.Entries.Values.SelectMany(d => FileCalls.Release(process.State, d))) Perform(process, effect);
         foreach (var (child, record) in process.State.Children)
-            if (record.Status is not null) _table.Remove(child);
+            if (record.Status is not null) _table.Remove(child.Value);
         process.State = process.State with
         {
             State = RunState.Zombie,
             ExitStatus = status,
             Fds = FdTable.Empty,
-            Children = ImmutableDictionary<int, ChildRecord>.Empty,
+            Children = ImmutableDictionary<ProcessId, ChildRecord>.Empty,
         };
         if (_table.TryGetValue(process.State.Parent.Value, out var parent))
-            parent.State = Family.ChildExited(parent.State, process.Pid, status) ?? parent.State;
+            parent.State = Family.ChildExited(parent.State, new Pid(process.Pid), status) ?? parent.State;
     }
 }

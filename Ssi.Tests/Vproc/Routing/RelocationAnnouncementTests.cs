@@ -1,4 +1,5 @@
 // When a process away from its origin must tell the origin's route (a new stand-in) where it is after a node is lost.
+using Ssi.Actors.Identity;
 using Ssi.Vproc.Routing;
 
 namespace Ssi.Tests.Vproc.Routing;
@@ -8,7 +9,7 @@ public sealed class RelocationAnnouncementTests
     private const int Pid = 1_000_042; // born on node 1
 
     private static bool Announces(int here, int lost, params int[] up) =>
-        ProcessRoute.MustAnnounceAfterLosing(Pid, here, lost, n => up.Contains(n));
+        ProcessRoute.MustAnnounceAfterLosing(new Pid(Pid), new NodeNumber(here), new NodeNumber(lost), n => up.Contains(n.Value));
 
     [Fact]
     public void A_process_away_from_its_origin_announces_itself_when_the_origin_is_lost() =>

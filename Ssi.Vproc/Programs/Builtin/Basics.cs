@@ -1,6 +1,7 @@
 // true, false, echo, sleep: the smallest programs of /bin.
 using System.Globalization;
 using System.Text;
+using Ssi.Actors.Identity;
 
 namespace Ssi.Vproc.Programs.Builtin;
 
@@ -98,7 +99,7 @@ public sealed class Cat : Program
                     status = 1;
                     continue;
                 }
-                fd = p.Result.Int;
+                fd = p.Result.Fd;
             }
             while (true)
             {

@@ -1,4 +1,5 @@
 // cp: copying files, and directory trees with -r, through open, read and write.
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 
@@ -147,7 +148,7 @@ public sealed class Cp : Program
             status.Code = 1;
             yield break;
         }
-        var input = p.Result.Int;
+        var input = p.Result.Fd;
         yield return new Fstat(input);
         var mode = p.Failed ? 0x1B6 : p.Result.Stat!.Mode & ModeBits.Permissions;
         yield return new Open(to, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Truncate, mode);
@@ -158,7 +159,7 @@ public sealed class Cp : Program
             yield return new Close(input);
             yield break;
         }
-        var output = p.Result.Int;
+        var output = p.Result.Fd;
         while (true)
         {
             yield return new Read(input, Io.Chunk);

@@ -2,6 +2,7 @@
 using System.Globalization;
 using System.Text;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 
 namespace Ssi.Vproc.Programs.Builtin;
 
@@ -36,7 +37,7 @@ public sealed class Dbdemo : Program
             yield return new Write(Io.Stderr, p.ErrorLine(name, p.Result.Error!.Value));
             yield return new Exit(1);
         }
-        var fd = p.Result.Int;
+        var fd = p.Result.Fd;
         var text = new StringBuilder();
         while (true)
         {
@@ -82,7 +83,7 @@ public sealed class Dbdemo : Program
                 if (key is >= '1' and <= '9')
                 {
                     wandering = false;
-                    yield return new Migrate(key - '0');
+                    yield return new Migrate(new NodeNumber(key - '0'));
                     if (p.Failed) yield return Io.Out($"dbdemo: cannot move to node {key}: {p.Result.Error!.Value.Describe()}\n");
                 }
                 else if (key is '\n' or '\r') wandering = true;
@@ -93,7 +94,7 @@ public sealed class Dbdemo : Program
                 yield return new ListNodes();
                 var nodes = p.Result.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 random = random * 6364136223846793005UL + 1442695040888963407UL;
-                var target = int.Parse(nodes[(int)(random >> 33) % nodes.Length], CultureInfo.InvariantCulture);
+                var target = new NodeNumber(int.Parse(nodes[(int)(random >> 33) % nodes.Length], CultureInfo.InvariantCulture));
                 yield return new Migrate(target);
             }
         }

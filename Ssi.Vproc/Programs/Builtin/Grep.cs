@@ -1,6 +1,7 @@
 // grep: lines that match POSIX basic or extended regular expressions (translated to .NET's) or fixed strings.
 using System.Text;
 using System.Text.RegularExpressions;
+using Ssi.Actors.Identity;
 
 namespace Ssi.Vproc.Programs.Builtin;
 
@@ -65,7 +66,7 @@ public sealed class Grep : Program
                     error = true;
                     continue;
                 }
-                fd = p.Result.Int;
+                fd = p.Result.Fd;
             }
             var lines = new LineSplitter();
             var prefix = names ? shown + ":" : "";

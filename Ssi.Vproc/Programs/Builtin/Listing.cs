@@ -1,6 +1,7 @@
 // ls: directory listings, one name a line, in columns on a terminal, or long with modes, owners, sizes and times.
 using System.Globalization;
 using System.Text;
+using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 
 namespace Ssi.Vproc.Programs.Builtin;

@@ -2,6 +2,7 @@
 using System.Globalization;
 using System.Text;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Signals;
 using Ssi.Vproc.ProcessTable;
 
@@ -34,7 +35,7 @@ public sealed class Ps : Program
         if (!o.Has('e') && !o.Has('A'))
         {
             yield return new GetPid();
-            var me = p.Result.Int;
+            var me = p.Result.Pid;
             var self = rows.Find(x => x.Pid == me);
             if (self is not null) rows = rows.FindAll(x => x.Sid == self.Sid);
         }
@@ -52,7 +53,7 @@ public sealed class Ps : Program
         {
             var cells = new List<string>
             {
-                Number(r.Pid), Number(r.Ppid), Number(r.Pgid), Number(r.Sid), Number(r.Uid), r.StateLetter.ToString(), Number(r.Node),
+                Number(r.Pid.Value), Number(r.Ppid.Value), Number(r.Pgid.Value), Number(r.Sid.Value), Number(r.Uid), r.StateLetter.ToString(), Number(r.Node.Value),
             };
             if (full) cells.Add(StartTime(r.StartTime, now));
             cells.Add(CpuTime(r.CpuTime));
@@ -223,7 +224,7 @@ public sealed class WherePid : Program
                 status = 1;
                 continue;
             }
-            yield return new WhereIs(pid);
+            yield return new WhereIs(new Pid(pid));
             if (p.Failed)
             {
                 yield return Io.Report(p, p.Args[i]);
@@ -259,7 +260,14 @@ public sealed class Onnode : Program
             yield break;
         }
         var program = p.Args[2];
-        yield return new Fork(node);
+        if (node == 0)
+        {
+            // There is no node 0: say what a fork there would answer.
+            yield return new Write(Io.Stderr, p.ErrorLine($"node {node}", Errno.EHOSTDOWN));
+            yield return new Exit(1);
+            yield break;
+        }
+        yield return new Fork(new NodeNumber(node));
         if (p.Failed)
         {
             yield return Io.Report(p, $"node {node}");

@@ -1,6 +1,7 @@
 // sort: the lines of all inputs in byte order (LC_ALL=C), numerically with -n, reversed with -r, unique with -u.
 using System.Globalization;
 using System.Text;
+using Ssi.Actors.Identity;
 
 namespace Ssi.Vproc.Programs.Builtin;
 
@@ -31,7 +32,7 @@ public sealed class Sort : Program
                     yield return new Exit(2);
                     yield break;
                 }
-                fd = p.Result.Int;
+                fd = p.Result.Fd;
             }
             var chunks = new List<byte[]>();
             foreach (var call in Io.ReadAll(p, fd, chunks)) yield return call;

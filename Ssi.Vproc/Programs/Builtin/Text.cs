@@ -1,6 +1,7 @@
 // yes, wc, head, tail, tee: the stream programs of coreutils, byte for byte as in the C locale.
 using System.Globalization;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
@@ -98,7 +99,7 @@ public sealed class Wc : Program
                     status = 1;
                     continue;
                 }
-                fd = p.Result.Int;
+                fd = p.Result.Fd;
             }
             var counts = new Counts();
             while (true)
@@ -208,7 +209,7 @@ public sealed class Head : Program
                     status = 1;
                     continue;
                 }
-                fd = p.Result.Int;
+                fd = p.Result.Fd;
             }
             if (headers)
             {
@@ -290,7 +291,7 @@ public sealed class Tail : Program
                     status = 1;
                     continue;
                 }
-                fd = p.Result.Int;
+                fd = p.Result.Fd;
             }
             var chunks = new List<byte[]>();
             foreach (var call in Io.ReadAll(p, fd, chunks)) yield return call;
@@ -344,7 +345,7 @@ public sealed class Tee : Program
         var status = 0;
         var flags = OpenFlags.WriteOnly | OpenFlags.Create | (o.Has('a') ? OpenFlags.Append : OpenFlags.Truncate);
         // Outputs still written: fd and the name for messages; stdout first.
-        var fds = new List<int> { Io.Stdout };
+        var fds = new List<Fd> { Io.Stdout };
         var names = new List<string> { "standard output" };
         for (var i = 0; i < o.Operands.Count; i++)
         {
@@ -355,7 +356,7 @@ public sealed class Tee : Program
                 status = 1;
                 continue;
             }
-            fds.Add(p.Result.Int);
+            fds.Add(p.Result.Fd);
             names.Add(o.Operands[i]);
         }
         while (fds.Count > 0)

@@ -57,7 +57,7 @@ public static class FsVerbs
             var owner = await ctx.Files.WhereAsync(args.Text(0), ctx.Ct);
             Console.WriteLine(ctx.Json
                 ? JsonSerializer.Serialize(new { path = args.Text(0), ino = owner.Ino, node = owner.Node }, Indented)
-                : owner.Node.ToString(CultureInfo.InvariantCulture));
+                : owner.Node.ToString());
         });
 
         yield return Verb(common, "cat", "Print a file's contents.", [path()], [], async (ctx, args) =>

@@ -41,7 +41,7 @@ public static class LoadLevelCommand
             await using var cluster = await client.ConnectAsync(parse, token);
             var table = await cluster.Processes.LoadLevelAsync(n ?? 0, enabled, ct: token);
             var rows = Rows(table, n);
-            Console.Write(client.JsonIn(parse) ? Json(table.ObservedBy, rows) : Table(table.ObservedBy, rows));
+            Console.Write(client.JsonIn(parse) ? Json(table.ObservedBy.Value, rows) : Table(table.ObservedBy.Value, rows));
             return ExitCodes.Ok;
         }, ct));
         return command;
@@ -51,7 +51,7 @@ public static class LoadLevelCommand
     public static IReadOnlyList<NodeLoad> Rows(LoadTable table, int? node)
     {
         if (node is not { } n) return table.Nodes;
-        var rows = table.Nodes.Where(r => r.Node == n).ToList();
+        var rows = table.Nodes.Where(r => r.Node.Value == n).ToList();
         return rows.Count > 0 ? rows : throw new CliException(Errno.EHOSTDOWN, $"node {n} is not up");
     }
 

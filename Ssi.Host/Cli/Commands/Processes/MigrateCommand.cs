@@ -1,6 +1,7 @@
 // `ssi migrate PID NODE` and `ssi pin PID [--off]`: move a running process to another node, or keep it where it is.
 using System.CommandLine;
 using System.Globalization;
+using Ssi.Actors.Identity;
 
 namespace Ssi.Host.Cli.Commands.Processes;
 
@@ -32,7 +33,7 @@ public static class MigrateCommand
             var (p, n) = (parse.GetValue(pid), parse.GetValue(node));
             if (p < 1) throw CliException.Usage($"{p}: not a process id");
             await using var cluster = await client.ConnectAsync(parse, token);
-            Console.WriteLine((await cluster.Processes.MigrateAsync(p, n, token)).ToString(CultureInfo.InvariantCulture));
+            Console.WriteLine((await cluster.Processes.MigrateAsync(new Pid(p), new NodeNumber(n), token)).ToString());
             return ExitCodes.Ok;
         }, ct));
         return command;
@@ -60,7 +61,7 @@ public static class MigrateCommand
             var p = parse.GetValue(pid);
             if (p < 1) throw CliException.Usage($"{p}: not a process id");
             await using var cluster = await client.ConnectAsync(parse, token);
-            await cluster.Processes.PinAsync(p, !parse.GetValue(off), token);
+            await cluster.Processes.PinAsync(new Pid(p), !parse.GetValue(off), token);
             return ExitCodes.Ok;
         }, ct));
         return command;

@@ -1,6 +1,7 @@
 // `ssi where PID...`: the node each process runs on (OpenSSI's where_pid).
 using System.CommandLine;
 using System.Globalization;
+using Ssi.Actors.Identity;
 
 namespace Ssi.Host.Cli.Commands.Processes;
 
@@ -26,11 +27,11 @@ public static class WhereCommand
             {
                 if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid < 1)
                     throw CliException.Usage($"{text}: not a process id");
-                var info = await cluster.Processes.QueryAsync(pid, token);
+                var info = await cluster.Processes.QueryAsync(new Pid(pid), token);
                 if (!info.IsOk)
                     status = CliErrors.Report("where", info);
                 else
-                    Console.WriteLine(targets.Length > 1 ? $"{pid} {info.Value.Node}" : info.Value.Node.ToString(CultureInfo.InvariantCulture));
+                    Console.WriteLine(targets.Length > 1 ? $"{pid} {info.Value.Node}" : info.Value.Node.ToString());
             }
             return status;
         }, ct));
