@@ -14,7 +14,7 @@ public sealed class PidAllocatorTests
         var pid = allocator.Allocate()!.Value;
         Assert.Equal(new NodeNumber(3), pid.Origin);
         Assert.Equal(3_000_001, pid.Value);
-        Assert.Equal(new NodeNumber(0), Pid.Init.Origin);
+        Assert.Null(Pid.Init.Origin);
         Assert.True(Pid.Init.IsInit);
     }
 

@@ -46,8 +46,8 @@ public sealed class ProcessStateTests
         Assert.Equal("3-7", extractor.ShardOf(new Pid(3_000_017)));
         Assert.Equal("0-0", extractor.ShardOf(new Pid(1)));
         Assert.Equal(new NodeNumber(3), ProcessShardExtractor.HomeOf("3-7"));
-        Assert.Equal(new NodeNumber(0), ProcessShardExtractor.HomeOf("0-0"));
-        Assert.Equal(new NodeNumber(0), ProcessShardExtractor.HomeOf("garbage"));
+        Assert.Null(ProcessShardExtractor.HomeOf("0-0"));
+        Assert.Null(ProcessShardExtractor.HomeOf("garbage"));
     }
 
     [Fact]
