@@ -194,7 +194,7 @@ public sealed partial class ProcessEntity
             case MoveEffect.Withdraw w: Region.Tell(new AtNode(w.Target, new AbortArrival(_pid)), Self); break;
             case MoveEffect.Relay r: Region.Tell(new AtNode(r.Target, r.Message, Relayed: true), SenderOf(r.Sender)); break;
             case MoveEffect.HandOff h: Region.Tell(new AtNode(h.Target, new HandoffDone(_pid)), Self); break;
-            case MoveEffect.Gone gone: Gone(gone); break;
+            case MoveEffect.Gone gone: MovedAway(gone); break;
             case MoveEffect.Stay stay: Stay(stay); break;
             case MoveEffect.ResumeHere resume:
                 if (resume.Reading is { } reading) KeepReading(reading);
@@ -212,7 +212,7 @@ public sealed partial class ProcessEntity
     }
 
     /// <summary>The target holds the process (what was held went ahead): answer, drop the process, and forward from now on.</summary>
-    private void Gone(MoveEffect.Gone gone)
+    private void MovedAway(MoveEffect.Gone gone)
     {
         _arrivalTimer?.Cancel();
         _node.Index.Tell(new LocalProcesses.Unregister(_pid));
