@@ -162,7 +162,7 @@ public sealed partial class ProcessEntity
         switch (message)
         {
             case ReadyToArrive ready:
-                _readyAt = (ready.GotAt, ready.ReadyAt);
+                if (ready.Hop == _move.Hop) _readyAt = (ready.GotAt, ready.ReadyAt); // the target's stamps, for the trace
                 Move(new MoveInput.Ready(ready.Hop));
                 break;
             case ArrivalRefused refused: Move(new MoveInput.Refused(refused.Hop, refused.Why)); break;
