@@ -44,6 +44,7 @@ public sealed partial class ProcessEntity
             case RouteEffect.TellOrigin t: Region.Tell(t.Message, ActorRefs.NoSender); break;
             case RouteEffect.SendRouteAhead ahead: Region.Tell(ahead.Route, ActorRefs.Nobody); break;
             case RouteEffect.Reply reply: Sender.Tell(reply.Message); break;
+            case RouteEffect.Answer answer: SenderOf(answer.Sender)?.Tell(answer.Message); break;
             case RouteEffect.BeginArrival arrival:
                 Arriving(arrival.Arrive, [.. arrival.SentBefore.Select(h => new KeptMessage(h.Message, h.Sender))]);
                 break;
