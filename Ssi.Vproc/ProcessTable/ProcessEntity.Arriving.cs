@@ -14,11 +14,8 @@ namespace Ssi.Vproc.ProcessTable;
 
 public sealed partial class ProcessEntity
 {
-    private Arrive? _arrival;
-    private readonly List<(IWithPid Message, IActorRef Sender)> _relayedOnArrival = [];
-    private readonly List<(object Message, IActorRef Sender)> _directOnArrival = [];
     /// <summary>A process offered here; the route keeps what this entity did before, for an arrival that fails.</summary>
-    private void Arriving(Arrive arrive)
+    private void Arriving(Arrive arrive, IReadOnlyList<KeptMessage> sentBefore)
     {
         var got = Stopwatch.GetTimestamp();
         try
@@ -30,9 +27,10 @@ public sealed partial class ProcessEntity
             _log.Warning("process {0} cannot arrive here: {1}", _pid, e.Message);
             Sender.Tell(new ArrivalRefused(_pid, arrive.State.Hop, new Failed(Errno.ENOEXEC, $"cannot resume the program here: {e.Message}")));
             Route(new RouteInput.ArrivalFailed());
+            foreach (var kept in sentBefore) Self.Tell(kept.Message, SenderOf(kept.Sender)); // to be routed as before
             return;
         }
-        _arrival = arrive;
+        Move(new MoveInput.Arrive(arrive, sentBefore));
         Sender.Tell(new ReadyToArrive(_pid, arrive.State.Hop, got, Stopwatch.GetTimestamp()));
         Become(WaitingForHandoff);
     }
@@ -41,45 +39,24 @@ public sealed partial class ProcessEntity
     {
         switch (message)
         {
-            case RelayedMessage relayed: _relayedOnArrival.Add((relayed.Message, Sender)); break;
-            case HandoffDone: Arrived(); break;
-            case AbortArrival:
-                _image = null;
-                _arrival = null;
-                _relayedOnArrival.Clear();
-                var direct = _directOnArrival.ToList();
-                _directOnArrival.Clear();
-                Route(new RouteInput.ArrivalFailed());
-                foreach (var (m, s) in direct) Self.Tell(m, s);
-                break;
-            default: _directOnArrival.Add((message, Sender)); break;
+            case RelayedMessage relayed: Move(new MoveInput.Received(relayed.Message, Sender, Relayed: true)); break;
+            case HandoffDone: Move(new MoveInput.HandoffDone()); break;
+            case AbortArrival: Move(new MoveInput.Abort()); break;
+            default: Move(new MoveInput.Received(message, Sender)); break;
         }
     }
 
-    private void Arrived()
+    /// <summary>The handoff is done: the process runs here (then its call is made again, then what was held is handled).</summary>
+    private void Arrived(Arrive arrive)
     {
-        var arrive = _arrival!;
-        _arrival = null;
         var (arrived, tell) = MoveRules.Arrived(arrive.State, _node.Node, DateTimeOffset.UtcNow);
         _state = arrived;
         _exitWatcher = arrive.ExitWatcher;
-        _stopped = arrive.Stopped;
-        _moving = false;
         _node.Index.Tell(new LocalProcesses.Register(_state.Info, Self));
         foreach (var message in tell) Region.Tell(message, ActorRefs.NoSender);
         _callIds = Math.Max(_callIds, arrive.CallIds);
         Route(new RouteInput.Arrived());
         Become(Alive);
-        var relayed = _relayedOnArrival.ToList();
-        var direct = _directOnArrival.ToList();
-        _relayedOnArrival.Clear();
-        _directOnArrival.Clear();
-        // The call it was making is made again (or waited for) first: a move asked for among the held messages must
-        // find the process in that call, not between two steps with the call forgotten.
-        if (arrive.Reading is { } reading) KeepReading(reading);
-        else Resume(arrive.Reissue);
-        Deliver(relayed.Select(r => ((object)r.Message, r.Sender)));
-        Deliver(direct);
     }
 
     /// <summary>Waits here again for the answer to a terminal read made before the move (or the move that failed).</summary>
@@ -88,24 +65,15 @@ public sealed partial class ProcessEntity
         if (_state.Fds[reading.Call.Fd]?.Handle is TerminalHandle terminal)
             WaitForTerminal(reading.CallId, reading.Call, terminal, reading.TimeLeft);
         else Finish(SysResult.Fail(Errno.EBADF)); // cannot be: descriptors move with the process
-        if (_stopped) SetRunState(RunState.Stopped);
-    }
-
-    /// <summary>Handles, in order, the messages held while moving.</summary>
-    private void Drain()
-    {
-        var held = _heldDuringMove.ToList();
-        _heldDuringMove.Clear();
-        Deliver(held);
     }
 
     /// <summary>Handles messages in order; if one of them (or the program) starts another move, the rest wait for it.</summary>
-    private void Deliver(IEnumerable<(object Message, IActorRef Sender)> messages)
+    private void Deliver(IEnumerable<KeptMessage> messages)
     {
-        foreach (var (message, sender) in messages)
+        foreach (var kept in messages)
         {
-            if (_moving) _heldDuringMove.Add((message, sender));
-            else Handle(message, sender);
+            if (Offered) Move(new MoveInput.Received(kept.Message, kept.Sender));
+            else Handle(kept.Message, SenderOf(kept.Sender) ?? ActorRefs.Nobody);
         }
     }
 
@@ -113,12 +81,11 @@ public sealed partial class ProcessEntity
     private void Resume(SystemCall? reissue)
     {
         if (IsZombie || _image is null) return;
-        if (_stopped)
+        if (IsStopped)
         {
             // The call it was making is made again, and answers when it is continued.
             if (reissue is not null && Dispatch(reissue) is { } done) _image.Context.Result = done;
             if (_call is null) _held ??= _image.Context.Result;
-            SetRunState(RunState.Stopped);
             return;
         }
         if (reissue is not null)
@@ -129,7 +96,7 @@ public sealed partial class ProcessEntity
                 ConsiderSignals(); // a signal that came while it moved may end the call made again
                 return;
             }
-            if (IsZombie || _moving) return;
+            if (IsZombie || Offered) return;
             if (result is not null) _image.Context.Result = result;
         }
         Run();

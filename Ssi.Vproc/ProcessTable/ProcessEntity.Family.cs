@@ -85,7 +85,7 @@ public sealed partial class ProcessEntity
     private void AnnounceRelocation()
     {
         _relocationTimer?.Cancel();
-        if (IsZombie || _moving || _state is null) return;
+        if (_state is null || IsZombie || Offered) return;
         Region.Tell(new Relocated(_pid, _node.Node, _state.Hop), Self);
         _relocationTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(_node.Settings.ExitNoticeRetry, Self, new RelocationDue(), Self);
     }

@@ -5,6 +5,7 @@ using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Vproc.Migration;
+using Ssi.Vproc.ProcessCore;
 using Ssi.Vproc.Routing;
 
 namespace Ssi.Vproc.ProcessTable;
@@ -44,9 +45,9 @@ public sealed partial class ProcessEntity
             case RouteEffect.TellOrigin t: Region.Tell(t.Message, ActorRefs.NoSender); break;
             case RouteEffect.SendRouteAhead ahead: Region.Tell(ahead.Route, ActorRefs.Nobody); break;
             case RouteEffect.Reply reply: Sender.Tell(reply.Message); break;
+            case RouteEffect.Answer answer: SenderOf(answer.Sender)?.Tell(answer.Message); break;
             case RouteEffect.BeginArrival arrival:
-                foreach (var held in arrival.SentBefore) _directOnArrival.Add((held.Message, SenderOf(held.Sender)!));
-                Arriving(arrival.Arrive);
+                Arriving(arrival.Arrive, [.. arrival.SentBefore.Select(h => new KeptMessage(h.Message, h.Sender))]);
                 break;
             case RouteEffect.RegisterForwarder: _node.Index.Tell(new LocalProcesses.RegisterForwarder(_pid, Self)); break;
             case RouteEffect.UnregisterForwarder: _node.Index.Tell(new LocalProcesses.UnregisterForwarder(_pid)); break;

@@ -29,25 +29,17 @@ namespace Ssi.Vproc.ProcessTable;
 /// </summary>
 public sealed partial class ProcessEntity
 {
-    private sealed record Departure(NodeNumber Target, IActorRef? Requester)
-    {
-        public long AskedAt { get; init; } = Stopwatch.GetTimestamp();
-        public long LeavingAt { get; set; }
-        public long OfferedAt { get; set; }
-        public bool Trace { get; init; }
-    }
-
     /// <summary>No answer to the offer of the <see cref="Hop"/>th move in time.</summary>
     private sealed record ArrivalTimedOut(long Hop);
 
-    private ICancelable? _arrivalTimer;
+    /// <summary>The move under way, leaving or arriving; its steps are the core's (<see cref="ProcessMove"/>).</summary>
+    private ProcessMove _move = ProcessMove.Still;
 
-    private Departure? _migration;
-    private bool _moving;
+    private ICancelable? _arrivalTimer;
     private DateTime _sleepUntil;
-    private readonly List<(object Message, IActorRef Sender)> _heldDuringMove = [];
-    private SystemCall? _reissue;
-    private PendingTerminalRead? _reading;
+
+    /// <summary>The process is offered to another node: it runs no step and takes no message until the answer.</summary>
+    private bool Offered => _move.Stage == MoveStage.Offered;
 
     /// <summary>The node whose shard holds this entity: its own, or one it stands in for while that node is down.</summary>
     private NodeNumber? ShardHome => ProcessShardExtractor.HomeOf(Context.Parent.Path.Name);
@@ -60,8 +52,7 @@ public sealed partial class ProcessEntity
     }
 
     /// <summary>Why a move to <paramref name="target"/> by <paramref name="uid"/> cannot start, or null if it can.</summary>
-    private Failed? RefuseMove(NodeNumber target, int uid) =>
-        MoveRules.Refuse(_state, _migration is not null || _moving, target, uid, _node.Node, NodeIsUp);
+    private Failed? RefuseMove(NodeNumber target, int uid) => MoveRules.Refuse(_state, _move.Leaving, target, uid, _node.Node, NodeIsUp);
 
     private void StartMigration(MigrateProcess migrate, IActorRef replyTo)
     {
@@ -75,7 +66,7 @@ public sealed partial class ProcessEntity
             replyTo.Tell(new Migrated(_pid, _node.Node)); // already there
             return;
         }
-        _migration = new Departure(migrate.Node, replyTo) { Trace = migrate.Trace };
+        Move(new MoveInput.Ask(migrate.Node, replyTo, migrate.Trace, Stopwatch.GetTimestamp()));
         TryDepart();
     }
 
@@ -87,7 +78,7 @@ public sealed partial class ProcessEntity
     {
         if (RefuseMove(target, 0) is { } refused) return SysResult.Fail(refused.Errno);
         if (target == _node.Node) return thenCall is null ? result ?? SysResult.Ok(0) : Dispatch(thenCall);
-        _migration = new Departure(target, null);
+        Move(new MoveInput.Ask(target, null, false, Stopwatch.GetTimestamp()));
         _image!.Context.Result = result ?? SysResult.Ok(0);
         Depart(thenCall);
         return null;
@@ -96,7 +87,7 @@ public sealed partial class ProcessEntity
     /// <summary>Leaves now if the process is at a boundary; else when the call in flight ends (or is cancelled).</summary>
     private void TryDepart()
     {
-        if (_migration is null) return;
+        if (_move.Stage != MoveStage.Asked) return;
         var inFlight = _call is { } call
             ? new CallInFlight(call.Id, call.Call, call.Interruptible, _cancelling,
                 call.Call switch
@@ -144,8 +135,7 @@ public sealed partial class ProcessEntity
     /// <summary>Captures everything and offers it to the target; messages that come meanwhile are held, in order.</summary>
     private void Depart(SystemCall? reissue, PendingTerminalRead? reading = null)
     {
-        var target = _migration!.Target;
-        _migration.LeavingAt = Stopwatch.GetTimestamp();
+        var leavingAt = Stopwatch.GetTimestamp();
         byte[] snapshot;
         try
         {
@@ -154,86 +144,96 @@ public sealed partial class ProcessEntity
         catch (Exception e)
         {
             _log.Info("process {0} cannot move, its program's state is not plain data: {1}", _pid, e.Message);
-            Rollback(new Failed(Errno.EINVAL, "the program's state cannot be moved"), reissue, reading);
+            Move(new MoveInput.CannotLeave(new Failed(Errno.EINVAL, "the program's state cannot be moved"), reissue, reading));
             return;
         }
-        _moving = true;
-        _reissue = reissue;
-        _reading = reading;
-        var state = MoveRules.Departing(_state, target, _stopped, reading is not null);
-        var arrive = new Arrive(_pid, state, snapshot, reissue, _stopped, _exitWatcher) { Reading = reading, CallIds = _callIds };
+        var state = MoveRules.Departing(_state, _move.Target, IsStopped, reading is not null);
+        _offer = new Arrive(_pid, state, snapshot, reissue, IsStopped, _exitWatcher) { Reading = reading, CallIds = _callIds };
         Become(Departing);
-        // Told, not asked: the answer comes straight to this entity, with no temporary actor or piped task between.
-        _migration.OfferedAt = Stopwatch.GetTimestamp(); // before the Tell: the target may have it before this thread runs on
-        Region.Tell(new AtNode(target, arrive), Self);
-        _arrivalTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(_node.Settings.ArrivalTimeout, Self, new ArrivalTimedOut(state.Hop), Self);
+        // Stamped before the Tell: the target may have the offer before this thread runs on.
+        Move(new MoveInput.Leave(state.Hop, reissue, reading, leavingAt, Stopwatch.GetTimestamp()));
     }
+
+    /// <summary>The offer being made; the target answers it (told, not asked: no temporary actor between).</summary>
+    private Arrive? _offer;
 
     private void Departing(object message)
     {
-        var hop = _state.Hop + 1;
         switch (message)
         {
-            case ReadyToArrive ready when ready.Hop == hop:
-                _arrivalTimer?.Cancel();
-                Commit(ready);
+            case ReadyToArrive ready:
+                if (ready.Hop == _move.Hop) _readyAt = (ready.GotAt, ready.ReadyAt); // the target's stamps, for the trace
+                Move(new MoveInput.Ready(ready.Hop));
                 break;
-            case ArrivalRefused refused when refused.Hop == hop:
-                _arrivalTimer?.Cancel();
-                Rollback(refused.Why, _reissue, _reading);
-                break;
-            case ArrivalTimedOut timedOut when timedOut.Hop == hop:
-                Region.Tell(new AtNode(_migration!.Target, new AbortArrival(_pid)), Self);
-                Rollback(new Failed(Errno.ETIMEDOUT, $"node {_migration.Target} did not take process {_pid} in time"), _reissue, _reading);
-                break;
-            case RelayedMessage relayed: _heldDuringMove.Add((relayed.Message, Sender)); break;
-            case IWithPid held: _heldDuringMove.Add((held, Sender)); break;
+            case ArrivalRefused refused: Move(new MoveInput.Refused(refused.Hop, refused.Why)); break;
+            case ArrivalTimedOut timedOut: Move(new MoveInput.TimedOut(timedOut.Hop)); break;
+            case RelayedMessage relayed: Move(new MoveInput.Received(relayed.Message, Sender)); break;
+            case IWithPid or ProcessEntity.Stop: Move(new MoveInput.Received(message, Sender)); break;
             case CallCompleted late: LateReply(late.Outcome); break;
-            case ProcessEntity.Stop: _heldDuringMove.Add((message, Sender)); break;
             default: break; // timers and turns of the program that left
         }
     }
 
-    /// <summary>The target holds the process: relay what was held, then hand over, then forward everything.</summary>
-    private void Commit(ReadyToArrive ready)
+    private (long GotAt, long ReadyAt) _readyAt;
+
+    private void Move(MoveInput input)
     {
-        var confirmed = Stopwatch.GetTimestamp();
-        var target = _migration!.Target;
-        var hop = _state.Hop + 1;
-        foreach (var (held, sender) in _heldDuringMove)
-            if (held is IWithPid m) Region.Tell(new AtNode(target, m, Relayed: true), sender);
-        _heldDuringMove.Clear();
-        Region.Tell(new AtNode(target, new HandoffDone(_pid)), Self);
+        var (move, effects) = ProcessMove.Decide(_move, input);
+        _move = move;
+        foreach (var effect in effects) Carry(effect);
+    }
+
+    private void Carry(MoveEffect effect)
+    {
+        switch (effect)
+        {
+            case MoveEffect.MakeOffer offer:
+                Region.Tell(new AtNode(offer.Target, _offer!), Self);
+                _arrivalTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(_node.Settings.ArrivalTimeout, Self, new ArrivalTimedOut(offer.Hop), Self);
+                break;
+            case MoveEffect.Withdraw w: Region.Tell(new AtNode(w.Target, new AbortArrival(_pid)), Self); break;
+            case MoveEffect.Relay r: Region.Tell(new AtNode(r.Target, r.Message, Relayed: true), SenderOf(r.Sender)); break;
+            case MoveEffect.HandOff h: Region.Tell(new AtNode(h.Target, new HandoffDone(_pid)), Self); break;
+            case MoveEffect.Gone gone: MovedAway(gone); break;
+            case MoveEffect.Stay stay: Stay(stay); break;
+            case MoveEffect.ResumeHere resume:
+                if (resume.Reading is { } reading) KeepReading(reading);
+                else Resume(resume.Reissue);
+                break;
+            case MoveEffect.Deliver deliver: Deliver(deliver.Messages); break;
+            case MoveEffect.Arrived arrived: Arrived(arrived.Offer); break;
+            case MoveEffect.NotArrived not:
+                _image = null;
+                Route(new RouteInput.ArrivalFailed());
+                foreach (var kept in not.SendAgain) Self.Tell(kept.Message, SenderOf(kept.Sender));
+                break;
+            default: throw new InvalidOperationException($"no way to carry out {effect}");
+        }
+    }
+
+    /// <summary>The target holds the process (what was held went ahead): answer, drop the process, and forward from now on.</summary>
+    private void MovedAway(MoveEffect.Gone gone)
+    {
+        _arrivalTimer?.Cancel();
         _node.Index.Tell(new LocalProcesses.Unregister(_pid));
-        _migration.Requester?.Tell(new Migrated(_pid, target, !_migration.Trace ? null
-            : new MoveTrace(_migration.AskedAt, _migration.LeavingAt, _migration.OfferedAt, ready.GotAt, ready.ReadyAt, confirmed)));
-        _log.Debug("process {0} moved to node {1} (hop {2})", _pid, target, hop);
-        _migration = null;
-        _moving = false;
-        _reading = null;
+        SenderOf(gone.Requester)?.Tell(new Migrated(_pid, gone.Target, !gone.Trace ? null
+            : new MoveTrace(gone.AskedAt, gone.LeavingAt, gone.OfferedAt, _readyAt.GotAt, _readyAt.ReadyAt, Stopwatch.GetTimestamp())));
+        _log.Debug("process {0} moved to node {1} (hop {2})", _pid, gone.Target, gone.Hop);
+        _offer = null;
         _image = null;
         _state = null!;
         _exitWatcher = null;
-        Route(new RouteInput.Left(target, hop)); // a forwarder now; the origin hears where the process went
+        Route(new RouteInput.Left(gone.Target, gone.Hop)); // a forwarder now; the origin hears where the process went
     }
 
-    private void Rollback(Failed why, SystemCall? reissue, PendingTerminalRead? reading)
+    /// <summary>The move failed: the requester hears why, or the program's own move (or rexec) ends with the errno.</summary>
+    private void Stay(MoveEffect.Stay stay)
     {
-        var requester = _migration?.Requester;
-        _migration = null;
-        _moving = false;
-        _reading = null;
+        _arrivalTimer?.Cancel();
+        _offer = null;
         Become(Alive);
-        requester?.Tell(why);
-        if (requester is null && _image is not null)
-        {
-            // The program's own migrate (or rexec) failed: it gets the errno, and rexec does not exec here.
-            _image.Context.Result = SysResult.Fail(why.Errno);
-            reissue = null;
-        }
-        if (reading is not null) KeepReading(reading);
-        else Resume(reissue);
-        Drain();
+        if (SenderOf(stay.Requester) is { } requester) requester.Tell(stay.Why);
+        else if (_image is not null) _image.Context.Result = SysResult.Fail(stay.Why.Errno);
     }
 
     private void Pin(PinProcess pin)

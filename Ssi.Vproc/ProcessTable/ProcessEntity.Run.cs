@@ -23,7 +23,7 @@ public sealed partial class ProcessEntity
 
     private long _callIds;
     private PendingCall? _call;
-    private bool _stopped;
+    /// <summary>While stopped: the result the program resumes with when continued.</summary>
     private SysResult? _held;
     private bool _cancelling;
     private ICancelable? _sleepTimer;
@@ -61,7 +61,7 @@ public sealed partial class ProcessEntity
                     default: throw new InvalidOperationException($"unknown step {step}");
                 }
                 var result = Dispatch(call);
-                if (_call is not null || IsZombie || _moving) return;
+                if (_call is not null || IsZombie || Offered) return;
                 if (result is not null) _image!.Context.Result = result;
                 if (clock.Elapsed >= _node.Settings.Quantum || MailWaiting) break;
             }
@@ -145,13 +145,13 @@ public sealed partial class ProcessEntity
         _sleepTimer?.Cancel();
         if (_state.State == RunState.Sleeping) SetRunState(RunState.Running);
         if (result is not null && _image is not null) _image.Context.Result = result;
-        if (_stopped) _held = result ?? _image?.Context.Result;
-        if (_migration is not null)
+        if (IsStopped) _held = result ?? _image?.Context.Result;
+        if (_move.Stage == MoveStage.Asked)
         {
             Depart(null);
             return;
         }
-        if (!_stopped) Run();
+        if (!IsStopped) Run();
     }
 
     /// <summary>A reply to a call that was interrupted or outlived its process: give back what it holds.</summary>
@@ -162,7 +162,6 @@ public sealed partial class ProcessEntity
 
     private void StopProcess(SysResult? resumeWith)
     {
-        _stopped = true;
         _held = resumeWith;
         SetRunState(RunState.Stopped);
     }
@@ -172,7 +171,7 @@ public sealed partial class ProcessEntity
     {
         var shape = _call is { } call ? new CallShape(call.Interruptible, call.Cancel is not null, _cancelling) : null;
         var before = _state.State;
-        var (state, action, status) = SignalRules.Arrived(_state, _stopped, shape);
+        var (state, action, status) = SignalRules.Arrived(_state, IsStopped, shape);
         _state = state;
         if (_state.State != before) Publish();
         switch (action)
@@ -180,7 +179,6 @@ public sealed partial class ProcessEntity
             case OnArrival.Die: Terminate(status); break;
             case OnArrival.Stop: StopProcess(null); break;
             case OnArrival.Continue:
-                _stopped = false;
                 if (_call is not null) return;
                 var held = _held;
                 _held = null;
@@ -196,9 +194,10 @@ public sealed partial class ProcessEntity
         }
     }
 
+    /// <summary>Sets what ps shows; a stopped process stays stopped while its call waits (SIGCONT decides what it is next).</summary>
     private void SetRunState(RunState state)
     {
-        if (_state.State == state || IsZombie) return;
+        if (_state.State == state || IsZombie || (IsStopped && state == RunState.Sleeping)) return;
         _state = _state with { State = state };
         Publish();
     }

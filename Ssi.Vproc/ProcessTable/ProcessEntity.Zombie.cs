@@ -40,7 +40,6 @@ public sealed partial class ProcessEntity
         _state = zombie;
         DisposeFrames();
         _image = null;
-        _stopped = false;
         Publish();
         _exitWatcher?.Tell(new TerminalSessionEnded(_pid, status));
         _exitWatcher = null;

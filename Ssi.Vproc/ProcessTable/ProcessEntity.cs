@@ -57,6 +57,9 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
 
     private bool IsZombie => _state.State == RunState.Zombie;
 
+    /// <summary>Stopped by a signal: it takes no step until SIGCONT (its run state is the core's, not a flag of the actor).</summary>
+    private bool IsStopped => _state.State == RunState.Stopped;
+
     /// <summary>The shard's stop message for passivation.</summary>
     public sealed class Stop
     {
@@ -126,7 +129,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
         switch (message)
         {
             case CallCompleted done: Completed(done); break;
-            case Continue: if (_call is null && !_stopped) Run(); break;
+            case Continue: if (_call is null && !IsStopped) Run(); break;
             case SleepOver over: if (_call?.Id == over.CallId) Finish(SysResult.Ok(0)); break;
             case ReadTimedOut timedOut: ReadTimeout(timedOut); break;
             case SignalProcess signal: Signalled(signal); break;

@@ -134,7 +134,7 @@ public sealed record ProcessRoute
                     case Retire:
                         // The process died elsewhere: at the origin, every place it was goes too.
                         var (retired, retires) = IsOrigin ? RetireAwayPlaces() : (this, []);
-                        return retired.StopHere([.. retires, new UnregisterForwarder()]);
+                        return retired.StopHere([.. AnswerHeldGone(), .. retires, new UnregisterForwarder()]);
                     case Flush flush: return (this, [new Forward(via.Node, flush, sender)]); // never held: it is what ends a hold
                 }
                 return Forward(message, sender);
@@ -144,6 +144,9 @@ public sealed record ProcessRoute
             // that way can still arrive after what is held, so the switch is complete.
             case RouteInput.NodeLost lost when lost.Node == via.Node && SwitchingTo is not null: return Switched(placeLeftIsGone: true);
             case RouteInput.NodeLost lost when lost.Node == via.Node: return StopHere(new UnregisterForwarder());
+            // The node a switch goes to died, with no later move heard of: the process died there.
+            case RouteInput.NodeLost lost when SwitchingTo?.Node == lost.Node && LaterMoves.IsEmpty:
+                return StopHere([.. AnswerHeldGone(), new UnregisterForwarder()]);
             case RouteInput.ShardStops:
                 // Its shard moves (its node leaves, or comes back and takes its shards home): the route must outlive
                 // this entity, so it goes ahead to wherever the shard starts next, and what was held while switching
@@ -223,11 +226,20 @@ public sealed record ProcessRoute
     /// <summary>Starts the next switch of the origin's route, if none is under way.</summary>
     private (ProcessRoute, IReadOnlyList<RouteEffect>) SwitchIfIdle(IReadOnlyList<RouteEffect> before)
     {
-        if (SwitchingTo is not null || LaterMoves.IsEmpty) return (this, before);
-        var rest = LaterMoves.Dequeue(out var next);
-        if (next.Hop <= Via!.Value.Hop) return (this with { LaterMoves = rest }, before);
-        return (this with { LaterMoves = rest, SwitchingTo = next }, [.. before, new FlushRoute(Via.Value.Node, next.Hop)]);
+        if (SwitchingTo is not null) return (this, before);
+        var queue = LaterMoves;
+        while (!queue.IsEmpty)
+        {
+            queue = queue.Dequeue(out var next);
+            if (next.Hop <= Via!.Value.Hop) continue; // older than the route already is
+            return (this with { LaterMoves = queue, SwitchingTo = next }, [.. before, new FlushRoute(Via.Value.Node, next.Hop)]);
+        }
+        return (this with { LaterMoves = queue }, before);
     }
+
+    /// <summary>The process is gone: whoever sent what the switch held hears ESRCH rather than nothing.</summary>
+    private IEnumerable<RouteEffect> AnswerHeldGone() =>
+        Held.Select(h => (RouteEffect)new Answer(h.Sender, new Failed(Errno.ESRCH, $"no process {Pid}")));
 
     private (ProcessRoute, IReadOnlyList<RouteEffect>) Switched(bool placeLeftIsGone = false)
     {

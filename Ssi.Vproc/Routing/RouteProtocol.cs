@@ -70,6 +70,9 @@ public abstract record RouteEffect
     /// <summary>Answer the sender of the message being handled.</summary>
     public sealed record Reply(ISsiMessage Message) : RouteEffect;
 
+    /// <summary>Answer the sender of a message held earlier (by its token).</summary>
+    public sealed record Answer(object? Sender, ISsiMessage Message) : RouteEffect;
+
     /// <summary>Take the process that arrives; <see cref="SentBefore"/> were sent to it before anything that comes now.</summary>
     public sealed record BeginArrival(Arrive Arrive, IReadOnlyList<HeldMessage> SentBefore) : RouteEffect;
 

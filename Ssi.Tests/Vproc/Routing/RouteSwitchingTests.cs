@@ -177,4 +177,35 @@ public sealed class RouteSwitchingTests
             standIn.Take());
         Assert.Equal([new NodeNumber(3), new NodeNumber(4), new NodeNumber(5)], standIn.Route.AwayPlaces);
     }
+
+    [Fact]
+    public void A_stale_move_in_the_queue_does_not_hold_up_the_moves_behind_it()
+    {
+        var origin = AtOrigin().BornAndLeftFor(2, 1);
+        origin.Got(new MovedTo(ThePid, new NodeNumber(3), 2)).Got(new MovedTo(ThePid, new NodeNumber(3), 2)).Got(new MovedTo(ThePid, new NodeNumber(4), 3)).Cleared(); // the news of hop 2 came twice
+        origin.Got(new FlushDone(ThePid, 2));
+        Assert.Equal([new RetireForwarder(new NodeNumber(2)), new FlushRoute(new NodeNumber(3), 3)], origin.Take());
+        Assert.Equal(new Move(new NodeNumber(4), 3), origin.Route.SwitchingTo);
+    }
+
+    [Fact]
+    public void A_process_that_dies_mid_switch_answers_every_held_message_with_esrch()
+    {
+        var origin = AtOrigin().BornAndLeftFor(2, 1);
+        origin.Got(new MovedTo(ThePid, new NodeNumber(3), 2)).Got(Signal(1), "a").Got(Signal(2), "b").Cleared();
+        origin.Got(new Retire(ThePid), "3");
+        var gone = new Failed(Errno.ESRCH, $"no process {ThePid}");
+        Assert.Equal([new Answer("a", gone), new Answer("b", gone), new RetireForwarder(new NodeNumber(2)), new RetireForwarder(new NodeNumber(3)), new UnregisterForwarder(), new Passivate()],
+            origin.Take());
+    }
+
+    [Fact]
+    public void Losing_the_node_a_switch_goes_to_means_the_process_died_there_and_what_was_held_gets_esrch()
+    {
+        var origin = AtOrigin().BornAndLeftFor(2, 1);
+        origin.Got(new MovedTo(ThePid, new NodeNumber(3), 2)).Got(Signal(1), "a").Cleared();
+        origin.Feed(new RouteInput.NodeLost(new NodeNumber(3)));
+        Assert.Equal([new Answer("a", new Failed(Errno.ESRCH, $"no process {ThePid}")), new UnregisterForwarder(), new Passivate()], origin.Take());
+        Assert.Equal(RouteStage.Stopping, origin.Route.Stage);
+    }
 }
