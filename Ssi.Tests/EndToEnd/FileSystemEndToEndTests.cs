@@ -1,6 +1,5 @@
 // End to end: a file put through one node is read through another, survives SIGKILL of the node that took it and of
 // the node that owned its inode, and survives a stop and start of the whole cluster.
-using Ssi.Actors.Identity;
 using Ssi.Tests.Harness;
 
 namespace Ssi.Tests.EndToEnd;

@@ -2,7 +2,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Ssi.Actors.Configuration;
-using Ssi.Actors.Identity;
 using Ssi.Host.Client;
 using Ssi.Host.Launcher;
 using Ssi.Tests.Harness;

@@ -1,7 +1,6 @@
 // End to end with real node processes: credentials decide who a client is, and a client certificate reaches only gateways.
 using System.Text.Json;
 using Akka.Actor;
-using Ssi.Actors.Identity;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.Service;
 using Ssi.Host.Client;

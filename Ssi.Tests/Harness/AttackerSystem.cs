@@ -1,7 +1,6 @@
 // A bare actor system of an attacker's, with a TLS identity of its choosing: not a member, not our CLI.
 using Akka.Actor;
 using Akka.Configuration;
-using Ssi.Actors.Identity;
 using Ssi.Actors.Security;
 using Ssi.Host.Node;
 

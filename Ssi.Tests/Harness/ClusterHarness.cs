@@ -3,7 +3,6 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Ssi.Actors.Configuration;
-using Ssi.Actors.Identity;
 using Ssi.Actors.Security;
 using Ssi.Cfs.Service;
 using Ssi.Cfs.Storage;

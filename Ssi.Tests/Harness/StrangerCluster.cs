@@ -1,5 +1,4 @@
 // Another cluster's secret and certificates, for tests of what our cluster refuses.
-using Ssi.Actors.Identity;
 using Ssi.Actors.Security;
 using Ssi.Host.Client;
 using Ssi.Host.Node;

@@ -1,7 +1,6 @@
 // The default root image and the import of a host directory tree, on a real store.
 using System.Diagnostics;
 using System.Text;
-using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Namespace;
 using Ssi.Cfs.Permissions;

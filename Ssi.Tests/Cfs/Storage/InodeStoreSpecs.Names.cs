@@ -1,5 +1,4 @@
 // Store specs of names as bytes: names decoded from invalid UTF-8 stay apart and come back as they went in.
-using Ssi.Actors.Identity;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Namespace;
 

@@ -1,5 +1,4 @@
 // The store specs against a real PostgreSQL server, each test in a schema of its own.
-using Ssi.Actors.Identity;
 using Ssi.Cfs.Storage;
 using Ssi.Cfs.Storage.Postgres;
 

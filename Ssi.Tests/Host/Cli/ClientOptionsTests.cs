@@ -1,6 +1,5 @@
 // The shared options --user, --json and --node, without a cluster: which commands take them, as what, saying what.
 using System.CommandLine;
-using Ssi.Actors.Identity;
 using Ssi.Host.Cli;
 
 namespace Ssi.Tests.Host.Cli;

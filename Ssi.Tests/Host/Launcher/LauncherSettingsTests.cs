@@ -1,6 +1,5 @@
 // Settings of the launcher, the CLI client and the cluster's shared names: embedded defaults and overrides.
 using Akka.Configuration;
-using Ssi.Actors.Identity;
 using Ssi.Host.Client;
 using Ssi.Host.Launcher;
 using Ssi.Host.Node;

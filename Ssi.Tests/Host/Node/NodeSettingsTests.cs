@@ -1,7 +1,6 @@
 // Pure tests of node settings: defaults, ports, seeds, and that every deployment file in HOCON/ composes into valid settings.
 using Akka.Configuration;
 using Ssi.Actors.Configuration;
-using Ssi.Actors.Identity;
 using Ssi.Host.Node;
 using Ssi.Tests.Harness;
 

@@ -2,7 +2,6 @@
 using Akka.Actor;
 using Akka.Event;
 using Ssi.Actors.Errors;
-using Ssi.Actors.Identity;
 using Ssi.Actors.Security;
 using Ssi.Host.Client;
 using Ssi.Host.Node;

@@ -1,7 +1,6 @@
 // Settings of the process layer (ssi.vproc): the embedded defaults of every tunable, and that an override takes effect.
 using Akka.Configuration;
 using Ssi.Actors.Configuration;
-using Ssi.Actors.Identity;
 using Ssi.Vproc.ProcessTable;
 
 namespace Ssi.Tests.Vproc.ProcessTable;

@@ -1,6 +1,5 @@
 // ls, mkdir, rm, cp, mv on the real process core and file system (ProgramMachine): the tree they leave, their messages and exit codes.
 using System.Collections.Immutable;
-using Ssi.Actors.Identity;
 using Ssi.Cfs.Namespace;
 using Ssi.Vproc.Programs.Builtin;
 

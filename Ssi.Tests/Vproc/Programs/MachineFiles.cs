@@ -1,6 +1,5 @@
 // A test's own directory in the real cluster file system: the root its programs see, and how the test fills and reads it.
 using System.Text;
-using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;

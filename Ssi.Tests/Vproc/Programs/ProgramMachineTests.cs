@@ -1,5 +1,4 @@
 // The machine's own promises: each test's tree apart, signals through the real core's rules, plain data checked at every call.
-using Ssi.Actors.Identity;
 using Ssi.Actors.Signals;
 using Ssi.Vproc.Programs;
 using Kill = Ssi.Vproc.Programs.Kill;

@@ -4,7 +4,6 @@ using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.Serialization;
 using Ssi.Actors.Errors;
-using Ssi.Actors.Identity;
 using Ssi.Vproc.Programs;
 
 namespace Ssi.Tests.Vproc.Programs;
