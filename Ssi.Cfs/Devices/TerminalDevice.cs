@@ -81,6 +81,7 @@ public sealed class TerminalDevice : ReceiveActor
             _client.Tell(new TerminalModeChanged(mode.Canonical));
             ServeReaders();
         });
+        Receive<TerminalPing>(ping => FromClient(() => Sender.Tell(new TerminalPong(ping.Number))));
         Receive<TerminalOutputAck>(ack => FromClient(() =>
         {
             while (_inFlight.TryPeek(out var sent) && sent.Sequence <= ack.Sequence)

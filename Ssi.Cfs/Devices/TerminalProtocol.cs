@@ -44,6 +44,11 @@ public sealed record TerminalOutput(int Channel, byte[] Data, long Sequence) : I
 
 public sealed record TerminalOutputAck(long Sequence) : ISsiMessage;
 
+/// <summary>From the client: is the terminal (and its node) still there? The terminal answers <see cref="TerminalPong"/>.</summary>
+public sealed record TerminalPing(long Number) : ISsiMessage;
+
+public sealed record TerminalPong(long Number) : ISsiMessage;
+
 /// <summary>Keyboard input (or piped stdin) from the client; acknowledged with <see cref="TerminalInputAck"/> once read.</summary>
 public sealed record TerminalInput(byte[] Data) : ISsiMessage;
 

@@ -146,7 +146,7 @@ public static class ProcBenchmark
         var output = new StringBuilder();
         var ended = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var sink = new CollectingStream(output);
-        var attachment = client.ActorOf(TerminalAttachment.Props(sink, sink, ended), $"bench-{Interlocked.Increment(ref _attachments)}");
+        var attachment = client.ActorOf(TerminalAttachment.Props(sink, sink, ended, client.Settings), $"bench-{Interlocked.Increment(ref _attachments)}");
         var started = await client.Processes.RunAsync(node, argv, ImmutableDictionary<string, string>.Empty, "/", attachment, ct: ct);
         attachment.Tell(new TerminalAttachment.Attach(started.Terminal));
         if (closeInput) attachment.Tell(new TerminalAttachment.Input(null, new TaskCompletionSource()));

@@ -1,16 +1,23 @@
 // The CLI's end of a terminal device: output to this process's stdout/stderr, stdin and Ctrl-C to the cluster.
 using Akka.Actor;
 using Ssi.Cfs.Devices;
+using Ssi.Host.Client;
+using Ssi.Host.Node;
 
 namespace Ssi.Host.Cli;
 
 /// <summary>
 /// An actor in the CLI's actor system, the client of one terminal device. Output is written as it arrives and
 /// acknowledged, so the terminal lets writers go on; stdin is sent in chunks while less than
-/// <see cref="TerminalDevice.Window"/> bytes wait to be read, then its end. Nothing is dropped either way.
+/// <see cref="TerminalDevice.Window"/> bytes wait to be read, then its end. Nothing is dropped either way. The device
+/// is pinged (through the relay) every terminal-ping-interval; with no answer for terminal-lost-after, its node is
+/// lost (a remote death watch cannot tell: the gateway's untrusted mode leaves its heartbeats unanswered).
 /// </summary>
-public sealed class TerminalAttachment : ReceiveActor
+public sealed class TerminalAttachment : ReceiveActor, IWithTimers
 {
+    private readonly ClientSettings _settings;
+    private long _pings;
+    private DateTime _lastAnswer;
     private readonly Stream _stdout;
     private readonly Stream _stderr;
     private readonly TaskCompletionSource<int> _ended;
@@ -32,8 +39,13 @@ public sealed class TerminalAttachment : ReceiveActor
     /// <summary>The terminal's node went away before the process ended.</summary>
     public sealed class TerminalLost() : Exception("lost the node that holds the terminal");
 
-    public TerminalAttachment(Stream stdout, Stream stderr, TaskCompletionSource<int> ended)
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private sealed record PingDue;
+
+    public TerminalAttachment(Stream stdout, Stream stderr, TaskCompletionSource<int> ended, ClientSettings settings)
     {
+        _settings = settings;
         _stdout = stdout;
         _stderr = stderr;
         _ended = ended;
@@ -58,7 +70,8 @@ public sealed class TerminalAttachment : ReceiveActor
         Receive<Attach>(a =>
         {
             _terminal = a.Terminal;
-            Context.Watch(a.Terminal);
+            _lastAnswer = DateTime.UtcNow;
+            Timers.StartPeriodicTimer("ping", new PingDue(), _settings.TerminalPingInterval);
             SendInput();
         });
         Receive<Input>(i =>
@@ -68,11 +81,17 @@ public sealed class TerminalAttachment : ReceiveActor
         });
         Receive<Key>(k => _terminal?.Tell(new TerminalKey(k.Signal)));
         Receive<TerminalModeChanged>(m => HostTerminal.SetCanonical(m.Canonical));
-        Receive<Terminated>(_ => _ended.TrySetException(new TerminalLost()));
+        Receive<TerminalPong>(_ => _lastAnswer = DateTime.UtcNow);
+        Receive<TerminalGone>(_ => _ended.TrySetException(new TerminalLost()));
+        Receive<PingDue>(_ =>
+        {
+            if (DateTime.UtcNow - _lastAnswer > _settings.TerminalLostAfter) _ended.TrySetException(new TerminalLost());
+            else _terminal?.Tell(new TerminalPing(++_pings));
+        });
     }
 
-    public static Props Props(Stream stdout, Stream stderr, TaskCompletionSource<int> ended) =>
-        Akka.Actor.Props.Create(() => new TerminalAttachment(stdout, stderr, ended));
+    public static Props Props(Stream stdout, Stream stderr, TaskCompletionSource<int> ended, ClientSettings settings) =>
+        Akka.Actor.Props.Create(() => new TerminalAttachment(stdout, stderr, ended, settings));
 
     private void SendInput()
     {

@@ -11,11 +11,13 @@ using Ssi.Host.Node;
 
 namespace Ssi.Host.Client;
 
-public sealed record ClientSettings(TimeSpan RequestTimeout, TimeSpan GiveUpAfter)
+public sealed record ClientSettings(TimeSpan RequestTimeout, TimeSpan GiveUpAfter, TimeSpan TerminalPingInterval, TimeSpan TerminalLostAfter)
 {
     public static ClientSettings Create(Config config) => new(
         config.GetTimeSpan("ssi.client.request-timeout"),
-        config.GetTimeSpan("ssi.client.give-up-after"));
+        config.GetTimeSpan("ssi.client.give-up-after"),
+        config.GetTimeSpan("ssi.client.terminal-ping-interval"),
+        config.GetTimeSpan("ssi.client.terminal-lost-after"));
 }
 
 /// <summary>

@@ -34,6 +34,8 @@ public sealed class SsiClient(ClusterConnection connection, Credentials caller) 
     /// <summary>An actor in the client's own system that nodes can send to (a program's terminal).</summary>
     public IActorRef ActorOf(Props props, string name) => connection.ActorOf(props, name);
 
+    public ClientSettings Settings => connection.Settings;
+
     /// <summary>
     /// Opens a client acting as <paramref name="user"/> (null: the credential's user), looked up through
     /// <paramref name="through"/>; the connection is closed again if that fails.

@@ -37,6 +37,9 @@ public sealed record AccessDenied(AccessRefusal Reason, string Detail) : ISsiMes
 /// </summary>
 public sealed record GatewayRequest(int? TargetNode, IClientQuery Query) : ISsiMessage;
 
+/// <summary>From a relay to its client: the terminal device is gone (its node was lost) without ending the session.</summary>
+public sealed record TerminalGone : ISsiMessage;
+
 /// <summary>A node's view of the cluster, with the node that answered.</summary>
 public sealed record GetClusterStatus : IClientQuery
 {

@@ -34,10 +34,20 @@ public sealed class TerminalRelay : ReceiveActor
         Receive<Terminated>(t =>
         {
             if (t.ActorRef.Equals(_client)) Context.Stop(Self);
-            else Self.Tell(PoisonPill.Instance);
+            else Self.Tell(new DeviceGone());
+        });
+        // The device gone: what it sent before is passed on first, then the client hears the terminal is gone; a client
+        // that had the session's end takes that. (A device on another node may die unseen here: the client's pings,
+        // answered by the device itself, tell it.)
+        Receive<DeviceGone>(_ =>
+        {
+            _client.Tell(new TerminalGone(), Self);
+            Context.Stop(Self);
         });
         ReceiveAny(message => Route(message, Sender));
     }
+
+    private sealed record DeviceGone;
 
     public static Props Props(IActorRef client) => Akka.Actor.Props.Create(() => new TerminalRelay(client));
 
@@ -47,10 +57,10 @@ public sealed class TerminalRelay : ReceiveActor
         var fromDevice = sender is ActorRefWithCell;
         switch (message)
         {
-            case TerminalOutput or TerminalSessionEnded or TerminalInputAck or TerminalModeChanged when fromDevice:
+            case TerminalOutput or TerminalSessionEnded or TerminalInputAck or TerminalModeChanged or TerminalPong when fromDevice:
                 _client.Tell(message, Self);
                 break;
-            case TerminalInput or TerminalInputEnd or TerminalKey or TerminalOutputAck when !fromDevice:
+            case TerminalInput or TerminalInputEnd or TerminalKey or TerminalOutputAck or TerminalPing when !fromDevice:
                 if (_device is null) _early.Enqueue((message, sender));
                 else _device.Tell(message, Self);
                 break;

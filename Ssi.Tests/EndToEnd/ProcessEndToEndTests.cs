@@ -86,6 +86,20 @@ public sealed class ProcessEndToEndTests
     }
 
     [Fact]
+    public async Task An_attached_run_lasts_as_long_as_its_program_on_another_node()
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "2")).Succeeded();
+        // Longer than Akka's remote-watch pause (10 s): a death watch of the relay once ended every run of over ~15 s
+        // with "lost the node that holds the terminal"; the client now pings the terminal device instead.
+        var longRun = ssi.Start("run", "--node", "2", "sleep", "20");
+        await longRun.WaitForExitAsync().WaitAsync(Deadline);
+        Assert.Equal("", await longRun.StandardError.ReadToEndAsync());
+        Assert.Equal(0, longRun.ExitCode);
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
+    [Fact]
     public async Task A_scripted_dbdemo_session_moves_on_keys_and_prints_every_record_once_in_order()
     {
         using var ssi = new SsiCli();
@@ -98,8 +112,19 @@ public sealed class ProcessEndToEndTests
                 lock (lines) lines.Add(line);
         });
         List<string> Lines() { lock (lines) return [.. lines]; }
-        async Task AwaitLine(Func<string, bool> match, int after, string what) =>
-            await AwaitAsync(() => Task.FromResult(Lines().Skip(after).Any(match) ? "" : null), what);
+        async Task AwaitLine(Func<string, bool> match, int after, string what)
+        {
+            try
+            {
+                await AwaitAsync(() => Task.FromResult(Lines().Skip(after).Any(match) ? "" : null), what);
+            }
+            catch (TimeoutException e)
+            {
+                // Say what the client and the nodes saw: a node downed under load and a stuck process look alike here.
+                var client = demo.HasExited ? $"exited {demo.ExitCode}: {await demo.StandardError.ReadToEndAsync()}" : "still running";
+                throw new TimeoutException($"{e.Message}; output so far:\n{string.Join('\n', Lines())}\nclient {client}\n{ssi.NodeLogTails()}", e);
+            }
+        }
 
         await AwaitLine(l => l == "Alfa  (node 1)", 0, "the first record");
         var pid = (await AwaitAsync(async () =>

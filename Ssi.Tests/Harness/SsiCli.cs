@@ -70,6 +70,29 @@ public sealed class SsiCli : IDisposable
         return new CliBytes(exit, stdout, stderr);
     }
 
+    /// <summary>For a failure message: the last warnings and errors of every node's log (what a post-mortem needs first).</summary>
+    public string NodeLogTails(int lines = 15)
+    {
+        if (!Directory.Exists(Home.LogDir)) return "(no logs)";
+        var tails = Directory.GetFiles(Home.LogDir, "node-*.log").Order().Select(file =>
+        {
+            string[] all;
+            try
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                all = new StreamReader(stream).ReadToEnd().Split('\n');
+            }
+            catch (IOException e)
+            {
+                return $"{Path.GetFileName(file)}: unreadable ({e.Message})";
+            }
+            var notable = all.Where(l => l.Contains("WARN", StringComparison.OrdinalIgnoreCase) || l.Contains("ERR", StringComparison.OrdinalIgnoreCase)
+                || l.Contains("DOWN", StringComparison.Ordinal) || l.Contains("nreachable", StringComparison.Ordinal)).TakeLast(lines);
+            return $"--- {Path.GetFileName(file)}\n" + string.Join('\n', notable);
+        });
+        return string.Join('\n', tails);
+    }
+
     private readonly List<Process> _background = new();
 
     /// <summary>Starts `ssi ARGS` and lets it run; it is killed when the harness is disposed if still running.</summary>

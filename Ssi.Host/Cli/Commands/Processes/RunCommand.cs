@@ -100,7 +100,7 @@ public static class RunCommand
         var ended = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stdout = Console.OpenStandardOutput();
         var stderr = Console.OpenStandardError();
-        var attachment = cluster.ActorOf(TerminalAttachment.Props(stdout, stderr, ended), "terminal");
+        var attachment = cluster.ActorOf(TerminalAttachment.Props(stdout, stderr, ended, cluster.Settings), "terminal");
         var environment = ImmutableDictionary<string, string>.Empty
             .Add("PATH", "/bin")
             .Add("USER", client.UserIn(parse) ?? cluster.UserName)
