@@ -115,7 +115,13 @@ public static class BootBenchmark
         }
         finally
         {
-            if (cluster.LiveNodes().Count > 0) await cluster.StopAsync(CancellationToken.None);
+            if (cluster.LiveNodes() is { Count: > 0 } live)
+            {
+                // Interrupted (Ctrl-C, SIGTERM): the runtime gives a few seconds to tidy up, too few to leave in order
+                // node by node, and this cluster is thrown away anyway.
+                if (ct.IsCancellationRequested) await cluster.RemoveAsync([.. live], CancellationToken.None);
+                else await cluster.StopAsync(CancellationToken.None);
+            }
             // A failed run keeps its logs for the post-mortem.
             if (ok) Directory.Delete(home.Root, recursive: true);
             else Console.Error.WriteLine($"bench: logs of the failed run kept in {home.LogDir}");

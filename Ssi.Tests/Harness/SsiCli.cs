@@ -96,9 +96,13 @@ public sealed class SsiCli : IDisposable
     private readonly List<Process> _background = new();
 
     /// <summary>Starts `ssi ARGS` and lets it run; it is killed when the harness is disposed if still running.</summary>
-    public Process Start(params string[] args)
+    public Process Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts `ssi ARGS` with these variables added to its environment, as <see cref="Start(string[])"/>.</summary>
+    public Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = StartInfo("dotnet", [typeof(Ssi.Host.Program).Assembly.Location, .. args]);
+        foreach (var (key, value) in environment) start.Environment[key] = value;
         var process = Process.Start(start)!;
         _background.Add(process);
         return process;
