@@ -19,7 +19,7 @@ public sealed class Grep : Program
     {
         var o = Options.Parse(p.Args.Skip(1), "EFGcHhilLnqsvwxe:");
         var operands = o.Operands;
-        var patterns = o.Values.TryGetValue('e', out var given) ? given.ToList() : [];
+        var patterns = o.All('e');
         if (o.Error is null && patterns.Count == 0 && operands.Count > 0)
         {
             patterns.Add(operands[0]);
