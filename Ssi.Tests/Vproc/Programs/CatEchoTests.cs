@@ -1,4 +1,4 @@
-// cat's options on the real process core (ProgramMachine), with GNU's output byte for byte.
+// cat's and echo's options on the real process core (ProgramMachine), with GNU's output byte for byte.
 using System.Text;
 using Ssi.Vproc.Programs.Builtin;
 
@@ -58,5 +58,29 @@ public class CatEchoTests(ProgramCluster cluster)
         var r = Kernel().Run(new Cat(), "cat", "--help");
         Assert.Equal(0, r.ExitCode);
         Assert.StartsWith("Usage: cat [OPTION]... [FILE]...\n", r.Stdout);
+    }
+
+    [Theory]
+    [InlineData(new[] { "-e", @"\a\b\e\f\n\r\t\v\\" }, "\a\b\u001b\f\n\r\t\v\\\n")]
+    [InlineData(new[] { "-e", @"\0101\101\60\0\x41\x4a2\xz\q" }, "AA0\0AJ2\\xz\\q\n")]
+    [InlineData(new[] { "-e", @"one\ctwo" }, "one")]
+    [InlineData(new[] { "-En", @"a\nb" }, @"a\nb")]
+    [InlineData(new[] { "-eE", @"a\nb" }, "a\\nb\n")]
+    [InlineData(new[] { "-ne", "x", "-n" }, "x -n")]
+    [InlineData(new[] { "-nex", "a" }, "-nex a\n")]
+    [InlineData(new[] { "--hello", "-" }, "--hello -\n")]
+    [InlineData(new[] { "-e", @"trailing\" }, "trailing\\\n")]
+    public void Echo_reads_options_and_escapes_as_gnu_echo(string[] args, string expected)
+    {
+        var r = Kernel().Run(new Echo(), ["echo", .. args]);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(Encoding.Latin1.GetBytes(expected), r.StdoutBytes);
+    }
+
+    [Fact]
+    public void Echo_help_only_when_alone()
+    {
+        Assert.StartsWith("Usage: echo", Kernel().Run(new Echo(), "echo", "--help").Stdout);
+        Assert.Equal("--help x\n", Kernel().Run(new Echo(), "echo", "--help", "x").Stdout);
     }
 }
