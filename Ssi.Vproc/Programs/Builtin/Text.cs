@@ -1,4 +1,4 @@
-// yes, wc, head, tail, tee: the stream programs of coreutils, byte for byte as in the C locale.
+// yes, head, tail, tee: the stream programs of coreutils, byte for byte as in the C locale (wc has its own file).
 using System.Globalization;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
@@ -26,113 +26,6 @@ public sealed class Yes : Program
         }
         yield return Io.Report(p, "standard output");
         yield return new Exit(1);
-    }
-}
-
-/// <summary>wc [-clw] [FILE|-]...: newline, word and byte counts, right-aligned as coreutils aligns them.</summary>
-public sealed class Wc : Program
-{
-    private sealed class Counts
-    {
-        public long Lines, Words, Bytes;
-        public bool InWord;
-
-        public void Add(byte[] data)
-        {
-            Bytes += data.Length;
-            foreach (var b in data)
-            {
-                if (b == '\n') Lines++;
-                if (b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\v' or (byte)'\f' or (byte)'\r') InWord = false;
-                else if (!InWord)
-                {
-                    InWord = true;
-                    Words++;
-                }
-            }
-        }
-    }
-
-    public override IEnumerable<SystemCall> Main(ProcessContext p)
-    {
-        var o = Options.Parse(p.Args.Skip(1), "clw");
-        if (o.Error is not null)
-        {
-            yield return Io.Complain(p, o.Error);
-            yield return Io.Err("Usage: wc [-clw] [FILE]...\n");
-            yield return new Exit(1);
-            yield break;
-        }
-        bool[] show = [o.Has('l'), o.Has('w'), o.Has('c')];
-        if (!show.Contains(true)) show = [true, true, true];
-        var files = o.Operands.Count > 0 ? o.Operands.ToArray() : ["-"];
-
-        // coreutils' width: enough digits for the sizes of all regular files, at least 7 if one is not regular;
-        // no padding for a single count of a single input.
-        var width = 1;
-        if (files.Length > 1 || show.Count(s => s) > 1)
-        {
-            long regular = 0;
-            var minimum = 1;
-            var firstFailed = false;
-            for (var i = 0; i < files.Length; i++)
-            {
-                yield return files[i] == "-" ? new Fstat(Io.Stdin) : new Stat(files[i]);
-                if (p.Failed) firstFailed |= i == 0;
-                else if (p.Result.Stat!.Type == InodeType.Regular) regular += p.Result.Stat.Size;
-                else minimum = 7;
-            }
-            if (!firstFailed) width = Math.Max(minimum, regular.ToString(CultureInfo.InvariantCulture).Length);
-        }
-
-        var total = new Counts();
-        var status = 0;
-        foreach (var file in files)
-        {
-            var fd = Io.Stdin;
-            if (file != "-")
-            {
-                yield return new Open(file);
-                if (p.Failed)
-                {
-                    yield return Io.Report(p, file);
-                    status = 1;
-                    continue;
-                }
-                fd = p.Result.Fd;
-            }
-            var counts = new Counts();
-            while (true)
-            {
-                yield return new Read(fd, Io.Chunk);
-                if (p.Failed)
-                {
-                    yield return Io.Report(p, file);
-                    status = 1;
-                    break;
-                }
-                if (p.Result.Data.Length == 0) break;
-                counts.Add(p.Result.Data);
-            }
-            if (fd != Io.Stdin) yield return new Close(fd);
-            total.Lines += counts.Lines;
-            total.Words += counts.Words;
-            total.Bytes += counts.Bytes;
-            yield return Io.Out(Format(counts, show, width, o.Operands.Count > 0 ? file : null));
-            if (p.Failed) yield return new Exit(1);
-        }
-        if (files.Length > 1) yield return Io.Out(Format(total, show, width, "total"));
-        yield return new Exit(status);
-    }
-
-    private static string Format(Counts c, bool[] show, int width, string? name)
-    {
-        long[] values = [c.Lines, c.Words, c.Bytes];
-        var fields = new List<string>();
-        for (var i = 0; i < 3; i++)
-            if (show[i]) fields.Add(values[i].ToString(CultureInfo.InvariantCulture).PadLeft(width));
-        if (name is not null) fields.Add(name);
-        return string.Join(' ', fields) + "\n";
     }
 }
 
