@@ -1,4 +1,4 @@
-// wc's options on the real process core (ProgramMachine), as GNU coreutils print them.
+// wc's, head's and tail's options on the real process core (ProgramMachine), as GNU coreutils print them.
 using System.Text;
 using Ssi.Vproc.Programs.Builtin;
 
@@ -50,5 +50,52 @@ public class WcHeadTailTests(ProgramCluster cluster)
         var r = Kernel().Run(new Wc(), "wc", "-x");
         Assert.Equal(1, r.ExitCode);
         Assert.Equal("wc: invalid option -- 'x'\nTry 'wc --help' for more information.\n", r.Stderr);
+    }
+
+    [Theory]
+    [InlineData(new[] { "-c", "3", "/a.txt" }, "one")]
+    [InlineData(new[] { "-c", "-4", "/a.txt" }, "one two\nth")]
+    [InlineData(new[] { "-n", "1", "-c", "2", "/a.txt" }, "on")]
+    [InlineData(new[] { "-c", "2", "-n", "1", "/a.txt" }, "one two\n")]
+    [InlineData(new[] { "-c", "1K", "/b.txt" }, "x\n")]
+    [InlineData(new[] { "--lines=1", "-v", "/a.txt" }, "==> /a.txt <==\none two\n")]
+    [InlineData(new[] { "-v", "-q", "/a.txt", "/b.txt" }, "one two\nthree\nx\n")]
+    [InlineData(new[] { "-n", "1", "/b.txt", "-" }, "==> /b.txt <==\nx\n\n==> standard input <==\nin\n")]
+    public void Head_prints_the_first_lines_or_bytes(string[] args, string expected)
+    {
+        var r = Kernel("in\nmore\n").Run(new Head(), ["head", .. args]);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(expected, r.Stdout);
+    }
+
+    [Fact]
+    public void Head_and_tail_split_lines_at_nul_with_z()
+    {
+        Assert.Equal("a\0b\0", Kernel("a\0b\0c\0").Run(new Head(), "head", "-z", "-n", "2").Stdout);
+        Assert.Equal("c\0", Kernel("a\0b\0c\0").Run(new Tail(), "tail", "-z", "-n", "1").Stdout);
+    }
+
+    [Fact]
+    public void Head_and_tail_reject_a_bad_count_naming_lines_or_bytes()
+    {
+        var head = Kernel().Run(new Head(), "head", "-n", "2x", "/a.txt");
+        Assert.Equal((1, "head: invalid number of lines: '2x'\n"), (head.ExitCode, head.Stderr));
+        var tail = Kernel().Run(new Tail(), "tail", "-c", "x", "/a.txt");
+        Assert.Equal((1, "tail: invalid number of bytes: 'x'\n"), (tail.ExitCode, tail.Stderr));
+    }
+
+    [Theory]
+    [InlineData(new[] { "-c", "4", "/a.txt" }, "ree\n")]
+    [InlineData(new[] { "-c", "+5", "/a.txt" }, "two\nthree\n")]
+    [InlineData(new[] { "-c", "+0", "/b.txt" }, "x\n")]
+    [InlineData(new[] { "-n", "-1", "/a.txt" }, "three\n")]
+    [InlineData(new[] { "-c", "3", "-n", "1", "/a.txt" }, "three\n")]
+    [InlineData(new[] { "+2", "/a.txt" }, "three\n")]
+    [InlineData(new[] { "-n", "1", "-v", "/a.txt" }, "==> /a.txt <==\nthree\n")]
+    public void Tail_prints_the_last_lines_or_bytes_or_from_the_nth_on(string[] args, string expected)
+    {
+        var r = Kernel().Run(new Tail(), ["tail", .. args]);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(expected, r.Stdout);
     }
 }
