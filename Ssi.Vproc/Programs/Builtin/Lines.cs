@@ -38,6 +38,20 @@ public sealed class LineSplitter
 
 public static class LineBuffers
 {
+    /// <summary>The lines of a whole input without their delimiters; a last line without one counts.</summary>
+    public static List<byte[]> Split(byte[] data, byte delimiter = (byte)'\n')
+    {
+        var lines = new List<byte[]>();
+        var start = 0;
+        for (var end = Array.IndexOf(data, delimiter); end >= 0; end = Array.IndexOf(data, delimiter, start))
+        {
+            lines.Add(data[start..end]);
+            start = end + 1;
+        }
+        if (start < data.Length) lines.Add(data[start..]);
+        return lines;
+    }
+
     /// <summary>Where the last <paramref name="count"/> lines of <paramref name="data"/> start (an unterminated last line counts).</summary>
     public static int StartOfLast(byte[] data, long count, byte delimiter = (byte)'\n')
     {
