@@ -12,6 +12,7 @@ public class CatEchoTests(ProgramCluster cluster)
         var k = new ProgramMachine(cluster) { Stdin = Encoding.UTF8.GetBytes(stdin) };
         k.AddFile("/blank", "a\n\n\n\nb\n");
         k.AddFile("/odd", [(byte)'b', 9, (byte)'c', 1, 0xE9, 0x7F, 10]);
+        k.AddFile("/crlf", "a\r\nb\rc\r");
         return k;
     }
 
@@ -25,6 +26,7 @@ public class CatEchoTests(ProgramCluster cluster)
     [InlineData(new[] { "-t", "/odd" }, "b^Ic^AM-i^?\n")]
     [InlineData(new[] { "--show-all", "/odd" }, "b^Ic^AM-i^?$\n")]
     [InlineData(new[] { "-T", "-u", "/odd" }, "b^Ic\u0001\u00e9\u007f\n")]
+    [InlineData(new[] { "-E", "/crlf" }, "a^M$\nb\rc\r")]
     public void Cat_formats_lines_as_gnu_cat(string[] args, string expected)
     {
         var r = Kernel().Run(new Cat(), ["cat", .. args]);

@@ -90,6 +90,7 @@ public class WcHeadTailTests(ProgramCluster cluster)
     [InlineData(new[] { "-c", "+0", "/b.txt" }, "x\n")]
     [InlineData(new[] { "-n", "-1", "/a.txt" }, "three\n")]
     [InlineData(new[] { "-c", "3", "-n", "1", "/a.txt" }, "three\n")]
+    [InlineData(new[] { "-c", "+3", "-c", "1", "/a.txt" }, "one two\nthree\n")]
     [InlineData(new[] { "+2", "/a.txt" }, "three\n")]
     [InlineData(new[] { "-n", "1", "-v", "/a.txt" }, "==> /a.txt <==\nthree\n")]
     public void Tail_prints_the_last_lines_or_bytes_or_from_the_nth_on(string[] args, string expected)

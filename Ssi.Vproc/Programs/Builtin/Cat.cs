@@ -51,14 +51,17 @@ public sealed class Cat : Program
                     inputs.Fail();
                     break;
                 }
-                if (p.Result.Data.Length == 0) break;
-                yield return new Write(Io.Stdout, format?.Apply(p.Result.Data) ?? p.Result.Data);
-                if (p.Failed)
+                // At the end of the file, what the format still holds back (usually nothing).
+                var data = p.Result.Data.Length == 0 ? format?.Flush() ?? [] : format?.Apply(p.Result.Data) ?? p.Result.Data;
+                var ended = p.Result.Data.Length == 0;
+                if (data.Length > 0) yield return new Write(Io.Stdout, data);
+                if (data.Length > 0 && p.Failed)
                 {
                     yield return Io.Report(p, "write error");
                     yield return new Exit(1);
                     yield break;
                 }
+                if (ended) break;
             }
         }
         yield return new Exit(inputs.Status);
@@ -76,6 +79,8 @@ public sealed class CatFormat
     // cat.c's "newlines": -1 inside a line, 0 at the start of one after text, 1 after one empty line, 2 after more.
     private int _newlines;
     private long _lineNumber;
+    // With -E, a CR that ends a chunk: "^M" if the next chunk starts with LF, else itself.
+    private bool _pendingCarriageReturn;
 
     /// <summary>The format the options ask for, or null when cat copies bytes unchanged.</summary>
     public static CatFormat? From(Options o)
@@ -95,8 +100,14 @@ public sealed class CatFormat
     public byte[] Apply(byte[] chunk)
     {
         var output = new List<byte>(chunk.Length + chunk.Length / 8);
-        foreach (var b in chunk)
+        if (_pendingCarriageReturn)
         {
+            _pendingCarriageReturn = false;
+            output.AddRange(chunk.Length > 0 && chunk[0] == '\n' ? "^M"u8 : "\r"u8);
+        }
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            var b = chunk[i];
             if (b == '\n')
             {
                 if (++_newlines > 0)
@@ -114,9 +125,24 @@ public sealed class CatFormat
             }
             if (_newlines >= 0 && NumberAll) AddNumber(output);
             _newlines = -1;
+            // As GNU 9: -E shows the CR of a CRLF as ^M, so that the $ is seen to follow it.
+            if (b == '\r' && ShowEnds && !ShowNonprinting)
+            {
+                if (i + 1 == chunk.Length) _pendingCarriageReturn = true;
+                else output.AddRange(chunk[i + 1] == '\n' ? "^M"u8 : "\r"u8);
+                continue;
+            }
             AddShown(output, b);
         }
         return [.. output];
+    }
+
+    /// <summary>At the end of a file: what is still held back (a CR that ended the last chunk).</summary>
+    public byte[] Flush()
+    {
+        if (!_pendingCarriageReturn) return [];
+        _pendingCarriageReturn = false;
+        return [(byte)'\r'];
     }
 
     private void AddNumber(List<byte> output) =>

@@ -71,6 +71,8 @@ public static class HeadTail
         if (!TryParseCount(sign is null ? text : text[1..], out var count))
             return (null, o, $"invalid number of {(bytes ? "bytes" : "lines")}: {Io.Quote(text)}");
         if (sign == (tail ? '-' : '+')) sign = null;
+        // As tail.c: a '+' on any -n or -c counts, even when a later one without it gives the number.
+        if (tail && o.Given.Exists(g => g.Name is "n" or "c" && g.Value!.StartsWith('+'))) sign = '+';
         var files = o.Operands.Count > 0 ? o.Operands : ["-"];
         var headers = o.LastOf("qv") is { } last ? last == 'v' : files.Count > 1;
         return (new HeadTailRequest(bytes, sign, count, headers, o.Has('z') ? (byte)0 : (byte)'\n', files), o, null);
