@@ -221,4 +221,15 @@ public class TextProgramTests(ProgramCluster cluster)
         Assert.Equal("hi\n", r.Stdout);
         Assert.Equal("tee: /nodir/x: No such file or directory\n", r.Stderr);
     }
+
+    [Fact]
+    public void Tee_takes_its_long_options_and_refuses_an_unknown_one_with_status_1()
+    {
+        var k = Kernel("hi\n");
+        k.AddFile("/log", "old\n");
+        Assert.Equal(0, k.Run(new Tee(), "tee", "--append", "/log").ExitCode);
+        Assert.Equal("old\nhi\n", k.ReadFile("/log"));
+        var r = Kernel().Run(new Tee(), "tee", "--oops");
+        Assert.Equal((1, "tee: unrecognized option '--oops'\nTry 'tee --help' for more information.\n"), (r.ExitCode, r.Stderr));
+    }
 }

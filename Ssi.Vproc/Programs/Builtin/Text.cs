@@ -29,14 +29,22 @@ public sealed class Yes : Program
 /// <summary>tee [-ai] [FILE]...: stdin to stdout and to each file (appended with -a); -i ignores SIGINT.</summary>
 public sealed class Tee : Program
 {
+    private static readonly OptionSpec Spec = new("ai", ["append=a", "ignore-interrupts=i"], """
+        Usage: tee [OPTION]... [FILE]...
+        Copy standard input to each FILE, and also to standard output.
+
+          -a, --append              append to the given FILEs, do not overwrite
+          -i, --ignore-interrupts   ignore interrupt signals
+              --help                display this help and exit
+
+        """);
+
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        var o = Options.Parse(p.Args.Skip(1), "ai");
-        if (o.Error is not null)
+        var o = Spec.Parse(p.Args);
+        if (CommandLine.Ends(o))
         {
-            yield return Io.Complain(p, o.Error);
-            yield return Io.Err("Usage: tee [-ai] [FILE]...\n");
-            yield return new Exit(1);
+            foreach (var call in CommandLine.End(p, Spec, o)) yield return call;
             yield break;
         }
         if (o.Has('i')) yield return new SigAction(Signal.SIGINT, Disposition.Ignore);

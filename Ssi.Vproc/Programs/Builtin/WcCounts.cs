@@ -45,6 +45,14 @@ public sealed class WcCounts(bool utf8)
         var span = data.AsSpan();
         while (span.Length > 0)
         {
+            // ASCII, most of most text, needs no decoding.
+            if (span[0] < 0x80)
+            {
+                Chars++;
+                Count(span[0], span[0] is >= 32 and < 127 ? 1 : -1);
+                span = span[1..];
+                continue;
+            }
             var status = Rune.DecodeFromUtf8(span, out var rune, out var used);
             if (status == System.Buffers.OperationStatus.NeedMoreData)
                 break;
