@@ -202,6 +202,16 @@ public class TextProgramTests(ProgramCluster cluster)
     }
 
     [Fact]
+    public void Grep_refuses_a_bad_line_as_gnu_grep_with_its_usage_line_and_takes_long_options()
+    {
+        var bad = Kernel().Run(new Grep(), "grep", "-k", "a", "/fruit");
+        Assert.Equal((2, "grep: invalid option -- 'k'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"), (bad.ExitCode, bad.Stderr));
+        var none = Kernel().Run(new Grep(), "grep");
+        Assert.Equal((2, "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"), (none.ExitCode, none.Stderr));
+        Assert.Equal("2\n", Kernel().Run(new Grep(), "grep", "--count", "--regexp=an", "-e", "ch", "/fruit").Stdout);
+    }
+
+    [Fact]
     public void Tee_copies_stdin_to_stdout_and_files_appending_with_a()
     {
         var k = Kernel("hi\n");

@@ -12,10 +12,14 @@ public static class CommandLine
     public static IEnumerable<SystemCall> End(ProcessContext p, OptionSpec spec, Options o) =>
         o.Error is { } error ? Refuse(p, spec, error) : Help(p, spec);
 
-    /// <summary>"tool: complaint" and "Try 'tool --help' for more information.", then exit with the tool's usage status.</summary>
-    public static IEnumerable<SystemCall> Refuse(ProcessContext p, OptionSpec spec, string complaint)
+    /// <summary>
+    /// "tool: complaint" (if any), the tool's synopsis (if it has one, as grep prints it) and "Try 'tool --help' for
+    /// more information.", then exit with the tool's usage status.
+    /// </summary>
+    public static IEnumerable<SystemCall> Refuse(ProcessContext p, OptionSpec spec, string? complaint)
     {
-        yield return new Write(Io.Stderr, Io.Concat([p.ErrorLine(complaint), Io.Bytes($"Try '{Tool(p)} --help' for more information.\n")]));
+        var lines = (complaint is null ? "" : Io.Text(p.ErrorLine(complaint))) + spec.Synopsis + $"Try '{Tool(p)} --help' for more information.\n";
+        yield return Io.Err(lines);
         yield return new Exit(spec.FailStatus);
     }
 

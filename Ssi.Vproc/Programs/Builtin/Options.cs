@@ -14,6 +14,9 @@ public sealed record OptionSpec(string Short, string[] Long, string Usage, int F
     {
     }
 
+    /// <summary>A usage line that a bad command line repeats before "Try ... --help" (grep's habit, not coreutils').</summary>
+    public string Synopsis { get; init; } = "";
+
     public Options Parse(string[] argv) => Options.Parse(argv.Skip(1), this);
 }
 
