@@ -51,6 +51,7 @@ public class OptionsTests
     [InlineData(new[] { "-nx" }, "invalid option -- 'x'")]
     [InlineData(new[] { "-k" }, "option requires an argument -- 'k'")]
     [InlineData(new[] { "--oops" }, "unrecognized option '--oops'")]
+    [InlineData(new[] { "--oops=3" }, "unrecognized option '--oops=3'")]
     [InlineData(new[] { "--key" }, "option '--key' requires an argument")]
     [InlineData(new[] { "--numeric=3" }, "option '--numeric' doesn't allow an argument")]
     public void A_bad_line_gets_getopts_complaint(string[] args, string complaint) => Assert.Equal(complaint, Parse(args).Error);

@@ -116,7 +116,7 @@ public sealed class Options
             var candidates = known.Where(k => k.Name.StartsWith(typed, StringComparison.Ordinal)).ToList();
             if (candidates.Count == 0)
             {
-                Error = $"unrecognized option '--{typed}'";
+                Error = $"unrecognized option '--{arg}'";
                 return i;
             }
             // Synonyms of one letter are one option, as getopt_long judges.
