@@ -14,6 +14,9 @@ public static class Io
     /// <summary>Text as bytes: UTF-8, with the escaped bytes of file names (<see cref="FileNameBytes"/>) written raw.</summary>
     public static byte[] Bytes(string text) => FileNameBytes.Encode(text);
 
+    /// <summary>Bytes as text that <see cref="Bytes"/> turns back into the same bytes, whatever they hold.</summary>
+    public static string Text(ReadOnlySpan<byte> bytes) => FileNameBytes.Decode(bytes);
+
     public static Write Out(string text) => new(Stdout, Bytes(text));
 
     public static Write Err(string text) => new(Stderr, Bytes(text));

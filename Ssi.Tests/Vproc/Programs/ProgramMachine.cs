@@ -91,6 +91,8 @@ public sealed partial class ProgramMachine
     public InodeAttributes AddFile(string path, string content, int mode = 0x1A4, DateTimeOffset? mtime = null, int? uid = null) =>
         _files.AddFile(path, Encoding.UTF8.GetBytes(content), mode, mtime, uid ?? Uid, Gid);
 
+    public InodeAttributes AddFile(string path, byte[] content, int mode = 0x1A4) => _files.AddFile(path, content, mode, null, Uid, Gid);
+
     public InodeAttributes AddDirectory(string path, int mode = 0x1ED, DateTimeOffset? mtime = null, int? uid = null) =>
         _files.AddDirectory(path, mode, mtime, uid ?? Uid, Gid);
 

@@ -202,6 +202,16 @@ public class TextProgramTests(ProgramCluster cluster)
     }
 
     [Fact]
+    public void Grep_refuses_a_bad_line_as_gnu_grep_with_its_usage_line_and_takes_long_options()
+    {
+        var bad = Kernel().Run(new Grep(), "grep", "-k", "a", "/fruit");
+        Assert.Equal((2, "grep: invalid option -- 'k'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"), (bad.ExitCode, bad.Stderr));
+        var none = Kernel().Run(new Grep(), "grep");
+        Assert.Equal((2, "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"), (none.ExitCode, none.Stderr));
+        Assert.Equal("2\n", Kernel().Run(new Grep(), "grep", "--count", "--regexp=an", "-e", "ch", "/fruit").Stdout);
+    }
+
+    [Fact]
     public void Tee_copies_stdin_to_stdout_and_files_appending_with_a()
     {
         var k = Kernel("hi\n");
@@ -220,5 +230,16 @@ public class TextProgramTests(ProgramCluster cluster)
         Assert.Equal(1, r.ExitCode);
         Assert.Equal("hi\n", r.Stdout);
         Assert.Equal("tee: /nodir/x: No such file or directory\n", r.Stderr);
+    }
+
+    [Fact]
+    public void Tee_takes_its_long_options_and_refuses_an_unknown_one_with_status_1()
+    {
+        var k = Kernel("hi\n");
+        k.AddFile("/log", "old\n");
+        Assert.Equal(0, k.Run(new Tee(), "tee", "--append", "/log").ExitCode);
+        Assert.Equal("old\nhi\n", k.ReadFile("/log"));
+        var r = Kernel().Run(new Tee(), "tee", "--oops");
+        Assert.Equal((1, "tee: unrecognized option '--oops'\nTry 'tee --help' for more information.\n"), (r.ExitCode, r.Stderr));
     }
 }

@@ -21,26 +21,98 @@ public sealed class False : Program
     }
 }
 
-/// <summary>echo [-n] [-e] ARGS...</summary>
+/// <summary>
+/// echo [-neE] [STRING]...: GNU's echo. Leading arguments made only of n, e and E are options (so "-En" is one and
+/// "-nex" is text); -e reads the escapes \a \b \c \e \f \n \r \t \v \\ \0NNN \NNN and \xHH.
+/// </summary>
 public sealed class Echo : Program
 {
+    private const string Usage = """
+        Usage: echo [SHORT-OPTION]... [STRING]...
+        Echo the STRING(s) to standard output.
+
+          -n             do not output the trailing newline
+          -e             enable interpretation of backslash escapes
+          -E             disable interpretation of backslash escapes (default)
+              --help     display this help and exit
+
+        """;
+
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        var args = p.Args.Skip(1).ToList();
+        // As GNU: --help only alone, and never an error for an unknown option: it is printed.
+        if (p.Args is [_, "--help"])
+        {
+            yield return Io.Out(Usage);
+            yield break;
+        }
+        var first = 1;
         var newline = true;
         var escapes = false;
-        while (args.Count > 0 && args[0] is "-n" or "-e" or "-E" or "-ne" or "-en")
-        {
-            if (args[0].Contains('n')) newline = false;
-            if (args[0].Contains('e')) escapes = true;
-            if (args[0] == "-E") escapes = false;
-            args.RemoveAt(0);
-        }
-        var text = string.Join(' ', args);
-        if (escapes) text = text.Replace("\\n", "\n").Replace("\\t", "\t").Replace("\\\\", "\\");
-        yield return Io.Out(newline ? text + "\n" : text);
+        for (; first < p.Args.Length && IsOptionCluster(p.Args[first]); first++)
+            foreach (var letter in p.Args[first].AsSpan(1))
+            {
+                if (letter == 'n') newline = false;
+                else escapes = letter == 'e';
+            }
+        var text = Io.Bytes(string.Join(' ', p.Args.Skip(first)));
+        var output = new List<byte>(text.Length + 1);
+        var stopped = escapes && Unescape(text, output);
+        if (!escapes) output.AddRange(text);
+        if (newline && !stopped) output.Add((byte)'\n');
+        yield return new Write(Io.Stdout, [.. output]);
         if (p.Failed) yield return new Exit(1);
     }
+
+    private static bool IsOptionCluster(string arg) => arg.Length > 1 && arg[0] == '-' && arg.AsSpan(1).IndexOfAnyExcept("neE") < 0;
+
+    /// <summary>Appends <paramref name="text"/> with its escapes read as GNU's echo -e reads them; true if \c stopped it.</summary>
+    public static bool Unescape(byte[] text, List<byte> output)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '\\' || i + 1 == text.Length)
+            {
+                output.Add(text[i]);
+                continue;
+            }
+            var c = text[++i];
+            switch ((char)c)
+            {
+                case 'a': output.Add(7); break;
+                case 'b': output.Add(8); break;
+                case 'c': return true;
+                case 'e': output.Add(0x1B); break;
+                case 'f': output.Add(12); break;
+                case 'n': output.Add(10); break;
+                case 'r': output.Add(13); break;
+                case 't': output.Add(9); break;
+                case 'v': output.Add(11); break;
+                case '\\': output.Add((byte)'\\'); break;
+                case 'x' when i + 1 < text.Length && IsHex(text[i + 1]):
+                    var hex = 0;
+                    for (var digits = 0; digits < 2 && i + 1 < text.Length && IsHex(text[i + 1]); digits++)
+                        hex = hex * 16 + Convert.ToInt32(((char)text[++i]).ToString(), 16);
+                    output.Add((byte)hex);
+                    break;
+                case >= '0' and <= '7':
+                    // \0 takes up to three more octal digits, \1 to \7 up to two more.
+                    var octal = c - '0';
+                    var more = c == '0' ? 3 : 2;
+                    for (var digits = 0; digits < more && i + 1 < text.Length && text[i + 1] is >= (byte)'0' and <= (byte)'7'; digits++)
+                        octal = octal * 8 + (text[++i] - '0');
+                    output.Add((byte)octal);
+                    break;
+                default:
+                    output.Add((byte)'\\');
+                    output.Add(c);
+                    break;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
 }
 
 /// <summary>sleep NUMBER[smhd]...: the sum of its arguments.</summary>
@@ -77,49 +149,5 @@ public sealed class Sleep : Program
         if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0 || double.IsNaN(value)) return null;
         var seconds = unit switch { 's' => value, 'm' => value * 60, 'h' => value * 3600, 'd' => value * 86400, _ => double.NaN };
         return double.IsNaN(seconds) || seconds > TimeSpan.MaxValue.TotalSeconds / 2 ? null : TimeSpan.FromSeconds(seconds);
-    }
-}
-
-/// <summary>cat [FILE|-]...: copies each file (stdin for none or "-") to stdout; exit 1 if any failed.</summary>
-public sealed class Cat : Program
-{
-    public override IEnumerable<SystemCall> Main(ProcessContext p)
-    {
-        var files = p.Args.Length > 1 ? p.Args.Skip(1).ToArray() : ["-"];
-        var status = 0;
-        foreach (var file in files)
-        {
-            var fd = Io.Stdin;
-            if (file != "-")
-            {
-                yield return new Open(file);
-                if (p.Failed)
-                {
-                    yield return new Write(Io.Stderr, p.ErrorLine(file, p.Result.Error!.Value));
-                    status = 1;
-                    continue;
-                }
-                fd = p.Result.Fd;
-            }
-            while (true)
-            {
-                yield return new Read(fd, Io.Chunk);
-                if (p.Failed)
-                {
-                    yield return new Write(Io.Stderr, p.ErrorLine(file, p.Result.Error!.Value));
-                    status = 1;
-                    break;
-                }
-                if (p.Result.Data.Length == 0) break;
-                yield return new Write(Io.Stdout, p.Result.Data);
-                if (p.Failed)
-                {
-                    yield return new Write(Io.Stderr, p.ErrorLine("write error", p.Result.Error!.Value));
-                    yield return new Exit(1);
-                }
-            }
-            if (fd != Io.Stdin) yield return new Close(fd);
-        }
-        yield return new Exit(status);
     }
 }

@@ -6,30 +6,64 @@ using Ssi.Actors.Identity;
 namespace Ssi.Vproc.Programs.Builtin;
 
 /// <summary>
-/// grep [-EFcHhilLnqsvwx] [-e PATTERN]... [PATTERN] [FILE|-]...: exit 0 if a line was selected, 1 if none, 2 on an
+/// grep [-EFacHhilLnqsvwx] [-e PATTERN]... [PATTERN] [FILE|-]...: exit 0 if a line was selected, 1 if none, 2 on an
 /// error (unless -q found one). Only the pattern text and options are kept across reads, never a Regex object:
 /// the static Regex methods cache the compiled form, and the program's state stays plain data. Iterator bodies
 /// here loop over lists by index: a List enumerator is not plain data to the snapshot filter.
 /// </summary>
 public sealed class Grep : Program
 {
-    private const string Usage = "Usage: grep [-EFcHhilLnqsvwx] [-e PATTERN]... [PATTERN] [FILE]...\n";
+    private static readonly OptionSpec Spec = new("EFGacHhilLnqsvwxe:",
+        ["extended-regexp=E", "fixed-strings=F", "basic-regexp=G", "text=a", "count=c", "with-filename=H", "no-filename=h",
+         "ignore-case=i", "files-with-matches=l", "files-without-match=L", "line-number=n", "quiet=q", "silent=q",
+         "no-messages=s", "invert-match=v", "word-regexp=w", "line-regexp=x", "regexp=e"],
+        """
+        Usage: grep [OPTION]... PATTERNS [FILE]...
+        Search for PATTERNS in each FILE.
+
+          -E, --extended-regexp     PATTERNS are extended regular expressions
+          -F, --fixed-strings       PATTERNS are strings
+          -G, --basic-regexp        PATTERNS are basic regular expressions
+          -e, --regexp=PATTERNS     use PATTERNS for matching
+          -i, --ignore-case         ignore case distinctions in patterns and data
+          -w, --word-regexp         match only whole words
+          -x, --line-regexp         match only whole lines
+          -s, --no-messages         suppress error messages
+          -v, --invert-match        select non-matching lines
+          -n, --line-number         print line number with output lines
+          -H, --with-filename       print file name with output lines
+          -h, --no-filename         suppress the file name prefix on output
+          -q, --quiet, --silent     suppress all normal output
+          -a, --text                (files are always read as text here)
+          -L, --files-without-match  print only names of FILEs with no selected lines
+          -l, --files-with-matches  print only names of FILEs with selected lines
+          -c, --count               print only a count of selected lines per FILE
+              --help                display this help text and exit
+
+        When FILE is '-', read standard input.  With no FILE, read '-'.
+        Exit status is 0 if any line is selected, 1 otherwise;
+        if any error occurs and -q is not given, the exit status is 2.
+
+        """, FailStatus: 2) { Synopsis = "Usage: grep [OPTION]... PATTERNS [FILE]...\n" };
 
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        var o = Options.Parse(p.Args.Skip(1), "EFGcHhilLnqsvwxe:");
+        var o = Spec.Parse(p.Args);
+        if (CommandLine.Ends(o))
+        {
+            foreach (var call in CommandLine.End(p, Spec, o)) yield return call;
+            yield break;
+        }
         var operands = o.Operands;
-        var patterns = o.Values.TryGetValue('e', out var given) ? given.ToList() : [];
-        if (o.Error is null && patterns.Count == 0 && operands.Count > 0)
+        var patterns = o.All('e');
+        if (patterns.Count == 0 && operands.Count > 0)
         {
             patterns.Add(operands[0]);
             operands = operands.Skip(1).ToList();
         }
-        if (o.Error is not null || patterns.Count == 0)
+        if (patterns.Count == 0)
         {
-            if (o.Error is not null) yield return Io.Complain(p, o.Error);
-            yield return Io.Err(Usage);
-            yield return new Exit(2);
+            foreach (var call in CommandLine.Refuse(p, Spec, complaint: null)) yield return call;
             yield break;
         }
         var mode = o.Has('F') ? PosixRegex.Syntax.Fixed : o.Has('E') ? PosixRegex.Syntax.Extended : PosixRegex.Syntax.Basic;

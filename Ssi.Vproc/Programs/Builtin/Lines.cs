@@ -38,24 +38,38 @@ public sealed class LineSplitter
 
 public static class LineBuffers
 {
+    /// <summary>The lines of a whole input without their delimiters; a last line without one counts.</summary>
+    public static List<byte[]> Split(byte[] data, byte delimiter = (byte)'\n')
+    {
+        var lines = new List<byte[]>();
+        var start = 0;
+        for (var end = Array.IndexOf(data, delimiter); end >= 0; end = Array.IndexOf(data, delimiter, start))
+        {
+            lines.Add(data[start..end]);
+            start = end + 1;
+        }
+        if (start < data.Length) lines.Add(data[start..]);
+        return lines;
+    }
+
     /// <summary>Where the last <paramref name="count"/> lines of <paramref name="data"/> start (an unterminated last line counts).</summary>
-    public static int StartOfLast(byte[] data, long count)
+    public static int StartOfLast(byte[] data, long count, byte delimiter = (byte)'\n')
     {
         if (count <= 0) return data.Length;
         var i = data.Length;
-        if (i > 0 && data[i - 1] == '\n') i--;
+        if (i > 0 && data[i - 1] == delimiter) i--;
         for (; i > 0; i--)
-            if (data[i - 1] == '\n' && --count == 0) return i;
+            if (data[i - 1] == delimiter && --count == 0) return i;
         return 0;
     }
 
     /// <summary>Where the line numbered <paramref name="line"/> (from 1) starts, or the length if there are fewer.</summary>
-    public static int StartOfLine(byte[] data, long line)
+    public static int StartOfLine(byte[] data, long line, byte delimiter = (byte)'\n')
     {
         var at = 0;
         for (var n = 1L; n < line; n++)
         {
-            var newline = Array.IndexOf(data, (byte)'\n', at);
+            var newline = Array.IndexOf(data, delimiter, at);
             if (newline < 0) return data.Length;
             at = newline + 1;
         }
@@ -63,12 +77,12 @@ public static class LineBuffers
     }
 
     /// <summary>How many bytes of <paramref name="chunk"/> hold the next <paramref name="lines"/> lines, and how many lines are left after.</summary>
-    public static (int Length, long Left) TakeLines(byte[] chunk, long lines)
+    public static (int Length, long Left) TakeLines(byte[] chunk, long lines, byte delimiter = (byte)'\n')
     {
         var at = 0;
         while (lines > 0)
         {
-            var newline = Array.IndexOf(chunk, (byte)'\n', at);
+            var newline = Array.IndexOf(chunk, delimiter, at);
             if (newline < 0) return (chunk.Length, lines);
             at = newline + 1;
             lines--;

@@ -1,118 +1,198 @@
-// sort: the lines of all inputs in byte order (LC_ALL=C), numerically with -n, reversed with -r, unique with -u.
-using System.Globalization;
-using System.Text;
-using Ssi.Actors.Identity;
+// sort: the lines of all inputs in GNU sort's order (LC_ALL=C), with keys, -c checks and -o output.
+using Ssi.Cfs.Files;
 
 namespace Ssi.Vproc.Programs.Builtin;
 
-/// <summary>sort [-fnru] [FILE|-]...: any error is exit 2, as in coreutils; nothing is written before all is read.</summary>
+/// <summary>
+/// sort [-bcCdfghiMnrsuz] [-k KEYDEF]... [-t SEP] [-o FILE] [FILE|-]...: any error is exit 2, as in coreutils;
+/// nothing is written before all is read, so -o may name an input.
+/// </summary>
 public sealed class Sort : Program
 {
+    private static readonly OptionSpec Spec = new("bcCdfghik:Mmno:rsS:t:T:uz",
+        ["ignore-leading-blanks=b", "dictionary-order=d", "ignore-case=f", "general-numeric-sort=g", "human-numeric-sort=h",
+         "ignore-nonprinting=i", "month-sort=M", "numeric-sort=n", "reverse=r", "check::", "key=k", "merge=m", "output=o",
+         "stable=s", "buffer-size=S", "field-separator=t", "temporary-directory=T", "unique=u", "zero-terminated=z", "parallel:"],
+        """
+        Usage: sort [OPTION]... [FILE]...
+        Write sorted concatenation of all FILE(s) to standard output.
+
+        With no FILE, or when FILE is -, read standard input.
+
+        Ordering options:
+          -b, --ignore-leading-blanks  ignore leading blanks
+          -d, --dictionary-order      consider only blanks and alphanumeric characters
+          -f, --ignore-case           fold lower case to upper case characters
+          -g, --general-numeric-sort  compare according to general numerical value
+          -i, --ignore-nonprinting    consider only printable characters
+          -M, --month-sort            compare (unknown) < 'JAN' < ... < 'DEC'
+          -h, --human-numeric-sort    compare human readable numbers (e.g., 2K 1G)
+          -n, --numeric-sort          compare according to string numerical value
+          -r, --reverse               reverse the result of comparisons
+
+        Other options:
+          -c, --check, --check=diagnose-first  check for sorted input; do not sort
+          -C, --check=quiet, --check=silent  like -c, but do not report first bad line
+          -k, --key=KEYDEF          sort via a key; KEYDEF gives location and type
+          -m, --merge               merge already sorted files (here: sort them)
+          -o, --output=FILE         write result to FILE instead of standard output
+          -s, --stable              stabilize sort by disabling last-resort comparison
+          -S, --buffer-size=SIZE    accepted and ignored
+          -t, --field-separator=SEP  use SEP instead of non-blank to blank transition
+          -T, --temporary-directory=DIR  accepted and ignored
+          -u, --unique              with -c, check for strict ordering;
+                                      without -c, output only the first of an equal run
+          -z, --zero-terminated     line delimiter is NUL, not newline
+              --help                display this help and exit
+
+        KEYDEF is F[.C][OPTS][,F[.C][OPTS]] for start and stop position, where F is a
+        field number and C a character position in the field; both are origin 1, and
+        the stop position defaults to the line's end.  OPTS is one or more single-letter
+        ordering options [bdfghiMnr], which override global ordering options for that key.
+
+        """, FailStatus: 2);
+
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        var o = Options.Parse(p.Args.Skip(1), "fnru");
-        if (o.Error is not null)
+        var o = Spec.Parse(p.Args);
+        if (CommandLine.Ends(o))
         {
-            yield return Io.Complain(p, o.Error);
-            yield return Io.Err("Usage: sort [-fnru] [FILE]...\n");
+            foreach (var call in CommandLine.End(p, Spec, o)) yield return call;
+            yield break;
+        }
+        var (order, check, complaint) = Settings(o);
+        if (complaint is not null)
+        {
+            yield return Io.Complain(p, complaint);
             yield return new Exit(2);
             yield break;
         }
-        var files = o.Operands.Count > 0 ? o.Operands.ToArray() : ["-"];
-        var lines = new List<byte[]>();
-        foreach (var file in files)
+        if (check is not null && o.Operands.Count > 1)
         {
-            var fd = Io.Stdin;
-            if (file != "-")
-            {
-                yield return new Open(file);
-                if (p.Failed)
-                {
-                    yield return Io.Report(p, $"cannot read: {file}");
-                    yield return new Exit(2);
-                    yield break;
-                }
-                fd = p.Result.Fd;
-            }
+            foreach (var call in CommandLine.Refuse(p, Spec, $"extra operand {Io.Quote(o.Operands[1])} not allowed with -{check}")) yield return call;
+            yield break;
+        }
+        var delimiter = o.Has('z') ? (byte)0 : (byte)'\n';
+        var inputs = new Inputs(o.Operands, "cannot read: {0}", stopAtFailure: true);
+        var lines = new List<byte[]>();
+        while (true)
+        {
+            foreach (var call in inputs.Next(p)) yield return call;
+            if (inputs.Done) break;
             var chunks = new List<byte[]>();
-            foreach (var call in Io.ReadAll(p, fd, chunks)) yield return call;
+            foreach (var call in Io.ReadAll(p, inputs.Fd, chunks)) yield return call;
             if (p.Failed)
             {
-                yield return Io.Report(p, $"read failed: {(file == "-" ? "-" : file)}");
+                yield return Io.Report(p, $"read failed: {inputs.Name}");
                 yield return new Exit(2);
                 yield break;
             }
-            if (fd != Io.Stdin) yield return new Close(fd);
-            var splitter = new LineSplitter();
-            lines.AddRange(splitter.Feed(Io.Concat(chunks)));
-            if (splitter.Rest() is { } last) lines.Add(last);
+            lines.AddRange(LineBuffers.Split(Io.Concat(chunks), delimiter));
         }
-        var sorted = Sorted(lines, o.Has('n'), o.Has('f'), o.Has('r'), o.Has('u'));
+        if (inputs.Status != 0)
+        {
+            yield return new Exit(2);
+            yield break;
+        }
+
+        if (check is { } letter)
+        {
+            var disorder = FirstDisorder(lines, order!, o.Has('u'));
+            if (disorder < 0) yield break;
+            if (letter == 'c')
+                yield return Io.Complain(p, $"{inputs.Names[0]}:{disorder + 1}: disorder: {Io.Text(lines[disorder])}");
+            yield return new Exit(1);
+            yield break;
+        }
+
+        var sorted = Sorted(lines, order!, o.Has('u'));
+        var output = Io.Stdout;
+        if (o.Value('o') is { } path)
+        {
+            yield return new Open(path, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Truncate);
+            if (p.Failed)
+            {
+                yield return Io.Report(p, $"open failed: {path}");
+                yield return new Exit(2);
+                yield break;
+            }
+            output = p.Result.Fd;
+        }
         var batch = new List<byte>();
         for (var i = 0; i < sorted.Count; i++)
         {
             batch.AddRange(sorted[i]);
-            batch.Add((byte)'\n');
+            batch.Add(delimiter);
             if (batch.Count < Io.Chunk && i < sorted.Count - 1) continue;
-            yield return new Write(Io.Stdout, [.. batch]);
+            yield return new Write(output, [.. batch]);
             if (p.Failed)
             {
-                yield return Io.Report(p, "write failed: 'standard output'");
+                yield return Io.Report(p, $"write failed: {o.Value('o') ?? "'standard output'"}");
                 yield return new Exit(2);
                 yield break;
             }
             batch.Clear();
         }
+        if (output != Io.Stdout) yield return new Close(output);
     }
 
-    /// <summary>
-    /// As GNU sort orders: by the key (the leading number with -n, the case-folded line with -f), then, for lines
-    /// whose keys are equal, by all their bytes; -r reverses both; -u keeps the first line of each equal key.
-    /// </summary>
-    public static List<byte[]> Sorted(List<byte[]> lines, bool numeric, bool fold, bool reverse, bool unique)
+    /// <summary>The order the options ask for, whether and how to check instead of sorting ('c' or 'C'), or a complaint.</summary>
+    public static (SortOrder? Order, char? Check, string? Complaint) Settings(Options o)
     {
-        var keyed = lines.Select(l => (Line: l, Number: numeric ? LeadingNumber(l) : 0m, Folded: fold ? Upper(l) : l)).ToList();
-        int CompareKeys((byte[] Line, decimal Number, byte[] Folded) a, (byte[] Line, decimal Number, byte[] Folded) b) =>
-            numeric ? a.Number.CompareTo(b.Number) : a.Folded.AsSpan().SequenceCompareTo(b.Folded);
-        int Compare((byte[] Line, decimal Number, byte[] Folded) a, (byte[] Line, decimal Number, byte[] Folded) b)
+        var global = new SortKey();
+        foreach (var letter in "bdfghiMnr")
+            if (o.Has(letter)) global.SetOption(letter);
+        global.SkipEndBlanks = global.SkipStartBlanks;
+        var keys = new List<SortKey>();
+        foreach (var spec in o.All('k'))
         {
-            var c = CompareKeys(a, b);
-            if (c == 0 && !unique) c = a.Line.AsSpan().SequenceCompareTo(b.Line);
-            return reverse ? -c : c;
+            var (key, complaint) = SortKey.Parse(spec);
+            if (key is null) return (null, null, complaint);
+            // As GNU: a key with no ordering options of its own takes all the global ones.
+            if (key.IsPlain && !key.Reverse) key.Inherit(global);
+            keys.Add(key);
         }
-        var ordered = keyed.OrderBy(k => k, Comparer<(byte[], decimal, byte[])>.Create(Compare)).ToList();
+        // Global ordering options without -k make one key of the whole line; -r alone only reverses the last resort.
+        if (keys.Count == 0 && !global.IsPlain) keys.Add(global);
+        byte? separator = null;
+        if (o.Value('t') is { } tab)
+        {
+            if (tab.Length == 0) return (null, null, "empty tab");
+            var bytes = Io.Bytes(tab);
+            if (bytes.Length > 1 && tab != "\\0") return (null, null, $"multi-character tab {Io.Quote(tab)}");
+            separator = tab == "\\0" ? (byte)0 : bytes[0];
+        }
+        var check = o.LastOf("cC");
+        if (o.Has("check"))
+        {
+            var how = o.Value("check");
+            if (how is not (null or "diagnose-first" or "quiet" or "silent"))
+                return (null, null, $"invalid argument {Io.Quote(how)} for '--check'");
+            check = how is "quiet" or "silent" ? 'C' : 'c';
+        }
+        var order = new SortOrder { Keys = keys, Separator = separator, Reverse = global.Reverse, KeysOnly = o.Has('s') || o.Has('u') };
+        return (order, check, null);
+    }
+
+    /// <summary>The lines in order, stable among equal ones; with <paramref name="unique"/>, the first of each equal run.</summary>
+    public static List<byte[]> Sorted(List<byte[]> lines, SortOrder order, bool unique)
+    {
+        var ordered = lines.Order(Comparer<byte[]>.Create(order.Compare)).ToList();
+        if (!unique) return ordered;
         var result = new List<byte[]>();
-        for (var i = 0; i < ordered.Count; i++)
-            if (!unique || i == 0 || CompareKeys(ordered[i - 1], ordered[i]) != 0) result.Add(ordered[i].Line);
+        foreach (var line in ordered)
+            if (result.Count == 0 || order.Compare(result[^1], line) != 0) result.Add(line);
         return result;
     }
 
-    private static byte[] Upper(byte[] line)
+    /// <summary>The index of the first line out of order (or equal to the one before, with -u), or -1.</summary>
+    public static int FirstDisorder(List<byte[]> lines, SortOrder order, bool strictly)
     {
-        var folded = (byte[])line.Clone();
-        for (var i = 0; i < folded.Length; i++)
-            if (folded[i] is >= (byte)'a' and <= (byte)'z') folded[i] -= 32;
-        return folded;
-    }
-
-    /// <summary>-n's number: leading blanks, an optional '-', digits and a fraction; 0 for a line without one.</summary>
-    private static decimal LeadingNumber(byte[] line)
-    {
-        var text = Encoding.ASCII.GetString(line);
-        var i = 0;
-        while (i < text.Length && text[i] is ' ' or '\t') i++;
-        var start = i;
-        if (i < text.Length && text[i] == '-') i++;
-        while (i < text.Length && char.IsAsciiDigit(text[i])) i++;
-        if (i < text.Length && text[i] == '.')
+        for (var i = 1; i < lines.Count; i++)
         {
-            i++;
-            while (i < text.Length && char.IsAsciiDigit(text[i])) i++;
+            var diff = order.Compare(lines[i - 1], lines[i]);
+            if (diff > 0 || (strictly && diff == 0)) return i;
         }
-        var number = text[start..i];
-        if (number is "" or "-" or "." or "-.") return 0m;
-        return decimal.TryParse(number, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : number.StartsWith('-') ? decimal.MinValue : decimal.MaxValue;
+        return -1;
     }
 }
