@@ -98,8 +98,8 @@ public static class RunCommand
         if (argv.Length == 0) throw CliException.Usage("a program to run is needed");
         await using var cluster = await client.ConnectAsync(parse, ct);
         var ended = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stdout = Console.OpenStandardOutput();
-        var stderr = Console.OpenStandardError();
+        var stdout = StandardOutput.Open(StandardOutput.StdoutFd);
+        var stderr = StandardOutput.Open(StandardOutput.StderrFd);
         var attachment = cluster.ActorOf(TerminalAttachment.Props(stdout, stderr, ended, cluster.Settings), "terminal");
         var environment = ImmutableDictionary<string, string>.Empty
             .Add("PATH", "/bin")
@@ -108,7 +108,7 @@ public static class RunCommand
         var started = await cluster.Processes.RunAsync(node, argv, environment, parse.GetValue(Cwd) ?? "/", attachment, parse.GetValue(Pin), ct);
         attachment.Tell(new TerminalAttachment.Attach(started.Terminal));
         using var keys = ForwardKeys(attachment);
-        _ = Task.Run(() => PumpStdinAsync(attachment), CancellationToken.None);
+        new Thread(() => PumpStdin(attachment)) { IsBackground = true, Name = "ssi-run-stdin" }.Start();
         int status;
         try
         {
@@ -147,16 +147,20 @@ public static class RunCommand
         public void Dispose() => all.ForEach(r => r.Dispose());
     }
 
-    private static async Task PumpStdinAsync(IActorRef attachment)
+    /// <summary>
+    /// Reads descriptor 0 itself on a thread of its own (a read may wait for a key for ever), so a terminal in
+    /// non-canonical mode gives each key as it is typed; each chunk waits until the terminal has room for it.
+    /// </summary>
+    private static void PumpStdin(IActorRef attachment)
     {
-        await using var stdin = Console.OpenStandardInput();
+        using var stdin = StandardOutput.OpenInput();
         var buffer = new byte[64 * 1024];
         while (true)
         {
             int n;
             try
             {
-                n = await stdin.ReadAsync(buffer);
+                n = stdin.Read(buffer);
             }
             catch (IOException)
             {
@@ -164,7 +168,7 @@ public static class RunCommand
             }
             var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             attachment.Tell(new TerminalAttachment.Input(n == 0 ? null : buffer[..n], sent));
-            await sent.Task;
+            sent.Task.Wait();
             if (n == 0) return;
         }
     }
