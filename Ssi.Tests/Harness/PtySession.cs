@@ -9,8 +9,9 @@ namespace Ssi.Tests.Harness;
 public sealed record PtyEnd(int ExitCode, bool Canonical, bool Echo);
 
 /// <summary>
-/// Runs <c>ssi ARGS</c> as the only process on the slave side of a new pty (a session of its own with it as the
-/// controlling terminal, 80 columns, TERM=xterm so that .NET finds terminfo sequences it could emit). A small Python
+/// Runs <c>ssi ARGS</c> (<see cref="Ssi"/>), or a /bin/sh script in which <c>ssi</c> is this build's CLI
+/// (<see cref="Shell"/>), on the slave side of a new pty (a session of its own with it as the controlling terminal,
+/// 80 columns, TERM=xterm so that .NET finds terminfo sequences it could emit). A small Python
 /// bridge copies what the test writes to the master, as typed keys, and everything the CLI writes back; when the CLI
 /// exits it reports the pty's final ICANON and ECHO. Output is kept as bytes, escape sequences included.
 /// </summary>
@@ -44,7 +45,13 @@ public sealed class PtySession : IDisposable
     private readonly Task _reading;
     private readonly Task<string> _report;
 
-    public PtySession(SsiCli cli, params string[] args)
+    /// <summary><c>ssi ARGS</c> on a new pty.</summary>
+    public static PtySession Ssi(SsiCli cli, params string[] args) => new(cli, ["dotnet", typeof(global::Ssi.Host.Program).Assembly.Location, .. args]);
+
+    /// <summary>A /bin/sh script on a new pty, where <c>ssi</c> runs this build's CLI; the script's redirections decide what is a terminal.</summary>
+    public static PtySession Shell(SsiCli cli, string script) => new(cli, ["/bin/sh", "-c", "ssi() { dotnet \"$SSI_DLL\" \"$@\"; }\n" + script]);
+
+    private PtySession(SsiCli cli, string[] command)
     {
         var start = new ProcessStartInfo("python3")
         {
@@ -54,8 +61,9 @@ public sealed class PtySession : IDisposable
             UseShellExecute = false,
             WorkingDirectory = SsiCli.RepoRoot,
         };
-        foreach (var a in (string[])["-c", Bridge, "dotnet", typeof(Ssi.Host.Program).Assembly.Location, .. args]) start.ArgumentList.Add(a);
-        start.Environment[Ssi.Actors.Configuration.SsiHome.EnvironmentVariable] = cli.Home.Root;
+        foreach (var a in (string[])["-c", Bridge, .. command]) start.ArgumentList.Add(a);
+        start.Environment["SSI_DLL"] = typeof(global::Ssi.Host.Program).Assembly.Location;
+        start.Environment[global::Ssi.Actors.Configuration.SsiHome.EnvironmentVariable] = cli.Home.Root;
         start.Environment["TERM"] = "xterm";
         _bridge = Process.Start(start)!;
         _reading = Task.Run(async () =>

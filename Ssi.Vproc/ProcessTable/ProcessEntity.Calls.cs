@@ -60,7 +60,7 @@ public sealed partial class ProcessEntity
                 return null;
             case ReadTerminal read:
                 var id = ++_callIds;
-                read.Terminal.Terminal.Tell(new TerminalRead(id, Math.Clamp(read.Call.Count, 0, FileCalls.MaxRead), _pid), Self);
+                read.Terminal.Terminal.Tell(new TerminalRead(id, Math.Clamp(read.Call.Count, 0, FileCalls.MaxRead), _pid, AsPipe: !read.Terminal.IsTerminal), Self);
                 WaitForTerminal(id, read.Call, read.Terminal, read.Call.Timeout);
                 return null;
             case MoveSelf move: return MigrateSelf(move.Node, move.Then, move.Result);

@@ -6,6 +6,7 @@ using Akka.Actor;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Signals;
 using Ssi.Vproc.Programs;
+using Ssi.Vproc.ProcessTable;
 
 namespace Ssi.Host.Cli.Commands.Processes;
 
@@ -105,7 +106,12 @@ public static class RunCommand
             .Add("PATH", "/bin")
             .Add("USER", client.UserIn(parse) ?? cluster.UserName)
             .Add("TERM", Environment.GetEnvironmentVariable("TERM") ?? "dumb");
-        var started = await cluster.Processes.RunAsync(node, argv, environment, parse.GetValue(Cwd) ?? "/", attachment, parse.GetValue(Pin), ct);
+        // The program sees a terminal where the host has one, and the host terminal's width (as ls asks the kernel for it).
+        var streams = new HostStreams(HostTerminal.IsTerminal(StandardOutput.StdinFd), HostTerminal.IsTerminal(StandardOutput.StdoutFd),
+            HostTerminal.IsTerminal(StandardOutput.StderrFd));
+        if (streams.StdoutIsTerminal && HostTerminal.Columns(StandardOutput.StdoutFd) is { } columns)
+            environment = environment.Add("COLUMNS", columns.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var started = await cluster.Processes.RunAsync(node, argv, environment, parse.GetValue(Cwd) ?? "/", attachment, parse.GetValue(Pin), ct, streams);
         attachment.Tell(new TerminalAttachment.Attach(started.Terminal));
         using var keys = ForwardKeys(attachment);
         new Thread(() => PumpStdin(attachment)) { IsBackground = true, Name = "ssi-run-stdin" }.Start();
