@@ -16,7 +16,7 @@ public static class HostTerminal
     private const int Vtime = 5, Vmin = 6;
     private static readonly Lock Gate = new();
     private static Termios? _original;
-    private static PosixSignalRegistration? _restoreOnHangUp;
+    private static PosixSignalRegistration[]? _restoreOnSignals;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct Termios
@@ -87,14 +87,15 @@ public static class HostTerminal
     }
 
     /// <summary>
-    /// A normal exit and SIGTERM raise ProcessExit, a crash UnhandledException; SIGHUP ends the process after its
-    /// handler (not cancelled). SIGKILL cannot be caught.
+    /// A normal exit raises ProcessExit, a crash UnhandledException. SIGTERM and SIGHUP are restored in their handlers,
+    /// which do not cancel them: on SIGTERM, ProcessExit alone left the terminal raw (TerminalEndToEndTests). SIGKILL
+    /// cannot be caught.
     /// </summary>
     private static void RestoreOnExit()
     {
-        if (_restoreOnHangUp is not null) return;
+        if (_restoreOnSignals is not null) return;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Restore();
         AppDomain.CurrentDomain.UnhandledException += (_, _) => Restore();
-        _restoreOnHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => Restore());
+        _restoreOnSignals = [PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Restore()), PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => Restore())];
     }
 }

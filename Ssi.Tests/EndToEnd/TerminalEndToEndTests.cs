@@ -38,6 +38,23 @@ public sealed class TerminalEndToEndTests
         (await ssi.RunAsync("stop")).Succeeded();
     }
 
+    [Theory]
+    [InlineData("Ctrl-C")]
+    [InlineData("SIGTERM")]
+    public async Task The_cli_gives_the_terminal_back_canonical_with_echo_when_a_run_in_single_key_mode_ends_by(string ending)
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        using var tty = PtySession.Ssi(ssi, "run", "--node", "2", "dbdemo", "alphabet", "0.5");
+        await tty.AwaitOutputAsync(l => l.Contains("Alfa  (node 2)"), "the first record (the terminal is in single-key mode by then)", Deadline);
+        if (ending == "Ctrl-C") await tty.TypeAsync("\u0003"); // the pty's line discipline makes it SIGINT for ssi, which passes it on
+        else Ssi.Host.Launcher.NodeProcess.Signal(await tty.ProcessId, Ssi.Host.Launcher.PosixSignalNumber.SIGTERM);
+        var end = await tty.WaitForExitAsync(Deadline);
+        if (ending == "Ctrl-C") Assert.Equal(130, end.ExitCode); // dbdemo's status: killed by SIGINT
+        Assert.True(end.Canonical && end.Echo, $"{ending}: terminal left with icanon={end.Canonical} echo={end.Echo}");
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
     [Fact]
     public async Task Run_into_a_pipe_whose_reader_has_gone_exits_141_and_the_program_ends_too()
     {

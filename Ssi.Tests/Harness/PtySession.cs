@@ -23,6 +23,8 @@ public sealed class PtySession : IDisposable
         if pid == 0:
             fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack('HHHH', 24, 80, 0, 0))
             os.execvp(sys.argv[1], sys.argv[1:])
+        sys.stderr.write(f'{pid}\n')
+        sys.stderr.flush()
         keys_open = True
         while True:
             ready = select.select([master] + ([0] if keys_open else []), [], [])[0]
@@ -44,6 +46,7 @@ public sealed class PtySession : IDisposable
     private readonly MemoryStream _output = new();
     private readonly Task _reading;
     private readonly Task<string> _report;
+    private readonly TaskCompletionSource<int> _pid = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary><c>ssi ARGS</c> on a new pty.</summary>
     public static PtySession Ssi(SsiCli cli, params string[] args) => new(cli, ["dotnet", typeof(global::Ssi.Host.Program).Assembly.Location, .. args]);
@@ -73,8 +76,17 @@ public sealed class PtySession : IDisposable
             while ((n = await _bridge.StandardOutput.BaseStream.ReadAsync(buffer)) > 0)
                 lock (_output) _output.Write(buffer, 0, n);
         });
-        _report = _bridge.StandardError.ReadToEndAsync();
+        _report = Task.Run(async () =>
+        {
+            var first = await _bridge.StandardError.ReadLineAsync();
+            if (int.TryParse(first, out var pid)) _pid.TrySetResult(pid);
+            else _pid.TrySetException(new InvalidOperationException($"the pty bridge did not say its child's pid: {first}"));
+            return first + "\n" + await _bridge.StandardError.ReadToEndAsync();
+        });
     }
+
+    /// <summary>The PID (on this host) of the process on the pty: the CLI, or the shell that runs the script.</summary>
+    public Task<int> ProcessId => _pid.Task;
 
     /// <summary>Everything the CLI has written to the terminal so far.</summary>
     public byte[] Output
