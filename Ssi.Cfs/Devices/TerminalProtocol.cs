@@ -65,4 +65,8 @@ public sealed record TerminalInputEnd : ISsiMessage
 public sealed record TerminalKey(int Signal) : ISsiMessage;
 
 /// <summary>The process the terminal was made for exited; the client reports its status.</summary>
-public sealed record TerminalSessionEnded(Pid Pid, int Status) : ISsiMessage;
+public sealed record TerminalSessionEnded(Pid Pid, int Status) : ISsiMessage
+{
+    /// <summary>Why, when the process could not end itself (its node was lost): a few words for the client to print.</summary>
+    public string? Why { get; init; }
+}

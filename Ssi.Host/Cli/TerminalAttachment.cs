@@ -40,6 +40,9 @@ public sealed class TerminalAttachment : ReceiveActor, IWithTimers
     /// <summary>The terminal's node went away before the process ended.</summary>
     public sealed class TerminalLost() : Exception("lost the node that holds the terminal");
 
+    /// <summary>The process died with its node (the cluster says so): its status is SIGKILL's.</summary>
+    public sealed class ProcessLost(string why) : Exception(why);
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     private sealed record PingDue;
@@ -72,7 +75,8 @@ public sealed class TerminalAttachment : ReceiveActor, IWithTimers
         {
             _stdout.Flush();
             _stderr.Flush();
-            _ended.TrySetResult(e.Status);
+            if (e.Why is { } why) _ended.TrySetException(new ProcessLost(why));
+            else _ended.TrySetResult(e.Status);
         });
         Receive<TerminalInputAck>(ack =>
         {

@@ -11,13 +11,16 @@ using Ssi.Host.Node;
 
 namespace Ssi.Host.Client;
 
-public sealed record ClientSettings(TimeSpan RequestTimeout, TimeSpan GiveUpAfter, TimeSpan TerminalPingInterval, TimeSpan TerminalLostAfter)
+/// <param name="ProcessLostConfirm">When the terminal's node is lost: the wait between the two ESRCH that say its process was lost too.</param>
+public sealed record ClientSettings(TimeSpan RequestTimeout, TimeSpan GiveUpAfter, TimeSpan TerminalPingInterval, TimeSpan TerminalLostAfter,
+    TimeSpan ProcessLostConfirm)
 {
     public static ClientSettings Create(Config config) => new(
         config.GetTimeSpan("ssi.client.request-timeout"),
         config.GetTimeSpan("ssi.client.give-up-after"),
         config.GetTimeSpan("ssi.client.terminal-ping-interval"),
-        config.GetTimeSpan("ssi.client.terminal-lost-after"));
+        config.GetTimeSpan("ssi.client.terminal-lost-after"),
+        config.GetTimeSpan("ssi.client.process-lost-confirm"));
 }
 
 /// <summary>

@@ -205,6 +205,34 @@ public sealed class ProcessEndToEndTests
         Assert.Equal(2, leveling.GetProperty("moves").GetInt32());
     }
 
+    [Fact]
+    public async Task Clients_attached_to_processes_on_a_node_that_is_killed_exit_as_killed()
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        // Each client talks to a node picked at random: its terminal is on node 2 with its process, or on a survivor.
+        var clients = Enumerable.Range(0, 4).Select(i => ssi.Start("run", "--node", "2", "sleep", $"{900 + i}")).ToList();
+        await AwaitAsync(async () =>
+        {
+            var ps = await ssi.RunAsync("ps", "--json");
+            if (ps.ExitCode != 0) return null;
+            var onTwo = ps.Json.EnumerateArray().Count(p => p.GetProperty("command").GetString()!.StartsWith("sleep 90") && p.GetProperty("node").GetInt32() == 2);
+            return onTwo == 4 ? "" : null;
+        }, "four sleeps on node 2");
+
+        (await ssi.RunAsync("rm", "2")).Succeeded();
+        foreach (var client in clients)
+        {
+            await client.WaitForExitAsync().WaitAsync(Deadline);
+            var stderr = await client.StandardError.ReadToEndAsync();
+            Assert.True(client.ExitCode == 137, $"exit {client.ExitCode}: {stderr}");
+            Assert.Matches(@"^ssi: sleep: Killed \(.*left the cluster\)\n$", stderr);
+        }
+        // The survivors serve on.
+        Assert.Equal(0, (await ssi.RunAsync("run", "--node", "3", "true")).ExitCode);
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
     private static JsonElement Row(List<JsonElement> rows, string command) => rows.Single(r => r.GetProperty("command").GetString() == command);
 
     private static async Task<T> AwaitAsync<T>(Func<Task<T?>> probe, string what = "the condition") where T : class

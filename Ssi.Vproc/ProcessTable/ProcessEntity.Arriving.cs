@@ -54,7 +54,7 @@ public sealed partial class ProcessEntity
         _exitWatcher = arrive.ExitWatcher;
         _node.Index.Tell(new LocalProcesses.Register(_state.Info, Self));
         foreach (var message in tell) Region.Tell(message, ActorRefs.NoSender);
-        _callIds = Math.Max(_callIds, arrive.CallIds);
+        Call(new CallInput.ArrivedWith(arrive.CallIds));
         Route(new RouteInput.Arrived());
         Become(Alive);
     }
@@ -63,8 +63,12 @@ public sealed partial class ProcessEntity
     private void KeepReading(PendingTerminalRead reading)
     {
         if (_state.Fds[reading.Call.Fd]?.Handle is TerminalHandle terminal)
-            WaitForTerminal(reading.CallId, reading.Call, terminal, reading.TimeLeft);
-        else Finish(SysResult.Fail(Errno.EBADF)); // cannot be: descriptors move with the process
+            Call(new CallInput.ReadTerminal(reading.Call, terminal, reading.CallId, reading.TimeLeft));
+        else
+        {
+            _image!.Context.Result = SysResult.Fail(Errno.EBADF); // cannot be: descriptors move with the process
+            Resume(null);
+        }
     }
 
     /// <summary>Handles messages in order; if one of them (or the program) starts another move, the rest wait for it.</summary>
@@ -85,15 +89,15 @@ public sealed partial class ProcessEntity
         {
             // The call it was making is made again, and answers when it is continued.
             if (reissue is not null && Dispatch(reissue) is { } done) _image.Context.Result = done;
-            if (_call is null) _held ??= _image.Context.Result;
+            Call(new CallInput.StayStopped(_image.Context.Result));
             return;
         }
         if (reissue is not null)
         {
             var result = Dispatch(reissue);
-            if (_call is not null)
+            if (_calls.Call is not null)
             {
-                ConsiderSignals(); // a signal that came while it moved may end the call made again
+                Call(new CallInput.SignalPosted()); // a signal that came while it moved may end the call made again
                 return;
             }
             if (IsZombie || Offered) return;

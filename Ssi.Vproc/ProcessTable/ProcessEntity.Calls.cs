@@ -27,7 +27,7 @@ public sealed partial class ProcessEntity
     }
 
     /// <summary>
-    /// Runs one system call: the result if it is known at once, or null with <see cref="_call"/> set when a reply
+    /// Runs one system call: the result if it is known at once, or null with a call in flight when a reply
     /// must come first (or when the call ended the program, as exit and a successful exec do).
     /// </summary>
     private SysResult? Dispatch(SystemCall call) => Carry(call, SystemCallCore.Decide(_state, call, World));
@@ -51,17 +51,13 @@ public sealed partial class ProcessEntity
                 return null;
             case CreateChild create: return StartFork(call, create);
             case Block:
-                if (_call?.Call is not Wait) Suspend(call); // a wait that is waiting already goes on waiting
+                Call(new CallInput.Block(call));
                 return null;
             case SleepFor sleep:
-                Suspend(call);
-                _sleepUntil = DateTime.UtcNow + sleep.Duration;
-                _sleepTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(sleep.Duration, Self, new SleepOver(_callIds), Self);
+                Call(new CallInput.Sleep(call, sleep.Duration));
                 return null;
             case ReadTerminal read:
-                var id = ++_callIds;
-                read.Terminal.Terminal.Tell(new TerminalRead(id, Math.Clamp(read.Call.Count, 0, FileCalls.MaxRead), _pid, AsPipe: !read.Terminal.IsTerminal), Self);
-                WaitForTerminal(id, read.Call, read.Terminal, read.Call.Timeout);
+                Call(new CallInput.ReadTerminal(read.Call, read.Terminal, null, read.Call.Timeout));
                 return null;
             case MoveSelf move: return MigrateSelf(move.Node, move.Then, move.Result);
             case EndProcess end:
@@ -90,16 +86,6 @@ public sealed partial class ProcessEntity
         Destination.ProcessService => _node.Service,
         _ => throw new ArgumentOutOfRangeException(nameof(destination)),
     };
-
-    /// <summary>The reply to the call in flight, through the core: the result, or null if the call replaced the program.</summary>
-    private SysResult? Complete(PendingCall call, object reply)
-    {
-        if (call.Then is null) return (SysResult)reply;
-        var decision = call.Then.Complete(_state, reply, World);
-        if (decision.Result?.Error == Errno.EIO)
-            _log.Warning("process {0}: {1} got {2}", _pid, call.Call.GetType().Name, reply is Failed f ? f.Detail : "an unexpected " + reply.GetType().Name);
-        return Carry(call.Call, decision);
-    }
 
     /// <summary>
     /// fork: the program is captured with 0 as fork's result (the child's), every shared description gains a

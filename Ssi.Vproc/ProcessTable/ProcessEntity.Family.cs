@@ -38,17 +38,8 @@ public sealed partial class ProcessEntity
         ReplyTo.Tell(new ChildExitNoted(exited.Child));
         if (Family.ChildExited(_state, exited.Child, exited.Status) is not { } noted) return; // a repeat
         _state = noted;
-        RetryWait();
+        Call(new CallInput.ChildChanged()); // a wait may collect it now
         Post(Signal.SIGCHLD);
-    }
-
-    /// <summary>A child exited while this process waits: the wait may collect it now.</summary>
-    private void RetryWait()
-    {
-        if (_call is not { Call: Wait wait } call) return;
-        var decision = Family.TryWait(_state, wait);
-        if (decision.Result is null) return; // still nothing to collect
-        Finish(Carry(call.Call, decision));
     }
 
     /// <summary>A node left the cluster (the process lives): children that ran there died as if killed; a parent there is replaced by init.</summary>
@@ -61,7 +52,7 @@ public sealed partial class ProcessEntity
         _state = state;
         if (orphaned) Publish();
         if (killed.Count == 0) return;
-        RetryWait();
+        Call(new CallInput.ChildChanged());
         foreach (var _ in killed) Post(Signal.SIGCHLD);
     }
 

@@ -36,7 +36,6 @@ public sealed partial class ProcessEntity
     private ProcessMove _move = ProcessMove.Still;
 
     private ICancelable? _arrivalTimer;
-    private DateTime _sleepUntil;
 
     /// <summary>The process is offered to another node: it runs no step and takes no message until the answer.</summary>
     private bool Offered => _move.Stage == MoveStage.Offered;
@@ -88,49 +87,19 @@ public sealed partial class ProcessEntity
     private void TryDepart()
     {
         if (_move.Stage != MoveStage.Asked) return;
-        var inFlight = _call is { } call
-            ? new CallInFlight(call.Id, call.Call, call.Interruptible, _cancelling,
-                call.Call switch
-                {
-                    Programs.Sleep => _sleepUntil - DateTime.UtcNow,
-                    Read => _readDeadline - DateTime.UtcNow,
-                    _ => null,
-                })
-            : null;
-        switch (MoveRules.WhenToLeave(inFlight))
+        switch (MoveRules.WhenToLeave(_calls.Call?.AsMoveSees(DateTimeOffset.UtcNow)))
         {
             case Leave.Now now:
-                if (_call is not null) Forget();
+                Call(new CallInput.Forget());
                 Depart(now.Reissue);
                 break;
             case Leave.WithRead read:
-                Forget();
+                Call(new CallInput.Forget());
                 Depart(null, read.Reading);
                 break;
             default: break; // Finish departs once the call is done
         }
     }
-
-    /// <summary>The call in flight is not waited for here any more: it goes along, or is made again on arrival.</summary>
-    private void Forget()
-    {
-        _call = null;
-        _sleepTimer?.Cancel();
-    }
-
-    private bool _readTimedOut;
-
-    /// <summary>A terminal read with a timeout had nothing in time: it is cancelled and ends with EAGAIN.</summary>
-    private void ReadTimeout(ReadTimedOut timedOut)
-    {
-        if (_call is not { Call: Read } call || call.Id != timedOut.CallId || _cancelling) return;
-        _readTimedOut = true;
-        _cancelling = true;
-        call.Cancel!();
-    }
-
-    /// <summary>The device gave up the read: it timed out (EAGAIN) or a signal interrupted it (EINTR).</summary>
-    private void ReadCancelled() => Finish(SysResult.Fail(_readTimedOut ? Errno.EAGAIN : Errno.EINTR));
 
     /// <summary>Captures everything and offers it to the target; messages that come meanwhile are held, in order.</summary>
     private void Depart(SystemCall? reissue, PendingTerminalRead? reading = null)
@@ -148,7 +117,7 @@ public sealed partial class ProcessEntity
             return;
         }
         var state = MoveRules.Departing(_state, _move.Target, IsStopped, reading is not null);
-        _offer = new Arrive(_pid, state, snapshot, reissue, IsStopped, _exitWatcher) { Reading = reading, CallIds = _callIds };
+        _offer = new Arrive(_pid, state, snapshot, reissue, IsStopped, _exitWatcher) { Reading = reading, CallIds = _calls.LastId };
         Become(Departing);
         // Stamped before the Tell: the target may have the offer before this thread runs on.
         Move(new MoveInput.Leave(state.Hop, reissue, reading, leavingAt, Stopwatch.GetTimestamp()));
@@ -169,7 +138,7 @@ public sealed partial class ProcessEntity
             case ArrivalTimedOut timedOut: Move(new MoveInput.TimedOut(timedOut.Hop)); break;
             case RelayedMessage relayed: Move(new MoveInput.Received(relayed.Message, Sender)); break;
             case IWithPid or ProcessEntity.Stop: Move(new MoveInput.Received(message, Sender)); break;
-            case CallCompleted late: LateReply(late.Outcome); break;
+            case CallInput.Replied late: LateReply(late.Outcome); break;
             default: break; // timers and turns of the program that left
         }
     }

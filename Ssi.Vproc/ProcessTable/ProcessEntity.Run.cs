@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Event;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
+using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
 using Ssi.Cfs.Devices;
 using Ssi.Vproc.ProcessCore;
@@ -14,19 +15,11 @@ namespace Ssi.Vproc.ProcessTable;
 
 public sealed partial class ProcessEntity
 {
-    /// <summary>
-    /// The system call in flight. <see cref="Interruptible"/> calls wait (terminal read, wait, sleep, pause) and a
-    /// handled signal ends them with EINTR; the core's <see cref="Then"/> turns the reply into the result (without
-    /// one, the reply is the result).
-    /// </summary>
-    private sealed record PendingCall(long Id, SystemCall Call, bool Interruptible, Then? Then, Action? Cancel = null);
+    /// <summary>The system call in flight, and what a stopped process resumes with; its steps are the core's (<see cref="CallSteps"/>).</summary>
+    private InFlight _calls = InFlight.Idle;
 
-    private long _callIds;
-    private PendingCall? _call;
-    /// <summary>While stopped: the result the program resumes with when continued.</summary>
-    private SysResult? _held;
-    private bool _cancelling;
-    private ICancelable? _sleepTimer;
+    /// <summary>The timer of the call in flight: a sleep's end, or a terminal read's timeout.</summary>
+    private ICancelable? _callTimer;
 
     /// <summary>
     /// Steps the program until it makes a call that must wait for a reply, exits, or has had its turn. Pending signals
@@ -52,7 +45,7 @@ public sealed partial class ProcessEntity
                         Terminate(ended.Status);
                         return;
                     case ProgramStep.Stopped:
-                        StopProcess(_image.Context.Result);
+                        Call(new CallInput.StopBeforeStep(_image.Context.Result));
                         return;
                     case ProgramStep.Crashed crashed:
                         _log.Info("process {0} ({1}) died of an unhandled {2}: {3}", _pid, _state.Command, crashed.Error.GetType().Name, crashed.Error.Message);
@@ -61,7 +54,7 @@ public sealed partial class ProcessEntity
                     default: throw new InvalidOperationException($"unknown step {step}");
                 }
                 var result = Dispatch(call);
-                if (_call is not null || IsZombie || Offered) return;
+                if (_calls.Call is not null || IsZombie || Offered) return;
                 if (result is not null) _image!.Context.Result = result;
                 if (clock.Elapsed >= _node.Settings.Quantum || MailWaiting) break;
             }
@@ -91,137 +84,57 @@ public sealed partial class ProcessEntity
         Publish();
     }
 
-    /// <summary>Starts a call whose result comes in a message; the program resumes in <see cref="Completed"/>.</summary>
+    /// <summary>Starts a call whose result comes in a message, as <see cref="CallInput.Replied"/>.</summary>
     private void Await<T>(SystemCall call, Task<T> work, Then then)
     {
-        var id = ++_callIds;
-        _call = new PendingCall(id, call, Interruptible: false, then);
-        var self = Self;
-        work.ContinueWith(t => self.Tell(new CallCompleted(id, t.IsCompletedSuccessfully ? t.Result! : t.Exception!.GetBaseException())),
+        Call(new CallInput.Await(call, then));
+        var (id, self) = (_calls.LastId, Self);
+        work.ContinueWith(t => self.Tell(new CallInput.Replied(id, t.IsCompletedSuccessfully
+                ? t.Result!
+                : (object?)t.Exception?.GetBaseException() ?? new TaskCanceledException(t))),
             TaskScheduler.Default);
     }
 
-    /// <summary>Starts a call that completes when something happens to this process (a child exits, a signal, a timer).</summary>
-    private void Suspend(SystemCall call, Action? cancel = null)
+    /// <summary>Feeds the call in flight to the core and carries out what it decides.</summary>
+    private void Call(CallInput input)
     {
-        _call = new PendingCall(++_callIds, call, Interruptible: true, null, cancel);
-        SetRunState(RunState.Sleeping);
+        var step = CallSteps.Decide(_calls, _state, input, _move.Stage == MoveStage.Asked, World);
+        _calls = step.Calls;
+        _state = step.State;
+        foreach (var effect in step.Effects) Carry(effect);
     }
 
-    private void Completed(CallCompleted done)
+    private void Carry(CallEffect effect)
     {
-        if (_call?.Id != done.CallId)
+        switch (effect)
         {
-            LateReply(done.Outcome);
-            return;
+            case CallEffect.Do d: Perform(d.Effect); break;
+            case CallEffect.SendRead r: r.Terminal.Terminal.Tell(new TerminalRead(r.Id, r.Count, _pid, AsPipe: !r.Terminal.IsTerminal), Self); break;
+            case CallEffect.CancelRead c: c.Terminal.Terminal.Tell(new TerminalCancelRead(c.Id, _pid), Self); break;
+            case CallEffect.StartTimer t:
+                _callTimer?.Cancel();
+                _callTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(t.After, Self, t.Timer, Self);
+                break;
+            case CallEffect.CancelTimer: _callTimer?.Cancel(); break;
+            case CallEffect.SetResult r: if (_image is not null) _image.Context.Result = r.Result; break;
+            case CallEffect.Unexpected u:
+                _log.Warning("process {0}: {1} got {2}", _pid, u.Call.GetType().Name, u.Reply switch
+                {
+                    Failed f => f.Detail,
+                    Exception e => e.ToString(),
+                    var other => "an unexpected " + other.GetType().Name,
+                });
+                break;
+            case CallEffect.RunProgram: Run(); break;
+            case CallEffect.Depart: Depart(null); break;
+            case CallEffect.Die die: Terminate(die.Status); break;
+            default: throw new InvalidOperationException($"no way to carry out {effect}");
         }
-        var call = _call;
-        SysResult? result;
-        try
-        {
-            if (done.Outcome is Exception error)
-            {
-                if (error is not (AskTimeoutException or TimeoutException))
-                    _log.Warning("process {0}: system call {1} failed: {2}", _pid, call.Call.GetType().Name, error);
-                result = FailureOf(error);
-            }
-            else result = Complete(call, done.Outcome);
-        }
-        catch (Exception e)
-        {
-            _log.Warning("process {0}: system call {1} failed: {2}", _pid, call.Call.GetType().Name, e.Message);
-            result = SysResult.Fail(Errno.EIO);
-        }
-        Finish(result);
-    }
-
-    /// <summary>Ends the call in flight with a result (null: the call replaced the program, as exec does).</summary>
-    private void Finish(SysResult? result)
-    {
-        if (_call is null || IsZombie) return;
-        _call = null;
-        _cancelling = false;
-        _readTimedOut = false;
-        _sleepTimer?.Cancel();
-        if (_state.State == RunState.Sleeping) SetRunState(RunState.Running);
-        if (result is not null && _image is not null) _image.Context.Result = result;
-        if (IsStopped) _held = result ?? _image?.Context.Result;
-        if (_move.Stage == MoveStage.Asked)
-        {
-            Depart(null);
-            return;
-        }
-        if (!IsStopped) Run();
     }
 
     /// <summary>A reply to a call that was interrupted or outlived its process: give back what it holds.</summary>
     private void LateReply(object outcome)
     {
         foreach (var effect in SystemCallCore.LateReply(_state, outcome)) Perform(effect);
-    }
-
-    private void StopProcess(SysResult? resumeWith)
-    {
-        _held = resumeWith;
-        SetRunState(RunState.Stopped);
-    }
-
-    /// <summary>A signal arrived while the program is not between two steps: the core says what it does now.</summary>
-    private void ConsiderSignals()
-    {
-        var shape = _call is { } call ? new CallShape(call.Interruptible, call.Cancel is not null, _cancelling) : null;
-        var before = _state.State;
-        var (state, action, status) = SignalRules.Arrived(_state, IsStopped, shape);
-        _state = state;
-        if (_state.State != before) Publish();
-        switch (action)
-        {
-            case OnArrival.Die: Terminate(status); break;
-            case OnArrival.Stop: StopProcess(null); break;
-            case OnArrival.Continue:
-                if (_call is not null) return;
-                var held = _held;
-                _held = null;
-                if (held is not null && _image is not null) _image.Context.Result = held;
-                Run();
-                break;
-            case OnArrival.Cancel:
-                // The call may have a result on its way: the device answers the cancel, or the result.
-                _cancelling = true;
-                _call!.Cancel!();
-                break;
-            case OnArrival.Interrupt: Finish(SysResult.Fail(Errno.EINTR)); break;
-        }
-    }
-
-    /// <summary>Sets what ps shows; a stopped process stays stopped while its call waits (SIGCONT decides what it is next).</summary>
-    private void SetRunState(RunState state)
-    {
-        if (_state.State == state || IsZombie || (IsStopped && state == RunState.Sleeping)) return;
-        _state = _state with { State = state };
-        Publish();
-    }
-
-    private DateTime? _readDeadline;
-
-    /// <summary>
-    /// Waits for the terminal's answer to read <paramref name="id"/> (it comes by PID, wherever the process is by
-    /// then); a read with a timeout is cancelled when <paramref name="timeLeft"/> is over and ends with EAGAIN.
-    /// </summary>
-    private void WaitForTerminal(long id, Read read, TerminalHandle terminal, TimeSpan? timeLeft)
-    {
-        var (self, pid) = (Self, _pid);
-        _call = new PendingCall(id, read, Interruptible: true, null, () => terminal.Terminal.Tell(new TerminalCancelRead(id, pid), self));
-        SetRunState(RunState.Sleeping);
-        _readDeadline = null;
-        if (timeLeft is not { } left) return;
-        _readDeadline = DateTime.UtcNow + left;
-        _sleepTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(left > TimeSpan.Zero ? left : TimeSpan.Zero, Self, new ReadTimedOut(id), Self);
-    }
-
-    private void TerminalReadDone(TerminalData data)
-    {
-        if (_call?.Id != data.CallId) return;
-        Finish(SysResult.Ok(data.Data.Length) with { Data = data.Data });
     }
 }

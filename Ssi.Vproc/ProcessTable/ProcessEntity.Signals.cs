@@ -19,6 +19,6 @@ public sealed partial class ProcessEntity
     {
         _state = _state with { Signals = _state.Signals.Post(signal) };
         // Between steps the program is not running here: Run is on the stack only inside a turn of this actor.
-        ConsiderSignals();
+        Call(new CallInput.SignalPosted());
     }
 }

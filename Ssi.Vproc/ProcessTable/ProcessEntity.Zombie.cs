@@ -32,9 +32,7 @@ public sealed partial class ProcessEntity
     private void Terminate(int status)
     {
         if (IsZombie) return;
-        _call?.Cancel?.Invoke();
-        _call = null;
-        _sleepTimer?.Cancel();
+        Call(new CallInput.Ended());
         var (zombie, effects) = Family.Exit(_state, status);
         foreach (var effect in effects) Perform(effect);
         _state = zombie;
@@ -105,7 +103,7 @@ public sealed partial class ProcessEntity
             case SetProcessGroup set: ReplyTo.Tell(Family.SetGroupByParent(_state, set).Reply); break;
             case MigrateProcess or PinProcess: ReplyTo.Tell(new Failed(Errno.ESRCH, $"process {_pid} has exited")); break;
             case Spawn: ReplyTo.Tell(new Failed(Errno.EEXIST, $"process {_pid} exists")); break;
-            case CallCompleted late: LateReply(late.Outcome); break;
+            case CallInput.Replied late: LateReply(late.Outcome); break;
             case DeviceReply or RelayedMessage: AsZombie(message is DeviceReply d ? d.Reply : ((RelayedMessage)message).Message, replyTo); break;
             case Flush flush: Region.Tell(new FlushDone(_pid, flush.Hop), Self); break;
             case Relocated r: ReplyTo.Tell(new RelocationNoted(r.Pid, r.Hop)); break;

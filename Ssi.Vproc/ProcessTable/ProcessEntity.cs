@@ -8,6 +8,7 @@ using Ssi.Actors.Signals;
 using Ssi.Cfs.Devices;
 using Ssi.Cfs.Service;
 using Ssi.Vproc.Migration;
+using Ssi.Vproc.ProcessCore;
 using Ssi.Actors.Identity;
 using Ssi.Vproc.Programs;
 using Ssi.Vproc.Routing;
@@ -128,10 +129,8 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
         _replyTo = replyTo;
         switch (message)
         {
-            case CallCompleted done: Completed(done); break;
-            case Continue: if (_call is null && !IsStopped) Run(); break;
-            case SleepOver over: if (_call?.Id == over.CallId) Finish(SysResult.Ok(0)); break;
-            case ReadTimedOut timedOut: ReadTimeout(timedOut); break;
+            case CallInput input: Call(input); break; // the reply or the timer of the call in flight
+            case Continue: if (_calls.Call is null && !IsStopped) Run(); break;
             case SignalProcess signal: Signalled(signal); break;
             case ChildExited exited: ChildHasExited(exited); break;
             case Reparent reparent: Reparented(reparent); break;
@@ -140,8 +139,8 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             case NodeLost lost: NodeIsLost(lost.Node); break;
             case Reap or ExitNoticeDue or ChildExitNoted or Failed: break; // for zombies only
             case DeviceReply reply: Handle(reply.Reply, replyTo); break;
-            case TerminalData data: TerminalReadDone(data); break;
-            case TerminalReadCancelled cancelled: if (_call?.Id == cancelled.CallId) ReadCancelled(); break;
+            case TerminalData data: Call(new CallInput.TerminalData(data.CallId, data.Data)); break;
+            case TerminalReadCancelled cancelled: Call(new CallInput.ReadCancelled(cancelled.CallId)); break;
             case Spawn: ReplyTo.Tell(new Failed(Errno.EEXIST, $"process {_pid} exists")); break;
             case MigrateProcess migrate: StartMigration(migrate, ReplyTo); break;
             case PinProcess pin: Pin(pin); break;
@@ -163,24 +162,12 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
     /// <summary>Tells the index what ps should show now.</summary>
     private void Publish() => _node.Index.Tell(new LocalProcesses.Update(_state.Info));
 
-    private sealed record CallCompleted(long CallId, object Outcome);
-
-    private sealed record SleepOver(long CallId);
-
-    private sealed record ReadTimedOut(long CallId);
-
     private sealed record ExitNoticeDue;
 
     private sealed record Continue
     {
         public static readonly Continue Instance = new();
     }
-
-    private static SysResult FailureOf(Exception? error) => error?.GetBaseException() switch
-    {
-        AskTimeoutException or TimeoutException => SysResult.Fail(Errno.ETIMEDOUT),
-        _ => SysResult.Fail(Errno.EIO),
-    };
 
     /// <summary>The program every new process starts with: exec the given file, or report why not as a shell would.</summary>
     internal sealed class Launcher(string path, string[] args) : Program
@@ -201,6 +188,6 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
     protected override void PostStop()
     {
         if (_state is not null) _node.Index.Tell(new LocalProcesses.Unregister(_pid));
-        _sleepTimer?.Cancel();
+        _callTimer?.Cancel();
     }
 }

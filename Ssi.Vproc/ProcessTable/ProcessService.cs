@@ -26,6 +26,7 @@ public sealed class ProcessService : ReceiveActor
     private IActorRef? _region;
     private readonly VprocSettings _settings;
     private readonly TimeSpan _timeout;
+    private IActorRef _lostSessions = ActorRefs.Nobody;
 
     public ProcessService(NodeNumber node, PidAllocator pids, IActorRef index, VprocSettings settings)
     {
@@ -50,6 +51,8 @@ public sealed class ProcessService : ReceiveActor
         Receive<Leveling.LoadLevelRequest>(r => Context.ActorSelection("/user/" + Leveling.LoadLeveler.Name).Tell(r, Sender));
         Receive<ProcessListQuery>(q => _index.Forward(new ListLocal(q.AfterPid, Math.Clamp(q.Limit, 1, _settings.ListPageSize))));
     }
+
+    protected override void PreStart() => _lostSessions = Context.ActorOf(LostSessions.Props(_settings), LostSessions.Name);
 
     public static Props Props(NodeNumber node, PidAllocator pids, IActorRef index, VprocSettings settings) =>
         Akka.Actor.Props.Create(() => new ProcessService(node, pids, index, settings));
@@ -154,6 +157,7 @@ public sealed class ProcessService : ReceiveActor
             return;
         }
         var terminal = Context.ActorOf(TerminalDevice.Props(run.Client, Self));
+        var lostSessions = _lostSessions;
         var path = run.Path.Contains('/') ? run.Path : "/bin/" + run.Path;
         var streams = run.Streams ?? HostStreams.AllTerminals;
         var template = new ProcessState
@@ -180,6 +184,7 @@ public sealed class ProcessService : ReceiveActor
             if (t.IsCompletedSuccessfully && t.Result is ProcessCreated created)
             {
                 terminal.Tell(new TerminalSetForeground(created.Pid));
+                lostSessions.Tell(new LostSessions.Watch(created.Pid, terminal));
                 return (object)new ProgramStarted(created.Pid, created.Node, terminal);
             }
             terminal.Tell(PoisonPill.Instance);

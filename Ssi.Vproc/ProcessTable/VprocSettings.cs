@@ -15,9 +15,10 @@ namespace Ssi.Vproc.ProcessTable;
 /// <param name="ListPageSize">The most processes one page of a node's listing carries.</param>
 /// <param name="RebalanceInterval">How often the process region's coordinator moves shards back to their home node.</param>
 /// <param name="RebalanceBatch">The most shards it moves home in one round.</param>
+/// <param name="SessionLostConfirm">The wait before a session's process that answered ESRCH after a node loss is asked again.</param>
 public sealed record VprocSettings(int ShardsPerNode, TimeSpan CallTimeout, TimeSpan ExitNoticeRetry, int StepsPerTurn, TimeSpan Quantum,
     int ProgramNice, LoadLevelingSettings LoadLeveling, TimeSpan ArrivalTimeout, TimeSpan CpuPublishStep, TimeSpan SpawnRetryBackoff,
-    int ListPageSize, TimeSpan RebalanceInterval, int RebalanceBatch)
+    int ListPageSize, TimeSpan RebalanceInterval, int RebalanceBatch, TimeSpan SessionLostConfirm)
 {
     public static VprocSettings Create(Config config)
     {
@@ -35,7 +36,8 @@ public sealed record VprocSettings(int ShardsPerNode, TimeSpan CallTimeout, Time
             c.GetTimeSpan("spawn-retry-backoff"),
             Math.Max(1, c.GetInt("list-page-size")),
             c.GetTimeSpan("rebalance-interval"),
-            Math.Max(1, c.GetInt("rebalance-batch")));
+            Math.Max(1, c.GetInt("rebalance-batch")),
+            c.GetTimeSpan("session-lost-confirm"));
     }
 }
 

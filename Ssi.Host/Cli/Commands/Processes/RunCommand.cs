@@ -4,7 +4,9 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Ssi.Actors.Errors;
+using Ssi.Actors.Identity;
 using Ssi.Actors.Signals;
+using Ssi.Host.Client;
 using Ssi.Vproc.Programs;
 using Ssi.Vproc.ProcessTable;
 
@@ -120,9 +122,15 @@ public static class RunCommand
         {
             status = await ended.Task;
         }
+        catch (TerminalAttachment.ProcessLost e)
+        {
+            return Killed(argv[0], e.Message);
+        }
         catch (TerminalAttachment.TerminalLost e)
         {
-            throw new CliException(Errno.EHOSTDOWN, $"process {started.Pid}: {e.Message}; its status is unknown");
+            // Its terminal's node is gone; the process may have been there too, or live on elsewhere without it.
+            if (await LostWithANodeAsync(cluster, started.Pid, ct)) return Killed(argv[0], "its node and its terminal's left the cluster");
+            throw new CliException(Errno.EHOSTDOWN, $"process {started.Pid}: {e.Message}; it runs on without it");
         }
         finally
         {
@@ -131,6 +139,34 @@ public static class RunCommand
         if (WaitStatus.IfSignaled(status) && WaitStatus.TermSig(status) is not (Signal.SIGINT or Signal.SIGPIPE) and var signal)
             Console.Error.WriteLine($"ssi: {argv[0]}: {Signal.Describe(signal)}{(WaitStatus.CoreDumped(status) ? " (core dumped)" : "")}");
         return WaitStatus.ShellCode(status);
+    }
+
+    /// <summary>A process that died with its node: killed, as Linux reports a SIGKILL (exit status 137).</summary>
+    private static int Killed(string program, string why)
+    {
+        Console.Error.WriteLine($"ssi: {program}: {Signal.Describe(Signal.SIGKILL)} ({why})");
+        return WaitStatus.ShellCode(WaitStatus.Signaled(Signal.SIGKILL));
+    }
+
+    /// <summary>
+    /// Whether the cluster has no process <paramref name="pid"/> now, asked twice a few seconds apart: right after the
+    /// loss of its origin node a live process's PID answers ESRCH until it has told the stand-in where it is.
+    /// </summary>
+    private static async Task<bool> LostWithANodeAsync(SsiClient cluster, Pid pid, CancellationToken ct)
+    {
+        try
+        {
+            for (var asked = 0; asked < 2; asked++)
+            {
+                if (asked > 0) await Task.Delay(cluster.Settings.ProcessLostConfirm, ct);
+                if ((await cluster.Processes.QueryAsync(pid, ct)).Error != Errno.ESRCH) return false;
+            }
+            return true;
+        }
+        catch (ClientException)
+        {
+            return false; // no node answered: nothing can be said
+        }
     }
 
     /// <summary>Ctrl-C, Ctrl-\ and Ctrl-Z go to the program (as signals to its process group), not to ssi.</summary>
