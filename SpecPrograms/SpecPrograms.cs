@@ -227,3 +227,24 @@ public sealed class GotoSelf : Program
         yield return Io.Out($"wrote {wrote} now on node {p.Result.Int}\n");
     }
 }
+
+/// <summary>t-isatty: what each of descriptors 0, 1 and 2 is, as isatty(3) decides (fstat: a character device is a terminal): "0:tty 1:pipe 2:tty".</summary>
+public sealed class IsATty : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        var kinds = new List<string>();
+        foreach (var fd in new[] { Io.Stdin, Io.Stdout, Io.Stderr })
+        {
+            yield return new Fstat(fd);
+            var kind = p.Failed ? p.Result.Error!.Value.ToString() : p.Result.Stat!.Type switch
+            {
+                Ssi.Cfs.Inodes.InodeType.CharDevice => "tty",
+                Ssi.Cfs.Inodes.InodeType.Fifo => "pipe",
+                var other => other.ToString().ToLowerInvariant(),
+            };
+            kinds.Add($"{fd.Value}:{kind}");
+        }
+        yield return Io.Out(string.Join(' ', kinds) + "\n");
+    }
+}

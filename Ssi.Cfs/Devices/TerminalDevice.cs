@@ -25,7 +25,7 @@ public sealed class TerminalDevice : ReceiveActor
     private int _inputOffset;
     private long _consumed;
     private bool _inputEnded;
-    private readonly LinkedList<(long CallId, int Count, Pid Pid)> _readers = new();
+    private readonly LinkedList<(long CallId, int Count, Pid Pid, bool AsPipe)> _readers = new();
 
     /// <summary>Per process, the last read it cancelled that was not waiting here: that read, if it comes, is answered as cancelled.</summary>
     private readonly Dictionary<Pid, long> _cancelledAhead = [];
@@ -49,7 +49,7 @@ public sealed class TerminalDevice : ReceiveActor
                 Answer(read.Pid, new TerminalReadCancelled(read.CallId));
                 return;
             }
-            _readers.AddLast((read.CallId, read.Count, read.Pid));
+            _readers.AddLast((read.CallId, read.Count, read.Pid, read.AsPipe));
             ServeReaders();
         });
         Receive<TerminalCancelRead>(cancel =>
@@ -128,15 +128,18 @@ public sealed class TerminalDevice : ReceiveActor
 
     private void ServeReaders()
     {
-        while (_readers.First is { } first && (_inputEnded || (_input.Count > 0 && (!_canonical || HasLine()))))
+        while (_readers.First is { } first && (_inputEnded || (_input.Count > 0 && (!ByLine(first.Value.AsPipe) || HasLine()))))
         {
             _readers.RemoveFirst();
-            var (callId, count, pid) = first.Value;
-            var data = Take(Math.Max(count, 0), untilNewline: _canonical);
+            var (callId, count, pid, asPipe) = first.Value;
+            var data = Take(Math.Max(count, 0), untilNewline: ByLine(asPipe));
             Answer(pid, new TerminalData(callId, data));
             if (data.Length > 0) _client.Tell(new TerminalInputAck(_consumed));
         }
     }
+
+    /// <summary>A read waits for a whole line in canonical mode, unless its descriptor is a pipe on the client's host.</summary>
+    private bool ByLine(bool asPipe) => _canonical && !asPipe;
 
     /// <summary>True if the buffered input holds a whole line (canonical reads wait for one, as a tty's line discipline does).</summary>
     private bool HasLine()
@@ -173,7 +176,7 @@ public sealed class TerminalDevice : ReceiveActor
     private void HangUp()
     {
         if (_foreground is { Value: > 0 } group) _processes.Tell(new SignalProcessGroup(group, Signal.SIGHUP));
-        foreach (var (callId, _, pid) in _readers) Answer(pid, new TerminalData(callId, []));
+        foreach (var (callId, _, pid, _) in _readers) Answer(pid, new TerminalData(callId, []));
         _readers.Clear();
         while (_heldWrites.TryDequeue(out var held)) held.ReplyTo.Tell(new TerminalWritten(held.Count));
         Context.Stop(Self);

@@ -7,9 +7,10 @@ namespace Ssi.Cfs.Devices;
 /// <summary>
 /// A read by process <see cref="Pid"/> that waits for input; the reply is <see cref="TerminalData"/> (empty at end of
 /// input), sent to the process wherever it runs by then (as a <see cref="TerminalReply"/> through the device's node),
-/// so a process may move while its read waits.
+/// so a process may move while its read waits. <see cref="AsPipe"/>: the descriptor is a pipe on the client's host,
+/// not a terminal, so the read takes whatever input there is and is never held for a whole line.
 /// </summary>
-public sealed record TerminalRead(long CallId, int Count, Pid Pid) : ISsiMessage;
+public sealed record TerminalRead(long CallId, int Count, Pid Pid, bool AsPipe = false) : ISsiMessage;
 
 public sealed record TerminalData(long CallId, byte[] Data) : ISsiMessage;
 

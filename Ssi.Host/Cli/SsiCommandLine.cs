@@ -45,6 +45,9 @@ public static class SsiCommandLine
         root.Subcommands.Add(Commands.Processes.LoadLevelCommand.Create());
         root.Subcommands.Add(UserCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        // The help's width from the terminal itself: asking Console for it writes terminfo's keypad sequence to the terminal.
+        foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+            if (help.Action is System.CommandLine.Help.HelpAction action) action.MaxWidth = HostTerminal.Columns(StandardOutput.StdoutFd) ?? int.MaxValue;
         return root;
     }
 

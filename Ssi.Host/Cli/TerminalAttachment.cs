@@ -1,5 +1,6 @@
 // The CLI's end of a terminal device: output to this process's stdout/stderr, stdin and Ctrl-C to the cluster.
 using Akka.Actor;
+using Ssi.Actors.Signals;
 using Ssi.Cfs.Devices;
 using Ssi.Host.Client;
 using Ssi.Host.Node;
@@ -55,8 +56,19 @@ public sealed class TerminalAttachment : ReceiveActor, IWithTimers
         Receive<TerminalOutput>(o =>
         {
             var stream = o.Channel == 2 ? _stderr : _stdout;
-            stream.Write(o.Data);
-            stream.Flush();
+            try
+            {
+                stream.Write(o.Data);
+                stream.Flush();
+            }
+            catch (IOException e) when (StandardOutput.IsBrokenPipe(e))
+            {
+                // The reader of ssi's output is gone (| head): the program gets SIGPIPE, as a writer to a pipe with no
+                // reader would, and ssi ends as if SIGPIPE had ended it.
+                _terminal?.Tell(new TerminalKey(Signal.SIGPIPE));
+                _ended.TrySetException(e);
+                return;
+            }
             Sender.Tell(new TerminalOutputAck(o.Sequence));
         });
         Receive<TerminalSessionEnded>(e =>

@@ -23,12 +23,13 @@ public sealed class ProcessClient(ClusterConnection connection, Credentials call
 
     /// <summary>
     /// Starts <paramref name="argv"/> on <paramref name="node"/> (0: the contact node) with its terminal's client
-    /// <paramref name="terminal"/>. Sent once: a repeat would start a second process.
+    /// <paramref name="terminal"/>, descriptors 0-2 being terminals as <paramref name="streams"/> says (default: all).
+    /// Sent once: a repeat would start a second process.
     /// </summary>
     public async Task<ProgramStarted> RunAsync(int node, string[] argv, ImmutableDictionary<string, string> environment, string cwd,
-        IActorRef terminal, bool pin = false, CancellationToken ct = default)
+        IActorRef terminal, bool pin = false, CancellationToken ct = default, HostStreams? streams = null)
     {
-        var request = new RunProgram(caller, node == 0 ? null : new NodeNumber(node), argv[0], argv, environment, cwd, terminal, pin);
+        var request = new RunProgram(caller, node == 0 ? null : new NodeNumber(node), argv[0], argv, environment, cwd, terminal, pin, streams);
         var started = await connection.TryRequestAsync<ProgramStarted>(new ProcessCall(request), ct: ct, idempotent: false);
         return NotStarted(started, node).OrThrow();
     }

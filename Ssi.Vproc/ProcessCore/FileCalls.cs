@@ -58,10 +58,11 @@ public static class FileCalls
                 return state.Fds[c.Fd]?.Handle switch
                 {
                     CfsHandle h => Ask(state, new FsStatOpen(who, h.OpenFile), new OnAttributes()),
-                    // A terminal is a character device owned by its user (crw-rw----).
-                    TerminalHandle => CallDecision.Done(state, SysResult.Ok(0) with
+                    // A terminal is a character device owned by its user (crw--w----); a host pipe or file is a pipe here (prw-------).
+                    TerminalHandle t => CallDecision.Done(state, SysResult.Ok(0) with
                     {
-                        Stat = new InodeAttributes(new InodeNumber(0), InodeType.CharDevice, 0x190, who.Uid, who.Gid, 1, 0, world.Now, world.Now, world.Now),
+                        Stat = new InodeAttributes(new InodeNumber(0), t.IsTerminal ? InodeType.CharDevice : InodeType.Fifo, t.IsTerminal ? 0x190 : 0x180,
+                            who.Uid, who.Gid, 1, 0, world.Now, world.Now, world.Now),
                     }),
                     _ => CallDecision.Fail(state, Errno.EBADF),
                 };
@@ -75,7 +76,7 @@ public static class FileCalls
                 return Ask(state, new FsStat(who, target), new OnChdir(target));
             case GetCwd: return CallDecision.Done(state, SysResult.Ok(0) with { Text = state.Cwd });
             case SetTerminalMode c:
-                if (state.Fds[c.Fd]?.Handle is not TerminalHandle terminal)
+                if (state.Fds[c.Fd]?.Handle is not TerminalHandle { IsTerminal: true } terminal)
                     return CallDecision.Fail(state, state.Fds[c.Fd] is null ? Errno.EBADF : Errno.ENOTTY);
                 return CallDecision.Done(state, SysResult.Ok(0), new SendToDevice(terminal.Terminal, new TerminalSetMode(c.Canonical)));
             case Umask c: return CallDecision.Done(state with { Umask = c.Mask & 0x1FF }, SysResult.Ok(state.Umask));

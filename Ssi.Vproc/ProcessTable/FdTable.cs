@@ -12,8 +12,13 @@ public abstract record FileHandle;
 /// <summary>An open file description of the cluster file system (its entity keeps offset, flags and references).</summary>
 public sealed record CfsHandle(long OpenFile) : FileHandle;
 
-/// <summary>A terminal device on its node; <see cref="Channel"/> 1 is its output, 2 its error output.</summary>
-public sealed record TerminalHandle(IActorRef Terminal, int Channel) : FileHandle;
+/// <summary>
+/// A terminal device on its node; <see cref="Channel"/> 1 is its output, 2 its error output. The device carries the
+/// client's stdin, stdout and stderr; <see cref="IsTerminal"/> is false for a stream that is a pipe or file on the
+/// client's host, which then behaves as a pipe here: fstat says FIFO (so isatty is false), it has no terminal modes
+/// (ENOTTY), and reads take what input there is without waiting for a line.
+/// </summary>
+public sealed record TerminalHandle(IActorRef Terminal, int Channel, bool IsTerminal = true) : FileHandle;
 
 public sealed record Descriptor(FileHandle Handle, bool CloseOnExec = false);
 

@@ -109,7 +109,7 @@ public sealed partial class ProcessEntity
         switch (effect)
         {
             case CallEffect.Do d: Perform(d.Effect); break;
-            case CallEffect.SendRead r: r.Terminal.Terminal.Tell(new TerminalRead(r.Id, r.Count, _pid), Self); break;
+            case CallEffect.SendRead r: r.Terminal.Terminal.Tell(new TerminalRead(r.Id, r.Count, _pid, AsPipe: !r.Terminal.IsTerminal), Self); break;
             case CallEffect.CancelRead c: c.Terminal.Terminal.Tell(new TerminalCancelRead(c.Id, _pid), Self); break;
             case CallEffect.StartTimer t:
                 _callTimer?.Cancel();

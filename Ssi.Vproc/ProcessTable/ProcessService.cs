@@ -159,6 +159,7 @@ public sealed class ProcessService : ReceiveActor
         var terminal = Context.ActorOf(TerminalDevice.Props(run.Client, Self));
         var lostSessions = _lostSessions;
         var path = run.Path.Contains('/') ? run.Path : "/bin/" + run.Path;
+        var streams = run.Streams ?? HostStreams.AllTerminals;
         var template = new ProcessState
         {
             Pid = default,
@@ -170,9 +171,9 @@ public sealed class ProcessService : ReceiveActor
             Cwd = run.Cwd,
             Environment = run.Environment,
             Fds = FdTable.Empty
-                .Set(Fd.Stdin, new Descriptor(new TerminalHandle(terminal, 1)))
-                .Set(Fd.Stdout, new Descriptor(new TerminalHandle(terminal, 1)))
-                .Set(Fd.Stderr, new Descriptor(new TerminalHandle(terminal, 2))),
+                .Set(Fd.Stdin, new Descriptor(new TerminalHandle(terminal, 1, streams.StdinIsTerminal)))
+                .Set(Fd.Stdout, new Descriptor(new TerminalHandle(terminal, 1, streams.StdoutIsTerminal)))
+                .Set(Fd.Stderr, new Descriptor(new TerminalHandle(terminal, 2, streams.StderrIsTerminal))),
             Node = node,
             StartTime = DateTimeOffset.UtcNow,
             Command = string.Join(' ', run.Args),

@@ -41,11 +41,19 @@ public interface IProcessClientRequest : ISsiMessage
 
 /// <summary>
 /// <c>ssi run</c>: start <see cref="Path"/> (a bare name is looked up in /bin) on <see cref="Node"/> (null: the contact node) as a new session,
-/// with descriptors 0, 1 and 2 on a new terminal of the contact node attached to <see cref="Client"/>.
+/// with descriptors 0, 1 and 2 on a new terminal of the contact node attached to <see cref="Client"/>. Each of them is
+/// a terminal only if the client's own stream is one (<see cref="HostStreams"/>; null: all three are).
 /// </summary>
-public sealed record RunProgram(Credentials Who, NodeNumber? Node, string Path, string[] Args, ImmutableDictionary<string, string> Environment, string Cwd, IActorRef Client, bool Pinned = false) : IProcessClientRequest
+public sealed record RunProgram(Credentials Who, NodeNumber? Node, string Path, string[] Args, ImmutableDictionary<string, string> Environment, string Cwd, IActorRef Client, bool Pinned = false,
+    HostStreams? Streams = null) : IProcessClientRequest
 {
     Credentials? IProcessClientRequest.Caller => Who;
+}
+
+/// <summary>Which of the client's stdin, stdout and stderr are terminals on its host (isatty there); the others are pipes or files.</summary>
+public sealed record HostStreams(bool StdinIsTerminal, bool StdoutIsTerminal, bool StderrIsTerminal)
+{
+    public static readonly HostStreams AllTerminals = new(true, true, true);
 }
 
 public sealed record ProgramStarted(Pid Pid, NodeNumber Node, IActorRef Terminal) : ISsiMessage;

@@ -76,4 +76,20 @@ public sealed class TerminalDeviceSpecs : TestKit
         _device.Tell(new TerminalRead(8, 10, new Pid(Pid)));
         Assert.Equal("kept\n", Encoding.UTF8.GetString(Answer<TerminalData>(8).Data));
     }
+
+    [Fact]
+    public void A_read_of_a_host_pipe_takes_what_input_there_is_while_a_terminal_read_waits_for_the_line()
+    {
+        _device.Tell(new TerminalRead(1, 10, new Pid(Pid)));
+        Type("ab");
+        _processes.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // canonical: no whole line yet
+        Type("c\nde");
+        Assert.Equal("abc\n", Encoding.UTF8.GetString(Answer<TerminalData>(1).Data));
+        _device.Tell(new TerminalRead(2, 10, new Pid(Pid), AsPipe: true));
+        Assert.Equal("de", Encoding.UTF8.GetString(Answer<TerminalData>(2).Data));
+        Type("f\ng\n");
+        _device.Tell(new TerminalRead(3, 10, new Pid(Pid), AsPipe: true));
+        Assert.Equal("f\ng\n", Encoding.UTF8.GetString(Answer<TerminalData>(3).Data)); // a pipe read does not stop at a newline
+    }
 }
+

@@ -43,6 +43,9 @@ internal static class CoreFixtures
     /// <summary>A terminal handle whose device is no actor: the core only carries the reference.</summary>
     public static TerminalHandle Terminal(int channel = 1) => new(ActorRefs.Nobody, channel);
 
+    /// <summary>A stream of the client's that is a pipe or file on its host, carried by the same device.</summary>
+    public static TerminalHandle HostPipe(int channel = 1) => new(ActorRefs.Nobody, channel, IsTerminal: false);
+
     public static InodeAttributes Attributes(InodeType type, int mode, int uid = 1000, int gid = 1000) =>
         new(new InodeNumber(42), type, mode, uid, gid, 1, 0, Now, Now, Now);
 

@@ -266,4 +266,18 @@ public sealed class FileCallTests
         Decide(state, new SetTerminalMode(new Fd(3), false)).AssertFails(Errno.ENOTTY);
         Decide(state, new SetTerminalMode(new Fd(4), false)).AssertFails(Errno.EBADF);
     }
+
+    [Fact]
+    public void A_client_stream_that_is_a_pipe_on_its_host_is_a_fifo_of_its_user_without_terminal_modes()
+    {
+        var state = Ann_process().WithFd(0, HostPipe(1)).WithFd(1, HostPipe(1)).WithFd(2, Terminal(2));
+        var pipe = Decide(state, new Fstat(new Fd(1))).AssertOk().Stat!;
+        Assert.Equal((InodeType.Fifo, 1000, 0x180), (pipe.Type, pipe.Uid, pipe.Mode));
+        Assert.Equal(InodeType.CharDevice, Decide(state, new Fstat(new Fd(2))).AssertOk().Stat!.Type);
+        Decide(state, new SetTerminalMode(new Fd(0), Canonical: false)).AssertFails(Errno.ENOTTY);
+        Decide(state, new Seek(new Fd(1), 0)).AssertFails(Errno.ESPIPE);
+        // Its bytes still go through the device, as a terminal's do.
+        Assert.Equal(HostPipe(1), Assert.IsType<ReadTerminal>(Decide(state, new Read(new Fd(0), 80)).Waiting).Terminal);
+        Assert.Equal(1, Assert.IsType<TerminalWrite>(Assert.IsType<AskDevice>(Decide(state, new Write(new Fd(1), [65])).Waiting).Request).Channel);
+    }
 }

@@ -8,6 +8,7 @@ using Ssi.Actors.Identity;
 using Ssi.Actors.Signals;
 using Ssi.Host.Client;
 using Ssi.Vproc.Programs;
+using Ssi.Vproc.ProcessTable;
 
 namespace Ssi.Host.Cli.Commands.Processes;
 
@@ -100,17 +101,22 @@ public static class RunCommand
         if (argv.Length == 0) throw CliException.Usage("a program to run is needed");
         await using var cluster = await client.ConnectAsync(parse, ct);
         var ended = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stdout = Console.OpenStandardOutput();
-        var stderr = Console.OpenStandardError();
+        var stdout = StandardOutput.Open(StandardOutput.StdoutFd);
+        var stderr = StandardOutput.Open(StandardOutput.StderrFd);
         var attachment = cluster.ActorOf(TerminalAttachment.Props(stdout, stderr, ended, cluster.Settings), "terminal");
         var environment = ImmutableDictionary<string, string>.Empty
             .Add("PATH", "/bin")
             .Add("USER", client.UserIn(parse) ?? cluster.UserName)
             .Add("TERM", Environment.GetEnvironmentVariable("TERM") ?? "dumb");
-        var started = await cluster.Processes.RunAsync(node, argv, environment, parse.GetValue(Cwd) ?? "/", attachment, parse.GetValue(Pin), ct);
+        // The program sees a terminal where the host has one, and the host terminal's width (as ls asks the kernel for it).
+        var streams = new HostStreams(HostTerminal.IsTerminal(StandardOutput.StdinFd), HostTerminal.IsTerminal(StandardOutput.StdoutFd),
+            HostTerminal.IsTerminal(StandardOutput.StderrFd));
+        if (streams.StdoutIsTerminal && HostTerminal.Columns(StandardOutput.StdoutFd) is { } columns)
+            environment = environment.Add("COLUMNS", columns.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var started = await cluster.Processes.RunAsync(node, argv, environment, parse.GetValue(Cwd) ?? "/", attachment, parse.GetValue(Pin), ct, streams);
         attachment.Tell(new TerminalAttachment.Attach(started.Terminal));
         using var keys = ForwardKeys(attachment);
-        _ = Task.Run(() => PumpStdinAsync(attachment), CancellationToken.None);
+        new Thread(() => PumpStdin(attachment)) { IsBackground = true, Name = "ssi-run-stdin" }.Start();
         int status;
         try
         {
@@ -183,16 +189,20 @@ public static class RunCommand
         public void Dispose() => all.ForEach(r => r.Dispose());
     }
 
-    private static async Task PumpStdinAsync(IActorRef attachment)
+    /// <summary>
+    /// Reads descriptor 0 itself on a thread of its own (a read may wait for a key for ever), so a terminal in
+    /// non-canonical mode gives each key as it is typed; each chunk waits until the terminal has room for it.
+    /// </summary>
+    private static void PumpStdin(IActorRef attachment)
     {
-        await using var stdin = Console.OpenStandardInput();
+        using var stdin = StandardOutput.OpenInput();
         var buffer = new byte[64 * 1024];
         while (true)
         {
             int n;
             try
             {
-                n = await stdin.ReadAsync(buffer);
+                n = stdin.Read(buffer);
             }
             catch (IOException)
             {
@@ -200,7 +210,7 @@ public static class RunCommand
             }
             var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             attachment.Tell(new TerminalAttachment.Input(n == 0 ? null : buffer[..n], sent));
-            await sent.Task;
+            sent.Task.Wait();
             if (n == 0) return;
         }
     }

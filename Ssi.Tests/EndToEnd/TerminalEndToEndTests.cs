@@ -1,0 +1,159 @@
+// End to end: ssi run on a real pseudo-terminal (keys without Enter, no stray escapes) and on pipes and files.
+using System.Text.RegularExpressions;
+using Ssi.Tests.Harness;
+
+namespace Ssi.Tests.EndToEnd;
+
+[Trait("Category", "EndToEnd")]
+public sealed class TerminalEndToEndTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Dbdemo_on_a_real_terminal_moves_on_single_keys_without_enter_and_the_cli_prints_no_escape_sequence()
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        using var tty = PtySession.Ssi(ssi, "run", "--node", "1", "dbdemo", "alphabet", "0.5");
+
+        await tty.AwaitOutputAsync(l => l.Contains("Alfa  (node 1)"), "the first record", Deadline);
+        foreach (var node in new[] { 2, 3 })
+        {
+            var seen = tty.Lines().Count;
+            await tty.TypeAsync(node.ToString()); // one key, no Enter
+            await tty.AwaitOutputAsync(l => l.Skip(seen - 1).Any(line => line.EndsWith($"(node {node})")), $"a record on node {node} after the key {node}", Deadline);
+        }
+        await tty.TypeAsync("q");
+        var end = await tty.WaitForExitAsync(Deadline);
+
+        var lines = tty.Lines().Where(l => l.Length > 0).ToList();
+        Assert.True(end.ExitCode == 0, $"exit {end.ExitCode}\n{string.Join('\n', lines)}");
+        Assert.Equal("dbdemo: quit", lines[^1]);
+        // Nothing but records: a key echoed by the CLI would show as "2Bravo ...", a terminfo sequence as ESC.
+        Assert.DoesNotContain((byte)0x1B, tty.Output);
+        Assert.All(lines[..^1], l => Assert.Matches(new Regex(@"^[A-Z][a-z-]+  \(node [123]\)$"), l));
+        Assert.Equal([1, 2, 3], lines[..^1].Select(l => l[^2] - '0').Distinct());
+        // The CLI gave the terminal back as it found it.
+        Assert.True(end.Canonical && end.Echo, $"terminal left with icanon={end.Canonical} echo={end.Echo}");
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
+    [Theory]
+    [InlineData("Ctrl-C")]
+    [InlineData("SIGTERM")]
+    public async Task The_cli_gives_the_terminal_back_canonical_with_echo_when_a_run_in_single_key_mode_ends_by(string ending)
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        using var tty = PtySession.Ssi(ssi, "run", "--node", "2", "dbdemo", "alphabet", "0.5");
+        await tty.AwaitOutputAsync(l => l.Contains("Alfa  (node 2)"), "the first record (the terminal is in single-key mode by then)", Deadline);
+        if (ending == "Ctrl-C") await tty.TypeAsync("\u0003"); // the pty's line discipline makes it SIGINT for ssi, which passes it on
+        else Ssi.Host.Launcher.NodeProcess.Signal(await tty.ProcessId, Ssi.Host.Launcher.PosixSignalNumber.SIGTERM);
+        var end = await tty.WaitForExitAsync(Deadline);
+        if (ending == "Ctrl-C") Assert.Equal(130, end.ExitCode); // dbdemo's status: killed by SIGINT
+        Assert.True(end.Canonical && end.Echo, $"{ending}: terminal left with icanon={end.Canonical} echo={end.Echo}");
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
+    [Fact]
+    public async Task Run_into_a_pipe_whose_reader_has_gone_exits_141_and_the_program_ends_too()
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        var piped = await ssi.RunShellAsync("{ ssi run --node 2 yes; echo \"ssi exited $?\" >&2; } | head -n 2");
+        Assert.True(piped.ExitCode == 0, piped.ToString());
+        Assert.Equal("y\ny\n", System.Text.Encoding.UTF8.GetString(piped.Stdout));
+        Assert.Contains("ssi exited 141", piped.Stderr);
+        await AwaitAsync(async () =>
+        {
+            var ps = await ssi.RunAsync("ps", "--json");
+            return ps.ExitCode == 0 && ps.Json.EnumerateArray().All(p => p.GetProperty("command").GetString() != "yes");
+        }, "yes gone from ps");
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
+    [Fact]
+    public async Task Ls_prints_one_name_a_line_into_a_pipe_and_columns_on_a_terminal()
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        var oneALine = (await ssi.RunAsync("run", "ls", "-1", "/")).Succeeded().Stdout;
+        var names = oneALine.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(names.Length > 3, oneALine);
+
+        // Into a pipe (the harness reads ssi's stdout through one), ls decides as on the host: one name a line.
+        Assert.Equal(oneALine, (await ssi.RunAsync("run", "ls", "/")).Succeeded().Stdout);
+
+        using var tty = PtySession.Ssi(ssi, "run", "ls", "/");
+        var end = await tty.WaitForExitAsync(Deadline);
+        Assert.Equal(0, end.ExitCode);
+        var rows = tty.Lines().Where(l => l.Length > 0).ToList();
+        Assert.True(rows.Count < names.Length, $"not in columns:\n{string.Join('\n', rows)}");
+        Assert.Equal(names.Order(StringComparer.Ordinal), rows.SelectMany(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Order(StringComparer.Ordinal));
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
+    [Fact]
+    public async Task Each_descriptor_is_a_terminal_in_the_cluster_only_where_it_is_one_on_the_host()
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        await InstallIsATtyAsync(ssi);
+
+        Assert.Equal("0:pipe 1:pipe 2:pipe\n", (await ssi.RunAsync("run", "--node", "2", "t-isatty")).Succeeded().Stdout);
+        foreach (var (script, expected) in new[]
+        {
+            ("ssi run --node 2 t-isatty", "0:tty 1:tty 2:tty"),
+            ("ssi run --node 2 t-isatty | cat", "0:tty 1:pipe 2:tty"),
+            ("ssi run --node 3 t-isatty < /dev/null 2>/dev/null", "0:pipe 1:tty 2:pipe"),
+        })
+        {
+            using var tty = PtySession.Shell(ssi, script);
+            var end = await tty.WaitForExitAsync(Deadline);
+            Assert.True(end.ExitCode == 0, $"{script}: exit {end.ExitCode}\n{string.Join('\n', tty.Lines())}");
+            Assert.Equal([expected], tty.Lines().Where(l => l.Length > 0));
+        }
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
+    [Fact]
+    public async Task Stdin_from_a_file_reaches_end_of_file_with_stdout_on_a_terminal_or_a_pipe()
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        var file = Path.Combine(ssi.Home.Root, "three-lines.txt");
+        await File.WriteAllTextAsync(file, "one\ntwo\nthree, no newline");
+
+        var piped = await ssi.RunShellAsync($"ssi run --node 2 cat < '{file}'");
+        Assert.True(piped.ExitCode == 0, piped.ToString());
+        Assert.Equal(await File.ReadAllBytesAsync(file), piped.Stdout);
+
+        using var tty = PtySession.Shell(ssi, $"ssi run --node 3 wc -l < '{file}'");
+        var end = await tty.WaitForExitAsync(Deadline);
+        Assert.True(end.ExitCode == 0, $"exit {end.ExitCode}\n{string.Join('\n', tty.Lines())}");
+        Assert.Equal(["2"], tty.Lines().Where(l => l.Length > 0).Select(l => l.Trim()));
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
+    /// <summary>t-isatty from the spec programs, added as users add programs: the assembly under /usr/lib, a /bin entry naming it.</summary>
+    private static async Task InstallIsATtyAsync(SsiCli ssi)
+    {
+        const string assembly = "/usr/lib/ssi-tests.dll";
+        if ((await ssi.RunAsync("fs", "stat", "/usr/lib")).ExitCode != 0) (await ssi.RunAsync("fs", "mkdir", "/usr/lib")).Succeeded();
+        (await ssi.RunAsync("fs", "put", typeof(global::SpecPrograms.IsATty).Assembly.Location, assembly)).Succeeded();
+        var entry = Path.Combine(ssi.Home.Root, "t-isatty");
+        await File.WriteAllTextAsync(entry, $"{Ssi.Vproc.Programs.ProgramCatalog.Magic}{typeof(global::SpecPrograms.IsATty).FullName} @{assembly}\n");
+        (await ssi.RunAsync("fs", "put", entry, "/bin/t-isatty")).Succeeded();
+        (await ssi.RunAsync("fs", "chmod", "755", "/bin/t-isatty")).Succeeded();
+    }
+
+    private static async Task AwaitAsync(Func<Task<bool>> condition, string what)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"{what}: did not happen within {Deadline}");
+            await Task.Delay(100);
+        }
+    }
+}
