@@ -91,8 +91,9 @@ public sealed class LoadLevelingSpecs : IAsyncLifetime
         Assert.Equal([1, 2, 3], table.Nodes.Select(n => n.Node.Value));
 
         // 13 runnable, 12 movable: node 1 keeps 5 (the mean is 4.33 and a move needs a gap of 2), the others take 4 each.
+        // Even, and every move decided so far has landed: a move still in flight would change the spread afterwards.
         var spread = await AwaitSpread(burners.Concat(pinned), nodes =>
-            Enumerable.Range(1, 3).All(n => nodes.Values.Count(v => v == n) is 4 or 5), "an even spread");
+            Enumerable.Range(1, 3).All(n => nodes.Values.Count(v => v == n) is 4 or 5) && DecidedMovesLanded(nodes), "an even spread");
         Assert.Equal(1, spread[pinned[0]]);
 
         // Hysteresis: once even, nothing moves again, even after every process has settled where it is.
@@ -126,6 +127,14 @@ public sealed class LoadLevelingSpecs : IAsyncLifetime
         Assert.DoesNotContain(await MovesDuringNextRounds(8), m => m.To.Value == 3 || m.From.Value == 3);
 
         Assert.IsType<GroupSignalled>(await Ask(1, new KillGroup(null, Signal.SIGKILL, 0, new Pid(0))));
+    }
+
+    /// <summary>True when each process some node decided to move is where its last decided move sends it.</summary>
+    private bool DecidedMovesLanded(Dictionary<int, int> nodes)
+    {
+        var lastTarget = new Dictionary<int, int>();
+        foreach (var move in _rounds.ToArray().SelectMany(r => r.Moves)) lastTarget[move.Pid.Value] = move.To.Value;
+        return lastTarget.All(t => !nodes.TryGetValue(t.Key, out var node) || node == t.Value);
     }
 
     private string LastHeard(int node) =>
