@@ -1,6 +1,7 @@
 // In-process multi-node harness: several real ActorSystems joined over loopback TCP on free ports, torn down cleanly.
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Security;
@@ -8,6 +9,7 @@ using Ssi.Cfs.Service;
 using Ssi.Cfs.Storage;
 using Ssi.Host.Node;
 using Ssi.Host.Client;
+using Ssi.Vproc.ProcessTable;
 
 namespace Ssi.Tests.Harness;
 
@@ -58,6 +60,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             }
             for (var n = 1; n <= count; n++) harness.StartNode(n);
             await harness.AwaitAsync(() => harness.AllUp(Enumerable.Range(1, count)), timeout ?? TimeSpan.FromSeconds(30), "cluster formation");
+            await harness.AwaitOwnShardsAsync(Enumerable.Range(1, count), timeout ?? TimeSpan.FromSeconds(30));
             return harness;
         }
         catch
@@ -110,6 +113,23 @@ public sealed class ClusterHarness : IAsyncDisposable
         _clients.Add(connection);
         return connection;
     }
+
+    /// <summary>
+    /// Waits until each node hosts its own process shards. Until then an offer to move a process there is refused
+    /// (EAGAIN), because a shard placed elsewhere is moved home later and stops what it holds.
+    /// </summary>
+    public Task AwaitOwnShardsAsync(IEnumerable<int> nodes, TimeSpan timeout) =>
+        AwaitAsync(async () =>
+        {
+            foreach (var n in nodes)
+            {
+                var shardsPerNode = _nodes[n].System.Settings.Config.GetInt("ssi.vproc.shards-per-node");
+                var region = ClusterSharding.Get(_nodes[n].System).ShardRegion(ProcessEntity.TypeName);
+                var hosted = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, timeout);
+                if (!Enumerable.Range(0, shardsPerNode).All(k => hosted.Shards.Any(s => s.ShardId == $"{n}-{k}"))) return false;
+            }
+            return true;
+        }, timeout, "every node hosting its own process shards");
 
     public bool AllUp(IEnumerable<int> nodes) =>
         _nodes.Values.All(h => nodes.All(n => h.Cluster.State.Members.Any(m =>

@@ -18,6 +18,13 @@ public sealed partial class ProcessEntity
     private void Arriving(Arrive arrive, IReadOnlyList<KeptMessage> sentBefore)
     {
         var got = Stopwatch.GetTimestamp();
+        if (ShardHome is { } home && home != _node.Node)
+        {
+            // The shard is away from its node, so the coordinator will move it home and stop this entity on the way:
+            // a process that arrived here would die with it (docs/processes.md, "Placement").
+            RefuseArrival(arrive, sentBefore, new Failed(Errno.EAGAIN, $"node {home} is not ready to take processes yet (its shard is on node {_node.Node})"));
+            return;
+        }
         try
         {
             _image = ProgramImage.Restore(arrive.Snapshot);
@@ -25,14 +32,20 @@ public sealed partial class ProcessEntity
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             _log.Warning("process {0} cannot arrive here: {1}", _pid, e.Message);
-            Sender.Tell(new ArrivalRefused(_pid, arrive.State.Hop, new Failed(Errno.ENOEXEC, $"cannot resume the program here: {e.Message}")));
-            Route(new RouteInput.ArrivalFailed());
-            foreach (var kept in sentBefore) Self.Tell(kept.Message, SenderOf(kept.Sender)); // to be routed as before
+            RefuseArrival(arrive, sentBefore, new Failed(Errno.ENOEXEC, $"cannot resume the program here: {e.Message}"));
             return;
         }
         Move(new MoveInput.Arrive(arrive, sentBefore));
         Sender.Tell(new ReadyToArrive(_pid, arrive.State.Hop, got, Stopwatch.GetTimestamp()));
         Become(WaitingForHandoff);
+    }
+
+    /// <summary>The offer is refused: the old place keeps the process, and this entity routes the PID as before.</summary>
+    private void RefuseArrival(Arrive arrive, IReadOnlyList<KeptMessage> sentBefore, Failed why)
+    {
+        Sender.Tell(new ArrivalRefused(_pid, arrive.State.Hop, why));
+        Route(new RouteInput.ArrivalFailed());
+        foreach (var kept in sentBefore) Self.Tell(kept.Message, SenderOf(kept.Sender)); // to be routed as before
     }
 
     private void WaitingForHandoff(object message)
@@ -62,8 +75,8 @@ public sealed partial class ProcessEntity
     /// <summary>Waits here again for the answer to a terminal read made before the move (or the move that failed).</summary>
     private void KeepReading(PendingTerminalRead reading)
     {
-        if (_state.Fds[reading.Call.Fd]?.Handle is TerminalHandle terminal)
-            Call(new CallInput.ReadTerminal(reading.Call, terminal, reading.CallId, reading.TimeLeft));
+        if (_state.Fds[reading.Call.Fd]?.Handle is DeviceHandle device)
+            Call(new CallInput.ReadDevice(reading.Call, device, reading.CallId, reading.TimeLeft));
         else
         {
             _image!.Context.Result = SysResult.Fail(Errno.EBADF); // cannot be: descriptors move with the process

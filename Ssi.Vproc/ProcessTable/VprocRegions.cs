@@ -63,14 +63,16 @@ public sealed class HomeNodeAllocation(ActorSystem system, int rebalanceBatch) :
     public Task<IActorRef> AllocateShard(IActorRef requester, string shardId, IImmutableDictionary<IActorRef, IImmutableList<string>> current)
     {
         var home = ProcessShardExtractor.HomeOf(shardId);
-        if (home is not null && current.Keys.FirstOrDefault(r => NodeOf(r) == home) is { } region) return Task.FromResult(region);
+        // A joining home counts: its region is registered, and a shard placed elsewhere now must be moved home later,
+        // which stops whatever arrived in it meanwhile.
+        if (home is not null && current.Keys.FirstOrDefault(r => NodeOf(r, joining: true) == home) is { } region) return Task.FromResult(region);
         var fewest = current.OrderBy(c => c.Value.Count).Select(c => c.Key).FirstOrDefault() ?? requester;
         return Task.FromResult(fewest);
     }
 
     public Task<IImmutableSet<string>> Rebalance(IImmutableDictionary<IActorRef, IImmutableList<string>> current, IImmutableSet<string> inProgress)
     {
-        var present = current.Keys.Select(NodeOf).OfType<NodeNumber>().ToHashSet();
+        var present = current.Keys.Select(r => NodeOf(r)).OfType<NodeNumber>().ToHashSet();
         var away = current
             .SelectMany(c => c.Value.Select(shard => (Shard: shard, Node: NodeOf(c.Key))))
             .Where(s => !inProgress.Contains(s.Shard) && ProcessShardExtractor.HomeOf(s.Shard) is { } home && home != s.Node && present.Contains(home))
@@ -79,11 +81,12 @@ public sealed class HomeNodeAllocation(ActorSystem system, int rebalanceBatch) :
         return Task.FromResult<IImmutableSet<string>>(away.ToImmutableHashSet());
     }
 
-    private NodeNumber? NodeOf(IActorRef region)
+    private NodeNumber? NodeOf(IActorRef region, bool joining = false)
     {
         var address = region.Path.Address.HasLocalScope ? _cluster.SelfAddress : region.Path.Address;
         var member = _cluster.State.Members.FirstOrDefault(m => m.Address.Equals(address));
-        return member is not null && member.Status == MemberStatus.Up && NodeNumber.TryFromRoles(member.Roles, out var n) ? n : null;
+        var usable = member?.Status == MemberStatus.Up || (joining && member?.Status is MemberStatus.Joining or MemberStatus.WeaklyUp);
+        return usable && NodeNumber.TryFromRoles(member!.Roles, out var n) ? n : null;
     }
 }
 
