@@ -51,7 +51,9 @@ public sealed record LoadProgram(string Path, string[] Args) : Pending;
 /// fork: the descriptions in <see cref="Shared"/> gain a reference each, then <see cref="Node"/> creates the child from
 /// <see cref="Template"/> and a snapshot of the program taken with 0 as fork's result; then <see cref="ForkDone"/>.
 /// </summary>
-public sealed record CreateChild(NodeNumber Node, ProcessState Template, ImmutableArray<long> Shared) : Pending;
+/// <param name="Shared">The open file descriptions the child shares, each to gain a reference first.</param>
+/// <param name="Pipes">The pipe ends the child shares, one reference each per descriptor.</param>
+public sealed record CreateChild(NodeNumber Node, ProcessState Template, ImmutableArray<long> Shared, ImmutableArray<PipeHandle> Pipes) : Pending;
 
 /// <summary>wait and pause: the call ends when something happens to the process (a child exits, a signal).</summary>
 public sealed record Block : Pending
@@ -62,8 +64,11 @@ public sealed record Block : Pending
 /// <summary>nanosleep: the call ends when <see cref="Duration"/> is over, or with EINTR.</summary>
 public sealed record SleepFor(TimeSpan Duration) : Pending;
 
-/// <summary>A terminal read: the answer comes by PID, wherever the process is then; a timeout cancels it.</summary>
-public sealed record ReadTerminal(TerminalHandle Terminal, Read Call) : Pending;
+/// <summary>A read of a terminal or a pipe: the answer comes by PID, wherever the process is then; a timeout cancels it.</summary>
+public sealed record ReadDevice(DeviceHandle Device, Read Call) : Pending;
+
+/// <summary>A write to a pipe: it waits for room (or for the last reader to go).</summary>
+public sealed record WritePipe(PipeHandle Pipe, Write Call) : Pending;
 
 /// <summary>The process moves to <see cref="Node"/> and continues there with <see cref="Result"/>, or makes <see cref="Then"/> there.</summary>
 public sealed record MoveSelf(NodeNumber Node, SystemCall? Then, SysResult Result) : Pending;

@@ -15,22 +15,23 @@ public enum WaitKind
     Event,
     /// <summary>A timer (nanosleep), or a signal.</summary>
     Timer,
-    /// <summary>A terminal's answer: a signal or a timeout must ask the device to give the read up first.</summary>
-    Terminal,
+    /// <summary>A device's answer (a terminal's or a pipe's): a signal or a timeout must ask it to give the call up first.</summary>
+    Device,
 }
 
 /// <summary>The one system call a process has in flight.</summary>
 /// <param name="Then">For <see cref="WaitKind.Reply"/>: how the reply becomes the result.</param>
 /// <param name="Deadline">For a sleep, or a terminal read with a timeout: when it ends.</param>
-/// <param name="Cancelling">The terminal was asked to give the read up; its answer (the data, or the cancel) is on the way.</param>
+/// <param name="Device">For <see cref="WaitKind.Device"/>: where the call waits.</param>
+/// <param name="Cancelling">The device was asked to give the call up; its answer (the data, or the cancel) is on the way.</param>
 /// <param name="TimedOut">The cancel was for the read's timeout (EAGAIN), not for a signal (EINTR).</param>
-public sealed record WaitingCall(long Id, SystemCall Call, WaitKind Kind, Then? Then = null, TerminalHandle? Terminal = null,
+public sealed record WaitingCall(long Id, SystemCall Call, WaitKind Kind, Then? Then = null, DeviceHandle? Device = null,
     DateTimeOffset? Deadline = null, bool Cancelling = false, bool TimedOut = false)
 {
     /// <summary>It waits on something a signal may end (terminal read, wait, pause, sleep).</summary>
     public bool Interruptible => Kind != WaitKind.Reply;
 
-    public CallShape Shape => new(Interruptible, Kind == WaitKind.Terminal, Cancelling);
+    public CallShape Shape => new(Interruptible, Kind == WaitKind.Device, Cancelling);
 
     /// <summary>The call as a move sees it at <paramref name="now"/>: a sleep or a timed read with what is left of it.</summary>
     public CallInFlight AsMoveSees(DateTimeOffset now) => new(Id, Call, Interruptible, Cancelling, Deadline - now);
@@ -62,8 +63,11 @@ public abstract record CallInput
 
     public sealed record Sleep(SystemCall Call, TimeSpan Duration) : CallInput;
 
-    /// <summary>A terminal read; with <see cref="Id"/> it is one made before (a move) whose answer is still to come.</summary>
-    public sealed record ReadTerminal(Read Call, TerminalHandle Terminal, long? Id, TimeSpan? TimeLeft) : CallInput;
+    /// <summary>A read of a terminal or pipe; with <see cref="Id"/> it is one made before (a move) whose answer is still to come.</summary>
+    public sealed record ReadDevice(Read Call, DeviceHandle Device, long? Id, TimeSpan? TimeLeft) : CallInput;
+
+    /// <summary>A write to a pipe, which answers once all of it is in (or no reader is left).</summary>
+    public sealed record WritePipe(Write Call, PipeHandle Pipe) : CallInput;
 
     /// <summary>The reply to call <see cref="Id"/>: a message, or the exception its request failed with.</summary>
     public sealed record Replied(long Id, object Outcome) : CallInput;
@@ -76,6 +80,12 @@ public abstract record CallInput
     public sealed record ReadCancelled(long Id) : CallInput;
 
     public sealed record TerminalData(long Id, byte[] Data) : CallInput;
+
+    /// <summary>The pipe took <see cref="Count"/> bytes of write <see cref="Id"/>.</summary>
+    public sealed record PipeWritten(long Id, int Count) : CallInput;
+
+    /// <summary>Write <see cref="Id"/> found no reader: EPIPE, and SIGPIPE for the writer.</summary>
+    public sealed record PipeBroken(long Id) : CallInput;
 
     /// <summary>A child's state changed (it exited, or its node was lost): a wait may collect it now.</summary>
     public sealed record ChildChanged : CallInput;
@@ -108,9 +118,12 @@ public abstract record CallEffect
     /// <summary>An effect of the core's decision (a send, a new image, what ps shows).</summary>
     public sealed record Do(Effect Effect) : CallEffect;
 
-    public sealed record SendRead(TerminalHandle Terminal, long Id, int Count) : CallEffect;
+    public sealed record SendRead(DeviceHandle Device, long Id, int Count) : CallEffect;
 
-    public sealed record CancelRead(TerminalHandle Terminal, long Id) : CallEffect;
+    public sealed record SendWrite(PipeHandle Pipe, long Id, byte[] Data) : CallEffect;
+
+    /// <summary>Ask the device to give call <see cref="Id"/> up (a read, or a pipe write).</summary>
+    public sealed record CancelRead(DeviceHandle Device, long Id) : CallEffect;
 
     /// <summary>Tell the process <see cref="Timer"/> (a <see cref="CallInput"/>) after <see cref="After"/>, replacing the call's timer.</summary>
     public sealed record StartTimer(CallInput Timer, TimeSpan After) : CallEffect;
@@ -166,29 +179,37 @@ public static class CallSteps
                 state = RunStateTo(state, RunState.Sleeping, effects);
                 effects.Add(new CallEffect.StartTimer(new CallInput.SleepOver(calls.LastId), s.Duration));
                 return Done();
-            case CallInput.ReadTerminal r:
+            case CallInput.ReadDevice r:
             {
                 var id = r.Id ?? NextId();
-                if (r.Id is null) effects.Add(new CallEffect.SendRead(r.Terminal, id, Math.Clamp(r.Call.Count, 0, FileCalls.MaxRead)));
-                calls = calls with { LastId = Math.Max(calls.LastId, id), Call = new WaitingCall(id, r.Call, WaitKind.Terminal, Terminal: r.Terminal, Deadline: world.Now + r.TimeLeft) };
+                if (r.Id is null) effects.Add(new CallEffect.SendRead(r.Device, id, Math.Clamp(r.Call.Count, 0, FileCalls.MaxRead)));
+                calls = calls with { LastId = Math.Max(calls.LastId, id), Call = new WaitingCall(id, r.Call, WaitKind.Device, Device: r.Device, Deadline: world.Now + r.TimeLeft) };
                 state = RunStateTo(state, RunState.Sleeping, effects);
                 if (r.TimeLeft is { } left) effects.Add(new CallEffect.StartTimer(new CallInput.ReadTimedOut(id), left > TimeSpan.Zero ? left : TimeSpan.Zero));
                 return Done();
             }
+            case CallInput.WritePipe w:
+                calls = calls with { LastId = NextId(), Call = new WaitingCall(NextId(), w.Call, WaitKind.Device, Device: w.Pipe) };
+                effects.Add(new CallEffect.SendWrite(w.Pipe, calls.LastId, w.Call.Data));
+                return Done();
             case CallInput.Replied replied when call?.Id != replied.Id:
                 // Interrupted, or outlived by its process: what the reply holds is given back.
                 foreach (var effect in SystemCallCore.LateReply(state, replied.Outcome)) effects.Add(new CallEffect.Do(effect));
                 return Done();
             case CallInput.Replied replied: return Finish(Complete(call!, replied.Outcome));
             case CallInput.SleepOver over when call?.Id == over.Id: return Finish(SysResult.Ok(0));
-            case CallInput.ReadTimedOut timedOut when call is { Kind: WaitKind.Terminal, Cancelling: false } && call.Id == timedOut.Id:
+            case CallInput.ReadTimedOut timedOut when call is { Kind: WaitKind.Device, Cancelling: false } && call.Id == timedOut.Id:
                 calls = calls with { Call = call with { Cancelling = true, TimedOut = true } };
-                effects.Add(new CallEffect.CancelRead(call.Terminal!, call.Id));
+                effects.Add(new CallEffect.CancelRead(call.Device!, call.Id));
                 return Done();
             case CallInput.ReadCancelled cancelled when call?.Id == cancelled.Id:
                 return Finish(SysResult.Fail(call.TimedOut ? Errno.EAGAIN : Errno.EINTR));
             case CallInput.TerminalData data when call?.Id == data.Id:
                 return Finish(SysResult.Ok(data.Data.Length) with { Data = data.Data });
+            case CallInput.PipeWritten written when call?.Id == written.Id: return Finish(SysResult.Ok(written.Count));
+            case CallInput.PipeBroken broken when call?.Id == broken.Id:
+                state = state with { Signals = state.Signals.Post(Ssi.Actors.Signals.Signal.SIGPIPE) }; // acts before the next step
+                return Finish(SysResult.Fail(Errno.EPIPE));
             case CallInput.ChildChanged when call?.Call is Wait wait:
             {
                 var decision = Family.TryWait(state, wait);
@@ -214,7 +235,7 @@ public static class CallSteps
                 calls = calls with { LastId = Math.Max(calls.LastId, arrived.LastId) };
                 return Done();
             case CallInput.Ended:
-                if (call is { Kind: WaitKind.Terminal }) effects.Add(new CallEffect.CancelRead(call.Terminal!, call.Id));
+                if (call is { Kind: WaitKind.Device }) effects.Add(new CallEffect.CancelRead(call.Device!, call.Id));
                 if (call is not null) effects.Add(new CallEffect.CancelTimer());
                 calls = calls with { Call = null };
                 return Done();
@@ -288,7 +309,7 @@ public static class CallSteps
                 // The device answers the cancel, or the result it had on its way.
                 var reading = calls.Call!;
                 calls = calls with { Call = reading with { Cancelling = true } };
-                effects.Add(new CallEffect.CancelRead(reading.Terminal!, reading.Id));
+                effects.Add(new CallEffect.CancelRead(reading.Device!, reading.Id));
                 break;
             case OnArrival.Interrupt:
                 (calls, state) = Finished(calls, state, SysResult.Fail(Errno.EINTR), moveAsked, effects);

@@ -3,6 +3,7 @@ using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Cfs.Devices;
 using Ssi.Cfs.Inodes;
+using Ssi.Cfs.Pipes;
 using Ssi.Cfs.Service;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
@@ -25,7 +26,8 @@ public static class FileCalls
                 return state.Fds[c.Fd]?.Handle switch
                 {
                     CfsHandle h => Ask(state, new FsReadOpen(who, h.OpenFile, Math.Clamp(c.Count, 0, MaxRead)), new OnData()),
-                    TerminalHandle t => CallDecision.Wait(state, new ReadTerminal(t, c)),
+                    TerminalHandle t => CallDecision.Wait(state, new ReadDevice(t, c)),
+                    PipeHandle { End: PipeEnd.Read } p => CallDecision.Wait(state, new ReadDevice(p, c)),
                     _ => CallDecision.Fail(state, Errno.EBADF),
                 };
             case Write c:
@@ -33,6 +35,7 @@ public static class FileCalls
                 {
                     CfsHandle h => Ask(state, new FsWriteOpen(who, h.OpenFile, c.Data), new OnWritten()),
                     TerminalHandle t => CallDecision.Wait(state, new AskDevice(t.Terminal, new TerminalWrite(t.Channel, c.Data), new OnTerminalWritten())),
+                    PipeHandle { End: PipeEnd.Write } p => CallDecision.Wait(state, new WritePipe(p, c)),
                     _ => CallDecision.Fail(state, Errno.EBADF),
                 };
             case Close c:
@@ -40,7 +43,10 @@ public static class FileCalls
                 var closed = state with { Fds = state.Fds.Remove(c.Fd) };
                 return closing.Handle is CfsHandle description
                     ? Ask(closed, new FsClose(who, description.OpenFile), new OnReferences())
-                    : CallDecision.Done(closed, SysResult.Ok(0));
+                    : CallDecision.Done(closed, SysResult.Ok(0), [.. Release(state, closing)]);
+            case Pipe:
+                if (state.Fds.LowestFree().Value + 1 >= FdTable.Limit) return CallDecision.Fail(state, Errno.EMFILE);
+                return CallDecision.Wait(state, new AskFor(Destination.ProcessService, MakePipe.Instance, new OnPipeMade()));
             case Dup c: return Duplicate(state, c.Fd, null);
             case Dup2 c: return Duplicate(state, c.Fd, c.NewFd);
             case SetCloseOnExec c:
@@ -50,7 +56,7 @@ public static class FileCalls
                 return state.Fds[c.Fd]?.Handle switch
                 {
                     CfsHandle h => Ask(state, new FsSeek(who, h.OpenFile, c.Offset, c.Whence), new OnPosition()),
-                    TerminalHandle => CallDecision.Fail(state, Errno.ESPIPE),
+                    DeviceHandle => CallDecision.Fail(state, Errno.ESPIPE),
                     _ => CallDecision.Fail(state, Errno.EBADF),
                 };
             case Stat c: return Ask(state, new FsStat(who, state.Resolve(c.Path), c.FollowLast), new OnAttributes());
@@ -58,10 +64,10 @@ public static class FileCalls
                 return state.Fds[c.Fd]?.Handle switch
                 {
                     CfsHandle h => Ask(state, new FsStatOpen(who, h.OpenFile), new OnAttributes()),
-                    // A terminal is a character device owned by its user (crw--w----); a host pipe or file is a pipe here (prw-------).
-                    TerminalHandle t => CallDecision.Done(state, SysResult.Ok(0) with
+                    // A terminal is a character device owned by its user (crw--w----); a pipe, or a host pipe or file, is a pipe here (prw-------).
+                    DeviceHandle device => CallDecision.Done(state, SysResult.Ok(0) with
                     {
-                        Stat = new InodeAttributes(new InodeNumber(0), t.IsTerminal ? InodeType.CharDevice : InodeType.Fifo, t.IsTerminal ? 0x190 : 0x180,
+                        Stat = new InodeAttributes(new InodeNumber(0), device.ReadsAsPipe ? InodeType.Fifo : InodeType.CharDevice, device.ReadsAsPipe ? 0x180 : 0x190,
                             who.Uid, who.Gid, 1, 0, world.Now, world.Now, world.Now),
                     }),
                     _ => CallDecision.Fail(state, Errno.EBADF),
@@ -95,21 +101,26 @@ public static class FileCalls
         if (target == fd) return CallDecision.Done(state, SysResult.Ok(fd.Value));
         var newFd = target ?? state.Fds.LowestFree();
         if (newFd.Value >= FdTable.Limit) return CallDecision.Fail(state, Errno.EMFILE);
-        return existing.Handle is CfsHandle h
-            ? Ask(state, new FsRetainOpen(state.Credentials, h.OpenFile), new OnDuplicated(newFd, existing))
-            : Install(state, newFd, existing);
+        return existing.Handle switch
+        {
+            CfsHandle h => Ask(state, new FsRetainOpen(state.Credentials, h.OpenFile), new OnDuplicated(newFd, existing)),
+            PipeHandle p => CallDecision.Wait(state, new AskDevice(p.Pipe, new PipeRetain(p.End), new OnPipeDuplicated(newFd, existing))),
+            _ => Install(state, newFd, existing),
+        };
     }
 
     /// <summary>Puts a copy of <paramref name="existing"/> at <paramref name="newFd"/>; what it held is closed quietly, as Linux does.</summary>
     internal static CallDecision Install(ProcessState state, Fd newFd, Descriptor existing)
     {
         var next = state with { Fds = state.Fds.Set(newFd, existing with { CloseOnExec = false }) };
-        return state.Fds[newFd] is { Handle: CfsHandle old }
-            ? CallDecision.Done(next, SysResult.Ok(newFd.Value), new Send(Destination.FileSystem, new FsClose(state.Credentials, old.OpenFile)))
-            : CallDecision.Done(next, SysResult.Ok(newFd.Value));
+        return CallDecision.Done(next, SysResult.Ok(newFd.Value), [.. state.Fds[newFd] is { } old ? Release(state, old) : []]);
     }
 
-    /// <summary>What releasing a descriptor sends: a close of its description, if it has one in the file system.</summary>
-    public static IEnumerable<Effect> Release(ProcessState state, Descriptor descriptor) =>
-        descriptor.Handle is CfsHandle h ? [new Send(Destination.FileSystem, new FsClose(state.Credentials, h.OpenFile))] : [];
+    /// <summary>What releasing a descriptor sends: a close of its file description, or one reference less to a pipe's end.</summary>
+    public static IEnumerable<Effect> Release(ProcessState state, Descriptor descriptor) => descriptor.Handle switch
+    {
+        CfsHandle h => [new Send(Destination.FileSystem, new FsClose(state.Credentials, h.OpenFile))],
+        PipeHandle p => [new SendToDevice(p.Pipe, new PipeRelease(p.End))],
+        _ => [],
+    };
 }

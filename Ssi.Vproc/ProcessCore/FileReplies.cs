@@ -3,6 +3,7 @@ using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Cfs.Devices;
 using Ssi.Cfs.Permissions;
+using Ssi.Cfs.Pipes;
 using Ssi.Cfs.Service;
 using Ssi.Vproc.ProcessTable;
 using Ssi.Vproc.Programs;
@@ -89,4 +90,23 @@ public sealed record OnChdir(string Target) : Then<FsAttributes>
 public sealed record OnDuplicated(Fd NewFd, Descriptor Existing) : Then<FsReferences>
 {
     protected override CallDecision On(ProcessState state, FsReferences references, CallWorld world) => FileCalls.Install(state, NewFd, Existing);
+}
+
+/// <summary>dup and dup2 of a pipe's end, once the pipe counts the new reference.</summary>
+public sealed record OnPipeDuplicated(Fd NewFd, Descriptor Existing) : Then<PipeRetained>
+{
+    protected override CallDecision On(ProcessState state, PipeRetained retained, CallWorld world) => FileCalls.Install(state, NewFd, Existing);
+}
+
+/// <summary>pipe: the read end and the write end get the two lowest free descriptors (a full table gives the pipe back).</summary>
+public sealed record OnPipeMade : Then<PipeMade>
+{
+    protected override CallDecision On(ProcessState state, PipeMade made, CallWorld world)
+    {
+        var reader = new PipeHandle(made.Pipe, PipeEnd.Read);
+        var writer = new PipeHandle(made.Pipe, PipeEnd.Write);
+        if (state.Fds.Add(reader) is not { IsOk: true } first || first.Value.Table.Add(writer) is not { IsOk: true } second)
+            return CallDecision.Done(state, SysResult.Fail(Errno.EMFILE), new SendToDevice(made.Pipe, new PipeRelease(PipeEnd.Read)), new SendToDevice(made.Pipe, new PipeRelease(PipeEnd.Write)));
+        return CallDecision.Done(state with { Fds = second.Value.Table }, SysResult.Ok(first.Value.Fd.Value) with { PipeEnds = (first.Value.Fd, second.Value.Fd) });
+    }
 }

@@ -21,8 +21,9 @@ public static class ProcessCalls
             case Fork c:
                 // Every description gains a reference first (the child shares them), then the child's node creates it.
                 var shared = state.Fds.Entries.Values.Select(d => d.Handle).OfType<CfsHandle>().Select(h => h.OpenFile).ToImmutableArray();
+                var pipes = state.Fds.Entries.Values.Select(d => d.Handle).OfType<PipeHandle>().ToImmutableArray();
                 var node = c.Node ?? world.Node;
-                return CallDecision.Wait(state, new CreateChild(node, state.ForChild(new Pid(0), node, world.Now), shared));
+                return CallDecision.Wait(state, new CreateChild(node, state.ForChild(new Pid(0), node, world.Now), shared, pipes));
             case Exec c: return CallDecision.Wait(state, new LoadProgram(state.Resolve(c.Path), c.Args.Length > 0 ? c.Args : [c.Path]));
             case Exit c: return CallDecision.Wait(state, new EndProcess(WaitStatus.Exited(c.Code)));
             case Wait c: return Family.TryWait(state, c);

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
+using Ssi.Cfs.Pipes;
 
 namespace Ssi.Vproc.ProcessTable;
 
@@ -18,7 +19,23 @@ public sealed record CfsHandle(long OpenFile) : FileHandle;
 /// client's host, which then behaves as a pipe here: fstat says FIFO (so isatty is false), it has no terminal modes
 /// (ENOTTY), and reads take what input there is without waiting for a line.
 /// </summary>
-public sealed record TerminalHandle(IActorRef Terminal, int Channel, bool IsTerminal = true) : FileHandle;
+public sealed record TerminalHandle(IActorRef Terminal, int Channel, bool IsTerminal = true) : DeviceHandle(Terminal);
+
+/// <summary>
+/// An end of a pipe (<see cref="PipeActor"/>), which stays on the node where it was made and is reached from wherever
+/// the process runs. Each descriptor of an end counts once at the pipe: dup and fork add one, close and exit take it.
+/// </summary>
+public sealed record PipeHandle(IActorRef Pipe, PipeEnd End) : DeviceHandle(Pipe);
+
+/// <summary>
+/// A descriptor whose calls wait at an actor that answers the process by PID, wherever it runs by then (a terminal, a
+/// pipe): reads there are interruptible, and may be taken along when the process moves.
+/// </summary>
+public abstract record DeviceHandle(IActorRef Device) : FileHandle
+{
+    /// <summary>Reads take whatever data there is rather than a whole line (everything but a real terminal).</summary>
+    public bool ReadsAsPipe => this is not TerminalHandle { IsTerminal: true };
+}
 
 public sealed record Descriptor(FileHandle Handle, bool CloseOnExec = false);
 

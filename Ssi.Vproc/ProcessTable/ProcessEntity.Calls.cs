@@ -1,4 +1,5 @@
 // Carrying out the core's decision for each system call: its effects, and the reply it waits for (docs/processes.md).
+using Ssi.Cfs.Pipes;
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
@@ -56,8 +57,11 @@ public sealed partial class ProcessEntity
             case SleepFor sleep:
                 Call(new CallInput.Sleep(call, sleep.Duration));
                 return null;
-            case ReadTerminal read:
-                Call(new CallInput.ReadTerminal(read.Call, read.Terminal, null, read.Call.Timeout));
+            case ReadDevice read:
+                Call(new CallInput.ReadDevice(read.Call, read.Device, null, read.Call.Timeout));
+                return null;
+            case WritePipe write:
+                Call(new CallInput.WritePipe(write.Call, write.Pipe));
                 return null;
             case MoveSelf move: return MigrateSelf(move.Node, move.Then, move.Result);
             case EndProcess end:
@@ -111,16 +115,21 @@ public sealed partial class ProcessEntity
             context.Result = resultBefore;
         }
         var (who, fs, service, timeout, system) = (_state.Credentials, _node.Fs, _node.Service, _node.Settings.CallTimeout, Context.System);
-        async Task<object> Create(ImmutableArray<long> shared)
+        // Pipes count their ends' references before the child exists: a close by the child must find its copy counted.
+        async Task<object> Create(ImmutableArray<long> shared, ImmutableArray<PipeHandle> pipes)
         {
             foreach (var openFile in shared)
                 if (await fs.Ask<object>(new FsRetainOpen(who, openFile), timeout) is Failed failed) return failed;
+            foreach (var pipe in pipes) await pipe.Pipe.Ask<PipeRetained>(new PipeRetain(pipe.End), timeout);
             var created = await ProcessService.AskOn(system, service, create.Node, new CreateProcess(create.Template, snapshot, null, [], null), timeout);
             if (created is not ProcessCreated)
+            {
                 foreach (var openFile in shared) _ = fs.Ask<object>(new FsClose(who, openFile), timeout);
+                foreach (var pipe in pipes) pipe.Pipe.Tell(new PipeRelease(pipe.End));
+            }
             return created;
         }
-        Await(fork, Create(create.Shared), new OnForked());
+        Await(fork, Create(create.Shared, create.Pipes), new OnForked());
         return null;
     }
 }

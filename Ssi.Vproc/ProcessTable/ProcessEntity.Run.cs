@@ -1,4 +1,5 @@
 // Running the program: stepping its iterator, awaiting system calls without blocking, delivering signals between calls.
+using Ssi.Cfs.Pipes;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
@@ -109,8 +110,9 @@ public sealed partial class ProcessEntity
         switch (effect)
         {
             case CallEffect.Do d: Perform(d.Effect); break;
-            case CallEffect.SendRead r: r.Terminal.Terminal.Tell(new TerminalRead(r.Id, r.Count, _pid, AsPipe: !r.Terminal.IsTerminal), Self); break;
-            case CallEffect.CancelRead c: c.Terminal.Terminal.Tell(new TerminalCancelRead(c.Id, _pid), Self); break;
+            case CallEffect.SendRead r: r.Device.Device.Tell(new TerminalRead(r.Id, r.Count, _pid, AsPipe: r.Device.ReadsAsPipe), Self); break;
+            case CallEffect.SendWrite w: w.Pipe.Pipe.Tell(new PipeWrite(w.Id, w.Data, _pid), Self); break;
+            case CallEffect.CancelRead c: c.Device.Device.Tell(new TerminalCancelRead(c.Id, _pid), Self); break;
             case CallEffect.StartTimer t:
                 _callTimer?.Cancel();
                 _callTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(t.After, Self, t.Timer, Self);

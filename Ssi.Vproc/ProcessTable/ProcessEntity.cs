@@ -1,4 +1,5 @@
 // The entity of one process: it owns the process's state and runs its program, one system call at a time.
+using Ssi.Cfs.Pipes;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
@@ -141,6 +142,8 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             case DeviceReply reply: Handle(reply.Reply, replyTo); break;
             case TerminalData data: Call(new CallInput.TerminalData(data.CallId, data.Data)); break;
             case TerminalReadCancelled cancelled: Call(new CallInput.ReadCancelled(cancelled.CallId)); break;
+            case PipeWritten written: Call(new CallInput.PipeWritten(written.CallId, written.Count)); break;
+            case PipeBroken broken: Call(new CallInput.PipeBroken(broken.CallId)); break;
             case Spawn: ReplyTo.Tell(new Failed(Errno.EEXIST, $"process {_pid} exists")); break;
             case MigrateProcess migrate: StartMigration(migrate, ReplyTo); break;
             case PinProcess pin: Pin(pin); break;

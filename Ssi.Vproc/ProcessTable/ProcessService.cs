@@ -1,4 +1,5 @@
 // A node's process service: creates processes on this node, fans group signals and listings out, serves the CLI.
+using Ssi.Cfs.Pipes;
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
@@ -41,6 +42,7 @@ public sealed class ProcessService : ReceiveActor
         Receive<ListLocal>(l => _index.Forward(l));
         Receive<KillGroup>(k => KillEverywhere(k.Group, k.Signal, k.SenderUid, k.SenderPid).PipeTo(Sender));
         Receive<TerminalReply>(r => Region.Tell(new DeviceReply(r.Pid, r.Reply), ActorRefs.NoSender));
+        Receive<MakePipe>(_ => Sender.Tell(new PipeMade(Context.ActorOf(PipeActor.Props(Self)))));
         Receive<SignalProcessGroup>(s => _ = KillEverywhere(s.ProcessGroup, s.Signal, 0, Pid.Kernel)); // from a terminal: the kernel sends it
         Receive<ListCluster>(_ => ListEverywhere().PipeTo(Sender));
         Receive<RunProgram>(Run);

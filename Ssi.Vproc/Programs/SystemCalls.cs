@@ -19,6 +19,11 @@ public sealed record Read(Fd Fd, int Count, TimeSpan? Timeout = null) : SystemCa
 /// <summary>write(2): the value is the number of bytes written.</summary>
 public sealed record Write(Fd Fd, byte[] Data) : SystemCall;
 public sealed record Close(Fd Fd) : SystemCall;
+/// <summary>
+/// pipe(2): a new pipe on this node; the value is the read end's descriptor, <see cref="SysResult.PipeEnds"/> has both
+/// (the lowest two free descriptors).
+/// </summary>
+public sealed record Pipe : SystemCall;
 public sealed record Dup(Fd Fd) : SystemCall;
 public sealed record Dup2(Fd Fd, Fd NewFd) : SystemCall;
 /// <summary>fcntl(F_SETFD, FD_CLOEXEC).</summary>

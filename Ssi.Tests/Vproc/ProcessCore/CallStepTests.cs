@@ -84,7 +84,7 @@ public sealed class CallStepTests
     [Fact]
     public void A_terminal_read_asks_the_device_and_its_data_is_the_result()
     {
-        var reading = Steps.Of(Ann_process()).Then(new CallInput.ReadTerminal(ReadLine, Terminal(), null, null));
+        var reading = Steps.Of(Ann_process()).Then(new CallInput.ReadDevice(ReadLine, Terminal(), null, null));
         Assert.Equal(new CallEffect.SendRead(Terminal(), 1, FileCalls.MaxRead), reading.Effects[0]); // the count is clamped
         var got = reading.Then(new CallInput.TerminalData(1, [104, 105]));
         var result = Assert.IsType<CallEffect.SetResult>(got.Effects.Single(e => e is CallEffect.SetResult)).Result;
@@ -95,7 +95,7 @@ public sealed class CallStepTests
     [Fact]
     public void A_read_that_times_out_is_cancelled_once_at_the_device_and_ends_with_EAGAIN()
     {
-        var reading = Steps.Of(Ann_process()).Then(new CallInput.ReadTerminal(ReadLine, Terminal(), null, ReadLine.Timeout));
+        var reading = Steps.Of(Ann_process()).Then(new CallInput.ReadDevice(ReadLine, Terminal(), null, ReadLine.Timeout));
         Assert.Equal(new CallEffect.StartTimer(new CallInput.ReadTimedOut(1), TimeSpan.FromSeconds(2)), reading.Effects[^1]);
         var cancelling = reading.Then(new CallInput.ReadTimedOut(1));
         Assert.Equal([new CallEffect.CancelRead(Terminal(), 1)], cancelling.Effects);
@@ -108,7 +108,7 @@ public sealed class CallStepTests
     [Fact]
     public void A_handled_signal_cancels_a_terminal_read_at_the_device_and_it_ends_with_EINTR()
     {
-        var reading = Steps.Of(Handling(Ann_process(), Signal.SIGINT)).Then(new CallInput.ReadTerminal(ReadLine, Terminal(), null, null));
+        var reading = Steps.Of(Handling(Ann_process(), Signal.SIGINT)).Then(new CallInput.ReadDevice(ReadLine, Terminal(), null, null));
         var cancelling = reading.Post(Signal.SIGINT);
         Assert.Equal([new CallEffect.CancelRead(Terminal(), 1)], cancelling.Effects);
         Assert.True(cancelling.Calls.Call!.Cancelling);
@@ -137,7 +137,7 @@ public sealed class CallStepTests
     [Fact]
     public void SIGKILL_ends_the_process_whatever_its_call_and_its_end_gives_the_read_up_at_the_device()
     {
-        var reading = Steps.Of(Ann_process()).Then(new CallInput.ReadTerminal(ReadLine, Terminal(), null, ReadLine.Timeout));
+        var reading = Steps.Of(Ann_process()).Then(new CallInput.ReadDevice(ReadLine, Terminal(), null, ReadLine.Timeout));
         Assert.Equal([new CallEffect.Die(WaitStatus.Signaled(Signal.SIGKILL))], reading.Post(Signal.SIGKILL).Effects);
         var ended = reading.Then(new CallInput.Ended());
         Assert.Equal([new CallEffect.CancelRead(Terminal(), 1), new CallEffect.CancelTimer()], ended.Effects);
@@ -205,7 +205,7 @@ public sealed class CallStepTests
     public void Call_ids_are_never_reused_across_a_move_and_a_read_taken_along_is_not_asked_again()
     {
         var arrived = Steps.Of(Ann_process()).Then(new CallInput.ArrivedWith(41));
-        var kept = arrived.Then(new CallInput.ReadTerminal(ReadLine, Terminal(), 40, TimeSpan.FromSeconds(-1)));
+        var kept = arrived.Then(new CallInput.ReadDevice(ReadLine, Terminal(), 40, TimeSpan.FromSeconds(-1)));
         Assert.DoesNotContain(kept.Effects, e => e is CallEffect.SendRead);
         Assert.Equal(new CallEffect.StartTimer(new CallInput.ReadTimedOut(40), TimeSpan.Zero), kept.Effects[^1]); // its time is up already
         var next = kept.Then(new CallInput.Forget()).Then(Stat());

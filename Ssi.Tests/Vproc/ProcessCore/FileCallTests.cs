@@ -73,8 +73,8 @@ public sealed class FileCallTests
     {
         var terminal = Terminal(1);
         var read = Decide(Ann_process().WithFd(0, terminal), new Read(new Fd(0), 80, TimeSpan.FromSeconds(1)));
-        var waiting = Assert.IsType<ReadTerminal>(read.Waiting);
-        Assert.Equal(terminal, waiting.Terminal);
+        var waiting = Assert.IsType<ReadDevice>(read.Waiting);
+        Assert.Equal(terminal, waiting.Device);
         Assert.Equal(TimeSpan.FromSeconds(1), waiting.Call.Timeout);
         Decide(Ann_process(), new Read(new Fd(4), 80)).AssertFails(Errno.EBADF);
     }
@@ -277,7 +277,7 @@ public sealed class FileCallTests
         Decide(state, new SetTerminalMode(new Fd(0), Canonical: false)).AssertFails(Errno.ENOTTY);
         Decide(state, new Seek(new Fd(1), 0)).AssertFails(Errno.ESPIPE);
         // Its bytes still go through the device, as a terminal's do.
-        Assert.Equal(HostPipe(1), Assert.IsType<ReadTerminal>(Decide(state, new Read(new Fd(0), 80)).Waiting).Terminal);
+        Assert.Equal(HostPipe(1), Assert.IsType<ReadDevice>(Decide(state, new Read(new Fd(0), 80)).Waiting).Device);
         Assert.Equal(1, Assert.IsType<TerminalWrite>(Assert.IsType<AskDevice>(Decide(state, new Write(new Fd(1), [65])).Waiting).Request).Channel);
     }
 }

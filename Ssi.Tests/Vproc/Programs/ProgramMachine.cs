@@ -207,7 +207,7 @@ public sealed partial class ProgramMachine
                 case AskDevice ask: (reply, then) = (ask.Device.Ask<object>(ask.Request, ProgramCluster.CallTimeout).GetAwaiter().GetResult(), ask.Then); break;
                 case LoadProgram load: (reply, then) = (Load(process, load.Path), new OnExecLoaded(load.Args)); break;
                 case CreateChild create: (reply, then) = (Fork(process, create), new OnForked()); break;
-                case ReadTerminal read: return ReadFrom(process, read);
+                case ReadDevice read: return ReadFrom(process, read);
                 case EndProcess end:
                     End(process, end.Status);
                     return null;
@@ -242,10 +242,10 @@ public sealed partial class ProgramMachine
             .GetAwaiter().GetResult();
 
     /// <summary>A terminal read, answered by the device as the entity's WaitForTerminal gets it.</summary>
-    private SysResult ReadFrom(Process process, ReadTerminal read)
+    private SysResult ReadFrom(Process process, ReadDevice read)
     {
         var request = new TerminalRead(++_callIds, Math.Clamp(read.Call.Count, 0, FileCalls.MaxRead), new Pid(process.Pid));
-        var data = read.Terminal.Terminal.Ask<TerminalData>(request, ProgramCluster.CallTimeout).GetAwaiter().GetResult();
+        var data = read.Device.Device.Ask<TerminalData>(request, ProgramCluster.CallTimeout).GetAwaiter().GetResult();
         return SysResult.Ok(data.Data.Length) with { Data = data.Data };
     }
 

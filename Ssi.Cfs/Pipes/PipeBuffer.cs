@@ -1,0 +1,193 @@
+// The state of a pipe and its rules, as pure functions: Linux pipe(7) semantics, whatever node each end is on.
+using System.Collections.Immutable;
+using Ssi.Actors.Identity;
+using Ssi.Actors.Protocol;
+using Ssi.Cfs.Devices;
+
+namespace Ssi.Cfs.Pipes;
+
+public sealed record WaitingRead(Pid Pid, long CallId, int Count);
+
+/// <param name="Done">Bytes of <see cref="Data"/> already in the pipe (a write larger than PIPE_BUF goes in piece by piece).</param>
+public sealed record WaitingWrite(Pid Pid, long CallId, byte[] Data, int Done);
+
+/// <summary>What happens to a pipe.</summary>
+public abstract record PipeInput
+{
+    public sealed record Read(Pid Pid, long CallId, int Count) : PipeInput;
+
+    public sealed record Write(Pid Pid, long CallId, byte[] Data) : PipeInput;
+
+    /// <summary>A signal (or a timeout) ends call <see cref="CallId"/> of <see cref="Pid"/>, a read or a write.</summary>
+    public sealed record Cancel(Pid Pid, long CallId) : PipeInput;
+
+    public sealed record Retain(PipeEnd End) : PipeInput;
+
+    public sealed record Release(PipeEnd End) : PipeInput;
+}
+
+/// <summary>An answer for the process that made a call.</summary>
+public sealed record PipeAnswer(Pid Pid, ISsiMessage Reply);
+
+/// <summary>
+/// A pipe (pipe(7)): a buffer of <see cref="Capacity"/> bytes, the reads and writes waiting on it in order, and how many
+/// descriptors refer to each end. A read takes what is there (at most its count) or waits; with no writer left it
+/// gets end of file once the buffer is empty. A write of up to <see cref="AtomicLimit"/> bytes goes in whole or
+/// waits for room (so writers on any nodes never interleave within it); a larger one goes in as room frees. With no
+/// reader left a write is broken (EPIPE, SIGPIPE). Owned by its <see cref="PipeActor"/>.
+/// </summary>
+public sealed record PipeBuffer
+{
+    public const int Capacity = 64 * 1024;
+
+    /// <summary>PIPE_BUF.</summary>
+    public const int AtomicLimit = 4096;
+
+    public static readonly PipeBuffer New = new();
+
+    public ImmutableQueue<byte[]> Chunks { get; init; } = [];
+
+    /// <summary>How much of the first chunk was read already.</summary>
+    public int FirstOffset { get; init; }
+
+    public int Buffered { get; init; }
+
+    public int Readers { get; init; } = 1;
+
+    public int Writers { get; init; } = 1;
+
+    public ImmutableQueue<WaitingRead> Reads { get; init; } = [];
+
+    public ImmutableQueue<WaitingWrite> Writes { get; init; } = [];
+
+    /// <summary>Per process, the newest call it gave up that had not come here yet: if it comes, it is answered as cancelled.</summary>
+    public ImmutableDictionary<Pid, long> CancelledAhead { get; init; } = ImmutableDictionary<Pid, long>.Empty;
+
+    /// <summary>No descriptor refers to either end: the pipe can go.</summary>
+    public bool Unreferenced => Readers == 0 && Writers == 0;
+
+    public static (PipeBuffer Pipe, ImmutableArray<PipeAnswer> Answers) Decide(PipeBuffer pipe, PipeInput input)
+    {
+        var answers = ImmutableArray.CreateBuilder<PipeAnswer>();
+        switch (input)
+        {
+            case PipeInput.Read r when pipe.WasCancelled(r.Pid, r.CallId):
+                answers.Add(new(r.Pid, new TerminalReadCancelled(r.CallId)));
+                break;
+            case PipeInput.Read { Count: <= 0 } r:
+                answers.Add(new(r.Pid, new TerminalData(r.CallId, [])));
+                break;
+            case PipeInput.Read r:
+                pipe = pipe with { Reads = pipe.Reads.Enqueue(new WaitingRead(r.Pid, r.CallId, r.Count)) };
+                break;
+            case PipeInput.Write w when pipe.WasCancelled(w.Pid, w.CallId):
+                answers.Add(new(w.Pid, new TerminalReadCancelled(w.CallId)));
+                break;
+            case PipeInput.Write { Data.Length: 0 } w:
+                answers.Add(new(w.Pid, new PipeWritten(w.CallId, 0)));
+                break;
+            case PipeInput.Write w:
+                pipe = pipe with { Writes = pipe.Writes.Enqueue(new WaitingWrite(w.Pid, w.CallId, w.Data, 0)) };
+                break;
+            case PipeInput.Cancel c:
+                pipe = pipe.Cancel(c.Pid, c.CallId, answers);
+                break;
+            case PipeInput.Retain r:
+                pipe = r.End == PipeEnd.Read ? pipe with { Readers = pipe.Readers + 1 } : pipe with { Writers = pipe.Writers + 1 };
+                break;
+            case PipeInput.Release r:
+                pipe = r.End == PipeEnd.Read ? pipe with { Readers = Math.Max(0, pipe.Readers - 1) } : pipe with { Writers = Math.Max(0, pipe.Writers - 1) };
+                break;
+        }
+        return (pipe.Serve(answers), answers.ToImmutable());
+    }
+
+    private bool WasCancelled(Pid pid, long callId) => CancelledAhead.TryGetValue(pid, out var last) && callId <= last;
+
+    private PipeBuffer Cancel(Pid pid, long callId, ImmutableArray<PipeAnswer>.Builder answers)
+    {
+        if (Reads.FirstOrDefault(r => r.Pid == pid && r.CallId == callId) is not null)
+        {
+            answers.Add(new(pid, new TerminalReadCancelled(callId)));
+            return this with { Reads = [.. Reads.Where(r => !(r.Pid == pid && r.CallId == callId))] };
+        }
+        if (Writes.FirstOrDefault(w => w.Pid == pid && w.CallId == callId) is { } write)
+        {
+            // Part of a large write may be in already: that part stays, and write(2) returns its length, as on Linux.
+            answers.Add(new(pid, write.Done > 0 ? new PipeWritten(callId, write.Done) : new TerminalReadCancelled(callId)));
+            return this with { Writes = [.. Writes.Where(w => !(w.Pid == pid && w.CallId == callId))] };
+        }
+        // Answered already (the answer is on its way), or the call has not come yet: a process that moved while its
+        // call waited cancels from its new node, which may overtake the call sent from the old one.
+        return this with { CancelledAhead = CancelledAhead.SetItem(pid, Math.Max(callId, CancelledAhead.GetValueOrDefault(pid))) };
+    }
+
+    /// <summary>Moves data from waiting writers to waiting readers as far as the rules allow.</summary>
+    private PipeBuffer Serve(ImmutableArray<PipeAnswer>.Builder answers)
+    {
+        var pipe = this;
+        bool moved;
+        do
+        {
+            moved = false;
+            while (pipe.Buffered > 0 && !pipe.Reads.IsEmpty)
+            {
+                var read = pipe.Reads.Peek();
+                pipe = pipe.Take(read.Count, out var data) with { Reads = pipe.Reads.Dequeue() };
+                answers.Add(new(read.Pid, new TerminalData(read.CallId, data)));
+                moved = true;
+            }
+            while (!pipe.Writes.IsEmpty)
+            {
+                var write = pipe.Writes.Peek();
+                if (pipe.Readers == 0)
+                {
+                    pipe = pipe with { Writes = pipe.Writes.Dequeue() };
+                    answers.Add(new(write.Pid, write.Done > 0 ? new PipeWritten(write.CallId, write.Done) : new PipeBroken(write.CallId)));
+                    continue;
+                }
+                var room = Capacity - pipe.Buffered;
+                var left = write.Data.Length - write.Done;
+                var now = write.Data.Length <= AtomicLimit ? (room >= left ? left : 0) : Math.Min(room, left);
+                if (now == 0) break;
+                pipe = pipe.Put(write.Data.AsSpan(write.Done, now).ToArray());
+                moved = true;
+                if (now == left)
+                {
+                    pipe = pipe with { Writes = pipe.Writes.Dequeue() };
+                    answers.Add(new(write.Pid, new PipeWritten(write.CallId, write.Data.Length)));
+                }
+                else
+                {
+                    pipe = pipe with { Writes = [write with { Done = write.Done + now }, .. pipe.Writes.Dequeue()] };
+                    break;
+                }
+            }
+        }
+        while (moved);
+        if (pipe.Buffered == 0 && pipe.Writers == 0)
+        {
+            foreach (var read in pipe.Reads) answers.Add(new(read.Pid, new TerminalData(read.CallId, []))); // end of file
+            pipe = pipe with { Reads = [] };
+        }
+        return pipe;
+    }
+
+    private PipeBuffer Put(byte[] data) => this with { Chunks = Chunks.Enqueue(data), Buffered = Buffered + data.Length };
+
+    private PipeBuffer Take(int count, out byte[] data)
+    {
+        var taken = new byte[Math.Min(count, Buffered)];
+        var (chunks, offset, at) = (Chunks, FirstOffset, 0);
+        while (at < taken.Length)
+        {
+            var chunk = chunks.Peek();
+            var n = Math.Min(taken.Length - at, chunk.Length - offset);
+            chunk.AsSpan(offset, n).CopyTo(taken.AsSpan(at));
+            (at, offset) = (at + n, offset + n);
+            if (offset == chunk.Length) (chunks, offset) = (chunks.Dequeue(), 0);
+        }
+        data = taken;
+        return this with { Chunks = chunks, FirstOffset = offset, Buffered = Buffered - taken.Length };
+    }
+}

@@ -1,0 +1,45 @@
+// Messages of a pipe: its ends' references, and writes (reads are a terminal's TerminalRead, answered the same way).
+using Akka.Actor;
+using Ssi.Actors.Identity;
+using Ssi.Actors.Protocol;
+
+namespace Ssi.Cfs.Pipes;
+
+public enum PipeEnd
+{
+    Read = 0,
+    Write = 1,
+}
+
+/// <summary>
+/// One more descriptor refers to an end (dup, fork, a move that copies nothing does not count); answered with
+/// <see cref="PipeRetained"/>, so the caller knows it counts before another process may close its own copy.
+/// </summary>
+public sealed record PipeRetain(PipeEnd End) : ISsiMessage;
+
+public sealed record PipeRetained(PipeEnd End) : ISsiMessage;
+
+/// <summary>A descriptor of an end was closed (close, exit, exec's close-on-exec, dup2 over it); no answer.</summary>
+public sealed record PipeRelease(PipeEnd End) : ISsiMessage;
+
+/// <summary>
+/// write(2) by process <see cref="Pid"/>. The answer, sent to the process wherever it runs by then (as a terminal
+/// answers reads), is <see cref="PipeWritten"/> once all of <see cref="Data"/> is in the pipe, or
+/// <see cref="PipeBroken"/> when no reader is left. A terminal's TerminalCancelRead with the same call id gives it up.
+/// </summary>
+public sealed record PipeWrite(long CallId, byte[] Data, Pid Pid) : ISsiMessage;
+
+/// <summary><see cref="Count"/> bytes of write <see cref="CallId"/> went in (fewer than asked only when it was cancelled).</summary>
+public sealed record PipeWritten(long CallId, int Count) : ISsiMessage;
+
+/// <summary>Nobody can read what write <see cref="CallId"/> would put in: EPIPE and SIGPIPE for the writer.</summary>
+public sealed record PipeBroken(long CallId) : ISsiMessage;
+
+/// <summary>Asks a node's process layer for a new pipe there; answered with <see cref="PipeMade"/>.</summary>
+public sealed record MakePipe : ISsiMessage
+{
+    public static readonly MakePipe Instance = new();
+}
+
+/// <summary>A new pipe with one reference to each end.</summary>
+public sealed record PipeMade(IActorRef Pipe) : ISsiMessage;
