@@ -408,3 +408,34 @@ public sealed class PipeInterrupt : Program
         yield break;
     }
 }
+
+/// <summary>
+/// t-fifoopen PATH r|w [nonblock]: opens PATH for reading or writing, then reads it to the end (r) or writes "ping\n"
+/// (w), and prints what happened at each step.
+/// </summary>
+public sealed class FifoOpen : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        var write = p.Args[2] == "w";
+        var flags = (write ? Ssi.Cfs.Files.OpenFlags.WriteOnly : Ssi.Cfs.Files.OpenFlags.ReadOnly)
+            | (p.Args.Length > 3 && p.Args[3] == "nonblock" ? Ssi.Cfs.Files.OpenFlags.NonBlocking : 0);
+        yield return new Open(p.Args[1], flags);
+        if (p.Failed)
+        {
+            yield return Io.Out($"open: {p.Result.Error}\n");
+            yield return new Exit(1);
+        }
+        var fd = p.Result.Fd;
+        yield return Io.Out("opened\n");
+        if (write)
+        {
+            yield return new Write(fd, Encoding.UTF8.GetBytes("ping\n"));
+            yield return Io.Out(p.Failed ? $"write: {p.Result.Error}\n" : $"wrote {p.Result.Value}\n");
+            yield break;
+        }
+        var all = new List<byte[]>();
+        foreach (var call in Io.ReadAll(p, fd, all)) yield return call;
+        yield return Io.Out($"read {Encoding.UTF8.GetString(Io.Concat(all))}|\n");
+    }
+}

@@ -268,6 +268,23 @@ public sealed class FileSystemOperations(IInodeStore store)
         return store.Open(ino, flags, who.Uid, truncate);
     }
 
+    /// <summary>
+    /// open(2) of a FIFO: null if the inode is not one; else its attributes if the caller may open it as asked (read
+    /// and write permission as for a file), or why not. O_RDWR is refused (EINVAL): an end is either read or written here.
+    /// </summary>
+    public Outcome<InodeAttributes>? FifoToOpen(InodeNumber ino, Credentials who, OpenFlags flags, bool justCreated)
+    {
+        var inode = store.Get(ino);
+        if (!inode.IsOk || inode.Value.Type != InodeType.Fifo) return null;
+        var where = $"inode {ino}";
+        if ((flags & OpenFlags.AccessModes) is OpenFlags.ReadWrite or OpenFlags.AccessModes)
+            return Outcome<InodeAttributes>.Fail(Errno.EINVAL, $"{where}: a FIFO is opened for reading or for writing");
+        if ((flags & OpenFlags.Directory) != 0) return Outcome<InodeAttributes>.Fail(Errno.ENOTDIR, where);
+        if (!justCreated && Access.Check(inode.Value, who, flags.CanWrite() ? AccessMode.Write : AccessMode.Read) is { } denied)
+            return Outcome<InodeAttributes>.Fail(denied, where);
+        return inode;
+    }
+
     /// <summary>A regular file (or other non-directory) the caller may write.</summary>
     private Outcome<InodeAttributes> Writable(InodeNumber ino, Credentials who)
     {

@@ -1,5 +1,6 @@
 // The state of a pipe and its rules, as pure functions: Linux pipe(7) semantics, whatever node each end is on.
 using System.Collections.Immutable;
+using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Cfs.Devices;
@@ -10,6 +11,9 @@ public sealed record WaitingRead(Pid Pid, long CallId, int Count);
 
 /// <param name="Done">Bytes of <see cref="Data"/> already in the pipe (a write larger than PIPE_BUF goes in piece by piece).</param>
 public sealed record WaitingWrite(Pid Pid, long CallId, byte[] Data, int Done);
+
+/// <summary>An open of a FIFO's end that waits for the other end (it counts already).</summary>
+public sealed record WaitingOpen(Pid Pid, long CallId, PipeEnd End);
 
 /// <summary>What happens to a pipe.</summary>
 public abstract record PipeInput
@@ -22,6 +26,9 @@ public abstract record PipeInput
     public sealed record Cancel(Pid Pid, long CallId) : PipeInput;
 
     public sealed record Retain(PipeEnd End) : PipeInput;
+
+    /// <summary>An open of a FIFO's end (<see cref="PipeOpen"/>).</summary>
+    public sealed record Open(Pid Pid, long CallId, PipeEnd End, bool NonBlocking) : PipeInput;
 
     public sealed record Release(PipeEnd End) : PipeInput;
 }
@@ -45,6 +52,9 @@ public sealed record PipeBuffer
 
     public static readonly PipeBuffer New = new();
 
+    /// <summary>A FIFO's pipe before anyone opens it: no end is open.</summary>
+    public static readonly PipeBuffer Fifo = new() { Readers = 0, Writers = 0 };
+
     public ImmutableQueue<byte[]> Chunks { get; init; } = [];
 
     /// <summary>How much of the first chunk was read already.</summary>
@@ -59,6 +69,8 @@ public sealed record PipeBuffer
     public ImmutableQueue<WaitingRead> Reads { get; init; } = [];
 
     public ImmutableQueue<WaitingWrite> Writes { get; init; } = [];
+
+    public ImmutableList<WaitingOpen> Opens { get; init; } = [];
 
     /// <summary>Per process, the newest call it gave up that had not come here yet: if it comes, it is answered as cancelled.</summary>
     public ImmutableDictionary<Pid, long> CancelledAhead { get; init; } = ImmutableDictionary<Pid, long>.Empty;
@@ -98,14 +110,42 @@ public sealed record PipeBuffer
             case PipeInput.Release r:
                 pipe = r.End == PipeEnd.Read ? pipe with { Readers = Math.Max(0, pipe.Readers - 1) } : pipe with { Writers = Math.Max(0, pipe.Writers - 1) };
                 break;
+            case PipeInput.Open o when pipe.WasCancelled(o.Pid, o.CallId):
+                answers.Add(new(o.Pid, new TerminalReadCancelled(o.CallId)));
+                break;
+            case PipeInput.Open { End: PipeEnd.Write, NonBlocking: true } o when pipe.Readers == 0:
+                answers.Add(new(o.Pid, new PipeOpenRefused(o.CallId, Errno.ENXIO)));
+                break;
+            case PipeInput.Open o:
+                pipe = o.End == PipeEnd.Read ? pipe with { Readers = pipe.Readers + 1 } : pipe with { Writers = pipe.Writers + 1 };
+                if (o.NonBlocking || (o.End == PipeEnd.Read ? pipe.Writers : pipe.Readers) > 0) answers.Add(new(o.Pid, new PipeOpened(o.CallId)));
+                else pipe = pipe with { Opens = pipe.Opens.Add(new WaitingOpen(o.Pid, o.CallId, o.End)) };
+                break;
         }
-        return (pipe.Serve(answers), answers.ToImmutable());
+        pipe = pipe.WakeOpens(answers).Serve(answers);
+        // Linux frees a pipe with its last reference: a FIFO opened again starts empty.
+        if (pipe.Unreferenced && pipe.Buffered > 0) pipe = pipe with { Chunks = [], FirstOffset = 0, Buffered = 0 };
+        return (pipe, answers.ToImmutable());
     }
 
     private bool WasCancelled(Pid pid, long callId) => CancelledAhead.TryGetValue(pid, out var last) && callId <= last;
 
+    /// <summary>Opens that waited for the other end go on once it is open.</summary>
+    private PipeBuffer WakeOpens(ImmutableArray<PipeAnswer>.Builder answers)
+    {
+        var ready = Opens.Where(o => (o.End == PipeEnd.Read ? Writers : Readers) > 0).ToList();
+        foreach (var open in ready) answers.Add(new(open.Pid, new PipeOpened(open.CallId)));
+        return ready.Count == 0 ? this : this with { Opens = Opens.RemoveRange(ready) };
+    }
+
     private PipeBuffer Cancel(Pid pid, long callId, ImmutableArray<PipeAnswer>.Builder answers)
     {
+        if (Opens.FirstOrDefault(o => o.Pid == pid && o.CallId == callId) is { } open)
+        {
+            answers.Add(new(pid, new TerminalReadCancelled(callId)));
+            var opens = Opens.Remove(open);
+            return open.End == PipeEnd.Read ? this with { Opens = opens, Readers = Readers - 1 } : this with { Opens = opens, Writers = Writers - 1 };
+        }
         if (Reads.FirstOrDefault(r => r.Pid == pid && r.CallId == callId) is not null)
         {
             answers.Add(new(pid, new TerminalReadCancelled(callId)));

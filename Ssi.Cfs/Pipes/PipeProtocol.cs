@@ -1,5 +1,6 @@
 // Messages of a pipe: its ends' references, and writes (reads are a terminal's TerminalRead, answered the same way).
 using Akka.Actor;
+using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 
@@ -34,6 +35,17 @@ public sealed record PipeWritten(long CallId, int Count) : ISsiMessage;
 
 /// <summary>Nobody can read what write <see cref="CallId"/> would put in: EPIPE and SIGPIPE for the writer.</summary>
 public sealed record PipeBroken(long CallId) : ISsiMessage;
+
+/// <summary>
+/// open(2) of a FIFO's end by process <see cref="Pid"/>, answered (to the process, as reads are) with
+/// <see cref="PipeOpened"/> once the other end is open too, at once with <see cref="NonBlocking"/> for reading, or
+/// with <see cref="PipeOpenRefused"/> (ENXIO) for a non-blocking write with no reader. The end counts from now.
+/// </summary>
+public sealed record PipeOpen(long CallId, PipeEnd End, Pid Pid, bool NonBlocking) : ISsiMessage;
+
+public sealed record PipeOpened(long CallId) : ISsiMessage;
+
+public sealed record PipeOpenRefused(long CallId, Errno Errno) : ISsiMessage;
 
 /// <summary>Asks a node's process layer for a new pipe there; answered with <see cref="PipeMade"/>.</summary>
 public sealed record MakePipe : ISsiMessage

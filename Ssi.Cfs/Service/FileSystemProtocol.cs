@@ -61,6 +61,12 @@ public sealed record FsReadAt(byte[] Data, long Position) : ISsiMessage;
 public sealed record FsText(string Text) : ISsiMessage;
 public sealed record FsOwner(InodeNumber Ino, NodeNumber Node) : ISsiMessage;
 public sealed record FsOpened(long OpenFile, InodeAttributes Attributes) : ISsiMessage;
+
+/// <summary>
+/// The path is a FIFO the caller may open as asked: no open file description is made here; the caller's node opens
+/// the FIFO's pipe (docs/processes.md, "Pipes and FIFOs").
+/// </summary>
+public sealed record FsFifo(InodeAttributes Attributes) : ISsiMessage;
 public sealed record FsWritten(int Count, long Position, InodeAttributes Attributes) : ISsiMessage;
 public sealed record FsPosition(long Position) : ISsiMessage;
 public sealed record FsReferences(int Count) : ISsiMessage;

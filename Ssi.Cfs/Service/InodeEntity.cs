@@ -59,6 +59,7 @@ public sealed class InodeEntity : SerialEntity
 
     private object Opened(InodeOpen r)
     {
+        if (_fs.FifoToOpen(_ino, r.Caller, r.Flags, r.JustCreated) is { } fifo) return Replies.From(fifo, a => new FsFifo(a));
         var open = _fs.OpenInode(_ino, r.Caller, r.Flags, r.JustCreated);
         if (!open.IsOk) return Replies.From(open, _ => FsDone.Instance);
         return Replies.From(_store.Get(_ino), a => new FsOpened(open.Value.Id, a));

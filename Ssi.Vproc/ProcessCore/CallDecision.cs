@@ -16,6 +16,8 @@ public enum Destination
     Processes,
     /// <summary>The node's process service: creation, group signals, listings.</summary>
     ProcessService,
+    /// <summary>The shard region of FIFOs' pipes, by inode.</summary>
+    Fifos,
 }
 
 /// <summary>A message the entity sends and forgets (a description released, a zombie reaped, a mode set).</summary>
@@ -66,6 +68,9 @@ public sealed record SleepFor(TimeSpan Duration) : Pending;
 
 /// <summary>A read of a terminal or a pipe: the answer comes by PID, wherever the process is then; a timeout cancels it.</summary>
 public sealed record ReadDevice(DeviceHandle Device, Read Call) : Pending;
+
+/// <summary>open(2) of a FIFO's end at its pipe: it waits for the other end (unless non-blocking).</summary>
+public sealed record OpenPipeEnd(PipeHandle End, bool NonBlocking) : Pending;
 
 /// <summary>A write to a pipe: it waits for room (or for the last reader to go).</summary>
 public sealed record WritePipe(PipeHandle Pipe, Write Call) : Pending;

@@ -69,6 +69,9 @@ public abstract record CallInput
     /// <summary>A write to a pipe, which answers once all of it is in (or no reader is left).</summary>
     public sealed record WritePipe(Write Call, PipeHandle Pipe) : CallInput;
 
+    /// <summary>An open of a FIFO's end at its pipe (the second half of <see cref="Open"/>).</summary>
+    public sealed record OpenPipe(SystemCall Call, PipeHandle End, bool NonBlocking) : CallInput;
+
     /// <summary>The reply to call <see cref="Id"/>: a message, or the exception its request failed with.</summary>
     public sealed record Replied(long Id, object Outcome) : CallInput;
 
@@ -121,6 +124,11 @@ public abstract record CallEffect
     public sealed record SendRead(DeviceHandle Device, long Id, int Count) : CallEffect;
 
     public sealed record SendWrite(PipeHandle Pipe, long Id, byte[] Data) : CallEffect;
+
+    public sealed record SendOpen(PipeHandle End, long Id, bool NonBlocking) : CallEffect;
+
+    /// <summary>The reply was half of the call: carry out <see cref="Decision"/>, whose wait continues <see cref="Call"/>.</summary>
+    public sealed record WaitAgain(SystemCall Call, CallDecision Decision) : CallEffect;
 
     /// <summary>Ask the device to give call <see cref="Id"/> up (a read, or a pipe write).</summary>
     public sealed record CancelRead(DeviceHandle Device, long Id) : CallEffect;
@@ -192,11 +200,22 @@ public static class CallSteps
                 calls = calls with { LastId = NextId(), Call = new WaitingCall(NextId(), w.Call, WaitKind.Device, Device: w.Pipe) };
                 effects.Add(new CallEffect.SendWrite(w.Pipe, calls.LastId, w.Call.Data));
                 return Done();
+            case CallInput.OpenPipe o:
+                calls = calls with { LastId = NextId(), Call = new WaitingCall(NextId(), o.Call, WaitKind.Device, new OnPipeOpened(o.End), Device: o.End) };
+                state = RunStateTo(state, RunState.Sleeping, effects);
+                effects.Add(new CallEffect.SendOpen(o.End, calls.LastId, o.NonBlocking));
+                return Done();
             case CallInput.Replied replied when call?.Id != replied.Id:
                 // Interrupted, or outlived by its process: what the reply holds is given back.
                 foreach (var effect in SystemCallCore.LateReply(state, replied.Outcome)) effects.Add(new CallEffect.Do(effect));
                 return Done();
-            case CallInput.Replied replied: return Finish(Complete(call!, replied.Outcome));
+            case CallInput.Replied replied:
+            {
+                var result = Complete(call!, replied.Outcome, out var next);
+                if (next is null) return Finish(result);
+                effects.Add(new CallEffect.WaitAgain(call!.Call, next));
+                return Done();
+            }
             case CallInput.SleepOver over when call?.Id == over.Id: return Finish(SysResult.Ok(0));
             case CallInput.ReadTimedOut timedOut when call is { Kind: WaitKind.Device, Cancelling: false } && call.Id == timedOut.Id:
                 calls = calls with { Call = call with { Cancelling = true, TimedOut = true } };
@@ -242,8 +261,9 @@ public static class CallSteps
             default: return Done(); // an answer or a timer of a call that is over
         }
 
-        SysResult? Complete(WaitingCall waiting, object outcome)
+        SysResult? Complete(WaitingCall waiting, object outcome, out CallDecision? waitAgain)
         {
+            waitAgain = null;
             if (outcome is Exception error)
             {
                 if (error is not (TimeoutException or Akka.Actor.AskTimeoutException)) effects.Add(new CallEffect.Unexpected(waiting.Call, error));
@@ -253,6 +273,11 @@ public static class CallSteps
             try
             {
                 decision = waiting.Then!.Complete(state, outcome, world);
+                if (decision.Waiting is AskFor or OpenPipeEnd)
+                {
+                    waitAgain = decision; // the call goes on (an open of a FIFO: find its pipe, then open the end there)
+                    return null;
+                }
                 if (decision.Waiting is not null) throw new InvalidOperationException($"{waiting.Then.GetType().Name} waits again: a reply must end its call");
             }
             catch (Exception e) when (e is not OutOfMemoryException)

@@ -21,7 +21,7 @@ public static class FileCalls
         var who = state.Credentials;
         switch (call)
         {
-            case Open c: return Ask(state, new FsOpen(who, state.Resolve(c.Path), c.Flags, c.Mode & ~state.Umask), new OnOpened());
+            case Open c: return Ask(state, new FsOpen(who, state.Resolve(c.Path), c.Flags, c.Mode & ~state.Umask), new OnOpened(c.Flags));
             case Read c:
                 return state.Fds[c.Fd]?.Handle switch
                 {

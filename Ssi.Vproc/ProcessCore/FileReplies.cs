@@ -1,4 +1,6 @@
 // The continuations of the file calls: what each file-system reply means to the program and to its descriptor table.
+using Ssi.Cfs.Files;
+using Ssi.Vproc.Fifos;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Cfs.Devices;
@@ -10,10 +12,20 @@ using Ssi.Vproc.Programs;
 
 namespace Ssi.Vproc.ProcessCore;
 
-/// <summary>open: the description gets the lowest free descriptor; with the table full it is closed again (EMFILE).</summary>
-public sealed record OnOpened : Then<FsOpened>
+/// <summary>
+/// open: the description gets the lowest free descriptor; with the table full it is closed again (EMFILE). A FIFO has
+/// no description: the open goes on at the FIFO's pipe, found by its inode.
+/// </summary>
+public sealed record OnOpened(OpenFlags Flags = OpenFlags.ReadOnly) : Then
 {
-    protected override CallDecision On(ProcessState state, FsOpened opened, CallWorld world)
+    protected override CallDecision On(ProcessState state, object reply, CallWorld world) => reply switch
+    {
+        FsOpened opened => Opened(state, opened),
+        FsFifo fifo => CallDecision.Wait(state, new AskFor(Destination.Fifos, new FifoPipeOf(fifo.Attributes.Ino), new OnFifoFound(Flags))),
+        _ => Unexpected(state),
+    };
+
+    private static CallDecision Opened(ProcessState state, FsOpened opened)
     {
         var added = state.Fds.Add(new CfsHandle(opened.OpenFile));
         if (!added.IsOk)
@@ -108,5 +120,23 @@ public sealed record OnPipeMade : Then<PipeMade>
         if (state.Fds.Add(reader) is not { IsOk: true } first || first.Value.Table.Add(writer) is not { IsOk: true } second)
             return CallDecision.Done(state, SysResult.Fail(Errno.EMFILE), new SendToDevice(made.Pipe, new PipeRelease(PipeEnd.Read)), new SendToDevice(made.Pipe, new PipeRelease(PipeEnd.Write)));
         return CallDecision.Done(state with { Fds = second.Value.Table }, SysResult.Ok(first.Value.Fd.Value) with { PipeEnds = (first.Value.Fd, second.Value.Fd) });
+    }
+}
+
+/// <summary>open of a FIFO, once its pipe is found: the end is opened there (and waits for the other end, unless O_NONBLOCK).</summary>
+public sealed record OnFifoFound(OpenFlags Flags) : Then<FifoPipe>
+{
+    protected override CallDecision On(ProcessState state, FifoPipe found, CallWorld world) =>
+        CallDecision.Wait(state, new OpenPipeEnd(new PipeHandle(found.Pipe, Flags.CanWrite() ? PipeEnd.Write : PipeEnd.Read), (Flags & OpenFlags.NonBlocking) != 0));
+}
+
+/// <summary>open of a FIFO's end, once the pipe counts it: the lowest free descriptor (with the table full the end is given back).</summary>
+public sealed record OnPipeOpened(PipeHandle End) : Then<PipeOpened>
+{
+    protected override CallDecision On(ProcessState state, PipeOpened opened, CallWorld world)
+    {
+        var added = state.Fds.Add(End);
+        if (!added.IsOk) return CallDecision.Done(state, SysResult.Fail(added.Error!.Value), new SendToDevice(End.Pipe, new PipeRelease(End.End)));
+        return CallDecision.Done(state with { Fds = added.Value.Table }, SysResult.Ok(added.Value.Fd.Value));
     }
 }

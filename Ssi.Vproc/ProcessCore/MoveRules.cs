@@ -47,8 +47,8 @@ public static class MoveRules
     {
         if (call is null) return new Leave.Now(null);
         if (!call.Interruptible) return new Leave.AfterCall();
-        // A pipe holds a waiting write and will put it in (or has in part): made again there it would be written twice.
-        if (call.Call is Write) return new Leave.AfterCall();
+        // A pipe holds a waiting write (or FIFO open) and will carry it out: made again there it would happen twice.
+        if (call.Call is Write or Open) return new Leave.AfterCall();
         if (call.Call is Read read)
             return call.Cancelling ? new Leave.AfterCall() : new Leave.WithRead(new PendingTerminalRead(call.Id, read, call.TimeLeft));
         return new Leave.Now(call.Call is Sleep ? new Sleep(call.TimeLeft ?? TimeSpan.Zero) : call.Call);

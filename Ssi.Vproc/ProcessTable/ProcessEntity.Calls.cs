@@ -60,6 +60,9 @@ public sealed partial class ProcessEntity
             case ReadDevice read:
                 Call(new CallInput.ReadDevice(read.Call, read.Device, null, read.Call.Timeout));
                 return null;
+            case OpenPipeEnd open:
+                Call(new CallInput.OpenPipe(call, open.End, open.NonBlocking));
+                return null;
             case WritePipe write:
                 Call(new CallInput.WritePipe(write.Call, write.Pipe));
                 return null;
@@ -88,6 +91,7 @@ public sealed partial class ProcessEntity
         Destination.FileSystem => _node.Fs,
         Destination.Processes => Region,
         Destination.ProcessService => _node.Service,
+        Destination.Fifos => Akka.Cluster.Sharding.ClusterSharding.Get(Context.System).ShardRegion(Fifos.FifoEntity.TypeName),
         _ => throw new ArgumentOutOfRangeException(nameof(destination)),
     };
 

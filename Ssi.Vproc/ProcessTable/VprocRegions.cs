@@ -119,6 +119,7 @@ public static class VprocRegions
         var region = sharding.Start(ProcessEntity.TypeName,
             entityId => entityId == "1" ? InitProcess.Props(node) : ProcessEntity.Props(node).WithDispatcher(ProgramDispatcher),
             settings, new ProcessShardExtractor(shardsPerNode), new HomeNodeAllocation(system, node.Settings.RebalanceBatch), ProcessEntity.Stop.Instance);
+        Fifos.FifoEntity.StartRegion(system, node.Service);
         Cluster.Get(system).RegisterOnMemberUp(() =>
         {
             AllocateOwnShards(region, node.Node, shardsPerNode);
