@@ -439,3 +439,30 @@ public sealed class FifoOpen : Program
         yield return Io.Out($"read {Encoding.UTF8.GetString(Io.Concat(all))}|\n");
     }
 }
+
+/// <summary>
+/// t-pipeloss WRITER_NODE READER_NODE: a pipe made here; a child on WRITER_NODE holds the write end and sleeps; this
+/// process moves to READER_NODE and reads. Used to lose the pipe's node while the read waits.
+/// </summary>
+public sealed class PipeLoss : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        yield return new Pipe();
+        var (reader, writer) = p.Result.PipeEnds;
+        yield return new Fork(new NodeNumber(int.Parse(p.Args[1])));
+        if (p.Result.Value == 0)
+        {
+            yield return new Close(reader);
+            yield return new Sleep(TimeSpan.FromSeconds(1000));
+            yield return new Exit(0);
+        }
+        yield return new Close(writer);
+        yield return new Migrate(new NodeNumber(int.Parse(p.Args[2])));
+        yield return Io.Out(p.Failed ? $"migrate: {p.Result.Error}\n" : "ready\n");
+        yield return new Read(reader, 100);
+        yield return Io.Out($"read ended: {(p.Failed ? p.Result.Error.ToString() : $"{p.Result.Data.Length} bytes")}\n");
+        yield return new Read(reader, 100);
+        yield return Io.Out($"read again: {(p.Failed ? p.Result.Error.ToString() : $"{p.Result.Data.Length} bytes")}\n");
+    }
+}

@@ -98,4 +98,8 @@ public sealed record CallDecision(ProcessState State, SysResult? Result, Pending
 
 /// <summary>What the core knows of the node a process runs on, at the moment of a call.</summary>
 /// <param name="UpNodes">The nodes that are up and reachable, in order (asked only by listnodes).</param>
-public sealed record CallWorld(NodeNumber Node, DateTimeOffset Now, Func<IEnumerable<NodeNumber>> UpNodes);
+/// <param name="DeviceGone">True for a device (terminal, pipe) whose node has left the cluster; none by default.</param>
+public sealed record CallWorld(NodeNumber Node, DateTimeOffset Now, Func<IEnumerable<NodeNumber>> UpNodes, Func<IActorRef, bool>? DeviceGone = null)
+{
+    public bool IsGone(DeviceHandle device) => DeviceGone?.Invoke(device.Device) ?? false;
+}

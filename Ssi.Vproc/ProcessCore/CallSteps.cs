@@ -90,6 +90,9 @@ public abstract record CallInput
     /// <summary>Write <see cref="Id"/> found no reader: EPIPE, and SIGPIPE for the writer.</summary>
     public sealed record PipeBroken(long Id) : CallInput;
 
+    /// <summary>The node at <see cref="At"/> left the cluster: a call waiting at a device there ends now.</summary>
+    public sealed record DeviceLost(Akka.Actor.Address At) : CallInput;
+
     /// <summary>A child's state changed (it exited, or its node was lost): a wait may collect it now.</summary>
     public sealed record ChildChanged : CallInput;
 
@@ -229,6 +232,12 @@ public static class CallSteps
             case CallInput.PipeBroken broken when call?.Id == broken.Id:
                 state = state with { Signals = state.Signals.Post(Ssi.Actors.Signals.Signal.SIGPIPE) }; // acts before the next step
                 return Finish(SysResult.Fail(Errno.EPIPE));
+            case CallInput.DeviceLost lost when call is { Kind: WaitKind.Device } && call.Device!.Device.Path.Address.Equals(lost.At):
+            {
+                var result = FileCalls.DeviceLostResult(call.Call, call.Device);
+                if (result.Error == Errno.EPIPE) state = state with { Signals = state.Signals.Post(Ssi.Actors.Signals.Signal.SIGPIPE) };
+                return Finish(result);
+            }
             case CallInput.ChildChanged when call?.Call is Wait wait:
             {
                 var decision = Family.TryWait(state, wait);

@@ -26,6 +26,7 @@ public static class FileCalls
                 return state.Fds[c.Fd]?.Handle switch
                 {
                     CfsHandle h => Ask(state, new FsReadOpen(who, h.OpenFile, Math.Clamp(c.Count, 0, MaxRead)), new OnData()),
+                    DeviceHandle gone when world.IsGone(gone) => Lost(state, c, gone),
                     TerminalHandle t => CallDecision.Wait(state, new ReadDevice(t, c)),
                     PipeHandle { End: PipeEnd.Read } p => CallDecision.Wait(state, new ReadDevice(p, c)),
                     _ => CallDecision.Fail(state, Errno.EBADF),
@@ -34,6 +35,7 @@ public static class FileCalls
                 return state.Fds[c.Fd]?.Handle switch
                 {
                     CfsHandle h => Ask(state, new FsWriteOpen(who, h.OpenFile, c.Data), new OnWritten()),
+                    DeviceHandle gone when world.IsGone(gone) => Lost(state, c, gone),
                     TerminalHandle t => CallDecision.Wait(state, new AskDevice(t.Terminal, new TerminalWrite(t.Channel, c.Data), new OnTerminalWritten())),
                     PipeHandle { End: PipeEnd.Write } p => CallDecision.Wait(state, new WritePipe(p, c)),
                     _ => CallDecision.Fail(state, Errno.EBADF),
@@ -88,6 +90,27 @@ public static class FileCalls
             case Umask c: return CallDecision.Done(state with { Umask = c.Mask & 0x1FF }, SysResult.Ok(state.Umask));
             default: return null;
         }
+    }
+
+    /// <summary>
+    /// What a call on a device gives once the device's node is gone: a pipe's reader sees end of file, its writer a
+    /// broken pipe (EPIPE, with SIGPIPE), a FIFO's open ENXIO; a terminal EIO, as a hung-up tty does.
+    /// </summary>
+    public static SysResult DeviceLostResult(SystemCall call, DeviceHandle device) => (call, device) switch
+    {
+        (Read, PipeHandle) => SysResult.Ok(0),
+        (Write, PipeHandle) => SysResult.Fail(Errno.EPIPE),
+        (Open, _) => SysResult.Fail(Errno.ENXIO),
+        _ => SysResult.Fail(Errno.EIO),
+    };
+
+    /// <summary>A call on a device whose node is gone ends at once, as <see cref="DeviceLostResult"/> says.</summary>
+    private static CallDecision Lost(ProcessState state, SystemCall call, DeviceHandle device)
+    {
+        var result = DeviceLostResult(call, device);
+        return result.Error == Errno.EPIPE
+            ? CallDecision.Done(state with { Signals = state.Signals.Post(Ssi.Actors.Signals.Signal.SIGPIPE) }, result)
+            : CallDecision.Done(state, result);
     }
 
     private static CallDecision Ask(ProcessState state, IFileSystemRequest request, Then then) =>

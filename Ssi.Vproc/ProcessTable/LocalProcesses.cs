@@ -84,7 +84,7 @@ public sealed class LocalProcesses : ReceiveActor
         Receive<ClusterEvent.MemberRemoved>(removed =>
         {
             if (!NodeNumber.TryFromRoles(removed.Member.Roles, out var node)) return;
-            foreach (var (_, entity) in _processes.Values) entity.Tell(new NodeLost(node));
+            foreach (var (_, entity) in _processes.Values) entity.Tell(new NodeLost(node, removed.Member.Address));
             foreach (var forwarder in _forwarders.Values) forwarder.Tell(new NodeLost(node));
         });
     }

@@ -16,7 +16,17 @@ namespace Ssi.Vproc.ProcessTable;
 public sealed partial class ProcessEntity
 {
     /// <summary>What the core may know of this node now.</summary>
-    private CallWorld World => new(_node.Node, DateTimeOffset.UtcNow, UpNodes);
+    private CallWorld World => new(_node.Node, DateTimeOffset.UtcNow, UpNodes, DeviceGone);
+
+    /// <summary>A device on a node that is no longer a member (a local one never is).</summary>
+    private bool DeviceGone(IActorRef device)
+    {
+        var address = device.Path.Address;
+        if (address.HasLocalScope) return false;
+        var state = Akka.Cluster.Cluster.Get(Context.System).State;
+        return !state.Members.Any(m => m.Address.Equals(address) && m.Status is Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.Joining
+            or Akka.Cluster.MemberStatus.WeaklyUp or Akka.Cluster.MemberStatus.Leaving);
+    }
 
     private IEnumerable<NodeNumber> UpNodes()
     {

@@ -137,7 +137,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             case Reparent reparent: Reparented(reparent); break;
             case GetProcessInfo: ReplyTo.Tell(_state.Info); break;
             case SetProcessGroup set: SetGroupByParent(set); break;
-            case NodeLost lost: NodeIsLost(lost.Node); break;
+            case NodeLost lost: NodeIsLost(lost.Node, lost.At); break;
             case Reap or ExitNoticeDue or ChildExitNoted or Failed: break; // for zombies only
             case DeviceReply reply: Handle(reply.Reply, replyTo); break;
             case TerminalData data: Call(new CallInput.TerminalData(data.CallId, data.Data)); break;

@@ -56,4 +56,5 @@ public sealed record ProcessGroupSet(Pid Pid, Pid Pgid) : ISsiMessage;
 public sealed record ProcessExited(Pid Pid, int Status) : ISsiMessage;
 
 /// <summary>From the node's process index to its local entities: every process on this node is gone.</summary>
-public sealed record NodeLost(NodeNumber Node) : ISsiMessage;
+/// <param name="At">The lost node's address: devices and pipes that lived there are gone with it.</param>
+public sealed record NodeLost(NodeNumber Node, Akka.Actor.Address? At = null) : ISsiMessage;

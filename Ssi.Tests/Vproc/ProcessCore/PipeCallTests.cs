@@ -118,4 +118,43 @@ public sealed class PipeCallTests
 
         Assert.IsType<Leave.AfterCall>(MoveRules.WhenToLeave(waiting.Calls.Call!.AsMoveSees(Now)));
     }
+
+    /// <summary>A reference to an actor on another node; the core only compares its address.</summary>
+    private sealed class RemoteRef(string path) : MinimalActorRef
+    {
+        public override ActorPath Path { get; } = ActorPath.Parse(path);
+
+        public override IActorRefProvider Provider => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void When_a_pipes_node_is_lost_a_waiting_read_gets_end_of_file_a_write_EPIPE_and_SIGPIPE_and_other_nodes_calls_go_on()
+    {
+        var there = new PipeHandle(new RemoteRef("akka.tcp://ssi@10.0.0.2:4000/user/proc/$a"), PipeEnd.Read);
+        var lost = new CallInput.DeviceLost(Address.Parse("akka.tcp://ssi@10.0.0.2:4000"));
+        var elsewhere = new CallInput.DeviceLost(Address.Parse("akka.tcp://ssi@10.0.0.3:4000"));
+
+        var reading = CallSteps.Decide(InFlight.Idle, Ann_process(), new CallInput.ReadDevice(new Read(new Fd(3), 10), there, null, null), false, World);
+        Assert.Empty(CallSteps.Decide(reading.Calls, reading.State, elsewhere, false, World).Effects.Where(e => e is CallEffect.SetResult));
+        var ended = CallSteps.Decide(reading.Calls, reading.State, lost, false, World);
+        Assert.Equal(SysResult.Ok(0), Assert.IsType<CallEffect.SetResult>(ended.Effects.Single(e => e is CallEffect.SetResult)).Result);
+
+        var writing = CallSteps.Decide(InFlight.Idle, Ann_process(), new CallInput.WritePipe(new Write(new Fd(4), [1]), there with { End = PipeEnd.Write }), false, World);
+        var broken = CallSteps.Decide(writing.Calls, writing.State, lost, false, World);
+        Assert.Equal(SysResult.Fail(Errno.EPIPE), Assert.IsType<CallEffect.SetResult>(broken.Effects.Single(e => e is CallEffect.SetResult)).Result);
+        Assert.NotEqual(0UL, broken.State.Signals.Pending & Signal.Bit(Signal.SIGPIPE));
+    }
+
+    [Fact]
+    public void Calls_on_an_end_whose_node_is_gone_end_at_once_instead_of_waiting()
+    {
+        var gone = World with { DeviceGone = _ => true };
+        var state = Ann_process().WithFd(3, ReadEnd).WithFd(4, WriteEnd);
+        Assert.Equal(SysResult.Ok(0), SystemCallCore.Decide(state, new Read(new Fd(3), 10), gone).Result);
+        var write = SystemCallCore.Decide(state, new Write(new Fd(4), [1]), gone);
+        Assert.Equal(SysResult.Fail(Errno.EPIPE), write.Result);
+        Assert.NotEqual(0UL, write.State.Signals.Pending & Signal.Bit(Signal.SIGPIPE));
+        Assert.Equal(SysResult.Fail(Errno.EIO), SystemCallCore.Decide(Ann_process().WithFd(0, Terminal()), new Read(new Fd(0), 10), gone).Result);
+        Assert.Equal(SysResult.Fail(Errno.ENXIO), FileCalls.DeviceLostResult(new Open("/tmp/fifo"), WriteEnd));
+    }
 }
