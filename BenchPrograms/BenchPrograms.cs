@@ -142,3 +142,131 @@ public sealed class HoldFiles : Ssi.Vproc.Programs.Program
         yield return Io.Out($"{Count}\n");
     }
 }
+
+/// <summary>
+/// bench-pipeflow WARMUP_S ROUNDS BYTES CHUNK WRITER_NODE: pipes BYTES from a child on WRITER_NODE (CHUNK-byte writes)
+/// to this process (64 KiB reads), first for WARMUP_S seconds untimed, then ROUNDS times timed; prints MB/s per round.
+/// </summary>
+public sealed class PipeFlow : Ssi.Vproc.Programs.Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        var warmup = TimeSpan.FromSeconds(double.Parse(p.Args[1], CultureInfo.InvariantCulture));
+        var rounds = int.Parse(p.Args[2], CultureInfo.InvariantCulture);
+        var bytes = long.Parse(p.Args[3], CultureInfo.InvariantCulture);
+        var chunk = int.Parse(p.Args[4], CultureInfo.InvariantCulture);
+        var node = new NodeNumber(int.Parse(p.Args[5], CultureInfo.InvariantCulture));
+        var rates = new List<string>();
+        yield return new GetTime();
+        var warmupEnds = p.Result.Value + (long)warmup.TotalMicroseconds;
+        var timed = 0;
+        while (timed < rounds)
+        {
+            yield return new Pipe();
+            if (p.Failed) yield return new Exit(3);
+            var (reader, writer) = p.Result.PipeEnds;
+            yield return new GetTime();
+            var start = p.Result.Value;
+            yield return new Fork(node);
+            if (p.Failed) yield return new Exit(4);
+            if (p.Result.Value == 0)
+            {
+                yield return new Close(reader);
+                var data = new byte[chunk];
+                for (long sent = 0; sent < bytes; sent += chunk)
+                {
+                    yield return new Write(writer, sent + chunk <= bytes ? data : data[..(int)(bytes - sent)]);
+                    if (p.Failed) yield return new Exit(5);
+                }
+                yield return new Exit(0);
+            }
+            yield return new Close(writer);
+            long got = 0;
+            while (true)
+            {
+                yield return new Read(reader, 65536);
+                if (p.Failed) yield return new Exit(6);
+                if (p.Result.Data.Length == 0) break;
+                got += p.Result.Data.Length;
+            }
+            yield return new GetTime();
+            var end = p.Result.Value;
+            yield return new Close(reader);
+            yield return new Wait();
+            if (got != bytes) yield return new Exit(7);
+            if (start >= warmupEnds)
+            {
+                rates.Add((bytes / (double)(end - start)).ToString("0.###", CultureInfo.InvariantCulture)); // bytes per µs = MB/s
+                timed++;
+            }
+        }
+        yield return Io.Out("pipe-mbps " + string.Join(' ', rates) + "\n");
+    }
+}
+
+/// <summary>
+/// bench-pingpong WARMUP_S COUNT NODE: a child on NODE echoes one byte from one pipe to another; this process times
+/// COUNT round trips after WARMUP_S seconds of untimed ones, and prints them in microseconds.
+/// </summary>
+public sealed class PingPong : Ssi.Vproc.Programs.Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        var warmup = TimeSpan.FromSeconds(double.Parse(p.Args[1], CultureInfo.InvariantCulture));
+        var count = int.Parse(p.Args[2], CultureInfo.InvariantCulture);
+        var node = new NodeNumber(int.Parse(p.Args[3], CultureInfo.InvariantCulture));
+        yield return new Pipe();
+        var (pingRead, pingWrite) = p.Result.PipeEnds;
+        yield return new Pipe();
+        var (pongRead, pongWrite) = p.Result.PipeEnds;
+        yield return new Fork(node);
+        if (p.Failed) yield return new Exit(4);
+        if (p.Result.Value == 0)
+        {
+            yield return new Close(pingWrite);
+            yield return new Close(pongRead);
+            while (true)
+            {
+                yield return new Read(pingRead, 1);
+                if (p.Failed || p.Result.Data.Length == 0) yield return new Exit(0);
+                yield return new Write(pongWrite, p.Result.Data);
+            }
+        }
+        yield return new Close(pingRead);
+        yield return new Close(pongWrite);
+        var one = new byte[] { 1 };
+        var times = new List<long>();
+        yield return new GetTime();
+        var warmupEnds = p.Result.Value + (long)warmup.TotalMicroseconds;
+        while (times.Count < count)
+        {
+            yield return new GetTime();
+            var start = p.Result.Value;
+            yield return new Write(pingWrite, one);
+            yield return new Read(pongRead, 1);
+            if (p.Failed || p.Result.Data.Length != 1) yield return new Exit(5);
+            yield return new GetTime();
+            if (start >= warmupEnds) times.Add(p.Result.Value - start);
+        }
+        yield return new Close(pingWrite);
+        yield return new Wait();
+        yield return Io.Out("pingpong-us " + string.Join(' ', times) + "\n");
+    }
+}
+
+/// <summary>bench-holdpipes COUNT: makes COUNT pipes (two descriptors each) and keeps them open until killed.</summary>
+public sealed class HoldPipes : Ssi.Vproc.Programs.Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        var count = int.Parse(p.Args[1], CultureInfo.InvariantCulture);
+        var made = 0;
+        for (; made < count; made++)
+        {
+            yield return new Pipe();
+            if (p.Failed) break;
+        }
+        yield return Io.Out($"pipes {made}\n");
+        while (true) yield return new Pause();
+    }
+}

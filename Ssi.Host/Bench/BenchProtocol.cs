@@ -47,3 +47,20 @@ public sealed record MovePhases(double ToProcess, double ToBoundary, double Capt
             Us(trace.Confirmed, replied));
     }
 }
+
+/// <summary>
+/// Sends <see cref="Bytes"/> to the bench service of <see cref="Node"/> in <see cref="Chunk"/>-byte messages, at most
+/// <see cref="Window"/> unacknowledged, from the node that receives it: a bare Akka.Remote stream, the baseline of the
+/// pipe benchmark. Answered with <see cref="StreamRate"/>.
+/// </summary>
+public sealed record StreamTo(NodeNumber Node, int Chunk, long Bytes, int Window) : IBenchRequest;
+
+public sealed record StreamRate(double MegabytesPerSecond) : ISsiMessage;
+
+/// <summary>One message of a <see cref="StreamTo"/>, acknowledged by the receiving node's bench service.</summary>
+public sealed record StreamChunk(byte[] Data) : ISsiMessage;
+
+public sealed record StreamChunkTaken : ISsiMessage
+{
+    public static readonly StreamChunkTaken Instance = new();
+}

@@ -29,6 +29,8 @@ public sealed class BenchService : ReceiveActor
         _timeout = timeout;
         Receive<PingNode>(p => PingAsync(p).PipeTo(Sender, failure: e => Unanswered("a round trip", e)));
         Receive<MeasureMigrations>(m => MeasureMigrationsAsync(m).PipeTo(Sender, failure: e => Unanswered("a move", e)));
+        Receive<StreamTo>(s => StreamAsync(s).PipeTo(Sender, failure: e => Unanswered("a stream", e)));
+        Receive<StreamChunk>(_ => Sender.Tell(StreamChunkTaken.Instance));
     }
 
     public static Props Props(TimeSpan timeout) => Akka.Actor.Props.Create(() => new BenchService(timeout));
@@ -74,6 +76,26 @@ public sealed class BenchService : ReceiveActor
             }
         }
         return new MigrationTimes([.. times], failures, first) { Phases = [.. phases] };
+    }
+
+    private async Task<object> StreamAsync(StreamTo stream)
+    {
+        var cluster = Cluster.Get(Context.System);
+        var address = cluster.State.Members.FirstOrDefault(m => m.Status == MemberStatus.Up && NodeNumber.TryFromRoles(m.Roles, out var n) && n == stream.Node)?.Address;
+        if (address is null) return new Failed(Errno.EHOSTDOWN, $"node {stream.Node} is not up");
+        var target = await Context.System.ActorSelection(new RootActorPath(address) / "user" / Name).ResolveOne(_timeout);
+        var chunk = new byte[Math.Clamp(stream.Chunk, 1, 1 << 20)];
+        var count = (int)Math.Max(1, stream.Bytes / chunk.Length);
+        var window = Math.Clamp(stream.Window, 1, 1024);
+        var inFlight = new Queue<Task<StreamChunkTaken>>();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            if (inFlight.Count == window) await inFlight.Dequeue();
+            inFlight.Enqueue(target.Ask<StreamChunkTaken>(new StreamChunk(chunk), _timeout));
+        }
+        while (inFlight.Count > 0) await inFlight.Dequeue();
+        return new StreamRate((double)count * chunk.Length / clock.Elapsed.TotalMicroseconds);
     }
 
     private async Task<object> PingAsync(PingNode ping)

@@ -153,7 +153,7 @@ public static class ProcBenchmark
         return new Attached(started, output, ended, attachment, sink);
     }
 
-    private static async Task<string> RunAsync(SsiClient client, int node, string[] argv, CancellationToken ct)
+    internal static async Task<string> RunAsync(SsiClient client, int node, string[] argv, CancellationToken ct)
     {
         var started = await StartAsync(client, node, argv, ct);
         var status = await started.Ended.Task.WaitAsync(TimeSpan.FromMinutes(30), ct);
@@ -161,7 +161,7 @@ public static class ProcBenchmark
         return started.Output.ToString().Trim();
     }
 
-    private static List<double> Numbers(string line, string label)
+    internal static List<double> Numbers(string line, string label)
     {
         var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length < 2 || parts[0] != label) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"unexpected output: {line}");
@@ -181,7 +181,7 @@ public static class ProcBenchmark
         await files.CreateAsync(Library, 0x1A4, ct: ct);
         for (var offset = 0; offset < bytes.Length; offset += 256 * 1024)
             await files.WriteAsync(Library, offset, bytes[offset..Math.Min(bytes.Length, offset + 256 * 1024)], ct: ct);
-        foreach (var type in new[] { typeof(SpawnWait), typeof(SpawnBurst), typeof(Sleepers), typeof(SignalLoop), typeof(HoldFiles) })
+        foreach (var type in new[] { typeof(SpawnWait), typeof(SpawnBurst), typeof(Sleepers), typeof(SignalLoop), typeof(HoldFiles), typeof(PipeFlow), typeof(PingPong), typeof(HoldPipes) })
         {
             var path = "/bin/bench-" + type.Name.ToLowerInvariant();
             await files.CreateAsync(path, 0x1ED, ct: ct);
@@ -255,7 +255,7 @@ public static class ProcBenchmark
         return clock.Elapsed.TotalMicroseconds / Math.Max(1, count);
     }
 
-    private static double RssKib(int pid)
+    internal static double RssKib(int pid)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
@@ -277,10 +277,10 @@ public static class ProcBenchmark
         return w.ToString();
     }
 
-    public static string Json(IReadOnlyList<Row> rows) =>
+    public static string Json(IReadOnlyList<Row> rows, string benchmark = "proc") =>
         JsonSerializer.Serialize(new
         {
-            benchmark = "proc",
+            benchmark,
             cpus = Environment.ProcessorCount,
             metrics = rows.Select(r => new
             {

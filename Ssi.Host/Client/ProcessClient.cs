@@ -95,6 +95,10 @@ public sealed class ProcessClient(ClusterConnection connection, Credentials call
     public Task<PingTimes> PingAsync(int from, int to, int count, TimeSpan giveUpAfter, CancellationToken ct = default) =>
         connection.RequestAsync<PingTimes>(new BenchCall(new PingNode(new NodeNumber(to), count)), from, giveUpAfter, ct, idempotent: false);
 
+    /// <summary>A bare Akka.Remote stream of <paramref name="bytes"/> from node <paramref name="from"/> to node <paramref name="to"/>; asked once.</summary>
+    public Task<StreamRate> StreamAsync(int from, int to, int chunk, long bytes, int window, TimeSpan giveUpAfter, CancellationToken ct = default) =>
+        connection.RequestAsync<StreamRate>(new BenchCall(new StreamTo(new NodeNumber(to), chunk, bytes, window)), from, giveUpAfter, ct, idempotent: false);
+
     /// <summary>Moves a process back and forth between two nodes, timed, asked of node <paramref name="through"/>; asked once.</summary>
     public Task<MigrationTimes> MeasureMigrationsAsync(Pid pid, NodeNumber nodeA, NodeNumber nodeB, int count, int through, TimeSpan giveUpAfter, CancellationToken ct = default) =>
         connection.RequestAsync<MigrationTimes>(new BenchCall(new MeasureMigrations(pid, nodeA, nodeB, count)), through, giveUpAfter, ct, idempotent: false);

@@ -13,6 +13,7 @@ public static class BenchCommand
         command.Subcommands.Add(FsBenchmark.Command());
         command.Subcommands.Add(ProcBenchmark.Command());
         command.Subcommands.Add(MigrateBenchmark.Command());
+        command.Subcommands.Add(PipeBenchmark.Command());
         return command;
     }
 }
