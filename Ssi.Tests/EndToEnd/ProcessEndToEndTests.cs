@@ -176,6 +176,25 @@ public sealed class ProcessEndToEndTests
     }
 
     [Fact]
+    public async Task Bench_pipe_prints_throughput_latency_and_memory_each_with_its_baseline_as_json()
+    {
+        using var ssi = new SsiCli();
+        var bench = await ssi.RunAsync("bench", "pipe", "--megabytes", "1", "--rounds", "2", "--samples", "20", "--warmup", "0", "--idle", "50", "--json");
+        Assert.True(bench.ExitCode == 0, bench.ToString());
+        Assert.Equal("pipe", bench.Json.GetProperty("benchmark").GetString());
+        var metrics = bench.Json.GetProperty("metrics").EnumerateArray().ToList();
+        Assert.Equal(10, metrics.Count);
+        // Rates and times are positive; the memory growth of 50 pipes may drown in the node's own noise.
+        Assert.All(metrics.Where(m => !m.GetProperty("name").GetString()!.StartsWith("memory")),
+            m => Assert.True(m.GetProperty("median").GetDouble() > 0, m.ToString()));
+        var withBaseline = metrics.Where(m => m.GetProperty("baseline_median").ValueKind == JsonValueKind.Number).ToList();
+        Assert.Equal(9, withBaseline.Count);
+        Assert.All(withBaseline, m => Assert.True(m.GetProperty("ratio").GetDouble() > 0, m.ToString()));
+        Assert.Contains(metrics, m => m.GetProperty("baseline").GetString() == "Akka.Remote stream, 64 KiB chunks");
+        Assert.Contains(metrics, m => m.GetProperty("name").GetString()!.StartsWith("memory per idle open pipe (50 on node 1"));
+    }
+
+    [Fact]
     public async Task Bench_migrate_counts_nothing_lost_and_load_leveling_spreads_burners_started_on_node_1()
     {
         using var ssi = new SsiCli();
