@@ -16,7 +16,7 @@ namespace Ssi.Cfs.Service;
 /// description from several holders move the offset one after another. Data goes through the inode's owner.
 /// A closed or unknown id gets EBADF; so does a caller who is neither the opener nor root. Reads, writes and seeks of
 /// a character device go to its driver right here (<see cref="MemoryDevices"/>): the drivers keep no state and the
-/// offset of a device never moves, so neither the inode's owner nor the store takes part.
+/// offset of a device never moves, so the inode's owner takes no part and the stored offset stays 0.
 /// </summary>
 public sealed class OpenFileEntity : SerialEntity
 {
