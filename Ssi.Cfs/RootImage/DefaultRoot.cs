@@ -63,7 +63,8 @@ public static class DefaultRoot
     /// <summary>
     /// Creates /dev (if missing) and each of the memory devices (<see cref="MemoryDevices.Standard"/>: null, zero,
     /// full, random, urandom; mode 0666, root's) that has no entry there, so that roots made before devices existed,
-    /// or imported without them, get them too; an entry already there is left alone. Returns the count made.
+    /// or imported without them, get them too; an entry already there is left alone, and so is a /dev that is not a
+    /// directory (an imported symlink, say). Returns the count made.
     /// </summary>
     public static Outcome<int> InstallDevices(IInodeStore store)
     {
@@ -76,6 +77,7 @@ public static class DefaultRoot
             else dev = made.Value.Ino;
             if (!dev.IsOk) return dev.Propagate<int>();
         }
+        if (store.Get(dev.Value) is not { IsOk: true, Value.IsDirectory: true }) return 0;
         var count = 0;
         foreach (var (name, number) in MemoryDevices.Standard)
         {

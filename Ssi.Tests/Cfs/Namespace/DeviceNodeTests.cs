@@ -62,6 +62,16 @@ public sealed class DeviceNodeTests : IDisposable
     }
 
     [Fact]
+    public void A_dev_that_is_not_a_directory_is_left_alone()
+    {
+        foreach (var (name, _) in MemoryDevices.Standard) Assert.True(_fs.Unlink("/dev/" + name, Root).IsOk);
+        Assert.True(_fs.Rmdir("/dev", Root).IsOk);
+        Assert.True(_fs.Symlink("/devfs", "/dev", Root).IsOk);
+        Assert.Equal(0, DefaultRoot.InstallDevices(_store).Value);
+        Assert.Equal(InodeType.Symlink, _fs.Lstat("/dev", Root).Value.Type);
+    }
+
+    [Fact]
     public void Only_root_makes_device_nodes_and_they_keep_their_numbers()
     {
         Assert.Equal(Errno.EPERM, _fs.Mknod("/tmp/mine", Ann, InodeType.CharDevice, 0x1B6, MemoryDevices.Zero).Error);
