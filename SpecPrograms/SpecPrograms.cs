@@ -1,7 +1,9 @@
 // Programs the multi-node specs run: an assembly of its own, because exec refuses program assemblies named like ours.
+using System.Globalization;
 using System.Text;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Signals;
+using Ssi.Cfs.Files;
 using Ssi.Vproc.Programs;
 
 namespace SpecPrograms;
@@ -465,4 +467,47 @@ public sealed class PipeLoss : Program
         yield return new Read(reader, 100);
         yield return Io.Out($"read again: {(p.Failed ? p.Result.Error.ToString() : $"{p.Result.Data.Length} bytes")}\n");
     }
+}
+
+/// <summary>
+/// t-devices: uses each memory device through open descriptions and says what it got, one line each: 16 bytes of
+/// /dev/zero and of /dev/urandom (as hex), a seek and an fstat of /dev/zero, a write to /dev/full (its errno), a
+/// write and a read of /dev/null.
+/// </summary>
+public sealed class Devices : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        var lines = new List<string>();
+        foreach (var (path, flags) in new[] { ("/dev/zero", OpenFlags.ReadOnly), ("/dev/urandom", OpenFlags.ReadOnly), ("/dev/full", OpenFlags.WriteOnly), ("/dev/null", OpenFlags.ReadWrite) })
+        {
+            yield return new Open(path, flags);
+            if (p.Failed)
+            {
+                lines.Add($"{path} open {p.Result.Error}");
+                continue;
+            }
+            var fd = p.Result.Fd;
+            if (flags.CanRead())
+            {
+                yield return new Read(fd, 16);
+                lines.Add($"{path} read {Said(p, Convert.ToHexStringLower(p.Result.Data))}");
+            }
+            if (flags.CanWrite())
+            {
+                yield return new Write(fd, "hello"u8.ToArray());
+                lines.Add($"{path} write {Said(p, p.Result.Value.ToString(CultureInfo.InvariantCulture))}");
+            }
+            yield return new Seek(fd, 100);
+            lines.Add($"{path} seek {Said(p, p.Result.Value.ToString(CultureInfo.InvariantCulture))}");
+            yield return new Fstat(fd);
+            lines.Add($"{path} fstat {Said(p, $"{p.Result.Stat?.Type} {p.Result.Stat?.Device}")}");
+            yield return new Close(fd);
+        }
+        yield return new GetNode();
+        lines.Add($"node {p.Result.Int}");
+        yield return Io.Out(string.Join('\n', lines) + "\n");
+    }
+
+    private static string Said(ProcessContext p, string value) => p.Failed ? p.Result.Error!.Value.ToString() : value;
 }

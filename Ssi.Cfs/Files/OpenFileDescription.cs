@@ -1,5 +1,6 @@
 // Open file descriptions (xv6's struct file): flags and a shared offset, apart from any process's fd table.
 using Ssi.Actors.Identity;
+using Ssi.Cfs.Devices;
 
 namespace Ssi.Cfs.Files;
 
@@ -40,5 +41,8 @@ public static class OpenFlagsExtensions
 /// <summary>
 /// One open file description as the store keeps it. <see cref="References"/> counts the descriptors (in any fd table,
 /// on any node) that share it; the offset moves for all of them. <see cref="Uid"/> is who opened it.
+/// <see cref="Device"/> is the number of the character device it opens (its driver serves reads and writes), or null
+/// for a file.
 /// </summary>
-public sealed record OpenFileDescription(long Id, InodeNumber Ino, OpenFlags Flags, long Position, int References, int Uid);
+public sealed record OpenFileDescription(long Id, InodeNumber Ino, OpenFlags Flags, long Position, int References, int Uid,
+    DeviceNumber? Device = null);

@@ -1,5 +1,6 @@
-// What stat(2) says about an inode: its number, type, mode bits, owner, link count, size and times.
+// What stat(2) says about an inode: its number, type, mode bits, owner, link count, size, times and device number.
 using Ssi.Actors.Identity;
+using Ssi.Cfs.Devices;
 
 namespace Ssi.Cfs.Inodes;
 
@@ -10,6 +11,7 @@ public enum InodeType
     Symlink = 3,
     Fifo = 4,
     CharDevice = 5,
+    BlockDevice = 6,
 }
 
 /// <summary>The mode bits of Unix, without the file-type bits (the type is <see cref="InodeType"/>).</summary>
@@ -34,6 +36,7 @@ public static class ModeBits
             InodeType.Symlink => 'l',
             InodeType.Fifo => 'p',
             InodeType.CharDevice => 'c',
+            InodeType.BlockDevice => 'b',
             _ => '-',
         };
         const string rwx = "rwxrwxrwx";
@@ -45,6 +48,7 @@ public static class ModeBits
     }
 }
 
+/// <summary>stat(2)'s fields; <see cref="Device"/> is st_rdev, the number a character or block device names ((0, 0) otherwise).</summary>
 public sealed record InodeAttributes(
     InodeNumber Ino,
     InodeType Type,
@@ -55,7 +59,16 @@ public sealed record InodeAttributes(
     long Size,
     DateTimeOffset Atime,
     DateTimeOffset Mtime,
-    DateTimeOffset Ctime)
+    DateTimeOffset Ctime,
+    DeviceNumber Device = default)
 {
     public bool IsDirectory => Type == InodeType.Directory;
+
+    public bool IsDevice => Type.IsDevice();
+}
+
+public static class InodeTypes
+{
+    /// <summary>A character or block device node: it names a driver by its <see cref="DeviceNumber"/>.</summary>
+    public static bool IsDevice(this InodeType type) => type is InodeType.CharDevice or InodeType.BlockDevice;
 }

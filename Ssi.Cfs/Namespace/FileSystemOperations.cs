@@ -1,6 +1,7 @@
 // The file-system calls with their Unix permission checks: path walk, then Access rules, then one store transaction.
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
@@ -9,7 +10,7 @@ using Ssi.Cfs.Storage;
 namespace Ssi.Cfs.Namespace;
 
 /// <summary>
-/// What stat, mkdir, creat, unlink, rmdir, rename, link, symlink, readlink, chmod, chown, truncate, readdir and
+/// What stat, mkdir, creat, mknod, unlink, rmdir, rename, link, symlink, readlink, chmod, chown, truncate, readdir and
 /// utimes do, for a caller with credentials. Modes given here are already masked by the caller's umask.
 /// Stateless; the store owns all state, so any node may run these against the shared store.
 /// </summary>
@@ -30,6 +31,13 @@ public sealed class FileSystemOperations(IInodeStore store)
 
     public Outcome<InodeAttributes> MakeFifo(string path, Credentials who, int mode) =>
         CreateEntry(path, who, InodeType.Fifo, mode, null);
+
+    /// <summary>mknod(2): a FIFO for anyone who may write the directory, a device node for root only (EPERM).</summary>
+    public Outcome<InodeAttributes> Mknod(string path, Credentials who, InodeType type, int mode, DeviceNumber device)
+    {
+        if (Access.CheckMknodType(type) is { } bad) return Outcome<InodeAttributes>.Fail(bad, path);
+        return CreateEntry(path, who, type, mode, null, device);
+    }
 
     public Outcome<InodeAttributes> Symlink(string target, string path, Credentials who) =>
         CreateEntry(path, who, InodeType.Symlink, 0x1FF, target);
@@ -116,17 +124,24 @@ public sealed class FileSystemOperations(IInodeStore store)
     // The calls below act on one inode (for entries, on one directory) that the caller has already found by a walk.
     // Each reads the inode's attributes afresh, so the owner of the inode checks against its current mode and owner.
 
-    /// <summary>New entries need write and search on the directory (see <see cref="CreateEntry"/>).</summary>
-    public Outcome<InodeAttributes> CreateIn(InodeNumber directory, string name, Credentials who, InodeType type, int mode, string? target)
+    /// <summary>
+    /// New entries, checked in Linux's order: search on the directory (EACCES), a name already there (EEXIST), write
+    /// on the directory (EACCES), then the right to make a device node (EPERM, see <see cref="Access.CheckMakeNode"/>).
+    /// </summary>
+    public Outcome<InodeAttributes> CreateIn(InodeNumber directory, string name, Credentials who, InodeType type, int mode, string? target,
+        DeviceNumber device = default)
     {
         if (IsDot(name)) return Outcome<InodeAttributes>.Fail(Errno.EEXIST, name); // before any permission, as Linux
         var dir = DirectoryAttributes(directory);
         if (!dir.IsOk) return dir;
-        if (Access.Check(dir.Value, who, AccessMode.Write | AccessMode.Execute) is { } denied) return Outcome<InodeAttributes>.Fail(denied, name);
+        if (Access.Check(dir.Value, who, AccessMode.Execute) is { } denied) return Outcome<InodeAttributes>.Fail(denied, name);
+        if (store.Lookup(directory, name).IsOk) return Outcome<InodeAttributes>.Fail(Errno.EEXIST, name);
+        if (Access.Check(dir.Value, who, AccessMode.Write) is { } deniedWrite) return Outcome<InodeAttributes>.Fail(deniedWrite, name);
+        if (Access.CheckMakeNode(type, who) is { } refused) return Outcome<InodeAttributes>.Fail(refused, name);
         var inheritGroup = (dir.Value.Mode & ModeBits.SetGid) != 0;
         var gid = inheritGroup ? dir.Value.Gid : who.Gid;
         if (inheritGroup && type == InodeType.Directory) mode |= ModeBits.SetGid;
-        return store.Create(directory, name, new NewInode(type, mode, who.Uid, gid, target));
+        return store.Create(directory, name, new NewInode(type, mode, who.Uid, gid, target, device));
     }
 
     /// <summary>
@@ -246,7 +261,8 @@ public sealed class FileSystemOperations(IInodeStore store)
     /// <summary>
     /// The second half of open(2): ENOTDIR for O_DIRECTORY on a non-directory, EISDIR for writing a directory, read and
     /// write permission as the access mode asks (skipped for a file the same open just created), O_TRUNC on a regular
-    /// file opened for writing. FIFOs and devices are opened by their own services, not here (EOPNOTSUPP).
+    /// file opened for writing. A device node opens like a file once its permissions allow, if a driver serves its
+    /// number (<see cref="MemoryDevices"/>; ENXIO otherwise). FIFOs are not served yet (EOPNOTSUPP).
     /// </summary>
     public Outcome<OpenFileDescription> OpenInode(InodeNumber ino, Credentials who, OpenFlags flags, bool justCreated)
     {
@@ -257,13 +273,16 @@ public sealed class FileSystemOperations(IInodeStore store)
         if ((flags & OpenFlags.AccessModes) == OpenFlags.AccessModes) return Outcome<OpenFileDescription>.Fail(Errno.EINVAL, "access mode 3");
         if ((flags & OpenFlags.Directory) != 0 && !attrs.IsDirectory) return Outcome<OpenFileDescription>.Fail(Errno.ENOTDIR, where);
         if (attrs.IsDirectory && flags.CanWrite()) return Outcome<OpenFileDescription>.Fail(Errno.EISDIR, where);
-        if (attrs.Type is InodeType.Fifo or InodeType.CharDevice)
-            return Outcome<OpenFileDescription>.Fail(Errno.EOPNOTSUPP, $"{where}: FIFOs and devices are not served yet");
+        if (attrs.Type is InodeType.Fifo)
+            return Outcome<OpenFileDescription>.Fail(Errno.EOPNOTSUPP, $"{where}: FIFOs are not served yet");
         if (!justCreated)
         {
             var wanted = (flags.CanRead() ? AccessMode.Read : 0) | (flags.CanWrite() ? AccessMode.Write : 0);
             if (Access.Check(attrs, who, wanted) is { } denied) return Outcome<OpenFileDescription>.Fail(denied, where);
         }
+        // Block devices have no driver at all; a character device needs one for its number.
+        if (attrs.IsDevice && (attrs.Type == InodeType.BlockDevice || MemoryDevices.Find(attrs.Device) is null))
+            return Outcome<OpenFileDescription>.Fail(Errno.ENXIO, $"{where}: no driver for device {attrs.Device}");
         var truncate = (flags & OpenFlags.Truncate) != 0 && flags.CanWrite() && attrs.Type == InodeType.Regular;
         return store.Open(ino, flags, who.Uid, truncate);
     }
@@ -313,10 +332,10 @@ public sealed class FileSystemOperations(IInodeStore store)
     /// New entries need write and search on the directory. The owner is the caller; the group is the caller's, or the
     /// directory's when the directory is set-gid (and a new directory then inherits the set-gid bit), as on Linux.
     /// </summary>
-    private Outcome<InodeAttributes> CreateEntry(string path, Credentials who, InodeType type, int mode, string? target)
+    private Outcome<InodeAttributes> CreateEntry(string path, Credentials who, InodeType type, int mode, string? target, DeviceNumber device = default)
     {
         var parent = Parent(path, who, Errno.EEXIST);
-        return parent.IsOk ? CreateIn(parent.Value.Directory.Ino, parent.Value.Name, who, type, mode, target) : parent.Propagate<InodeAttributes>();
+        return parent.IsOk ? CreateIn(parent.Value.Directory.Ino, parent.Value.Name, who, type, mode, target, device) : parent.Propagate<InodeAttributes>();
     }
 
     private Outcome<InodeNumber> RemoveEntry(string path, Credentials who, bool directory)

@@ -64,6 +64,23 @@ public static class Access
     }
 
     /// <summary>
+    /// mknod(2)'s rules on what it makes, before any lookup (Linux's may_mknod): a regular file, FIFO or device node;
+    /// a directory is EPERM (mkdir makes those), anything else EINVAL.
+    /// </summary>
+    public static Errno? CheckMknodType(InodeType type) => type switch
+    {
+        InodeType.Regular or InodeType.Fifo or InodeType.CharDevice or InodeType.BlockDevice => null,
+        InodeType.Directory => Errno.EPERM,
+        _ => Errno.EINVAL,
+    };
+
+    /// <summary>
+    /// May the caller make a node of this type? Only root makes device nodes (Linux's CAP_MKNOD): a device node is a
+    /// door to a driver, whatever its mode says. FIFOs and everything else need only write on the directory.
+    /// </summary>
+    public static Errno? CheckMakeNode(InodeType type, Credentials who) => type.IsDevice() && !who.IsRoot ? Errno.EPERM : null;
+
+    /// <summary>
     /// chmod: only the owner or root (EPERM). A non-root caller outside the file's group loses the set-gid bit,
     /// as on Linux. Returns the mode to store.
     /// </summary>

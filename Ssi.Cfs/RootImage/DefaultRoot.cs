@@ -2,6 +2,7 @@
 using System.Text;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Storage;
 
@@ -13,7 +14,7 @@ public static class DefaultRoot
     public const int UserId = 1000;
     public const string UserName = "ann";
 
-    private const int Dir755 = 0x1ED, Dir700 = 0x1C0, Dir555 = 0x16D, Tmp1777 = 0x3FF, File644 = 0x1A4;
+    private const int Dir755 = 0x1ED, Dir700 = 0x1C0, Dir555 = 0x16D, Tmp1777 = 0x3FF, File644 = 0x1A4, Device666 = 0x1B6;
 
     public static readonly string Motd = "Welcome to ssi: one machine made of many nodes.\n";
 
@@ -29,13 +30,14 @@ public static class DefaultRoot
 
     /// <summary>
     /// Creates the default image in an empty root (/bin, /etc/motd, /etc/passwd, /etc/group, /home/*, /root, /tmp
-    /// mode 1777, and the mount points /dev, /devfs, /proc). A root that has anything in it is left alone.
+    /// mode 1777, /dev with its memory devices, and the mount points /devfs, /proc). A root that has anything in it is
+    /// left alone.
     /// </summary>
     public static Outcome<bool> CreateIfEmpty(IInodeStore store)
     {
         if (!IsEmpty(store)) return false;
         var root = InodeNumber.Root;
-        foreach (var (name, mode) in new[] { ("bin", Dir755), ("etc", Dir755), ("home", Dir755), ("root", Dir700), ("tmp", Tmp1777), ("dev", Dir755), ("devfs", Dir755), ("proc", Dir555) })
+        foreach (var (name, mode) in new[] { ("bin", Dir755), ("etc", Dir755), ("home", Dir755), ("root", Dir700), ("tmp", Tmp1777), ("devfs", Dir755), ("proc", Dir555) })
         {
             var made = store.Create(root, name, new NewInode(InodeType.Directory, mode, 0, 0));
             if (!made.IsOk) return made.Propagate<bool>();
@@ -54,6 +56,37 @@ public static class DefaultRoot
             var made = store.Create(home, name, new NewInode(InodeType.Directory, Dir755, uid, uid));
             if (!made.IsOk) return made.Propagate<bool>();
         }
-        return true;
+        var devices = InstallDevices(store);
+        return devices.IsOk ? true : devices.Propagate<bool>();
+    }
+
+    /// <summary>
+    /// Creates /dev (if missing) and each of the memory devices (<see cref="MemoryDevices.Standard"/>: null, zero,
+    /// full, random, urandom; mode 0666, root's) that has no entry there, so that roots made before devices existed,
+    /// or imported without them, get them too; an entry already there is left alone, and so is a /dev that is not a
+    /// directory (an imported symlink, say). Returns the count made.
+    /// </summary>
+    public static Outcome<int> InstallDevices(IInodeStore store)
+    {
+        var dev = store.Lookup(InodeNumber.Root, "dev");
+        if (!dev.IsOk)
+        {
+            var made = store.Create(InodeNumber.Root, "dev", new NewInode(InodeType.Directory, Dir755, 0, 0));
+            if (made.Error == Errno.EEXIST) dev = store.Lookup(InodeNumber.Root, "dev"); // another node made it meanwhile
+            else if (!made.IsOk) return made.Propagate<int>();
+            else dev = made.Value.Ino;
+            if (!dev.IsOk) return dev.Propagate<int>();
+        }
+        if (store.Get(dev.Value) is not { IsOk: true, Value.IsDirectory: true }) return 0;
+        var count = 0;
+        foreach (var (name, number) in MemoryDevices.Standard)
+        {
+            if (store.Lookup(dev.Value, name).IsOk) continue;
+            var made = store.Create(dev.Value, name, new NewInode(InodeType.CharDevice, Device666, 0, 0, Device: number));
+            if (made.Error == Errno.EEXIST) continue;
+            if (!made.IsOk) return made.Propagate<int>();
+            count++;
+        }
+        return count;
     }
 }

@@ -1,6 +1,7 @@
-// `ssi mkroot --from DIR`: copies a host directory tree into the cluster's root, keeping modes, owners and symlinks.
+// `ssi mkroot --from DIR`: copies a host directory tree into the cluster's root, keeping modes, owners, symlinks and device numbers.
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Storage;
 
@@ -14,8 +15,8 @@ public static class HostImport
 
     /// <summary>
     /// Imports everything below <paramref name="source"/> into the root. Regular files, directories and symlinks are
-    /// copied with their mode bits and numeric owners, and FIFOs become cluster FIFOs; sockets and devices of the host
-    /// are skipped and reported.
+    /// copied with their mode bits and numeric owners, FIFOs become cluster FIFOs, and character and block devices
+    /// become device nodes with the same numbers (st_rdev); sockets are skipped and reported.
     /// Existing entries of the same type are reused (directories) or replaced (files and links).
     /// </summary>
     public static Outcome<ImportReport> Import(IInodeStore store, string source, Action<string>? progress = null)
@@ -60,10 +61,10 @@ public static class HostImport
                 step = CopyFile(store, (FileInfo)entry, into, uid, gid, mode, counts);
                 if (counts.Files % 1000 == 0) progress?.Invoke($"{counts.Files} files, {counts.Bytes} bytes");
             }
-            else if (IsFifo(entry.FullName))
+            else if (NodeType(entry.FullName) is { } node)
             {
                 Replace(store, into, entry.Name);
-                step = Done(store.Create(into, entry.Name, new NewInode(InodeType.Fifo, mode, uid, gid)));
+                step = Done(store.Create(into, entry.Name, new NewInode(node.Type, mode, uid, gid, Device: node.Device)));
             }
             else
             {
@@ -102,7 +103,19 @@ public static class HostImport
     private static Outcome<bool> Done(Outcome<InodeAttributes> outcome) => outcome.IsOk ? true : outcome.Propagate<bool>();
 
     private static bool IsRegular(string path) => (Stat(path).Mode & 0xF000) == 0x8000;
-    private static bool IsFifo(string path) => (Stat(path).Mode & 0xF000) == 0x1000;
+
+    /// <summary>A FIFO or device node of the host, as the type of inode it becomes and its device number; null for anything else.</summary>
+    private static (InodeType Type, DeviceNumber Device)? NodeType(string path)
+    {
+        var st = Stat(path);
+        return (st.Mode & 0xF000) switch
+        {
+            0x1000 => (InodeType.Fifo, DeviceNumber.None),
+            0x2000 => (InodeType.CharDevice, st.Device),
+            0x6000 => (InodeType.BlockDevice, st.Device),
+            _ => null,
+        };
+    }
 
     private static (int Uid, int Gid, int Mode) Owner(string path)
     {
@@ -110,16 +123,18 @@ public static class HostImport
         return ((int)st.Uid, (int)st.Gid, st.Mode & 0xFFF);
     }
 
-    private static (uint Uid, uint Gid, int Mode) Stat(string path)
+    private static (uint Uid, uint Gid, int Mode, DeviceNumber Device) Stat(string path)
     {
-        // .NET has no lstat for owners; Mono.Unix would be a new dependency for three fields, so ask libc's statx.
+        // .NET has no lstat for owners; Mono.Unix would be a new dependency for a few fields, so ask libc's statx.
         var buffer = new byte[256];
         if (Native.statx(-100, path, 0x100 /* AT_SYMLINK_NOFOLLOW */, 0x1 | 0x2 | 0x8 | 0x10 /* TYPE MODE UID GID */, buffer) != 0)
             throw new IOException($"statx {path} failed");
         var uid = BitConverter.ToUInt32(buffer, 20);
         var gid = BitConverter.ToUInt32(buffer, 24);
         var mode = BitConverter.ToUInt16(buffer, 28);
-        return (uid, gid, mode);
+        // stx_rdev_major and stx_rdev_minor, which statx always fills.
+        var device = new DeviceNumber((int)BitConverter.ToUInt32(buffer, 128), (int)BitConverter.ToUInt32(buffer, 132));
+        return (uid, gid, mode, device);
     }
 
     private static class Native

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Sharding;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
@@ -28,6 +29,8 @@ public sealed record FsRmdir(Credentials Caller, string Path) : IFileSystemReque
 public sealed record FsRename(Credentials Caller, string From, string To) : IFileSystemRequest;
 public sealed record FsLink(Credentials Caller, string Existing, string Path) : IFileSystemRequest;
 public sealed record FsSymlink(Credentials Caller, string Target, string Path) : IFileSystemRequest;
+/// <summary>mknod(2): a FIFO, or (root only) a character or block device node with its number; the reply is <see cref="FsAttributes"/>.</summary>
+public sealed record FsMknod(Credentials Caller, string Path, InodeType Type, int Mode, DeviceNumber Device = default) : IFileSystemRequest;
 public sealed record FsChmod(Credentials Caller, string Path, int Mode) : IFileSystemRequest;
 public sealed record FsChown(Credentials Caller, string Path, int Uid, int Gid) : IFileSystemRequest;
 /// <summary>The node that owns the inode at <see cref="Path"/>; the reply is <see cref="FsOwner"/>.</summary>

@@ -77,6 +77,9 @@ public sealed class FileSystemService : ReceiveActor
             case FsMkdir r: return InDirectory(fs, r.Path, r.Caller, Errno.EEXIST, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, InodeType.Directory, r.Mode, null));
             case FsCreate r: return InDirectory(fs, r.Path, r.Caller, Errno.EEXIST, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, InodeType.Regular, r.Mode, null));
             case FsSymlink r: return InDirectory(fs, r.Path, r.Caller, Errno.EEXIST, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, InodeType.Symlink, 0x1FF, r.Target));
+            case FsMknod r:
+                if (Access.CheckMknodType(r.Type) is { } bad) return new Failed(bad, $"mknod of a {r.Type}");
+                return InDirectory(fs, r.Path, r.Caller, Errno.EEXIST, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, r.Type, r.Mode, null, r.Device));
             case FsUnlink r: return InDirectory(fs, r.Path, r.Caller, Errno.EISDIR, (dir, name) => new InodeRemoveEntry(dir, r.Caller, name, Directory: false));
             case FsRmdir r: return InDirectory(fs, r.Path, r.Caller, Errno.EBUSY, (dir, name) => new InodeRemoveEntry(dir, r.Caller, name, Directory: true));
             case FsLink r:

@@ -47,7 +47,7 @@ public sealed class InodeEntity : SerialEntity
         InodeChmod r => Replies.From(_fs.ChmodInode(_ino, r.Caller, r.Mode), a => new FsAttributes(a)),
         InodeChown r => Replies.From(_fs.ChownInode(_ino, r.Caller, r.Uid, r.Gid), a => new FsAttributes(a)),
         InodeOpen r => Opened(r),
-        InodeCreateEntry r => Replies.From(_fs.CreateIn(_ino, r.Name, r.Caller, r.Type, r.Mode, r.Target), a => new FsAttributes(a)),
+        InodeCreateEntry r => Replies.From(_fs.CreateIn(_ino, r.Name, r.Caller, r.Type, r.Mode, r.Target, r.Device), a => new FsAttributes(a)),
         InodeRemoveEntry r => Replies.From(_fs.RemoveFrom(_ino, r.Name, r.Caller, r.Directory), _ => FsDone.Instance),
         InodeLinkEntry r => Replies.From(_fs.LinkInto(r.Target, _ino, r.Name, r.Caller), a => new FsAttributes(a)),
         InodeRenameEntry r => Replies.From(_fs.RenameFrom(_ino, r.Name, r.ToDirectory, r.ToName, r.Caller), _ => FsDone.Instance),

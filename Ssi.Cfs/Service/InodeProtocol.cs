@@ -1,6 +1,7 @@
 // Messages to inode entities and open file description entities, inside the cluster; clients never send these.
 using Ssi.Actors.Identity;
 using Ssi.Actors.Sharding;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
@@ -28,7 +29,8 @@ public sealed record InodeOpen(InodeNumber Ino, Credentials Caller, OpenFlags Fl
 public sealed record InodeWhere(InodeNumber Ino) : IRepeatableInodeMessage;
 
 // Directory operations go to the directory's owner (Ino is the directory).
-public sealed record InodeCreateEntry(InodeNumber Ino, Credentials Caller, string Name, InodeType Type, int Mode, string? Target) : IInodeMessage;
+public sealed record InodeCreateEntry(InodeNumber Ino, Credentials Caller, string Name, InodeType Type, int Mode, string? Target,
+    DeviceNumber Device = default) : IInodeMessage;
 public sealed record InodeRemoveEntry(InodeNumber Ino, Credentials Caller, string Name, bool Directory) : IInodeMessage;
 public sealed record InodeLinkEntry(InodeNumber Ino, Credentials Caller, string Name, InodeNumber Target) : IInodeMessage;
 /// <summary>rename(2), sent to the source directory's owner; one store transaction changes both directories.</summary>

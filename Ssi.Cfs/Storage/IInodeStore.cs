@@ -1,6 +1,7 @@
 // The durable home of every inode, directory entry and data chunk; each call is one atomic, durable transaction.
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 
@@ -8,8 +9,8 @@ namespace Ssi.Cfs.Storage;
 
 public sealed record DirectoryEntry(string Name, InodeNumber Ino, InodeType Type);
 
-/// <summary>What a new inode starts as; its times are the moment of creation.</summary>
-public sealed record NewInode(InodeType Type, int Mode, int Uid, int Gid, string? SymlinkTarget = null);
+/// <summary>What a new inode starts as; its times are the moment of creation. <see cref="Device"/> only for device nodes.</summary>
+public sealed record NewInode(InodeType Type, int Mode, int Uid, int Gid, string? SymlinkTarget = null, DeviceNumber Device = default);
 
 /// <summary>
 /// Structural rules live here, inside each transaction (EEXIST, ENOTEMPTY, ENOTDIR, EISDIR, moving a directory into

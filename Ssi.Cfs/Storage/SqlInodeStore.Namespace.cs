@@ -2,6 +2,7 @@
 using System.Data.Common;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Namespace;
 
@@ -58,18 +59,21 @@ public abstract partial class SqlInodeStore
     {
         if (NewNameError(name) is { } bad) return Outcome<InodeAttributes>.Fail(bad, name);
         if (inode.Type == InodeType.Symlink && string.IsNullOrEmpty(inode.SymlinkTarget)) return Outcome<InodeAttributes>.Fail(Errno.ENOENT, "empty symlink target");
+        if (inode.Type.IsDevice() && !inode.Device.IsValid) return Outcome<InodeAttributes>.Fail(Errno.EINVAL, $"device number {inode.Device}");
         var dir = Directory(c, tx, directory);
         if (!dir.IsOk) return dir;
         if (Entry(c, tx, directory, name) is not null) return Outcome<InodeAttributes>.Fail(Errno.EEXIST, name);
         var now = Now();
         var isDir = inode.Type == InodeType.Directory;
+        var device = inode.Type.IsDevice() ? inode.Device : DeviceNumber.None;
         var ino = (long)Command(c, tx, """
-            INSERT INTO inodes(type, mode, uid, gid, nlink, size, atime, mtime, ctime, parent, target)
-            VALUES (@type, @mode, @uid, @gid, @nlink, @size, @now, @now, @now, @parent, @target) RETURNING ino
+            INSERT INTO inodes(type, mode, uid, gid, nlink, size, atime, mtime, ctime, parent, target, rdev_major, rdev_minor)
+            VALUES (@type, @mode, @uid, @gid, @nlink, @size, @now, @now, @now, @parent, @target, @major, @minor) RETURNING ino
             """,
             ("@type", (long)inode.Type), ("@mode", inode.Mode & ModeBits.Permissions), ("@uid", inode.Uid), ("@gid", inode.Gid),
             ("@nlink", isDir ? 2 : 1), ("@size", (long)(inode.SymlinkTarget is { } t ? FileNameBytes.ByteCount(t) : 0)),
-            ("@now", now), ("@parent", isDir ? directory.Value : null), ("@target", inode.SymlinkTarget)).ExecuteScalar()!;
+            ("@now", now), ("@parent", isDir ? directory.Value : null), ("@target", inode.SymlinkTarget),
+            ("@major", device.Major), ("@minor", device.Minor)).ExecuteScalar()!;
         Execute(c, tx, "INSERT INTO dirents(dir, name, ino) VALUES (@dir, @name, @ino)", ("@dir", directory.Value), ("@name", name), ("@ino", ino));
         if (isDir) AddLinks(c, tx, directory, +1);
         Touch(c, tx, directory, now);

@@ -2,6 +2,7 @@
 using System.Data.Common;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 
@@ -21,7 +22,7 @@ public abstract partial class SqlInodeStore
         var id = (long)Command(c, tx, """
             INSERT INTO open_files(ino, flags, position, refs, uid) VALUES (@ino, @flags, 0, 1, @uid) RETURNING id
             """, ("@ino", ino.Value), ("@flags", (int)flags.Kept()), ("@uid", uid)).ExecuteScalar()!;
-        return new OpenFileDescription(id, ino, flags.Kept(), 0, 1, uid);
+        return new OpenFileDescription(id, ino, flags.Kept(), 0, 1, uid, attrs.Type == InodeType.CharDevice ? attrs.Device : null);
     });
 
     public Outcome<OpenFileDescription> GetOpenFile(long id) => Query((c, tx) => Description(c, tx, id));
@@ -111,10 +112,15 @@ public abstract partial class SqlInodeStore
 
     private static Outcome<OpenFileDescription> Description(DbConnection c, DbTransaction tx, long id)
     {
-        using var command = Command(c, tx, "SELECT ino, flags, position, refs, uid FROM open_files WHERE id = @id", ("@id", id));
+        // The inode outlives every description of it (an orphan waits for the last close), so the join always finds it.
+        using var command = Command(c, tx, """
+            SELECT o.ino, o.flags, o.position, o.refs, o.uid, i.type, i.rdev_major, i.rdev_minor
+            FROM open_files o JOIN inodes i ON i.ino = o.ino WHERE o.id = @id
+            """, ("@id", id));
         using var r = command.ExecuteReader();
         if (!r.Read()) return Outcome<OpenFileDescription>.Fail(Errno.EBADF, $"open file {id} is closed or never existed");
-        return new OpenFileDescription(id, new InodeNumber(r.GetInt64(0)), (OpenFlags)r.GetInt32(1), r.GetInt64(2), r.GetInt32(3), r.GetInt32(4));
+        DeviceNumber? device = (InodeType)r.GetInt32(5) == InodeType.CharDevice ? new DeviceNumber(r.GetInt32(6), r.GetInt32(7)) : null;
+        return new OpenFileDescription(id, new InodeNumber(r.GetInt64(0)), (OpenFlags)r.GetInt32(1), r.GetInt64(2), r.GetInt32(3), r.GetInt32(4), device);
     }
 
     private static void SetPosition(DbConnection c, DbTransaction tx, long id, long position) =>

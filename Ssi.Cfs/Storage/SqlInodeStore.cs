@@ -2,6 +2,7 @@
 using System.Data.Common;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Inodes;
 
 namespace Ssi.Cfs.Storage;
@@ -33,12 +34,30 @@ public abstract partial class SqlInodeStore : IInodeStore
     /// <summary>The errno for a database failure: ENOSPC when the store is full, else EIO.</summary>
     protected abstract Errno Classify(DbException e);
 
-    /// <summary>Creates the tables if they are missing and the root directory (inode 1) if it is missing.</summary>
+    /// <summary>
+    /// Columns added after the first schema, which stores made before them lack: (table, column, definition). The
+    /// schemas create them too; a store that has them already is left alone.
+    /// </summary>
+    private static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("inodes", "rdev_major", "INTEGER NOT NULL DEFAULT 0"),
+        ("inodes", "rdev_minor", "INTEGER NOT NULL DEFAULT 0"),
+    ];
+
+    /// <summary>Whether <paramref name="table"/> has <paramref name="column"/> (each database keeps its catalogue its own way).</summary>
+    protected abstract bool HasColumn(DbConnection connection, DbTransaction tx, string table, string column);
+
+    /// <summary>
+    /// Creates the tables if they are missing, adds the columns an older store lacks, and creates the root directory
+    /// (inode 1) if it is missing; all in one writer transaction, so nodes starting together do it once.
+    /// </summary>
     protected void Initialise(string schema)
     {
         using var connection = OpenConnection();
         using var tx = BeginWrite(connection);
         Execute(connection, tx, schema);
+        foreach (var (table, column, definition) in AddedColumns)
+            if (!HasColumn(connection, tx, table, column)) Execute(connection, tx, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
         var now = Now();
         Execute(connection, tx, """
             INSERT INTO inodes(ino, type, mode, uid, gid, nlink, size, atime, mtime, ctime, parent)
@@ -99,11 +118,14 @@ public abstract partial class SqlInodeStore : IInodeStore
 
     private static InodeAttributes? Attributes(DbConnection c, DbTransaction tx, InodeNumber ino)
     {
-        using var command = Command(c, tx, "SELECT type, mode, uid, gid, nlink, size, atime, mtime, ctime FROM inodes WHERE ino = @ino", ("@ino", ino.Value));
+        using var command = Command(c, tx, """
+            SELECT type, mode, uid, gid, nlink, size, atime, mtime, ctime, rdev_major, rdev_minor FROM inodes WHERE ino = @ino
+            """, ("@ino", ino.Value));
         using var r = command.ExecuteReader();
         if (!r.Read()) return null;
         return new InodeAttributes(ino, (InodeType)r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4),
-            r.GetInt64(5), FromMicros(r.GetInt64(6)), FromMicros(r.GetInt64(7)), FromMicros(r.GetInt64(8)));
+            r.GetInt64(5), FromMicros(r.GetInt64(6)), FromMicros(r.GetInt64(7)), FromMicros(r.GetInt64(8)),
+            new DeviceNumber(r.GetInt32(9), r.GetInt32(10)));
     }
 
     private static InodeNumber? Entry(DbConnection c, DbTransaction tx, InodeNumber dir, string name)

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
@@ -79,6 +80,10 @@ public sealed class FileClient(ClusterConnection connection, Credentials caller,
     public Task<FsAttributes> LinkAsync(string existing, string link, CancellationToken ct = default) => Call<FsAttributes>(new FsLink(caller, existing, link), link, ct);
 
     public Task<FsAttributes> SymlinkAsync(string target, string link, CancellationToken ct = default) => Call<FsAttributes>(new FsSymlink(caller, target, link), link, ct);
+
+    /// <summary>mknod(2): a FIFO, or a device node with its number (root only).</summary>
+    public Task<FsAttributes> MknodAsync(string path, InodeType type, int mode, DeviceNumber device, CancellationToken ct = default) =>
+        Call<FsAttributes>(new FsMknod(caller, path, type, mode, device), path, ct);
 
     public Task<FsAttributes> ChmodAsync(string path, int mode, string? about = null, CancellationToken ct = default) =>
         Call<FsAttributes>(new FsChmod(caller, path, mode), about ?? path, ct);

@@ -56,6 +56,8 @@ public sealed class LocalCluster(SsiHome home, Config config, Action<string> pro
             if (!programs.IsOk) throw new LauncherException(programs.Error!.Value, "cannot install the programs of /bin: " + programs.Detail);
             var data = BinDirectory.InstallData(store);
             if (!data.IsOk) throw new LauncherException(data.Error!.Value, "cannot install the demo data: " + data.Detail);
+            var devices = DefaultRoot.InstallDevices(store);
+            if (!devices.IsOk) throw new LauncherException(devices.Error!.Value, "cannot make the devices of /dev: " + devices.Detail);
         }
         var hostname = _cluster.Hostname;
         var taken = new HashSet<int>();

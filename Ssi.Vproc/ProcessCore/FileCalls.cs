@@ -76,6 +76,7 @@ public static class FileCalls
                 };
             case ReadDirectory c: return Ask(state, new FsReadDirectory(who, state.Resolve(c.Path)), new OnEntries());
             case Mkdir c: return Ask(state, new FsMkdir(who, state.Resolve(c.Path), c.Mode & ~state.Umask), new OnCreated());
+            case Mknod c: return Ask(state, new FsMknod(who, state.Resolve(c.Path), c.Type, c.Mode & ~state.Umask, c.Device), new OnCreated());
             case Unlink c: return Ask(state, new FsUnlink(who, state.Resolve(c.Path)), new OnDone());
             case Rmdir c: return Ask(state, new FsRmdir(who, state.Resolve(c.Path)), new OnDone());
             case Rename c: return Ask(state, new FsRename(who, state.Resolve(c.From), state.Resolve(c.To)), new OnDone());

@@ -75,7 +75,7 @@ public sealed record OnEntries : Then<FsEntries>
         CallDecision.Done(state, SysResult.Ok(entries.Entries.Length) with { Entries = entries.Entries });
 }
 
-/// <summary>mkdir: the new directory's attributes.</summary>
+/// <summary>mkdir and mknod: the new inode's attributes.</summary>
 public sealed record OnCreated : Then<FsAttributes>
 {
     protected override CallDecision On(ProcessState state, FsAttributes created, CallWorld world) => CallDecision.Done(state, SysResult.Ok(0));

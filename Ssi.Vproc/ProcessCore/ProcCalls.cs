@@ -24,6 +24,7 @@ public static class ProcCalls
             case ReadDirectory c when Under(state, c.Path) is { } path: return List(state, path);
             case Chdir c when Under(state, c.Path) is { } path: return Chdir(state, path);
             case Mkdir c when Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EACCES);
+            case Mknod c when Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EACCES);
             case Unlink c when Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EACCES);
             case Rmdir c when Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EACCES);
             case Rename c when Under(state, c.From) is not null || Under(state, c.To) is not null: return CallDecision.Fail(state, Errno.EACCES);

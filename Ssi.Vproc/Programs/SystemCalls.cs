@@ -1,6 +1,8 @@
 // The system calls a program can make: one record each. A program yields one and reads its result from the context.
 using Ssi.Actors.Identity;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Files;
+using Ssi.Cfs.Inodes;
 
 namespace Ssi.Vproc.Programs;
 
@@ -35,6 +37,8 @@ public sealed record Fstat(Fd Fd) : SystemCall;
 /// <summary>The entries of a directory (getdents), in the result's <see cref="SysResult.Entries"/>.</summary>
 public sealed record ReadDirectory(string Path) : SystemCall;
 public sealed record Mkdir(string Path, int Mode = 0x1FF) : SystemCall;
+/// <summary>mknod(2): a FIFO for anyone who may write the directory, a device node with its number for root only (EPERM).</summary>
+public sealed record Mknod(string Path, InodeType Type, int Mode = 0x1B6, DeviceNumber Device = default) : SystemCall;
 public sealed record Unlink(string Path) : SystemCall;
 public sealed record Rmdir(string Path) : SystemCall;
 public sealed record Rename(string From, string To) : SystemCall;

@@ -28,7 +28,8 @@ public sealed class PostgresInodeStore : SqlInodeStore
             nlink INTEGER NOT NULL, size BIGINT NOT NULL,
             atime BIGINT NOT NULL, mtime BIGINT NOT NULL, ctime BIGINT NOT NULL,
             parent BIGINT,
-            target TEXT);
+            target TEXT,
+            rdev_major INTEGER NOT NULL DEFAULT 0, rdev_minor INTEGER NOT NULL DEFAULT 0);
         CREATE TABLE IF NOT EXISTS dirents(
             dir BIGINT NOT NULL, name TEXT NOT NULL, ino BIGINT NOT NULL,
             PRIMARY KEY(dir, name));
@@ -54,6 +55,11 @@ public sealed class PostgresInodeStore : SqlInodeStore
     protected override DbTransaction BeginRead(DbConnection connection) => connection.BeginTransaction(IsolationLevel.RepeatableRead);
 
     // 53100 disk_full, 53400 configuration_limit_exceeded... only a full disk is ENOSPC.
+    protected override bool HasColumn(DbConnection connection, DbTransaction tx, string table, string column) =>
+        Command(connection, tx, """
+            SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = @table AND column_name = @column
+            """, ("@table", table), ("@column", column)).ExecuteScalar() is not null;
+
     protected override Errno Classify(DbException e) => e is PostgresException { SqlState: "53100" } ? Errno.ENOSPC : Errno.EIO;
 
     public override void Dispose() => _source.Dispose();

@@ -28,7 +28,8 @@ public sealed class SqliteInodeStore : SqlInodeStore
             nlink INTEGER NOT NULL, size INTEGER NOT NULL,
             atime INTEGER NOT NULL, mtime INTEGER NOT NULL, ctime INTEGER NOT NULL,
             parent INTEGER,   -- directories only: the directory that holds it
-            target TEXT);     -- symlinks only
+            target TEXT,      -- symlinks only
+            rdev_major INTEGER NOT NULL DEFAULT 0, rdev_minor INTEGER NOT NULL DEFAULT 0);  -- device nodes only
         CREATE TABLE IF NOT EXISTS dirents(
             dir INTEGER NOT NULL, name TEXT NOT NULL, ino INTEGER NOT NULL,
             PRIMARY KEY(dir, name)) WITHOUT ROWID;
@@ -54,6 +55,9 @@ public sealed class SqliteInodeStore : SqlInodeStore
 
     // A deferred transaction that only reads holds a WAL snapshot from its first read and never blocks writers.
     protected override DbTransaction BeginRead(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
+
+    protected override bool HasColumn(DbConnection connection, DbTransaction tx, string table, string column) =>
+        Command(connection, tx, "SELECT 1 FROM pragma_table_info(@table) WHERE name = @column", ("@table", table), ("@column", column)).ExecuteScalar() is not null;
 
     protected override Errno Classify(DbException e) => e is SqliteException { SqliteErrorCode: SqliteFull } ? Errno.ENOSPC : Errno.EIO;
 

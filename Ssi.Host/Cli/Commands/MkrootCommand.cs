@@ -16,8 +16,9 @@ public static class MkrootCommand
         var force = new Option<bool>("--force") { Description = "import into a root that already has files (same-named files are replaced)" };
         var command = new Command("mkroot", """
             Import a host directory tree into the cluster's root file system ($SSI_HOME/cfs.db), keeping modes,
-            numeric owners and symlinks. Run it before the first 'ssi start' to replace the default image; the
-            cluster may be running or not. Host sockets and devices are skipped and listed.
+            numeric owners, symlinks, FIFOs and device nodes (with their numbers). Run it before the first 'ssi start'
+            to replace the default image; the cluster may be running or not. Host sockets are skipped and listed.
+            /dev gets the memory devices (null, zero, full, random, urandom) the tree lacks.
 
             Examples:
               ssi mkroot --from ./rootfs
@@ -38,11 +39,13 @@ public static class MkrootCommand
             if (!report.IsOk) throw new CliException(report.Error!.Value, $"{report.Detail}: {report.Error.Value.Describe()}");
             var r = report.Value;
             Console.WriteLine($"imported {r.Directories} directories, {r.Files} files ({r.Bytes} bytes), {r.Symlinks} symlinks from {Path.GetFullPath(source)}");
-            foreach (var skipped in r.Skipped) Console.WriteLine($"skipped (a socket or device): {skipped}");
+            foreach (var skipped in r.Skipped) Console.WriteLine($"skipped (a socket): {skipped}");
             var programs = BinDirectory.Install(store, Builtins.All.Keys);
             if (!programs.IsOk) throw new CliException(programs.Error!.Value, "cannot install the programs of /bin: " + programs.Detail);
             var data = BinDirectory.InstallData(store);
             if (!data.IsOk) throw new CliException(data.Error!.Value, "cannot install the demo data: " + data.Detail);
+            var devices = DefaultRoot.InstallDevices(store);
+            if (!devices.IsOk) throw new CliException(devices.Error!.Value, "cannot make the devices of /dev: " + devices.Detail);
             if (programs.Value > 0) Console.WriteLine($"added {programs.Value} built-in programs to /bin");
             return Task.FromResult(ExitCodes.Ok);
         }, ct));

@@ -5,6 +5,7 @@ using Akka.TestKit.Xunit2;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Serialization;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.Service;
@@ -27,6 +28,7 @@ public class IdentityWireTests() : TestKit(ConfigurationFactory.ParseString("akk
     [InlineData(typeof(NodeNumber))]
     [InlineData(typeof(Fd))]
     [InlineData(typeof(InodeNumber))]
+    [InlineData(typeof(DeviceNumber))]
     [InlineData(typeof(Pid?))]
     [InlineData(typeof(NodeNumber?))]
     [InlineData(typeof(ImmutableDictionary<Pid, ChildRecord>))]
@@ -65,6 +67,18 @@ public class IdentityWireTests() : TestKit(ConfigurationFactory.ParseString("akk
         Assert.Equal(state.Children.ToArray(), copy.Children.ToArray());
         Assert.Equal(state.Fds.Entries.ToArray(), copy.Fds.Entries.ToArray());
         Assert.Null(RoundTrip(state with { ParentNode = null }).ParentNode);
+    }
+
+    [Fact]
+    public void A_device_number_crosses_in_attributes_in_mknod_and_in_creating_an_entry()
+    {
+        var t = DateTimeOffset.UnixEpoch;
+        var zero = new FsAttributes(new InodeAttributes(new InodeNumber(9), InodeType.CharDevice, 0x1B6, 0, 0, 1, 0, t, t, t, new DeviceNumber(1, 5)));
+        Assert.Equal(zero, RoundTrip(zero));
+        var mknod = RoundTrip(new FsMknod(Credentials.Root, "/dev/sda", InodeType.BlockDevice, 0x1B0, new DeviceNumber(8, 0)));
+        Assert.Equal(("/dev/sda", InodeType.BlockDevice, 0x1B0, new DeviceNumber(8, 0)), (mknod.Path, mknod.Type, mknod.Mode, mknod.Device));
+        var entry = RoundTrip(new InodeCreateEntry(InodeNumber.Root, Credentials.Root, "null", InodeType.CharDevice, 0x1B6, null, new DeviceNumber(1, 3)));
+        Assert.Equal(("null", InodeType.CharDevice, new DeviceNumber(1, 3)), (entry.Name, entry.Type, entry.Device));
     }
 
     [Fact]

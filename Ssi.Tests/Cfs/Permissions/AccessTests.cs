@@ -138,4 +138,18 @@ public class AccessTests
         [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
         public static extern int chown(string path, int owner, int group);
     }
+
+    [Fact]
+    public void Only_root_makes_device_nodes_and_mknod_makes_no_directories_or_symlinks()
+    {
+        var ann = Credentials.Of(1000, 1000);
+        Assert.Equal(Errno.EPERM, Access.CheckMakeNode(InodeType.CharDevice, ann));
+        Assert.Equal(Errno.EPERM, Access.CheckMakeNode(InodeType.BlockDevice, ann));
+        Assert.Null(Access.CheckMakeNode(InodeType.CharDevice, Credentials.Root));
+        Assert.Null(Access.CheckMakeNode(InodeType.Fifo, ann));
+        Assert.Null(Access.CheckMakeNode(InodeType.Regular, ann));
+        Assert.Equal(Errno.EPERM, Access.CheckMknodType(InodeType.Directory));
+        Assert.Equal(Errno.EINVAL, Access.CheckMknodType(InodeType.Symlink));
+        Assert.Null(Access.CheckMknodType(InodeType.Fifo));
+    }
 }

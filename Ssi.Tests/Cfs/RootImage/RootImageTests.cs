@@ -1,6 +1,7 @@
 // The default root image and the import of a host directory tree, on a real store.
 using System.Diagnostics;
 using System.Text;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Namespace;
 using Ssi.Cfs.Permissions;
@@ -39,6 +40,7 @@ public sealed class RootImageTests : IDisposable
         Assert.Equal(DefaultRoot.UserId, Stat("/home/ann").Uid);
         foreach (var dir in new[] { "/bin", "/dev", "/devfs", "/proc", "/root" })
             Assert.Equal(InodeType.Directory, Stat(dir).Type);
+        Assert.Equal((InodeType.CharDevice, new DeviceNumber(1, 9), 0x1B6), (Stat("/dev/urandom").Type, Stat("/dev/urandom").Device, Stat("/dev/urandom").Mode));
     }
 
     [Fact]
@@ -70,6 +72,42 @@ public sealed class RootImageTests : IDisposable
         {
             Directory.Delete(host, recursive: true);
         }
+    }
+
+    [SkippableFact]
+    public void Host_device_nodes_are_imported_with_their_numbers()
+    {
+        var host = Directory.CreateTempSubdirectory("ssi-hostdev-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(host, "dev"));
+            var made = new[] { ("null", "c", "1", "3"), ("loop9", "b", "7", "9"), ("odd", "c", "240", "1048575") }
+                .Select(d => Run("mknod", "-m", "640", Path.Combine(host, "dev", d.Item1), d.Item2, d.Item3, d.Item4)).ToList();
+            Skip.If(made.Any(ok => !ok), "mknod needs CAP_MKNOD, which this host does not give");
+
+            var report = HostImport.Import(_store, host).Value;
+
+            Assert.Empty(report.Skipped);
+            Assert.Equal((InodeType.CharDevice, new DeviceNumber(1, 3), 0x1A0), (Stat("/dev/null").Type, Stat("/dev/null").Device, Stat("/dev/null").Mode));
+            Assert.Equal((InodeType.BlockDevice, new DeviceNumber(7, 9)), (Stat("/dev/loop9").Type, Stat("/dev/loop9").Device));
+            Assert.Equal(new DeviceNumber(240, 1_048_575), Stat("/dev/odd").Device);
+            // The memory devices the tree lacks are added beside the imported ones.
+            Assert.Equal(4, DefaultRoot.InstallDevices(_store).Value);
+            Assert.Equal(new DeviceNumber(1, 3), Stat("/dev/null").Device);
+        }
+        finally
+        {
+            Directory.Delete(host, recursive: true);
+        }
+    }
+
+    private static bool Run(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        process.WaitForExit();
+        return process.ExitCode == 0;
     }
 
     [Fact]

@@ -366,7 +366,25 @@ public sealed class SqliteInodeStoreSpecs : InodeStoreSpecs
 {
     private readonly TempHome _home = new();
 
-    protected override SqlInodeStore OpenStore() => new SqliteInodeStore(Path.Combine(_home.Home.Root, "cfs.db"), chunkSize: 512, TimeSpan.FromSeconds(30));
+    private string DatabaseFile => Path.Combine(_home.Home.Root, "cfs.db");
+
+    protected override SqlInodeStore OpenStore() => new SqliteInodeStore(DatabaseFile, chunkSize: 512, TimeSpan.FromSeconds(30));
+
+    protected override void CreateFirstSchemaWithAFile()
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabaseFile};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            CREATE TABLE inodes(ino INTEGER PRIMARY KEY AUTOINCREMENT, type INTEGER NOT NULL, mode INTEGER NOT NULL,
+                uid INTEGER NOT NULL, gid INTEGER NOT NULL, nlink INTEGER NOT NULL, size INTEGER NOT NULL,
+                atime INTEGER NOT NULL, mtime INTEGER NOT NULL, ctime INTEGER NOT NULL, parent INTEGER, target TEXT);
+            CREATE TABLE dirents(dir INTEGER NOT NULL, name TEXT NOT NULL, ino INTEGER NOT NULL, PRIMARY KEY(dir, name)) WITHOUT ROWID;
+            INSERT INTO inodes VALUES (1, 2, 493, 0, 0, 2, 0, 0, 0, 0, 1, NULL), (2, 1, 420, 0, 0, 1, 0, 0, 0, 0, NULL, NULL);
+            INSERT INTO dirents VALUES (1, 'old', 2);
+            """;
+        command.ExecuteNonQuery();
+    }
 
     public override void Dispose()
     {

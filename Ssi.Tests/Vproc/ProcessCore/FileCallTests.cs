@@ -212,6 +212,22 @@ public sealed class FileCallTests
         mkdir.Reply(new Failed(errno, "no")).AssertFails(errno);
     }
 
+    [Theory]
+    [InlineData(Errno.EPERM)]
+    [InlineData(Errno.EEXIST)]
+    [InlineData(Errno.EACCES)]
+    [InlineData(Errno.ETIMEDOUT)]
+    public void Mknod_asks_with_the_masked_mode_and_the_number_and_fails_with_the_errno(Errno errno)
+    {
+        var mknod = Decide(Ann_process(), new Mknod("zero", InodeType.CharDevice, 0x1B6, new DeviceNumber(1, 5)));
+        Assert.Equal(new FsMknod(Ann, "/home/ann/zero", InodeType.CharDevice, 0x1A4, new DeviceNumber(1, 5)), mknod.AskedOf<FsMknod>().Request);
+        mknod.Reply(new FsAttributes(Attributes(InodeType.CharDevice, 0x1A4))).AssertOk();
+        mknod.Reply(new Failed(errno, "no")).AssertFails(errno);
+        mknod.Reply(FsDone.Instance).AssertFails(Errno.EIO);
+        var fifo = Decide(Ann_process(), new Mknod("/tmp/p", InodeType.Fifo));
+        Assert.Equal(new FsMknod(Ann, "/tmp/p", InodeType.Fifo, 0x1A4), fifo.AskedOf<FsMknod>().Request);
+    }
+
     public static TheoryData<SystemCall, IFileSystemRequest, Errno> Removals => new()
     {
         { new Unlink("f"), new FsUnlink(Ann, "/home/ann/f"), Errno.EISDIR },

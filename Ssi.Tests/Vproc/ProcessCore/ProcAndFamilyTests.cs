@@ -77,6 +77,7 @@ public sealed class ProcAndFamilyTests
     public void Proc_is_read_only_and_its_directories_list_and_can_be_entered()
     {
         Decide(Ann_process(), new Mkdir("/proc/x")).AssertFails(Errno.EACCES);
+        Decide(Ann_process(), new Mknod("/proc/fifo", Ssi.Cfs.Inodes.InodeType.Fifo)).AssertFails(Errno.EACCES);
         Decide(Ann_process(), new Unlink("/proc/self/status")).AssertFails(Errno.EACCES);
         Decide(Ann_process(), new Rmdir("/proc/self")).AssertFails(Errno.EACCES);
         Decide(Ann_process(), new Rename("/tmp/a", "/proc/a")).AssertFails(Errno.EACCES);

@@ -1,6 +1,7 @@
 // A test's own directory in the real cluster file system: the root its programs see, and how the test fills and reads it.
 using System.Text;
 using Ssi.Actors.Protocol;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
@@ -46,6 +47,7 @@ public sealed class MachineFiles
         FsReadDirectory r => r with { Path = Map(r.Path) },
         FsRead r => r with { Path = Map(r.Path) },
         FsMkdir r => r with { Path = Map(r.Path) },
+        FsMknod r => r with { Path = Map(r.Path) },
         FsUnlink r => r with { Path = Map(r.Path) },
         FsRmdir r => r with { Path = Map(r.Path) },
         FsRename r => r with { From = Map(r.From), To = Map(r.To) },
@@ -68,6 +70,15 @@ public sealed class MachineFiles
         var real = Map(path);
         MakeParents(real, uid, gid);
         Expect<FsAttributes>(new FsMkdir(Credentials.Root, real, mode));
+        return Settle(real, mode, mtime, uid, gid);
+    }
+
+    /// <summary>A FIFO or device node, as root makes it with mknod.</summary>
+    public InodeAttributes AddNode(string path, InodeType type, int mode, DeviceNumber device, DateTimeOffset? mtime, int uid, int gid)
+    {
+        var real = Map(path);
+        MakeParents(real, uid, gid);
+        Expect<FsAttributes>(new FsMknod(Credentials.Root, real, type, mode, device));
         return Settle(real, mode, mtime, uid, gid);
     }
 

@@ -96,6 +96,10 @@ public sealed partial class ProgramMachine
     public InodeAttributes AddDirectory(string path, int mode = 0x1ED, DateTimeOffset? mtime = null, int? uid = null) =>
         _files.AddDirectory(path, mode, mtime, uid ?? Uid, Gid);
 
+    /// <summary>A FIFO or device node (root's unless <paramref name="uid"/> says otherwise).</summary>
+    public InodeAttributes AddNode(string path, InodeType type, DeviceNumber device = default, int mode = 0x1B6, DateTimeOffset? mtime = null, int uid = 0) =>
+        _files.AddNode(path, type, mode, device, mtime, uid, uid);
+
     /// <summary>An executable file for a program (#!ssi-program NAME, root's), as BinDirectory installs the built-ins.</summary>
     public void AddProgram(string path, Func<Program> program)
     {

@@ -23,6 +23,8 @@ public static class Builtins
         ["tee"] = () => new Tee(),
         ["ls"] = () => new Ls(),
         ["mkdir"] = () => new Mkdir(),
+        ["mknod"] = () => new Mknod(),
+        ["mkfifo"] = () => new Mkfifo(),
         ["rm"] = () => new Rm(),
         ["cp"] = () => new Cp(),
         ["mv"] = () => new Mv(),

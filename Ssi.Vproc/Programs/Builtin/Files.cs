@@ -121,12 +121,12 @@ public sealed class Mkdir : Program
 /// <summary>Modes as chmod and mkdir -m take them: octal, or symbolic clauses like "u=rwx,go-w".</summary>
 public static class ModeText
 {
-    /// <summary>The mode for a new directory, from 0777; null if the text is not a mode.</summary>
-    public static int? Parse(string text, int umask)
+    /// <summary>The mode for a new node, from <paramref name="start"/> (0777 for a directory); null if the text is not a mode.</summary>
+    public static int? Parse(string text, int umask, int start = 0x1FF)
     {
         if (text.Length > 0 && text.All(c => c is >= '0' and <= '7'))
             return text.Length <= 4 ? Convert.ToInt32(text, 8) : null;
-        var mode = 0x1FF;
+        var mode = start;
         foreach (var clause in text.Split(','))
         {
             var i = 0;

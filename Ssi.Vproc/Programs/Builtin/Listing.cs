@@ -112,7 +112,8 @@ public sealed class Ls : Program
     }
 
     /// <summary>
-    /// ls -l: mode, links, owner, group (as numbers: there is no user database), size, mtime (UTC) and name. The
+    /// ls -l: mode, links, owner, group (as numbers: there is no user database), size, mtime (UTC) and name. A device
+    /// shows "MAJOR, MINOR" where the size goes, each part aligned with the other devices', as GNU ls does. The
     /// time shows the year instead of the clock when it is over six months old or in the future. "total" counts
     /// 1 KiB blocks of a 4 KiB-block file system, since stat has no block count.
     /// </summary>
@@ -123,8 +124,13 @@ public sealed class Ls : Program
         var links = stats.Select(a => a.Nlink.ToString(CultureInfo.InvariantCulture)).ToList();
         var owners = stats.Select(a => a.Uid.ToString(CultureInfo.InvariantCulture)).ToList();
         var groups = stats.Select(a => a.Gid.ToString(CultureInfo.InvariantCulture)).ToList();
-        var sizes = stats.Select(a => a.Size.ToString(CultureInfo.InvariantCulture)).ToList();
         int Widest(List<string> column) => column.Count == 0 ? 0 : column.Max(x => x.Length);
+        static string Text(long n) => n.ToString(CultureInfo.InvariantCulture);
+        var majors = stats.Where(a => a.IsDevice).Select(a => Text(a.Device.Major)).ToList();
+        var minors = stats.Where(a => a.IsDevice).Select(a => Text(a.Device.Minor)).ToList();
+        var sizes = stats.Select(a => a.IsDevice
+            ? Text(a.Device.Major).PadLeft(Widest(majors)) + ", " + Text(a.Device.Minor).PadLeft(Widest(minors))
+            : Text(a.Size)).ToList();
         for (var i = 0; i < names.Count; i++)
         {
             var a = stats[i];

@@ -21,6 +21,7 @@ public static class FsCommand
               ssi fs put ./report.txt /data/report.txt --node 1
               ssi fs cat /data/report.txt --node 3
               ssi fs ls -l /home/ann --user ann
+              ssi fs mknod /tmp/zero c 1 5 -m 666
             """);
         foreach (var verb in FsVerbs.All(client)) command.Subcommands.Add(verb);
         return command;

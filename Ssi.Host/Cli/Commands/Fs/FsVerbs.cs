@@ -1,7 +1,8 @@
-// The verbs of `ssi fs`: ls, stat, where, cat, put, get, mkdir, rm, mv, ln, chmod, chown, truncate.
+// The verbs of `ssi fs`: ls, stat, where, cat, put, get, mkdir, mknod, mkfifo, rm, mv, ln, chmod, chown, truncate.
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Inodes;
 using Ssi.Host.Client;
 
@@ -35,7 +36,7 @@ public static class FsVerbs
                 return;
             }
             foreach (var (e, a) in entries.Zip(rows))
-                Console.WriteLine($"{ModeBits.Describe(a.Type, a.Mode)} {a.Nlink,3} {a.Uid,5} {a.Gid,5} {a.Size,10} {a.Mtime.UtcDateTime:yyyy-MM-dd HH:mm} {e.Name}");
+                Console.WriteLine($"{ModeBits.Describe(a.Type, a.Mode)} {a.Nlink,3} {a.Uid,5} {a.Gid,5} {SizeColumn(a),10} {a.Mtime.UtcDateTime:yyyy-MM-dd HH:mm} {e.Name}");
         });
 
         yield return Verb(common, "stat", "Show a file's attributes (of a symlink itself with -h).", [path()], [Flag("-h", "do not follow a final symlink")], async (ctx, args) =>
@@ -47,7 +48,7 @@ public static class FsVerbs
                 return;
             }
             Console.WriteLine($"  File: {args.Text(0)}");
-            Console.WriteLine($"  Size: {a.Size}  Type: {a.Type}  Inode: {a.Ino}  Links: {a.Nlink}");
+            Console.WriteLine($"  Size: {a.Size}  Type: {a.Type}  Inode: {a.Ino}  Links: {a.Nlink}" + (a.IsDevice ? $"  Device type: {a.Device}" : ""));
             Console.WriteLine($"Access: ({Convert.ToString(a.Mode, 8).PadLeft(4, '0')}/{ModeBits.Describe(a.Type, a.Mode)})  Uid: {a.Uid}  Gid: {a.Gid}");
             Console.WriteLine($"Access: {a.Atime:O}\nModify: {a.Mtime:O}\nChange: {a.Ctime:O}");
         });
@@ -87,6 +88,19 @@ public static class FsVerbs
 
         yield return Verb(common, "mkdir", "Make a directory.", [path()], [Valued("-m", "mode in octal (default 755)")], async (ctx, args) =>
             await ctx.Files.MkdirAsync(args.Text(0), args.Mode("-m", 0x1ED), ctx.Ct));
+
+        yield return Verb(common, "mknod",
+            "Make a character (c) or block (b) device node with its MAJOR and MINOR numbers (root only), or a FIFO (p). " +
+            "The cluster serves the character devices 1,3 null, 1,5 zero, 1,7 full, 1,8 random and 1,9 urandom; others open with ENXIO.",
+            [path(), new Argument<string>("type") { Description = "c, b or p" }, Optional("major", "major device number (c and b)"), Optional("minor", "minor device number (c and b)")],
+            [Valued("-m", "mode in octal (default 644)")], async (ctx, args) =>
+        {
+            var (type, device) = FsMknod.Parse(args.Text(1), args.Optional(2), args.Optional(3));
+            await ctx.Files.MknodAsync(args.Text(0), type, args.Mode("-m", 0x1A4), device, ctx.Ct);
+        });
+
+        yield return Verb(common, "mkfifo", "Make a FIFO (named pipe).", [path()], [Valued("-m", "mode in octal (default 644)")], async (ctx, args) =>
+            await ctx.Files.MknodAsync(args.Text(0), InodeType.Fifo, args.Mode("-m", 0x1A4), DeviceNumber.None, ctx.Ct));
 
         yield return Verb(common, "rm", "Remove a file (a directory with -d, which must be empty).", [path()], [Flag("-d", "remove an empty directory")], async (ctx, args) =>
         {
@@ -137,12 +151,17 @@ public static class FsVerbs
         }
     }
 
+    /// <summary>The size, or for a device its numbers ("1, 3"), as ls -l shows them.</summary>
+    private static string SizeColumn(InodeAttributes a) =>
+        a.IsDevice ? $"{a.Device.Major}, {a.Device.Minor}" : a.Size.ToString(CultureInfo.InvariantCulture);
+
     private static string Join(string dir, string name) => dir.EndsWith('/') ? dir + name : dir + "/" + name;
 
     private static object Describe(string name, InodeAttributes a) => new
     {
         name, ino = a.Ino.Value, type = a.Type.ToString(), mode = Convert.ToString(a.Mode, 8).PadLeft(4, '0'),
         uid = a.Uid, gid = a.Gid, nlink = a.Nlink, size = a.Size, atime = a.Atime, mtime = a.Mtime, ctime = a.Ctime,
+        major = a.IsDevice ? a.Device.Major : (int?)null, minor = a.IsDevice ? a.Device.Minor : (int?)null,
     };
 
     public static int ParseMode(string text)
@@ -174,6 +193,7 @@ public static class FsVerbs
 
     private static Option<bool> Flag(string name, string description) => new(name) { Description = description };
     private static Option<string> Valued(string name, string description) => new(name) { Description = description };
+    private static Argument<string?> Optional(string name, string description) => new(name) { Description = description, Arity = ArgumentArity.ZeroOrOne };
 
     /// <summary>What a verb's body gets: the file client (through --node, as --user), the output mode and the token.</summary>
     public sealed record Context(FileClient Files, bool Json, CancellationToken Ct);
@@ -182,6 +202,7 @@ public static class FsVerbs
     public sealed record Arguments(ParseResult Parse, IReadOnlyList<Argument> Positional, IReadOnlyList<Option> Options)
     {
         public string Text(int i) => Parse.GetValue((Argument<string>)Positional[i])!;
+        public string? Optional(int i) => Parse.GetValue((Argument<string?>)Positional[i]);
         public long Long(int i) => Parse.GetValue((Argument<long>)Positional[i]);
         public bool Flag(string name) => Parse.GetValue((Option<bool>)Options.Single(o => o.Name == name));
         public int Mode(string name, int fallback) =>
