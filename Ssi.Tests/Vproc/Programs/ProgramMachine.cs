@@ -96,6 +96,8 @@ public sealed partial class ProgramMachine
     public InodeAttributes AddDirectory(string path, int mode = 0x1ED, DateTimeOffset? mtime = null, int? uid = null) =>
         _files.AddDirectory(path, mode, mtime, uid ?? Uid, Gid);
 
+    public void AddSymlink(string path, string target) => _files.AddSymlink(path, target, Uid, Gid);
+
     /// <summary>An executable file for a program (#!ssi-program NAME, root's), as BinDirectory installs the built-ins.</summary>
     public void AddProgram(string path, Func<Program> program)
     {
