@@ -101,6 +101,17 @@ public class GrepTests(ProgramCluster cluster)
         Assert.Equal(expected, Grep(input, args).Stdout);
     }
 
+    [Fact]
+    public void Grep_warns_as_GNU_of_an_ERE_repetition_with_nothing_to_repeat_and_refuses_an_unknown_class()
+    {
+        var star = Grep("*a\nb\n", "-E", "*a");
+        Assert.Equal(("*a\n", "grep: warning: * at start of expression\n"), (star.Stdout, star.Stderr));
+        var braces = Grep("a\n", "-E", "{1}a");
+        Assert.Equal(("a\n", "grep: warning: {...} at start of expression\n"), (braces.Stdout, braces.Stderr));
+        var bad = Grep("a\n", "[[:foo:]]");
+        Assert.Equal((2, "grep: Invalid character class name\n"), (bad.ExitCode, bad.Stderr));
+    }
+
     [Theory]
     [InlineData("mississippi\n", new[] { "-o", "-e", "iss", "-e", "ipp" }, "iss\niss\nipp\n")]
     [InlineData("ab\n", new[] { "-o", "-e", "a", "-e", "ab" }, "ab\n")]
@@ -128,6 +139,8 @@ public class GrepTests(ProgramCluster cluster)
     [InlineData(new[] { "-m1", "-A2", "a" }, "a1\nb\nc\n")]
     [InlineData(new[] { "-m2", "-c", "[a-z]" }, "2\n")]
     [InlineData(new[] { "-vm1", "a" }, "b\n")]
+    [InlineData(new[] { "-1", "c" }, "b\nc\nd\n")]
+    [InlineData(new[] { "-n1", "-A0", "c" }, "2-b\n3:c\n")]
     public void Grep_prints_context_and_stops_after_m_selected_lines(string[] args, string expected)
     {
         Assert.Equal(expected, Grep("a1\nb\nc\nd\na2\ne\n", args).Stdout);

@@ -14,7 +14,7 @@ namespace Ssi.Vproc.Programs.Builtin;
 /// </summary>
 public sealed class Grep : Program
 {
-    private static readonly OptionSpec Spec = new("EFGacHhilLnqsvwxyUe:f:oA:B:C:bzZm:rR",
+    private static readonly OptionSpec Spec = new("EFGacHhilLnqsvwxyUe:f:oA:B:C:bzZm:rR0123456789",
         ["extended-regexp=E", "fixed-strings=F", "basic-regexp=G", "text=a", "count=c", "with-filename=H", "no-filename=h",
          "ignore-case=i", "files-with-matches=l", "files-without-match=L", "line-number=n", "quiet=q", "silent=q",
          "no-messages=s", "invert-match=v", "word-regexp=w", "line-regexp=x", "regexp=e", "file=f", "only-matching=o",
@@ -64,6 +64,7 @@ public sealed class Grep : Program
           -B, --before-context=NUM  print NUM lines of leading context
           -A, --after-context=NUM   print NUM lines of trailing context
           -C, --context=NUM         print NUM lines of output context
+          -NUM                      same as --context=NUM
               --group-separator=SEP  print SEP on line between matches with context
               --no-group-separator  do not print separator for matches with context
 
@@ -127,6 +128,7 @@ public sealed class Grep : Program
             yield return new Exit(2);
             yield break;
         }
+        for (var i = 0; i < built.Warnings.Count; i++) yield return Io.Complain(p, built.Warnings[i]);
         if (format.MaxCount == 0) yield return new Exit(1);
 
         var search = new GrepSearch(built.Patterns!, format);
@@ -205,17 +207,29 @@ public sealed class Grep : Program
     /// <summary>The output options, or the complaint about a bad number as GNU grep words it.</summary>
     private static (GrepFormat Format, string? Error) Format(Options o)
     {
-        int? Context(char option, out string? bad)
+        string? bad = null;
+        int? Length(string? text)
         {
-            bad = null;
-            if (o.Value(option) is not { } text) return null;
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return n;
-            bad = $"{text}: invalid context length argument";
+            if (text is null) return null;
+            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return (int)Math.Min(n, int.MaxValue);
+            bad ??= $"{text}: invalid context length argument";
             return null;
         }
-        var around = Context('C', out var badC);
-        var after = Context('A', out var badA) ?? around;
-        var before = Context('B', out var badB) ?? around;
+        // -C NUM, or -NUM: the digits of one run of digit options ("-12", "-1 -2" alike here).
+        int? around = null;
+        var digits = "";
+        for (var i = 0; i < o.Given.Count; i++)
+        {
+            var name = o.Given[i].Name;
+            if (name is [>= '0' and <= '9'])
+            {
+                digits = (i > 0 && o.Given[i - 1].Name is [>= '0' and <= '9'] ? digits : "") + name;
+                around = Length(digits);
+            }
+            else if (name == "C") around = Length(o.Given[i].Value);
+        }
+        var after = Length(o.Value('A')) ?? around;
+        var before = Length(o.Value('B')) ?? around;
         long? max = null;
         if (o.Value('m') is { } m)
         {
@@ -230,7 +244,7 @@ public sealed class Grep : Program
             Terminator = o.Has('z') ? (byte)0 : (byte)'\n',
             GroupSeparator = o.Has("no-group-separator") ? null : o.Value("group-separator") ?? "--",
         };
-        return (format, badA ?? badB ?? badC);
+        return (format, bad);
     }
 
     /// <summary>The content of a -f FILE ("-": standard input) into <paramref name="chunks"/>; p.Failed after a failure.</summary>

@@ -54,18 +54,19 @@ public static class PosixRegex
     private static readonly ConcurrentDictionary<(string, bool), Regex> Cache = new();
 
     /// <summary>
-    /// The patterns (one per line of each -e or -f) as one <see cref="PatternSet"/>, or an error message. No pattern
-    /// at all matches nothing; an empty one matches every line.
+    /// The patterns (one per line of each -e or -f) as one <see cref="PatternSet"/>, or an error message, and GNU's
+    /// warnings about them. No pattern at all matches nothing; an empty one matches every line.
     /// </summary>
-    public static (PatternSet? Patterns, string? Error) Build(IReadOnlyList<string> patterns, Syntax syntax, bool wholeLine, bool wholeWord, bool ignoreCase)
+    public static (PatternSet? Patterns, string? Error, List<string> Warnings) Build(IReadOnlyList<string> patterns, Syntax syntax, bool wholeLine, bool wholeWord, bool ignoreCase)
     {
+        var warnings = new List<string>();
         var each = new string[patterns.Count];
         for (var k = 0; k < patterns.Count; k++)
         {
             var (translated, error) = syntax == Syntax.Fixed
                 ? (Regex.Escape(patterns[k]), null)
-                : Translate(patterns[k], syntax == Syntax.Extended, $"p{k}g");
-            if (error is not null) return (null, error);
+                : Translate(patterns[k], syntax == Syntax.Extended, $"p{k}g", warnings);
+            if (error is not null) return (null, error, warnings);
             each[k] = wholeLine ? @"\A(?:" + translated + @")\z"
                 : wholeWord ? @"(?<!\w)(?:" + translated + @")(?!\w)"
                 : translated;
@@ -77,9 +78,9 @@ public static class PosixRegex
         }
         catch (ArgumentException e)
         {
-            return (null, $"invalid regular expression: {e.Message}");
+            return (null, $"invalid regular expression: {e.Message}", warnings);
         }
-        return (new PatternSet(each, all, ignoreCase), null);
+        return (new PatternSet(each, all, ignoreCase), null, warnings);
     }
 
     /// <summary>The compiled form of a translated pattern, made once per node.</summary>
@@ -98,9 +99,10 @@ public static class PosixRegex
     /// round, as in .NET. A BRE's ^ is an anchor only where an expression starts and its $ only where one ends (GNU),
     /// literal elsewhere. Groups are named <paramref name="groups"/>N, so that the back references of several
     /// patterns joined into one alternation each keep to their own pattern. Bracket expressions keep '\' literal and
-    /// know [:classes:]; \&lt; and \&gt; are the edges of a word.
+    /// know [:classes:]; \&lt; and \&gt; are the edges of a word. An ERE's repetition with nothing to repeat is
+    /// ignored with a warning, as GNU's.
     /// </summary>
-    public static (string Pattern, string? Error) Translate(string posix, bool extended, string groups = "g")
+    public static (string Pattern, string? Error) Translate(string posix, bool extended, string groups = "g", List<string>? warnings = null)
     {
         var s = new StringBuilder();
         var opened = 0;
@@ -141,6 +143,7 @@ public static class PosixRegex
             {
                 case '[':
                     var end = Bracket(posix, i, s);
+                    if (end == -2) return ("", "Invalid character class name");
                     if (end < 0) return ("", "Unmatched [, [^, [:, [., or [=");
                     i = end;
                     break;
@@ -173,11 +176,19 @@ public static class PosixRegex
                     break;
                 // A repetition with nothing to repeat: a BRE takes '*' literally, GNU's ERE ignores it.
                 case '*' or '+' or '?' when atStart:
-                    if (!extended) s.Append('\\').Append(c);
+                    if (extended) warnings?.Add($"warning: {c} at start of expression");
+                    else s.Append('\\').Append(c);
                     start = extended;
                     break;
                 case '{' when atStart && extended:
-                    s.Append(@"\{");
+                    var skipped = Interval(posix, i, extended, new StringBuilder());
+                    if (skipped < 0) s.Append(@"\{");
+                    else
+                    {
+                        warnings?.Add("warning: {...} at start of expression");
+                        i = skipped;
+                        start = true;
+                    }
                     break;
                 case '{':
                     var close = Interval(posix, i, extended, s);
@@ -219,7 +230,7 @@ public static class PosixRegex
         return close + closing.Length - 1;
     }
 
-    /// <summary>Copies the bracket expression that starts at <paramref name="start"/>; the index of its ']', or -1.</summary>
+    /// <summary>Copies the bracket expression that starts at <paramref name="start"/>; the index of its ']', -1 if it has none, -2 for an unknown class.</summary>
     private static int Bracket(string posix, int start, StringBuilder s)
     {
         var i = start + 1;
@@ -245,7 +256,8 @@ public static class PosixRegex
             if (c == '[' && i + 1 < posix.Length && posix[i + 1] == ':')
             {
                 var close = posix.IndexOf(":]", i + 2, StringComparison.Ordinal);
-                if (close < 0 || !Classes.TryGetValue(posix[(i + 2)..close], out var set)) return -1;
+                if (close < 0) return -1;
+                if (!Classes.TryGetValue(posix[(i + 2)..close], out var set)) return -2;
                 s.Append(set);
                 i = close + 1;
             }
