@@ -123,7 +123,12 @@ public class GrepTests(ProgramCluster cluster)
     [InlineData("x\nab\n", new[] { "-nb", "a" }, "2:2:ab\n")]
     [InlineData("xx x\n", new[] { "-wo", "\\(x\\)\\1" }, "xx\n")]
     [InlineData("abc\n", new[] { "-o", "" }, "")]
-    public void Grep_o_prints_each_leftmost_longest_match_and_b_its_byte_offset(string input, string[] args, string expected)
+    [InlineData("baaac\n", new[] { "-oE", "a*?" }, "aaa\n")]
+    [InlineData("baaac\n", new[] { "-o", "a**" }, "aaa\n")]
+    [InlineData("baaac\n", new[] { "-oE", "a+*c" }, "aaac\n")]
+    [InlineData("abab\n", new[] { "-oE", "(ab){1}{2}" }, "abab\n")]
+    [InlineData("ab\n", new[] { "-o", "a\\(b\\)*\\{1\\}" }, "ab\n")]
+    public void Grep_o_prints_each_leftmost_longest_match_and_b_its_byte_offset_and_repeats_repetitions_greedily(string input, string[] args, string expected)
     {
         Assert.Equal(expected, Grep(input, args).Stdout);
     }
@@ -197,6 +202,8 @@ public class GrepTests(ProgramCluster cluster)
         Assert.Equal((0, "/other\n"), (r.ExitCode, r.Stdout));
         var listed = k.Run(new Grep(), "grep", "-L", "apple", "/other");
         Assert.Equal((1, "/other\n"), (listed.ExitCode, listed.Stdout));
+        Assert.Equal("/fruit\n", k.Run(new Grep(), "grep", "-Lcl", "apple", "/fruit", "/other").Stdout);
+        Assert.Equal("/other\n", k.Run(new Grep(), "grep", "-lL", "apple", "/fruit", "/other").Stdout);
     }
 
     [Fact]

@@ -239,7 +239,7 @@ public sealed class Grep : Program
         var format = new GrepFormat
         {
             Invert = o.Has('v'), OnlyMatching = o.Has('o'), Numbers = o.Has('n'), ByteOffsets = o.Has('b'), Count = o.Has('c'),
-            ListMatching = o.Has('l'), ListOthers = o.Has('L'), Quiet = o.Has('q'), NulAfterName = o.Has('Z'),
+            ListMatching = o.LastOf("lL") == 'l', ListOthers = o.LastOf("lL") == 'L', Quiet = o.Has('q'), NulAfterName = o.Has('Z'),
             Context = after is not null || before is not null, After = after ?? 0, Before = before ?? 0, MaxCount = max,
             Terminator = o.Has('z') ? (byte)0 : (byte)'\n',
             GroupSeparator = o.Has("no-group-separator") ? null : o.Value("group-separator") ?? "--",

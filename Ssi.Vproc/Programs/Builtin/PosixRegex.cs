@@ -100,7 +100,8 @@ public static class PosixRegex
     /// literal elsewhere. Groups are named <paramref name="groups"/>N, so that the back references of several
     /// patterns joined into one alternation each keep to their own pattern. Bracket expressions keep '\' literal and
     /// know [:classes:]; \&lt; and \&gt; are the edges of a word. An ERE's repetition with nothing to repeat is
-    /// ignored with a warning, as GNU's.
+    /// ignored with a warning, as GNU's; a repetition of a repetition ("a*?", "a+*") repeats it greedily, as POSIX
+    /// reads it, where .NET would read a lazy quantifier or refuse.
     /// </summary>
     public static (string Pattern, string? Error) Translate(string posix, bool extended, string groups = "g", List<string>? warnings = null)
     {
@@ -108,15 +109,39 @@ public static class PosixRegex
         var opened = 0;
         var depth = 0;
         var start = true; // where an expression starts: a repetition has nothing to repeat, a BRE '^' anchors
+        var atom = -1; // where the last thing a repetition would repeat starts in s
+        var repeated = false; // whether a repetition ends s
+        var groupStarts = new Stack<int>();
+        void Repeat(string quantifier)
+        {
+            if (repeated && atom >= 0)
+            {
+                s.Insert(atom, "(?:");
+                s.Append(')');
+            }
+            s.Append(quantifier);
+            repeated = true;
+        }
         for (var i = 0; i < posix.Length; i++)
         {
             var c = posix[i];
             var atStart = start;
             start = false;
-            if (c == '\\')
+            var escaped = c == '\\';
+            if (escaped)
             {
                 if (i + 1 == posix.Length) return ("", "Trailing backslash");
                 c = posix[++i];
+            }
+            // An operator spelled \c in a BRE and c in an ERE; '*' is one unescaped in both.
+            var spelledAsOperator = escaped != extended && c is '(' or ')' or '{' or '|' or '+' or '?';
+            if (!spelledAsOperator && (escaped || c != '*'))
+            {
+                atom = s.Length;
+                repeated = false;
+            }
+            if (escaped)
+            {
                 if (extended || c is not ('(' or ')' or '{' or '}' or '|' or '+' or '?'))
                 {
                     if (c is >= '1' and <= '9')
@@ -148,20 +173,24 @@ public static class PosixRegex
                     i = end;
                     break;
                 case '(':
+                    groupStarts.Push(s.Length);
                     s.Append("(?<").Append(groups).Append(++opened).Append('>');
                     depth++;
                     start = true;
                     break;
                 case ')' when depth == 0:
                     if (!extended) return ("", @"Unmatched ) or \)");
+                    (atom, repeated) = (s.Length, false);
                     s.Append(@"\)");
                     break;
                 case ')':
                     s.Append(')');
                     depth--;
+                    (atom, repeated) = (groupStarts.Pop(), false);
                     break;
                 case '|':
                     s.Append('|');
+                    (atom, repeated) = (-1, false);
                     start = true;
                     break;
                 case '^' when extended || atStart:
@@ -190,11 +219,23 @@ public static class PosixRegex
                         start = true;
                     }
                     break;
+                case '*' or '+' or '?':
+                    Repeat(c.ToString());
+                    break;
                 case '{':
-                    var close = Interval(posix, i, extended, s);
+                    var interval = new StringBuilder();
+                    var close = Interval(posix, i, extended, interval);
                     if (close == -2) return ("", @"Unmatched \{");
-                    if (close < 0) s.Append(@"\{");
-                    else i = close;
+                    if (close >= 0)
+                    {
+                        Repeat(interval.ToString());
+                        i = close;
+                    }
+                    else
+                    {
+                        (atom, repeated) = (s.Length, false);
+                        s.Append(@"\{");
+                    }
                     break;
                 case '}':
                     s.Append(@"\}");
