@@ -112,6 +112,18 @@ public class GrepTests(ProgramCluster cluster)
         Assert.Equal((2, "grep: Invalid character class name\n"), (bad.ExitCode, bad.Stderr));
     }
 
+    [Fact]
+    public void Grep_P_takes_one_Perl_like_pattern_and_refuses_conflicting_matchers()
+    {
+        Assert.Equal("1\n22\n", Grep("a1 b22\n", "-oP", @"\d+").Stdout);
+        Assert.Equal("b\n", Grep("ab\n", "-oP", "(?<=a)b").Stdout);
+        var two = Grep("ab\n", "-P", "-e", "a", "-e", "b");
+        Assert.Equal((2, "grep: the -P option only supports a single pattern\n"), (two.ExitCode, two.Stderr));
+        var conflict = Grep("ab\n", "-E", "-F", "a");
+        Assert.Equal((2, "grep: conflicting matchers specified\n"), (conflict.ExitCode, conflict.Stderr));
+        Assert.Equal("ab\n", Grep("ab\n", "-E", "-E", "a|x").Stdout);
+    }
+
     [Theory]
     [InlineData("mississippi\n", new[] { "-o", "-e", "iss", "-e", "ipp" }, "iss\niss\nipp\n")]
     [InlineData("ab\n", new[] { "-o", "-e", "a", "-e", "ab" }, "ab\n")]

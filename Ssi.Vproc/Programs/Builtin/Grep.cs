@@ -14,8 +14,8 @@ namespace Ssi.Vproc.Programs.Builtin;
 /// </summary>
 public sealed class Grep : Program
 {
-    private static readonly OptionSpec Spec = new("EFGacHhilLnqsvwxyUe:f:oA:B:C:bzZm:rR0123456789",
-        ["extended-regexp=E", "fixed-strings=F", "basic-regexp=G", "text=a", "count=c", "with-filename=H", "no-filename=h",
+    private static readonly OptionSpec Spec = new("EFGPacHhilLnqsvwxyUe:f:oA:B:C:bzZm:rR0123456789",
+        ["extended-regexp=E", "fixed-strings=F", "basic-regexp=G", "perl-regexp=P", "text=a", "count=c", "with-filename=H", "no-filename=h",
          "ignore-case=i", "files-with-matches=l", "files-without-match=L", "line-number=n", "quiet=q", "silent=q",
          "no-messages=s", "invert-match=v", "word-regexp=w", "line-regexp=x", "regexp=e", "file=f", "only-matching=o",
          "after-context=A", "before-context=B", "context=C", "byte-offset=b", "null-data=z", "null=Z", "max-count=m",
@@ -29,6 +29,7 @@ public sealed class Grep : Program
           -E, --extended-regexp     PATTERNS are extended regular expressions
           -F, --fixed-strings       PATTERNS are strings
           -G, --basic-regexp        PATTERNS are basic regular expressions
+          -P, --perl-regexp         PATTERNS are .NET (Perl-like) regular expressions
           -e, --regexp=PATTERNS     use PATTERNS for matching
           -f, --file=FILE           take PATTERNS from FILE
           -i, --ignore-case         ignore case distinctions in patterns and data
@@ -120,7 +121,16 @@ public sealed class Grep : Program
             foreach (var call in CommandLine.Refuse(p, Spec, complaint: null)) yield return call;
             yield break;
         }
-        var mode = o.Has('F') ? PosixRegex.Syntax.Fixed : o.Has('E') ? PosixRegex.Syntax.Extended : PosixRegex.Syntax.Basic;
+        var matchers = o.Given.Where(g => g.Name is "E" or "F" or "G" or "P").Select(g => g.Name).Distinct().ToList();
+        var refusal = matchers.Count > 1 ? "conflicting matchers specified"
+            : matchers is ["P"] && patterns.Count != 1 ? "the -P option only supports a single pattern" : null;
+        if (refusal is not null)
+        {
+            yield return Io.Complain(p, refusal);
+            yield return new Exit(2);
+            yield break;
+        }
+        var mode = matchers.Count == 0 ? PosixRegex.Syntax.Basic : PosixRegex.SyntaxOf(matchers[0][0]);
         var built = PosixRegex.Build(patterns, mode, o.Has('x'), o.Has('w'), o.Has('i') || o.Has('y'));
         if (built.Error is not null)
         {

@@ -38,7 +38,18 @@ public static class PosixRegex
         Basic,
         Extended,
         Fixed,
+        /// <summary>grep -P: .NET's own syntax, which is Perl's in most things.</summary>
+        Perl,
     }
+
+    /// <summary>The syntax grep's -E, -F, -G or -P chooses.</summary>
+    public static Syntax SyntaxOf(char option) => option switch
+    {
+        'E' => Syntax.Extended,
+        'F' => Syntax.Fixed,
+        'P' => Syntax.Perl,
+        _ => Syntax.Basic,
+    };
 
     /// <summary>How long one line may take to match; a pattern that backtracks longer is an error, not a hang.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
@@ -63,9 +74,12 @@ public static class PosixRegex
         var each = new string[patterns.Count];
         for (var k = 0; k < patterns.Count; k++)
         {
-            var (translated, error) = syntax == Syntax.Fixed
-                ? (Regex.Escape(patterns[k]), null)
-                : Translate(patterns[k], syntax == Syntax.Extended, $"p{k}g", warnings);
+            var (translated, error) = syntax switch
+            {
+                Syntax.Fixed => (Regex.Escape(patterns[k]), null),
+                Syntax.Perl => (patterns[k], null),
+                _ => Translate(patterns[k], syntax == Syntax.Extended, $"p{k}g", warnings),
+            };
             if (error is not null) return (null, error, warnings);
             each[k] = wholeLine ? @"\A(?:" + translated + @")\z"
                 : wholeWord ? @"(?<!\w)(?:" + translated + @")(?!\w)"
