@@ -215,6 +215,7 @@ public class GrepTests(ProgramCluster cluster)
         var listed = k.Run(new Grep(), "grep", "-L", "apple", "/other");
         Assert.Equal((1, "/other\n"), (listed.ExitCode, listed.Stdout));
         Assert.Equal("/fruit\n", k.Run(new Grep(), "grep", "-Lcl", "apple", "/fruit", "/other").Stdout);
+        Assert.Equal("in\n", k.Run(new Grep(), "grep", "--label=in", "-L", "apple", "-").Stdout);
         Assert.Equal("/other\n", k.Run(new Grep(), "grep", "-lL", "apple", "/fruit", "/other").Stdout);
     }
 

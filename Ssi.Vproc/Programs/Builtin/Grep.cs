@@ -20,7 +20,7 @@ public sealed class Grep : Program
          "no-messages=s", "invert-match=v", "word-regexp=w", "line-regexp=x", "regexp=e", "file=f", "only-matching=o",
          "after-context=A", "before-context=B", "context=C", "byte-offset=b", "null-data=z", "null=Z", "max-count=m",
          "recursive=r", "dereference-recursive=R", "binary=U", "include:", "exclude:", "exclude-dir:", "group-separator:",
-         "no-group-separator", "color::", "colour::"],
+         "no-group-separator", "label:", "line-buffered", "color::", "colour::"],
         """
         Usage: grep [OPTION]... PATTERNS [FILE]...
         Search for PATTERNS in each FILE.
@@ -51,6 +51,8 @@ public sealed class Grep : Program
           -o, --only-matching       show only nonempty parts of lines that match
           -q, --quiet, --silent     suppress all normal output
           -a, --text                equivalent to --binary-files=text
+              --label=LABEL         use LABEL as the standard input file name
+              --line-buffered       (output is written as each read is searched)
           -r, --recursive           search directories, following only the symbolic links named on the command line
           -R, --dereference-recursive  likewise, but follow all symlinks
               --include=GLOB        search only files that match GLOB
@@ -154,7 +156,7 @@ public sealed class Grep : Program
             foreach (var call in files.Next(p, silent)) yield return call;
             if (files.Done) break;
             var file = files.Path;
-            var shown = file == "-" ? "(standard input)" : file;
+            var shown = file == "-" ? o.Value("label") ?? "(standard input)" : file;
             var fd = Io.Stdin;
             if (file != "-")
             {
