@@ -99,10 +99,13 @@ public sealed class Grep : Program
         for (var i = 0; i < o.Given.Count; i++)
         {
             var option = o.Given[i];
-            if (option.Name == "e") patterns.AddRange(option.Value!.Split('\n'));
-            else if (option.Name != "f") continue;
+            if (option.Name is not ("e" or "f")) continue;
             given = true;
-            if (option.Name == "e") continue;
+            if (option.Name == "e")
+            {
+                patterns.AddRange(option.Value!.Split('\n'));
+                continue;
+            }
             var chunks = new List<byte[]>();
             foreach (var call in ReadPatterns(p, option.Value!, chunks)) yield return call;
             if (p.Failed)
