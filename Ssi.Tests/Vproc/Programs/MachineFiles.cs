@@ -82,6 +82,14 @@ public sealed class MachineFiles
         return Settle(real, mode, mtime, uid, gid);
     }
 
+    /// <summary>A symbolic link at <paramref name="path"/> to <paramref name="target"/> (taken as written, so relative targets stay inside the root).</summary>
+    public void AddSymlink(string path, string target, int uid, int gid)
+    {
+        var real = Map(path);
+        MakeParents(real, uid, gid);
+        Expect<FsAttributes>(new FsSymlink(Credentials.Root, target, real));
+    }
+
     public void Chmod(string path, int mode) => Expect<FsAttributes>(new FsChmod(Credentials.Root, Map(path), mode));
 
     /// <summary>What stat as root says of <paramref name="path"/>, or null if there is nothing there.</summary>

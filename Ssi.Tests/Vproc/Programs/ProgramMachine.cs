@@ -100,6 +100,8 @@ public sealed partial class ProgramMachine
     public InodeAttributes AddNode(string path, InodeType type, DeviceNumber device = default, int mode = 0x1B6, DateTimeOffset? mtime = null, int uid = 0) =>
         _files.AddNode(path, type, mode, device, mtime, uid, uid);
 
+    public void AddSymlink(string path, string target) => _files.AddSymlink(path, target, Uid, Gid);
+
     /// <summary>An executable file for a program (#!ssi-program NAME, root's), as BinDirectory installs the built-ins.</summary>
     public void AddProgram(string path, Func<Program> program)
     {

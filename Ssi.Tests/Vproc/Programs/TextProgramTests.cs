@@ -1,4 +1,4 @@
-// yes, wc, head, tail, grep, sort, tee on the real process core and file system (ProgramMachine): their output and exit codes as coreutils give them.
+// yes, wc, head, tail, sort, tee on the real process core and file system (ProgramMachine): their output and exit codes as coreutils give them.
 using System.Text;
 using Ssi.Vproc.Programs.Builtin;
 
@@ -117,67 +117,6 @@ public class TextProgramTests(ProgramCluster cluster)
         Assert.Equal("b\nc", Kernel("a\nb\nc").Run(new Tail(), "tail", "-n", "2").Stdout);
     }
 
-    [Fact]
-    public void Grep_prints_matching_lines_and_exits_0()
-    {
-        var r = Kernel().Run(new Grep(), "grep", "an", "/fruit");
-        Assert.Equal(0, r.ExitCode);
-        Assert.Equal("banana\n", r.Stdout);
-    }
-
-    [Fact]
-    public void Grep_exits_1_when_nothing_matches()
-    {
-        var r = Kernel().Run(new Grep(), "grep", "zzz", "/fruit");
-        Assert.Equal(1, r.ExitCode);
-        Assert.Equal("", r.Stdout);
-    }
-
-    [Fact]
-    public void Grep_exits_2_for_a_missing_file_even_when_another_matches()
-    {
-        var r = Kernel().Run(new Grep(), "grep", "apple", "/nosuch", "/fruit");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Equal("grep: /nosuch: No such file or directory\n", r.Stderr);
-        Assert.Equal("/fruit:apple\n", r.Stdout);
-        Assert.Equal(0, Kernel().Run(new Grep(), "grep", "-q", "apple", "/nosuch", "/fruit").ExitCode);
-    }
-
-    [Theory]
-    [InlineData(new[] { "-v", "-n", "an" }, "1:apple\n3:cherry\n")]
-    [InlineData(new[] { "-c", "a" }, "2\n")]
-    [InlineData(new[] { "-i", "APPLE" }, "apple\n")]
-    [InlineData(new[] { "\\(an\\)\\{2\\}" }, "banana\n")]
-    [InlineData(new[] { "a(n)+" }, "")]
-    [InlineData(new[] { "-E", "^(ch|ap)" }, "apple\ncherry\n")]
-    [InlineData(new[] { "-x", "banan" }, "")]
-    [InlineData(new[] { "^[[:alpha:]]*rr" }, "cherry\n")]
-    [InlineData(new[] { "-e", "apple", "-e", "cherry" }, "apple\ncherry\n")]
-    public void Grep_options_select_and_format_lines(string[] args, string expected)
-    {
-        var r = Kernel().Run(new Grep(), ["grep", .. args, "/fruit"]);
-        Assert.Equal(expected, r.Stdout);
-        Assert.Equal(expected.Length > 0 ? 0 : 1, r.ExitCode);
-    }
-
-    [Fact]
-    public void Grep_F_takes_the_pattern_literally_and_names_files_when_several()
-    {
-        var k = Kernel();
-        k.AddFile("/dots", "a.b\nab\n");
-        var r = k.Run(new Grep(), "grep", "-F", "a.", "/dots", "/fruit");
-        Assert.Equal("/dots:a.b\n", r.Stdout);
-    }
-
-    [Fact]
-    public void Grep_rejects_a_bad_pattern_with_exit_2()
-    {
-        var r = Kernel().Run(new Grep(), "grep", "-E", "(", "/fruit");
-        Assert.Equal(2, r.ExitCode);
-        Assert.StartsWith("grep: invalid regular expression", r.Stderr);
-        Assert.Equal(2, Kernel().Run(new Grep(), "grep").ExitCode);
-    }
-
     [Theory]
     [InlineData(new string[0], "b\na\nB\n10\n9\n", "10\n9\nB\na\nb\n")]
     [InlineData(new[] { "-r" }, "b\na\nB\n", "b\na\nB\n")]
@@ -199,16 +138,6 @@ public class TextProgramTests(ProgramCluster cluster)
         var r = Kernel().Run(new Sort(), "sort", "/nosuch");
         Assert.Equal(2, r.ExitCode);
         Assert.Equal("sort: cannot read: /nosuch: No such file or directory\n", r.Stderr);
-    }
-
-    [Fact]
-    public void Grep_refuses_a_bad_line_as_gnu_grep_with_its_usage_line_and_takes_long_options()
-    {
-        var bad = Kernel().Run(new Grep(), "grep", "-k", "a", "/fruit");
-        Assert.Equal((2, "grep: invalid option -- 'k'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"), (bad.ExitCode, bad.Stderr));
-        var none = Kernel().Run(new Grep(), "grep");
-        Assert.Equal((2, "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"), (none.ExitCode, none.Stderr));
-        Assert.Equal("2\n", Kernel().Run(new Grep(), "grep", "--count", "--regexp=an", "-e", "ch", "/fruit").Stdout);
     }
 
     [Fact]

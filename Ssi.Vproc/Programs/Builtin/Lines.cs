@@ -1,8 +1,8 @@
 // Lines of bytes for the text programs: splitting a stream as it comes, and finding line boundaries in a buffer.
 namespace Ssi.Vproc.Programs.Builtin;
 
-/// <summary>Splits chunks read one after another into lines (without their '\n'); plain data, kept across reads.</summary>
-public sealed class LineSplitter
+/// <summary>Splits chunks read one after another into lines (without their '\n', or another delimiter); plain data, kept across reads.</summary>
+public sealed class LineSplitter(byte delimiter = (byte)'\n')
 {
     private List<byte> _pending = [];
 
@@ -11,7 +11,7 @@ public sealed class LineSplitter
     {
         var lines = new List<byte[]>();
         var start = 0;
-        for (var i = Array.IndexOf(chunk, (byte)'\n'); i >= 0; i = Array.IndexOf(chunk, (byte)'\n', start))
+        for (var i = Array.IndexOf(chunk, delimiter); i >= 0; i = Array.IndexOf(chunk, delimiter, start))
         {
             if (_pending.Count > 0)
             {
