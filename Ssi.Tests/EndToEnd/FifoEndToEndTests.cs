@@ -15,7 +15,7 @@ public sealed class FifoEndToEndTests
         (await ssi.RunAsync("start", "3")).Succeeded();
         (await ssi.RunAsync("run", "--node", "1", "mkfifo", "/tmp/fifo")).Succeeded();
 
-        using var reader = ssi.Start("onnode", "2", "cat", "/tmp/fifo");
+        var reader = ssi.Start("onnode", "2", "cat", "/tmp/fifo"); // the harness kills and disposes it
         reader.StandardInput.Close();
         var readerOut = reader.StandardOutput.ReadToEndAsync();
         // cat is running on node 2 and waits in open: no writer has the FIFO open yet.
