@@ -511,3 +511,30 @@ public sealed class Devices : Program
 
     private static string Said(ProcessContext p, string value) => p.Failed ? p.Result.Error!.Value.ToString() : value;
 }
+
+/// <summary>
+/// t-devtty NODE: writes a line to /dev/tty (the session's controlling terminal); a child on NODE then leaves the
+/// session with setsid, and its open of /dev/tty fails (ENXIO).
+/// </summary>
+public sealed class DevTty : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        yield return new Open("/dev/tty", Ssi.Cfs.Files.OpenFlags.WriteOnly);
+        if (p.Failed)
+        {
+            yield return Io.Out($"open: {p.Result.Error}\n");
+            yield return new Exit(1);
+        }
+        yield return new Write(p.Result.Fd, Encoding.UTF8.GetBytes("through /dev/tty\n"));
+        yield return new Fork(new NodeNumber(int.Parse(p.Args[1])));
+        if (p.Result.Value == 0)
+        {
+            yield return new SetSid();
+            yield return new Open("/dev/tty", Ssi.Cfs.Files.OpenFlags.ReadOnly);
+            yield return Io.Out($"after setsid: {(p.Failed ? p.Result.Error.ToString() : "opened")}\n");
+            yield return new Exit(0);
+        }
+        yield return new Wait();
+    }
+}

@@ -22,6 +22,9 @@ public static class MemoryDevices
 
     public static readonly DeviceNumber Null = new(1, 3), Zero = new(1, 5), Full = new(1, 7), Random = new(1, 8), Urandom = new(1, 9);
 
+    /// <summary>/dev/tty (5,0): the calling process's controlling terminal, which the process layer opens, not a driver here.</summary>
+    public static readonly DeviceNumber ControllingTerminal = new(5, 0);
+
     private static readonly ImmutableDictionary<DeviceNumber, CharDriver> Drivers = new Dictionary<DeviceNumber, CharDriver>
     {
         [Null] = new("null", _ => Array.Empty<byte>(), Discard),
@@ -32,9 +35,9 @@ public static class MemoryDevices
         [Urandom] = new("urandom", n => RandomNumberGenerator.GetBytes(n), Discard),
     }.ToImmutableDictionary();
 
-    /// <summary>The nodes every root image has in /dev, mode 0666, owned by root.</summary>
+    /// <summary>The nodes every root image has in /dev, mode 0666, owned by root (tty is served by the process layer).</summary>
     public static readonly ImmutableArray<(string Name, DeviceNumber Number)> Standard =
-        [("null", Null), ("zero", Zero), ("full", Full), ("random", Random), ("urandom", Urandom)];
+        [("null", Null), ("zero", Zero), ("full", Full), ("random", Random), ("urandom", Urandom), ("tty", ControllingTerminal)];
 
     public static CharDriver? Find(DeviceNumber device) => Drivers.GetValueOrDefault(device);
 

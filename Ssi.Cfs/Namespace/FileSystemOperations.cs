@@ -296,12 +296,26 @@ public sealed class FileSystemOperations(IInodeStore store)
         var inode = store.Get(ino);
         if (!inode.IsOk || inode.Value.Type != InodeType.Fifo) return null;
         var where = $"inode {ino}";
+        if ((flags & OpenFlags.AccessModes) is OpenFlags.AccessModes) return Outcome<InodeAttributes>.Fail(Errno.EINVAL, "access mode 3");
         if ((flags & OpenFlags.AccessModes) is OpenFlags.ReadWrite or OpenFlags.AccessModes)
             return Outcome<InodeAttributes>.Fail(Errno.EINVAL, $"{where}: a FIFO is opened for reading or for writing");
         if ((flags & OpenFlags.Directory) != 0) return Outcome<InodeAttributes>.Fail(Errno.ENOTDIR, where);
         if (!justCreated && Access.Check(inode.Value, who, flags.CanWrite() ? AccessMode.Write : AccessMode.Read) is { } denied)
             return Outcome<InodeAttributes>.Fail(denied, where);
         return inode;
+    }
+
+    /// <summary>
+    /// open(2) of /dev/tty (5,0): null if the inode is not that device; else its attributes if the caller may open it as
+    /// asked. The caller's node then gives it its controlling terminal (ENXIO without one).
+    /// </summary>
+    public Outcome<InodeAttributes>? ControllingTerminalToOpen(InodeNumber ino, Credentials who, OpenFlags flags)
+    {
+        var inode = store.Get(ino);
+        if (!inode.IsOk || inode.Value.Type != InodeType.CharDevice || inode.Value.Device != MemoryDevices.ControllingTerminal) return null;
+        if ((flags & OpenFlags.AccessModes) is OpenFlags.AccessModes) return Outcome<InodeAttributes>.Fail(Errno.EINVAL, "access mode 3");
+        var wanted = (flags.CanRead() ? AccessMode.Read : 0) | (flags.CanWrite() ? AccessMode.Write : 0);
+        return Access.Check(inode.Value, who, wanted) is { } denied ? Outcome<InodeAttributes>.Fail(denied, $"inode {ino}") : inode;
     }
 
     /// <summary>A regular file (or other non-directory) the caller may write.</summary>

@@ -61,8 +61,8 @@ public static class DefaultRoot
     }
 
     /// <summary>
-    /// Creates /dev (if missing) and each of the memory devices (<see cref="MemoryDevices.Standard"/>: null, zero,
-    /// full, random, urandom; mode 0666, root's) that has no entry there, so that roots made before devices existed,
+    /// Creates /dev (if missing) and each of the standard devices (<see cref="MemoryDevices.Standard"/>: null, zero,
+    /// full, random, urandom and tty; mode 0666, root's) that has no entry there, so that roots made before devices existed,
     /// or imported without them, get them too; an entry already there is left alone, and so is a /dev that is not a
     /// directory (an imported symlink, say). Returns the count made.
     /// </summary>

@@ -70,6 +70,9 @@ public sealed record FsOpened(long OpenFile, InodeAttributes Attributes) : ISsiM
 /// the FIFO's pipe (docs/processes.md, "Pipes and FIFOs").
 /// </summary>
 public sealed record FsFifo(InodeAttributes Attributes) : ISsiMessage;
+
+/// <summary>The path is /dev/tty and the caller may open it: its node gives it the process's controlling terminal.</summary>
+public sealed record FsControllingTerminal(InodeAttributes Attributes) : ISsiMessage;
 public sealed record FsWritten(int Count, long Position, InodeAttributes Attributes) : ISsiMessage;
 public sealed record FsPosition(long Position) : ISsiMessage;
 public sealed record FsReferences(int Count) : ISsiMessage;

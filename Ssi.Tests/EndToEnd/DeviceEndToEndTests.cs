@@ -50,6 +50,10 @@ public sealed class DeviceEndToEndTests
         var ls = await ssi.RunAsync("run", "ls", "-l", "/dev/urandom");
         Assert.StartsWith("crw-rw-rw- 1 0 0 1, 9 ", ls.Stdout);
 
+        // A session started from host pipes has no controlling terminal.
+        var tty = await ssi.RunAsync("run", "--node", "2", "cat", "/dev/tty");
+        Assert.Equal((1, "cat: /dev/tty: No such device or address\n"), (tty.ExitCode, tty.Stderr));
+
         (await ssi.RunAsync("stop")).Succeeded();
     }
 }

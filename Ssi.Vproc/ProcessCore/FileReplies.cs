@@ -22,8 +22,17 @@ public sealed record OnOpened(OpenFlags Flags = OpenFlags.ReadOnly) : Then
     {
         FsOpened opened => Opened(state, opened),
         FsFifo fifo => CallDecision.Wait(state, new AskFor(Destination.Fifos, new FifoPipeOf(fifo.Attributes.Ino), new OnFifoFound(Flags))),
+        FsControllingTerminal => OpenControllingTerminal(state),
         _ => Unexpected(state),
     };
+
+    /// <summary>/dev/tty: the controlling terminal at the lowest free descriptor, or ENXIO for a process without one.</summary>
+    private static CallDecision OpenControllingTerminal(ProcessState state)
+    {
+        if (state.ControllingTerminal is not { } terminal) return CallDecision.Fail(state, Errno.ENXIO);
+        var added = state.Fds.Add(new TerminalHandle(terminal, 1));
+        return added.IsOk ? CallDecision.Done(state with { Fds = added.Value.Table }, SysResult.Ok(added.Value.Fd.Value)) : CallDecision.Fail(state, added.Error!.Value);
+    }
 
     private static CallDecision Opened(ProcessState state, FsOpened opened)
     {

@@ -37,7 +37,7 @@ public static class ProcessCalls
             case SetPgid c: return SetPgid(state, c);
             case SetSid:
                 if (state.Pgid == pid) return CallDecision.Fail(state, Errno.EPERM); // a group leader cannot start a session
-                return CallDecision.Done(state with { Sid = pid, Pgid = pid }, SysResult.Ok(pid.Value), PublishInfo.Instance);
+                return CallDecision.Done(state with { Sid = pid, Pgid = pid, ControllingTerminal = null }, SysResult.Ok(pid.Value), PublishInfo.Instance);
             case Kill c: return Kill(state, c);
             case SigAction c:
                 var changed = state.Signals.SetDisposition(c.Signal, c.Disposition);

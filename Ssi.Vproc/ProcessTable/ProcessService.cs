@@ -180,6 +180,8 @@ public sealed class ProcessService : ReceiveActor
             StartTime = DateTimeOffset.UtcNow,
             Command = string.Join(' ', run.Args),
             Pinned = run.Pinned,
+            // A session started from a host terminal has it as its controlling terminal; one started from pipes has none.
+            ControllingTerminal = streams.StdinIsTerminal || streams.StdoutIsTerminal || streams.StderrIsTerminal ? terminal : null,
         };
         AskOn(system, Self, node, new CreateProcess(template, null, path, run.Args, terminal), _timeout).ContinueWith(t =>
         {

@@ -28,6 +28,8 @@ public sealed record ProcessState
     public int Umask { get; init; } = 0x12; // 022
     public ImmutableDictionary<string, string> Environment { get; init; } = ImmutableDictionary<string, string>.Empty;
     public FdTable Fds { get; init; } = FdTable.Empty;
+    /// <summary>The session's controlling terminal (what /dev/tty opens), if it has one: kept by fork and exec, dropped by setsid.</summary>
+    public Akka.Actor.IActorRef? ControllingTerminal { get; init; }
     public SignalState Signals { get; init; } = SignalState.Initial;
     public RunState State { get; init; } = RunState.Running;
     /// <summary>The wait status once the process has exited.</summary>

@@ -40,6 +40,20 @@ public sealed class FileCallTests
     }
 
     [Fact]
+    public void Open_of_dev_tty_gives_the_controlling_terminal_and_ENXIO_without_one_and_setsid_drops_it()
+    {
+        var tty = new FsControllingTerminal(Attributes(InodeType.CharDevice, 0x1B6, 0, 0));
+        var withTerminal = Ann_process() with { ControllingTerminal = Akka.Actor.ActorRefs.Nobody };
+        var opened = Decide(withTerminal.WithFd(0, Terminal()), new Open("/dev/tty", OpenFlags.WriteOnly)).Reply(tty);
+        Assert.Equal(1, opened.AssertOk().Value);
+        Assert.Equal(new TerminalHandle(Akka.Actor.ActorRefs.Nobody, 1), opened.State.Fds[new Fd(1)]!.Handle);
+        Decide(Ann_process(), new Open("/dev/tty")).Reply(tty).AssertFails(Errno.ENXIO);
+        var leader = withTerminal with { Pgid = new Pid(1_000_099) };
+        Assert.Null(Decide(leader, new SetSid()).State.ControllingTerminal);
+        Assert.Same(Akka.Actor.ActorRefs.Nobody, withTerminal.ForChild(new Pid(1_000_100), new NodeNumber(2), Now).ControllingTerminal);
+    }
+
+    [Fact]
     public void Open_with_a_full_table_is_EMFILE_and_closes_the_description_it_got()
     {
         var full = Enumerable.Range(0, FdTable.Limit).Aggregate(Ann_process(), (s, fd) => s.WithFd(fd, new CfsHandle(fd)));

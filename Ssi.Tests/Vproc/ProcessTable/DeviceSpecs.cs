@@ -87,4 +87,12 @@ public sealed class DeviceSpecs : IAsyncLifetime
         var listed = await Run(1, Ann, "ls", "-l", "/tmp/fifo");
         Assert.StartsWith("prw-r--r-- 1 1000 1000 0 ", listed.Stdout);
     }
+
+    [Fact]
+    public async Task Dev_tty_is_the_controlling_terminal_of_the_session_on_any_node_and_ENXIO_after_setsid()
+    {
+        var (code, stdout, stderr) = await Run(2, Credentials.Root, "t-devtty", "3");
+        Assert.True(code == 0, stderr);
+        Assert.Equal("through /dev/tty\nafter setsid: ENXIO\n", stdout);
+    }
 }
