@@ -104,7 +104,8 @@ public sealed class ProcessEndToEndTests
     {
         using var ssi = new SsiCli();
         (await ssi.RunAsync("start", "3")).Succeeded();
-        var demo = ssi.Start("run", "--node", "1", "dbdemo", "alphabet", "0.8");
+        // A record every 2 s: the 26 records must outlast the steps below (each a CLI run) on a loaded 2-core machine.
+        var demo = ssi.Start("run", "--node", "1", "dbdemo", "alphabet", "2");
         var lines = new List<string>();
         var reading = Task.Run(async () =>
         {
