@@ -35,9 +35,12 @@ public static class MemoryDevices
         [Urandom] = new("urandom", n => RandomNumberGenerator.GetBytes(n), Discard),
     }.ToImmutableDictionary();
 
-    /// <summary>The nodes every root image has in /dev, mode 0666, owned by root (tty is served by the process layer).</summary>
+    /// <summary>The memory devices, each served by a driver here.</summary>
     public static readonly ImmutableArray<(string Name, DeviceNumber Number)> Standard =
-        [("null", Null), ("zero", Zero), ("full", Full), ("random", Random), ("urandom", Urandom), ("tty", ControllingTerminal)];
+        [("null", Null), ("zero", Zero), ("full", Full), ("random", Random), ("urandom", Urandom)];
+
+    /// <summary>The nodes every root image has in /dev, mode 0666, owned by root: the memory devices and tty (which the process layer serves).</summary>
+    public static readonly ImmutableArray<(string Name, DeviceNumber Number)> InEveryRoot = [.. Standard, ("tty", ControllingTerminal)];
 
     public static CharDriver? Find(DeviceNumber device) => Drivers.GetValueOrDefault(device);
 
