@@ -38,6 +38,22 @@ public sealed class TerminalEndToEndTests
         (await ssi.RunAsync("stop")).Succeeded();
     }
 
+    [Fact]
+    public async Task Dev_tty_of_a_program_on_another_node_is_the_real_terminal_it_was_started_from()
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        using var tty = PtySession.Ssi(ssi, "run", "--node", "2", "cat", "/dev/tty");
+
+        await tty.TypeAsync("through the tty\n");
+        // The host terminal echoes the line once; cat, reading /dev/tty on node 2, writes it back once.
+        await tty.AwaitOutputAsync(l => l.Count(line => line == "through the tty") == 2, "the line read through /dev/tty", Deadline);
+        await tty.TypeAsync("\u0004"); // Ctrl-D: end of file on the terminal
+        var end = await tty.WaitForExitAsync(Deadline);
+        Assert.True(end.ExitCode == 0, $"exit {end.ExitCode}\n{string.Join('\n', tty.Lines())}");
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
     [Theory]
     [InlineData("Ctrl-C")]
     [InlineData("SIGTERM")]
