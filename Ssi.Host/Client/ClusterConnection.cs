@@ -159,6 +159,24 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>An actor in the client's own system that nodes can send to (the terminal of <c>ssi run</c> does).</summary>
     public IActorRef ActorOf(Props props, string name) => _session.System.ActorOf(props, name);
 
+    /// <summary>
+    /// Completes if the actor system that <see cref="ActorOf"/> makes actors in now stops on its own: Akka.Remote stops
+    /// it when an outbound TLS handshake fails, as when the contact node is killed mid-handshake, and its actors die
+    /// with it. Requests go on in a new system; an actor's owner must notice this instead of waiting for the actor.
+    /// </summary>
+    public Task ActorsLost
+    {
+        get
+        {
+            var session = _session;
+            return session.System.WhenTerminated.ContinueWith(_ =>
+            {
+                if (session.Disposing) return Task.Delay(Timeout.Infinite); // our own shutdown: nothing was lost
+                return Task.CompletedTask;
+            }, TaskScheduler.Default).Unwrap();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         var session = _session;

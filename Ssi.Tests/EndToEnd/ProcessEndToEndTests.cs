@@ -1,4 +1,5 @@
 // End to end: programs on chosen nodes through the real CLI and node processes: onnode, ps, where, kill, exit codes.
+using System.Diagnostics;
 using System.Text.Json;
 using Ssi.Tests.Harness;
 using Ssi.Actors.Identity;
@@ -241,9 +242,14 @@ public sealed class ProcessEndToEndTests
         }, "four sleeps on node 2");
 
         (await ssi.RunAsync("rm", "2")).Succeeded();
-        foreach (var client in clients)
+        foreach (var (client, i) in clients.Select((c, i) => (c, i)))
         {
-            await client.WaitForExitAsync().WaitAsync(Deadline);
+            if (!await ExitsInTimeAsync(client))
+            {
+                client.Kill(entireProcessTree: true);
+                Assert.Fail($"client {i} (sleep {900 + i}) did not exit in {Deadline.TotalSeconds} s; its stderr:\n"
+                    + $"{await client.StandardError.ReadToEndAsync()}\nnode logs:\n{ssi.NodeLogTails(40, alsoContaining: "process ")}");
+            }
             var stderr = await client.StandardError.ReadToEndAsync();
             Assert.True(client.ExitCode == 137, $"exit {client.ExitCode}: {stderr}");
             Assert.Matches(@"^ssi: sleep: Killed \(.*left the cluster\)\n$", stderr);
@@ -251,6 +257,19 @@ public sealed class ProcessEndToEndTests
         // The survivors serve on.
         Assert.Equal(0, (await ssi.RunAsync("run", "--node", "3", "true")).ExitCode);
         (await ssi.RunAsync("stop")).Succeeded();
+    }
+
+    private static async Task<bool> ExitsInTimeAsync(Process process)
+    {
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(Deadline);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     private static JsonElement Row(List<JsonElement> rows, string command) => rows.Single(r => r.GetProperty("command").GetString() == command);

@@ -71,7 +71,8 @@ public sealed class SsiCli : IDisposable
     }
 
     /// <summary>For a failure message: the last warnings and errors of every node's log (what a post-mortem needs first).</summary>
-    public string NodeLogTails(int lines = 15)
+    /// <param name="alsoContaining">Lines that contain this are notable too (a test's own subject).</param>
+    public string NodeLogTails(int lines = 15, string? alsoContaining = null)
     {
         if (!Directory.Exists(Home.LogDir)) return "(no logs)";
         var tails = Directory.GetFiles(Home.LogDir, "node-*.log").Order().Select(file =>
@@ -87,7 +88,8 @@ public sealed class SsiCli : IDisposable
                 return $"{Path.GetFileName(file)}: unreadable ({e.Message})";
             }
             var notable = all.Where(l => l.Contains("WARN", StringComparison.OrdinalIgnoreCase) || l.Contains("ERR", StringComparison.OrdinalIgnoreCase)
-                || l.Contains("DOWN", StringComparison.Ordinal) || l.Contains("nreachable", StringComparison.Ordinal)).TakeLast(lines);
+                || l.Contains("DOWN", StringComparison.Ordinal) || l.Contains("nreachable", StringComparison.Ordinal)
+                || (alsoContaining is not null && l.Contains(alsoContaining, StringComparison.OrdinalIgnoreCase))).TakeLast(lines);
             return $"--- {Path.GetFileName(file)}\n" + string.Join('\n', notable);
         });
         return string.Join('\n', tails);

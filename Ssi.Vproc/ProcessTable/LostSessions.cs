@@ -1,6 +1,7 @@
 // Tells a session's terminal when its process was lost with another node: the dead process cannot, and its parent (init) is told instead.
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
@@ -35,6 +36,7 @@ public sealed class LostSessions : ReceiveActor, IWithTimers
     private readonly Dictionary<Pid, IActorRef> _sessions = [];
     private readonly TimeSpan _confirm;
     private IActorRef? _region;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -53,6 +55,7 @@ public sealed class LostSessions : ReceiveActor, IWithTimers
         Receive<ClusterEvent.MemberRemoved>(removed =>
         {
             var lost = NodeNumber.TryFromRoles(removed.Member.Roles, out var n) ? n : (NodeNumber?)null;
+            if (_sessions.Count > 0) _log.Info("node {0} left: checking the processes of {1} sessions attached here", lost?.ToString() ?? "?", _sessions.Count);
             foreach (var pid in _sessions.Keys) Self.Tell(new Check(pid, lost, 0, GoneOnce: false));
         });
         Receive<Check>(check =>
@@ -68,9 +71,12 @@ public sealed class LostSessions : ReceiveActor, IWithTimers
             if (!_sessions.TryGetValue(check.Pid, out var terminal)) return;
             switch (answered.Reply)
             {
-                case ProcessInfo: return; // alive
+                case ProcessInfo info:
+                    _log.Info("process {0} lives on (node {1})", check.Pid, info.Node);
+                    return;
                 case Failed { Errno: Errno.ESRCH } when check.GoneOnce:
                     _sessions.Remove(check.Pid);
+                    _log.Info("process {0} died with its node: its session ends as killed", check.Pid);
                     var where = check.Lost is { } node ? $"node {node}" : "its node";
                     terminal.Tell(new TerminalSessionEnded(check.Pid, WaitStatus.Signaled(Signal.SIGKILL)) { Why = $"{where} left the cluster" });
                     return;
@@ -78,7 +84,9 @@ public sealed class LostSessions : ReceiveActor, IWithTimers
                     Timers.StartSingleTimer(check.Pid, check with { GoneOnce = true }, _confirm);
                     return;
                 default: // no answer yet (the route may be switching): ask again
+                    _log.Info("process {0}: no answer yet ({1}), asking again", check.Pid, answered.Reply?.ToString() ?? "timed out");
                     if (check.Attempt + 1 < MaxAttempts) Timers.StartSingleTimer(check.Pid, check with { Attempt = check.Attempt + 1, GoneOnce = false }, _confirm);
+                    else _log.Warning("process {0}: gave up asking after {1} attempts; its session is left as it is", check.Pid, MaxAttempts);
                     return;
             }
         });

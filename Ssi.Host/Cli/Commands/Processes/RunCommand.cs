@@ -104,6 +104,9 @@ public static class RunCommand
         var stdout = StandardOutput.Open(StandardOutput.StdoutFd);
         var stderr = StandardOutput.Open(StandardOutput.StderrFd);
         var attachment = cluster.ActorOf(TerminalAttachment.Props(stdout, stderr, ended, cluster.Settings), "terminal");
+        // The attachment dies with the client's actor system, which the transport stops if its contact node is killed
+        // mid-handshake: then the terminal is as lost as if its node had gone (and it may have).
+        _ = cluster.ActorsLost.ContinueWith(_ => ended.TrySetException(new TerminalAttachment.TerminalLost()), TaskScheduler.Default);
         var environment = ImmutableDictionary<string, string>.Empty
             .Add("PATH", "/bin")
             .Add("USER", client.UserIn(parse) ?? cluster.UserName)
@@ -193,7 +196,7 @@ public static class RunCommand
     /// Reads descriptor 0 itself on a thread of its own (a read may wait for a key for ever), so a terminal in
     /// non-canonical mode gives each key as it is typed; each chunk waits until the terminal has room for it.
     /// </summary>
-    private static void PumpStdin(IActorRef attachment)
+    internal static void PumpStdin(IActorRef attachment)
     {
         using var stdin = StandardOutput.OpenInput();
         var buffer = new byte[64 * 1024];
