@@ -25,6 +25,9 @@ public static class MemoryDevices
     /// <summary>/dev/tty (5,0): the calling process's controlling terminal, which the process layer opens, not a driver here.</summary>
     public static readonly DeviceNumber ControllingTerminal = new(5, 0);
 
+    /// <summary>/dev/console (5,1): the console of the node the process runs on, which the process layer opens too.</summary>
+    public static readonly DeviceNumber Console = new(5, 1);
+
     private static readonly ImmutableDictionary<DeviceNumber, CharDriver> Drivers = new Dictionary<DeviceNumber, CharDriver>
     {
         [Null] = new("null", _ => Array.Empty<byte>(), Discard),
@@ -39,8 +42,15 @@ public static class MemoryDevices
     public static readonly ImmutableArray<(string Name, DeviceNumber Number)> Standard =
         [("null", Null), ("zero", Zero), ("full", Full), ("random", Random), ("urandom", Urandom)];
 
-    /// <summary>The nodes every root image has in /dev, mode 0666, owned by root: the memory devices and tty (which the process layer serves).</summary>
-    public static readonly ImmutableArray<(string Name, DeviceNumber Number)> InEveryRoot = [.. Standard, ("tty", ControllingTerminal)];
+    /// <summary>
+    /// The nodes every root image has in /dev, owned by root: the memory devices and tty, mode 0666, and console, mode
+    /// 0600 as on Linux (the process layer serves tty and console).
+    /// </summary>
+    public static readonly ImmutableArray<(string Name, DeviceNumber Number, int Mode)> InEveryRoot =
+        [.. Standard.Select(d => (d.Name, d.Number, 0x1B6)), ("tty", ControllingTerminal, 0x1B6), ("console", Console, 0x180)];
+
+    /// <summary>Devices the process layer opens (a terminal), not a driver here.</summary>
+    public static bool IsServedByProcesses(DeviceNumber device) => device == ControllingTerminal || device == Console;
 
     public static CharDriver? Find(DeviceNumber device) => Drivers.GetValueOrDefault(device);
 

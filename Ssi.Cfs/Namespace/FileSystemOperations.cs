@@ -309,10 +309,10 @@ public sealed class FileSystemOperations(IInodeStore store)
     /// open(2) of /dev/tty (5,0): null if the inode is not that device; else its attributes if the caller may open it as
     /// asked. The caller's node then gives it its controlling terminal (ENXIO without one).
     /// </summary>
-    public Outcome<InodeAttributes>? ControllingTerminalToOpen(InodeNumber ino, Credentials who, OpenFlags flags)
+    public Outcome<InodeAttributes>? ProcessDeviceToOpen(InodeNumber ino, Credentials who, OpenFlags flags)
     {
         var inode = store.Get(ino);
-        if (!inode.IsOk || inode.Value.Type != InodeType.CharDevice || inode.Value.Device != MemoryDevices.ControllingTerminal) return null;
+        if (!inode.IsOk || inode.Value.Type != InodeType.CharDevice || !MemoryDevices.IsServedByProcesses(inode.Value.Device)) return null;
         if ((flags & OpenFlags.AccessModes) is OpenFlags.AccessModes) return Outcome<InodeAttributes>.Fail(Errno.EINVAL, "access mode 3");
         var wanted = (flags.CanRead() ? AccessMode.Read : 0) | (flags.CanWrite() ? AccessMode.Write : 0);
         return Access.Check(inode.Value, who, wanted) is { } denied ? Outcome<InodeAttributes>.Fail(denied, $"inode {ino}") : inode;

@@ -62,7 +62,7 @@ public static class DefaultRoot
 
     /// <summary>
     /// Creates /dev (if missing) and each of the standard devices (<see cref="MemoryDevices.InEveryRoot"/>: null, zero,
-    /// full, random, urandom and tty; mode 0666, root's) that has no entry there, so that roots made before devices existed,
+    /// full, random, urandom and tty, mode 0666; console, mode 0600; all root's) that has no entry there, so that roots made before devices existed,
     /// or imported without them, get them too; an entry already there is left alone, and so is a /dev that is not a
     /// directory (an imported symlink, say). Returns the count made.
     /// </summary>
@@ -79,10 +79,10 @@ public static class DefaultRoot
         }
         if (store.Get(dev.Value) is not { IsOk: true, Value.IsDirectory: true }) return 0;
         var count = 0;
-        foreach (var (name, number) in MemoryDevices.InEveryRoot)
+        foreach (var (name, number, mode) in MemoryDevices.InEveryRoot)
         {
             if (store.Lookup(dev.Value, name).IsOk) continue;
-            var made = store.Create(dev.Value, name, new NewInode(InodeType.CharDevice, Device666, 0, 0, Device: number));
+            var made = store.Create(dev.Value, name, new NewInode(InodeType.CharDevice, mode, 0, 0, Device: number));
             if (made.Error == Errno.EEXIST) continue;
             if (!made.IsOk) return made.Propagate<int>();
             count++;

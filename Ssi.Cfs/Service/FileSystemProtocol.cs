@@ -73,6 +73,9 @@ public sealed record FsFifo(InodeAttributes Attributes) : ISsiMessage;
 
 /// <summary>The path is /dev/tty and the caller may open it: its node gives it the process's controlling terminal.</summary>
 public sealed record FsControllingTerminal(InodeAttributes Attributes) : ISsiMessage;
+
+/// <summary>The inode opened is /dev/console: the process layer opens the console of the node the process runs on.</summary>
+public sealed record FsConsole(InodeAttributes Attributes) : ISsiMessage;
 public sealed record FsWritten(int Count, long Position, InodeAttributes Attributes) : ISsiMessage;
 public sealed record FsPosition(long Position) : ISsiMessage;
 public sealed record FsReferences(int Count) : ISsiMessage;

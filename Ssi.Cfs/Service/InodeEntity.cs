@@ -60,7 +60,8 @@ public sealed class InodeEntity : SerialEntity
     private object Opened(InodeOpen r)
     {
         if (_fs.FifoToOpen(_ino, r.Caller, r.Flags, r.JustCreated) is { } fifo) return Replies.From(fifo, a => new FsFifo(a));
-        if (_fs.ControllingTerminalToOpen(_ino, r.Caller, r.Flags) is { } tty) return Replies.From(tty, a => new FsControllingTerminal(a));
+        if (_fs.ProcessDeviceToOpen(_ino, r.Caller, r.Flags) is { } device)
+            return Replies.From(device, a => a.Device == Devices.MemoryDevices.Console ? new FsConsole(a) : (Actors.Protocol.ISsiMessage)new FsControllingTerminal(a));
         var open = _fs.OpenInode(_ino, r.Caller, r.Flags, r.JustCreated);
         if (!open.IsOk) return Replies.From(open, _ => FsDone.Instance);
         return Replies.From(_store.Get(_ino), a => new FsOpened(open.Value.Id, a));

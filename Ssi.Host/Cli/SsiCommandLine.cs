@@ -37,6 +37,7 @@ public static class SsiCommandLine
         root.Subcommands.Add(MkrootCommand.Create());
         root.Subcommands.Add(Commands.Processes.RunCommand.Create());
         root.Subcommands.Add(Commands.Processes.RunCommand.CreateOnnode());
+        root.Subcommands.Add(ConsoleCommand.Create());
         root.Subcommands.Add(Commands.Processes.PsCommand.Create());
         root.Subcommands.Add(Commands.Processes.WhereCommand.Create());
         root.Subcommands.Add(Commands.Processes.KillCommand.Create());

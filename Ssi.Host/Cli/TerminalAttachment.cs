@@ -27,12 +27,16 @@ public sealed class TerminalAttachment : ReceiveActor, IWithTimers
     private long _inputSent;
     private long _inputRead;
     private readonly Queue<(byte[]? Data, TaskCompletionSource Sent)> _input = new();
+    private readonly Queue<(long Ping, TaskCompletionSource Done)> _flushes = new();
 
     /// <summary>The terminal to talk to, from the reply to the run request.</summary>
     public sealed record Attach(IActorRef Terminal);
 
     /// <summary>stdin data (null: end of input); completes once it has gone to the terminal.</summary>
     public sealed record Input(byte[]? Data, TaskCompletionSource Sent);
+
+    /// <summary>Completes once the terminal has had everything sent to it before (a ping's answer comes after it).</summary>
+    public sealed record Flush(TaskCompletionSource Done);
 
     /// <summary>A key that sends a signal to the foreground process group (Ctrl-C).</summary>
     public sealed record Key(int Signal);
@@ -97,7 +101,21 @@ public sealed class TerminalAttachment : ReceiveActor, IWithTimers
         });
         Receive<Key>(k => _terminal?.Tell(new TerminalKey(k.Signal)));
         Receive<TerminalModeChanged>(m => HostTerminal.SetCanonical(m.Canonical));
-        Receive<TerminalPong>(_ => _lastAnswer = DateTime.UtcNow);
+        Receive<TerminalPong>(pong =>
+        {
+            _lastAnswer = DateTime.UtcNow;
+            while (_flushes.TryPeek(out var flush) && flush.Ping <= pong.Number) _flushes.Dequeue().Done.TrySetResult();
+        });
+        Receive<Flush>(f =>
+        {
+            if (_terminal is null || _input.Count > 0)
+            {
+                Timers.StartSingleTimer("flush", f, TimeSpan.FromMilliseconds(50)); // input still waits for room: flush after it
+                return;
+            }
+            _flushes.Enqueue((++_pings, f.Done));
+            _terminal.Tell(new TerminalPing(_pings));
+        });
         Receive<TerminalGone>(_ => _ended.TrySetException(new TerminalLost()));
         Receive<PingDue>(_ =>
         {

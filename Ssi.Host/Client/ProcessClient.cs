@@ -34,6 +34,13 @@ public sealed class ProcessClient(ClusterConnection connection, Credentials call
         return NotStarted(started, node).OrThrow();
     }
 
+    /// <summary>Attaches <paramref name="client"/> to node <paramref name="node"/>'s console; asked once (a repeat would find it busy).</summary>
+    public async Task<ConsoleOpened> AttachConsoleAsync(int node, IActorRef client, CancellationToken ct = default)
+    {
+        var opened = await connection.TryRequestAsync<ConsoleOpened>(new ProcessCall(new AttachConsole(caller, new NodeNumber(node), client)), ct: ct, idempotent: false);
+        return opened.About($"node {node}'s console", opened.Error == Errno.ENXIO ? $"no node {node} is up" : opened.Detail).OrThrow();
+    }
+
     /// <summary>
     /// Sends a signal to a PID (or -PGID): once, since a repeat after a slow reply could find its target gone and say
     /// ESRCH. A target that is gone, not the caller's, or a bad signal comes back as a failed outcome.

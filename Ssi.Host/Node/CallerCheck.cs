@@ -3,6 +3,7 @@ using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Security;
 using Ssi.Cfs.Permissions;
+using Ssi.Vproc.ProcessTable;
 
 namespace Ssi.Host.Node;
 
@@ -19,6 +20,7 @@ public static class CallerCheck
         var (caller, rootOnly) = query switch
         {
             FileSystemCall call => (call.Request.Caller, false),
+            ProcessCall { Request: AttachConsole } call => (call.Request.Caller, true), // the console is root's, as on Linux
             ProcessCall call => (call.Request.Caller, false),
             BenchCall => (null, true),
             _ => (null, false),

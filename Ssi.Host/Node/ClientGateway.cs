@@ -61,6 +61,11 @@ public sealed class ClientGateway : ReceiveActor
             Run(run);
             return;
         }
+        if (request.Query is ProcessCall { Request: AttachConsole attach })
+        {
+            Attach(attach);
+            return;
+        }
         _member.Ask<object>(new GatewayRequest(request.TargetNode, request.Query!), _replyTimeout)
             .PipeTo(Sender, failure: _ => new Failed(Errno.ETIMEDOUT, "the node did not answer in time"));
     }
@@ -83,6 +88,25 @@ public sealed class ClientGateway : ReceiveActor
                 }
                 relay.Tell(PoisonPill.Instance);
                 return t.IsCompletedSuccessfully ? t.Result : new Failed(Errno.ETIMEDOUT, "the node did not start the program in time");
+            }, TaskScheduler.Default)
+            .PipeTo(replyTo);
+    }
+
+    /// <summary>ssi console N: as for ssi run, the client talks to a relay here, which talks to the console's link.</summary>
+    private void Attach(AttachConsole attach)
+    {
+        var replyTo = Sender;
+        var relay = Context.ActorOf(TerminalRelay.Props(attach.Client), "console-" + Guid.NewGuid().ToString("N"));
+        _member.Ask<object>(new GatewayRequest(null, new ProcessCall(attach with { Client = relay })), _replyTimeout)
+            .ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully && t.Result is ConsoleOpened opened)
+                {
+                    relay.Tell(new TerminalRelay.Attach(opened.Console));
+                    return opened with { Console = relay };
+                }
+                relay.Tell(PoisonPill.Instance);
+                return t.IsCompletedSuccessfully ? t.Result : new Failed(Errno.ETIMEDOUT, $"node {attach.Node}'s console did not answer in time");
             }, TaskScheduler.Default)
             .PipeTo(replyTo);
     }

@@ -23,6 +23,7 @@ public sealed record OnOpened(OpenFlags Flags = OpenFlags.ReadOnly) : Then
         FsOpened opened => Opened(state, opened),
         FsFifo fifo => CallDecision.Wait(state, new AskFor(Destination.Fifos, new FifoPipeOf(fifo.Attributes.Ino), new OnFifoFound(Flags))),
         FsControllingTerminal => OpenControllingTerminal(state),
+        FsConsole => CallDecision.Wait(state, new AskFor(Destination.ProcessService, new ConsoleOf(null), new OnConsoleFound())),
         _ => Unexpected(state),
     };
 

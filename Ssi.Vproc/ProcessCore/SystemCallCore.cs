@@ -15,6 +15,7 @@ public static class SystemCallCore
 {
     public static CallDecision Decide(ProcessState state, SystemCall call, CallWorld world) =>
         ProcCalls.Decide(state, call)
+        ?? DevfsCalls.Decide(state, call)
         ?? FileCalls.Decide(state, call, world)
         ?? ProcessCalls.Decide(state, call, world)
         ?? CallDecision.Fail(state, Errno.ENOSYS);

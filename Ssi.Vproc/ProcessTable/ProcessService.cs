@@ -28,6 +28,7 @@ public sealed class ProcessService : ReceiveActor
     private readonly VprocSettings _settings;
     private readonly TimeSpan _timeout;
     private IActorRef _lostSessions = ActorRefs.Nobody;
+    private IActorRef _console = ActorRefs.Nobody;
 
     public ProcessService(NodeNumber node, PidAllocator pids, IActorRef index, VprocSettings settings)
     {
@@ -52,9 +53,41 @@ public sealed class ProcessService : ReceiveActor
         Receive<PinRequest>(p => Region.Forward(new Migration.PinProcess(p.Pid, p.Pinned, p.Who.Uid)));
         Receive<Leveling.LoadLevelRequest>(r => Context.ActorSelection("/user/" + Leveling.LoadLeveler.Name).Tell(r, Sender));
         Receive<ProcessListQuery>(q => _index.Forward(new ListLocal(q.AfterPid, Math.Clamp(q.Limit, 1, _settings.ListPageSize))));
+        Receive<ConsoleOf>(c => FindConsole(c.Node ?? _node).PipeTo(Sender));
+        Receive<AttachConsole>(AttachConsole);
+        Receive<ListConsoles>(_ => Sender.Tell(new ConsoleNodes([.. UpNodeNumbers(Context.System)])));
+        Receive<LinkConsole>(l => Context.ActorOf(ConsoleLink.Props(l.Client, l.Found.Console, l.Found.Node, l.ReplyTo, _timeout)));
     }
 
-    protected override void PreStart() => _lostSessions = Context.ActorOf(LostSessions.Props(_settings), LostSessions.Name);
+    protected override void PreStart()
+    {
+        _lostSessions = Context.ActorOf(LostSessions.Props(_settings), LostSessions.Name);
+        _console = Context.ActorOf(ConsoleDevice.Props(_node, Self), ConsoleDevice.Name);
+    }
+
+    /// <summary>Node <paramref name="node"/>'s console: this node's at once, another's if that node is up (ENXIO if not).</summary>
+    private Task<object> FindConsole(NodeNumber node)
+    {
+        if (node == _node) return Task.FromResult<object>(new ConsoleFound(node, _console));
+        if (AddressOf(Context.System, node) is not { } address) return Task.FromResult<object>(new Failed(Errno.ENXIO, $"no node {node} is up"));
+        return Context.System.ActorSelection(new RootActorPath(address) / "user" / Name / ConsoleDevice.Name).ResolveOne(_timeout)
+            .ContinueWith(t => t.IsCompletedSuccessfully ? (object)new ConsoleFound(node, t.Result) : new Failed(Errno.ENXIO, $"node {node}'s console did not answer"),
+                TaskScheduler.Default);
+    }
+
+    /// <summary>ssi console N: a link here stands for the client at node N's console (which talks to members only).</summary>
+    private void AttachConsole(AttachConsole attach)
+    {
+        var replyTo = Sender;
+        var self = Self;
+        FindConsole(attach.Node).ContinueWith(t =>
+        {
+            if (t.Result is ConsoleFound found) self.Tell(new LinkConsole(attach.Client, found, replyTo));
+            else replyTo.Tell(t.Result);
+        }, TaskScheduler.Default);
+    }
+
+    private sealed record LinkConsole(IActorRef Client, ConsoleFound Found, IActorRef ReplyTo);
 
     public static Props Props(NodeNumber node, PidAllocator pids, IActorRef index, VprocSettings settings) =>
         Akka.Actor.Props.Create(() => new ProcessService(node, pids, index, settings));
@@ -75,6 +108,13 @@ public sealed class ProcessService : ReceiveActor
         Cluster.Get(system).State.Members.FirstOrDefault(m => m.Status == MemberStatus.Up
             && !Cluster.Get(system).State.Unreachable.Contains(m)
             && NodeNumber.TryFromRoles(m.Roles, out var n) && n == node)?.Address;
+
+    private static IEnumerable<NodeNumber> UpNodeNumbers(ActorSystem system)
+    {
+        var state = Cluster.Get(system).State;
+        foreach (var member in state.Members)
+            if (member.Status == MemberStatus.Up && !state.Unreachable.Contains(member) && NodeNumber.TryFromRoles(member.Roles, out var node)) yield return node;
+    }
 
     private static IEnumerable<Address> UpNodes(ActorSystem system) =>
         Cluster.Get(system).State.Members.Where(m => m.Status == MemberStatus.Up && m.HasRole("ssi-node")).Select(m => m.Address);

@@ -83,3 +83,15 @@ public sealed record PinRequest(Credentials Who, Pid Pid, bool Pinned) : IProces
 {
     Credentials? IProcessClientRequest.Caller => Who;
 }
+
+/// <summary>
+/// <c>ssi console N</c>: attach <see cref="Client"/> to node <see cref="Node"/>'s console (root only, as Linux's
+/// console is root's). The reply is <see cref="ConsoleOpened"/>, whose <see cref="ConsoleOpened.Console"/> the client
+/// talks to as to a terminal; EBUSY while another client is attached; ENXIO when the node is not up.
+/// </summary>
+public sealed record AttachConsole(Credentials Who, NodeNumber Node, IActorRef Client) : IProcessClientRequest
+{
+    Credentials? IProcessClientRequest.Caller => Who;
+}
+
+public sealed record ConsoleOpened(NodeNumber Node, IActorRef Console) : ISsiMessage;

@@ -38,14 +38,16 @@ public sealed class DeviceNodeTests : IDisposable
         _fs.OpenInode(_fs.Stat(path, who).Value.Ino, who, flags, justCreated: false).Error;
 
     [Fact]
-    public void The_default_root_has_the_memory_devices_and_tty_readable_and_writable_by_all()
+    public void The_default_root_has_the_memory_devices_and_tty_for_all_and_the_console_for_root()
     {
-        foreach (var (name, number) in MemoryDevices.InEveryRoot)
+        foreach (var (name, number, mode) in MemoryDevices.InEveryRoot)
         {
             var dev = _fs.Stat("/dev/" + name, Ann).Value;
-            Assert.Equal((InodeType.CharDevice, number, 0x1B6, 0, 0), (dev.Type, dev.Device, dev.Mode, dev.Uid, dev.Gid));
-            Assert.Equal("crw-rw-rw-", ModeBits.Describe(dev.Type, dev.Mode));
+            Assert.Equal((InodeType.CharDevice, number, mode, 0, 0), (dev.Type, dev.Device, dev.Mode, dev.Uid, dev.Gid));
+            Assert.Equal(name == "console" ? "crw-------" : "crw-rw-rw-", ModeBits.Describe(dev.Type, dev.Mode));
         }
+        Assert.Equal(new DeviceNumber(5, 1), _fs.Stat("/dev/console", Ann).Value.Device);
+        Assert.Equal(Errno.EACCES, OpenError("/dev/console", Ann, OpenFlags.WriteOnly));
         Assert.Equal(DeviceNumber.None, _fs.Stat("/etc/motd", Ann).Value.Device);
         Assert.Equal(0, DefaultRoot.InstallDevices(_store).Value); // all there: nothing made twice
     }
@@ -64,7 +66,7 @@ public sealed class DeviceNodeTests : IDisposable
     [Fact]
     public void A_dev_that_is_not_a_directory_is_left_alone()
     {
-        foreach (var (name, _) in MemoryDevices.InEveryRoot) Assert.True(_fs.Unlink("/dev/" + name, Root).IsOk);
+        foreach (var (name, _, _) in MemoryDevices.InEveryRoot) Assert.True(_fs.Unlink("/dev/" + name, Root).IsOk);
         Assert.True(_fs.Rmdir("/dev", Root).IsOk);
         Assert.True(_fs.Symlink("/devfs", "/dev", Root).IsOk);
         Assert.Equal(0, DefaultRoot.InstallDevices(_store).Value);
