@@ -40,7 +40,7 @@ public sealed class ConsoleDevice : ReceiveActor
         {
             if (_client is not null && !_client.Equals(Sender))
             {
-                Sender.Tell(new Failed(Errno.EBUSY, $"node {_node}'s console is attached by another client"));
+                Sender.Tell(new Failed(Errno.EBUSY, "another client is attached"));
                 return;
             }
             _client = Sender;

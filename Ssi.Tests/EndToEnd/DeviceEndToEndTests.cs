@@ -6,6 +6,8 @@ namespace Ssi.Tests.EndToEnd;
 [Trait("Category", "EndToEnd")]
 public sealed class DeviceEndToEndTests
 {
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
     [Fact]
     public async Task Devices_read_and_write_from_any_node_and_only_root_makes_device_nodes()
     {
@@ -53,6 +55,40 @@ public sealed class DeviceEndToEndTests
         // A session started from host pipes has no controlling terminal.
         var tty = await ssi.RunAsync("run", "--node", "2", "cat", "/dev/tty");
         Assert.Equal((1, "cat: /dev/tty: No such device or address\n"), (tty.ExitCode, tty.Stderr));
+
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
+    [Fact]
+    public async Task What_node_3_writes_to_node_2s_console_shows_up_at_ssi_console_2_and_what_is_typed_there_is_read_on_node_2()
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+
+        var console = ssi.Start("console", "2"); // the harness kills and disposes it
+        var attached = await console.StandardError.ReadLineAsync().WaitAsync(Deadline);
+        Assert.Equal("ssi: attached to node 2's console; end of input (Ctrl-D) detaches", attached);
+        var shown = console.StandardOutput.ReadLineAsync();
+
+        var writer = await ssi.RunShellAsync("echo 'hello' | ssi run --node 3 tee /devfs/node2/console");
+        Assert.True(writer.ExitCode == 0, writer.ToString());
+        Assert.Equal("hello", await shown.WaitAsync(Deadline));
+
+        // /dev/console on node 2 is the same console: head reads the line typed at ssi console 2.
+        var reading = ssi.RunAsync("run", "--node", "2", "head", "-n", "1", "/dev/console");
+        await console.StandardInput.WriteLineAsync("typed at the console");
+        await console.StandardInput.FlushAsync();
+        var head = await reading.WaitAsync(Deadline);
+        Assert.Equal((0, "typed at the console\n"), (head.ExitCode, head.Stdout));
+
+        // A second client is refused; end of input detaches the first; a node that is not up has no console.
+        var busy = await ssi.RunAsync("console", "2");
+        Assert.Equal((1, "ssi: console: node 2's console: another client is attached (EBUSY)\n"), (busy.ExitCode, busy.Stderr));
+        console.StandardInput.Close();
+        await console.WaitForExitAsync().WaitAsync(Deadline);
+        Assert.Equal(0, console.ExitCode);
+        var none = await ssi.RunAsync("console", "9");
+        Assert.Equal((1, "ssi: console: node 9's console: no node 9 is up (ENXIO)\n"), (none.ExitCode, none.Stderr));
 
         (await ssi.RunAsync("stop")).Succeeded();
     }

@@ -39,7 +39,7 @@ public static class ConsoleCommand
         _ = cluster.ActorsLost.ContinueWith(_ => ended.TrySetException(new TerminalAttachment.TerminalLost()), TaskScheduler.Default);
         var opened = await cluster.Processes.AttachConsoleAsync(node, attachment, ct);
         attachment.Tell(new TerminalAttachment.Attach(opened.Console));
-        if (HostTerminal.IsTerminal(StandardOutput.StdinFd)) Console.Error.WriteLine($"ssi: attached to node {node}'s console; Ctrl-D detaches");
+        Console.Error.WriteLine($"ssi: attached to node {node}'s console; end of input (Ctrl-D) detaches");
         new Thread(() =>
         {
             RunCommand.PumpStdin(attachment);
