@@ -149,22 +149,29 @@ public sealed class PipeAtomic : Program
     }
 }
 
-/// <summary>t-pipeinterrupt: a read of an empty pipe (its write end held open) that a handled SIGUSR1 interrupts.</summary>
+/// <summary>
+/// t-pipeinterrupt [restart]: a read of an empty pipe (its write end held open) that a handled SIGUSR1 interrupts.
+/// With "restart" the handler is set with SA_RESTART and writes into the pipe, so the read, made again, gets that.
+/// </summary>
 public sealed class PipeInterrupt : Program
 {
+    private Fd _writer;
+
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        yield return new SigAction(Signal.SIGUSR1, Disposition.Handle);
+        yield return new SigAction(Signal.SIGUSR1, Disposition.Handle, Restart: p.Args.Length > 1 && p.Args[1] == "restart");
         yield return new Pipe();
-        var (reader, _) = p.Result.PipeEnds;
+        var (reader, writer) = p.Result.PipeEnds;
+        _writer = writer;
         yield return Io.Out("ready\n");
         yield return new Read(reader, 100);
-        yield return Io.Out($"read ended: {(p.Failed ? p.Result.Error.ToString() : $"{p.Result.Data.Length} bytes")}\n");
+        yield return Io.Out($"read ended: {(p.Failed ? p.Result.Error.ToString() : Encoding.UTF8.GetString(p.Result.Data))}\n");
     }
 
     public override IEnumerable<SystemCall> OnSignal(ProcessContext p, int signal)
     {
-        yield break;
+        yield return Io.Out("handled\n");
+        yield return new Write(_writer, Encoding.UTF8.GetBytes("written by the handler"));
     }
 }
 
@@ -224,4 +231,39 @@ public sealed class PipeLoss : Program
         yield return new Read(reader, 100);
         yield return Io.Out($"read again: {(p.Failed ? p.Result.Error.ToString() : $"{p.Result.Data.Length} bytes")}\n");
     }
+}
+
+/// <summary>
+/// t-pipenonblock NODE: pipe2(O_NONBLOCK), then, from NODE (the pipe stays here), the reads and writes that would wait
+/// get EAGAIN, a write over PIPE_BUF goes in part, and what went in comes out whole.
+/// </summary>
+public sealed class PipeNonBlock : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        yield return new Pipe(NonBlocking: true);
+        var (reader, writer) = p.Result.PipeEnds;
+        yield return new Read(reader, 10);
+        yield return Io.Out($"read: {Described(p)}\n");
+        yield return new Migrate(new NodeNumber(int.Parse(p.Args[1], CultureInfo.InvariantCulture)));
+        yield return new Write(writer, new byte[65536]);
+        yield return Io.Out($"write: {Described(p)}\n");
+        yield return new Write(writer, new byte[1]);
+        yield return Io.Out($"write: {Described(p)}\n");
+        yield return new Read(reader, 4096);
+        yield return Io.Out($"read: {Described(p)}\n");
+        yield return new Write(writer, new byte[5000]);
+        yield return Io.Out($"write: {Described(p)}\n");
+        yield return new Close(writer);
+        var total = 0L;
+        while (true)
+        {
+            yield return new Read(reader, 65536);
+            if (p.Failed || p.Result.Value == 0) break;
+            total += p.Result.Value;
+        }
+        yield return Io.Out($"drained {total}, then {Described(p)}\n");
+    }
+
+    private static string Described(ProcessContext p) => p.Failed ? p.Result.Error.ToString()! : p.Result.Value.ToString(CultureInfo.InvariantCulture);
 }

@@ -10,7 +10,9 @@ namespace Ssi.Cfs.Devices;
 /// so a process may move while its read waits. <see cref="AsPipe"/>: the descriptor is a pipe on the client's host,
 /// not a terminal, so the read takes whatever input there is and is never held for a whole line.
 /// </summary>
-public sealed record TerminalRead(long CallId, int Count, Pid Pid, bool AsPipe = false) : ISsiMessage;
+/// <see cref="NonBlocking"/>: O_NONBLOCK on a pipe's read end; with nothing to read and a writer left, the answer is
+/// <see cref="Ssi.Cfs.Pipes.PipeWouldBlock"/> (EAGAIN) at once.
+public sealed record TerminalRead(long CallId, int Count, Pid Pid, bool AsPipe = false, bool NonBlocking = false) : ISsiMessage;
 
 public sealed record TerminalData(long CallId, byte[] Data) : ISsiMessage;
 

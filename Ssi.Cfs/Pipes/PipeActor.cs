@@ -24,8 +24,8 @@ public sealed class PipeActor : ReceiveActor
         _fifo = fifo;
         _pipe = fifo ? PipeBuffer.Fifo : PipeBuffer.New;
         Receive<PipeOpen>(o => Apply(new PipeInput.Open(o.Pid, o.CallId, o.End, o.NonBlocking)));
-        Receive<TerminalRead>(r => Apply(new PipeInput.Read(r.Pid, r.CallId, r.Count)));
-        Receive<PipeWrite>(w => Apply(new PipeInput.Write(w.Pid, w.CallId, w.Data)));
+        Receive<TerminalRead>(r => Apply(new PipeInput.Read(r.Pid, r.CallId, r.Count, r.NonBlocking)));
+        Receive<PipeWrite>(w => Apply(new PipeInput.Write(w.Pid, w.CallId, w.Data, w.NonBlocking)));
         Receive<TerminalCancelRead>(c => Apply(new PipeInput.Cancel(c.Pid, c.CallId)));
         Receive<PipeRetain>(r =>
         {

@@ -18,9 +18,9 @@ public sealed record WaitingOpen(Pid Pid, long CallId, PipeEnd End);
 /// <summary>What happens to a pipe.</summary>
 public abstract record PipeInput
 {
-    public sealed record Read(Pid Pid, long CallId, int Count) : PipeInput;
+    public sealed record Read(Pid Pid, long CallId, int Count, bool NonBlocking = false) : PipeInput;
 
-    public sealed record Write(Pid Pid, long CallId, byte[] Data) : PipeInput;
+    public sealed record Write(Pid Pid, long CallId, byte[] Data, bool NonBlocking = false) : PipeInput;
 
     /// <summary>A signal (or a timeout) ends call <see cref="CallId"/> of <see cref="Pid"/>, a read or a write.</summary>
     public sealed record Cancel(Pid Pid, long CallId) : PipeInput;
@@ -89,6 +89,9 @@ public sealed record PipeBuffer
             case PipeInput.Read { Count: <= 0 } r:
                 answers.Add(new(r.Pid, new TerminalData(r.CallId, [])));
                 break;
+            case PipeInput.Read { NonBlocking: true } r when pipe.Buffered == 0 && pipe.Writers > 0:
+                answers.Add(new(r.Pid, new PipeWouldBlock(r.CallId)));
+                break;
             case PipeInput.Read r:
                 pipe = pipe with { Reads = pipe.Reads.Enqueue(new WaitingRead(r.Pid, r.CallId, r.Count)) };
                 break;
@@ -97,6 +100,9 @@ public sealed record PipeBuffer
                 break;
             case PipeInput.Write { Data.Length: 0 } w:
                 answers.Add(new(w.Pid, new PipeWritten(w.CallId, 0)));
+                break;
+            case PipeInput.Write { NonBlocking: true } w when pipe.Readers > 0:
+                pipe = pipe.WriteNow(w, answers);
                 break;
             case PipeInput.Write w:
                 pipe = pipe with { Writes = pipe.Writes.Enqueue(new WaitingWrite(w.Pid, w.CallId, w.Data, 0)) };
@@ -126,6 +132,23 @@ public sealed record PipeBuffer
         // Linux frees a pipe with its last reference: a FIFO opened again starts empty.
         if (pipe.Unreferenced && pipe.Buffered > 0) pipe = pipe with { Chunks = [], FirstOffset = 0, Buffered = 0 };
         return (pipe, answers.ToImmutable());
+    }
+
+    /// <summary>
+    /// An O_NONBLOCK write, as Linux's pipe_write: up to PIPE_BUF bytes go in whole or not at all, a larger write puts in
+    /// what fits; nothing fits (or writers wait already, so the pipe is full): EAGAIN.
+    /// </summary>
+    private PipeBuffer WriteNow(PipeInput.Write w, ImmutableArray<PipeAnswer>.Builder answers)
+    {
+        var room = Writes.IsEmpty ? Capacity - Buffered : 0;
+        var now = w.Data.Length <= AtomicLimit ? (room >= w.Data.Length ? w.Data.Length : 0) : Math.Min(room, w.Data.Length);
+        if (now == 0)
+        {
+            answers.Add(new(w.Pid, new PipeWouldBlock(w.CallId)));
+            return this;
+        }
+        answers.Add(new(w.Pid, new PipeWritten(w.CallId, now)));
+        return Put(now == w.Data.Length ? w.Data : w.Data[..now]);
     }
 
     private bool WasCancelled(Pid pid, long callId) => CancelledAhead.TryGetValue(pid, out var last) && callId <= last;

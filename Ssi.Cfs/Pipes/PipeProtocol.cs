@@ -28,7 +28,11 @@ public sealed record PipeRelease(PipeEnd End) : ISsiMessage;
 /// answers reads), is <see cref="PipeWritten"/> once all of <see cref="Data"/> is in the pipe, or
 /// <see cref="PipeBroken"/> when no reader is left. A terminal's TerminalCancelRead with the same call id gives it up.
 /// </summary>
-public sealed record PipeWrite(long CallId, byte[] Data, Pid Pid) : ISsiMessage;
+/// <see cref="NonBlocking"/>: O_NONBLOCK; what does not fit now is not waited for (<see cref="PipeWouldBlock"/>, or a short count).
+public sealed record PipeWrite(long CallId, byte[] Data, Pid Pid, bool NonBlocking = false) : ISsiMessage;
+
+/// <summary>An O_NONBLOCK read or write that would have had to wait: EAGAIN.</summary>
+public sealed record PipeWouldBlock(long CallId) : ISsiMessage;
 
 /// <summary><see cref="Count"/> bytes of write <see cref="CallId"/> went in (fewer than asked only when it was cancelled).</summary>
 public sealed record PipeWritten(long CallId, int Count) : ISsiMessage;

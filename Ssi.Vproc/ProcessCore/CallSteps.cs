@@ -26,8 +26,13 @@ public enum WaitKind
 /// <param name="Cancelling">The device was asked to give the call up; its answer (the data, or the cancel) is on the way.</param>
 /// <param name="TimedOut">The cancel was for the read's timeout (EAGAIN), not for a signal (EINTR).</param>
 public sealed record WaitingCall(long Id, SystemCall Call, WaitKind Kind, Then? Then = null, DeviceHandle? Device = null,
-    DateTimeOffset? Deadline = null, bool Cancelling = false, bool TimedOut = false)
+    DateTimeOffset? Deadline = null, bool Cancelling = false, bool TimedOut = false, bool Restart = false)
 {
+    /// <summary>The EINTR a signal ends it with: SA_RESTART's for a call that starts again (read, write, wait, open), else plain.</summary>
+    public SysResult Interrupted => Restart && Call is Read or Write or Wait or Open
+        ? SysResult.Fail(Errno.EINTR) with { Restart = Call }
+        : SysResult.Fail(Errno.EINTR);
+
     /// <summary>It waits on something a signal may end (terminal read, wait, pause, sleep).</summary>
     public bool Interruptible => Kind != WaitKind.Reply;
 
@@ -89,6 +94,9 @@ public abstract record CallInput
 
     /// <summary>Write <see cref="Id"/> found no reader: EPIPE, and SIGPIPE for the writer.</summary>
     public sealed record PipeBroken(long Id) : CallInput;
+
+    /// <summary>An O_NONBLOCK read or write of a pipe that would have waited: EAGAIN.</summary>
+    public sealed record WouldBlock(long Id) : CallInput;
 
     /// <summary>The node at <see cref="At"/> left the cluster: a call waiting at a device there ends now.</summary>
     public sealed record DeviceLost(Akka.Actor.Address At) : CallInput;
@@ -225,10 +233,11 @@ public static class CallSteps
                 effects.Add(new CallEffect.CancelRead(call.Device!, call.Id));
                 return Done();
             case CallInput.ReadCancelled cancelled when call?.Id == cancelled.Id:
-                return Finish(SysResult.Fail(call.TimedOut ? Errno.EAGAIN : Errno.EINTR));
+                return Finish(call.TimedOut ? SysResult.Fail(Errno.EAGAIN) : call.Interrupted);
             case CallInput.TerminalData data when call?.Id == data.Id:
                 return Finish(SysResult.Ok(data.Data.Length) with { Data = data.Data });
             case CallInput.PipeWritten written when call?.Id == written.Id: return Finish(SysResult.Ok(written.Count));
+            case CallInput.WouldBlock wouldBlock when call?.Id == wouldBlock.Id: return Finish(SysResult.Fail(Errno.EAGAIN));
             case CallInput.PipeBroken broken when call?.Id == broken.Id:
                 state = state with { Signals = state.Signals.Post(Ssi.Actors.Signals.Signal.SIGPIPE) }; // acts before the next step
                 return Finish(SysResult.Fail(Errno.EPIPE));
@@ -342,16 +351,20 @@ public static class CallSteps
             case OnArrival.Cancel:
                 // The device answers the cancel, or the result it had on its way.
                 var reading = calls.Call!;
-                calls = calls with { Call = reading with { Cancelling = true } };
+                calls = calls with { Call = reading with { Cancelling = true, Restart = RestartsAfter(state) } };
                 effects.Add(new CallEffect.CancelRead(reading.Device!, reading.Id));
                 break;
             case OnArrival.Interrupt:
-                (calls, state) = Finished(calls, state, SysResult.Fail(Errno.EINTR), moveAsked, effects);
+                (calls, state) = Finished(calls, state, (calls.Call! with { Restart = RestartsAfter(state) }).Interrupted, moveAsked, effects);
                 break;
             default: break;
         }
         return new(calls, state, effects.ToImmutable());
     }
+
+    /// <summary>The handled signal that interrupts the call is next to be delivered: SA_RESTART is its handler's.</summary>
+    private static bool RestartsAfter(ProcessState state) =>
+        state.Signals.TakeDeliverable() is var (signal, _, _) && state.Signals.Restarts(signal);
 
     /// <summary>What ps shows: a zombie stays one, and a stopped process stays stopped while its call waits (SIGCONT decides).</summary>
     private static ProcessState RunStateTo(ProcessState state, RunState run, ImmutableArray<CallEffect>.Builder effects)

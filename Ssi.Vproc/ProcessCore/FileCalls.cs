@@ -46,9 +46,9 @@ public static class FileCalls
                 return closing.Handle is CfsHandle description
                     ? Ask(closed, new FsClose(who, description.OpenFile), new OnReferences())
                     : CallDecision.Done(closed, SysResult.Ok(0), [.. Release(state, closing)]);
-            case Pipe:
+            case Pipe c:
                 if (state.Fds.LowestFree().Value + 1 >= FdTable.Limit) return CallDecision.Fail(state, Errno.EMFILE);
-                return CallDecision.Wait(state, new AskFor(Destination.ProcessService, MakePipe.Instance, new OnPipeMade()));
+                return CallDecision.Wait(state, new AskFor(Destination.ProcessService, MakePipe.Instance, new OnPipeMade(c.NonBlocking)));
             case Dup c: return Duplicate(state, c.Fd, null);
             case Dup2 c: return Duplicate(state, c.Fd, c.NewFd);
             case SetCloseOnExec c:

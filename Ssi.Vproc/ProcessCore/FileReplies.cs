@@ -121,12 +121,12 @@ public sealed record OnPipeDuplicated(Fd NewFd, Descriptor Existing) : Then<Pipe
 }
 
 /// <summary>pipe: the read end and the write end get the two lowest free descriptors (a full table gives the pipe back).</summary>
-public sealed record OnPipeMade : Then<PipeMade>
+public sealed record OnPipeMade(bool NonBlocking = false) : Then<PipeMade>
 {
     protected override CallDecision On(ProcessState state, PipeMade made, CallWorld world)
     {
-        var reader = new PipeHandle(made.Pipe, PipeEnd.Read);
-        var writer = new PipeHandle(made.Pipe, PipeEnd.Write);
+        var reader = new PipeHandle(made.Pipe, PipeEnd.Read, NonBlocking);
+        var writer = new PipeHandle(made.Pipe, PipeEnd.Write, NonBlocking);
         if (state.Fds.Add(reader) is not { IsOk: true } first || first.Value.Table.Add(writer) is not { IsOk: true } second)
             return CallDecision.Done(state, SysResult.Fail(Errno.EMFILE), new SendToDevice(made.Pipe, new PipeRelease(PipeEnd.Read)), new SendToDevice(made.Pipe, new PipeRelease(PipeEnd.Write)));
         return CallDecision.Done(state with { Fds = second.Value.Table }, SysResult.Ok(first.Value.Fd.Value) with { PipeEnds = (first.Value.Fd, second.Value.Fd) });
@@ -137,7 +137,7 @@ public sealed record OnPipeMade : Then<PipeMade>
 public sealed record OnFifoFound(OpenFlags Flags) : Then<FifoPipe>
 {
     protected override CallDecision On(ProcessState state, FifoPipe found, CallWorld world) =>
-        CallDecision.Wait(state, new OpenPipeEnd(new PipeHandle(found.Pipe, Flags.CanWrite() ? PipeEnd.Write : PipeEnd.Read), (Flags & OpenFlags.NonBlocking) != 0));
+        CallDecision.Wait(state, new OpenPipeEnd(new PipeHandle(found.Pipe, Flags.CanWrite() ? PipeEnd.Write : PipeEnd.Read, (Flags & OpenFlags.NonBlocking) != 0), (Flags & OpenFlags.NonBlocking) != 0));
 }
 
 /// <summary>open of a FIFO's end, once the pipe counts it: the lowest free descriptor (with the table full the end is given back).</summary>

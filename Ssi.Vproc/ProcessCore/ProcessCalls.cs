@@ -42,7 +42,8 @@ public static class ProcessCalls
             case SigAction c:
                 var changed = state.Signals.SetDisposition(c.Signal, c.Disposition);
                 if (!changed.IsOk) return CallDecision.Fail(state, changed.Error!.Value);
-                return CallDecision.Done(state with { Signals = changed.Value.State }, SysResult.Ok((int)changed.Value.Previous));
+                var signals = c.Restart ? changed.Value.State with { Restarting = changed.Value.State.Restarting | Ssi.Actors.Signals.Signal.Bit(c.Signal) } : changed.Value.State;
+                return CallDecision.Done(state with { Signals = signals }, SysResult.Ok((int)changed.Value.Previous));
             case SigProcMask c:
                 var masked = state.Signals.ChangeMask(c.How, c.Mask);
                 if (!masked.IsOk) return CallDecision.Fail(state, masked.Error!.Value);

@@ -64,11 +64,12 @@ public static class ProgramSteps
             }
             if (more) return (state, new ProgramStep.Call(frame.Calls.Current));
             if (image.Frames.Count == 1) return (state, new ProgramStep.Ended(WaitStatus.Exited(0)));
-            // A handler returned: restore the mask and the interrupted call's result.
+            // A handler returned: restore the mask and the interrupted call's result, or make the call again (SA_RESTART).
             image.Frames.RemoveAt(image.Frames.Count - 1);
             state = state with { Signals = state.Signals with { Mask = frame.SavedMask } };
             image.Context.Signal = 0;
             image.Context.Result = frame.Interrupted ?? SysResult.Ok(0);
+            if (frame.Interrupted?.Restart is { } again) return (state, new ProgramStep.Call(again));
         }
     }
 

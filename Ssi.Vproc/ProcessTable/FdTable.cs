@@ -25,7 +25,8 @@ public sealed record TerminalHandle(IActorRef Terminal, int Channel, bool IsTerm
 /// An end of a pipe (<see cref="PipeActor"/>), which stays on the node where it was made and is reached from wherever
 /// the process runs. Each descriptor of an end counts once at the pipe: dup and fork add one, close and exit take it.
 /// </summary>
-public sealed record PipeHandle(IActorRef Pipe, PipeEnd End) : DeviceHandle(Pipe);
+/// <param name="NonBlocking">O_NONBLOCK, set when the end was made (pipe2, open of a FIFO) and shared by its duplicates.</param>
+public sealed record PipeHandle(IActorRef Pipe, PipeEnd End, bool NonBlocking = false) : DeviceHandle(Pipe);
 
 /// <summary>
 /// A descriptor whose calls wait at an actor that answers the process by PID, wherever it runs by then (a terminal, a

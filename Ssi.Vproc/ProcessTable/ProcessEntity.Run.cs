@@ -110,8 +110,10 @@ public sealed partial class ProcessEntity
         switch (effect)
         {
             case CallEffect.Do d: Perform(d.Effect); break;
-            case CallEffect.SendRead r: r.Device.Device.Tell(new TerminalRead(r.Id, r.Count, _pid, AsPipe: r.Device.ReadsAsPipe), Self); break;
-            case CallEffect.SendWrite w: w.Pipe.Pipe.Tell(new PipeWrite(w.Id, w.Data, _pid), Self); break;
+            case CallEffect.SendRead r:
+                r.Device.Device.Tell(new TerminalRead(r.Id, r.Count, _pid, AsPipe: r.Device.ReadsAsPipe, NonBlocking: r.Device is PipeHandle { NonBlocking: true }), Self);
+                break;
+            case CallEffect.SendWrite w: w.Pipe.Pipe.Tell(new PipeWrite(w.Id, w.Data, _pid, w.Pipe.NonBlocking), Self); break;
             case CallEffect.SendOpen o: o.End.Pipe.Tell(new PipeOpen(o.Id, o.End.End, _pid, o.NonBlocking), Self); break;
             case CallEffect.WaitAgain again:
                 if (Carry(again.Call, again.Decision) is { } result) Call(new CallInput.Finished(result));

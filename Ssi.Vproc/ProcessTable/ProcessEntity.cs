@@ -144,6 +144,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             case TerminalReadCancelled cancelled: Call(new CallInput.ReadCancelled(cancelled.CallId)); break;
             case PipeWritten written: Call(new CallInput.PipeWritten(written.CallId, written.Count)); break;
             case PipeBroken broken: Call(new CallInput.PipeBroken(broken.CallId)); break;
+            case PipeWouldBlock wouldBlock: Call(new CallInput.WouldBlock(wouldBlock.CallId)); break;
             case PipeOpened opened: Call(new CallInput.Replied(opened.CallId, opened)); break;
             case PipeOpenRefused refused: Call(new CallInput.Replied(refused.CallId, new Failed(refused.Errno, "no reader"))); break;
             case Spawn: ReplyTo.Tell(new Failed(Errno.EEXIST, $"process {_pid} exists")); break;

@@ -71,6 +71,9 @@ public sealed record SysResult(long Value, Errno? Error = null)
     /// <summary>The wait status of <see cref="Wait"/>, encoded as Linux does (see <see cref="WaitStatus"/>).</summary>
     public int Status { get; init; }
     public ImmutableArray<ProcessInfo> Processes { get; init; } = [];
+
+    /// <summary>EINTR from a call that SA_RESTART starts again once the handler has run: the call to make again.</summary>
+    public SystemCall? Restart { get; init; }
     /// <summary>The descriptors pipe(2) made: fds[0] to read, fds[1] to write.</summary>
     public (Fd Read, Fd Write) PipeEnds { get; init; }
 

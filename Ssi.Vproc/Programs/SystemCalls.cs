@@ -25,7 +25,8 @@ public sealed record Close(Fd Fd) : SystemCall;
 /// pipe(2): a new pipe on this node; the value is the read end's descriptor, <see cref="SysResult.PipeEnds"/> has both
 /// (the lowest two free descriptors).
 /// </summary>
-public sealed record Pipe : SystemCall;
+/// <summary>pipe2(2): <see cref="NonBlocking"/> is O_NONBLOCK on both ends.</summary>
+public sealed record Pipe(bool NonBlocking = false) : SystemCall;
 public sealed record Dup(Fd Fd) : SystemCall;
 public sealed record Dup2(Fd Fd, Fd NewFd) : SystemCall;
 /// <summary>fcntl(F_SETFD, FD_CLOEXEC).</summary>
@@ -79,8 +80,11 @@ public sealed record GetTime : SystemCall;
 // ---- signals ----
 /// <summary>kill(2) with its pid_t selector, not a PID: a PID, -PGID for a group, -1 for every process the caller may signal; signal 0 only checks.</summary>
 public sealed record Kill(int Pid, int Signal) : SystemCall;
-/// <summary>sigaction(2); the value is the previous disposition.</summary>
-public sealed record SigAction(int Signal, Disposition Disposition) : SystemCall;
+/// <summary>
+/// sigaction(2); the value is the previous disposition. <see cref="Restart"/> is SA_RESTART: a read, write, wait or
+/// FIFO open that the handled signal interrupts starts again after the handler instead of failing with EINTR.
+/// </summary>
+public sealed record SigAction(int Signal, Disposition Disposition, bool Restart = false) : SystemCall;
 /// <summary>sigprocmask(2); the value is the previous mask (bit n-1 for signal n).</summary>
 public sealed record SigProcMask(MaskHow How, ulong Mask) : SystemCall;
 /// <summary>pause(2): returns EINTR once a handled signal has run.</summary>

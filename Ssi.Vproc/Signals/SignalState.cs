@@ -30,6 +30,12 @@ public sealed record SignalState(ImmutableDictionary<int, Disposition> Dispositi
 
     public Disposition DispositionOf(int signal) => Dispositions.GetValueOrDefault(signal, Disposition.Default);
 
+    /// <summary>The signals whose handlers were set with SA_RESTART (bit n-1 for signal n).</summary>
+    public ulong Restarting { get; init; }
+
+    /// <summary>True if a call that a handled <paramref name="signal"/> interrupts starts again after the handler.</summary>
+    public bool Restarts(int signal) => DispositionOf(signal) == Disposition.Handle && (Restarting & Signal.Bit(signal)) != 0;
+
     /// <summary>
     /// Posts a signal. A signal that would be ignored is dropped at once (it does not even interrupt a wait), a
     /// SIGCONT drops pending stop signals and a stop signal drops a pending SIGCONT, as on Linux.
@@ -90,7 +96,7 @@ public sealed record SignalState(ImmutableDictionary<int, Disposition> Dispositi
             return Outcome<(SignalState, Disposition)>.Fail(Errno.EINVAL, $"signal {signal}");
         var previous = DispositionOf(signal);
         var dispositions = disposition == Disposition.Default ? Dispositions.Remove(signal) : Dispositions.SetItem(signal, disposition);
-        var state = this with { Dispositions = dispositions };
+        var state = this with { Dispositions = dispositions, Restarting = Restarting & ~Signal.Bit(signal) };
         // Ignoring a signal discards it if pending (POSIX).
         if (state.IsIgnored(signal)) state = state with { Pending = state.Pending & ~Signal.Bit(signal) };
         return (state, previous);

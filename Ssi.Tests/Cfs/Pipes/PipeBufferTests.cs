@@ -139,4 +139,32 @@ public sealed class PipeBufferTests
         Assert.Equal(new PipeAnswer(Writer, new PipeWritten(1, 0)), answers[1]);
         Assert.Empty(pipe.Reads);
     }
+
+    [Fact]
+    public void O_NONBLOCK_reads_get_EAGAIN_on_an_empty_pipe_with_a_writer_and_end_of_file_without_one()
+    {
+        var (pipe, answers) = Steps(PipeBuffer.New, new PipeInput.Read(Reader, 1, 10, NonBlocking: true));
+        Assert.Equal([new PipeAnswer(Reader, new PipeWouldBlock(1))], answers);
+        Assert.True(pipe.Reads.IsEmpty);
+        (pipe, answers) = Steps(pipe, new PipeInput.Write(Writer, 1, "hi"u8.ToArray()), new PipeInput.Read(Reader, 2, 10, NonBlocking: true));
+        Assert.Equal("hi"u8.ToArray(), DataOf(Assert.Single(answers, a => a.Pid == Reader).Reply));
+        (_, answers) = Steps(pipe, new PipeInput.Release(PipeEnd.Write), new PipeInput.Read(Reader, 3, 10, NonBlocking: true));
+        Assert.Empty(DataOf(Assert.Single(answers).Reply)); // end of file, not EAGAIN
+    }
+
+    [Fact]
+    public void O_NONBLOCK_writes_go_in_whole_up_to_PIPE_BUF_in_part_beyond_it_and_get_EAGAIN_when_nothing_fits()
+    {
+        var (pipe, answers) = Steps(PipeBuffer.New, new PipeInput.Write(Writer, 1, Bytes(PipeBuffer.Capacity - 100), NonBlocking: true));
+        Assert.Equal([new PipeAnswer(Writer, new PipeWritten(1, PipeBuffer.Capacity - 100))], answers);
+        (pipe, answers) = Steps(pipe, new PipeInput.Write(Writer, 2, Bytes(200), NonBlocking: true)); // atomic: 100 bytes of room is not enough
+        Assert.Equal([new PipeAnswer(Writer, new PipeWouldBlock(2))], answers);
+        (pipe, answers) = Steps(pipe, new PipeInput.Write(Writer, 3, Bytes(PipeBuffer.AtomicLimit + 1), NonBlocking: true)); // larger: what fits
+        Assert.Equal([new PipeAnswer(Writer, new PipeWritten(3, 100))], answers);
+        Assert.Equal(PipeBuffer.Capacity, pipe.Buffered);
+        (_, answers) = Steps(pipe, new PipeInput.Write(Writer, 4, Bytes(PipeBuffer.AtomicLimit + 1), NonBlocking: true));
+        Assert.Equal([new PipeAnswer(Writer, new PipeWouldBlock(4))], answers);
+        (_, answers) = Steps(pipe, new PipeInput.Release(PipeEnd.Read), new PipeInput.Write(Writer, 5, Bytes(1), NonBlocking: true));
+        Assert.Equal([new PipeAnswer(Writer, new PipeBroken(5))], answers); // no reader: EPIPE still, not EAGAIN
+    }
 }

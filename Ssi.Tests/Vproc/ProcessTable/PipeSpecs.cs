@@ -62,16 +62,26 @@ public sealed class PipeSpecs : IAsyncLifetime
         Assert.Equal("child: write: EPIPE\nchild exit 0\n", ignored.Stdout);
     }
 
-    [Fact]
-    public async Task A_handled_signal_interrupts_a_blocked_read_of_a_pipe_with_EINTR()
+    [Theory]
+    [InlineData(false, "read ended: EINTR")]
+    [InlineData(true, "read ended: written by the handler")]
+    public async Task A_handled_signal_interrupts_a_blocked_read_of_a_pipe_with_EINTR_or_with_SA_RESTART_the_read_starts_again(bool restart, string ended)
     {
-        var (started, client) = await Run(2, "t-pipeinterrupt");
+        var (started, client) = await Run(2, restart ? ["t-pipeinterrupt", "restart"] : ["t-pipeinterrupt"]);
         await _cluster.AwaitAsync(() => client.Stdout.Contains("ready"), Timeout, "the program ready");
         await _cluster.AwaitAsync(async () => await _cluster.AskProcesses(3, new ProcessQuery(started.Pid), Timeout) is ProcessInfo { State: RunState.Sleeping },
             Timeout, "the read blocking");
         Assert.IsType<KillDone>(await _cluster.AskProcesses(3, new KillRequest(Credentials.Root, started.Pid.Value, Signal.SIGUSR1), Timeout));
         Assert.Equal(0, WaitStatus.ExitStatus(await Exited(client)));
-        Assert.Equal("ready\nread ended: EINTR\n", client.Stdout);
+        Assert.Equal($"ready\nhandled\n{ended}\n", client.Stdout);
+    }
+
+    [Fact]
+    public async Task O_NONBLOCK_ends_get_EAGAIN_instead_of_waiting_from_another_node_than_the_pipes()
+    {
+        var (_, client) = await Run(2, "t-pipenonblock", "3");
+        Assert.True(WaitStatus.ExitStatus(await Exited(client)) == 0, client.Stderr);
+        Assert.Equal("read: EAGAIN\nwrite: 65536\nwrite: EAGAIN\nread: 4096\nwrite: 4096\ndrained 65536, then 0\n", client.Stdout);
     }
 
     [Fact]

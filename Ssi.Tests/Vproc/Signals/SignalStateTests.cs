@@ -128,4 +128,16 @@ public sealed class SignalStateTests
         Assert.True(WaitStatus.CoreDumped(killed));
         Assert.Equal(139, WaitStatus.ShellCode(killed));
     }
+
+    [Fact]
+    public void SA_RESTART_belongs_to_a_handler_and_a_new_disposition_without_it_clears_it()
+    {
+        var handled = SignalState.Initial.SetDisposition(Signal.SIGUSR1, Disposition.Handle).Value.State;
+        var restarting = handled with { Restarting = Signal.Bit(Signal.SIGUSR1) };
+        Assert.True(restarting.Restarts(Signal.SIGUSR1));
+        Assert.False(restarting.Restarts(Signal.SIGUSR2));
+        Assert.False(handled.Restarts(Signal.SIGUSR1));
+        Assert.False(restarting.SetDisposition(Signal.SIGUSR1, Disposition.Handle).Value.State.Restarts(Signal.SIGUSR1));
+        Assert.False((restarting with { Dispositions = restarting.Dispositions.Remove(Signal.SIGUSR1) }).Restarts(Signal.SIGUSR1)); // default: no handler to restart after
+    }
 }
