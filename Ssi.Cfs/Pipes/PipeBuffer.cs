@@ -25,12 +25,17 @@ public abstract record PipeInput
     /// <summary>A signal (or a timeout) ends call <see cref="CallId"/> of <see cref="Pid"/>, a read or a write.</summary>
     public sealed record Cancel(Pid Pid, long CallId) : PipeInput;
 
-    public sealed record Retain(PipeEnd End) : PipeInput;
+    public sealed record Retain(PipeEnd End, Pid Holder) : PipeInput;
+
+    public sealed record HandOver(PipeEnd End, Pid From, Pid To) : PipeInput;
+
+    /// <summary>These processes died with their nodes: their references go, as if they had exited.</summary>
+    public sealed record HoldersGone(ImmutableArray<Pid> Holders) : PipeInput;
 
     /// <summary>An open of a FIFO's end (<see cref="PipeOpen"/>).</summary>
     public sealed record Open(Pid Pid, long CallId, PipeEnd End, bool NonBlocking) : PipeInput;
 
-    public sealed record Release(PipeEnd End) : PipeInput;
+    public sealed record Release(PipeEnd End, Pid Holder) : PipeInput;
 }
 
 /// <summary>An answer for the process that made a call.</summary>
@@ -50,7 +55,11 @@ public sealed record PipeBuffer
     /// <summary>PIPE_BUF.</summary>
     public const int AtomicLimit = 4096;
 
-    public static readonly PipeBuffer New = new();
+    /// <summary>A new pipe, each end referred to once by <paramref name="holder"/>.</summary>
+    public static PipeBuffer New(Pid holder) => new()
+    {
+        Holders = ImmutableDictionary<(Pid, PipeEnd), int>.Empty.Add((holder, PipeEnd.Read), 1).Add((holder, PipeEnd.Write), 1),
+    };
 
     /// <summary>A FIFO's pipe before anyone opens it: no end is open.</summary>
     public static readonly PipeBuffer Fifo = new() { Readers = 0, Writers = 0 };
@@ -65,6 +74,15 @@ public sealed record PipeBuffer
     public int Readers { get; init; } = 1;
 
     public int Writers { get; init; } = 1;
+
+    /// <summary>
+    /// How many references to each end each process holds: when a process dies with its node (it cannot close them),
+    /// its references go, so the other end sees end of file or EPIPE.
+    /// </summary>
+    public ImmutableDictionary<(Pid Holder, PipeEnd End), int> Holders { get; init; } = ImmutableDictionary<(Pid, PipeEnd), int>.Empty;
+
+    /// <summary>Every process that holds a reference.</summary>
+    public IEnumerable<Pid> HolderPids => Holders.Keys.Select(k => k.Holder).Distinct();
 
     public ImmutableQueue<WaitingRead> Reads { get; init; } = [];
 
@@ -111,10 +129,21 @@ public sealed record PipeBuffer
                 pipe = pipe.Cancel(c.Pid, c.CallId, answers);
                 break;
             case PipeInput.Retain r:
-                pipe = r.End == PipeEnd.Read ? pipe with { Readers = pipe.Readers + 1 } : pipe with { Writers = pipe.Writers + 1 };
+                pipe = pipe.Count(r.End, 1).Held(r.Holder, r.End, 1);
                 break;
             case PipeInput.Release r:
-                pipe = r.End == PipeEnd.Read ? pipe with { Readers = Math.Max(0, pipe.Readers - 1) } : pipe with { Writers = Math.Max(0, pipe.Writers - 1) };
+                pipe = pipe.Count(r.End, -1).Held(r.Holder, r.End, -1);
+                break;
+            case PipeInput.HandOver h when pipe.Holders.ContainsKey((h.From, h.End)):
+                pipe = pipe.Held(h.From, h.End, -1).Held(h.To, h.End, 1);
+                break;
+            case PipeInput.HandOver h: // the parent died with its node and its references went: the child's counts again
+                pipe = pipe.Count(h.End, 1).Held(h.To, h.End, 1);
+                break;
+            case PipeInput.HoldersGone g:
+                foreach (var gone in g.Holders)
+                    foreach (var end in new[] { PipeEnd.Read, PipeEnd.Write })
+                        if (pipe.Holders.TryGetValue((gone, end), out var held)) pipe = pipe.Count(end, -held).Held(gone, end, -held);
                 break;
             case PipeInput.Open o when pipe.WasCancelled(o.Pid, o.CallId):
                 answers.Add(new(o.Pid, new TerminalReadCancelled(o.CallId)));
@@ -123,7 +152,7 @@ public sealed record PipeBuffer
                 answers.Add(new(o.Pid, new PipeOpenRefused(o.CallId, Errno.ENXIO)));
                 break;
             case PipeInput.Open o:
-                pipe = o.End == PipeEnd.Read ? pipe with { Readers = pipe.Readers + 1 } : pipe with { Writers = pipe.Writers + 1 };
+                pipe = pipe.Count(o.End, 1).Held(o.Pid, o.End, 1);
                 if (o.NonBlocking || (o.End == PipeEnd.Read ? pipe.Writers : pipe.Readers) > 0) answers.Add(new(o.Pid, new PipeOpened(o.CallId)));
                 else pipe = pipe with { Opens = pipe.Opens.Add(new WaitingOpen(o.Pid, o.CallId, o.End)) };
                 break;
@@ -151,6 +180,16 @@ public sealed record PipeBuffer
         return Put(now == w.Data.Length ? w.Data : w.Data[..now]);
     }
 
+    /// <summary>The count of references to <paramref name="end"/>, changed by <paramref name="by"/> (never below 0).</summary>
+    private PipeBuffer Count(PipeEnd end, int by) =>
+        end == PipeEnd.Read ? this with { Readers = Math.Max(0, Readers + by) } : this with { Writers = Math.Max(0, Writers + by) };
+
+    private PipeBuffer Held(Pid holder, PipeEnd end, int by)
+    {
+        var now = Holders.GetValueOrDefault((holder, end)) + by;
+        return this with { Holders = now > 0 ? Holders.SetItem((holder, end), now) : Holders.Remove((holder, end)) };
+    }
+
     private bool WasCancelled(Pid pid, long callId) => CancelledAhead.TryGetValue(pid, out var last) && callId <= last;
 
     /// <summary>Opens that waited for the other end go on once it is open.</summary>
@@ -166,8 +205,7 @@ public sealed record PipeBuffer
         if (Opens.FirstOrDefault(o => o.Pid == pid && o.CallId == callId) is { } open)
         {
             answers.Add(new(pid, new TerminalReadCancelled(callId)));
-            var opens = Opens.Remove(open);
-            return open.End == PipeEnd.Read ? this with { Opens = opens, Readers = Readers - 1 } : this with { Opens = opens, Writers = Writers - 1 };
+            return (this with { Opens = Opens.Remove(open) }).Count(open.End, -1).Held(pid, open.End, -1);
         }
         if (Reads.FirstOrDefault(r => r.Pid == pid && r.CallId == callId) is not null)
         {

@@ -13,15 +13,19 @@ public enum PipeEnd
 }
 
 /// <summary>
-/// One more descriptor refers to an end (dup, fork, a move that copies nothing does not count); answered with
-/// <see cref="PipeRetained"/>, so the caller knows it counts before another process may close its own copy.
+/// One more descriptor of process <see cref="Holder"/> refers to an end (dup, fork, a move that copies nothing does not
+/// count); answered with <see cref="PipeRetained"/>, so the caller knows it counts before another process may close
+/// its own copy. A fork counts the child's copies as its parent's until the child takes them (<see cref="PipeHandOver"/>).
 /// </summary>
-public sealed record PipeRetain(PipeEnd End) : ISsiMessage;
+public sealed record PipeRetain(PipeEnd End, Pid Holder) : ISsiMessage;
 
 public sealed record PipeRetained(PipeEnd End) : ISsiMessage;
 
 /// <summary>A descriptor of an end was closed (close, exit, exec's close-on-exec, dup2 over it); no answer.</summary>
-public sealed record PipeRelease(PipeEnd End) : ISsiMessage;
+public sealed record PipeRelease(PipeEnd End, Pid Holder) : ISsiMessage;
+
+/// <summary>A forked child, once born, takes one reference to an end from its parent, which counted it (no answer).</summary>
+public sealed record PipeHandOver(PipeEnd End, Pid From, Pid To) : ISsiMessage;
 
 /// <summary>
 /// write(2) by process <see cref="Pid"/>. The answer, sent to the process wherever it runs by then (as a terminal
@@ -51,11 +55,17 @@ public sealed record PipeOpened(long CallId) : ISsiMessage;
 
 public sealed record PipeOpenRefused(long CallId, Errno Errno) : ISsiMessage;
 
-/// <summary>Asks a node's process layer for a new pipe there; answered with <see cref="PipeMade"/>.</summary>
-public sealed record MakePipe : ISsiMessage
-{
-    public static readonly MakePipe Instance = new();
-}
+/// <summary>Asks a node's process layer for a new pipe there for process <see cref="Holder"/>; answered with <see cref="PipeMade"/>.</summary>
+public sealed record MakePipe(Pid Holder) : ISsiMessage;
 
-/// <summary>A new pipe with one reference to each end.</summary>
+/// <summary>A new pipe with one reference to each end, both the holder's.</summary>
 public sealed record PipeMade(IActorRef Pipe) : ISsiMessage;
+
+/// <summary>
+/// To a node's process layer, from a pipe when a node has left: which of these processes died with it? A PID that
+/// answers ESRCH twice, a few seconds apart, is gone (right after the loss of its origin node a live process's PID
+/// answers ESRCH until it has told the stand-in where it is). The answer is <see cref="ProcessesGone"/>.
+/// </summary>
+public sealed record WhichAreGone(Pid[] Pids) : ISsiMessage;
+
+public sealed record ProcessesGone(Pid[] Pids) : ISsiMessage;

@@ -27,7 +27,7 @@ public sealed class FifoEntity : ReceiveActor
 
     public FifoEntity(IActorRef processes)
     {
-        Receive<FifoPipeOf>(of => Sender.Tell(new FifoPipe(of.Fifo, _pipe ??= Context.ActorOf(PipeActor.Props(processes, fifo: true), "pipe"))));
+        Receive<FifoPipeOf>(of => Sender.Tell(new FifoPipe(of.Fifo, _pipe ??= Context.ActorOf(PipeActor.Props(processes, holder: null), "pipe"))));
         Receive<Stop>(_ => Context.Stop(Self));
     }
 

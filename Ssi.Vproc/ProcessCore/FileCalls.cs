@@ -48,7 +48,7 @@ public static class FileCalls
                     : CallDecision.Done(closed, SysResult.Ok(0), [.. Release(state, closing)]);
             case Pipe c:
                 if (state.Fds.LowestFree().Value + 1 >= FdTable.Limit) return CallDecision.Fail(state, Errno.EMFILE);
-                return CallDecision.Wait(state, new AskFor(Destination.ProcessService, MakePipe.Instance, new OnPipeMade(c.NonBlocking)));
+                return CallDecision.Wait(state, new AskFor(Destination.ProcessService, new MakePipe(state.Pid), new OnPipeMade(c.NonBlocking)));
             case Dup c: return Duplicate(state, c.Fd, null);
             case Dup2 c: return Duplicate(state, c.Fd, c.NewFd);
             case SetCloseOnExec c:
@@ -128,7 +128,7 @@ public static class FileCalls
         return existing.Handle switch
         {
             CfsHandle h => Ask(state, new FsRetainOpen(state.Credentials, h.OpenFile), new OnDuplicated(newFd, existing)),
-            PipeHandle p => CallDecision.Wait(state, new AskDevice(p.Pipe, new PipeRetain(p.End), new OnPipeDuplicated(newFd, existing))),
+            PipeHandle p => CallDecision.Wait(state, new AskDevice(p.Pipe, new PipeRetain(p.End, state.Pid), new OnPipeDuplicated(newFd, existing))),
             _ => Install(state, newFd, existing),
         };
     }
@@ -144,7 +144,7 @@ public static class FileCalls
     public static IEnumerable<Effect> Release(ProcessState state, Descriptor descriptor) => descriptor.Handle switch
     {
         CfsHandle h => [new Send(Destination.FileSystem, new FsClose(state.Credentials, h.OpenFile))],
-        PipeHandle p => [new SendToDevice(p.Pipe, new PipeRelease(p.End))],
+        PipeHandle p => [new SendToDevice(p.Pipe, new PipeRelease(p.End, state.Pid))],
         _ => [],
     };
 }

@@ -128,7 +128,7 @@ public sealed record OnPipeMade(bool NonBlocking = false) : Then<PipeMade>
         var reader = new PipeHandle(made.Pipe, PipeEnd.Read, NonBlocking);
         var writer = new PipeHandle(made.Pipe, PipeEnd.Write, NonBlocking);
         if (state.Fds.Add(reader) is not { IsOk: true } first || first.Value.Table.Add(writer) is not { IsOk: true } second)
-            return CallDecision.Done(state, SysResult.Fail(Errno.EMFILE), new SendToDevice(made.Pipe, new PipeRelease(PipeEnd.Read)), new SendToDevice(made.Pipe, new PipeRelease(PipeEnd.Write)));
+            return CallDecision.Done(state, SysResult.Fail(Errno.EMFILE), new SendToDevice(made.Pipe, new PipeRelease(PipeEnd.Read, state.Pid)), new SendToDevice(made.Pipe, new PipeRelease(PipeEnd.Write, state.Pid)));
         return CallDecision.Done(state with { Fds = second.Value.Table }, SysResult.Ok(first.Value.Fd.Value) with { PipeEnds = (first.Value.Fd, second.Value.Fd) });
     }
 }
@@ -146,7 +146,7 @@ public sealed record OnPipeOpened(PipeHandle End) : Then<PipeOpened>
     protected override CallDecision On(ProcessState state, PipeOpened opened, CallWorld world)
     {
         var added = state.Fds.Add(End);
-        if (!added.IsOk) return CallDecision.Done(state, SysResult.Fail(added.Error!.Value), new SendToDevice(End.Pipe, new PipeRelease(End.End)));
+        if (!added.IsOk) return CallDecision.Done(state, SysResult.Fail(added.Error!.Value), new SendToDevice(End.Pipe, new PipeRelease(End.End, state.Pid)));
         return CallDecision.Done(state with { Fds = added.Value.Table }, SysResult.Ok(added.Value.Fd.Value));
     }
 }

@@ -128,18 +128,18 @@ public sealed partial class ProcessEntity
         {
             context.Result = resultBefore;
         }
-        var (who, fs, service, timeout, system) = (_state.Credentials, _node.Fs, _node.Service, _node.Settings.CallTimeout, Context.System);
+        var (who, fs, service, timeout, system, parent) = (_state.Credentials, _node.Fs, _node.Service, _node.Settings.CallTimeout, Context.System, _pid);
         // Pipes count their ends' references before the child exists: a close by the child must find its copy counted.
         async Task<object> Create(ImmutableArray<long> shared, ImmutableArray<PipeHandle> pipes)
         {
             foreach (var openFile in shared)
                 if (await fs.Ask<object>(new FsRetainOpen(who, openFile), timeout) is Failed failed) return failed;
-            foreach (var pipe in pipes) await pipe.Pipe.Ask<PipeRetained>(new PipeRetain(pipe.End), timeout);
+            foreach (var pipe in pipes) await pipe.Pipe.Ask<PipeRetained>(new PipeRetain(pipe.End, parent), timeout);
             var created = await ProcessService.AskOn(system, service, create.Node, new CreateProcess(create.Template, snapshot, null, [], null), timeout);
             if (created is not ProcessCreated)
             {
                 foreach (var openFile in shared) _ = fs.Ask<object>(new FsClose(who, openFile), timeout);
-                foreach (var pipe in pipes) pipe.Pipe.Tell(new PipeRelease(pipe.End));
+                foreach (var pipe in pipes) pipe.Pipe.Tell(new PipeRelease(pipe.End, parent));
             }
             return created;
         }

@@ -107,6 +107,10 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             return;
         }
         Sender.Tell(new Spawned(_pid));
+        // A forked child's pipe ends were counted as its parent's until now: they are the child's from here.
+        if (spawn.Snapshot is not null)
+            foreach (var descriptor in _state.Fds.Entries.Values)
+                if (descriptor.Handle is PipeHandle pipe) pipe.Pipe.Tell(new PipeHandOver(pipe.End, _state.Parent, _pid));
         _node.Index.Tell(new LocalProcesses.Register(_state.Info, Self));
         Route(new RouteInput.Born());
         Context.Become(Alive);

@@ -43,7 +43,8 @@ public sealed class ProcessService : ReceiveActor
         Receive<ListLocal>(l => _index.Forward(l));
         Receive<KillGroup>(k => KillEverywhere(k.Group, k.Signal, k.SenderUid, k.SenderPid).PipeTo(Sender));
         Receive<TerminalReply>(r => Region.Tell(new DeviceReply(r.Pid, r.Reply), ActorRefs.NoSender));
-        Receive<MakePipe>(_ => Sender.Tell(new PipeMade(Context.ActorOf(PipeActor.Props(Self)))));
+        Receive<MakePipe>(m => Sender.Tell(new PipeMade(Context.ActorOf(PipeActor.Props(Self, m.Holder)))));
+        Receive<WhichAreGone>(w => GoneAsync(w.Pids).PipeTo(Sender));
         Receive<SignalProcessGroup>(s => _ = KillEverywhere(s.ProcessGroup, s.Signal, 0, Pid.Kernel)); // from a terminal: the kernel sends it
         Receive<ListCluster>(_ => ListEverywhere().PipeTo(Sender));
         Receive<RunProgram>(Run);
@@ -63,6 +64,37 @@ public sealed class ProcessService : ReceiveActor
     {
         _lostSessions = Context.ActorOf(LostSessions.Props(_settings), LostSessions.Name);
         _console = Context.ActorOf(ConsoleDevice.Props(_node, Self), ConsoleDevice.Name);
+    }
+
+    /// <summary>Which of <paramref name="pids"/> died with a node (<see cref="WhichAreGone"/>), each asked on its own.</summary>
+    private async Task<ProcessesGone> GoneAsync(Pid[] pids)
+    {
+        var (region, confirm) = (Region, _settings.SessionLostConfirm);
+        var gone = await Task.WhenAll(pids.Select(pid => IsGoneAsync(region, pid, confirm)));
+        return new ProcessesGone([.. pids.Where((_, i) => gone[i])]);
+    }
+
+    /// <summary>ESRCH twice, <paramref name="confirm"/> apart; no answer is asked again, and after ten tries the process is kept.</summary>
+    private static async Task<bool> IsGoneAsync(IActorRef region, Pid pid, TimeSpan confirm)
+    {
+        var goneOnce = false;
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            object? reply;
+            try
+            {
+                reply = await region.Ask<object>(new GetProcessInfo(pid), confirm);
+            }
+            catch (AskTimeoutException)
+            {
+                reply = null;
+            }
+            if (reply is ProcessInfo) return false;
+            if (reply is Failed { Errno: Errno.ESRCH } && goneOnce) return true;
+            goneOnce = reply is Failed { Errno: Errno.ESRCH };
+            await Task.Delay(confirm);
+        }
+        return false;
     }
 
     /// <summary>Node <paramref name="node"/>'s console: this node's at once, another's if that node is up (ENXIO if not).</summary>

@@ -23,7 +23,7 @@ public sealed class PipeCallTests
         var state = Ann_process().WithFd(0, Terminal()).WithFd(2, Terminal(2));
         var decision = Decide(state, new Pipe());
         var (request, _) = decision.AskedOf<MakePipe>(Destination.ProcessService);
-        Assert.Same(MakePipe.Instance, request);
+        Assert.Equal(new MakePipe(state.Pid), request); // the maker holds both ends
         var made = decision.Reply(new PipeMade(ActorRefs.Nobody)).AssertOk();
         Assert.Equal((new Fd(1), new Fd(3)), made.PipeEnds);
         Assert.Equal(1, made.Value);
@@ -44,7 +44,7 @@ public sealed class PipeCallTests
         var fuller = oneFree.WithFd(FdTable.Limit - 2, new CfsHandle(9999));
         var given = Assert.IsType<AskFor>(decision.Waiting).Then.Complete(fuller, new PipeMade(ActorRefs.Nobody), World);
         Assert.Equal(Errno.EMFILE, given.Result!.Error);
-        Assert.Equal([new SendToDevice(ActorRefs.Nobody, new PipeRelease(PipeEnd.Read)), new SendToDevice(ActorRefs.Nobody, new PipeRelease(PipeEnd.Write))], given.Effects.ToList());
+        Assert.Equal([new SendToDevice(ActorRefs.Nobody, new PipeRelease(PipeEnd.Read, Ann_process().Pid)), new SendToDevice(ActorRefs.Nobody, new PipeRelease(PipeEnd.Write, Ann_process().Pid))], given.Effects.ToList());
     }
 
     [Fact]
@@ -66,17 +66,17 @@ public sealed class PipeCallTests
     {
         var state = Ann_process().WithFd(3, ReadEnd).WithFd(4, WriteEnd);
         var closed = Decide(state, new Close(new Fd(4)));
-        Assert.Equal([new SendToDevice(ActorRefs.Nobody, new PipeRelease(PipeEnd.Write))], closed.Effects.ToList());
+        Assert.Equal([new SendToDevice(ActorRefs.Nobody, new PipeRelease(PipeEnd.Write, Ann_process().Pid))], closed.Effects.ToList());
         Assert.Null(closed.State.Fds[new Fd(4)]);
 
         var dup = Decide(state, new Dup2(new Fd(3), new Fd(4)));
         var retain = Assert.IsType<AskDevice>(dup.Waiting);
-        Assert.Equal(new PipeRetain(PipeEnd.Read), retain.Request);
+        Assert.Equal(new PipeRetain(PipeEnd.Read, Ann_process().Pid), retain.Request);
         var installed = retain.Then.Complete(state, new PipeRetained(PipeEnd.Read), World);
         Assert.Equal(ReadEnd, installed.State.Fds[new Fd(4)]!.Handle);
-        Assert.Equal([new SendToDevice(ActorRefs.Nobody, new PipeRelease(PipeEnd.Write))], installed.Effects.ToList()); // what fd 4 held
+        Assert.Equal([new SendToDevice(ActorRefs.Nobody, new PipeRelease(PipeEnd.Write, Ann_process().Pid))], installed.Effects.ToList()); // what fd 4 held
 
-        Assert.Equal([new SendToDevice(ActorRefs.Nobody, new PipeRelease(PipeEnd.Read)), new SendToDevice(ActorRefs.Nobody, new PipeRelease(PipeEnd.Write))],
+        Assert.Equal([new SendToDevice(ActorRefs.Nobody, new PipeRelease(PipeEnd.Read, Ann_process().Pid)), new SendToDevice(ActorRefs.Nobody, new PipeRelease(PipeEnd.Write, Ann_process().Pid))],
             state.Fds.Entries.Values.SelectMany(d => FileCalls.Release(state, d)).ToList());
     }
 

@@ -85,6 +85,19 @@ public sealed class PipeSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_the_only_writer_dies_with_its_node_the_reader_on_another_node_gets_end_of_file_not_a_hang()
+    {
+        // The pipe on node 2, its writer (a forked child) on node 3, its reader on node 1: node 3 is lost.
+        var (started, client) = await Run(2, "t-pipeloss", "3", "1");
+        await _cluster.AwaitAsync(() => client.Stdout.Contains("ready"), Timeout, "the reader on node 1");
+        await _cluster.AwaitAsync(async () => await _cluster.AskProcesses(1, new ProcessQuery(started.Pid), Timeout) is ProcessInfo { State: RunState.Sleeping, Node.Value: 1 },
+            Timeout, "the read blocking");
+        await _cluster.CrashAsync(3);
+        Assert.Equal(0, WaitStatus.ExitStatus(await Exited(client)));
+        Assert.Equal("ready\nread ended: 0 bytes\nread again: 0 bytes\n", client.Stdout);
+    }
+
+    [Fact]
     public async Task When_the_node_holding_a_pipe_dies_its_reader_on_another_node_gets_end_of_file_at_once_not_a_hang()
     {
         var (started, client) = await Run(2, "t-pipeloss", "3", "1");
