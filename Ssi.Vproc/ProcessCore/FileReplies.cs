@@ -22,15 +22,15 @@ public sealed record OnOpened(OpenFlags Flags = OpenFlags.ReadOnly) : Then
     {
         FsOpened opened => Opened(state, opened),
         FsFifo fifo => CallDecision.Wait(state, new AskFor(Destination.Fifos, new FifoPipeOf(fifo.Attributes.Ino), new OnFifoFound(Flags))),
-        FsControllingTerminal => OpenControllingTerminal(state),
+        FsControllingTerminal => OpenControllingTerminal(state, world),
         FsConsole => CallDecision.Wait(state, new AskFor(Destination.ProcessService, new ConsoleOf(null), new OnConsoleFound())),
         _ => Unexpected(state),
     };
 
-    /// <summary>/dev/tty: the controlling terminal at the lowest free descriptor, or ENXIO for a process without one.</summary>
-    private static CallDecision OpenControllingTerminal(ProcessState state)
+    /// <summary>/dev/tty: the controlling terminal at the lowest free descriptor, or ENXIO for a process without one or whose terminal's node is gone.</summary>
+    private static CallDecision OpenControllingTerminal(ProcessState state, CallWorld world)
     {
-        if (state.ControllingTerminal is not { } terminal) return CallDecision.Fail(state, Errno.ENXIO);
+        if (state.ControllingTerminal is not { } terminal || world.DeviceGone?.Invoke(terminal) == true) return CallDecision.Fail(state, Errno.ENXIO);
         var added = state.Fds.Add(new TerminalHandle(terminal, 1));
         return added.IsOk ? CallDecision.Done(state with { Fds = added.Value.Table }, SysResult.Ok(added.Value.Fd.Value)) : CallDecision.Fail(state, added.Error!.Value);
     }

@@ -48,6 +48,10 @@ public sealed class FileCallTests
         Assert.Equal(1, opened.AssertOk().Value);
         Assert.Equal(new TerminalHandle(Akka.Actor.ActorRefs.Nobody, 1), opened.State.Fds[new Fd(1)]!.Handle);
         Decide(Ann_process(), new Open("/dev/tty")).Reply(tty).AssertFails(Errno.ENXIO);
+        // A terminal whose node has left the cluster is no device any more: ENXIO, not a descriptor that would only say EIO.
+        var lost = Assert.IsType<AskFor>(Decide(withTerminal, new Open("/dev/tty")).Waiting).Then
+            .Complete(withTerminal, tty, World with { DeviceGone = _ => true });
+        lost.AssertFails(Errno.ENXIO);
         var leader = withTerminal with { Pgid = new Pid(1_000_099) };
         Assert.Null(Decide(leader, new SetSid()).State.ControllingTerminal);
         Assert.Same(Akka.Actor.ActorRefs.Nobody, withTerminal.ForChild(new Pid(1_000_100), new NodeNumber(2), Now).ControllingTerminal);
