@@ -19,6 +19,7 @@ public sealed class TerminalAttachment : ReceiveActor, IWithTimers
     private readonly ClientSettings _settings;
     private long _pings;
     private DateTime _lastAnswer;
+    private DateTime? _disconnectedAt;
     private readonly Stream _stdout;
     private readonly Stream _stderr;
     private readonly TaskCompletionSource<int> _ended;
@@ -104,6 +105,7 @@ public sealed class TerminalAttachment : ReceiveActor, IWithTimers
         Receive<TerminalPong>(pong =>
         {
             _lastAnswer = DateTime.UtcNow;
+            _disconnectedAt = null;
             while (_flushes.TryPeek(out var flush) && flush.Ping <= pong.Number) _flushes.Dequeue().Done.TrySetResult();
         });
         Receive<Flush>(f =>
@@ -117,12 +119,25 @@ public sealed class TerminalAttachment : ReceiveActor, IWithTimers
             _terminal.Tell(new TerminalPing(_pings));
         });
         Receive<TerminalGone>(_ => _ended.TrySetException(new TerminalLost()));
+        // A killed node's connections are reset at once: that, and silence since, is strong evidence it is gone.
+        Receive<Akka.Remote.DisassociatedEvent>(d =>
+        {
+            if (_terminal is not null && d.RemoteAddress.Equals(_terminal.Path.Address)) _disconnectedAt ??= DateTime.UtcNow;
+        });
         Receive<PingDue>(_ =>
         {
-            if (DateTime.UtcNow - _lastAnswer > _settings.TerminalLostAfter) _ended.TrySetException(new TerminalLost());
+            var now = DateTime.UtcNow;
+            var silent = now - _lastAnswer;
+            if (silent > _settings.TerminalLostAfter
+                || (_disconnectedAt is { } at && now - at > _settings.TerminalLostAfterDisconnect && silent > _settings.TerminalLostAfterDisconnect))
+                _ended.TrySetException(new TerminalLost());
             else _terminal?.Tell(new TerminalPing(++_pings));
         });
     }
+
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(Akka.Remote.DisassociatedEvent));
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     public static Props Props(Stream stdout, Stream stderr, TaskCompletionSource<int> ended, ClientSettings settings) =>
         Akka.Actor.Props.Create(() => new TerminalAttachment(stdout, stderr, ended, settings));

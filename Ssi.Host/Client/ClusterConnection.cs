@@ -11,16 +11,16 @@ using Ssi.Host.Node;
 
 namespace Ssi.Host.Client;
 
-/// <param name="ProcessLostConfirm">When the terminal's node is lost: the wait between the two ESRCH that say its process was lost too.</param>
+/// <param name="TerminalLostAfterDisconnect">Once the connection to the terminal's node has dropped: how long without an answer means it is lost.</param>
 public sealed record ClientSettings(TimeSpan RequestTimeout, TimeSpan GiveUpAfter, TimeSpan TerminalPingInterval, TimeSpan TerminalLostAfter,
-    TimeSpan ProcessLostConfirm)
+    TimeSpan TerminalLostAfterDisconnect)
 {
     public static ClientSettings Create(Config config) => new(
         config.GetTimeSpan("ssi.client.request-timeout"),
         config.GetTimeSpan("ssi.client.give-up-after"),
         config.GetTimeSpan("ssi.client.terminal-ping-interval"),
         config.GetTimeSpan("ssi.client.terminal-lost-after"),
-        config.GetTimeSpan("ssi.client.process-lost-confirm"));
+        config.GetTimeSpan("ssi.client.terminal-lost-after-disconnect"));
 }
 
 /// <summary>
@@ -155,6 +155,9 @@ public sealed class ClusterConnection : IAsyncDisposable
         RequestAsync<ClusterStatus>(GetClusterStatus.Instance, node, giveUpAfter, ct);
 
     private void NextContact() => _contact = (_contact + 1) % _contacts.Count;
+
+    /// <summary>Moves on from the contact node, which is likely gone (the terminal it held was lost).</summary>
+    public void LeaveContact() => NextContact();
 
     /// <summary>An actor in the client's own system that nodes can send to (the terminal of <c>ssi run</c> does).</summary>
     public IActorRef ActorOf(Props props, string name) => _session.System.ActorOf(props, name);

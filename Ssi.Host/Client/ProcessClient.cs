@@ -5,6 +5,7 @@ using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Membership;
 using Ssi.Cfs.Permissions;
+using Ssi.Cfs.Pipes;
 using Ssi.Host.Bench;
 using Ssi.Host.Node;
 using Ssi.Vproc.Leveling;
@@ -56,6 +57,13 @@ public sealed class ProcessClient(ClusterConnection connection, Credentials call
     {
         var info = await connection.TryRequestAsync<ProcessInfo>(new ProcessCall(new ProcessQuery(pid)), ct: ct);
         return AboutTarget(info, pid.Value, strerror: true, Errno.ESRCH);
+    }
+
+    /// <summary>Whether process <paramref name="pid"/> died with a node (hosted by no node that is up); null if no node answered.</summary>
+    public async Task<bool?> LostAsync(Pid pid, CancellationToken ct = default)
+    {
+        var gone = await connection.TryRequestAsync<ProcessesGone>(new ProcessCall(new ProcessLostQuery(pid)), ct: ct);
+        return gone.IsOk ? gone.Value.Pids.Contains(pid) : null;
     }
 
     /// <summary>Every process, asked of each node that is up, page by page (one node's failure is an error, not a silent gap).</summary>

@@ -34,6 +34,9 @@ public sealed class SsiClient(ClusterConnection connection, Credentials caller) 
     /// <summary>An actor in the client's own system that nodes can send to (a program's terminal).</summary>
     public IActorRef ActorOf(Props props, string name) => connection.ActorOf(props, name);
 
+    /// <inheritdoc cref="ClusterConnection.LeaveContact"/>
+    public void LeaveContact() => connection.LeaveContact();
+
     /// <inheritdoc cref="ClusterConnection.ActorsLost"/>
     public Task ActorsLost => connection.ActorsLost;
 

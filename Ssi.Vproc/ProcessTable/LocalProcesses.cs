@@ -60,6 +60,7 @@ public sealed class LocalProcesses : ReceiveActor
         });
         Receive<SampleLoad>(_ => Sender.Tell(new LoadSample(
             [.. _processes.Values.Select(p => p.Info).Where(i => i.State == RunState.Running)], _cpuCharged)));
+        Receive<HostsAny>(h => Sender.Tell(new HostedHere([.. h.Pids.Where(_processes.ContainsKey)])));
         Receive<RegisterForwarder>(r => _forwarders[r.Pid] = r.Entity);
         Receive<UnregisterForwarder>(u => _forwarders.Remove(u.Pid));
         Receive<ListLocal>(l =>

@@ -45,6 +45,8 @@ public sealed class ProcessService : ReceiveActor
         Receive<TerminalReply>(r => Region.Tell(new DeviceReply(r.Pid, r.Reply), ActorRefs.NoSender));
         Receive<MakePipe>(m => Sender.Tell(new PipeMade(Context.ActorOf(PipeActor.Props(Self, m.Holder)))));
         Receive<WhichAreGone>(w => GoneAsync(w.Pids).PipeTo(Sender));
+        Receive<HostsAny>(h => _index.Forward(h));
+        Receive<ProcessLostQuery>(q => GoneAsync([q.Pid]).PipeTo(Sender));
         Receive<SignalProcessGroup>(s => _ = KillEverywhere(s.ProcessGroup, s.Signal, 0, Pid.Kernel)); // from a terminal: the kernel sends it
         Receive<ListCluster>(_ => ListEverywhere().PipeTo(Sender));
         Receive<RunProgram>(Run);
@@ -62,16 +64,67 @@ public sealed class ProcessService : ReceiveActor
 
     protected override void PreStart()
     {
-        _lostSessions = Context.ActorOf(LostSessions.Props(_settings), LostSessions.Name);
+        _lostSessions = Context.ActorOf(LostSessions.Props(), LostSessions.Name);
         _console = Context.ActorOf(ConsoleDevice.Props(_node, Self), ConsoleDevice.Name);
     }
 
-    /// <summary>Which of <paramref name="pids"/> died with a node (<see cref="WhichAreGone"/>), each asked on its own.</summary>
+    /// <summary>
+    /// Which of <paramref name="pids"/> died with a node (<see cref="WhichAreGone"/>). Every node that is up is asked
+    /// which of them it hosts: one hosted nowhere, twice <see cref="SurveyConfirm"/> apart (a process moving off the lost
+    /// node just then is in no index for a moment), is gone. If a node does not answer, each PID is asked of its shard
+    /// instead, which takes longer: ESRCH twice, 3 s apart.
+    /// </summary>
     private async Task<ProcessesGone> GoneAsync(Pid[] pids)
     {
-        var (region, confirm) = (Region, _settings.SessionLostConfirm);
+        var (system, self, timeout, region, confirm) = (Context.System, Self, _timeout, Region, _settings.SessionLostConfirm);
+        if (await HostedNowhereAsync(system, self, pids, timeout) is { } absent)
+        {
+            if (absent.Length == 0) return new ProcessesGone([]);
+            await Task.Delay(SurveyConfirm);
+            if (await HostedNowhereAsync(system, self, absent, timeout) is { } still)
+            {
+                // A process moving just then may be in no index for longer: its shard, asked last, still knows it.
+                var shardSays = await Task.WhenAll(still.Select(pid => AliveAtShardAsync(region, pid, timeout)));
+                return new ProcessesGone([.. still.Where((_, i) => !shardSays[i])]);
+            }
+        }
         var gone = await Task.WhenAll(pids.Select(pid => IsGoneAsync(region, pid, confirm)));
         return new ProcessesGone([.. pids.Where((_, i) => gone[i])]);
+    }
+
+    private static async Task<bool> AliveAtShardAsync(IActorRef region, Pid pid, TimeSpan timeout)
+    {
+        try
+        {
+            return await region.Ask<object>(new GetProcessInfo(pid), timeout) is ProcessInfo;
+        }
+        catch (AskTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The wait between the two surveys that find a process hosted nowhere.</summary>
+    private static readonly TimeSpan SurveyConfirm = TimeSpan.FromSeconds(1);
+
+    /// <summary>The PIDs no node that is up hosts, or null if a node did not answer.</summary>
+    private static async Task<Pid[]?> HostedNowhereAsync(ActorSystem system, IActorRef self, Pid[] pids, TimeSpan timeout)
+    {
+        var nodes = UpNodeNumbers(system).ToList();
+        var answers = await Task.WhenAll(nodes.Select(async node =>
+        {
+            try
+            {
+                return await AskOn(system, self, node, new HostsAny(pids), timeout) as HostedHere;
+            }
+            catch (AskTimeoutException)
+            {
+                return null;
+            }
+        }));
+        if (answers.Any(a => a is null)) return null;
+        var hosted = answers.SelectMany(a => a!.Pids).ToHashSet();
+        return [.. pids.Where(p => !hosted.Contains(p))];
     }
 
     /// <summary>ESRCH twice, <paramref name="confirm"/> apart; no answer is asked again, and after ten tries the process is kept.</summary>

@@ -25,6 +25,11 @@ public sealed record ListCluster : ISsiMessage;
 
 public sealed record ProcessList(ImmutableArray<ProcessInfo> Processes) : ISsiMessage;
 
+/// <summary>Which of these processes run on the node that receives it; the reply is <see cref="HostedHere"/>.</summary>
+public sealed record HostsAny(Pid[] Pids) : ISsiMessage;
+
+public sealed record HostedHere(Pid[] Pids) : ISsiMessage;
+
 /// <summary>A page of the processes a node hosts, in PID order after <see cref="AfterPid"/>.</summary>
 public sealed record ListLocal(Pid AfterPid, int Limit) : ISsiMessage;
 
@@ -68,6 +73,9 @@ public sealed record KillDone(int Target, int Signal) : ISsiMessage;
 
 /// <summary><c>ssi where</c> and ps of one process.</summary>
 public sealed record ProcessQuery(Pid Pid) : IProcessClientRequest;
+
+/// <summary>Did process <see cref="Pid"/> die with a node? Answered as <see cref="Ssi.Cfs.Pipes.WhichAreGone"/> is, with <see cref="Ssi.Cfs.Pipes.ProcessesGone"/>.</summary>
+public sealed record ProcessLostQuery(Pid Pid) : IProcessClientRequest;
 
 /// <summary><c>ssi ps</c>: one page of one node's processes.</summary>
 public sealed record ProcessListQuery(Pid AfterPid, int Limit) : IProcessClientRequest;

@@ -27,7 +27,7 @@ public class LauncherSettingsTests
     [Fact]
     public void The_client_defaults_and_an_override()
     {
-        Assert.Equal(new ClientSettings(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3)), ClientSettings.Create(Compose("")));
+        Assert.Equal(new ClientSettings(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2)), ClientSettings.Create(Compose("")));
         Assert.Equal(TimeSpan.FromSeconds(40), ClientSettings.Create(Compose("ssi.client.give-up-after = 40s")).GiveUpAfter);
     }
 

@@ -152,19 +152,15 @@ public static class RunCommand
     }
 
     /// <summary>
-    /// Whether the cluster has no process <paramref name="pid"/> now, asked twice a few seconds apart: right after the
-    /// loss of its origin node a live process's PID answers ESRCH until it has told the stand-in where it is.
+    /// Whether process <paramref name="pid"/> died with a node. The terminal was on the contact node, so that node is
+    /// likely gone too: the question goes to another, which asks every node that is up whether it hosts the process.
     /// </summary>
     private static async Task<bool> LostWithANodeAsync(SsiClient cluster, Pid pid, CancellationToken ct)
     {
+        cluster.LeaveContact();
         try
         {
-            for (var asked = 0; asked < 2; asked++)
-            {
-                if (asked > 0) await Task.Delay(cluster.Settings.ProcessLostConfirm, ct);
-                if ((await cluster.Processes.QueryAsync(pid, ct)).Error != Errno.ESRCH) return false;
-            }
-            return true;
+            return await cluster.Processes.LostAsync(pid, ct) == true;
         }
         catch (ClientException)
         {
