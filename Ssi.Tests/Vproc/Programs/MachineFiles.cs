@@ -52,6 +52,9 @@ public sealed class MachineFiles
         FsRmdir r => r with { Path = Map(r.Path) },
         FsRename r => r with { From = Map(r.From), To = Map(r.To) },
         FsReadLink r => r with { Path = Map(r.Path) },
+        FsSymlink r => r with { Path = Map(r.Path) },
+        FsLink r => r with { Existing = Map(r.Existing), Path = Map(r.Path) },
+        FsChmod r => r with { Path = Map(r.Path) },
         _ => throw new NotSupportedException($"the machine does not map {request.GetType().Name}"),
     };
 
