@@ -1,5 +1,6 @@
 // The BusyBox and Toybox cases of the unix-tools corpus, each run in-process on ProgramMachine and judged as run.py judges them.
 using System.Text.Json;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Inodes;
 using Ssi.Tests.Vproc.Programs;
 using Ssi.Vproc.Programs.Builtin;
@@ -39,6 +40,8 @@ public class UnixToolsConformanceTests(ProgramCluster cluster)
     private List<string> Problems(UnixToolsCase c)
     {
         var machine = new ProgramMachine(cluster) { Cwd = Cwd, Stdin = c.Stdin, StderrToStdout = c.MergesStderr };
+        // The memory devices every root image has (cp /dev/null, cp to /dev/full).
+        foreach (var (name, number) in MemoryDevices.Standard) machine.AddNode("/dev/" + name, InodeType.CharDevice, number);
         machine.AddDirectory(Cwd);
         Materialise(machine, c);
         var argv = c.Argv(Cwd);
