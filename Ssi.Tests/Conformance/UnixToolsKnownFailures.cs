@@ -10,9 +10,5 @@ public static class UnixToolsKnownFailures
         ["busybox/grep#016"] = "GNU grep differs from BusyBox: '.' does not match the NUL line (the host fails it too)",
         ["busybox/grep#027"] = "GNU grep differs from BusyBox: -L exits 0 only when a file is listed, since GNU grep 3.5 (the host fails it too)",
         ["busybox/grep#029"] = "GNU grep differs from BusyBox: -L exits 0 only when a file is listed, since GNU grep 3.5 (the host fails it too)",
-        ["busybox/mv/mv-files-to-dir-2"] = "mv has no -t",
-        ["toybox/mv#020"] = "mv has no -i",
-        ["toybox/mv#021"] = "mv has no -i",
-        ["toybox/mv#022"] = "mv has no -i",
     };
 }

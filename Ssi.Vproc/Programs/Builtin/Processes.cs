@@ -14,14 +14,21 @@ namespace Ssi.Vproc.Programs.Builtin;
 /// </summary>
 public sealed class Ps : Program
 {
+    private static readonly OptionSpec PsSpec = new("eAf", """
+        Usage: ps [-eAf]
+        List processes: those of the caller's session, or with -e (or -A) every process of the cluster.
+          -e, -A   every process
+          -f       full format: STIME and whole command lines
+
+        """);
+
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        var o = Options.Parse(p.Args.Skip(1), "eAf");
-        if (o.Error is not null || o.Operands.Count > 0)
+        var o = PsSpec.Parse(p.Args);
+        if (CommandLine.Ends(o) || o.Operands.Count > 0)
         {
-            yield return Io.Complain(p, o.Error ?? $"unexpected argument {Io.Quote(o.Operands[0])}");
-            yield return Io.Err("Usage: ps [-eAf]\n");
-            yield return new Exit(1);
+            foreach (var call in CommandLine.Ends(o) ? CommandLine.End(p, PsSpec, o) : CommandLine.Refuse(p, PsSpec, $"unexpected argument {Io.Quote(o.Operands[0])}"))
+                yield return call;
             yield break;
         }
         yield return new ListProcesses();
