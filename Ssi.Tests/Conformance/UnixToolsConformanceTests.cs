@@ -64,7 +64,10 @@ public class UnixToolsConformanceTests(ProgramCluster cluster)
         return problems;
     }
 
-    /// <summary>The case's files as run.py's materialise makes them: parents first, links after, modes exactly.</summary>
+    /// <summary>
+    /// The case's files as run.py's materialise makes them: parents first, then hard links. The test seeds as root, so
+    /// each entry gets its mode at once (run.py sets them last, so that a read-only directory still gets its entries).
+    /// </summary>
     private static void Materialise(ProgramMachine machine, UnixToolsCase c)
     {
         string Path(JsonElement e) => Cwd + "/" + e.GetProperty("path").GetString();
@@ -74,16 +77,13 @@ public class UnixToolsConformanceTests(ProgramCluster cluster)
         {
             switch (e.GetProperty("type").GetString())
             {
-                case "dir": machine.AddDirectory(Path(e)); break;
-                case "file": machine.AddFile(Path(e), UnixToolsCase.Bytes(e.GetProperty("data")) ?? []); break;
+                case "dir": machine.AddDirectory(Path(e), Mode(e)); break;
+                case "file": machine.AddFile(Path(e), UnixToolsCase.Bytes(e.GetProperty("data")) ?? [], Mode(e)); break;
                 case "symlink": machine.AddSymlink(Path(e), e.GetProperty("target").GetString()!); break;
             }
         }
         foreach (var e in entries.Where(e => e.GetProperty("type").GetString() == "hardlink"))
             machine.AddHardLink(Path(e), Cwd + "/" + e.GetProperty("target").GetString());
-        // Modes last, so that a directory without write permission still got its entries.
-        foreach (var e in entries.Where(e => e.GetProperty("type").GetString() is "dir" or "file").OrderByDescending(e => Path(e).Count(ch => ch == '/')))
-            machine.Chmod(Path(e), Mode(e));
     }
 
     /// <summary>The case's directory afterwards, checked as run.py's check_post checks it.</summary>

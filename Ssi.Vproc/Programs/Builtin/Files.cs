@@ -112,7 +112,7 @@ public sealed class Mkdir : Program
                 // -p accepts a directory that is there already, and nothing else.
                 yield return new Stat(dir);
                 if (!p.Failed && p.Result.Stat!.IsDirectory) continue;
-                yield return Io.Complain(p, $"cannot create directory {Io.Quote(dir)}: {Errno.EEXIST.Describe()}");
+                yield return Io.Complain(p, $"cannot create directory {Io.Quote(dir)}", Errno.EEXIST);
                 status = 1;
             }
             else if (p.Failed)

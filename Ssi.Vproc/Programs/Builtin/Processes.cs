@@ -270,7 +270,7 @@ public sealed class Onnode : Program
         if (node == 0)
         {
             // There is no node 0: say what a fork there would answer.
-            yield return new Write(Io.Stderr, p.ErrorLine($"node {node}", Errno.EHOSTDOWN));
+            yield return Io.Complain(p, $"node {node}", Errno.EHOSTDOWN);
             yield return new Exit(1);
             yield break;
         }
@@ -285,7 +285,7 @@ public sealed class Onnode : Program
         {
             yield return new Exec(program.Contains('/') ? program : "/bin/" + program, p.Args[2..]);
             var error = p.Result.Error ?? Errno.EIO;
-            yield return Io.Complain(p, $"{program}: {error.Describe()}");
+            yield return Io.Complain(p, program, error);
             yield return new Exit(error is Errno.ENOENT or Errno.ENOTDIR ? 127 : 126);
             yield break;
         }

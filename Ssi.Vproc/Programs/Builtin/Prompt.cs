@@ -15,7 +15,7 @@ public sealed class Prompt
 
     public IEnumerable<SystemCall> Ask(ProcessContext p, string question)
     {
-        yield return Io.Err($"{System.IO.Path.GetFileName(p.Name)}: {question} ");
+        yield return Io.Err($"{p.Tool}: {question} ");
         while (!_ended && !_pending.Contains((byte)'\n'))
         {
             yield return new Read(Io.Stdin, Io.Chunk);

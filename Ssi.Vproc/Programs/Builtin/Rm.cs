@@ -68,7 +68,7 @@ public sealed class Rm : Program
             }
             if (!recursive && !o.Has('d'))
             {
-                yield return Io.Complain(p, $"cannot remove {Io.Quote(path)}: {Errno.EISDIR.Describe()}");
+                yield return Io.Complain(p, $"cannot remove {Io.Quote(path)}", Errno.EISDIR);
                 status = 1;
                 continue;
             }
