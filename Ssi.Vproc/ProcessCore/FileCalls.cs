@@ -80,6 +80,10 @@ public static class FileCalls
             case Unlink c: return Ask(state, new FsUnlink(who, state.Resolve(c.Path)), new OnDone());
             case Rmdir c: return Ask(state, new FsRmdir(who, state.Resolve(c.Path)), new OnDone());
             case Rename c: return Ask(state, new FsRename(who, state.Resolve(c.From), state.Resolve(c.To)), new OnDone());
+            case Symlink c: return Ask(state, new FsSymlink(who, c.Target, state.Resolve(c.Path)), new OnCreated());
+            case Link c: return Ask(state, new FsLink(who, state.Resolve(c.Existing), state.Resolve(c.Path)), new OnCreated());
+            case ReadLink c: return Ask(state, new FsReadLink(who, state.Resolve(c.Path)), new OnText());
+            case Chmod c: return Ask(state, new FsChmod(who, state.Resolve(c.Path), c.Mode & 0xFFF), new OnCreated());
             case Chdir c:
                 var target = Paths.Combine(state.Cwd, c.Path);
                 return Ask(state, new FsStat(who, target), new OnChdir(target));

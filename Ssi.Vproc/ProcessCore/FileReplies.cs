@@ -91,6 +91,12 @@ public sealed record OnCreated : Then<FsAttributes>
     protected override CallDecision On(ProcessState state, FsAttributes created, CallWorld world) => CallDecision.Done(state, SysResult.Ok(0));
 }
 
+/// <summary>readlink: the link's target.</summary>
+public sealed record OnText : Then<FsText>
+{
+    protected override CallDecision On(ProcessState state, FsText text, CallWorld world) => CallDecision.Done(state, SysResult.Ok(text.Text.Length) with { Text = text.Text });
+}
+
 /// <summary>unlink, rmdir and rename.</summary>
 public sealed record OnDone : Then<FsDone>
 {

@@ -28,6 +28,10 @@ public static class ProcCalls
             case Unlink c when Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EACCES);
             case Rmdir c when Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EACCES);
             case Rename c when Under(state, c.From) is not null || Under(state, c.To) is not null: return CallDecision.Fail(state, Errno.EACCES);
+            case Symlink c when Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EACCES);
+            case Link c when Under(state, c.Existing) is not null || Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EACCES);
+            case Chmod c when Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EPERM);
+            case ReadLink c when Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EINVAL);
             case Read c when state.Fds[c.Fd]?.Handle is ProcHandle h: return Read(state, c.Fd, h, c.Count);
             case Write c when state.Fds[c.Fd]?.Handle is ProcHandle h: return Write(state, c, h);
             case Seek c when state.Fds[c.Fd]?.Handle is ProcHandle h: return Seek(state, c, h);

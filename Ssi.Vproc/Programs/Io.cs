@@ -1,4 +1,5 @@
 // Small pieces that programs share: writing text, reporting errors, reading a file descriptor to its end.
+using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Cfs.Namespace;
 
@@ -23,6 +24,9 @@ public static class Io
 
     /// <summary>"name: message\n" on stderr.</summary>
     public static Write Complain(ProcessContext p, string message) => new(Stderr, p.ErrorLine(message));
+
+    /// <summary>"name: what: strerror\n" on stderr for an error the tool found itself.</summary>
+    public static Write Complain(ProcessContext p, string what, Errno errno) => new(Stderr, p.ErrorLine(what, errno));
 
     /// <summary>"name: what: strerror\n" on stderr for the call that just failed.</summary>
     public static Write Report(ProcessContext p, string what) => new(Stderr, p.ErrorLine(what, p.Result.Error!.Value));

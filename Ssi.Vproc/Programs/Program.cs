@@ -54,8 +54,11 @@ public sealed class ProcessContext
 
     public string Name => Args.Length > 0 ? Args[0] : "?";
 
+    /// <summary>The tool's name as its messages begin: argv[0] without its directory ("ls" for "/bin/ls").</summary>
+    public string Tool => System.IO.Path.GetFileName(Name);
+
     /// <summary>"name: message" for error output, as coreutils word it.</summary>
-    public byte[] ErrorLine(string message) => Io.Bytes($"{System.IO.Path.GetFileName(Name)}: {message}\n");
+    public byte[] ErrorLine(string message) => Io.Bytes($"{Tool}: {message}\n");
 
     /// <summary>"name: what: strerror" for the failed last call.</summary>
     public byte[] ErrorLine(string what, Errno errno) => ErrorLine($"{what}: {errno.Describe()}");

@@ -43,6 +43,14 @@ public sealed record Mknod(string Path, InodeType Type, int Mode = 0x1B6, Device
 public sealed record Unlink(string Path) : SystemCall;
 public sealed record Rmdir(string Path) : SystemCall;
 public sealed record Rename(string From, string To) : SystemCall;
+/// <summary>symlink(2): a link at <see cref="Path"/> holding <see cref="Target"/> as written.</summary>
+public sealed record Symlink(string Target, string Path) : SystemCall;
+/// <summary>link(2): a second name for an existing file.</summary>
+public sealed record Link(string Existing, string Path) : SystemCall;
+/// <summary>readlink(2): the link's target in the result's <see cref="SysResult.Text"/>.</summary>
+public sealed record ReadLink(string Path) : SystemCall;
+/// <summary>chmod(2): the mode bits exactly (no umask).</summary>
+public sealed record Chmod(string Path, int Mode) : SystemCall;
 public sealed record Chdir(string Path) : SystemCall;
 /// <summary>getcwd(3): the result's <see cref="SysResult.Text"/>.</summary>
 public sealed record GetCwd : SystemCall;

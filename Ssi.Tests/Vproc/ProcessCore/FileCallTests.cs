@@ -266,6 +266,33 @@ public sealed class FileCallTests
         decision.Reply(new Failed(errno, "no")).AssertFails(errno);
     }
 
+    public static TheoryData<SystemCall, IFileSystemRequest, Errno> Links => new()
+    {
+        // The link's target is kept as written; only the new name is resolved against the cwd.
+        { new Symlink("../t", "l"), new FsSymlink(Ann, "../t", "/home/ann/l"), Errno.EEXIST },
+        { new Link("f", "/tmp/g"), new FsLink(Ann, "/home/ann/f", "/tmp/g"), Errno.EPERM },
+        { new Chmod("f", 0x11ED), new FsChmod(Ann, "/home/ann/f", 0x1ED), Errno.ENOENT },
+    };
+
+    [Theory]
+    [MemberData(nameof(Links))]
+    public void Symlink_link_and_chmod_ask_the_file_system_and_fail_with_the_errno(SystemCall call, IFileSystemRequest expected, Errno errno)
+    {
+        var decision = Decide(Ann_process(), call);
+        Assert.Equal(expected, decision.AskedOf<IFileSystemRequest>().Request);
+        decision.Reply(new FsAttributes(Attributes(InodeType.Symlink, 0x1FF))).AssertOk();
+        decision.Reply(new Failed(errno, "no")).AssertFails(errno);
+    }
+
+    [Fact]
+    public void Readlink_gives_the_target_as_text()
+    {
+        var readlink = Decide(Ann_process(), new ReadLink("l"));
+        Assert.Equal(new FsReadLink(Ann, "/home/ann/l"), readlink.AskedOf<FsReadLink>().Request);
+        Assert.Equal("../t", readlink.Reply(new FsText("../t")).AssertOk().Text);
+        readlink.Reply(new Failed(Errno.EINVAL, "not a link")).AssertFails(Errno.EINVAL);
+    }
+
     [Fact]
     public void Chdir_needs_a_directory_with_search_permission()
     {

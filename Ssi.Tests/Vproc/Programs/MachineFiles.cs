@@ -51,6 +51,10 @@ public sealed class MachineFiles
         FsUnlink r => r with { Path = Map(r.Path) },
         FsRmdir r => r with { Path = Map(r.Path) },
         FsRename r => r with { From = Map(r.From), To = Map(r.To) },
+        FsReadLink r => r with { Path = Map(r.Path) },
+        FsSymlink r => r with { Path = Map(r.Path) },
+        FsLink r => r with { Existing = Map(r.Existing), Path = Map(r.Path) },
+        FsChmod r => r with { Path = Map(r.Path) },
         _ => throw new NotSupportedException($"the machine does not map {request.GetType().Name}"),
     };
 
@@ -90,10 +94,24 @@ public sealed class MachineFiles
         Expect<FsAttributes>(new FsSymlink(Credentials.Root, target, real));
     }
 
+    /// <summary>A second name for the file at <paramref name="existing"/>, as ln makes it.</summary>
+    public void AddHardLink(string path, string existing) => Expect<FsAttributes>(new FsLink(Credentials.Root, Map(existing), Map(path)));
+
     public void Chmod(string path, int mode) => Expect<FsAttributes>(new FsChmod(Credentials.Root, Map(path), mode));
 
     /// <summary>What stat as root says of <paramref name="path"/>, or null if there is nothing there.</summary>
-    public InodeAttributes? Find(string path) => FindReal(Map(path));
+    public InodeAttributes? Find(string path, bool follow = true) => FindReal(Map(path), follow);
+
+    /// <summary>The target of the symbolic link at <paramref name="path"/>, or null if it is not one.</summary>
+    public string? ReadLink(string path) => _cluster.Ask(new FsReadLink(Credentials.Root, Map(path))) is FsText link ? link.Text : null;
+
+    /// <summary>The entries of the directory at <paramref name="path"/> (without "." and ".."), or null if it cannot be listed.</summary>
+    public IReadOnlyList<FsEntry>? List(string path) =>
+        _cluster.Ask(new FsReadDirectory(Credentials.Root, Map(path))) is FsEntries e ? [.. e.Entries.Where(x => x.Name is not ("." or ".."))] : null;
+
+    /// <summary>The bytes of the file at <paramref name="path"/> (followed), or null if it cannot be read.</summary>
+    public byte[]? ReadBytes(string path) =>
+        FindReal(Map(path)) is { } found && _cluster.Ask(new FsRead(Credentials.Root, Map(path), 0, (int)found.Size)) is FsData data ? data.Data : null;
 
     public string ReadFile(string path) => Encoding.UTF8.GetString(ReadReal(Map(path)));
 
@@ -120,8 +138,8 @@ public sealed class MachineFiles
         var other => throw new InvalidOperationException($"{request}: {other}"),
     };
 
-    private InodeAttributes? FindReal(string real) =>
-        _cluster.Ask(new FsStat(Credentials.Root, real)) is FsAttributes found ? found.Attributes : null;
+    private InodeAttributes? FindReal(string real, bool follow = true) =>
+        _cluster.Ask(new FsStat(Credentials.Root, real, follow)) is FsAttributes found ? found.Attributes : null;
 
     private void MakeParents(string real, int uid, int gid)
     {

@@ -65,6 +65,8 @@ public sealed partial class ProgramMachine
     public bool StdoutIsTerminal { get; set; }
     /// <summary>Writes to stdout fail with EPIPE once this many bytes were written (a reader that went away); stdout is the device.</summary>
     public long? StdoutLimit { get; set; }
+    /// <summary>stderr is a second descriptor of stdout's file (2&gt;&amp;1), so the two interleave in <see cref="RunResult.StdoutBytes"/>.</summary>
+    public bool StderrToStdout { get; set; }
     public int Uid { get; set; } = 1000;
     public int Gid { get; set; } = 1000;
     public int Umask { get; set; } = 0x12;
@@ -112,7 +114,15 @@ public sealed partial class ProgramMachine
 
     public void Chmod(string path, int mode) => _files.Chmod(path, mode);
 
-    public InodeAttributes? Find(string path) => _files.Find(path);
+    public InodeAttributes? Find(string path, bool follow = true) => _files.Find(path, follow);
+
+    public void AddHardLink(string path, string existing) => _files.AddHardLink(path, existing);
+
+    public string? ReadLink(string path) => _files.ReadLink(path);
+
+    public IReadOnlyList<FsEntry>? List(string path) => _files.List(path);
+
+    public byte[]? ReadBytes(string path) => _files.ReadBytes(path);
 
     public bool Exists(string path) => Find(path) is not null;
 
@@ -139,8 +149,15 @@ public sealed partial class ProgramMachine
                 stdoutFile = _files.StreamFile("stdout", who);
                 stdout = new CfsHandle(_files.Expect<FsOpened>(new FsOpen(who, stdoutFile, OpenFlags.WriteOnly, 0)).OpenFile);
             }
+            FileHandle stderr = new TerminalHandle(streams, 2);
+            if (StderrToStdout)
+            {
+                if (stdout is not CfsHandle shared) throw new NotSupportedException("2>&1 needs a stdout that is a file");
+                _files.Expect<FsReferences>(new FsRetainOpen(who, shared.OpenFile));
+                stderr = stdout;
+            }
             var fds = FdTable.Empty.Set(new Fd(0), new Descriptor(new TerminalHandle(streams, 0)))
-                .Set(new Fd(1), new Descriptor(stdout)).Set(new Fd(2), new Descriptor(new TerminalHandle(streams, 2)));
+                .Set(new Fd(1), new Descriptor(stdout)).Set(new Fd(2), new Descriptor(stderr));
             var state = new ProcessState
             {
                 Pid = new ProcessId(Pid), Parent = ProcessId.Init, ParentNode = new NodeNumber(Node), Pgid = new Pid(Pid), Sid = new Pid(Pid),

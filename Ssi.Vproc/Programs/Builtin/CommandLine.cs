@@ -18,7 +18,7 @@ public static class CommandLine
     /// </summary>
     public static IEnumerable<SystemCall> Refuse(ProcessContext p, OptionSpec spec, string? complaint)
     {
-        var lines = (complaint is null ? "" : Io.Text(p.ErrorLine(complaint))) + spec.Synopsis + $"Try '{Tool(p)} --help' for more information.\n";
+        var lines = (complaint is null ? "" : Io.Text(p.ErrorLine(complaint))) + spec.Synopsis + $"Try '{p.Tool} --help' for more information.\n";
         yield return Io.Err(lines);
         yield return new Exit(spec.FailStatus);
     }
@@ -28,6 +28,4 @@ public static class CommandLine
         yield return Io.Out(spec.Usage);
         yield return new Exit(p.Failed ? 1 : 0);
     }
-
-    private static string Tool(ProcessContext p) => System.IO.Path.GetFileName(p.Name);
 }

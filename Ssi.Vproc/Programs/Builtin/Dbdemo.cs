@@ -34,7 +34,7 @@ public sealed class Dbdemo : Program
         if (p.Failed && !name.Contains('/')) yield return new Open($"{DataDirectory}/{name}");
         if (p.Failed)
         {
-            yield return new Write(Io.Stderr, p.ErrorLine(name, p.Result.Error!.Value));
+            yield return Io.Report(p, name);
             yield return new Exit(1);
         }
         var fd = p.Result.Fd;

@@ -46,14 +46,23 @@ public static class PathText
 /// <summary>mkdir [-pv] [-m MODE] DIR...: -m sets the mode exactly (the umask is cleared around the call).</summary>
 public sealed class Mkdir : Program
 {
+    private const string Usage = """
+        Usage: mkdir [OPTION]... DIRECTORY...
+        Create the DIRECTORY(ies), if they do not already exist.
+          -m, --mode=MODE   set file mode (as in chmod), not a=rwx - umask
+          -p, --parents     no error if existing, make parent directories as needed
+          -v, --verbose     print a message for each created directory
+
+        """;
+
+    private static readonly OptionSpec Spec = new("m:pv", ["mode=m", "parents=p", "verbose=v"], Usage);
+
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        var o = Options.Parse(p.Args.Skip(1), "pvm:");
-        if (o.Error is not null || o.Operands.Count == 0)
+        var o = Spec.Parse(p.Args);
+        if (CommandLine.Ends(o) || o.Operands.Count == 0)
         {
-            yield return Io.Complain(p, o.Error ?? "missing operand");
-            yield return Io.Err("Usage: mkdir [-pv] [-m MODE] DIRECTORY...\n");
-            yield return new Exit(1);
+            foreach (var call in CommandLine.Ends(o) ? CommandLine.End(p, Spec, o) : CommandLine.Refuse(p, Spec, "missing operand")) yield return call;
             yield break;
         }
         yield return new Umask(0);
@@ -103,7 +112,7 @@ public sealed class Mkdir : Program
                 // -p accepts a directory that is there already, and nothing else.
                 yield return new Stat(dir);
                 if (!p.Failed && p.Result.Stat!.IsDirectory) continue;
-                yield return Io.Complain(p, $"cannot create directory {Io.Quote(dir)}: {Errno.EEXIST.Describe()}");
+                yield return Io.Complain(p, $"cannot create directory {Io.Quote(dir)}", Errno.EEXIST);
                 status = 1;
             }
             else if (p.Failed)
@@ -156,36 +165,75 @@ public static class ModeText
     }
 }
 
-/// <summary>mv [-fnv] SOURCE... DEST: rename(2), into DEST when it is a directory; -n never replaces a file.</summary>
+/// <summary>
+/// mv [-finv] SOURCE... DEST, or -t DIRECTORY SOURCE...: rename(2), into DEST when it is a directory. The last of -f,
+/// -i and -n decides what happens to an existing target: replaced, asked about (a line of stdin), or kept.
+/// </summary>
 public sealed class Mv : Program
 {
+    private const string Usage = """
+        Usage: mv [OPTION]... [-T] SOURCE DEST
+          or:  mv [OPTION]... SOURCE... DIRECTORY
+          or:  mv [OPTION]... -t DIRECTORY SOURCE...
+        Rename SOURCE to DEST, or move SOURCE(s) to DIRECTORY.
+          -f, --force                  do not prompt before overwriting
+          -i, --interactive            prompt before overwrite
+          -n, --no-clobber             do not overwrite an existing file
+          -t, --target-directory=DIRECTORY  move all SOURCE arguments into DIRECTORY
+          -T, --no-target-directory    treat DEST as a normal file
+          -v, --verbose                explain what is being done
+
+        """;
+
+    private static readonly OptionSpec Spec = new("fint:Tv",
+        ["force=f", "interactive=i", "no-clobber=n", "target-directory=t", "no-target-directory=T", "verbose=v"], Usage);
+
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        var o = Options.Parse(p.Args.Skip(1), "fnv");
-        if (o.Error is not null || o.Operands.Count < 2)
+        var o = Spec.Parse(p.Args);
+        if (CommandLine.Ends(o))
         {
-            yield return Io.Complain(p, o.Error ?? (o.Operands.Count == 0
-                ? "missing file operand"
-                : $"missing destination file operand after {Io.Quote(o.Operands[0])}"));
-            yield return Io.Err("Usage: mv [-fnv] SOURCE... DEST\n");
-            yield return new Exit(1);
+            foreach (var call in CommandLine.End(p, Spec, o)) yield return call;
             yield break;
         }
-        // The last of -f and -n counts, as in coreutils.
-        var noClobber = o.Has('n') && !(o.Has('f') && p.Args.LastIndexOf("-f") > p.Args.LastIndexOf("-n"));
-        var dest = o.Operands[^1];
-        yield return new Stat(dest);
-        var intoDirectory = !p.Failed && p.Result.Stat!.IsDirectory;
-        if (o.Operands.Count > 2 && !intoDirectory)
+        var operands = o.Operands;
+        var directory = o.Value('t');
+        var complaint = directory is not null && o.Has('T') ? "cannot combine --target-directory (-t) and --no-target-directory (-T)"
+            : operands.Count == 0 ? "missing file operand"
+            : directory is null && operands.Count == 1 ? $"missing destination file operand after {Io.Quote(operands[0])}"
+            : o.Has('T') && operands.Count > 2 ? $"extra operand {Io.Quote(operands[2])}"
+            : null;
+        if (complaint is not null)
         {
-            yield return Io.Complain(p, $"target {Io.Quote(dest)} is not a directory");
-            yield return new Exit(1);
+            foreach (var call in CommandLine.Refuse(p, Spec, complaint)) yield return call;
             yield break;
         }
+        var onExisting = o.LastOf("fin") ?? 'f';
+        var dest = directory ?? operands[^1];
+        string[] sources = directory is null ? [.. operands.Take(operands.Count - 1)] : [.. operands];
+        var intoDirectory = false;
+        if (!o.Has('T'))
+        {
+            yield return new Stat(dest);
+            intoDirectory = !p.Failed && p.Result.Stat!.IsDirectory;
+            if (directory is not null && p.Failed)
+            {
+                yield return Io.Report(p, $"failed to access {Io.Quote(dest)}");
+                yield return new Exit(1);
+                yield break;
+            }
+            if ((sources.Length > 1 || directory is not null) && !intoDirectory)
+            {
+                yield return Io.Complain(p, $"target {Io.Quote(dest)} is not a directory");
+                yield return new Exit(1);
+                yield break;
+            }
+        }
+        var prompt = new Prompt();
         var status = 0;
-        for (var i = 0; i < o.Operands.Count - 1; i++)
+        for (var i = 0; i < sources.Length; i++)
         {
-            var source = o.Operands[i];
+            var source = sources[i];
             var target = intoDirectory ? PathText.Join(dest, PathText.BaseName(source)) : dest;
             yield return new Stat(source, FollowLast: false);
             if (p.Failed)
@@ -204,7 +252,12 @@ public sealed class Mv : Program
                     status = 1;
                     continue;
                 }
-                if (noClobber) continue;
+                if (onExisting == 'n') continue;
+                if (onExisting == 'i')
+                {
+                    foreach (var call in prompt.Ask(p, $"overwrite {Io.Quote(target)}?")) yield return call;
+                    if (!prompt.Yes) continue;
+                }
             }
             yield return new Rename(source, target);
             if (p.Failed)

@@ -75,7 +75,7 @@ public sealed class Head : Program
         }
         if (writeError is { } e)
         {
-            yield return Io.Complain(p, $"error writing 'standard output': {e.Describe()}");
+            yield return Io.Complain(p, "error writing 'standard output'", e);
             yield return new Exit(1);
             yield break;
         }

@@ -14,14 +14,21 @@ namespace Ssi.Vproc.Programs.Builtin;
 /// </summary>
 public sealed class Ps : Program
 {
+    private static readonly OptionSpec PsSpec = new("eAf", """
+        Usage: ps [-eAf]
+        List processes: those of the caller's session, or with -e (or -A) every process of the cluster.
+          -e, -A   every process
+          -f       full format: STIME and whole command lines
+
+        """);
+
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        var o = Options.Parse(p.Args.Skip(1), "eAf");
-        if (o.Error is not null || o.Operands.Count > 0)
+        var o = PsSpec.Parse(p.Args);
+        if (CommandLine.Ends(o) || o.Operands.Count > 0)
         {
-            yield return Io.Complain(p, o.Error ?? $"unexpected argument {Io.Quote(o.Operands[0])}");
-            yield return Io.Err("Usage: ps [-eAf]\n");
-            yield return new Exit(1);
+            foreach (var call in CommandLine.Ends(o) ? CommandLine.End(p, PsSpec, o) : CommandLine.Refuse(p, PsSpec, $"unexpected argument {Io.Quote(o.Operands[0])}"))
+                yield return call;
             yield break;
         }
         yield return new ListProcesses();
@@ -263,7 +270,7 @@ public sealed class Onnode : Program
         if (node == 0)
         {
             // There is no node 0: say what a fork there would answer.
-            yield return new Write(Io.Stderr, p.ErrorLine($"node {node}", Errno.EHOSTDOWN));
+            yield return Io.Complain(p, $"node {node}", Errno.EHOSTDOWN);
             yield return new Exit(1);
             yield break;
         }
@@ -278,7 +285,7 @@ public sealed class Onnode : Program
         {
             yield return new Exec(program.Contains('/') ? program : "/bin/" + program, p.Args[2..]);
             var error = p.Result.Error ?? Errno.EIO;
-            yield return Io.Complain(p, $"{program}: {error.Describe()}");
+            yield return Io.Complain(p, program, error);
             yield return new Exit(error is Errno.ENOENT or Errno.ENOTDIR ? 127 : 126);
             yield break;
         }

@@ -7,14 +7,24 @@ namespace Ssi.Vproc.Programs.Builtin;
 /// <summary>rm [-dfrRv] PATH...: directories only with -r (depth first through readdir) or, when empty, -d.</summary>
 public sealed class Rm : Program
 {
+    private const string Usage = """
+        Usage: rm [OPTION]... [FILE]...
+        Remove (unlink) the FILE(s).
+          -f, --force           ignore nonexistent files and arguments, never prompt
+          -r, -R, --recursive   remove directories and their contents recursively
+          -d, --dir             remove empty directories
+          -v, --verbose         explain what is being done
+
+        """;
+
+    private static readonly OptionSpec Spec = new("dfrRv", ["dir=d", "force=f", "recursive=R", "verbose=v"], Usage);
+
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        var o = Options.Parse(p.Args.Skip(1), "dfrRv");
-        if (o.Error is not null || (o.Operands.Count == 0 && !o.Has('f')))
+        var o = Spec.Parse(p.Args);
+        if (CommandLine.Ends(o) || (o.Operands.Count == 0 && !o.Has('f')))
         {
-            yield return Io.Complain(p, o.Error ?? "missing operand");
-            yield return Io.Err("Usage: rm [-dfrRv] FILE...\n");
-            yield return new Exit(1);
+            foreach (var call in CommandLine.Ends(o) ? CommandLine.End(p, Spec, o) : CommandLine.Refuse(p, Spec, "missing operand")) yield return call;
             yield break;
         }
         var force = o.Has('f');
@@ -58,7 +68,7 @@ public sealed class Rm : Program
             }
             if (!recursive && !o.Has('d'))
             {
-                yield return Io.Complain(p, $"cannot remove {Io.Quote(path)}: {Errno.EISDIR.Describe()}");
+                yield return Io.Complain(p, $"cannot remove {Io.Quote(path)}", Errno.EISDIR);
                 status = 1;
                 continue;
             }
