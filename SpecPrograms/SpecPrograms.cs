@@ -98,7 +98,10 @@ public sealed class Crash : Program
     }
 }
 
-/// <summary>t-forkbomb N NODE: N children on NODE that sleep until killed; prints their PIDs, then waits for them all.</summary>
+/// <summary>
+/// t-forkbomb N NODE [nohup]: N children on NODE that sleep until killed (with "nohup", SIGHUP cannot: they outlive
+/// their session's hang-up); prints their PIDs, then waits for them all.
+/// </summary>
 public sealed class ForkBomb : Program
 {
     public override IEnumerable<SystemCall> Main(ProcessContext p)
@@ -111,6 +114,7 @@ public sealed class ForkBomb : Program
             yield return new Fork(node);
             if (p.Result.Value == 0)
             {
+                if (p.Args.Length > 3 && p.Args[3] == "nohup") yield return new SigAction(Ssi.Actors.Signals.Signal.SIGHUP, Disposition.Ignore);
                 yield return new Pause();
                 yield return new Exit(0);
             }

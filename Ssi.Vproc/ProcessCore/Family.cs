@@ -96,5 +96,15 @@ public static class Family
         if (orphaned) after = after with { Parent = Pid.Init, ParentNode = null };
         return (after, killed, orphaned);
     }
-}
 
+    /// <summary>
+    /// The node of the process's controlling terminal is gone: the terminal hung up, and the process has none any more.
+    /// Linux then sends SIGHUP and SIGCONT to the session leader and to the terminal's foreground group; the leader's
+    /// own group stands for the foreground group here (an ssi run session starts with no other).
+    /// </summary>
+    public static (ProcessState State, bool HangUp) TerminalLost(ProcessState state, Akka.Actor.Address at)
+    {
+        if (state.State == RunState.Zombie || state.ControllingTerminal is not { } terminal || !terminal.Path.Address.Equals(at)) return (state, false);
+        return (state with { ControllingTerminal = null }, state.Sid == state.Pid || state.Pgid == state.Sid);
+    }
+}

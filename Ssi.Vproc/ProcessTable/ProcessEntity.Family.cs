@@ -45,7 +45,17 @@ public sealed partial class ProcessEntity
     /// <summary>A node left the cluster (the process lives): children that ran there died as if killed; a parent there is replaced by init.</summary>
     private void NodeIsLost(NodeNumber node, Akka.Actor.Address? at)
     {
-        if (at is not null) Call(new CallInput.DeviceLost(at)); // a call waiting at a pipe or terminal there
+        if (at is not null)
+        {
+            Call(new CallInput.DeviceLost(at)); // a call waiting at a pipe or terminal there
+            var (hungUp, hangUp) = Family.TerminalLost(_state, at);
+            _state = hungUp;
+            if (hangUp)
+            {
+                Post(Signal.SIGHUP);
+                Post(Signal.SIGCONT);
+            }
+        }
         // The node that routes this PID is gone, or one that may have stood in for it while it is down: tell whoever
         // stands in for it now where the process is.
         if (ProcessRoute.MustAnnounceAfterLosing(_pid, _node.Node, node, NodeIsUp)) AnnounceRelocation();

@@ -33,8 +33,9 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
     [Fact]
     public async Task A_crashed_nodes_processes_die_as_if_killed_and_their_children_elsewhere_go_to_init()
     {
-        // A parent on node 3 with a child on node 2, and a parent on node 1 with two children on node 3.
-        var (_, onThree) = await Run(2, 3, "t-forkbomb", "1", "2");
+        // A parent on node 3 with a child on node 2 (which ignores the SIGHUP its session gets when its leader dies with
+        // node 3, as Linux sends it), and a parent on node 1 with two children on node 3.
+        var (_, onThree) = await Run(2, 3, "t-forkbomb", "1", "2", "nohup");
         var (parent, onOne) = await Run(1, 1, "t-forkbomb", "2", "3");
         await _cluster.AwaitAsync(() => onThree.Stdout.Contains("children ") && onOne.Stdout.Contains("children "), Timeout, "the children");
         var orphan = Children(onThree).Single();
@@ -80,5 +81,17 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
             await _cluster.AwaitAsync(async () => await _cluster.QueryOnceAsync(via, pid.Value) is ProcessInfo { Node.Value: 3 }, Timeout, $"the PID routed from node {via}");
         Assert.IsType<KillDone>(await AskService(2, new KillRequest(Credentials.Root, pid.Value, Signal.SIGKILL)));
         Assert.Equal(Signal.SIGKILL, WaitStatus.TermSig(await client.Ended.WaitAsync(Timeout)));
+    }
+
+    [Fact]
+    public async Task A_session_whose_terminal_died_with_its_node_gets_SIGHUP_on_the_node_it_runs_on()
+    {
+        var (hungUp, _) = await Run(3, 2, "sleep", "1000"); // its terminal on node 3
+        var (kept, _) = await Run(1, 2, "sleep", "1001");   // its terminal on node 1, which lives on
+        await _cluster.CrashAsync(3);
+        // SIGHUP's default action ends the sleep; init reaps it, and its PID answers ESRCH.
+        await _cluster.AwaitAsync(async () => await _cluster.QueryOnceAsync(1, hungUp.Pid.Value) is Failed { Errno: Errno.ESRCH }, Timeout,
+            "the sleep whose terminal was on node 3 hung up");
+        Assert.IsType<ProcessInfo>(await AskService(1, new ProcessQuery(kept.Pid)));
     }
 }
