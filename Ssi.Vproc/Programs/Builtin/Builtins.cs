@@ -32,6 +32,13 @@ public static class Builtins
         ["kill"] = () => new Kill(),
         ["where_pid"] = () => new WherePid(),
         ["onnode"] = () => new Onnode(),
+        ["printf"] = () => new Printf(),
+        ["test"] = () => new Test(),
+        ["["] = () => new Test(),
+        ["env"] = () => new Env(),
+        ["basename"] = () => new Basename(),
+        ["dirname"] = () => new Dirname(),
+        ["seq"] = () => new Seq(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);
