@@ -39,6 +39,16 @@ public static class Builtins
         ["basename"] = () => new Basename(),
         ["dirname"] = () => new Dirname(),
         ["seq"] = () => new Seq(),
+        ["cut"] = () => new Cut(),
+        ["tr"] = () => new Tr(),
+        ["uniq"] = () => new Uniq(),
+        ["tac"] = () => new Tac(),
+        ["rev"] = () => new Rev(),
+        ["nl"] = () => new Nl(),
+        ["cmp"] = () => new Cmp(),
+        ["comm"] = () => new Comm(),
+        ["md5sum"] = () => new Md5sum(),
+        ["sha256sum"] = () => new Sha256sum(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);
