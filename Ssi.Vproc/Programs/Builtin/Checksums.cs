@@ -64,6 +64,8 @@ public abstract class Checksum(string tool, string algorithm, int hexLength) : P
             foreach (var call in CommandLine.Refuse(p, spec, complaint)) yield return call;
             yield break;
         }
+        // Of --quiet, --status and -w the last given wins, as each undoes the others in coreutils.
+        var reporting = o.Given.LastOrDefault(g => g.Name is "quiet" or "status" or "w")?.Name;
         var inputs = new Inputs(o.Operands);
         var status = 0;
         while (true)
@@ -85,7 +87,7 @@ public abstract class Checksum(string tool, string algorithm, int hexLength) : P
                 continue;
             }
             var verdict = new ListVerdict();
-            foreach (var call in Check(p, o, data, inputs.Shown, verdict)) yield return call;
+            foreach (var call in Check(p, o, reporting, data, inputs.Shown, verdict)) yield return call;
             if (verdict.Failed) status = 1;
         }
         yield return new Exit(inputs.Status | status);
@@ -107,8 +109,9 @@ public abstract class Checksum(string tool, string algorithm, int hexLength) : P
     }
 
     // Checks one list of "DIGEST  NAME" lines, printing OK or FAILED for each and coreutils' warnings after.
-    private IEnumerable<SystemCall> Check(ProcessContext p, Options o, byte[] list, string listName, ListVerdict verdict)
+    private IEnumerable<SystemCall> Check(ProcessContext p, Options o, string? reporting, byte[] list, string listName, ListVerdict verdict)
     {
+        var (quiet, silent, warn) = (reporting == "quiet", reporting == "status", reporting == "w");
         var lines = LineBuffers.Split(list, o.Has('z') ? (byte)0 : (byte)'\n');
         int bad = 0, failed = 0, unreadable = 0, good = 0, matched = 0;
         for (var n = 0; n < lines.Count; n++)
@@ -117,7 +120,7 @@ public abstract class Checksum(string tool, string algorithm, int hexLength) : P
             if (parsed is not { } entry)
             {
                 bad++;
-                if (o.Has('w')) yield return Io.Complain(p, $"{listName}: {n + 1}: improperly formatted {algorithm} checksum line");
+                if (warn) yield return Io.Complain(p, $"{listName}: {n + 1}: improperly formatted {algorithm} checksum line");
                 continue;
             }
             good++;
@@ -128,7 +131,7 @@ public abstract class Checksum(string tool, string algorithm, int hexLength) : P
                 if (p.Failed)
                 {
                     if (o.Has("ignore-missing") && p.Result.Error == Ssi.Actors.Errors.Errno.ENOENT) continue;
-                    if (!o.Has("status"))
+                    if (!silent)
                     {
                         yield return Io.Report(p, entry.Name);
                         yield return Io.Out($"{entry.Name}: FAILED open or read\n");
@@ -145,17 +148,17 @@ public abstract class Checksum(string tool, string algorithm, int hexLength) : P
             if (readFailed)
             {
                 unreadable++;
-                if (!o.Has("status")) yield return Io.Out($"{entry.Name}: FAILED open or read\n");
+                if (!silent) yield return Io.Out($"{entry.Name}: FAILED open or read\n");
                 continue;
             }
             var ok = string.Equals(Digest(Io.Concat(chunks)), entry.Digest, StringComparison.OrdinalIgnoreCase);
             if (ok) matched++;
             else failed++;
-            if (!o.Has("status") && !(ok && o.Has("quiet"))) yield return Io.Out($"{entry.Name}: {(ok ? "OK" : "FAILED")}\n");
+            if (!silent && !(ok && quiet)) yield return Io.Out($"{entry.Name}: {(ok ? "OK" : "FAILED")}\n");
         }
         var warnings = new StringBuilder();
         if (good == 0) warnings.Append(Io.Text(p.ErrorLine($"{Io.Quote(listName)}: no properly formatted checksum lines found")));
-        else if (!o.Has("status"))
+        else if (!silent)
         {
             if (bad > 0) warnings.Append(Io.Text(p.ErrorLine($"WARNING: {bad} {(bad == 1 ? "line is" : "lines are")} improperly formatted")));
             if (unreadable > 0) warnings.Append(Io.Text(p.ErrorLine($"WARNING: {unreadable} listed {(unreadable == 1 ? "file" : "files")} could not be read")));

@@ -102,7 +102,7 @@ public sealed class Cmp : Program
             var all = Io.Concat(chunks);
             data[i] = all[(int)Math.Min(all.Length, skip[i])..];
         }
-        var (output, errors, status) = Compare(names, data[0], data[1], limit, o.Has('l'), o.Has('b'), o.Has('s'), regularSizes);
+        var (output, errors, status) = Compare(names, data[0], data[1], limit, o.Has('l'), o.Has('b'), o.Has('s'), regularSizes, Locale.IsUtf8(p.Environment));
         if (output.Length > 0) yield return Io.Out(output);
         if (errors.Length > 0) yield return Io.Err(errors);
         yield return new Exit(status);
@@ -127,7 +127,7 @@ public sealed class Cmp : Program
     }
 
     /// <summary>What cmp prints for two inputs (after their skips) and its status.</summary>
-    public static (string Output, string Errors, int Status) Compare(string[] names, byte[] a, byte[] b, long? limit, bool all, bool printBytes, bool silent, List<long> regularSizes)
+    public static (string Output, string Errors, int Status) Compare(string[] names, byte[] a, byte[] b, long? limit, bool all, bool printBytes, bool silent, List<long> regularSizes, bool utf8 = true)
     {
         var length = (int)Math.Min(Math.Min(a.Length, b.Length), limit ?? long.MaxValue);
         var output = new System.Text.StringBuilder();
@@ -143,7 +143,8 @@ public sealed class Cmp : Program
                 if (silent) return ("", "", 1);
                 if (!all)
                 {
-                    output.Append($"{names[0]} {names[1]} differ: byte {i + 1}, line {line}");
+                    // diffutils says "char" in the C locale and "byte" in the others (its English catalog's wording).
+                    output.Append($"{names[0]} {names[1]} differ: {(utf8 || printBytes ? "byte" : "char")} {i + 1}, line {line}");
                     if (printBytes) output.Append($" is {Octal(a[i]),3} {Shown(a[i])} {Octal(b[i]),3} {Shown(b[i])}");
                     return (output.Append('\n').ToString(), "", 1);
                 }

@@ -109,15 +109,16 @@ public sealed class CommMerge(byte[] delimiter, bool[] shown, byte end, bool? ch
         while ((i < one.Count || j < two.Count) && !Fatal)
         {
             var order = i == one.Count ? 1 : j == two.Count ? -1 : Compare(one[i], two[j]);
+            if (order != 0) _seenUnpaired = true;
+            // Each line used is checked against the one before it in its file first: --check-order stops before it.
+            if (order <= 0 && i > 0) Check(one[i - 1], one[i], 1);
+            if (order >= 0 && j > 0 && !Fatal) Check(two[j - 1], two[j], 2);
+            if (Fatal) break;
             if (order == 0) Print(2, one[i]);
-            else
-            {
-                _seenUnpaired = true;
-                if (order < 0) Print(0, one[i]);
-                else Print(1, two[j]);
-            }
-            if (order <= 0 && ++i < one.Count) Check(one[i - 1], one[i], 1);
-            if (order >= 0 && ++j < two.Count && !Fatal) Check(two[j - 1], two[j], 2);
+            else if (order < 0) Print(0, one[i]);
+            else Print(1, two[j]);
+            if (order <= 0) i++;
+            if (order >= 0) j++;
         }
     }
 

@@ -38,7 +38,7 @@ public sealed class Env : Program
             clear = true;
             rest.RemoveAt(0);
         }
-        var environment = clear ? new SortedDictionary<string, string>(StringComparer.Ordinal) : new SortedDictionary<string, string>(p.Environment, StringComparer.Ordinal);
+        var environment = clear ? new Dictionary<string, string>() : new Dictionary<string, string>(p.Environment);
         foreach (var name in o.All('u'))
         {
             if (name.Length == 0 || name.Contains('='))
@@ -60,7 +60,7 @@ public sealed class Env : Program
         if (i == rest.Count)
         {
             var end = o.Has('0') ? "\0" : "\n";
-            yield return Io.Out(string.Concat(environment.Select(e => $"{e.Key}={e.Value}{end}")));
+            yield return Io.Out(string.Concat(environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}{end}")));
             yield break;
         }
         if (o.Has('0'))

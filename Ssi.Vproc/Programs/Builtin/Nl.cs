@@ -59,7 +59,14 @@ public sealed class Nl : Program
             foreach (var call in CommandLine.End(p, Spec, o)) yield return call;
             yield break;
         }
-        var (numbering, complaint) = NlNumbering.Read(o);
+        var (numbering, complaint, badNumber) = NlNumbering.Read(o);
+        if (complaint is not null && badNumber)
+        {
+            // A bad number is not a usage error to GNU's nl: no "Try" line.
+            yield return Io.Complain(p, complaint);
+            yield return new Exit(1);
+            yield break;
+        }
         if (complaint is not null)
         {
             foreach (var call in CommandLine.Refuse(p, Spec, complaint)) yield return call;
@@ -115,7 +122,7 @@ public sealed class NlNumbering
     private long _next;
     private long _blanks;
 
-    public static (NlNumbering? Numbering, string? Complaint) Read(Options o)
+    public static (NlNumbering? Numbering, string? Complaint, bool BadNumber) Read(Options o)
     {
         var n = new NlNumbering();
         var sections = new[] { ('h', "header"), ('b', "body"), ('f', "footer") };
@@ -123,13 +130,13 @@ public sealed class NlNumbering
             if (o.Value(sections[i].Item1) is { } style)
             {
                 if (style is not ("a" or "t" or "n") && !(style.StartsWith('p') && Valid(style[1..])))
-                    return (null, $"invalid {sections[i].Item2} numbering style: {Io.Quote(style)}");
+                    return (null, $"invalid {sections[i].Item2} numbering style: {Io.Quote(style)}", false);
                 n._styles[i] = style;
             }
         if (o.Value('d') is { } d) n._delimiter = d.Length == 1 ? d + ":" : d;
         if (o.Value('n') is { } format)
         {
-            if (format is not ("ln" or "rn" or "rz")) return (null, $"invalid line numbering format: {Io.Quote(format)}");
+            if (format is not ("ln" or "rn" or "rz")) return (null, $"invalid line numbering format: {Io.Quote(format)}", false);
             n._format = format;
         }
         if (o.Value('s') is { } separator) n._separator = separator;
@@ -144,7 +151,7 @@ public sealed class NlNumbering
         if (!o.Has('v')) n._start = 1;
         if (!o.Has('w')) n._width = 6;
         n._next = n._start;
-        return complaint is null ? (n, null) : (null, complaint);
+        return complaint is null ? (n, null, false) : (null, complaint, true);
     }
 
     private static bool Valid(string bre) => PosixRegex.Translate(bre, extended: false).Error is null;

@@ -58,7 +58,7 @@ public sealed class Printf : Program
             foreach (var call in CommandLine.Refuse(p, Spec, "missing operand")) yield return call;
             yield break;
         }
-        var run = new PrintfFormat(Io.Bytes(args[0]), args.Skip(1).ToList());
+        var run = new PrintfFormat(Io.Bytes(args[0]), args.Skip(1).ToList(), Locale.IsUtf8(p.Environment));
         run.Run();
         foreach (var message in run.Messages) yield return Io.Complain(p, message);
         if (run.Output.Count > 0)
@@ -76,7 +76,7 @@ public sealed class Printf : Program
 }
 
 /// <summary>One run of printf(1) over its arguments, without system calls: the bytes out, the messages, the status.</summary>
-public sealed class PrintfFormat(byte[] format, List<string> args)
+public sealed class PrintfFormat(byte[] format, List<string> args, bool utf8 = true)
 {
     private int _next;
     private bool _stopped;
@@ -257,7 +257,9 @@ public sealed class PrintfFormat(byte[] format, List<string> args)
             }
             if (value > 0x10FFFF || value is >= 0xD800 and <= 0xDFFF)
                 return Fail($"invalid universal character name \\{c}{value.ToString(length == 4 ? "X4" : "X8", System.Globalization.CultureInfo.InvariantCulture)}", i);
-            into.AddRange(Encoding.UTF8.GetBytes(char.ConvertFromUtf32((int)value)));
+            // Outside UTF-8 a character beyond ASCII cannot be written: GNU prints its escape, in capitals.
+            if (utf8 || value < 0x80) into.AddRange(Encoding.UTF8.GetBytes(char.ConvertFromUtf32((int)value)));
+            else into.AddRange(Io.Bytes(c + value.ToString(length == 4 ? "X4" : "X8", System.Globalization.CultureInfo.InvariantCulture)).Prepend((byte)'\\'));
             return i;
         }
         var simple = c switch

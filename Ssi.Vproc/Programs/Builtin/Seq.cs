@@ -1,6 +1,5 @@
 // seq: numbers from FIRST to LAST by INCREMENT, exact (integers of any size, decimals without binary rounding).
 using System.Globalization;
-using System.Numerics;
 using System.Text;
 
 namespace Ssi.Vproc.Programs.Builtin;
@@ -84,9 +83,9 @@ public sealed class Seq : Program
         var separator = o.Value('s') ?? "\n";
         var output = new StringBuilder();
         var any = false;
-        for (var i = BigInteger.Zero; ; i++)
+        for (var i = 0m; ; i++)
         {
-            var value = first.Value + (decimal)i * step.Value;
+            var value = first.Value + i * step.Value;
             if (step.Value > 0 ? value > last.Value : value < last.Value) break;
             if (any) output.Append(separator);
             any = true;

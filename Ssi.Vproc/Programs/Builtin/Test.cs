@@ -86,8 +86,11 @@ public sealed class Test : Program
         // Every argument that could be a file is looked at first (following links, and not for -h/-L).
         var files = new Dictionary<string, InodeAttributes?>();
         var links = new Dictionary<string, InodeAttributes?>();
-        foreach (var name in args.Distinct())
+        // Indexed, not foreach: a List enumerator kept across a system call does not survive the program's snapshot.
+        var names = args.Distinct().ToArray();
+        for (var i = 0; i < names.Length; i++)
         {
+            var name = names[i];
             yield return new Stat(name);
             files[name] = p.Failed ? null : p.Result.Stat;
             yield return new Stat(name, FollowLast: false);
