@@ -201,7 +201,7 @@ public class SimpleToolTests(ProgramCluster cluster)
     {
         var k = Machine("");
         k.AddDirectory("/d");
-        k.AddSymlink("/link", "/c1");
+        k.AddSymlink("/link", "c1");
         k.AddNode("/fifo", Ssi.Cfs.Inodes.InodeType.Fifo, uid: k.Uid);
         Assert.Equal(0, k.Run(new Test(), "test", "-d", "/d", "-a", "-f", "/c1", "-a", "-s", "/c1").ExitCode);
         Assert.Equal(1, k.Run(new Test(), "test", "-s", "/c4").ExitCode);

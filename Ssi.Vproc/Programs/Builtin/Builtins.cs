@@ -49,6 +49,11 @@ public static class Builtins
         ["comm"] = () => new Comm(),
         ["md5sum"] = () => new Md5sum(),
         ["sha256sum"] = () => new Sha256sum(),
+        ["hostname"] = () => new Hostname(),
+        ["uname"] = () => new Uname(),
+        ["date"] = () => new Date(),
+        ["stat"] = () => new StatFile(),
+        ["touch"] = () => new Touch(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);

@@ -24,7 +24,8 @@ public sealed record CFormatSpec(string Flags, int? Width, int? Precision, char 
 /// <summary>A floating-point argument: exact decimal when it fits (as long double prints "%.20f" of 0.1), else a double.</summary>
 public readonly record struct CNumber(decimal? Exact, double Approximate)
 {
-    public static CNumber Of(decimal value) => new(value, (double)value);
+    // A decimal zero may carry a sign from arithmetic (-10 + 10); only a "-0" argument means negative zero.
+    public static CNumber Of(decimal value) => new(value, value == 0 ? 0.0 : (double)value);
 
     public static CNumber Of(double value) => new(null, value);
 

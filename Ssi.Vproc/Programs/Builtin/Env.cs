@@ -1,4 +1,6 @@
 // env: the environment printed, or a program run in it; changing it for a program needs what exec lacks (see Env).
+using Ssi.Actors.Errors;
+
 namespace Ssi.Vproc.Programs.Builtin;
 
 /// <summary>
@@ -76,8 +78,9 @@ public sealed class Env : Program
         }
         var program = rest[i];
         yield return new Exec(program.Contains('/') ? program : "/bin/" + program, [.. rest.Skip(i)]);
-        yield return Io.Report(p, Io.Quote(program));
-        yield return new Exit(p.Result.Error == Ssi.Actors.Errors.Errno.ENOENT ? 127 : 126);
+        var error = p.Result.Error ?? Errno.EIO;
+        yield return Io.Complain(p, $"{Io.Quote(program)}: {error.Describe()}");
+        yield return new Exit(error is Errno.ENOENT or Errno.ENOTDIR ? 127 : 126);
     }
 
     // The index of the first argument that is not an option or an option's argument.

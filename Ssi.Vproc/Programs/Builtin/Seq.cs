@@ -79,7 +79,9 @@ public sealed class Seq : Program
         var precision = Math.Max(first.Precision, step.Precision);
         var integers = custom is null && first.IsInteger && step.IsInteger && last.IsInteger;
         var width = 0;
-        if (o.Has('w')) width = Math.Max(Fixed(first.Value, precision).Length, Fixed(last.Value, precision).Length);
+        if (o.Has('w'))
+            width = Math.Max(Math.Max(Fixed(first.Value, precision).Length, Fixed(last.Value, precision).Length),
+                Math.Max(first.Width(precision), last.Width(precision)));
         var separator = o.Value('s') ?? "\n";
         var output = new StringBuilder();
         var any = false;
@@ -121,9 +123,16 @@ public sealed class Seq : Program
 }
 
 /// <summary>A number of seq's command line, with the digits after its point that decide the output's precision.</summary>
-public sealed record SeqNumber(decimal Value, int Precision, bool IsInteger)
+public sealed record SeqNumber(decimal Value, int Precision, bool IsInteger, string Text = "1")
 {
     public static readonly SeqNumber One = new(1, 0, true);
+
+    /// <summary>The width -w gives it, as GNU counts it: the text as typed ("003" is 3 wide), widened to the precision.</summary>
+    public int Width(int precision)
+    {
+        if (Text.Contains('e') || Text.Contains('E')) return 0;
+        return Text.TrimStart('+').Length + (precision - Precision) + (Precision == 0 && precision > 0 ? 1 : 0);
+    }
 
     public static SeqNumber? Parse(string text)
     {
@@ -135,7 +144,7 @@ public sealed record SeqNumber(decimal Value, int Precision, bool IsInteger)
         var exponent = e < 0 ? 0 : int.Parse(body[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
         var point = mantissa.IndexOf('.');
         var fraction = point < 0 ? 0 : mantissa.Length - point - 1;
-        return new SeqNumber(value, Math.Max(0, fraction - exponent), point < 0 && e < 0);
+        return new SeqNumber(value, Math.Max(0, fraction - exponent), point < 0 && e < 0, body);
     }
 }
 
