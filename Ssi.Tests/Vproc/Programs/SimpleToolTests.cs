@@ -182,6 +182,73 @@ public class SimpleToolTests(ProgramCluster cluster)
         Assert.Equal(status, r.ExitCode);
     }
 
+    [Theory]
+    [InlineData("date", new[] { "-u", "-d", "@1700000000", "+%Y-%m-%d %H:%M:%S %a %b %j %s %Z %z %:z %e|%k|%l|%I %p %P %u %w %U %V %G %y %C %D %T %R %F|%%|%N|%3N" }, "", "2023-11-14 22:13:20 Tue Nov 318 1700000000 UTC +0000 +00:00 14|22|10|10 PM pm 2 2 46 46 2023 23 20 11/14/23 22:13:20 22:13 2023-11-14|%|000000000|000\n", "", 0)]
+    [InlineData("date", new[] { "-u", "-d", "@0" }, "", "Thu Jan  1 00:00:00 UTC 1970\n", "", 0)]
+    [InlineData("date", new[] { "-u", "-R", "-d", "@86399" }, "", "Thu, 01 Jan 1970 23:59:59 +0000\n", "", 0)]
+    [InlineData("date", new[] { "-u", "-Iseconds", "-d", "2024-02-29 12:34:56" }, "", "2024-02-29T12:34:56+00:00\n", "", 0)]
+    [InlineData("date", new[] { "-u", "--rfc-3339=ns", "-d", "@1.5" }, "", "1970-01-01 00:00:01.500000000+00:00\n", "", 0)]
+    [InlineData("date", new[] { "-u", "-d", "2024-01-05T10:20:30+02:00", "+%T %-d %_m %05Y %^a %#b %10A|%-10A|" }, "", "08:20:30 5  1 02024 FRI JAN     Friday|Friday|\n", "", 0)]
+    [InlineData("date", new[] { "-u", "-d", "garbage" }, "", "", "date: invalid date 'garbage'\n", 1)]
+    [InlineData("date", new[] { "-u", "-d", "@0", "+%x %X %r %h %c" }, "", "01/01/70 00:00:00 12:00:00 AM Jan Thu Jan  1 00:00:00 1970\n", "", 0)]
+    [InlineData("date", new[] { "-u", "-R", "-I" }, "", "", "date: multiple output formats specified\n", 1)]
+    [InlineData("sleep", new[] { "0", "0.0s", "0e3m" }, "", "", "", 0)]
+    [InlineData("sleep", new[] { "x" }, "", "", "sleep: invalid time interval 'x'\nTry 'sleep --help' for more information.\n", 1)]
+    [InlineData("sleep", new[] { "-1" }, "", "", "sleep: invalid option -- '1'\nTry 'sleep --help' for more information.\n", 1)]
+    [InlineData("sleep", new string[] { }, "", "", "sleep: missing operand\nTry 'sleep --help' for more information.\n", 1)]
+    [InlineData("stat", new[] { "-c", "%n|%s|%a|%A|%F|%h|%.3n|%5s|%-5s|", "c1", "c4" }, "", "c1|8|644|-rw-r--r--|regular file|1|c1|    8|8    |\nc4|0|644|-rw-r--r--|regular empty file|1|c4|    0|0    |\n", "", 0)]
+    [InlineData("stat", new[] { "nosuch" }, "", "", "stat: cannot statx 'nosuch': No such file or directory\n", 1)]
+    [InlineData("stat", new string[] { }, "", "", "stat: missing operand\nTry 'stat --help' for more information.\n", 1)]
+    [InlineData("uname", new[] { "extra" }, "", "", "uname: extra operand 'extra'\nTry 'uname --help' for more information.\n", 1)]
+    [InlineData("touch", new string[] { }, "", "", "touch: missing file operand\nTry 'touch --help' for more information.\n", 1)]
+    [InlineData("md5sum", new[] { "--status", "-c", "sums" }, "", "", "", 0)]
+    public void Clock_and_file_tools_print_what_gnu_prints(string tool, string[] args, string stdin, string stdout, string stderr, int status)
+    {
+        var r = Run(tool, args, stdin);
+        Assert.Equal(stdout, r.Stdout);
+        Assert.Equal(stderr, r.Stderr);
+        Assert.Equal(status, r.ExitCode);
+    }
+
+    [Fact]
+    public void Hostname_and_uname_name_the_node_and_the_cluster()
+    {
+        var k = Machine("");
+        k.Node = 2;
+        Assert.Equal("node-2\n", k.Run(new Hostname(), "hostname").Stdout);
+        Assert.Equal("SSI node-2 SSI\n", k.Run(new Uname(), "uname", "-sno").Stdout);
+        Assert.Equal("SSI\n", k.Run(new Uname(), "uname").Stdout);
+        var set = k.Run(new Hostname(), "hostname", "other");
+        Assert.Equal(1, set.ExitCode);
+        Assert.Equal("hostname: cannot set the host name to 'other': a node is named by its number\n", set.Stderr);
+    }
+
+    [Fact]
+    public void Touch_creates_missing_files_and_says_it_cannot_set_the_times_of_one_that_exists()
+    {
+        var k = Machine("");
+        var r = k.Run(new Touch(), "touch", "/new", "/c1");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("touch: setting times of '/c1': Function not implemented\n", r.Stderr);
+        Assert.Equal("", k.ReadFile("/new"));
+        Assert.Equal(0, k.Run(new Touch(), "touch", "-c", "/absent").ExitCode);
+        Assert.False(k.Exists("/absent"));
+    }
+
+    [Fact]
+    public void Stat_prints_gnus_default_layout()
+    {
+        var k = Machine("");
+        var a = k.AddFile("/s", "12345", mode: 0x1ED, mtime: DateTimeOffset.FromUnixTimeSeconds(1700000000));
+        var lines = k.Run(new StatFile(), "stat", "/s").Stdout.Split('\n');
+        Assert.Equal("  File: /s", lines[0]);
+        Assert.Equal("  Size: 5         \tBlocks: 8          IO Block: 4096   regular file", lines[1]);
+        Assert.Equal($"Device: 0,0\tInode: {a.Ino.Value,-11} Links: 1", lines[2]);
+        Assert.Equal("Access: (0755/-rwxr-xr-x)  Uid: ( 1000/ UNKNOWN)   Gid: ( 1000/ UNKNOWN)", lines[3]);
+        Assert.Equal("Modify: 2023-11-14 22:13:20.000000000 +0000", lines[5]);
+        Assert.Equal(" Birth: -", lines[7]);
+    }
+
     [Fact]
     public void Printf_writes_unicode_escapes_as_utf8_in_a_utf8_locale()
     {

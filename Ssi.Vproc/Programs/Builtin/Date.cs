@@ -11,7 +11,7 @@ namespace Ssi.Vproc.Programs.Builtin;
 /// </summary>
 public sealed class Date : Program
 {
-    private static readonly OptionSpec Spec = new("d:r:uRI::", ["date=d", "reference=r", "utc=u", "universal=u", "rfc-email=R", "iso-8601::", "rfc-3339:"], """
+    private static readonly OptionSpec Spec = new("d:r:uR", ["date=d", "reference=r", "utc=u", "universal=u", "rfc-email=R", "iso-8601::", "rfc-3339:"], """
         Usage: date [OPTION]... [+FORMAT]
         Display the current time in the given FORMAT.
 
@@ -30,15 +30,22 @@ public sealed class Date : Program
 
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        // getopt's optional argument of a short option: "-Iseconds" only.
-        var o = Spec.Parse(p.Args);
+        // -I takes an optional argument, only attached ("-Iseconds"), which the shared parser knows only for long options.
+        var args = p.Args.Select((a, i) => i == 0 || !a.StartsWith("-I", StringComparison.Ordinal) ? a : a.Length == 2 ? "--iso-8601" : "--iso-8601=" + a[2..]).ToArray();
+        var o = Spec.Parse(args);
         if (CommandLine.Ends(o))
         {
             foreach (var call in CommandLine.End(p, Spec, o)) yield return call;
             yield break;
         }
-        var formats = o.Given.Count(g => g.Name is "R" or "I" or "iso-8601" or "rfc-3339") + o.Operands.Count(a => a.StartsWith('+'));
-        string? complaint = formats > 1 ? "multiple output formats specified" : o.Has('d') && o.Has('r') ? "the options to specify dates for printing are mutually exclusive" : null;
+        var formats = o.Given.Count(g => g.Name is "R" or "iso-8601" or "rfc-3339") + o.Operands.Count(a => a.StartsWith('+'));
+        if (formats > 1)
+        {
+            yield return Io.Complain(p, "multiple output formats specified");
+            yield return new Exit(1);
+            yield break;
+        }
+        string? complaint = o.Has('d') && o.Has('r') ? "the options to specify dates for printing are mutually exclusive" : null;
         if (complaint is null && o.Operands.Count > 1) complaint = $"extra operand {Io.Quote(o.Operands[1])}";
         if (complaint is not null)
         {
@@ -97,7 +104,7 @@ public sealed class Date : Program
                 yield break;
             }
         }
-        if (o.Given.LastOrDefault(g => g.Name is "I" or "iso-8601") is { } iso)
+        if (o.Given.LastOrDefault(g => g.Name is "iso-8601") is { } iso)
         {
             var kind = iso.Value ?? "date";
             format = Choice(kind, ["date", "hours", "minutes", "seconds", "ns"]) switch
