@@ -120,12 +120,25 @@ def enc(bs):
 
 
 def setup_file(line, variables):
-    """A top-level `echo [-e|-n|-ne] TEXT... > FILE` (name, bytes) or `rm [-f] FILE...` (name, None); else None."""
+    """A top-level `echo [-e|-n|-ne] TEXT... > FILE` or `touch FILE` (name, bytes), or `rm [-f] FILE` (name, None); else None."""
     try:
         words = split_words(line, variables)
     except (ValueError, IndexError, AttributeError):
         return None
+    # "TZ=utc touch ...": the assignment only changes the command's environment.
+    while words and re.fullmatch(r"\w+=\S*", words[0].text) and not words[0].quoted:
+        words = words[1:]
     texts = [w.text for w in words]
+    if len(texts) >= 2 and texts[0] == "touch" and not any(w.expands or getattr(w, "operator", False) for w in words):
+        names, skip = [], False
+        for t in texts[1:]:
+            if skip:
+                skip = False
+            elif t.startswith("-"):
+                skip = t[-1] in "tdr"
+            else:
+                names.append(t)
+        return (names[0], b"") if len(names) == 1 else None
     if len(texts) >= 2 and texts[0] == "rm" and all(not getattr(w, "operator", False) and not w.expands for w in words):
         names = [t for t in texts[1:] if not t.startswith("-")]
         return (names[0], None) if len(names) == 1 else None

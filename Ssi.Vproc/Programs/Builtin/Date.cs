@@ -140,9 +140,11 @@ public static class DateText
     [
         "yyyy-MM-dd", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF",
         "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF",
-        "yyyy-MM-dd HH:mmzzz", "yyyy-MM-dd HH:mm:sszzz", "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz",
-        "yyyy-MM-ddTHH:mmzzz", "yyyy-MM-ddTHH:mm:sszzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFzzz",
     ];
+
+    private static readonly System.Text.RegularExpressions.Regex IsoDate = new(
+        @"^(?<when>\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,7})?)?)?)\s*(?<zone>Z|UTC|[+-]\s*\d{1,4}(?:\s*:\s*\d{1,2})?)?\s*$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     public static DateTimeOffset? Parse(string text, DateTimeOffset now)
     {
@@ -166,10 +168,24 @@ public static class DateText
             case "yesterday": return now.AddDays(-1);
             case "tomorrow": return now.AddDays(1);
         }
-        // "Z" and "UTC" at the end mean UTC, as does no zone at all here.
-        var zoned = t.EndsWith('Z') ? t[..^1] : t.EndsWith(" UTC", StringComparison.Ordinal) ? t[..^4] : t;
-        return DateTimeOffset.TryParseExact(zoned, IsoForms, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsed) ? parsed : null;
+        // A zone after the time: Z, UTC, or an offset as GNU reads it (+8 and +08 hours, +0800 and +008 hhmm, + 8 : 8).
+        var m = IsoDate.Match(t);
+        if (!m.Success || !DateTimeOffset.TryParseExact(m.Groups["when"].Value, IsoForms, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal, out var parsed)) return null;
+        var zone = m.Groups["zone"].Value.Replace(" ", "");
+        if (zone is "" or "Z" or "UTC") return parsed;
+        var sign = zone[0] == '-' ? -1 : 1;
+        var body = zone[1..];
+        int hours, minutes;
+        if (body.Contains(':'))
+        {
+            var parts = body.Split(':');
+            (hours, minutes) = (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+        }
+        else if (body.Length <= 2) (hours, minutes) = (int.Parse(body, CultureInfo.InvariantCulture), 0);
+        else (hours, minutes) = (int.Parse(body[..^2], CultureInfo.InvariantCulture), int.Parse(body[^2..], CultureInfo.InvariantCulture));
+        if (hours > 24 || minutes > 59) return null;
+        return parsed - sign * new TimeSpan(hours, minutes, 0);
     }
 }
 
