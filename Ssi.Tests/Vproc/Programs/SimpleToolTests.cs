@@ -92,6 +92,8 @@ public class SimpleToolTests(ProgramCluster cluster)
     [InlineData("seq", new[] { "18446744073709551615", "18446744073709551617" }, "", "18446744073709551615\n18446744073709551616\n18446744073709551617\n", "", 0)]
     [InlineData("seq", new[] { "-w", "-f", "%g", "1" }, "", "", "seq: format string may not be specified when printing equal width strings\nTry 'seq --help' for more information.\n", 1)]
     [InlineData("seq", new[] { "5", "-2", "1" }, "", "5\n3\n1\n", "", 0)]
+    [InlineData("seq", new[] { "-.0", "-.25", "-.9" }, "", "-0.00\n-0.25\n-0.50\n-0.75\n", "", 0)]
+    [InlineData("seq", new[] { "-.0", ".25", ".3" }, "", "-0.00\n0.25\n", "", 0)]
     public void Shell_script_tools_print_what_gnu_prints(string tool, string[] args, string stdin, string stdout, string stderr, int status)
     {
         var r = Run(tool, args, stdin);

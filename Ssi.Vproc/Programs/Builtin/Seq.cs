@@ -91,9 +91,11 @@ public sealed class Seq : Program
             if (step.Value > 0 ? value > last.Value : value < last.Value) break;
             if (any) output.Append(separator);
             any = true;
-            var text = custom is not null ? custom.Format(value)
+            // The first number is FIRST itself, so "-0" stays negative zero ("-0.00"), as GNU prints it.
+            var number = i == 0 && first.NegativeZero ? new CNumber(0m, -0.0) : CNumber.Of(value);
+            var text = custom is not null ? custom.Format(number)
                 : integers ? value.ToString("0", CultureInfo.InvariantCulture)
-                : Fixed(value, precision);
+                : CFormat.Floating(number, new CFormatSpec("", null, precision, 'f'));
             if (width > 0) text = text.StartsWith('-') ? "-" + text[1..].PadLeft(width - 1, '0') : text.PadLeft(width, '0');
             output.Append(text);
             if (output.Length >= Batch)
@@ -125,6 +127,8 @@ public sealed class Seq : Program
 /// <summary>A number of seq's command line, with the digits after its point that decide the output's precision.</summary>
 public sealed record SeqNumber(decimal Value, int Precision, bool IsInteger, string Text = "1")
 {
+    public bool NegativeZero => Value == 0 && Text.TrimStart().StartsWith('-');
+
     public static readonly SeqNumber One = new(1, 0, true);
 
     /// <summary>The width -w gives it, as GNU counts it: the text as typed ("003" is 3 wide), widened to the precision.</summary>
@@ -151,7 +155,7 @@ public sealed record SeqNumber(decimal Value, int Precision, bool IsInteger, str
 /// <summary>seq -f: text around one floating-point directive, "%%" for a percent sign.</summary>
 public sealed record SeqFormat(string Before, CFormatSpec Spec, string After)
 {
-    public string Format(decimal value) => Before + CFormat.Floating(CNumber.Of(value), Spec) + After;
+    public string Format(CNumber value) => Before + CFormat.Floating(value, Spec) + After;
 
     public static (SeqFormat? Format, string? Error) Parse(string format)
     {
