@@ -156,6 +156,7 @@ public class SimpleToolTests(ProgramCluster cluster)
     [InlineData("cmp", new[] { "c1", "c2", "1", "1" }, "", "c1 c2 differ: char 2, line 1\n", "", 1)]
     [InlineData("cmp", new[] { "-n", "2", "c1", "c2" }, "", "", "", 0)]
     [InlineData("cmp", new[] { "c1", "nosuch" }, "", "", "cmp: nosuch: No such file or directory\n", 2)]
+    [InlineData("cmp", new[] { "-s", "c1", "nosuch" }, "", "", "", 2)]
     [InlineData("cmp", new[] { "-x", "c1" }, "", "", "cmp: invalid option -- 'x'\ncmp: Try 'cmp --help' for more information.\n", 2)]
     [InlineData("comm", new[] { "m1", "m2" }, "", "a\n\t\tb\n\tc\n\t\td\n\te\n", "", 0)]
     [InlineData("comm", new[] { "-12", "m1", "m2" }, "", "b\nd\n", "", 0)]

@@ -83,7 +83,8 @@ public sealed class Cmp : Program
                 yield return new Open(names[i]);
                 if (p.Failed)
                 {
-                    yield return Io.Report(p, names[i]);
+                    // -s silences even this, as diffutils does: the status alone says it.
+                    if (!o.Has('s')) yield return Io.Report(p, names[i]);
                     yield return new Exit(2);
                     yield break;
                 }
