@@ -165,12 +165,17 @@ def calls(text, tool):
     while i < len(lines):
         start = i
         line = lines[i]
+        # Backslash-newline is removed, inside quotes or out, as bash removes it.
         while line.endswith("\\") and i + 1 < len(lines):
             i += 1
-            line = line[:-1] + "\n" + lines[i]
+            line = line[:-1] + lines[i]
         i += 1
         # A quoted string may run over several lines (not in a comment, whose apostrophes quote nothing).
         for _ in range(0 if line.lstrip().startswith("#") else 200):
+            if line.endswith("\\") and i < len(lines):
+                line = line[:-1] + lines[i]
+                i += 1
+                continue
             try:
                 split_words(line, None)
                 break
