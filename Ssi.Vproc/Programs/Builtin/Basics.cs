@@ -115,39 +115,74 @@ public sealed class Echo : Program
     private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
 }
 
-/// <summary>sleep NUMBER[smhd]...: the sum of its arguments.</summary>
+/// <summary>
+/// sleep NUMBER[smhd]...: the sum of its arguments, which may have fractions ("0.25", "1.5m", "1e-3") or be "inf".
+/// Long sleeps go in pieces of at most <see cref="Piece"/>, so that "inf" and days need no timer that long.
+/// </summary>
 public sealed class Sleep : Program
 {
+    private static readonly OptionSpec Spec = new("", [], """
+        Usage: sleep NUMBER[SUFFIX]...
+          or:  sleep OPTION
+        Pause for NUMBER seconds.  SUFFIX may be 's' for seconds (the default),
+        'm' for minutes, 'h' for hours or 'd' for days.  NUMBER need not be an
+        integer.  Given two or more arguments, pause for the amount of time
+        specified by the sum of their values.
+
+              --help     display this help and exit
+
+        """);
+
+    private static readonly TimeSpan Piece = TimeSpan.FromDays(1);
+
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
-        if (p.Args.Length < 2)
+        var o = Spec.Parse(p.Args);
+        if (CommandLine.Ends(o))
         {
-            yield return Io.Complain(p, "missing operand");
-            yield return new Exit(1);
+            foreach (var call in CommandLine.End(p, Spec, o)) yield return call;
+            yield break;
+        }
+        if (o.Operands.Count == 0)
+        {
+            foreach (var call in CommandLine.Refuse(p, Spec, "missing operand")) yield return call;
             yield break;
         }
         var total = TimeSpan.Zero;
-        for (var i = 1; i < p.Args.Length; i++)
+        var forever = false;
+        for (var i = 0; i < o.Operands.Count; i++)
         {
-            var arg = p.Args[i];
+            var arg = o.Operands[i];
             if (Parse(arg) is not { } d)
             {
-                yield return Io.Complain(p, $"invalid time interval '{arg}'");
+                foreach (var call in CommandLine.Refuse(p, Spec, $"invalid time interval {Io.Quote(arg)}")) yield return call;
+                yield break;
+            }
+            forever |= d == TimeSpan.MaxValue;
+            if (!forever) total += d;
+        }
+        while (forever || total > TimeSpan.Zero)
+        {
+            var piece = forever || total > Piece ? Piece : total;
+            yield return new Programs.Sleep(piece);
+            if (p.Failed)
+            {
                 yield return new Exit(1);
                 yield break;
             }
-            total += d;
+            total -= piece;
         }
-        yield return new Programs.Sleep(total);
-        if (p.Failed) yield return new Exit(1);
     }
 
+    /// <summary>NUMBER[smhd] as a duration (TimeSpan.MaxValue for "inf" or more than TimeSpan holds); null if not one.</summary>
     internal static TimeSpan? Parse(string text)
     {
-        var unit = text.Length > 0 && char.IsLetter(text[^1]) ? text[^1] : 's';
-        var number = char.IsLetter(unit) && text.Length > 0 && char.IsLetter(text[^1]) ? text[..^1] : text;
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0 || double.IsNaN(value)) return null;
-        var seconds = unit switch { 's' => value, 'm' => value * 60, 'h' => value * 3600, 'd' => value * 86400, _ => double.NaN };
-        return double.IsNaN(seconds) || seconds > TimeSpan.MaxValue.TotalSeconds / 2 ? null : TimeSpan.FromSeconds(seconds);
+        var unit = text.Length > 0 && text[^1] is 's' or 'm' or 'h' or 'd' ? text[^1] : 's';
+        var number = text.Length > 0 && text[^1] is 's' or 'm' or 'h' or 'd' ? text[..^1] : text;
+        var (value, used) = CNumbers.ParseFloating(number);
+        var seconds = value.Exact is { } exact ? (double)exact : value.Approximate;
+        if (used == 0 || used < number.Length || seconds < 0 || double.IsNaN(seconds)) return null;
+        var scaled = unit switch { 'm' => seconds * 60, 'h' => seconds * 3600, 'd' => seconds * 86400, _ => seconds };
+        return scaled >= TimeSpan.MaxValue.TotalSeconds / 2 ? TimeSpan.MaxValue : TimeSpan.FromSeconds(scaled);
     }
 }
