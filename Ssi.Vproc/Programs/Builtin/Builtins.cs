@@ -25,6 +25,8 @@ public static class Builtins
         ["mkdir"] = () => new Mkdir(),
         ["mknod"] = () => new Mknod(),
         ["mkfifo"] = () => new Mkfifo(),
+        ["ln"] = () => new Ln(),
+        ["chmod"] = () => new ChangeMode(),
         ["rm"] = () => new Rm(),
         ["cp"] = () => new Cp(),
         ["mv"] = () => new Mv(),
