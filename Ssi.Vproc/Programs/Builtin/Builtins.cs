@@ -32,6 +32,7 @@ public static class Builtins
         ["kill"] = () => new Kill(),
         ["where_pid"] = () => new WherePid(),
         ["onnode"] = () => new Onnode(),
+        ["sed"] = () => new Sed(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);
