@@ -33,6 +33,7 @@ public static class Builtins
         ["where_pid"] = () => new WherePid(),
         ["onnode"] = () => new Onnode(),
         ["sed"] = () => new Sed(),
+        ["find"] = () => new Find(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);
