@@ -34,6 +34,7 @@ public static class Builtins
         ["onnode"] = () => new Onnode(),
         ["sed"] = () => new Sed(),
         ["find"] = () => new Find(),
+        ["xargs"] = () => new Xargs(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);
