@@ -24,6 +24,10 @@ public class TextToolCaseTests(ProgramCluster cluster)
         ["busybox/sed#074"] = "GNU ends a range started inside an N on the line the range read past",
         ["toybox/xargs#033"] = "--process-slot-var: Exec takes no environment, and /bin has no printenv",
         ["toybox/xargs#035"] = "runs sh, which /bin does not have",
+        ["busybox/od#002"] = "od -a: BusyBox names newline lf, GNU nl",
+        ["busybox/od#010"] = "od -e: GNU prints the shortest exact form (17 digits), BusyBox 15 digits",
+        ["busybox/od#011"] = "od -F: GNU prints the shortest exact form (17 digits), BusyBox 15 digits",
+        ["busybox/od#023"] = "od -f: GNU prints 0, BusyBox 0.0000000e+00",
         ["toybox/find#031"] = "-lname: there is no readlink system call to read a link's target with",
         ["toybox/find#032"] = "-ilname: there is no readlink system call to read a link's target with",
         ["toybox/find#057"] = "directories have size 0 here; GNU passes only because its 4096-byte directories are not under 1M",
@@ -47,6 +51,10 @@ public class TextToolCaseTests(ProgramCluster cluster)
     [Theory]
     [MemberData(nameof(Cases), "xargs")]
     public void Xargs_case_gives_what_the_suite_expects(string id) => Check("xargs", id);
+
+    [Theory]
+    [MemberData(nameof(Cases), "od")]
+    public void Od_case_gives_what_the_suite_expects(string id) => Check("od", id);
 
     private void Check(string tool, string id)
     {

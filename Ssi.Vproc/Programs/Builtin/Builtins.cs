@@ -35,6 +35,7 @@ public static class Builtins
         ["sed"] = () => new Sed(),
         ["find"] = () => new Find(),
         ["xargs"] = () => new Xargs(),
+        ["od"] = () => new Od(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);
