@@ -36,6 +36,7 @@ public static class Builtins
         ["find"] = () => new Find(),
         ["xargs"] = () => new Xargs(),
         ["od"] = () => new Od(),
+        ["diff"] = () => new Diff(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);
