@@ -209,6 +209,7 @@ public sealed class FindExpression
             default:
                 if (Unary.Contains(name)) return new FindPrimary(name, Argument(name));
                 if (Bare.Contains(name)) return new FindPrimary(name);
+                if (!name.StartsWith('-')) throw new FindError($"paths must precede expression: `{name}'");
                 throw new FindError($"unknown predicate `{name}'");
         }
     }

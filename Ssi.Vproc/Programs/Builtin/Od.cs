@@ -107,7 +107,7 @@ public sealed class Od : Program
             yield break;
         }
         var widthPerLine = types.Max(t => (t.Width + 1) * (width / t.Size));
-        var layout = new OdLayout(types, width, widthPerLine, radix[0], o.Has('v'));
+        var layout = new OdLayout(types, width, widthPerLine, radix[0], o.Has('v'), skip);
         var inputs = new Inputs(o.Operands);
         var pending = new List<byte>();
         long skipped = 0, taken = 0;
@@ -184,9 +184,9 @@ public sealed class Od : Program
 }
 
 /// <summary>The lines of a dump: addresses, one line per format, and '*' for repeated lines. Plain data, kept across reads.</summary>
-public sealed class OdLayout(List<OdType> types, int width, int widthPerLine, char radix, bool showDuplicates)
+public sealed class OdLayout(List<OdType> types, int width, int widthPerLine, char radix, bool showDuplicates, long start)
 {
-    private long _offset;
+    private long _offset = start;
     private byte[]? _previous;
     private bool _starred;
 

@@ -105,11 +105,11 @@ public sealed class Sed : Program
             sources.Add(new SedSource(operands[0], "-e expression #1", false));
             operands.RemoveAt(0);
         }
-        var (script, error) = SedScript.Parse(sources, o.Has('E') || o.Has('r'));
+        var (script, error, failure) = SedScript.Parse(sources, o.Has('E') || o.Has('r'));
         if (script is null)
         {
             yield return Io.Complain(p, error!);
-            yield return new Exit(1);
+            yield return new Exit(failure);
             yield break;
         }
         var inPlace = o.Has('i') || o.Has("in-place");

@@ -68,12 +68,15 @@ public sealed class SedScript
     /// <summary>"#n" on the first line of the script: as -n.</summary>
     public bool Quiet { get; private set; }
 
-    public static (SedScript? Script, string? Error) Parse(List<SedSource> sources, bool extended)
+    /// <summary>The script, or GNU's message and exit status (1; 4 for a missing label, which GNU finds late).</summary>
+    public static (SedScript? Script, string? Error, int Status) Parse(List<SedSource> sources, bool extended)
     {
         var script = new SedScript(sources, extended);
         var error = script.ParseAll();
-        return error is null ? (script, null) : (null, error);
+        return error is null ? (script, null, 0) : (null, error, script._labelMissing ? 4 : 1);
     }
+
+    private bool _labelMissing;
 
     private sealed class SedError(string message) : Exception(message);
 
@@ -546,7 +549,11 @@ public sealed class SedScript
             var command = Commands[i];
             if (command.Name is not ('b' or 't' or 'T') || command.Text.Length == 0) continue;
             var target = Commands.FindIndex(c => c.Name == ':' && c.Text == command.Text);
-            if (target < 0) return $"can't find label for jump to `{command.Text}'";
+            if (target < 0)
+            {
+                _labelMissing = true;
+                return $"can't find label for jump to `{command.Text}'";
+            }
             command.Jump = target;
         }
         return null;
