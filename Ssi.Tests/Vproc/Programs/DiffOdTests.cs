@@ -56,6 +56,19 @@ public class DiffOdTests(ProgramCluster cluster)
         Assert.Equal("2c2\n< B\n---\n> b\n8a9\n> i\n10d10\n< k\n", k.Run(new Diff(), "diff", "new", "sub").Stdout);
     }
 
+    [Fact]
+    public void Diff_u_with_F_or_p_names_the_last_matching_line_before_each_hunk()
+    {
+        var k = Kernel();
+        const string program = "int main(void)\n{\n  int a = 1;\n  int b = 2;\n  int c = 3;\n  int d = 4;\n  return a;\n}\n";
+        k.AddFile("/d/c1", program);
+        k.AddFile("/d/c2", program.Replace("int d = 4", "int d = 5"));
+        const string hunk = "@@ -3,6 +3,6 @@ int main(void)\n   int a = 1;\n   int b = 2;\n   int c = 3;\n-  int d = 4;\n+  int d = 5;\n   return a;\n }\n";
+        Assert.Equal("--- x\n+++ y\n" + hunk, k.Run(new Diff(), "diff", "-u", "-F", "^ *int", "-L", "x", "-L", "y", "c1", "c2").Stdout);
+        Assert.Equal("--- x\n+++ y\n" + hunk, k.Run(new Diff(), "diff", "-u", "-p", "-L", "x", "-L", "y", "c1", "c2").Stdout);
+        Assert.Equal(2, k.Run(new Diff(), "diff", "-p", "c1", "c2").ExitCode);
+    }
+
     [Theory]
     [InlineData(new[] { "abc" }, "0000000 061141 062143 063145 064147 065151 066153 067155 070157\n0000020 071161 072163 073165 074167 075171 000012\n0000033\n", "", 0)]
     [InlineData(new[] { "-c", "bin" }, "0000000  \\0 001 377 177 200   h   e   l   l   o  \\t   w   o   r   l   d\n0000020  \\n\n0000021\n", "", 0)]

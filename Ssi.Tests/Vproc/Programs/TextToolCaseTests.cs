@@ -41,7 +41,6 @@ public class TextToolCaseTests(ProgramCluster cluster)
         ["toybox/diff#009"] = "--unchanged-line-format and the other line formats",
         ["toybox/diff#011"] = "--no-dereference",
         ["toybox/diff#013"] = "--no-dereference",
-        ["toybox/diff#018"] = "--show-function-line",
     };
 
     public static TheoryData<string> Cases(string tool)

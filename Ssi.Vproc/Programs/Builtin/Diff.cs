@@ -21,6 +21,8 @@ public sealed class Diff : Program
               --normal                  output a normal diff (the default)
           -L, --label LABEL             use LABEL instead of file name and timestamp
                                           (can be repeated)
+          -p, --show-c-function         show which C function each change is in
+          -F, --show-function-line=RE   show the most recent line matching RE
           -i, --ignore-case             ignore case differences in file contents
           -b, --ignore-space-change     ignore changes in the amount of white space
           -w, --ignore-all-space        ignore all white space
@@ -34,9 +36,9 @@ public sealed class Diff : Program
 
         """;
 
-    private static readonly OptionSpec Spec = new("qsuU:L:ibwBa",
+    private static readonly OptionSpec Spec = new("qsuU:L:ibwBaF:p",
         ["brief=q", "report-identical-files=s", "unified::", "normal", "label=L", "ignore-case=i", "ignore-space-change=b",
-         "ignore-all-space=w", "ignore-blank-lines=B", "strip-trailing-cr", "text=a"], Usage, FailStatus: 2);
+         "ignore-all-space=w", "ignore-blank-lines=B", "strip-trailing-cr", "text=a", "show-function-line=F", "show-c-function=p"], Usage, FailStatus: 2);
 
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
@@ -52,6 +54,27 @@ public sealed class Diff : Program
         var complaint = o.Error;
         if (complaint is null && contextText is not null && !int.TryParse(contextText, NumberStyles.None, CultureInfo.InvariantCulture, out context))
             complaint = $"invalid context length {Io.Quote(contextText)}";
+        // -p is GNU's -F '^[[:alpha:]$_]'; the last of them counts.
+        var functionText = o.Given.FindLast(g => g.Name is "F" or "p") is { } f ? f.Value ?? "^[[:alpha:]$_]" : null;
+        string? function = null;
+        if (complaint is null && functionText is not null && !unified)
+        {
+            // GNU's -F and -p alone choose the context format, which is not here.
+            yield return Io.Complain(p, "-F and -p work with -u here: the context format (-c) is not supported");
+            yield return new Exit(2);
+            yield break;
+        }
+        if (complaint is null && functionText is not null)
+        {
+            var (translated, regexError) = PosixRegex.Translate(functionText, extended: false);
+            if (regexError is not null)
+            {
+                yield return Io.Complain(p, regexError);
+                yield return new Exit(2);
+                yield break;
+            }
+            function = translated;
+        }
         if (complaint is null && o.Operands.Count < 2)
             complaint = o.Operands.Count == 0 ? "missing operand" : $"missing operand after {Io.Quote(o.Operands[0])}";
         if (complaint is null && o.Operands.Count > 2) complaint = $"extra operand {Io.Quote(o.Operands[2])}";
@@ -141,7 +164,7 @@ public sealed class Diff : Program
         if (unified)
         {
             var header = $"--- {Header(shown[0], labels.Count > 0, times[0])}\n+++ {Header(shown[1], labels.Count > 1, times[1])}\n";
-            yield return Io.Out(header + DiffLines.Unified(changes, a, b, context));
+            yield return Io.Out(header + DiffLines.Unified(changes, a, b, context, function));
         }
         else yield return Io.Out(DiffLines.Normal(changes, a, b));
         yield return new Exit(1);

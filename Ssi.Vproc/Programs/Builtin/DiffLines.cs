@@ -182,7 +182,8 @@ public static class DiffLines
     }
 
     /// <summary>The unified format's hunks (after the two header lines): changes closer than 2×context share one.</summary>
-    public static string Unified(List<DiffChange> changes, List<DiffLine> a, List<DiffLine> b, int context)
+    /// <param name="function">-F/-p: a translated regex; each hunk header then ends with the last line before the hunk that matches it.</param>
+    public static string Unified(List<DiffChange> changes, List<DiffLine> a, List<DiffLine> b, int context, string? function = null)
     {
         var s = new StringBuilder();
         for (var k = 0; k < changes.Count;)
@@ -193,7 +194,9 @@ public static class DiffLines
             var oldEnd = Math.Min(changes[last].OldEnd + context, a.Count);
             var newStart = changes[k].NewStart - (changes[k].OldStart - oldStart);
             var newEnd = changes[last].NewEnd + (oldEnd - changes[last].OldEnd);
-            s.Append("@@ -").Append(HunkRange(oldStart, oldEnd)).Append(" +").Append(HunkRange(newStart, newEnd)).Append(" @@\n");
+            s.Append("@@ -").Append(HunkRange(oldStart, oldEnd)).Append(" +").Append(HunkRange(newStart, newEnd)).Append(" @@");
+            if (function is not null && FunctionLine(a, oldStart, function) is { } line) s.Append(' ').Append(line);
+            s.Append('\n');
             var i = oldStart;
             for (var c = k; c <= last; c++)
             {
@@ -206,6 +209,19 @@ public static class DiffLines
             k = last + 1;
         }
         return s.ToString();
+    }
+
+    // GNU's: the last matching line before the hunk, without leading blanks, at most 40 characters, without trailing blanks.
+    private static string? FunctionLine(List<DiffLine> a, int before, string function)
+    {
+        var regex = PosixRegex.Compiled(function, false);
+        for (var i = before - 1; i >= 0; i--)
+        {
+            if (!regex.IsMatch(a[i].Text)) continue;
+            var text = a[i].Text.TrimStart();
+            return (text.Length > 40 ? text[..40] : text).TrimEnd();
+        }
+        return null;
     }
 
     // "l,s" of a hunk, "l" when s is 1; an empty side names the line before it.
