@@ -155,7 +155,7 @@ public sealed class SedEngine(List<SedCommand> commands, bool quiet, byte delimi
                     Emit(null, end < 0 ? _pattern : _pattern[..end], newline: true);
                     break;
                 case 'l':
-                    Emit(null, Escaped(_pattern, command.Number >= 0 ? command.Number : lineLength), newline: true);
+                    Emit(null, SedText.Escaped(_pattern, command.Number >= 0 ? command.Number : lineLength), newline: true);
                     break;
                 case 'n' or 'N':
                     if (!CanTake && !Exhausted)
@@ -363,7 +363,7 @@ public sealed class SedEngine(List<SedCommand> commands, bool quiet, byte delimi
             if (++count >= s.Occurrence)
             {
                 result.Append(text, copied, m.Index - copied);
-                Replace(result, m, s.Replacement);
+                SedText.Replace(result, m, s.Replacement);
                 copied = m.Index + m.Length;
                 replaced = true;
                 if (!s.Global) break;
@@ -378,60 +378,5 @@ public sealed class SedEngine(List<SedCommand> commands, bool quiet, byte delimi
         if (s.Print) Emit(null, _pattern, _lineHadNewline);
         if (s.WriteTo is not null) Emit(s.WriteTo, _pattern, newline: true);
         return true;
-    }
-
-    private static void Replace(StringBuilder result, Match m, SedPiece[] pieces)
-    {
-        var mode = 'E';
-        var once = '\0';
-        foreach (var piece in pieces)
-        {
-            if (piece.Case != '\0')
-            {
-                if (piece.Case is 'u' or 'l') once = piece.Case;
-                else (mode, once) = (piece.Case, '\0');
-                continue;
-            }
-            var text = piece.Text ?? (piece.Group == 0 ? m.Value : m.Groups["g" + piece.Group.ToString(CultureInfo.InvariantCulture)].Value);
-            if (mode == 'U') text = text.ToUpperInvariant();
-            else if (mode == 'L') text = text.ToLowerInvariant();
-            if (once != '\0' && text.Length > 0)
-            {
-                text = (once == 'u' ? char.ToUpperInvariant(text[0]) : char.ToLowerInvariant(text[0])) + text[1..];
-                once = '\0';
-            }
-            result.Append(text);
-        }
-    }
-
-    /// <summary>l: the pattern space unambiguously, C escapes and \ooo octal, wrapped with '\' before <paramref name="width"/> columns, '$' at the end.</summary>
-    public static string Escaped(string pattern, int width)
-    {
-        var s = new StringBuilder();
-        var column = 0;
-        foreach (var b in Io.Bytes(pattern))
-        {
-            var piece = b switch
-            {
-                (byte)'\\' => "\\\\",
-                7 => "\\a",
-                8 => "\\b",
-                12 => "\\f",
-                10 => "\\n",
-                13 => "\\r",
-                9 => "\\t",
-                11 => "\\v",
-                >= 32 and < 127 => ((char)b).ToString(),
-                _ => "\\" + Convert.ToString(b, 8).PadLeft(3, '0'),
-            };
-            if (width > 1 && column + piece.Length > width - 1)
-            {
-                s.Append("\\\n");
-                column = 0;
-            }
-            s.Append(piece);
-            column += piece.Length;
-        }
-        return s.Append('$').ToString();
     }
 }

@@ -3,47 +3,6 @@ using System.Text;
 
 namespace Ssi.Vproc.Programs.Builtin;
 
-public enum SedAddressKind
-{
-    Line,
-    Last,
-    Regex,
-    /// <summary>first~step (GNU).</summary>
-    Step,
-    /// <summary>addr1,+N: N lines after the first.</summary>
-    Plus,
-    /// <summary>addr1,~N: up to the next line whose number is a multiple of N.</summary>
-    Multiple,
-    /// <summary>0,/re/: a range whose end may be the first line.</summary>
-    Zero,
-}
-
-/// <summary>An address: <see cref="Regex"/> is translated for .NET, or null for "the last regex used" (//).</summary>
-public sealed record SedAddress(SedAddressKind Kind, long Number = 0, long Step = 0, string? Regex = null, bool IgnoreCase = false);
-
-/// <summary>A piece of an s replacement: literal text, a group (0 for &amp;), or a case change (\U \L \u \l \E).</summary>
-public sealed record SedPiece(string? Text, int Group = -1, char Case = '\0');
-
-/// <summary>s/regex/replacement/flags.</summary>
-public sealed record SedSubstitution(string? Regex, bool IgnoreCase, SedPiece[] Replacement, bool Global, long Occurrence, bool Print, string? WriteTo);
-
-/// <summary>
-/// One command. <see cref="Text"/> is the text of a, i and c, the label of :, b, t and T, or the file of r and w;
-/// <see cref="Jump"/> is where b, t and T go (-1: the end of the script) and, for '{', the index of its '}'.
-/// </summary>
-public sealed record SedCommand(char Name, SedAddress? First, SedAddress? Second, bool Negate)
-{
-    public string Text { get; init; } = "";
-    public int Jump { get; set; } = -1;
-    public SedSubstitution? Substitution { get; init; }
-    public string From { get; init; } = "";
-    public string To { get; init; } = "";
-    public int Number { get; init; } = -1;
-}
-
-/// <summary>A piece of script and where it came from, for error messages ("-e expression #2", "file x.sed").</summary>
-public sealed record SedSource(string Text, string Origin, bool IsFile);
-
 /// <summary>
 /// Parses a whole script into <see cref="SedCommand"/>s (translating regexes with <see cref="PosixRegex"/>), or
 /// returns GNU's message ("-e expression #1, char 3: unterminated `s' command"). The pieces of -e and -f are joined
@@ -459,7 +418,8 @@ public sealed class SedScript
             _at++;
         }
         var groups = Groups(raw);
-        var pieces = Replacement(replacement, groups);
+        var (pieces, referenceError) = SedText.Replacement(replacement, groups);
+        if (referenceError is not null) throw new SedError(referenceError);
         return new SedSubstitution(Translate(raw), ignoreCase, pieces, global, Math.Max(occurrence, 1), print, writeTo);
     }
 
@@ -471,48 +431,6 @@ public sealed class SedScript
         return pattern.Split("(?<g").Length - 1;
     }
 
-    private SedPiece[] Replacement(string text, int groups)
-    {
-        var pieces = new List<SedPiece>();
-        var literal = new StringBuilder();
-        void Flush()
-        {
-            if (literal.Length == 0) return;
-            pieces.Add(new SedPiece(literal.ToString()));
-            literal.Clear();
-        }
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == '&')
-            {
-                Flush();
-                pieces.Add(new SedPiece(null, 0));
-                continue;
-            }
-            if (c != '\\' || i + 1 == text.Length)
-            {
-                literal.Append(c);
-                continue;
-            }
-            var e = text[++i];
-            if (e is >= '0' and <= '9')
-            {
-                if (e - '0' > groups) throw new SedError($"invalid reference \\{e} on `s' command's RHS");
-                Flush();
-                pieces.Add(new SedPiece(null, e - '0'));
-            }
-            else if (e is 'U' or 'L' or 'u' or 'l' or 'E')
-            {
-                Flush();
-                pieces.Add(new SedPiece(null, -1, e));
-            }
-            else literal.Append(e switch { 'n' => '\n', 't' => '\t', 'a' => '\a', 'f' => '\f', 'v' => '\v', 'r' => '\r', _ => e });
-        }
-        Flush();
-        return [.. pieces];
-    }
-
     private (string From, string To) ParseTransliteration()
     {
         var delimiter = Next();
@@ -520,25 +438,9 @@ public sealed class SedScript
         var from = Delimited(delimiter, regex: false);
         var to = from is null ? null : Delimited(delimiter, regex: false);
         if (from is null || to is null) throw new SedError("unterminated `y' command");
-        (from, to) = (Unescape(from), Unescape(to));
+        (from, to) = (SedText.Unescape(from), SedText.Unescape(to));
         if (from.Length != to.Length) throw new SedError("strings for `y' command are different lengths");
         return (from, to);
-    }
-
-    private static string Unescape(string text)
-    {
-        var s = new StringBuilder();
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] != '\\' || i + 1 == text.Length)
-            {
-                s.Append(text[i]);
-                continue;
-            }
-            var e = text[++i];
-            s.Append(e switch { 'n' => '\n', 't' => '\t', '\n' => '\n', _ => e });
-        }
-        return s.ToString();
     }
 
     // GNU reports a missing label without a position.
