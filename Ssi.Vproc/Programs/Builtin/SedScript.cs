@@ -10,15 +10,14 @@ namespace Ssi.Vproc.Programs.Builtin;
 /// </summary>
 public sealed class SedScript
 {
-    private readonly string _text;
+    private readonly SedReader _r;
     private readonly List<SedSource> _sources;
     private readonly bool _extended;
-    private int _at;
 
     private SedScript(List<SedSource> sources, bool extended)
     {
         _sources = sources;
-        _text = string.Join('\n', sources.Select(s => s.Text));
+        _r = new SedReader(string.Join('\n', sources.Select(s => s.Text)));
         _extended = extended;
     }
 
@@ -37,8 +36,6 @@ public sealed class SedScript
 
     private bool _labelMissing;
 
-    private sealed class SedError(string message) : Exception(message);
-
     private string? ParseAll()
     {
         try
@@ -47,23 +44,23 @@ public sealed class SedScript
             var blocks = new Stack<int>();
             while (true)
             {
-                while (_at < _text.Length && (char.IsWhiteSpace(_text[_at]) || _text[_at] == ';')) _at++;
-                if (_at >= _text.Length) break;
-                if (_text[_at] == '#')
+                while (_r.At < _r.Text.Length && (char.IsWhiteSpace(_r.Text[_r.At]) || _r.Text[_r.At] == ';')) _r.At++;
+                if (_r.At >= _r.Text.Length) break;
+                if (_r.Text[_r.At] == '#')
                 {
-                    SkipLine();
+                    _r.SkipLine();
                     continue;
                 }
                 ParseCommand(blocks);
             }
             if (blocks.Count > 0)
             {
-                _at = -1;
-                throw new SedError("unmatched `{'");
+                _r.At = -1;
+                throw new SedSyntaxError("unmatched `{'");
             }
             return ResolveLabels();
         }
-        catch (SedError e)
+        catch (SedSyntaxError e)
         {
             return Where() + e.Message;
         }
@@ -72,16 +69,16 @@ public sealed class SedScript
     // "-e expression #N, char C: " with C counted within that expression, as GNU counts; a file gives its line.
     private string Where()
     {
-        if (_at < 0) return $"{_sources[^1].Origin}, char 0: ";
+        if (_r.At < 0) return $"{_sources[^1].Origin}, char 0: ";
         var start = 0;
         for (var i = 0; i < _sources.Count; i++)
         {
             var end = start + _sources[i].Text.Length;
-            if (_at <= end || i == _sources.Count - 1)
+            if (_r.At <= end || i == _sources.Count - 1)
             {
                 var source = _sources[i];
-                if (!source.IsFile) return $"{source.Origin}, char {Math.Min(_at, end) - start}: ";
-                var line = 1 + source.Text.AsSpan(0, Math.Clamp(_at - start, 0, source.Text.Length)).Count('\n');
+                if (!source.IsFile) return $"{source.Origin}, char {Math.Min(_r.At, end) - start}: ";
+                var line = 1 + source.Text.AsSpan(0, Math.Clamp(_r.At - start, 0, source.Text.Length)).Count('\n');
                 return $"{source.Origin} line {line}: ";
             }
             start = end + 1;
@@ -89,48 +86,32 @@ public sealed class SedScript
         return "";
     }
 
-    private char Peek => _at < _text.Length ? _text[_at] : '\0';
-
-    private bool AtEnd => _at >= _text.Length;
-
-    private char Next() => _at < _text.Length ? _text[_at++] : '\0';
-
-    private void SkipBlanks()
-    {
-        while (_at < _text.Length && _text[_at] is ' ' or '\t') _at++;
-    }
-
-    private void SkipLine()
-    {
-        while (_at < _text.Length && _text[_at] != '\n') _at++;
-    }
-
     private void ParseCommand(Stack<int> blocks)
     {
         var first = ParseAddress(second: false);
         SedAddress? second = null;
-        if (first is not null && Peek == ',')
+        if (first is not null && _r.Peek == ',')
         {
-            _at++;
-            SkipBlanks();
-            second = ParseAddress(second: true) ?? throw new SedError("unexpected `,'");
+            _r.At++;
+            _r.SkipBlanks();
+            second = ParseAddress(second: true) ?? throw new SedSyntaxError("unexpected `,'");
         }
-        if (first is { Kind: SedAddressKind.Zero } && second is not { Kind: SedAddressKind.Regex }) throw new SedError("invalid usage of line address 0");
-        SkipBlanks();
+        if (first is { Kind: SedAddressKind.Zero } && second is not { Kind: SedAddressKind.Regex }) throw new SedSyntaxError("invalid usage of line address 0");
+        _r.SkipBlanks();
         var negate = false;
-        while (Peek == '!')
+        while (_r.Peek == '!')
         {
-            if (negate) throw new SedError("multiple `!'s");
+            if (negate) throw new SedSyntaxError("multiple `!'s");
             negate = true;
-            _at++;
-            SkipBlanks();
+            _r.At++;
+            _r.SkipBlanks();
         }
-        if (AtEnd || Peek is '\n' or ';')
+        if (_r.AtEnd || _r.Peek is '\n' or ';')
         {
-            if (AtEnd) _at = _text.Length;
-            throw new SedError("missing command");
+            if (_r.AtEnd) _r.At = _r.Text.Length;
+            throw new SedSyntaxError("missing command");
         }
-        var name = Next();
+        var name = _r.Next();
         var command = new SedCommand(name, first, second, negate);
         switch (name)
         {
@@ -139,31 +120,31 @@ public sealed class SedScript
                 Commands.Add(command);
                 return;
             case '}':
-                if (blocks.Count == 0) throw new SedError("unexpected `}'");
-                if (first is not null) throw new SedError("} doesn't want any addresses");
+                if (blocks.Count == 0) throw new SedSyntaxError("unexpected `}'");
+                if (first is not null) throw new SedSyntaxError("} doesn't want any addresses");
                 Commands[blocks.Pop()].Jump = Commands.Count;
                 Commands.Add(command);
                 break;
             case ':':
-                if (first is not null) throw new SedError(": doesn't want any addresses");
-                var label = Label(inJump: false);
-                if (label.Length == 0) throw new SedError("\":\" lacks a label");
+                if (first is not null) throw new SedSyntaxError(": doesn't want any addresses");
+                var label = _r.Label(inJump: false);
+                if (label.Length == 0) throw new SedSyntaxError("\":\" lacks a label");
                 Commands.Add(command with { Text = label });
                 break;
             case 'a' or 'i' or 'c':
-                Commands.Add(command with { Text = ReadText() });
+                Commands.Add(command with { Text = _r.ReadText() });
                 return;
             case 'b' or 't' or 'T':
-                Commands.Add(command with { Text = Label() });
+                Commands.Add(command with { Text = _r.Label() });
                 break;
             case 'r' or 'w':
-                Commands.Add(command with { Text = FileName() });
+                Commands.Add(command with { Text = _r.FileName() });
                 return;
             case 'q' or 'Q' or 'l':
-                if (name is 'q' or 'Q' && second is not null) throw new SedError("command only uses one address");
-                SkipBlanks();
+                if (name is 'q' or 'Q' && second is not null) throw new SedSyntaxError("command only uses one address");
+                _r.SkipBlanks();
                 var digits = new StringBuilder();
-                while (char.IsAsciiDigit(Peek)) digits.Append(Next());
+                while (char.IsAsciiDigit(_r.Peek)) digits.Append(_r.Next());
                 Commands.Add(command with { Number = digits.Length == 0 ? -1 : (int)Math.Min(long.Parse(digits.ToString(), System.Globalization.CultureInfo.InvariantCulture), int.MaxValue) });
                 break;
             case '=' or 'd' or 'D' or 'g' or 'G' or 'h' or 'H' or 'n' or 'N' or 'p' or 'P' or 'x' or 'z':
@@ -177,7 +158,7 @@ public sealed class SedScript
                 Commands.Add(command with { From = from, To = to });
                 break;
             default:
-                throw new SedError($"unknown command: `{name}'");
+                throw new SedSyntaxError($"unknown command: `{name}'");
         }
         EndOfCommand();
     }
@@ -185,47 +166,47 @@ public sealed class SedScript
     // After a command: blanks, then the end of the line, ';', '}' or a comment.
     private void EndOfCommand()
     {
-        SkipBlanks();
-        if (AtEnd || Peek is '\n' or ';' or '#' or '}') return;
-        _at++;
-        throw new SedError("extra characters after command");
+        _r.SkipBlanks();
+        if (_r.AtEnd || _r.Peek is '\n' or ';' or '#' or '}') return;
+        _r.At++;
+        throw new SedSyntaxError("extra characters after command");
     }
 
     private SedAddress? ParseAddress(bool second)
     {
-        var c = Peek;
+        var c = _r.Peek;
         if (char.IsAsciiDigit(c))
         {
-            var n = Number();
-            if (Peek == '~' && !second)
+            var n = _r.Number();
+            if (_r.Peek == '~' && !second)
             {
-                _at++;
-                var step = char.IsAsciiDigit(Peek) ? Number() : 0;
+                _r.At++;
+                var step = char.IsAsciiDigit(_r.Peek) ? _r.Number() : 0;
                 return new SedAddress(SedAddressKind.Step, n, step);
             }
             return n == 0 && !second ? new SedAddress(SedAddressKind.Zero) : new SedAddress(SedAddressKind.Line, n);
         }
         if (second && c is '+' or '~')
         {
-            _at++;
-            if (!char.IsAsciiDigit(Peek)) throw new SedError("expected newer version of sed");
-            return new SedAddress(c == '+' ? SedAddressKind.Plus : SedAddressKind.Multiple, Number());
+            _r.At++;
+            if (!char.IsAsciiDigit(_r.Peek)) throw new SedSyntaxError("expected newer version of sed");
+            return new SedAddress(c == '+' ? SedAddressKind.Plus : SedAddressKind.Multiple, _r.Number());
         }
         if (c == '$')
         {
-            _at++;
+            _r.At++;
             return new SedAddress(SedAddressKind.Last);
         }
         if (c is '/' or '\\')
         {
-            _at++;
-            var delimiter = c == '/' ? '/' : Next();
-            if (c == '\\' && delimiter is '\n' or '\\' or '\0') throw new SedError("unexpected `,'");
-            var raw = Delimited(delimiter, regex: true) ?? throw new SedError("unterminated address regex");
+            _r.At++;
+            var delimiter = c == '/' ? '/' : _r.Next();
+            if (c == '\\' && delimiter is '\n' or '\\' or '\0') throw new SedSyntaxError("unexpected `,'");
+            var raw = _r.Delimited(delimiter, regex: true) ?? throw new SedSyntaxError("unterminated address regex");
             var ignoreCase = false;
-            while (Peek is 'I' or 'M')
+            while (_r.Peek is 'I' or 'M')
             {
-                if (Next() == 'M') throw new SedError("unknown command: `M'");
+                if (_r.Next() == 'M') throw new SedSyntaxError("unknown command: `M'");
                 ignoreCase = true;
             }
             return new SedAddress(SedAddressKind.Regex, Regex: Translate(raw), IgnoreCase: ignoreCase);
@@ -233,193 +214,67 @@ public sealed class SedScript
         return null;
     }
 
-    private long Number()
-    {
-        long n = 0;
-        while (char.IsAsciiDigit(Peek)) n = Math.Min(n * 10 + (Next() - '0'), long.MaxValue / 20);
-        return n;
-    }
-
-    // A label runs to a blank, ';' or the end of the line (GNU); after b, t and T a '}' ends it too.
-    private string Label(bool inJump = true)
-    {
-        SkipBlanks();
-        var start = _at;
-        while (!AtEnd && Peek is not ('\n' or ';' or ' ' or '\t') && !(inJump && Peek == '}')) _at++;
-        return _text[start.._at];
-    }
-
-    // r and w: the file name is the rest of the line.
-    private string FileName()
-    {
-        SkipBlanks();
-        var start = _at;
-        SkipLine();
-        var name = _text[start.._at];
-        if (name.Length == 0) throw new SedError("missing filename in r/R/w/W commands");
-        return name;
-    }
-
-    // a, i, c: "a\" newline text, or GNU's one-line "a text"; a line ending in '\' goes on, "\t" is a tab.
-    private string ReadText()
-    {
-        SkipBlanks();
-        if (AtEnd) throw new SedError("expected \\ after `a', `c' or `i'");
-        if (Peek == '\\')
-        {
-            _at++;
-            if (Peek == '\n') _at++;
-        }
-        var s = new StringBuilder();
-        while (!AtEnd && Peek != '\n')
-        {
-            var c = Next();
-            if (c != '\\')
-            {
-                s.Append(c);
-                continue;
-            }
-            if (AtEnd) break;
-            var e = Next();
-            s.Append(e switch { 't' => '\t', 'n' => '\n', 'a' => '\a', 'f' => '\f', 'v' => '\v', 'r' => '\r', _ => e });
-        }
-        return s.ToString();
-    }
-
-    /// <summary>
-    /// The text up to an unescaped <paramref name="delimiter"/> (consumed), or null if the line ends first. "\d" for
-    /// the delimiter d is d itself; in a regex, \n is a newline and \t a tab, other escapes stay for the translation,
-    /// and the delimiter does not end a bracket expression. Elsewhere escapes stay as written, but a backslash-newline
-    /// is a newline.
-    /// </summary>
-    private string? Delimited(char delimiter, bool regex)
-    {
-        var s = new StringBuilder();
-        while (!AtEnd)
-        {
-            var c = Next();
-            if (c == delimiter) return s.ToString();
-            if (c == '\n' && regex) return null;
-            if (c == '\\')
-            {
-                if (AtEnd) return null;
-                var e = Next();
-                // An escaped delimiter is itself, except that "\&" stays literal in a replacement.
-                if (e == delimiter) s.Append(!regex && e == '&' ? "\\&" : delimiter);
-                else if (e == 'n' && regex) s.Append('\n');
-                else if (e == 't' && regex) s.Append('\t');
-                else if (e == '\n') s.Append(regex ? "\n" : "\\\n");
-                else s.Append('\\').Append(e);
-                continue;
-            }
-            if (c == '[' && regex)
-            {
-                s.Append(c);
-                BracketBody(s);
-                continue;
-            }
-            s.Append(c);
-        }
-        return null;
-    }
-
-    // The rest of a bracket expression after its '[': "]" first is literal, [:class:] may hold the delimiter.
-    private void BracketBody(StringBuilder s)
-    {
-        if (Peek == '^') s.Append(Next());
-        if (Peek == ']') s.Append(Next());
-        while (!AtEnd && Peek != '\n')
-        {
-            var c = Next();
-            if (c == ']')
-            {
-                s.Append(c);
-                return;
-            }
-            if (c == '[' && Peek is ':' or '.' or '=')
-            {
-                var kind = Next();
-                s.Append(c).Append(kind);
-                var close = _text.IndexOf(kind + "]", _at, StringComparison.Ordinal);
-                var newline = _text.IndexOf('\n', _at);
-                if (close >= 0 && (newline < 0 || close < newline))
-                {
-                    s.Append(_text, _at, close + 2 - _at);
-                    _at = close + 2;
-                }
-                continue;
-            }
-            if (c == '\\' && Peek == 'n')
-            {
-                _at++;
-                s.Append('\n');
-                continue;
-            }
-            s.Append(c);
-        }
-    }
-
     private string? Translate(string raw)
     {
         if (raw.Length == 0) return null;
         var (pattern, error) = PosixRegex.Translate(raw, _extended);
-        if (error is not null) throw new SedError(error);
+        if (error is not null) throw new SedSyntaxError(error);
         try
         {
             _ = PosixRegex.Compiled(pattern, false);
         }
         catch (ArgumentException e)
         {
-            throw new SedError($"invalid regular expression: {e.Message}");
+            throw new SedSyntaxError($"invalid regular expression: {e.Message}");
         }
         return pattern;
     }
 
     private SedSubstitution ParseSubstitution()
     {
-        var delimiter = Next();
-        if (delimiter is '\n' or '\\' or '\0') throw new SedError("unterminated `s' command");
-        var raw = Delimited(delimiter, regex: true);
-        var replacement = raw is null ? null : Delimited(delimiter, regex: false);
+        var delimiter = _r.Next();
+        if (delimiter is '\n' or '\\' or '\0') throw new SedSyntaxError("unterminated `s' command");
+        var raw = _r.Delimited(delimiter, regex: true);
+        var replacement = raw is null ? null : _r.Delimited(delimiter, regex: false);
         if (raw is null || replacement is null)
         {
-            _at = Math.Min(_at, _text.Length);
-            throw new SedError("unterminated `s' command");
+            _r.At = Math.Min(_r.At, _r.Text.Length);
+            throw new SedSyntaxError("unterminated `s' command");
         }
         bool global = false, print = false, ignoreCase = false;
         long occurrence = 0;
         string? writeTo = null;
-        while (!AtEnd)
+        while (!_r.AtEnd)
         {
-            var c = Peek;
+            var c = _r.Peek;
             if (c is 'g') global = true;
             else if (c is 'p') print = true;
             else if (c is 'i' or 'I') ignoreCase = true;
             else if (char.IsAsciiDigit(c))
             {
-                var n = Number();
-                if (n == 0) throw new SedError("number option to `s' command may not be zero");
-                if (occurrence != 0) throw new SedError("multiple number options to `s' command");
+                var n = _r.Number();
+                if (n == 0) throw new SedSyntaxError("number option to `s' command may not be zero");
+                if (occurrence != 0) throw new SedSyntaxError("multiple number options to `s' command");
                 occurrence = n;
                 continue;
             }
             else if (c == 'w')
             {
-                _at++;
-                writeTo = FileName();
+                _r.At++;
+                writeTo = _r.FileName();
                 break;
             }
             else if (c is ';' or '\n' or '}' or '#' or ' ' or '\t') break;
             else
             {
-                _at++;
-                throw new SedError("unknown option to `s'");
+                _r.At++;
+                throw new SedSyntaxError("unknown option to `s'");
             }
-            _at++;
+            _r.At++;
         }
         var groups = Groups(raw);
         var (pieces, referenceError) = SedText.Replacement(replacement, groups);
-        if (referenceError is not null) throw new SedError(referenceError);
+        if (referenceError is not null) throw new SedSyntaxError(referenceError);
         return new SedSubstitution(Translate(raw), ignoreCase, pieces, global, Math.Max(occurrence, 1), print, writeTo);
     }
 
@@ -433,13 +288,13 @@ public sealed class SedScript
 
     private (string From, string To) ParseTransliteration()
     {
-        var delimiter = Next();
-        if (delimiter is '\n' or '\\' or '\0') throw new SedError("unterminated `y' command");
-        var from = Delimited(delimiter, regex: false);
-        var to = from is null ? null : Delimited(delimiter, regex: false);
-        if (from is null || to is null) throw new SedError("unterminated `y' command");
+        var delimiter = _r.Next();
+        if (delimiter is '\n' or '\\' or '\0') throw new SedSyntaxError("unterminated `y' command");
+        var from = _r.Delimited(delimiter, regex: false);
+        var to = from is null ? null : _r.Delimited(delimiter, regex: false);
+        if (from is null || to is null) throw new SedSyntaxError("unterminated `y' command");
         (from, to) = (SedText.Unescape(from), SedText.Unescape(to));
-        if (from.Length != to.Length) throw new SedError("strings for `y' command are different lengths");
+        if (from.Length != to.Length) throw new SedSyntaxError("strings for `y' command are different lengths");
         return (from, to);
     }
 
