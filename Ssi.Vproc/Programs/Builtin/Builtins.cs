@@ -56,6 +56,11 @@ public static class Builtins
         ["date"] = () => new Date(),
         ["stat"] = () => new StatFile(),
         ["touch"] = () => new Touch(),
+        ["sed"] = () => new Sed(),
+        ["find"] = () => new Find(),
+        ["xargs"] = () => new Xargs(),
+        ["od"] = () => new Od(),
+        ["diff"] = () => new Diff(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);

@@ -2,7 +2,7 @@
 namespace Ssi.Vproc.Programs.Builtin;
 
 /// <summary>
-/// What a tool accepts. <see cref="Short"/> is getopt's string ("n:qv": -n takes an argument). Each of
+/// What a tool accepts. <see cref="Short"/> is getopt's string ("n:qv": -n takes an argument; "i::": -i takes one only attached; a leading '+': options end at the first operand). Each of
 /// <see cref="Long"/> is "name" (a flag of its own), "name:" (takes an argument: "--name=V" or "--name V"),
 /// "name::" (an optional argument, only as "--name=V"), or "name=c", a synonym of -c that takes what -c takes.
 /// "help" and "version" need not be listed: every tool answers --help with its <see cref="Usage"/>.
@@ -69,7 +69,16 @@ public sealed class Options
                 break;
             }
             if (arg.StartsWith("--", StringComparison.Ordinal)) i = o.ReadLong(list, i, spec);
-            else if (arg.Length < 2 || arg[0] != '-') o.Operands.Add(arg);
+            else if (arg.Length < 2 || arg[0] != '-')
+            {
+                // "+..." (getopt's POSIXLY_CORRECT): options end at the first operand, as xargs and env need.
+                if (spec.Short.StartsWith('+'))
+                {
+                    o.Operands.AddRange(list.Skip(i));
+                    break;
+                }
+                o.Operands.Add(arg);
+            }
             else i = o.ReadShort(list, i, spec.Short);
         }
         return o;
@@ -83,9 +92,15 @@ public sealed class Options
         {
             var letter = arg[j];
             var at = spec.IndexOf(letter);
-            if (at < 0 || letter == ':')
+            if (at < 0 || letter is ':' or '+')
             {
                 Error = $"invalid option -- '{letter}'";
+                return i;
+            }
+            // "x::": an optional argument, only attached ("-iSUFFIX"), as getopt reads it.
+            if (at + 2 < spec.Length && spec[at + 1] == ':' && spec[at + 2] == ':')
+            {
+                Given.Add(new GivenOption(letter.ToString(), j + 1 < arg.Length ? arg[(j + 1)..] : null));
                 return i;
             }
             if (at + 1 < spec.Length && spec[at + 1] == ':')
