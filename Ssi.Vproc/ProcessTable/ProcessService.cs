@@ -17,8 +17,10 @@ namespace Ssi.Vproc.ProcessTable;
 /// attached here, and no process state (entities own that). A process is always created by the service of the node
 /// it is to run on, so its PID names that node and its shard lives there.
 /// </summary>
-public sealed class ProcessService : ReceiveActor
+public sealed class ProcessService : ReceiveActor, IWithTimers
 {
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public const string Name = "proc";
 
     private readonly NodeNumber _node;
@@ -44,9 +46,10 @@ public sealed class ProcessService : ReceiveActor
         Receive<KillGroup>(k => KillEverywhere(k.Group, k.Signal, k.SenderUid, k.SenderPid).PipeTo(Sender));
         Receive<TerminalReply>(r => Region.Tell(new DeviceReply(r.Pid, r.Reply), ActorRefs.NoSender));
         Receive<MakePipe>(m => Sender.Tell(new PipeMade(Context.ActorOf(PipeActor.Props(Self, m.Holder)))));
-        Receive<WhichAreGone>(w => GoneAsync(w.Pids).PipeTo(Sender));
+        Receive<WhichAreGone>(w => AskSurvey(w.Pids, Sender));
         Receive<HostsAny>(h => _index.Forward(h));
-        Receive<ProcessLostQuery>(q => GoneAsync([q.Pid]).PipeTo(Sender));
+        Receive<ProcessLostQuery>(q => AskSurvey([q.Pid], Sender));
+        Receive<SurveyDue>(_ => RunSurvey());
         Receive<SignalProcessGroup>(s => _ = KillEverywhere(s.ProcessGroup, s.Signal, 0, Pid.Kernel)); // from a terminal: the kernel sends it
         Receive<ListCluster>(_ => ListEverywhere().PipeTo(Sender));
         Receive<RunProgram>(Run);
@@ -66,6 +69,33 @@ public sealed class ProcessService : ReceiveActor
     {
         _lostSessions = Context.ActorOf(LostSessions.Props(), LostSessions.Name);
         _console = Context.ActorOf(ConsoleDevice.Props(_node, Self), ConsoleDevice.Name);
+    }
+
+    /// <summary>Questions of the last <see cref="SurveyGathering"/>: every pipe and session asks at once when a node leaves.</summary>
+    private readonly List<(Pid[] Pids, IActorRef ReplyTo)> _surveyAsked = [];
+
+    /// <summary>How long questions about lost processes are gathered into one survey of every node.</summary>
+    private static readonly TimeSpan SurveyGathering = TimeSpan.FromMilliseconds(200);
+
+    private sealed record SurveyDue;
+
+    private void AskSurvey(Pid[] pids, IActorRef replyTo)
+    {
+        if (_surveyAsked.Count == 0) Timers.StartSingleTimer("survey", new SurveyDue(), SurveyGathering);
+        _surveyAsked.Add((pids, replyTo));
+    }
+
+    /// <summary>One survey for all that was asked; each asker hears about its own PIDs.</summary>
+    private void RunSurvey()
+    {
+        var asked = _surveyAsked.ToList();
+        _surveyAsked.Clear();
+        var all = asked.SelectMany(a => a.Pids).Distinct().ToArray();
+        GoneAsync(all).ContinueWith(t =>
+        {
+            var gone = t.IsCompletedSuccessfully ? t.Result.Pids.ToHashSet() : [];
+            foreach (var (pids, replyTo) in asked) replyTo.Tell(new ProcessesGone([.. pids.Where(gone.Contains)]));
+        }, TaskScheduler.Default);
     }
 
     /// <summary>

@@ -91,8 +91,8 @@ public sealed class RootImageTests : IDisposable
             Assert.Equal((InodeType.CharDevice, new DeviceNumber(1, 3), 0x1A0), (Stat("/dev/null").Type, Stat("/dev/null").Device, Stat("/dev/null").Mode));
             Assert.Equal((InodeType.BlockDevice, new DeviceNumber(7, 9)), (Stat("/dev/loop9").Type, Stat("/dev/loop9").Device));
             Assert.Equal(new DeviceNumber(240, 1_048_575), Stat("/dev/odd").Device);
-            // The standard devices the tree lacks (zero, full, random, urandom, tty) are added beside the imported ones.
-            Assert.Equal(5, DefaultRoot.InstallDevices(_store).Value);
+            // The standard devices the tree lacks (zero, full, random, urandom, tty, console) are added beside the imported ones.
+            Assert.Equal(6, DefaultRoot.InstallDevices(_store).Value);
             Assert.Equal(new DeviceNumber(1, 3), Stat("/dev/null").Device);
         }
         finally
