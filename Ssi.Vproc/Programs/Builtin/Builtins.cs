@@ -61,6 +61,7 @@ public static class Builtins
         ["xargs"] = () => new Xargs(),
         ["od"] = () => new Od(),
         ["diff"] = () => new Diff(),
+        ["sh"] = () => new Shell.Sh(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);
