@@ -25,7 +25,7 @@ public static class Program
         // A program attached by run or onnode gets Ctrl-C as SIGINT, and a node leaves in order on SIGINT/SIGTERM:
         // they handle the signals themselves. Every other verb is cancelled by them, so it can undo what it started
         // (fs put removes its temporary) and say "interrupted"; the parser's default would let the runtime kill it.
-        var ownSignals = args[0] is "run" or "onnode" or "node";
+        var ownSignals = args[0] is "run" or "onnode" or "node" or "sh";
         return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ownSignals ? null : TidyUpAfterInterrupt });
     }
 }

@@ -24,6 +24,7 @@ public static class SsiCommandLine
               ssi rm 3             crash node 3 (SIGKILL); the others notice by themselves
               ssi add 3            boot node 3 again
               ssi onnode 2 cat /etc/motd   run a program on node 2, attached to this terminal
+              ssi sh               the cluster's shell: pipelines across nodes, jobs, scripts
               ssi ps               every process of the cluster, with its node
               ssi stop             shut the whole cluster down
             """);
@@ -37,6 +38,7 @@ public static class SsiCommandLine
         root.Subcommands.Add(MkrootCommand.Create());
         root.Subcommands.Add(Commands.Processes.RunCommand.Create());
         root.Subcommands.Add(Commands.Processes.RunCommand.CreateOnnode());
+        root.Subcommands.Add(Commands.Processes.ShCommand.Create());
         root.Subcommands.Add(ConsoleCommand.Create());
         root.Subcommands.Add(Commands.Processes.PsCommand.Create());
         root.Subcommands.Add(Commands.Processes.WhereCommand.Create());
@@ -54,7 +56,7 @@ public static class SsiCommandLine
 
     /// <summary>Parses argv as ssi does: kill's signal and run's program arguments are set apart first.</summary>
     public static ParseResult Parse(string[] args) =>
-        Build().Parse(Commands.Processes.KillCommand.SeparateSignal(Commands.Processes.RunCommand.SeparateProgramArguments(args)));
+        Build().Parse(Commands.Processes.KillCommand.SeparateSignal(Commands.Processes.ShCommand.SeparateShellArguments(Commands.Processes.RunCommand.SeparateProgramArguments(args))));
 
     /// <summary>
     /// The one line for a parse that failed, in the format of every other failure: "ssi: VERB: message (EINVAL)".

@@ -43,6 +43,9 @@ public sealed class Printf : Program
 
         """);
 
+    /// <summary>As the shell's builtin, like dash's: an empty or lone-quote number is 0, and '0' is ignored for %s and %c.</summary>
+    public bool AsShellBuiltin { get; init; }
+
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
         // As GNU: options only as the sole argument, and a leading "--" is skipped.
@@ -58,7 +61,7 @@ public sealed class Printf : Program
             foreach (var call in CommandLine.Refuse(p, Spec, "missing operand")) yield return call;
             yield break;
         }
-        var run = new PrintfFormat(Io.Bytes(args[0]), args.Skip(1).ToList(), Locale.IsUtf8(p.Environment));
+        var run = new PrintfFormat(Io.Bytes(args[0]), args.Skip(1).ToList(), Locale.IsUtf8(p.Environment)) { Lenient = AsShellBuiltin };
         run.Run();
         foreach (var message in run.Messages) yield return Io.Complain(p, message);
         if (run.Output.Count > 0)
@@ -80,6 +83,9 @@ public sealed class PrintfFormat(byte[] format, List<string> args, bool utf8 = t
 {
     private int _next;
     private bool _stopped;
+
+    /// <summary>The shell builtin's leniency (see <see cref="Printf.AsShellBuiltin"/>).</summary>
+    public bool Lenient { get; init; }
 
     public List<byte> Output { get; } = [];
     public List<string> Messages { get; } = [];
@@ -176,6 +182,7 @@ public sealed class PrintfFormat(byte[] format, List<string> args, bool utf8 = t
         // Length modifiers mean nothing to printf(1): every number is intmax_t or long double.
         while (i < format.Length && "hlLjqtz".Contains((char)format[i])) i++;
         var conversion = i < format.Length ? (char)format[i] : '\0';
+        if (Lenient && conversion is 's' or 'c') flags = flags.Replace("0", "");
         var spec = new CFormatSpec(flags, width, precision, conversion);
         if (!"diouxXfFeEgGcs".Contains(conversion) || conversion == '\0' || !spec.IsValid)
         {
@@ -293,6 +300,7 @@ public sealed class PrintfFormat(byte[] format, List<string> args, bool utf8 = t
     private long Integer(string? arg)
     {
         if (arg is null) return 0;
+        if (Lenient && arg is "" or "'" or "\"") return 0;
         if (CharacterConstant(arg) is { } code) return code;
         var (value, used, overflow) = CNumbers.ParseInteger(arg, unsigned: false);
         Verify(arg, used, overflow);
@@ -302,6 +310,7 @@ public sealed class PrintfFormat(byte[] format, List<string> args, bool utf8 = t
     private ulong Unsigned(string? arg)
     {
         if (arg is null) return 0;
+        if (Lenient && arg is "" or "'" or "\"") return 0;
         if (CharacterConstant(arg) is { } code) return (ulong)code;
         var (value, used, overflow) = CNumbers.ParseInteger(arg, unsigned: true);
         Verify(arg, used, overflow);
@@ -311,6 +320,7 @@ public sealed class PrintfFormat(byte[] format, List<string> args, bool utf8 = t
     private CNumber Floating(string? arg)
     {
         if (arg is null) return CNumber.Of(0m);
+        if (Lenient && arg is "" or "'" or "\"") return CNumber.Of(0m);
         if (CharacterConstant(arg) is { } code) return CNumber.Of((decimal)code);
         var (value, used) = CNumbers.ParseFloating(arg);
         Verify(arg, used, false);

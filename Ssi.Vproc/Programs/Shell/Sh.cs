@@ -28,7 +28,7 @@ public sealed class Sh : Program
         yield return new GetPid();
         state.ShellPid = p.Result.Int;
         yield return new GetCwd();
-        if (!p.Failed && state.Get("PWD") != p.Result.Text) state.Set("PWD", p.Result.Text, export: true);
+        if (!p.Failed) state.Set("PWD", state.Get("PWD") is { } pwd && pwd.TrimEnd('/') == p.Result.Text.TrimEnd('/') ? pwd : p.Result.Text, export: true);
 
         var args = p.Args;
         var login = p.Name.StartsWith('-');
@@ -99,6 +99,11 @@ public sealed class Sh : Program
 
         if (login)
         {
+            if (state.Interactive && state.Get("HOME") is { Length: > 0 } start)
+            {
+                yield return new Chdir(start);
+                if (!p.Failed) state.Set("PWD", start, export: true);
+            }
             foreach (var call in Profile(shell, "/etc/profile")) yield return call;
             if (state.Get("HOME") is { Length: > 0 } home)
                 foreach (var call in Profile(shell, home.TrimEnd('/') + "/.profile")) yield return call;
@@ -140,11 +145,13 @@ public sealed class Sh : Program
         yield return new SigAction(Signal.SIGINT, Disposition.Handle);
         yield return new SigAction(Signal.SIGQUIT, Disposition.Ignore);
         yield return new SigAction(Signal.SIGTERM, Disposition.Ignore);
+        state.OwnSignals.AddRange([Signal.SIGINT, Signal.SIGQUIT, Signal.SIGTERM]);
         if (state.Monitor)
         {
             yield return new SigAction(Signal.SIGTSTP, Disposition.Ignore);
             yield return new SigAction(Signal.SIGTTIN, Disposition.Ignore);
             yield return new SigAction(Signal.SIGTTOU, Disposition.Ignore);
+            state.OwnSignals.AddRange([Signal.SIGTSTP, Signal.SIGTTIN, Signal.SIGTTOU]);
         }
         var buffer = "";
         while (true)

@@ -11,7 +11,7 @@ public static class ShellBuiltins
 {
     private static readonly HashSet<string> Special = ["break", ":", "continue", ".", "eval", "exec", "exit", "export", "readonly", "return", "set", "shift", "times", "trap", "unset"];
 
-    private static readonly HashSet<string> Regular = ["echo", "printf", "test", "[", "cd", "pwd", "read", "umask", "wait", "kill", "jobs", "fg", "bg", "true", "false", "type", "command", "local", "getopts", "hash"];
+    private static readonly HashSet<string> Regular = ["echo", "printf", "test", "[", "cd", "pwd", "read", "umask", "wait", "kill", "jobs", "fg", "bg", "true", "false", "type", "command", "local", "getopts", "hash", "migrate"];
 
     public static readonly HashSet<string> Keywords = ["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "{", "}", "!", "in"];
 
@@ -33,7 +33,7 @@ public sealed partial class ShellInterpreter
             ":" or "true" => Status(0),
             "false" => Status(1),
             "echo" => args is [_, "--help"] ? Output("--help\n", 0) : RunInline(new Echo(), args),
-            "printf" => RunInline(new Printf(), args),
+            "printf" => args.Count == 1 ? Fail("printf", "usage: printf format [arg ...]", 2) : RunInline(new Printf { AsShellBuiltin = true }, args),
             "test" or "[" => RunInline(new Test(), args),
             "exit" => FlowBuiltin(args, Flow.Exit),
             "return" => FlowBuiltin(args, Flow.Return),
@@ -57,6 +57,7 @@ public sealed partial class ShellInterpreter
             "type" => TypeBuiltin(args.Skip(1).ToList(), verbose: true),
             "command" => CommandBuiltin(args),
             "hash" => Status(0),
+            "migrate" => MigrateBuiltin(args),
             "getopts" => Getopts(args),
             "wait" => WaitBuiltin(args),
             "kill" => KillBuiltin(args),
@@ -335,6 +336,7 @@ public sealed partial class ShellInterpreter
                 i++;
                 break;
             }
+            if (a == "+") continue;
             if (a.Length < 2 || a[0] is not ('-' or '+')) break;
             var on = a[0] == '-';
             for (var k = 1; k < a.Length; k++)
@@ -468,6 +470,21 @@ public sealed partial class ShellInterpreter
             yield return new GetCwd();
             old = Failed ? "" : P.Result.Text;
         }
+        if (!target.StartsWith('/') && !target.StartsWith("./") && !target.StartsWith("../") && target is not ("." or "..") && State.Get("CDPATH") is { Length: > 0 } cdpath)
+        {
+            foreach (var entry in cdpath.Split(':'))
+            {
+                var candidate = (entry.Length == 0 ? "." : entry.TrimEnd('/')) + "/" + target;
+                yield return new Stat(candidate);
+                if (Failed || P.Result.Stat?.Type != InodeType.Directory) continue;
+                if (entry.Length > 0)
+                {
+                    target = candidate.StartsWith('/') ? candidate : old.TrimEnd('/') + "/" + candidate;
+                    print = true;
+                }
+                break;
+            }
+        }
         var logical = target.StartsWith('/') ? target : (old.TrimEnd('/') + "/" + target);
         yield return new Chdir(target);
         if (Failed)
@@ -476,8 +493,8 @@ public sealed partial class ShellInterpreter
             yield break;
         }
         var cleaned = CleanPath(logical);
-        State.Set("OLDPWD", old);
-        State.Set("PWD", cleaned);
+        State.Set("OLDPWD", old, export: true);
+        State.Set("PWD", cleaned, export: true);
         if (print) yield return Io.Out(cleaned + "\n");
         State.LastStatus = 0;
     }
@@ -537,7 +554,7 @@ public sealed partial class ShellInterpreter
             }
         }
         var names = args.Skip(i).ToList();
-        if (names.Count == 0) names.Add("REPLY");
+        var reply = names.Count == 0;
         if (prompt is not null) yield return Io.Err(prompt);
         var line = new StringBuilder();
         var escaped = new List<bool>();
@@ -588,7 +605,8 @@ public sealed partial class ShellInterpreter
             line.Append(text[k]);
             escaped.Add(false);
         }
-        AssignRead(line.ToString(), escaped, names);
+        if (reply) State.Set("REPLY", line.ToString());
+        else AssignRead(line.ToString(), escaped, names);
         State.LastStatus = eof ? 1 : 0;
     }
 
@@ -691,11 +709,17 @@ public sealed partial class ShellInterpreter
             yield break;
         }
         string? action = args[i];
+        if (action.Length > 1 && action[0] == '-' && action != "--")
+        {
+            foreach (var call in Fail("trap", $"Illegal option {action}", 2)) yield return call;
+            yield break;
+        }
         var conditions = args.Skip(i + 1).ToList();
-        if (conditions.Count == 0 || action == "-" || ParseSignal(action) is not null && action.All(char.IsAsciiDigit))
+        var trimmed = action.Trim();
+        if (conditions.Count == 0 || action == "-" || trimmed.Length > 0 && trimmed.All(char.IsAsciiDigit))
         {
             // "trap SIG..." (an unsigned integer first) resets, as "trap - SIG" does.
-            if (action != "-") conditions.Insert(0, action);
+            if (action != "-" && conditions.Count == 0) conditions.Add(action);
             action = null;
         }
         State.LastStatus = 0;
@@ -805,6 +829,23 @@ public sealed partial class ShellInterpreter
             s.Append(verbose ? $"{name} is {found}\n" : $"{found}\n");
         }
         foreach (var call in Output(s.ToString(), status)) yield return call;
+    }
+
+    /// <summary>migrate N: the shell itself moves to node N, with its variables, functions, jobs and open files.</summary>
+    private IEnumerable<SystemCall> MigrateBuiltin(List<string> args)
+    {
+        if (args.Count != 2 || !int.TryParse(args[1], out var node) || node < 1)
+        {
+            foreach (var call in Fail("migrate", "usage: migrate NODE", 2)) yield return call;
+            yield break;
+        }
+        yield return new Migrate(new Ssi.Actors.Identity.NodeNumber(node));
+        if (Failed)
+        {
+            foreach (var call in Fail("migrate", $"node {node}: {P.Result.Error!.Value.Describe()}")) yield return call;
+            yield break;
+        }
+        State.LastStatus = 0;
     }
 
     private IEnumerable<SystemCall> Getopts(List<string> args)

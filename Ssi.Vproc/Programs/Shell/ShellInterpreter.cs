@@ -338,7 +338,7 @@ public sealed partial class ShellInterpreter
         }
         if (P.Result.Value == 0)
         {
-            EnterSubshell();
+            foreach (var call in EnterSubshell()) yield return call;
             foreach (var call in Run(body, true)) yield return call;
             foreach (var call in LeaveSubshell()) yield return call;
         }
@@ -347,12 +347,23 @@ public sealed partial class ShellInterpreter
         CheckErrExit();
     }
 
-    /// <summary>In a child that is a subshell: traps other than ignored signals are reset, and jobs are not its own.</summary>
-    private void EnterSubshell()
+    /// <summary>
+    /// In a child that is a subshell: traps other than ignored signals are reset, the signals an interactive shell
+    /// takes for itself (SIGINT, SIGTERM, SIGTSTP...) get their defaults back, and jobs are not its own.
+    /// </summary>
+    private IEnumerable<SystemCall> EnterSubshell()
     {
         State.IsSubshell = true;
         foreach (var signal in State.Traps.Keys.ToList())
-            if (State.Traps[signal].Length > 0) State.Traps.Remove(signal);
+        {
+            if (State.Traps[signal].Length == 0) continue;
+            State.Traps.Remove(signal);
+            if (signal != 0) yield return new SigAction(signal, Disposition.Default);
+        }
+        foreach (var signal in State.OwnSignals)
+            if (!State.Traps.ContainsKey(signal)) yield return new SigAction(signal, Disposition.Default);
+        State.OwnSignals.Clear();
+        State.PendingSignals.Clear();
         State.Jobs.Clear();
         State.Monitor = false;
         State.Interactive = false;
@@ -377,7 +388,7 @@ public sealed partial class ShellInterpreter
         if (P.Result.Value == 0)
         {
             var monitor = State.Monitor;
-            EnterSubshell();
+            foreach (var call in EnterSubshell()) yield return call;
             if (monitor) yield return new SetPgid(0, 0);
             else
             {
@@ -444,7 +455,7 @@ public sealed partial class ShellInterpreter
                 if (P.Result.Value == 0)
                 {
                     var monitor = State.Monitor;
-                    EnterSubshell();
+                    foreach (var call in EnterSubshell()) yield return call;
                     if (monitor) yield return new SetPgid(0, group);
                     if (previous >= 0)
                     {
@@ -565,6 +576,44 @@ public sealed partial class ShellInterpreter
         if (State.XTrace && (fields.Count > 0 || assignments.Count > 0))
             yield return Io.Err(ShellText.Trace(State.Get("PS4") ?? "+ ", assignments, fields));
 
+        if (fields.Count == 0 && command.Redirections.Length > 0 && command.Assignments.Length > 0)
+        {
+            // dash redirects first, so the assignments' command substitutions write where the redirections say.
+            var saves = new List<(int, int)>();
+            var ok = new Box<bool>();
+            foreach (var call in Redirect(command.Redirections, saves, ok)) yield return call;
+            if (ok.Value && !Aborted)
+            {
+                assignments.Clear();
+                _substitutionStatus = -1;
+                for (var i = 0; i < command.Assignments.Length; i++)
+                {
+                    var value = new Box<string>();
+                    foreach (var call in ExpandString(command.Assignments[i].Value, value, assignment: true)) yield return call;
+                    if (Aborted) break;
+                    assignments.Add(new(command.Assignments[i].Name, value.Value));
+                }
+            }
+            foreach (var call in Restore(saves)) yield return call;
+            if (Aborted) yield break;
+            if (!ok.Value)
+            {
+                State.LastStatus = 1;
+                CheckErrExit();
+                yield break;
+            }
+            foreach (var (name, value) in assignments)
+            {
+                if (!State.Set(name, value))
+                {
+                    Abort($"{name}: is read only", 2);
+                    yield break;
+                }
+            }
+            State.LastStatus = _substitutionStatus >= 0 ? _substitutionStatus : 0;
+            CheckErrExit();
+            yield break;
+        }
         if (fields.Count == 0)
         {
             foreach (var (name, value) in assignments)
@@ -704,7 +753,7 @@ public sealed partial class ShellInterpreter
         if (P.Result.Value == 0)
         {
             var monitor = State.Monitor;
-            EnterSubshell();
+            foreach (var call in EnterSubshell()) yield return call;
             if (monitor) yield return new SetPgid(0, 0);
             var ok = new Box<bool>();
             foreach (var call in Redirect(redirections, null, ok)) yield return call;
@@ -841,7 +890,7 @@ public sealed partial class ShellInterpreter
         }
         if (P.Result.Value == 0)
         {
-            EnterSubshell();
+            foreach (var call in EnterSubshell()) yield return call;
             yield return new Close(read);
             yield return new Dup2(write, Io.Stdout);
             yield return new Close(write);

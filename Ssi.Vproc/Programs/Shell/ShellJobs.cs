@@ -168,9 +168,19 @@ public sealed partial class ShellInterpreter
                     if (int.TryParse(a, out var n))
                     {
                         var number = n > 128 ? n - 128 : n;
-                        s.Append(Signal.IsValid(number) ? Signal.Name(number) : a).Append('\n');
+                        if (!Signal.IsValid(number))
+                        {
+                            foreach (var call in Fail("kill", $"invalid signal number or exit status: {a}")) yield return call;
+                            yield break;
+                        }
+                        s.Append(Signal.Name(number)).Append('\n');
                     }
                     else if (ParseSignal(a) is { } sig) s.Append(sig).Append('\n');
+                    else
+                    {
+                        foreach (var call in Fail("kill", $"invalid signal name: {a}")) yield return call;
+                        yield break;
+                    }
                 }
             }
             else

@@ -498,7 +498,7 @@ public sealed class ShellParser
             }
         }
         var word = ScanWord();
-        if (word.All(char.IsAsciiDigit) && _pos < _s.Length && _s[_pos] is '<' or '>') return new Token(Kind.IoNumber, word, start);
+        if (word.Length == 1 && char.IsAsciiDigit(word[0]) && _pos < _s.Length && _s[_pos] is '<' or '>') return new Token(Kind.IoNumber, word, start);
         return new Token(Kind.Word, word, start);
     }
 
@@ -572,8 +572,7 @@ public sealed class ShellParser
                     {
                         if (_pos >= _s.Length) throw new ShellSyntaxError("Missing '}'", incomplete: true);
                         if (_s[_pos] == '}') break;
-                        if (_s[_pos] == '\'' && inDoubleQuotes) _pos++;
-                        else SkipWordPart(inDoubleQuotes);
+                        SkipWordPart(inDoubleQuotes: false);
                     }
                     _pos++;
                     return;

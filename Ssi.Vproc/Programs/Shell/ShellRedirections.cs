@@ -77,11 +77,8 @@ public sealed partial class ShellInterpreter
                         yield break;
                     }
                     var from = int.Parse(target);
-                    if (from == fd)
-                    {
-                        yield return new Fstat(new Fd(fd));
-                    }
-                    else yield return new Dup2(new Fd(from), new Fd(fd));
+                    if (from == fd) continue;
+                    yield return new Dup2(new Fd(from), new Fd(fd));
                     if (Failed)
                     {
                         yield return Message($"{from}: Bad file descriptor");

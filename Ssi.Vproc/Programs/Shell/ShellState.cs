@@ -79,6 +79,9 @@ public sealed class ShellState
     /// <summary>Trap actions by signal number; 0 is EXIT. An empty action ignores the signal.</summary>
     public Dictionary<int, string> Traps { get; } = [];
     public List<int> PendingSignals { get; } = [];
+
+    /// <summary>Signals an interactive shell handles or ignores for itself, which its children get back as default.</summary>
+    public List<int> OwnSignals { get; } = [];
     public bool InTrap { get; set; }
 
     public List<ShellJob> Jobs { get; } = [];

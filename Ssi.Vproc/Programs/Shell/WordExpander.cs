@@ -67,7 +67,9 @@ public sealed partial class ShellInterpreter
     public IEnumerable<SystemCall> ExpandString(string word, Box<string> result, bool assignment = false)
     {
         var pieces = new List<Piece>();
+        _inAssignment = assignment;
         foreach (var call in Scan(word, Mode.Unquoted, pieces, tilde: true, assignment)) yield return call;
+        _inAssignment = false;
         result.Value = Join(pieces, " ");
     }
 
@@ -468,19 +470,21 @@ public sealed partial class ShellInterpreter
         }
         var word = rest[op.Length..];
         var isSet = name is "@" or "*" ? State.Positional.Length > 0 : Parameter(name) is not null;
-        var current = name is "@" or "*" ? (State.Positional.Length > 0 ? string.Join(" ", State.Positional) : null) : Parameter(name);
+        var ifsNow = State.Get("IFS");
+        var joiner = name == "*" && mode != Mode.Unquoted ? (ifsNow is null ? " " : ifsNow.Length > 0 ? ifsNow[..1] : "") : " ";
+        var current = name is "@" or "*" ? (State.Positional.Length > 0 ? string.Join(joiner, State.Positional) : null) : Parameter(name);
         var nullOrUnset = !isSet || op.StartsWith(':') && string.IsNullOrEmpty(current) && !(name == "@" && State.Positional.Length > 1);
         switch (op)
         {
             case ":-" or "-":
                 if (nullOrUnset)
-                    foreach (var call in Scan(word, mode, into, tilde: mode == Mode.Unquoted, assignment: false)) yield return call;
+                    foreach (var call in ScanOperand(word, mode, into)) yield return call;
                 else
                     foreach (var call in AddParameter(name, mode, into)) yield return call;
                 yield break;
             case ":+" or "+":
                 if (!nullOrUnset)
-                    foreach (var call in Scan(word, mode, into, tilde: mode == Mode.Unquoted, assignment: false)) yield return call;
+                    foreach (var call in ScanOperand(word, mode, into)) yield return call;
                 yield break;
             case ":=" or "=":
                 if (nullOrUnset)
@@ -538,6 +542,20 @@ public sealed partial class ShellInterpreter
                 yield break;
         }
     }
+
+    /// <summary>
+    /// The word of ${x:-word} and ${x:+word}: unquoted, its own text is split like an expansion's result
+    /// (${u:-a b} is two fields), while its quoted parts stay whole.
+    /// </summary>
+    private IEnumerable<SystemCall> ScanOperand(string word, Mode mode, List<Piece> into)
+    {
+        var pieces = new List<Piece>();
+        foreach (var call in Scan(word, mode, pieces, tilde: mode == Mode.Unquoted, assignment: _inAssignment)) yield return call;
+        foreach (var piece in pieces) into.Add(piece.Kind == PieceKind.Literal ? piece with { Kind = PieceKind.Expanded } : piece);
+    }
+
+    /// <summary>Set while an assignment's value expands, so ~ after ':' inside ${x-...} expands too.</summary>
+    private bool _inAssignment;
 
     private static bool IsParameterName(string name) =>
         ShellParser.IsName(name) || name.Length > 0 && name.All(char.IsAsciiDigit) || name is "@" or "*" or "#" or "?" or "-" or "$" or "!";

@@ -95,10 +95,20 @@ public static class RunCommand
         return i >= args.Length ? args : [.. args[..i], "--", .. args[i..]];
     }
 
-    private static async Task<int> RunAsync(int node, ClientOptions client, ParseResult parse, CancellationToken ct)
+    private static Task<int> RunAsync(int node, ClientOptions client, ParseResult parse, CancellationToken ct)
     {
         var argv = parse.GetValue(Program) ?? [];
         if (argv.Length == 0) throw CliException.Usage("a program to run is needed");
+        return RunAttachedAsync(node, argv, client, parse, parse.GetValue(Cwd) ?? "/", parse.GetValue(Pin), null, ct);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="argv"/> on <paramref name="node"/> (0: the contact node) attached to this terminal, and
+    /// returns its shell status. <paramref name="environment"/> adds to (or replaces) the variables every run gets.
+    /// </summary>
+    internal static async Task<int> RunAttachedAsync(int node, string[] argv, ClientOptions client, ParseResult parse, string cwd, bool pin,
+        Func<SsiClient, IReadOnlyDictionary<string, string>>? environmentFor, CancellationToken ct)
+    {
         await using var cluster = await client.ConnectAsync(parse, ct);
         var ended = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stdout = StandardOutput.Open(StandardOutput.StdoutFd);
@@ -116,7 +126,8 @@ public static class RunCommand
             HostTerminal.IsTerminal(StandardOutput.StderrFd));
         if (streams.StdoutIsTerminal && HostTerminal.Columns(StandardOutput.StdoutFd) is { } columns)
             environment = environment.Add("COLUMNS", columns.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var started = await cluster.Processes.RunAsync(node, argv, environment, parse.GetValue(Cwd) ?? "/", attachment, parse.GetValue(Pin), ct, streams);
+        if (environmentFor is not null) environment = environment.SetItems(environmentFor(cluster));
+        var started = await cluster.Processes.RunAsync(node, argv, environment, cwd, attachment, pin, ct, streams);
         attachment.Tell(new TerminalAttachment.Attach(started.Terminal));
         using var keys = ForwardKeys(attachment);
         new Thread(() => PumpStdin(attachment)) { IsBackground = true, Name = "ssi-run-stdin" }.Start();
