@@ -62,11 +62,14 @@ public sealed class SsiCli : IDisposable
     /// Runs a /bin/sh script in which <c>ssi</c> is this build's CLI, for arguments that are raw bytes
     /// (<c>ssi fs mkdir "$(printf '/tmp/\377')"</c>), which ProcessStartInfo's strings cannot carry.
     /// </summary>
-    public async Task<CliBytes> RunShellAsync(string script)
+    public async Task<CliBytes> RunShellAsync(string script, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var dll = typeof(Ssi.Host.Program).Assembly.Location;
+        var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            ["SSI_DLL"] = typeof(Ssi.Host.Program).Assembly.Location,
+        };
         var (exit, stdout, stderr) = await RunRawAsync("/bin/sh", ["-c", "ssi() { dotnet \"$SSI_DLL\" \"$@\"; }\n" + script],
-            TimeSpan.FromMinutes(3), "", new Dictionary<string, string> { ["SSI_DLL"] = dll });
+            TimeSpan.FromMinutes(3), "", variables);
         return new CliBytes(exit, stdout, stderr);
     }
 

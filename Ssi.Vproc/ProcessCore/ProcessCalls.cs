@@ -94,6 +94,8 @@ public static class ProcessCalls
     {
         if (c.Signal != 0 && !Signal.IsValid(c.Signal)) return CallDecision.Fail(state, Errno.EINVAL);
         var (uid, pid) = (state.Credentials.Uid, state.Pid);
+        // A signal to oneself is pending before kill returns, as Linux has it: `kill -HUP $$` runs the trap before the next command.
+        if (c.Pid == pid.Value) return CallDecision.Done(c.Signal == 0 ? state : state with { Signals = state.Signals.Post(c.Signal) }, SysResult.Ok(0));
         if (c.Pid > 0) return Ask(state, Destination.Processes, new SignalProcess(new Pid(c.Pid), c.Signal, uid, pid), new OnSignalSent());
         Pid? group = c.Pid == 0 ? state.Pgid : c.Pid == -1 ? null : new Pid(-c.Pid); // null: every process
         return Ask(state, Destination.ProcessService, new KillGroup(group, c.Signal, uid, pid), new OnGroupSignalled());

@@ -29,6 +29,9 @@ public sealed partial class ShellInterpreter
     private string? _abortMessage;
     private int _substitutionStatus = -1;
 
+    /// <summary>The status of a command whose redirection failed: 2, as dash gives (bash gives 1).</summary>
+    private const int RedirectionFailed = 2;
+
     private bool Stopped => Aborted || State.Flow != Flow.Normal;
 
     private void Abort(string message, int status)
@@ -162,6 +165,7 @@ public sealed partial class ShellInterpreter
                     foreach (var call in Run(sequence.Commands[i], tail && i == sequence.Commands.Length - 1)) yield return call;
                     if (Stopped) yield break;
                     foreach (var call in RunTraps()) yield return call;
+                    if (Stopped) yield break;
                 }
                 break;
             case Background background:
@@ -172,7 +176,7 @@ public sealed partial class ShellInterpreter
                 var ok = new Box<bool>();
                 foreach (var call in Redirect(redirected.Redirections, saves, ok)) yield return call;
                 if (ok.Value) foreach (var call in Run(redirected.Body, false)) yield return call;
-                else if (!Aborted) State.LastStatus = 1;
+                else if (!Aborted) State.LastStatus = RedirectionFailed;
                 foreach (var call in Restore(saves)) yield return call;
                 break;
             case Subshell subshell:
@@ -258,6 +262,7 @@ public sealed partial class ShellInterpreter
             status = State.LastStatus;
             if (LeavesLoop()) break;
             foreach (var call in RunTraps()) yield return call;
+            if (Stopped) break;
         }
         State.LoopDepth--;
         if (State.Flow == Flow.Normal && !Aborted) State.LastStatus = status;
@@ -598,7 +603,7 @@ public sealed partial class ShellInterpreter
             if (Aborted) yield break;
             if (!ok.Value)
             {
-                State.LastStatus = 1;
+                State.LastStatus = RedirectionFailed;
                 CheckErrExit();
                 yield break;
             }
@@ -629,7 +634,7 @@ public sealed partial class ShellInterpreter
             foreach (var call in Redirect(command.Redirections, saves, ok)) yield return call;
             foreach (var call in Restore(saves)) yield return call;
             if (Aborted) yield break;
-            State.LastStatus = !ok.Value ? 1 : _substitutionStatus >= 0 ? _substitutionStatus : 0;
+            State.LastStatus = !ok.Value ? RedirectionFailed : _substitutionStatus >= 0 ? _substitutionStatus : 0;
             CheckErrExit();
             yield break;
         }
@@ -663,7 +668,7 @@ public sealed partial class ShellInterpreter
             var ok = new Box<bool>();
             foreach (var call in Redirect(command.Redirections, saves, ok)) yield return call;
             if (ok.Value) foreach (var call in CallFunction(body, fields)) yield return call;
-            else if (!Aborted) State.LastStatus = 1;
+            else if (!Aborted) State.LastStatus = RedirectionFailed;
             foreach (var call in Restore(saves)) yield return call;
             foreach (var (name, old) in saved)
             {
@@ -706,7 +711,7 @@ public sealed partial class ShellInterpreter
         }
         else if (!Aborted)
         {
-            State.LastStatus = special && !State.Interactive ? 2 : 1;
+            State.LastStatus = RedirectionFailed;
             if (special && !State.Interactive) State.Flow = Flow.Exit;
         }
         foreach (var call in Restore(saves)) yield return call;
@@ -740,7 +745,7 @@ public sealed partial class ShellInterpreter
         {
             var ok = new Box<bool>();
             foreach (var call in Redirect(redirections, null, ok)) yield return call;
-            if (!ok.Value) yield return new Exit(Aborted ? 2 : 1);
+            if (!ok.Value) yield return new Exit(RedirectionFailed);
             foreach (var call in ExecProgram(fields, State.Environment(assignments))) yield return call;
         }
         yield return new Fork();
@@ -760,7 +765,7 @@ public sealed partial class ShellInterpreter
             if (!ok.Value)
             {
                 foreach (var call in ReportAbort()) yield return call;
-                yield return new Exit(Aborted ? 2 : 1);
+                yield return new Exit(RedirectionFailed);
             }
             foreach (var call in ExecProgram(fields, State.Environment(assignments))) yield return call;
         }

@@ -582,12 +582,13 @@ public sealed partial class ShellInterpreter
     private IEnumerable<SystemCall> GlobExpand(string pattern, List<string> matches)
     {
         var absolute = pattern.StartsWith('/');
+        var directoriesOnly = pattern.EndsWith('/');
         var components = pattern.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var candidates = new List<string> { absolute ? "/" : "" };
         for (var k = 0; k < components.Length; k++)
         {
             var component = components[k];
-            var last = k == components.Length - 1;
+            var last = k == components.Length - 1 && !directoriesOnly;
             var next = new List<string>();
             if (!ShellPattern.HasWildcards(component))
             {
@@ -629,7 +630,6 @@ public sealed partial class ShellInterpreter
             candidates = next;
             if (candidates.Count == 0) yield break;
         }
-        if (pattern.EndsWith('/')) candidates = candidates.Select(c => c.EndsWith('/') ? c : c + "/").ToList();
         matches.AddRange(candidates);
     }
 }

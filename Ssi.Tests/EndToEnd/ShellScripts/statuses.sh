@@ -1,0 +1,10 @@
+# Exit statuses as POSIX says: 127 not found, 126 not executable, 128+n for a signal, and exit's own.
+nosuchcommand 2>/dev/null; echo "not found $?"
+: > notexec.txt; ./notexec.txt 2>/dev/null; echo "not executable $?"
+sh -c 'kill -9 $$'; echo "killed $?"
+sh -c 'kill -TERM $$'; echo "terminated $?"
+sh -c 'exit 255'; echo "exit $?"
+sh -c 'exit 256'; echo "wrapped $?"
+(exit 42); echo "subshell $?"
+sh -c 'false'; echo "false $?"
+sh -c ''; echo "empty $?"
