@@ -19,8 +19,8 @@ public sealed class ShellOracleCluster : IAsyncLifetime
 }
 
 /// <summary>
-/// Each script runs under the host's dash (with <c>onnode N</c> and <c>migrate N</c> as no-op stand-ins) and under
-/// <c>ssi sh -c</c> on 3 nodes, where onnode places commands and migrate moves the shell mid-script; stdout and the
+/// Each script runs under the host's dash (with <c>onnode N</c>, <c>fast</c> and <c>migrate N</c> as stand-ins that run in place) and under
+/// <c>ssi sh -c</c> on 3 nodes, where onnode and fast place commands and migrate moves the shell mid-script; stdout and the
 /// exit status must be equal byte for byte. No output is written by hand: the host is the oracle.
 /// </summary>
 [Trait("Category", "EndToEnd")]
@@ -41,7 +41,7 @@ public sealed class ShellOracleTests(ShellOracleCluster cluster) : IClassFixture
         var prologue = $"T={dir}; rm -rf \"$T\"; mkdir -p \"$T\" && cd \"$T\" || exit 99\n";
         try
         {
-            var host = await DashAsync("onnode() { shift; \"$@\"; }; migrate() { :; }; " + prologue + body);
+            var host = await DashAsync("onnode() { shift; \"$@\"; }; fast() { \"$@\"; }; migrate() { :; }; " + prologue + body);
             var ssi = await cluster.Ssi.RunShellAsync("ssi sh -c \"$SCRIPT\"", new Dictionary<string, string> { ["SCRIPT"] = prologue + body });
             Assert.True(host.Exit == ssi.ExitCode && host.Stdout.SequenceEqual(ssi.Stdout),
                 $"{name}: dash exited {host.Exit}, ssi sh {ssi.ExitCode}\n--- dash stdout\n{Text(host.Stdout)}\n--- ssi stdout\n{Text(ssi.Stdout)}\n--- ssi stderr\n{ssi.Stderr}");

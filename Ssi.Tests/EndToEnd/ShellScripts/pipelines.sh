@@ -13,3 +13,4 @@ false; echo "semicolon $?"
 seq 1 3 | while read n; do echo "n=$n"; done
 x=outer; echo piped | { read x; echo "inside $x"; }; echo "outside $x"
 yes | head -2
+fast echo placed by fast | onnode 3 cat

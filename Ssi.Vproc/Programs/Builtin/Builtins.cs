@@ -62,6 +62,7 @@ public static class Builtins
         ["od"] = () => new Od(),
         ["diff"] = () => new Diff(),
         ["sh"] = () => new Shell.Sh(),
+        ["fast"] = () => new Fast(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);

@@ -274,6 +274,13 @@ public sealed class Onnode : Program
             yield return new Exit(1);
             yield break;
         }
+        foreach (var call in RunOn(p, node, p.Args[2..])) yield return call;
+    }
+
+    /// <summary>Runs argv in a child forked onto <paramref name="node"/> and exits as it did; for onnode and fast.</summary>
+    public static IEnumerable<SystemCall> RunOn(ProcessContext p, int node, string[] argv)
+    {
+        var program = argv[0];
         yield return new Fork(new NodeNumber(node));
         if (p.Failed)
         {
@@ -283,7 +290,7 @@ public sealed class Onnode : Program
         }
         if (p.Result.Value == 0)
         {
-            yield return new Exec(program.Contains('/') ? program : "/bin/" + program, p.Args[2..]);
+            yield return new Exec(program.Contains('/') ? program : "/bin/" + program, argv);
             var error = p.Result.Error ?? Errno.EIO;
             yield return Io.Complain(p, program, error);
             yield return new Exit(error is Errno.ENOENT or Errno.ENOTDIR ? 127 : 126);
@@ -302,5 +309,36 @@ public sealed class Onnode : Program
         }
         yield return Io.Report(p, $"wait for {child}");
         yield return new Exit(1);
+    }
+}
+
+/// <summary>
+/// fast PROGRAM [ARG]...: OpenSSI's fast, which runs PROGRAM on the least loaded node: here the node that is up and
+/// runs the fewest live processes (the lowest number on a tie), as onnode would run it there.
+/// </summary>
+public sealed class Fast : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        if (p.Args.Length < 2)
+        {
+            yield return Io.Err("Usage: fast PROGRAM [ARG]...\n");
+            yield return new Exit(2);
+            yield break;
+        }
+        yield return new ListNodes();
+        var up = p.Result.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+        yield return new ListProcesses();
+        if (p.Failed || up.Count == 0)
+        {
+            yield return Io.Complain(p, "no node to run on", p.Result.Error ?? Errno.EHOSTDOWN);
+            yield return new Exit(1);
+            yield break;
+        }
+        var load = up.ToDictionary(n => n, _ => 0);
+        foreach (var process in p.Result.Processes)
+            if (process.State != Ssi.Vproc.ProcessTable.RunState.Zombie && load.ContainsKey(process.Node.Value)) load[process.Node.Value]++;
+        var node = load.OrderBy(kv => kv.Value).ThenBy(kv => kv.Key).First().Key;
+        foreach (var call in Onnode.RunOn(p, node, p.Args[1..])) yield return call;
     }
 }
