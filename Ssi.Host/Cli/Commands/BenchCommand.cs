@@ -14,6 +14,7 @@ public static class BenchCommand
         command.Subcommands.Add(ProcBenchmark.Command());
         command.Subcommands.Add(MigrateBenchmark.Command());
         command.Subcommands.Add(PipeBenchmark.Command());
+        command.Subcommands.Add(ShBenchmark.Command());
         return command;
     }
 }
