@@ -1,4 +1,5 @@
 // The continuations of the process calls: what a process, the process service or a loaded program answered.
+using System.Collections.Immutable;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
@@ -19,11 +20,11 @@ public sealed record OnForked : Then<ProcessCreated>
     }
 }
 
-/// <summary>exec: the program file loaded, or why not.</summary>
-public sealed record OnExecLoaded(string[] Args) : Then<Outcome<Program>>
+/// <summary>exec: the program file loaded with its argv, or why not; <see cref="Environment"/> is envp (null: unchanged).</summary>
+public sealed record OnExecLoaded(ImmutableDictionary<string, string>? Environment = null) : Then<Outcome<LoadedProgram>>
 {
-    protected override CallDecision On(ProcessState state, Outcome<Program> loaded, CallWorld world) =>
-        loaded.IsOk ? ProcessCalls.Replace(state, loaded.Value, Args) : CallDecision.Fail(state, loaded.Error!.Value);
+    protected override CallDecision On(ProcessState state, Outcome<LoadedProgram> loaded, CallWorld world) =>
+        loaded.IsOk ? ProcessCalls.Replace(state, loaded.Value.Program, loaded.Value.Args, Environment) : CallDecision.Fail(state, loaded.Error!.Value);
 }
 
 /// <summary>getpgid of another process: anything but its info means there is no such process.</summary>

@@ -61,6 +61,8 @@ public static class Builtins
         ["xargs"] = () => new Xargs(),
         ["od"] = () => new Od(),
         ["diff"] = () => new Diff(),
+        ["id"] = () => new Id(),
+        ["whoami"] = () => new Whoami(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);
