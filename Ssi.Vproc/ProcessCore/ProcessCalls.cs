@@ -40,7 +40,8 @@ public static class ProcessCalls
             case SetPgid c: return SetPgid(state, c);
             case SetSid:
                 if (state.Pgid == pid) return CallDecision.Fail(state, Errno.EPERM); // a group leader cannot start a session
-                return CallDecision.Done(state with { Sid = pid, Pgid = pid, ControllingTerminal = null }, SysResult.Ok(pid.Value), PublishInfo.Instance);
+                var leader = state with { Sid = pid, Pgid = pid, ControllingTerminal = null };
+                return CallDecision.Done(leader, SysResult.Ok(pid.Value), [PublishInfo.Instance, .. Family.TellParent(leader, null)]);
             case Kill c: return Kill(state, c);
             case SigAction c:
                 var changed = state.Signals.SetDisposition(c.Signal, c.Disposition);
@@ -87,7 +88,8 @@ public static class ProcessCalls
         if (target == pid)
         {
             if (state.Sid == pid) return CallDecision.Fail(state, Errno.EPERM); // a session leader cannot move
-            if (pgid == pid || pgid == state.Pgid) return CallDecision.Done(state with { Pgid = pgid }, SysResult.Ok(0), PublishInfo.Instance);
+            if (pgid == state.Pgid) return CallDecision.Done(state, SysResult.Ok(0));
+            if (pgid == pid) return CallDecision.Done(state with { Pgid = pgid }, SysResult.Ok(0), [PublishInfo.Instance, .. Family.TellParent(state with { Pgid = pgid }, null)]);
             // Joining another group: it must exist in this session (its leader is asked).
             return Ask(state, Destination.Processes, new GetProcessInfo(pgid), new OnGroupLeader(pgid, state.Sid));
         }

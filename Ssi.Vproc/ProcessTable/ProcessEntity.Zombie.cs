@@ -65,7 +65,7 @@ public sealed partial class ProcessEntity
     private void SendExitNotice()
     {
         if (_exitNoticed || !IsZombie) return;
-        Region.Tell(new ChildExited(_state.Parent, _pid, _state.ExitStatus ?? 0), Self);
+        Region.Tell(new ChildExited(_state.Parent, _pid, _state.ExitStatus ?? 0, _state.Pgid), Self);
         _exitNoticeTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(_node.Settings.ExitNoticeRetry, Self, new ExitNoticeDue(), Self);
     }
 

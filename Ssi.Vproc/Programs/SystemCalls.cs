@@ -76,7 +76,12 @@ public sealed record Fork(NodeNumber? Node = null) : SystemCall;
 /// </summary>
 public sealed record Exec(string Path, string[] Args, ImmutableDictionary<string, string>? Environment = null) : SystemCall;
 public sealed record Exit(int Code) : SystemCall;
-/// <summary>waitpid(2) (its argument is a pid_t selector, not a PID): -1 for any child; the value is the child's PID (0 with WNOHANG and none ready), the status in <see cref="SysResult.Status"/>.</summary>
+/// <summary>
+/// waitpid(2) (its argument is a pid_t selector, not a PID): a child's PID, -1 for any child, 0 for any child in the
+/// caller's process group, -PGID for any child in that group. The value is the child's PID (0 with WNOHANG and none
+/// ready), the status in <see cref="SysResult.Status"/>: an exit (the zombie is reaped), or with
+/// <see cref="WaitOptions.Untraced"/> a stop and with <see cref="WaitOptions.Continued"/> a continue, each reported once.
+/// </summary>
 public sealed record Wait(int Pid = -1, WaitOptions Options = WaitOptions.None) : SystemCall;
 public sealed record GetPid : SystemCall;
 public sealed record GetPpid : SystemCall;
@@ -132,7 +137,12 @@ public sealed record WhereIs(Pid Pid) : SystemCall;
 public enum WaitOptions
 {
     None = 0,
+    /// <summary>WNOHANG: 0 at once when no child has anything to report.</summary>
     NoHang = 1,
+    /// <summary>WUNTRACED: also report a child stopped by a signal, once (<see cref="WaitStatus.Stopped"/>).</summary>
+    Untraced = 2,
+    /// <summary>WCONTINUED: also report a stopped child that SIGCONT continued, once (<see cref="WaitStatus.Continued"/>).</summary>
+    Continued = 8,
 }
 
 public enum Disposition

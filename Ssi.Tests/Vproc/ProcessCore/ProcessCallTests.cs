@@ -46,7 +46,7 @@ public sealed class ProcessCallTests
         Assert.IsType<CreateChild>(Decide(Ann_process(), new Fork()).Waiting);
         var forked = new OnForked().Complete(Ann_process(), new ProcessCreated(new Pid(1_000_010), new NodeNumber(1)), World);
         Assert.Equal(1_000_010, forked.AssertOk().Value);
-        Assert.Equal(new ChildRecord(new NodeNumber(1)), forked.State.Children[new Pid(1_000_010)]);
+        Assert.Equal(new ChildRecord(new NodeNumber(1)) { Pgid = new Pid(1_000_002) }, forked.State.Children[new Pid(1_000_010)]); // in the parent's group
         new OnForked().Complete(Ann_process(), new Failed(Errno.EAGAIN, "shard away"), World).AssertFails(Errno.EAGAIN);
         // A child that exited before its creation was confirmed keeps its status.
         var quick = Ann_process().WithChild(1_000_010, status: 0);
@@ -133,8 +133,8 @@ public sealed class ProcessCallTests
         Assert.Equal(0, Decide(state, new Wait(Options: WaitOptions.NoHang)).AssertOk().Value);
         Decide(state, new Wait(1_000_099)).AssertFails(Errno.ECHILD);
         Decide(Ann_process(), new Wait()).AssertFails(Errno.ECHILD);
-        Decide(state, new Wait(0)).AssertFails(Errno.EINVAL);
-        Decide(state, new Wait(-5)).AssertFails(Errno.EINVAL);
+        Assert.IsType<Block>(Decide(state, new Wait(0)).Waiting); // the child is in the caller's group
+        Decide(state, new Wait(-5)).AssertFails(Errno.ECHILD); // and none is in group 5
     }
 
     [Fact]

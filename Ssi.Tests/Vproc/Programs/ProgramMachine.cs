@@ -252,6 +252,9 @@ public sealed partial class ProgramMachine
             // Waited for, so that the tree is settled when the next call or the test looks.
             case Send { To: Destination.FileSystem } send: _cluster.Ask(_files.Map((IFileSystemRequest)send.Message)); break;
             case Send { To: Destination.Processes, Message: Reap reap }: _table.Remove(reap.Pid.Value); break;
+            case Send { To: Destination.Processes, Message: ChildStateChanged changed }:
+                if (_table.TryGetValue(changed.Pid.Value, out var parent)) parent.State = Family.ChildStateChanged(parent.State, changed) ?? parent.State;
+                break;
             case SendToDevice send: send.Device.Tell(send.Message, ActorRefs.NoSender); break;
             case PublishInfo: break; // the machine's table reads each process's state when asked
             case StartImage start:
@@ -290,6 +293,6 @@ public sealed partial class ProgramMachine
             Children = ImmutableDictionary<ProcessId, ChildRecord>.Empty,
         };
         if (_table.TryGetValue(process.State.Parent.Value, out var parent))
-            parent.State = Family.ChildExited(parent.State, new Pid(process.Pid), status) ?? parent.State;
+            parent.State = Family.ChildExited(parent.State, new Pid(process.Pid), status, process.State.Pgid) ?? parent.State;
     }
 }
