@@ -129,4 +129,37 @@ public sealed class JobControlRuleTests
         var set = new OnChildGroupSet().Complete(parent, new ProcessGroupSet(Child, Child), World);
         Assert.Equal(Child, set.State.Children[Child].Pgid);
     }
+
+    private static ProcessInfo Row(int pid, int ppid, int pgid, int sid, RunState state = RunState.Sleeping) =>
+        new(new Pid(pid), new Pid(ppid), new Pid(pgid), new Pid(sid), 1000, 1000, state, new NodeNumber(pid / 1_000_000), "x", Now, TimeSpan.Zero);
+
+    [Fact]
+    public void A_shell_that_exits_orphans_its_stopped_job_on_any_node_and_a_running_job_or_one_kept_by_another_parent_is_left_alone()
+    {
+        // The shell 1000002 (session and group 1000002) leaves: a stopped job 2000010|3000011 (group 2000010), a running
+        // job 1000020, and a job 1000030 with a stopped member whose parent 1000031 (same session, another group) keeps it.
+        ProcessInfo[] cluster =
+        [
+            Row(1_000_002, 1, 1_000_002, 1_000_002, RunState.Zombie),
+            Row(2_000_010, 1_000_002, 2_000_010, 1_000_002, RunState.Stopped), Row(3_000_011, 1_000_002, 2_000_010, 1_000_002, RunState.Stopped),
+            Row(1_000_020, 1_000_002, 1_000_020, 1_000_002),
+            Row(1_000_030, 1_000_002, 1_000_030, 1_000_002, RunState.Stopped), Row(1_000_031, 1, 1_000_031, 1_000_002),
+            Row(1_000_032, 1_000_031, 1_000_030, 1_000_002, RunState.Stopped),
+        ];
+        Assert.Equal([new Pid(2_000_010)], OrphanedGroups.HangUpOnExit(new Pid(1_000_002), new Pid(1_000_002), new Pid(1_000_002), cluster));
+        // A child in a session of its own was never kept by the shell: nothing is sent to it.
+        ProcessInfo[] daemon = [Row(1_000_040, 1_000_002, 1_000_040, 1_000_040, RunState.Stopped)];
+        Assert.Empty(OrphanedGroups.HangUpOnExit(new Pid(1_000_002), new Pid(1_000_002), new Pid(1_000_002), daemon));
+    }
+
+    [Fact]
+    public void Only_an_exit_with_a_living_child_in_another_group_asks_the_cluster()
+    {
+        Assert.False(OrphanedGroups.Worth(Ann_process()));
+        var sameGroup = new OnForked().Complete(Ann_process(), new ProcessCreated(Child, new NodeNumber(1)), World).State;
+        Assert.False(OrphanedGroups.Worth(sameGroup));
+        var job = Family.ChildStateChanged(sameGroup, new ChildStateChanged(new Pid(Self), Child, Child, null))!;
+        Assert.True(OrphanedGroups.Worth(job));
+        Assert.False(OrphanedGroups.Worth(Family.ChildExited(job, Child, 0)!));
+    }
 }
