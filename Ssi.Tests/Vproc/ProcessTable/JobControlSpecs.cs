@@ -79,4 +79,26 @@ public sealed class JobControlSpecs : IAsyncLifetime
         Assert.Equal(0, await Exited(client));
         Assert.Equal("from the script: /bin/t-script a b\n", client.Stdout);
     }
+
+    [Fact]
+    public async Task Timeout_ends_a_command_that_outlives_its_duration_with_124_and_passes_on_the_status_of_one_that_does_not()
+    {
+        async Task<string> Status(params string[] argv)
+        {
+            var (_, client) = await _cluster.RunAsync(1, 2, Credentials.Root, argv, Timeout);
+            var status = await Exited(client);
+            var code = WaitStatus.IfExited(status) ? $"exit {WaitStatus.ExitStatus(status)}" : $"signal {WaitStatus.TermSig(status)}";
+            return $"{string.Join(' ', argv)}: {code}";
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal("timeout 0.3 sleep 60: exit 124", await Status("timeout", "0.3", "sleep", "60"));
+        Assert.Equal("timeout -s KILL 0.3 sleep 60: exit 137", await Status("timeout", "-s", "KILL", "0.3", "sleep", "60"));
+        // nohup's sleep ignores the HUP sent at 3 s (nohup has started by then); the KILL of -k ends it 0.3 s later.
+        Assert.Equal("timeout -s HUP -k 0.3 3 nohup sleep 60: exit 137", await Status("timeout", "-s", "HUP", "-k", "0.3", "3", "nohup", "sleep", "60"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(50), $"the sleeps were not cut short: {clock.Elapsed}");
+        Assert.Equal("timeout 30 true: exit 0", await Status("timeout", "30", "true"));
+        Assert.Equal("timeout 30 false: exit 1", await Status("timeout", "30", "false"));
+        Assert.Equal("timeout 30 nosuch: exit 127", await Status("timeout", "30", "nosuch"));
+        Assert.Equal("timeout -s NOPE 1 true: exit 125", await Status("timeout", "-s", "NOPE", "1", "true"));
+    }
 }

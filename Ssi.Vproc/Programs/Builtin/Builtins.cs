@@ -63,6 +63,8 @@ public static class Builtins
         ["diff"] = () => new Diff(),
         ["id"] = () => new Id(),
         ["whoami"] = () => new Whoami(),
+        ["nohup"] = () => new Nohup(),
+        ["timeout"] = () => new Timeout(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);
