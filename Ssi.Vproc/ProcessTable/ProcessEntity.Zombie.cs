@@ -62,8 +62,8 @@ public sealed partial class ProcessEntity
                 foreach (var group in OrphanedGroups.HangUpOnExit(pid, pgid, sid, list.Processes))
                 {
                     log.Info("process {0} exited leaving group {1} orphaned and stopped: SIGHUP and SIGCONT to it", pid, group);
-                    await service.Ask<object>(new KillGroup(group, Signal.SIGHUP, 0, pid), timeout);
-                    await service.Ask<object>(new KillGroup(group, Signal.SIGCONT, 0, pid), timeout);
+                    await service.Ask<object>(new KillGroup(group, Signal.SIGHUP, 0, Pid.Kernel), timeout);
+                    await service.Ask<object>(new KillGroup(group, Signal.SIGCONT, 0, Pid.Kernel), timeout);
                 }
             }
             catch (Exception e) when (e is TimeoutException or AskTimeoutException)

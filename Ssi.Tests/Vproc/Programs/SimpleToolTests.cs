@@ -280,9 +280,24 @@ public class SimpleToolTests(ProgramCluster cluster)
         Assert.Equal(0, k.Run(new Test(), "test", "-p", "/fifo").ExitCode);
         Assert.Equal(1, k.Run(new Test(), "test", "-e", "/nosuch").ExitCode);
         Assert.Equal(0, k.Run(new Test(), "test", "/link", "-ef", "/c1").ExitCode);
-        var refused = k.Run(new Test(), "test", "-r", "/c1");
+        var refused = k.Run(new Test(), "test", "-t", "1");
         Assert.Equal(2, refused.ExitCode);
-        Assert.Equal("test: '-r': not supported: the cluster has no access(2) system call\n", refused.Stderr);
+        Assert.Equal("test: '-t': not supported: the cluster has no isatty system call\n", refused.Stderr);
+    }
+
+    [Fact]
+    public void Test_judges_access_and_ownership_by_the_effective_ids()
+    {
+        var k = Machine("");
+        k.AddFile("/mine", "x", mode: 0x1C0); // rwx------, ann's
+        k.AddFile("/theirs", "x", mode: 0x1A4, uid: 0); // rw-r--r--, root's, group ann's
+        k.AddFile("/locked", "x", mode: 0, uid: 0);
+        Assert.Equal(0, k.Run(new Test(), "test", "-r", "/mine", "-a", "-w", "/mine", "-a", "-x", "/mine", "-a", "-O", "/mine", "-a", "-G", "/mine").ExitCode);
+        Assert.Equal(0, k.Run(new Test(), "test", "-r", "/theirs", "-a", "!", "-w", "/theirs", "-a", "!", "-x", "/theirs", "-a", "!", "-O", "/theirs").ExitCode);
+        Assert.Equal(1, k.Run(new Test(), "test", "-r", "/nosuch").ExitCode);
+        k.Uid = k.Gid = 0;
+        Assert.Equal(0, k.Run(new Test(), "test", "-r", "/locked", "-a", "-w", "/locked", "-a", "-O", "/theirs").ExitCode);
+        Assert.Equal(1, k.Run(new Test(), "test", "-x", "/locked").ExitCode); // root needs some x bit
     }
 
     [Fact]

@@ -140,8 +140,9 @@ public sealed class Id : Program
         List<int> ids = only[0] switch { 'u' => [uid], 'g' => [gid], _ => groups };
         var failed = false;
         var words = new List<string>();
-        foreach (var id in ids)
+        for (var i = 0; i < ids.Count; i++) // no foreach over a list around a system call (docs/programs.md)
         {
+            var id = ids[i];
             var name = !o.Has('n') ? null : only[0] == 'u' ? names.User(id) : names.Group(id);
             if (o.Has('n') && name is null)
             {
