@@ -21,20 +21,22 @@ public static class OrphanedGroups
         !state.Pid.IsInit && state.Children.Values.Any(c => c.Status is null && c.Pgid is { } pgid && pgid != state.Pgid);
 
     /// <summary>
-    /// The groups the exit of <paramref name="exiting"/> (group <paramref name="pgid"/>, session <paramref name="sid"/>)
-    /// orphans that have a stopped member, from <paramref name="cluster"/> (every process, as ps lists them). The
-    /// exiting process counts as gone and its children as init's, though the list may not show it yet. A child's group
-    /// in its session was not orphaned before (the child's parent, in another group, kept it), so it becomes orphaned
-    /// now when no other member keeps it.
+    /// The groups the exit of <paramref name="exiting"/> (group <paramref name="pgid"/>, session <paramref name="sid"/>,
+    /// living <paramref name="children"/> as its records knew them) orphans that have a stopped member, from
+    /// <paramref name="cluster"/> (every process, as ps lists them, which may show the children adopted by init
+    /// already, or not yet). The exiting process counts as gone and its children as init's. A child's group in its
+    /// session was not orphaned before (the child's parent, in another group, kept it), so it becomes orphaned now when
+    /// no other member keeps it.
     /// </summary>
-    public static IReadOnlyList<Pid> HangUpOnExit(Pid exiting, Pid pgid, Pid sid, IEnumerable<ProcessInfo> cluster)
+    public static IReadOnlyList<Pid> HangUpOnExit(Pid exiting, Pid pgid, Pid sid, IReadOnlyCollection<Pid> children, IEnumerable<ProcessInfo> cluster)
     {
         var all = cluster.Where(p => p.Pid != exiting).ToList();
         var living = all.Where(p => p.State != RunState.Zombie).GroupBy(p => p.Pid).ToDictionary(g => g.Key, g => g.First());
-        Pid ParentOf(ProcessInfo p) => p.Ppid == exiting ? Pid.Init : p.Ppid;
+        bool IsChild(ProcessInfo p) => p.Ppid == exiting || children.Contains(p.Pid);
+        Pid ParentOf(ProcessInfo p) => IsChild(p) ? Pid.Init : p.Ppid;
         bool KeptBy(ProcessInfo member) =>
             living.TryGetValue(ParentOf(member), out var parent) && parent.Pgid != member.Pgid && parent.Sid == member.Sid;
-        var groups = all.Where(p => p.Ppid == exiting && p.Sid == sid && p.Pgid != pgid && p.State != RunState.Zombie).Select(p => p.Pgid).Distinct().Order();
+        var groups = living.Values.Where(p => IsChild(p) && p.Sid == sid && p.Pgid != pgid).Select(p => p.Pgid).Distinct().Order();
         var orphaned = new List<Pid>();
         foreach (var group in groups)
         {

@@ -54,12 +54,13 @@ public sealed partial class ProcessEntity
     private void HangUpOrphanedGroups()
     {
         var (service, timeout, log, pid, pgid, sid) = (_node.Service, _node.Settings.CallTimeout, _log, _pid, _state.Pgid, _state.Sid);
+        var children = _state.Children.Where(c => c.Value.Status is null).Select(c => c.Key).ToHashSet();
         async Task HangUp()
         {
             try
             {
                 if (await service.Ask<object>(new ListCluster(), timeout) is not ProcessList list) return;
-                foreach (var group in OrphanedGroups.HangUpOnExit(pid, pgid, sid, list.Processes))
+                foreach (var group in OrphanedGroups.HangUpOnExit(pid, pgid, sid, children, list.Processes))
                 {
                     log.Info("process {0} exited leaving group {1} orphaned and stopped: SIGHUP and SIGCONT to it", pid, group);
                     await service.Ask<object>(new KillGroup(group, Signal.SIGHUP, 0, Pid.Kernel), timeout);

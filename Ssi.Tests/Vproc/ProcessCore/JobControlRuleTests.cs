@@ -146,10 +146,14 @@ public sealed class JobControlRuleTests
             Row(1_000_030, 1_000_002, 1_000_030, 1_000_002, RunState.Stopped), Row(1_000_031, 1, 1_000_031, 1_000_002),
             Row(1_000_032, 1_000_031, 1_000_030, 1_000_002, RunState.Stopped),
         ];
-        Assert.Equal([new Pid(2_000_010)], OrphanedGroups.HangUpOnExit(new Pid(1_000_002), new Pid(1_000_002), new Pid(1_000_002), cluster));
+        Pid[] children = [new(2_000_010), new(3_000_011), new(1_000_020), new(1_000_030)];
+        Assert.Equal([new Pid(2_000_010)], OrphanedGroups.HangUpOnExit(new Pid(1_000_002), new Pid(1_000_002), new Pid(1_000_002), children, cluster));
+        // The list may show the job adopted by init already: the exiting process's own records say it was its child.
+        ProcessInfo[] adopted = [Row(2_000_010, 1, 2_000_010, 1_000_002, RunState.Stopped)];
+        Assert.Equal([new Pid(2_000_010)], OrphanedGroups.HangUpOnExit(new Pid(1_000_002), new Pid(1_000_002), new Pid(1_000_002), children, adopted));
         // A child in a session of its own was never kept by the shell: nothing is sent to it.
         ProcessInfo[] daemon = [Row(1_000_040, 1_000_002, 1_000_040, 1_000_040, RunState.Stopped)];
-        Assert.Empty(OrphanedGroups.HangUpOnExit(new Pid(1_000_002), new Pid(1_000_002), new Pid(1_000_002), daemon));
+        Assert.Empty(OrphanedGroups.HangUpOnExit(new Pid(1_000_002), new Pid(1_000_002), new Pid(1_000_002), [new(1_000_040)], daemon));
     }
 
     [Fact]

@@ -59,12 +59,20 @@ public sealed class JobControlSpecs : IAsyncLifetime
         Assert.Equal(0, await Exited(client));
         Assert.Matches(@"^job \d+ stopped by 19\n$", client.Stdout);
         var text = "";
-        await _cluster.AwaitAsync(async () =>
+        try
         {
-            var reply = await _cluster[1].System.ActorSelection("/user/fs").Ask<object>(new FsRead(Credentials.Root, "/tmp/orphanjob", 0, 100), Timeout);
-            text = reply is FsData data ? Encoding.UTF8.GetString(data.Data) : "";
-            return text.EndsWith('\n');
-        }, Timeout, "the orphaned job's report");
+            await _cluster.AwaitAsync(async () =>
+            {
+                var reply = await _cluster[1].System.ActorSelection("/user/fs").Ask<object>(new FsRead(Credentials.Root, "/tmp/orphanjob", 0, 100), Timeout);
+                text = reply is FsData data ? Encoding.UTF8.GetString(data.Data) : "";
+                return text.EndsWith('\n');
+            }, Timeout, "the orphaned job's report");
+        }
+        catch (TimeoutException)
+        {
+            var processes = (ProcessList)await _cluster.AskProcesses(1, new ListCluster(), Timeout);
+            throw new Xunit.Sdk.XunitException("no report from the job; the processes: " + string.Join("; ", processes.Processes.Select(p => $"{p.Pid} ppid {p.Ppid} pgid {p.Pgid} sid {p.Sid} {p.StateLetter} {p.Command}")));
+        }
         var job = int.Parse(text.Split(' ')[0]);
         Assert.Equal($"{job} hup 1\n", text);
         Assert.Equal(new NodeNumber(3), new Pid(job).Origin);
