@@ -121,7 +121,7 @@ public static class Family
         if (state.State == RunState.Zombie) return (state, [], orphaned);
         var killed = state.Children.Where(c => c.Value.Node == node && c.Value.Status is null).Select(c => c.Key).Order().ToList();
         var after = killed.Aggregate(state, (s, child) =>
-            s with { Children = s.Children.SetItem(child, new ChildRecord(node, WaitStatus.Signaled(Actors.Signals.Signal.SIGKILL))) });
+            s with { Children = s.Children.SetItem(child, s.Children[child] with { Node = node, Status = WaitStatus.Signaled(Actors.Signals.Signal.SIGKILL) }) });
         if (orphaned) after = after with { Parent = Pid.Init, ParentNode = null };
         return (after, killed, orphaned);
     }
