@@ -46,8 +46,12 @@ public sealed record AskFor(Destination To, object Request, Then Then) : Pending
 /// <summary>A request to a device whose reply <see cref="Then"/> turns into the result.</summary>
 public sealed record AskDevice(IActorRef Device, object Request, Then Then) : Pending;
 
-/// <summary>exec: the program file is loaded (stat, x permission, its first line); then <see cref="ExecLoaded"/>.</summary>
-public sealed record LoadProgram(string Path, string[] Args) : Pending;
+/// <summary>
+/// exec: the program file is loaded (stat, x permission, its first line, a #! script's interpreter); then
+/// <see cref="OnExecLoaded"/>. <see cref="Environment"/> is the new program's (null: the process keeps its own).
+/// </summary>
+/// <param name="Given">The path as execve was given it (a script's name in its interpreter's argv); null: <see cref="Path"/>.</param>
+public sealed record LoadProgram(string Path, string[] Args, ImmutableDictionary<string, string>? Environment = null, string? Given = null) : Pending;
 
 /// <summary>
 /// fork: the descriptions in <see cref="Shared"/> gain a reference each, then <see cref="Node"/> creates the child from

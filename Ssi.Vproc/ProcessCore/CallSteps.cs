@@ -111,7 +111,7 @@ public abstract record CallInput
     public sealed record Finished(SysResult? Result) : CallInput;
 
     /// <summary>A stop signal stopped the program before its next step; <see cref="ResumeWith"/> is the result it had.</summary>
-    public sealed record StopBeforeStep(SysResult ResumeWith) : CallInput;
+    public sealed record StopBeforeStep(SysResult ResumeWith, int Signal) : CallInput;
 
     /// <summary>A stopped process resumed here after a move: it keeps its result until continued.</summary>
     public sealed record StayStopped(SysResult Current) : CallInput;
@@ -259,7 +259,7 @@ public static class CallSteps
             case CallInput.Finished finished: return Finish(finished.Result);
             case CallInput.StopBeforeStep stop:
                 calls = calls with { Held = stop.ResumeWith };
-                state = RunStateTo(state, RunState.Stopped, effects);
+                state = StopAndTell(state, stop.Signal, effects);
                 return Done();
             case CallInput.StayStopped stay:
                 if (call is null) calls = calls with { Held = calls.Held ?? stay.Current };
@@ -340,9 +340,10 @@ public static class CallSteps
             case OnArrival.Die: effects.Add(new CallEffect.Die(status)); break;
             case OnArrival.Stop:
                 calls = calls with { Held = null }; // the call goes on waiting; its result is held when it ends
-                state = RunStateTo(state, RunState.Stopped, effects);
+                state = StopAndTell(state, status, effects);
                 break;
             case OnArrival.Continue:
+                foreach (var tell in Family.TellParent(state, WaitStatus.Continued)) effects.Add(new CallEffect.Do(tell));
                 if (calls.Call is not null) break;
                 if (calls.Held is { } held) effects.Add(new CallEffect.SetResult(held));
                 calls = calls with { Held = null };
@@ -360,6 +361,15 @@ public static class CallSteps
             default: break;
         }
         return new(calls, state, effects.ToImmutable());
+    }
+
+    /// <summary>The process stops (unless it was stopped already): its parent hears of it for WUNTRACED, and gets SIGCHLD.</summary>
+    private static ProcessState StopAndTell(ProcessState state, int signal, ImmutableArray<CallEffect>.Builder effects)
+    {
+        if (state.State is RunState.Stopped or RunState.Zombie) return state;
+        state = RunStateTo(state, RunState.Stopped, effects);
+        foreach (var tell in Family.TellParent(state, WaitStatus.Stopped(signal))) effects.Add(new CallEffect.Do(tell));
+        return state;
     }
 
     /// <summary>The handled signal that interrupts the call is next to be delivered: SA_RESTART is its handler's.</summary>

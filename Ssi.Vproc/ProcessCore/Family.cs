@@ -10,31 +10,60 @@ namespace Ssi.Vproc.ProcessCore;
 public static class Family
 {
     /// <summary>
-    /// waitpid: the lowest-numbered zombie child's status (and the zombie is reaped), 0 under WNOHANG, ECHILD without
-    /// children that match, or it blocks until a child exits.
+    /// waitpid: of the children the selector names (a PID, -1 any, 0 the caller's group, -PGID that group), the
+    /// lowest-numbered one with something to report: an exit (the zombie is reaped), a stop under WUNTRACED or a
+    /// continue under WCONTINUED (each reported once, as on Linux). 0 under WNOHANG, ECHILD without children that
+    /// match, or it blocks until a child changes.
     /// </summary>
     public static CallDecision TryWait(ProcessState state, Wait wait)
     {
-        if (wait.Pid is 0 or < -1) return CallDecision.Fail(state, Errno.EINVAL); // process-group waits are not supported yet
-        var candidates = state.Children.Where(c => wait.Pid == -1 || c.Key.Value == wait.Pid).OrderBy(c => c.Key).ToList();
+        Pid? group = wait.Pid switch { 0 => state.Pgid, < -1 => new Pid(-wait.Pid), _ => null };
+        var candidates = state.Children
+            .Where(c => group is { } g ? (c.Value.Pgid ?? state.Pgid) == g : wait.Pid == -1 || c.Key.Value == wait.Pid)
+            .OrderBy(c => c.Key).ToList();
         if (candidates.Count == 0) return CallDecision.Fail(state, Errno.ECHILD);
         foreach (var (child, record) in candidates)
         {
-            if (record.Status is not { } status) continue;
-            return CallDecision.Done(state with { Children = state.Children.Remove(child) }, SysResult.Ok(child.Value) with { Status = status },
-                new Send(Destination.Processes, new Reap(child)));
+            if (record.Status is { } status)
+                return CallDecision.Done(state with { Children = state.Children.Remove(child) }, SysResult.Ok(child.Value) with { Status = status },
+                    new Send(Destination.Processes, new Reap(child)));
+            if (record.Unreported is not { } change) continue;
+            var wanted = WaitStatus.IfContinued(change) ? WaitOptions.Continued : WaitOptions.Untraced;
+            if ((wait.Options & wanted) == 0) continue;
+            return CallDecision.Done(state with { Children = state.Children.SetItem(child, record with { Unreported = null }) },
+                SysResult.Ok(child.Value) with { Status = change });
         }
         return (wait.Options & WaitOptions.NoHang) != 0 ? CallDecision.Done(state, SysResult.Ok(0)) : CallDecision.Wait(state, Block.Instance);
     }
 
     /// <summary>A child's exit reached its (living) parent: its status is kept for wait; null if it was a repeat.</summary>
-    public static ProcessState? ChildExited(ProcessState state, Pid child, int status)
+    public static ProcessState? ChildExited(ProcessState state, Pid child, int status, Pid? pgid = null)
     {
         if (state.Children.TryGetValue(child, out var record) && record.Status is not null) return null;
         // Where it ran; an exited child's node is never read again (moves and lost nodes concern living children only).
         var node = record?.Node ?? child.Origin ?? state.Node;
-        return state with { Children = state.Children.SetItem(child, new ChildRecord(node, status)) };
+        return state with { Children = state.Children.SetItem(child, new ChildRecord(node, status) { Pgid = pgid ?? record?.Pgid }) };
     }
+
+    /// <summary>
+    /// A living child stopped, continued or changed its group: the record keeps its group and the stop or continue for
+    /// wait (a newer one replaces one not yet reported, as on Linux). Null if the child has exited already (its exit
+    /// is what wait reports). Like an exit notice, it may come before fork's own answer, so it makes the record.
+    /// </summary>
+    public static ProcessState? ChildStateChanged(ProcessState state, ChildStateChanged changed)
+    {
+        state.Children.TryGetValue(changed.Child, out var record);
+        if (record?.Status is not null) return null;
+        record ??= new ChildRecord(changed.Child.Origin ?? state.Node);
+        return state with { Children = state.Children.SetItem(changed.Child, record with { Pgid = changed.Pgid, Unreported = changed.Report ?? record.Unreported }) };
+    }
+
+    /// <summary>
+    /// What the parent must hear of this process's job-control state: a stop or continue to report, or (null) only a
+    /// new group. Init hears nothing (it reaps, and waits for no stopped child).
+    /// </summary>
+    public static Effect[] TellParent(ProcessState state, int? report) =>
+        state.Parent.IsInit || state.Parent.Value <= 0 ? [] : [new Send(Destination.Processes, new ChildStateChanged(state.Parent, state.Pid, state.Pgid, report))];
 
     /// <summary>setpgid(2) of this process by its parent: only the parent, only in its session, never a session leader.</summary>
     public static (ProcessState State, object Reply) SetGroupByParent(ProcessState state, SetProcessGroup set)
@@ -92,7 +121,7 @@ public static class Family
         if (state.State == RunState.Zombie) return (state, [], orphaned);
         var killed = state.Children.Where(c => c.Value.Node == node && c.Value.Status is null).Select(c => c.Key).Order().ToList();
         var after = killed.Aggregate(state, (s, child) =>
-            s with { Children = s.Children.SetItem(child, new ChildRecord(node, WaitStatus.Signaled(Actors.Signals.Signal.SIGKILL))) });
+            s with { Children = s.Children.SetItem(child, s.Children[child] with { Node = node, Status = WaitStatus.Signaled(Actors.Signals.Signal.SIGKILL) }) });
         if (orphaned) after = after with { Parent = Pid.Init, ParentNode = null };
         return (after, killed, orphaned);
     }

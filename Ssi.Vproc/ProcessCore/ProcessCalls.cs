@@ -24,11 +24,14 @@ public static class ProcessCalls
                 var pipes = state.Fds.Entries.Values.Select(d => d.Handle).OfType<PipeHandle>().ToImmutableArray();
                 var node = c.Node ?? world.Node;
                 return CallDecision.Wait(state, new CreateChild(node, state.ForChild(new Pid(0), node, world.Now), shared, pipes));
-            case Exec c: return CallDecision.Wait(state, new LoadProgram(state.Resolve(c.Path), c.Args.Length > 0 ? c.Args : [c.Path]));
+            case Exec c: return CallDecision.Wait(state, new LoadProgram(state.Resolve(c.Path), c.Args.Length > 0 ? c.Args : [c.Path], c.Environment, c.Path));
             case Exit c: return CallDecision.Wait(state, new EndProcess(WaitStatus.Exited(c.Code)));
             case Wait c: return Family.TryWait(state, c);
             case GetPid: return CallDecision.Done(state, SysResult.Ok(pid.Value));
             case GetPpid: return CallDecision.Done(state, SysResult.Ok(state.Parent.Value));
+            case GetUid or GetEuid: return CallDecision.Done(state, SysResult.Ok(state.Credentials.Uid));
+            case GetGid or GetEgid: return CallDecision.Done(state, SysResult.Ok(state.Credentials.Gid));
+            case GetGroups: return CallDecision.Done(state, SysResult.Ok(state.Credentials.Groups.Length) with { Text = string.Join(' ', state.Credentials.Groups) });
             case GetNode: return CallDecision.Done(state, SysResult.Ok(world.Node.Value));
             case GetTime: return CallDecision.Done(state, SysResult.Ok((world.Now - DateTimeOffset.UnixEpoch).Ticks / 10));
             case GetPgid c:
@@ -37,7 +40,8 @@ public static class ProcessCalls
             case SetPgid c: return SetPgid(state, c);
             case SetSid:
                 if (state.Pgid == pid) return CallDecision.Fail(state, Errno.EPERM); // a group leader cannot start a session
-                return CallDecision.Done(state with { Sid = pid, Pgid = pid, ControllingTerminal = null }, SysResult.Ok(pid.Value), PublishInfo.Instance);
+                var leader = state with { Sid = pid, Pgid = pid, ControllingTerminal = null };
+                return CallDecision.Done(leader, SysResult.Ok(pid.Value), [PublishInfo.Instance, .. Family.TellParent(leader, null)]);
             case Kill c: return Kill(state, c);
             case SigAction c:
                 var changed = state.Signals.SetDisposition(c.Signal, c.Disposition);
@@ -55,7 +59,7 @@ public static class ProcessCalls
             case ListNodes: return CallDecision.Done(state, SysResult.Ok(0) with { Text = string.Join(' ', world.UpNodes()) });
             case Programs.Migrate c: return CallDecision.Wait(state, new MoveSelf(c.Node, null, SysResult.Ok(0)));
             case Rexec c:
-                var exec = new Exec(c.Path, c.Args);
+                var exec = new Exec(c.Path, c.Args, c.Environment);
                 return c.Node == world.Node ? Decide(state, exec, world) : CallDecision.Wait(state, new MoveSelf(c.Node, exec, SysResult.Ok(0)));
             default: return null;
         }
@@ -64,11 +68,14 @@ public static class ProcessCalls
     private static CallDecision Ask(ProcessState state, Destination to, object request, Then then) =>
         CallDecision.Wait(state, new AskFor(to, request, then));
 
-    /// <summary>exec succeeded: close-on-exec descriptors close, handlers reset, and the new program replaces the old.</summary>
-    public static CallDecision Replace(ProcessState state, Program program, string[] args)
+    /// <summary>
+    /// exec succeeded: close-on-exec descriptors close, handlers reset, the environment is envp's (if given), and the
+    /// new program replaces the old.
+    /// </summary>
+    public static CallDecision Replace(ProcessState state, Program program, string[] args, ImmutableDictionary<string, string>? environment = null)
     {
         var (fds, closed) = state.Fds.AfterExec();
-        var next = state with { Fds = fds, Signals = state.Signals.AfterExec(), Command = string.Join(' ', args) };
+        var next = state with { Fds = fds, Signals = state.Signals.AfterExec(), Command = string.Join(' ', args), Environment = environment ?? state.Environment };
         return CallDecision.Replaced(next, [.. closed.SelectMany(d => FileCalls.Release(state, d)), new StartImage(program, args), PublishInfo.Instance]);
     }
 
@@ -81,7 +88,8 @@ public static class ProcessCalls
         if (target == pid)
         {
             if (state.Sid == pid) return CallDecision.Fail(state, Errno.EPERM); // a session leader cannot move
-            if (pgid == pid || pgid == state.Pgid) return CallDecision.Done(state with { Pgid = pgid }, SysResult.Ok(0), PublishInfo.Instance);
+            if (pgid == state.Pgid) return CallDecision.Done(state, SysResult.Ok(0));
+            if (pgid == pid) return CallDecision.Done(state with { Pgid = pgid }, SysResult.Ok(0), [PublishInfo.Instance, .. Family.TellParent(state with { Pgid = pgid }, null)]);
             // Joining another group: it must exist in this session (its leader is asked).
             return Ask(state, Destination.Processes, new GetProcessInfo(pgid), new OnGroupLeader(pgid, state.Sid));
         }

@@ -1,4 +1,5 @@
 // The continuations of the process calls: what a process, the process service or a loaded program answered.
+using System.Collections.Immutable;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
@@ -14,16 +15,16 @@ public sealed record OnForked : Then<ProcessCreated>
     {
         var adopted = state.Children.ContainsKey(child.Pid)
             ? state
-            : state with { Children = state.Children.SetItem(child.Pid, new ChildRecord(child.Node)) };
+            : state with { Children = state.Children.SetItem(child.Pid, new ChildRecord(child.Node) { Pgid = state.Pgid }) };
         return CallDecision.Done(adopted, SysResult.Ok(child.Pid.Value));
     }
 }
 
-/// <summary>exec: the program file loaded, or why not.</summary>
-public sealed record OnExecLoaded(string[] Args) : Then<Outcome<Program>>
+/// <summary>exec: the program file loaded with its argv, or why not; <see cref="Environment"/> is envp (null: unchanged).</summary>
+public sealed record OnExecLoaded(ImmutableDictionary<string, string>? Environment = null) : Then<Outcome<LoadedProgram>>
 {
-    protected override CallDecision On(ProcessState state, Outcome<Program> loaded, CallWorld world) =>
-        loaded.IsOk ? ProcessCalls.Replace(state, loaded.Value, Args) : CallDecision.Fail(state, loaded.Error!.Value);
+    protected override CallDecision On(ProcessState state, Outcome<LoadedProgram> loaded, CallWorld world) =>
+        loaded.IsOk ? ProcessCalls.Replace(state, loaded.Value.Program, loaded.Value.Args, Environment) : CallDecision.Fail(state, loaded.Error!.Value);
 }
 
 /// <summary>getpgid of another process: anything but its info means there is no such process.</summary>
@@ -42,14 +43,17 @@ public sealed record OnGroupLeader(Pid Pgid, Pid Sid) : Then
 
     protected override CallDecision On(ProcessState state, object reply, CallWorld world) =>
         reply is ProcessInfo leader && leader.Sid == Sid && leader.Pgid == Pgid
-            ? CallDecision.Done(state with { Pgid = Pgid }, SysResult.Ok(0), PublishInfo.Instance)
+            ? CallDecision.Done(state with { Pgid = Pgid }, SysResult.Ok(0), [PublishInfo.Instance, .. Family.TellParent(state with { Pgid = Pgid }, null)])
             : CallDecision.Fail(state, Errno.EPERM);
 }
 
 /// <summary>setpgid of a child: the child set its group, or said why not.</summary>
 public sealed record OnChildGroupSet : Then<ProcessGroupSet>
 {
-    protected override CallDecision On(ProcessState state, ProcessGroupSet set, CallWorld world) => CallDecision.Done(state, SysResult.Ok(0));
+    protected override CallDecision On(ProcessState state, ProcessGroupSet set, CallWorld world) =>
+        CallDecision.Done(state.Children.TryGetValue(set.Pid, out var record) && record.Status is null
+            ? state with { Children = state.Children.SetItem(set.Pid, record with { Pgid = set.Pgid }) }
+            : state, SysResult.Ok(0));
 }
 
 /// <summary>kill of one process.</summary>

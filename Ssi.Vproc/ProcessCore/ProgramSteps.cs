@@ -14,8 +14,8 @@ public abstract record ProgramStep
     /// <summary>The program ended (fell off its main, or a signal's default action), with this wait status.</summary>
     public sealed record Ended(int Status) : ProgramStep;
 
-    /// <summary>A stop signal stopped the process before its next step.</summary>
-    public sealed record Stopped : ProgramStep;
+    /// <summary>A stop signal (<see cref="Signal"/>) stopped the process before its next step.</summary>
+    public sealed record Stopped(int Signal) : ProgramStep;
 
     /// <summary>The program threw: it dies as of SIGSEGV with a core.</summary>
     public sealed record Crashed(Exception Error) : ProgramStep;
@@ -37,7 +37,7 @@ public static class ProgramSteps
             switch (before)
             {
                 case BeforeStep.Die die: return (state, new ProgramStep.Ended(die.Status));
-                case BeforeStep.StopNow: return (state, new ProgramStep.Stopped());
+                case BeforeStep.StopNow stop: return (state, new ProgramStep.Stopped(stop.Signal));
                 case BeforeStep.RunHandler handler:
                     // Another pending signal may run its handler on top of this one, as on Linux.
                     var context = image.Context;

@@ -16,7 +16,7 @@ public abstract record BeforeStep
     public sealed record Die(int Status) : BeforeStep;
 
     /// <summary>A stop signal: the process stops before its next step.</summary>
-    public sealed record StopNow : BeforeStep;
+    public sealed record StopNow(int Signal) : BeforeStep;
 
     /// <summary>The program's handler runs first, with the signal blocked; the mask to restore after it is <see cref="SavedMask"/>.</summary>
     public sealed record RunHandler(int Signal, ulong SavedMask) : BeforeStep;
@@ -62,7 +62,7 @@ public static class SignalRules
             {
                 case Delivery.Terminate: return (state, new BeforeStep.Die(WaitStatus.Signaled(signal)));
                 case Delivery.Core: return (state, new BeforeStep.Die(WaitStatus.Signaled(signal, core: true)));
-                case Delivery.Stop: return (state, new BeforeStep.StopNow());
+                case Delivery.Stop: return (state, new BeforeStep.StopNow(signal));
                 case Delivery.Continue: continue;
                 case Delivery.Handle:
                     var saved = state.Signals.Mask;
@@ -77,7 +77,7 @@ public static class SignalRules
     /// does; SIGCONT resumes a stopped process (and is consumed unless handled); a call that waits is ended by a
     /// signal that would do something; everything else waits for the call in flight to return.
     /// </summary>
-    /// <returns>The state after, what to do, and for <see cref="OnArrival.Die"/> the wait status.</returns>
+    /// <returns>The state after, what to do, and for <see cref="OnArrival.Die"/> the wait status, for <see cref="OnArrival.Stop"/> the signal.</returns>
     public static (ProcessState State, OnArrival Action, int Status) Arrived(ProcessState state, bool stopped, CallShape? call)
     {
         if (state.State == RunState.Zombie) return (state, OnArrival.Nothing, 0);
@@ -97,7 +97,7 @@ public static class SignalRules
         return delivery switch
         {
             Delivery.Terminate or Delivery.Core => (state, OnArrival.Die, WaitStatus.Signaled(signal, core: delivery == Delivery.Core)),
-            Delivery.Stop => (state with { Signals = after }, OnArrival.Stop, 0),
+            Delivery.Stop => (state with { Signals = after }, OnArrival.Stop, signal),
             Delivery.Continue => (state with { Signals = after }, OnArrival.Nothing, 0),
             _ => (state, call.Cancellable ? OnArrival.Cancel : OnArrival.Interrupt, 0),
         };

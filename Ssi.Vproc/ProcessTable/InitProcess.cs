@@ -37,6 +37,7 @@ public sealed class InitProcess : ReceiveActor
         Receive<MigrateProcess>(_ => Sender.Tell(new Failed(Errno.EINVAL, CannotMove)));
         Receive<PinProcess>(_ => Sender.Tell(new Failed(Errno.EINVAL, CannotMove)));
         Receive<Reparent>(_ => { });
+        Receive<ChildStateChanged>(_ => { }); // init waits for no stopped child
         Receive<Reap>(_ => { });
         Receive<NodeLost>(_ => { });
         Receive<ProcessEntity.Stop>(_ => Context.Stop(Self));

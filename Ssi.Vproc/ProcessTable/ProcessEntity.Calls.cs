@@ -58,7 +58,8 @@ public sealed partial class ProcessEntity
                 Await(call, ask.Device.Ask<object>(ask.Request, _node.Settings.CallTimeout), ask.Then);
                 return null;
             case LoadProgram load:
-                Await(call, ExecLoader.LoadAsync(_node.Fs, _node.Catalog, _state.Credentials, load.Path, _node.Settings.CallTimeout), new OnExecLoaded(load.Args));
+                Await(call, ExecLoader.LoadAsync(_node.Fs, _node.Catalog, _state.Credentials, load.Path, load.Given ?? load.Path, load.Args, _state.Resolve,
+                    _node.Settings.CallTimeout), new OnExecLoaded(load.Environment));
                 return null;
             case CreateChild create: return StartFork(call, create);
             case Block:

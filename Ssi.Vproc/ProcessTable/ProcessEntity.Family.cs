@@ -36,9 +36,19 @@ public sealed partial class ProcessEntity
     private void ChildHasExited(ChildExited exited)
     {
         ReplyTo.Tell(new ChildExitNoted(exited.Child));
-        if (Family.ChildExited(_state, exited.Child, exited.Status) is not { } noted) return; // a repeat
+        if (Family.ChildExited(_state, exited.Child, exited.Status, exited.Pgid) is not { } noted) return; // a repeat
         _state = noted;
         Call(new CallInput.ChildChanged()); // a wait may collect it now
+        Post(Signal.SIGCHLD);
+    }
+
+    /// <summary>A child stopped or continued (SIGCHLD, and a WUNTRACED or WCONTINUED wait may report it), or changed its group.</summary>
+    private void ChildHasChanged(ChildStateChanged changed)
+    {
+        if (Family.ChildStateChanged(_state, changed) is not { } noted) return;
+        _state = noted;
+        if (changed.Report is null) return;
+        Call(new CallInput.ChildChanged());
         Post(Signal.SIGCHLD);
     }
 

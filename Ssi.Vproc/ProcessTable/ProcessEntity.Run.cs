@@ -45,8 +45,8 @@ public sealed partial class ProcessEntity
                     case ProgramStep.Ended ended:
                         Terminate(ended.Status);
                         return;
-                    case ProgramStep.Stopped:
-                        Call(new CallInput.StopBeforeStep(_image.Context.Result));
+                    case ProgramStep.Stopped stopped:
+                        Call(new CallInput.StopBeforeStep(_image.Context.Result, stopped.Signal));
                         return;
                     case ProgramStep.Crashed crashed:
                         _log.Info("process {0} ({1}) died of an unhandled {2}: {3}", _pid, _state.Command, crashed.Error.GetType().Name, crashed.Error.Message);

@@ -5,6 +5,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Protocol;
+using Ssi.Actors.Signals;
 using Ssi.Cfs.Devices;
 using Ssi.Vproc.Migration;
 using Ssi.Actors.Identity;
@@ -33,6 +34,7 @@ public sealed partial class ProcessEntity
     {
         if (IsZombie) return;
         Call(new CallInput.Ended());
+        if (OrphanedGroups.Worth(_state)) HangUpOrphanedGroups();
         var (zombie, effects) = Family.Exit(_state, status);
         foreach (var effect in effects) Perform(effect);
         _state = zombie;
@@ -43,6 +45,34 @@ public sealed partial class ProcessEntity
         _exitWatcher = null;
         SendExitNotice();
         Become(Zombie);
+    }
+
+    /// <summary>
+    /// The exit may orphan the groups of its children (a shell leaving a stopped job): those that are orphaned now and
+    /// have a stopped member get SIGHUP, then SIGCONT, from the kernel (uid 0), wherever their members run.
+    /// </summary>
+    private void HangUpOrphanedGroups()
+    {
+        var (service, timeout, log, pid, pgid, sid) = (_node.Service, _node.Settings.CallTimeout, _log, _pid, _state.Pgid, _state.Sid);
+        var children = _state.Children.Where(c => c.Value.Status is null).Select(c => c.Key).ToHashSet();
+        async Task HangUp()
+        {
+            try
+            {
+                if (await service.Ask<object>(new ListCluster(), timeout) is not ProcessList list) return;
+                foreach (var group in OrphanedGroups.HangUpOnExit(pid, pgid, sid, children, list.Processes))
+                {
+                    log.Info("process {0} exited leaving group {1} orphaned and stopped: SIGHUP and SIGCONT to it", pid, group);
+                    await service.Ask<object>(new KillGroup(group, Signal.SIGHUP, 0, Pid.Kernel), timeout);
+                    await service.Ask<object>(new KillGroup(group, Signal.SIGCONT, 0, Pid.Kernel), timeout);
+                }
+            }
+            catch (Exception e) when (e is TimeoutException or AskTimeoutException)
+            {
+                log.Warning("process {0}: orphaned groups not checked: {1}", pid, e.Message);
+            }
+        }
+        _ = HangUp();
     }
 
     /// <summary>Runs the pending finally blocks of the program's iterators, once; they cannot make system calls.</summary>
@@ -65,7 +95,7 @@ public sealed partial class ProcessEntity
     private void SendExitNotice()
     {
         if (_exitNoticed || !IsZombie) return;
-        Region.Tell(new ChildExited(_state.Parent, _pid, _state.ExitStatus ?? 0), Self);
+        Region.Tell(new ChildExited(_state.Parent, _pid, _state.ExitStatus ?? 0, _state.Pgid), Self);
         _exitNoticeTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(_node.Settings.ExitNoticeRetry, Self, new ExitNoticeDue(), Self);
     }
 

@@ -138,6 +138,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             case Continue: if (_calls.Call is null && !IsStopped) Run(); break;
             case SignalProcess signal: Signalled(signal); break;
             case ChildExited exited: ChildHasExited(exited); break;
+            case ChildStateChanged changed: ChildHasChanged(changed); break;
             case Reparent reparent: Reparented(reparent); break;
             case GetProcessInfo: ReplyTo.Tell(_state.Info); break;
             case SetProcessGroup set: SetGroupByParent(set); break;

@@ -34,7 +34,15 @@ public sealed record SignalProcess(Pid Pid, int Signal, int SenderUid, Pid Sende
 public sealed record SignalSent(Pid Pid) : ISsiMessage;
 
 /// <summary>A child's exit, told to its parent until the parent notes it (<see cref="ChildExitNoted"/>), or answers ESRCH.</summary>
-public sealed record ChildExited(Pid Pid, Pid Child, int Status) : IWithPid;
+/// <param name="Pgid">The child's process group when it exited, for waits on a group.</param>
+public sealed record ChildExited(Pid Pid, Pid Child, int Status, Pid? Pgid = null) : IWithPid;
+
+/// <summary>
+/// A living child's job-control state, told to its parent once (not repeated, like Linux's CLD_STOPPED): its process
+/// group now, and a stop or continue for wait's WUNTRACED or WCONTINUED to report (a wait status; null when only the
+/// group changed).
+/// </summary>
+public sealed record ChildStateChanged(Pid Pid, Pid Child, Pid Pgid, int? Report) : IWithPid;
 
 public sealed record ChildExitNoted(Pid Child) : ISsiMessage;
 

@@ -7,7 +7,14 @@ using Ssi.Vproc.Signals;
 namespace Ssi.Vproc.ProcessTable;
 
 /// <summary>A child as its parent knows it: where it runs, and its wait status once it has exited.</summary>
-public sealed record ChildRecord(NodeNumber Node, int? Status = null);
+public sealed record ChildRecord(NodeNumber Node, int? Status = null)
+{
+    /// <summary>Its process group as last heard (at fork, from setpgid by either, from its notices), for waits on a group.</summary>
+    public Pid? Pgid { get; init; }
+
+    /// <summary>A stop or a continue that wait has not reported yet (WUNTRACED, WCONTINUED), as a wait status.</summary>
+    public int? Unreported { get; init; }
+}
 
 /// <summary>
 /// Owned by the <see cref="ProcessEntity"/> of <see cref="Pid"/>; nothing else writes it. Other processes learn of it

@@ -98,13 +98,18 @@ public static class WaitStatus
     public static int Exited(int code) => (code & 0xFF) << 8;
     public static int Signaled(int signal, bool core = false) => (signal & 0x7F) | (core ? 0x80 : 0);
     public static int Stopped(int signal) => ((signal & 0xFF) << 8) | 0x7F;
+    /// <summary>The status of a stopped child that SIGCONT continued (WCONTINUED).</summary>
+    public const int Continued = 0xFFFF;
 
     public static bool IfExited(int status) => (status & 0x7F) == 0;
     public static int ExitStatus(int status) => (status >> 8) & 0xFF;
     public static bool IfSignaled(int status) => (status & 0x7F) is not 0 and not 0x7F;
     public static int TermSig(int status) => status & 0x7F;
     public static bool CoreDumped(int status) => (status & 0x80) != 0;
+    public static bool IfStopped(int status) => (status & 0xFF) == 0x7F;
+    public static int StopSig(int status) => (status >> 8) & 0xFF;
+    public static bool IfContinued(int status) => status == Continued;
 
-    /// <summary>What a shell reports as the exit code: the code, or 128 + the signal.</summary>
-    public static int ShellCode(int status) => IfExited(status) ? ExitStatus(status) : 128 + TermSig(status);
+    /// <summary>What a shell reports as the exit code: the code, or 128 + the signal that ended or stopped it.</summary>
+    public static int ShellCode(int status) => IfExited(status) ? ExitStatus(status) : IfStopped(status) ? 128 + StopSig(status) : 128 + TermSig(status);
 }

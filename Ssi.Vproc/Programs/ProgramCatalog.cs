@@ -37,9 +37,16 @@ public sealed class ProgramCatalog
 
     public sealed record InAssembly(string TypeName, string AssemblyPath) : Reference;
 
+    /// <summary>A script: <c>#!INTERPRETER [ARGUMENT]</c>, run as Linux runs one (see <see cref="ScriptArgs"/>).</summary>
+    public sealed record Script(string Interpreter, string? Argument) : Reference;
+
+    /// <summary>The longest #! line Linux reads (BINPRM_BUF_SIZE); a longer one is not a script.</summary>
+    public const int MaxScriptLine = 256;
+
     public static Outcome<Reference> Parse(byte[] content)
     {
         var text = Encoding.UTF8.GetString(content, 0, Math.Min(content.Length, 4096));
+        if (text.StartsWith("#!", StringComparison.Ordinal) && !text.StartsWith(Magic, StringComparison.Ordinal)) return ParseScript(text);
         if (!text.StartsWith(Magic, StringComparison.Ordinal))
             return Outcome<Reference>.Fail(Errno.ENOEXEC, "not an ssi program (no #!ssi-program line)");
         var line = text[Magic.Length..].Split('\n')[0].Trim();
@@ -50,6 +57,26 @@ public sealed class ProgramCatalog
         if (type.Length == 0 || !path.StartsWith('/')) return Outcome<Reference>.Fail(Errno.ENOEXEC, "#!ssi-program TYPE @/absolute/path.dll expected");
         return new InAssembly(type, path);
     }
+
+    // "#!" then blanks, the interpreter up to a blank, and the rest of the line (trimmed) as one argument, as Linux reads it.
+    private static Outcome<Reference> ParseScript(string text)
+    {
+        var end = text.IndexOf('\n');
+        if (end < 0 ? text.Length > MaxScriptLine : end > MaxScriptLine) return Outcome<Reference>.Fail(Errno.ENOEXEC, "#! line too long");
+        var line = (end < 0 ? text : text[..end])[2..].Trim(' ', '\t', '\r');
+        var blank = line.IndexOfAny([' ', '\t']);
+        var interpreter = blank < 0 ? line : line[..blank];
+        if (interpreter.Length == 0 || interpreter == Magic.Trim()[2..]) return Outcome<Reference>.Fail(Errno.ENOEXEC, "empty #! line");
+        var argument = blank < 0 ? null : line[(blank + 1)..].Trim(' ', '\t');
+        return new Script(interpreter, string.IsNullOrEmpty(argument) ? null : argument);
+    }
+
+    /// <summary>
+    /// argv for a script's interpreter, as Linux builds it: the interpreter as written, its argument if any, the
+    /// script's path as execve was given it, then the script's arguments after argv[0].
+    /// </summary>
+    public static string[] ScriptArgs(Script script, string path, string[] args) =>
+        [script.Interpreter, .. script.Argument is { } argument ? new[] { argument } : [], path, .. args.Skip(1)];
 
     /// <summary>
     /// Names a program assembly may not have: ours and the platform's. Type.GetType would resolve such a name to the

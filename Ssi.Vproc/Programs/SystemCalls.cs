@@ -1,4 +1,5 @@
 // The system calls a program can make: one record each. A program yields one and reads its result from the context.
+using System.Collections.Immutable;
 using Ssi.Actors.Identity;
 using Ssi.Cfs.Devices;
 using Ssi.Cfs.Files;
@@ -69,10 +70,18 @@ public sealed record Umask(int Mask) : SystemCall;
 /// program's state.
 /// </summary>
 public sealed record Fork(NodeNumber? Node = null) : SystemCall;
-/// <summary>execve(2) of a program in the root image; on success it does not return.</summary>
-public sealed record Exec(string Path, string[] Args) : SystemCall;
+/// <summary>
+/// execve(2) of a program in the root image, or of a script whose first line is <c>#!INTERPRETER [ARG]</c>; on success
+/// it does not return. <see cref="Environment"/> is envp: the new program's environment (null keeps the current one).
+/// </summary>
+public sealed record Exec(string Path, string[] Args, ImmutableDictionary<string, string>? Environment = null) : SystemCall;
 public sealed record Exit(int Code) : SystemCall;
-/// <summary>waitpid(2) (its argument is a pid_t selector, not a PID): -1 for any child; the value is the child's PID (0 with WNOHANG and none ready), the status in <see cref="SysResult.Status"/>.</summary>
+/// <summary>
+/// waitpid(2) (its argument is a pid_t selector, not a PID): a child's PID, -1 for any child, 0 for any child in the
+/// caller's process group, -PGID for any child in that group. The value is the child's PID (0 with WNOHANG and none
+/// ready), the status in <see cref="SysResult.Status"/>: an exit (the zombie is reaped), or with
+/// <see cref="WaitOptions.Untraced"/> a stop and with <see cref="WaitOptions.Continued"/> a continue, each reported once.
+/// </summary>
 public sealed record Wait(int Pid = -1, WaitOptions Options = WaitOptions.None) : SystemCall;
 public sealed record GetPid : SystemCall;
 public sealed record GetPpid : SystemCall;
@@ -84,6 +93,18 @@ public sealed record SetSid : SystemCall;
 public sealed record GetNode : SystemCall;
 /// <summary>clock_gettime(CLOCK_REALTIME): the value is microseconds since the Unix epoch, from the node's clock.</summary>
 public sealed record GetTime : SystemCall;
+
+// ---- credentials ----
+/// <summary>getuid(2): the real user id (the cluster has no set-uid programs, so it is also the effective one).</summary>
+public sealed record GetUid : SystemCall;
+/// <summary>geteuid(2).</summary>
+public sealed record GetEuid : SystemCall;
+/// <summary>getgid(2): the primary group id.</summary>
+public sealed record GetGid : SystemCall;
+/// <summary>getegid(2).</summary>
+public sealed record GetEgid : SystemCall;
+/// <summary>getgroups(2): the value is their count, <see cref="SysResult.Text"/> the supplementary group ids separated by spaces.</summary>
+public sealed record GetGroups : SystemCall;
 
 // ---- signals ----
 /// <summary>kill(2) with its pid_t selector, not a PID: a PID, -PGID for a group, -1 for every process the caller may signal; signal 0 only checks.</summary>
@@ -106,7 +127,7 @@ public sealed record ListProcesses : SystemCall;
 /// <summary>Moves the calling process to another node; it continues there after this call, with 0 as its result.</summary>
 public sealed record Migrate(NodeNumber Node) : SystemCall;
 /// <summary>rexec: exec on another node; the process moves there (keeping its PID) and then execs.</summary>
-public sealed record Rexec(NodeNumber Node, string Path, string[] Args) : SystemCall;
+public sealed record Rexec(NodeNumber Node, string Path, string[] Args, ImmutableDictionary<string, string>? Environment = null) : SystemCall;
 /// <summary>The numbers of the nodes that are up, in <see cref="SysResult.Text"/> separated by spaces.</summary>
 public sealed record ListNodes : SystemCall;
 /// <summary>The node a process runs on (where_pid).</summary>
@@ -116,7 +137,12 @@ public sealed record WhereIs(Pid Pid) : SystemCall;
 public enum WaitOptions
 {
     None = 0,
+    /// <summary>WNOHANG: 0 at once when no child has anything to report.</summary>
     NoHang = 1,
+    /// <summary>WUNTRACED: also report a child stopped by a signal, once (<see cref="WaitStatus.Stopped"/>).</summary>
+    Untraced = 2,
+    /// <summary>WCONTINUED: also report a stopped child that SIGCONT continued, once (<see cref="WaitStatus.Continued"/>).</summary>
+    Continued = 8,
 }
 
 public enum Disposition

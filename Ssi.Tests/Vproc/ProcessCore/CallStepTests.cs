@@ -172,14 +172,15 @@ public sealed class CallStepTests
         Assert.Equal(RunState.Stopped, woke.State.State);
         var continued = woke.Post(Signal.SIGCONT);
         Assert.Equal(RunState.Running, continued.State.State);
-        Assert.Equal([new CallEffect.Do(PublishInfo.Instance), new CallEffect.SetResult(SysResult.Ok(0)), RunsOn], continued.Effects);
+        var toldParent = new CallEffect.Do(new Send(Destination.Processes, new ChildStateChanged(new Pid(1_000_002), new Pid(Self), new Pid(1_000_002), WaitStatus.Continued)));
+        Assert.Equal([new CallEffect.Do(PublishInfo.Instance), toldParent, new CallEffect.SetResult(SysResult.Ok(0)), RunsOn], continued.Effects);
         Assert.Null(continued.Calls.Held);
     }
 
     [Fact]
     public void A_stop_between_two_steps_keeps_the_result_the_program_had()
     {
-        var stopped = Steps.Of(Ann_process()).Then(new CallInput.StopBeforeStep(SysResult.Ok(12)));
+        var stopped = Steps.Of(Ann_process()).Then(new CallInput.StopBeforeStep(SysResult.Ok(12), Signal.SIGSTOP));
         Assert.Equal((RunState.Stopped, SysResult.Ok(12)), (stopped.State.State, stopped.Calls.Held));
         Assert.Equal(SysResult.Ok(12), stopped.Then(new CallInput.StayStopped(SysResult.Ok(99))).Calls.Held); // a move keeps the held result
         Assert.Equal(SysResult.Ok(99), Steps.Of(Ann_process()).Then(new CallInput.StayStopped(SysResult.Ok(99))).Calls.Held);

@@ -1,4 +1,5 @@
 // The process calls as the core decides them: fork, exec, exit, wait, groups, sessions, signals, sleep and the cluster calls.
+using System.Collections.Immutable;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
@@ -45,7 +46,7 @@ public sealed class ProcessCallTests
         Assert.IsType<CreateChild>(Decide(Ann_process(), new Fork()).Waiting);
         var forked = new OnForked().Complete(Ann_process(), new ProcessCreated(new Pid(1_000_010), new NodeNumber(1)), World);
         Assert.Equal(1_000_010, forked.AssertOk().Value);
-        Assert.Equal(new ChildRecord(new NodeNumber(1)), forked.State.Children[new Pid(1_000_010)]);
+        Assert.Equal(new ChildRecord(new NodeNumber(1)) { Pgid = new Pid(1_000_002) }, forked.State.Children[new Pid(1_000_010)]); // in the parent's group
         new OnForked().Complete(Ann_process(), new Failed(Errno.EAGAIN, "shard away"), World).AssertFails(Errno.EAGAIN);
         // A child that exited before its creation was confirmed keeps its status.
         var quick = Ann_process().WithChild(1_000_010, status: 0);
@@ -61,7 +62,7 @@ public sealed class ProcessCallTests
         var load = Assert.IsType<LoadProgram>(exec.Waiting);
         Assert.Equal("/home/ann/bin/tool", load.Path);
         Assert.Equal(["tool", "-x"], load.Args);
-        var replaced = new OnExecLoaded(load.Args).Complete(state, Outcome<Program>.Ok(new Ssi.Vproc.Programs.Builtin.True()), World);
+        var replaced = new OnExecLoaded(load.Environment).Complete(state, Outcome<LoadedProgram>.Ok(new LoadedProgram(new Ssi.Vproc.Programs.Builtin.True(), load.Args)), World);
         Assert.Null(replaced.Result);
         Assert.Null(replaced.Waiting);
         Assert.Equal([Fd.Stdin], replaced.State.Fds.Entries.Keys);
@@ -72,13 +73,37 @@ public sealed class ProcessCallTests
         Assert.Equal(["/x"], Assert.IsType<LoadProgram>(Decide(state, new Exec("/x", [])).Waiting).Args);
     }
 
+    [Fact]
+    public void Getuid_geteuid_getgid_getegid_and_getgroups_answer_from_the_credentials()
+    {
+        var state = Ann_process() with { Credentials = Ssi.Cfs.Permissions.Credentials.Of(1000, 1001, 100, 7) };
+        Assert.Equal(1000, Decide(state, new GetUid()).Result!.Value);
+        Assert.Equal(1000, Decide(state, new GetEuid()).Result!.Value);
+        Assert.Equal(1001, Decide(state, new GetGid()).Result!.Value);
+        Assert.Equal(1001, Decide(state, new GetEgid()).Result!.Value);
+        var groups = Decide(state, new GetGroups()).Result!;
+        Assert.Equal((2L, "100 7"), (groups.Value, groups.Text));
+    }
+
+    [Fact]
+    public void Exec_with_an_environment_replaces_the_processs_and_without_one_keeps_it()
+    {
+        var state = Ann_process() with { Environment = ImmutableDictionary<string, string>.Empty.Add("OLD", "1") };
+        var fresh = ImmutableDictionary<string, string>.Empty.Add("NEW", "2");
+        var load = Assert.IsType<LoadProgram>(Decide(state, new Exec("t", ["t"], fresh)).Waiting);
+        Assert.Equal(("/home/ann/t", "t"), (load.Path, load.Given));
+        var loaded = Outcome<LoadedProgram>.Ok(new LoadedProgram(new Ssi.Vproc.Programs.Builtin.True(), ["t"]));
+        Assert.Equal(fresh, new OnExecLoaded(load.Environment).Complete(state, loaded, World).State.Environment);
+        Assert.Equal(state.Environment, new OnExecLoaded(null).Complete(state, loaded, World).State.Environment);
+    }
+
     [Theory]
     [InlineData(Errno.ENOENT)]
     [InlineData(Errno.EACCES)]
     [InlineData(Errno.ENOEXEC)]
     public void Exec_that_cannot_load_fails_and_keeps_the_program(Errno errno)
     {
-        var failed = new OnExecLoaded(["x"]).Complete(Ann_process(), Outcome<Program>.Fail(errno, "/x"), World);
+        var failed = new OnExecLoaded().Complete(Ann_process(), Outcome<LoadedProgram>.Fail(errno, "/x"), World);
         failed.AssertFails(errno);
         Assert.Empty(failed.Effects);
     }
@@ -108,8 +133,8 @@ public sealed class ProcessCallTests
         Assert.Equal(0, Decide(state, new Wait(Options: WaitOptions.NoHang)).AssertOk().Value);
         Decide(state, new Wait(1_000_099)).AssertFails(Errno.ECHILD);
         Decide(Ann_process(), new Wait()).AssertFails(Errno.ECHILD);
-        Decide(state, new Wait(0)).AssertFails(Errno.EINVAL);
-        Decide(state, new Wait(-5)).AssertFails(Errno.EINVAL);
+        Assert.IsType<Block>(Decide(state, new Wait(0)).Waiting); // the child is in the caller's group
+        Decide(state, new Wait(-5)).AssertFails(Errno.ECHILD); // and none is in group 5
     }
 
     [Fact]

@@ -83,10 +83,34 @@ public sealed class ProcessStateTests
     }
 
     [Theory]
-    [InlineData("#!/bin/sh\necho hi\n")]
     [InlineData("plain text")]
+    [InlineData("#!\necho hi\n")]
+    [InlineData("#!   \t\n")]
+    [InlineData("#!ssi-program\n")]
     [InlineData("#!ssi-program \n")]
     [InlineData("#!ssi-program Type @relative.dll\n")]
     public void Anything_else_is_an_exec_format_error(string text) =>
         Assert.Equal(Errno.ENOEXEC, ProgramCatalog.Parse(System.Text.Encoding.UTF8.GetBytes(text)).Error);
+
+    [Theory]
+    [InlineData("#!/bin/sh\necho hi\n", "/bin/sh", null)]
+    [InlineData("#! /bin/sh -e \n", "/bin/sh", "-e")]
+    [InlineData("#!/usr/bin/env  python3 -u\r\n", "/usr/bin/env", "python3 -u")]
+    [InlineData("#!tools/run", "tools/run", null)]
+    public void A_hash_bang_line_names_an_interpreter_and_at_most_one_argument(string text, string interpreter, string? argument)
+    {
+        var parsed = ProgramCatalog.Parse(System.Text.Encoding.UTF8.GetBytes(text));
+        Assert.Equal(new ProgramCatalog.Script(interpreter, argument), parsed.Value);
+    }
+
+    [Fact]
+    public void A_hash_bang_line_longer_than_Linux_reads_is_an_exec_format_error() =>
+        Assert.Equal(Errno.ENOEXEC, ProgramCatalog.Parse(System.Text.Encoding.UTF8.GetBytes("#!/bin/" + new string('x', 300) + "\n")).Error);
+
+    [Fact]
+    public void A_scripts_interpreter_gets_its_argument_the_script_path_as_given_and_the_arguments_after_argv0()
+    {
+        Assert.Equal(["/bin/sh", "-e", "./s", "a", "b"], ProgramCatalog.ScriptArgs(new ProgramCatalog.Script("/bin/sh", "-e"), "./s", ["s", "a", "b"]));
+        Assert.Equal(["/bin/cat", "/tmp/s"], ProgramCatalog.ScriptArgs(new ProgramCatalog.Script("/bin/cat", null), "/tmp/s", ["whatever"]));
+    }
 }

@@ -25,7 +25,7 @@ public static class SpecPrograms
         var dll = Ok(store.Create(lib, "ssi-tests.dll", new NewInode(InodeType.Regular, 0x1A4, 0, 0))).Ino;
         Ok(store.Write(dll, 0, File.ReadAllBytes(typeof(ForkAndWait).Assembly.Location)));
         var bin = Ok(store.Lookup(InodeNumber.Root, "bin"));
-        foreach (var type in new[] { typeof(ForkAndWait), typeof(Orphan), typeof(InterruptedRead), typeof(Crash), typeof(ForkBomb), typeof(QuickChildren), typeof(SlowCat), typeof(CountSignals), typeof(Hop), typeof(GotoSelf), typeof(IsATty), typeof(PipeFlow), typeof(PipeBroken), typeof(PipeAtomic), typeof(PipeInterrupt), typeof(FifoOpen), typeof(PipeLoss), typeof(PipeNonBlock), typeof(Devices), typeof(DevTty) })
+        foreach (var type in new[] { typeof(ForkAndWait), typeof(Orphan), typeof(InterruptedRead), typeof(Crash), typeof(ForkBomb), typeof(QuickChildren), typeof(SlowCat), typeof(CountSignals), typeof(Hop), typeof(GotoSelf), typeof(IsATty), typeof(PipeFlow), typeof(PipeBroken), typeof(PipeAtomic), typeof(PipeInterrupt), typeof(FifoOpen), typeof(PipeLoss), typeof(PipeNonBlock), typeof(Devices), typeof(DevTty), typeof(JobWait), typeof(OrphanJob) })
         {
             var name = "t-" + type.Name.ToLowerInvariant();
             var file = Ok(store.Create(bin, name, new NewInode(InodeType.Regular, 0x1ED, 0, 0))).Ino;

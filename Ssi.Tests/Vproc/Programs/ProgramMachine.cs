@@ -69,6 +69,8 @@ public sealed partial class ProgramMachine
     public bool StderrToStdout { get; set; }
     public int Uid { get; set; } = 1000;
     public int Gid { get; set; } = 1000;
+    /// <summary>The supplementary groups of the process's credentials.</summary>
+    public int[] Groups { get; set; } = [];
     public int Umask { get; set; } = 0x12;
     public string Cwd { get; set; } = "/";
     public int Pid { get; set; } = 100;
@@ -138,7 +140,7 @@ public sealed partial class ProgramMachine
         Calls.Clear();
         Kills.Clear();
         Crashes.Clear();
-        var who = Credentials.Of(Uid, Gid);
+        var who = Credentials.Of(Uid, Gid, Groups);
         var streams = _cluster.System.ActorOf(TestStreams.Props(Stdin, StdinIsTerminal, StdoutLimit));
         try
         {
@@ -228,7 +230,7 @@ public sealed partial class ProgramMachine
                 case null: return decision.Result;
                 case AskFor ask: (reply, then) = (Ask(process, ask.To, ask.Request), ask.Then); break;
                 case AskDevice ask: (reply, then) = (ask.Device.Ask<object>(ask.Request, ProgramCluster.CallTimeout).GetAwaiter().GetResult(), ask.Then); break;
-                case LoadProgram load: (reply, then) = (Load(process, load.Path), new OnExecLoaded(load.Args)); break;
+                case LoadProgram load: (reply, then) = (Load(process, load), new OnExecLoaded(load.Environment)); break;
                 case CreateChild create: (reply, then) = (Fork(process, create), new OnForked()); break;
                 case ReadDevice read: return ReadFrom(process, read);
                 case EndProcess end:
@@ -250,6 +252,9 @@ public sealed partial class ProgramMachine
             // Waited for, so that the tree is settled when the next call or the test looks.
             case Send { To: Destination.FileSystem } send: _cluster.Ask(_files.Map((IFileSystemRequest)send.Message)); break;
             case Send { To: Destination.Processes, Message: Reap reap }: _table.Remove(reap.Pid.Value); break;
+            case Send { To: Destination.Processes, Message: ChildStateChanged changed }:
+                if (_table.TryGetValue(changed.Pid.Value, out var parent)) parent.State = Family.ChildStateChanged(parent.State, changed) ?? parent.State;
+                break;
             case SendToDevice send: send.Device.Tell(send.Message, ActorRefs.NoSender); break;
             case PublishInfo: break; // the machine's table reads each process's state when asked
             case StartImage start:
@@ -260,8 +265,9 @@ public sealed partial class ProgramMachine
     }
 
     /// <summary>exec's loading, by the product's loader against the real file system.</summary>
-    private object Load(Process process, string path) =>
-        ExecLoader.LoadAsync(_cluster.FileSystem, new ProgramCatalog(_programs.ToImmutableDictionary()), process.State.Credentials, _files.Map(path), ProgramCluster.CallTimeout)
+    private object Load(Process process, LoadProgram load) =>
+        ExecLoader.LoadAsync(_cluster.FileSystem, new ProgramCatalog(_programs.ToImmutableDictionary()), process.State.Credentials, _files.Map(load.Path),
+                load.Given ?? load.Path, load.Args, path => _files.Map(process.State.Resolve(path)), ProgramCluster.CallTimeout)
             .GetAwaiter().GetResult();
 
     /// <summary>A terminal read, answered by the device as the entity's WaitForTerminal gets it.</summary>
@@ -287,6 +293,6 @@ public sealed partial class ProgramMachine
             Children = ImmutableDictionary<ProcessId, ChildRecord>.Empty,
         };
         if (_table.TryGetValue(process.State.Parent.Value, out var parent))
-            parent.State = Family.ChildExited(parent.State, new Pid(process.Pid), status) ?? parent.State;
+            parent.State = Family.ChildExited(parent.State, new Pid(process.Pid), status, process.State.Pgid) ?? parent.State;
     }
 }

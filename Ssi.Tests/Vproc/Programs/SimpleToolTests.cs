@@ -280,22 +280,51 @@ public class SimpleToolTests(ProgramCluster cluster)
         Assert.Equal(0, k.Run(new Test(), "test", "-p", "/fifo").ExitCode);
         Assert.Equal(1, k.Run(new Test(), "test", "-e", "/nosuch").ExitCode);
         Assert.Equal(0, k.Run(new Test(), "test", "/link", "-ef", "/c1").ExitCode);
-        var refused = k.Run(new Test(), "test", "-r", "/c1");
+        var refused = k.Run(new Test(), "test", "-t", "1");
         Assert.Equal(2, refused.ExitCode);
-        Assert.Equal("test: '-r': not supported: the cluster has no access(2) system call\n", refused.Stderr);
+        Assert.Equal("test: '-t': not supported: the cluster has no isatty system call\n", refused.Stderr);
     }
 
     [Fact]
-    public void Env_prints_the_environment_as_changed_and_refuses_to_run_a_program_in_a_changed_one()
+    public void Test_judges_access_and_ownership_by_the_effective_ids()
+    {
+        var k = Machine("");
+        k.AddFile("/mine", "x", mode: 0x1C0); // rwx------, ann's
+        k.AddFile("/theirs", "x", mode: 0x1A4, uid: 0); // rw-r--r--, root's, group ann's
+        k.AddFile("/locked", "x", mode: 0, uid: 0);
+        Assert.Equal(0, k.Run(new Test(), "test", "-r", "/mine", "-a", "-w", "/mine", "-a", "-x", "/mine", "-a", "-O", "/mine", "-a", "-G", "/mine").ExitCode);
+        Assert.Equal(0, k.Run(new Test(), "test", "-r", "/theirs", "-a", "!", "-w", "/theirs", "-a", "!", "-x", "/theirs", "-a", "!", "-O", "/theirs").ExitCode);
+        Assert.Equal(1, k.Run(new Test(), "test", "-r", "/nosuch").ExitCode);
+        k.Uid = k.Gid = 0;
+        Assert.Equal(0, k.Run(new Test(), "test", "-r", "/locked", "-a", "-w", "/locked", "-a", "-O", "/theirs").ExitCode);
+        Assert.Equal(1, k.Run(new Test(), "test", "-x", "/locked").ExitCode); // root needs some x bit
+    }
+
+    [Fact]
+    public void Env_prints_the_environment_as_changed()
     {
         var k = Machine("");
         k.Environment = ImmutableDictionary<string, string>.Empty.Add("B", "2").Add("A", "1");
         Assert.Equal("A=1\nB=2\n", k.Run(new Env(), "env").Stdout);
         Assert.Equal("B=2\0C=3\0", k.Run(new Env(), "env", "-u", "A", "-0", "C=3").Stdout);
         Assert.Equal("X=y\n", k.Run(new Env(), "env", "-i", "X=y").Stdout);
-        var refused = k.Run(new Env(), "env", "X=y", "true");
-        Assert.Equal(125, refused.ExitCode);
-        Assert.Equal("env: 'true': cannot run with a changed environment: exec takes no environment here\n", refused.Stderr);
+    }
+
+    [Theory]
+    [InlineData(new[] { "-i", "X=y" }, "X=y\n")]
+    [InlineData(new[] { "-i" }, "")]
+    [InlineData(new[] { "A=3", "C=4" }, "A=3\nB=2\nC=4\n")]
+    [InlineData(new[] { "-u", "A" }, "B=2\n")]
+    [InlineData(new[] { "-", "Z=1" }, "Z=1\n")]
+    public void Env_runs_a_program_in_the_changed_environment_through_execs_envp(string[] args, string expected)
+    {
+        var k = Machine("");
+        k.Environment = ImmutableDictionary<string, string>.Empty.Add("B", "2").Add("A", "1");
+        k.AddProgram("/bin/env", () => new Env());
+        var r = k.Run(new Env(), ["env", .. args, "env"]);
+        Assert.Equal((0, "", expected), (r.ExitCode, r.Stderr, r.Stdout));
+        var exec = Assert.Single(k.Calls.Select(c => c.Call).OfType<Ssi.Vproc.Programs.Exec>());
+        Assert.NotNull(exec.Environment);
     }
 
     [Fact]

@@ -70,6 +70,10 @@ public class TextToolCaseTests(ProgramCluster cluster)
     [MemberData(nameof(Cases), "diff")]
     public void Diff_case_gives_what_the_suite_expects(string id) => Check("diff", id);
 
+    [Theory]
+    [MemberData(nameof(Cases), "env")]
+    public void Env_case_gives_what_the_suite_expects(string id) => Check("env", id);
+
     private void Check(string tool, string id)
     {
         var c = Load(tool).RootElement.GetProperty("cases").EnumerateArray().First(x => x.GetProperty("id").GetString() == id);

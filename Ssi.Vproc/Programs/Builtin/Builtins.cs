@@ -63,6 +63,10 @@ public static class Builtins
         ["diff"] = () => new Diff(),
         ["sh"] = () => new Shell.Sh(),
         ["fast"] = () => new Fast(),
+        ["id"] = () => new Id(),
+        ["whoami"] = () => new Whoami(),
+        ["nohup"] = () => new Nohup(),
+        ["timeout"] = () => new Timeout(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);

@@ -1,12 +1,13 @@
-// env: the environment printed, or a program run in it; changing it for a program needs what exec lacks (see Env).
+// env: the environment printed as changed, or a program run in it (through exec's envp).
+using System.Collections.Immutable;
 using Ssi.Actors.Errors;
 
 namespace Ssi.Vproc.Programs.Builtin;
 
 /// <summary>
 /// env [-i0] [-u NAME]... [NAME=VALUE]... [COMMAND [ARG]...]: prints the environment as changed (sorted by name: the
-/// process keeps it as a map, not in environ's order). A COMMAND runs through exec, which passes the environment on
-/// unchanged: the cluster's exec takes no environment, so a COMMAND with -i, -u or NAME=VALUE is refused (status 125).
+/// process keeps it as a map, not in environ's order), or runs COMMAND (from /bin unless it has a slash) in it, the
+/// changed environment passed as exec's envp.
 /// </summary>
 public sealed class Env : Program
 {
@@ -70,14 +71,8 @@ public sealed class Env : Program
             foreach (var call in CommandLine.Refuse(p, Spec, "cannot specify --null (-0) with command")) yield return call;
             yield break;
         }
-        if (changed)
-        {
-            yield return Io.Complain(p, $"{Io.Quote(rest[i])}: cannot run with a changed environment: exec takes no environment here");
-            yield return new Exit(125);
-            yield break;
-        }
         var program = rest[i];
-        yield return new Exec(program.Contains('/') ? program : "/bin/" + program, [.. rest.Skip(i)]);
+        yield return new Exec(program.Contains('/') ? program : "/bin/" + program, [.. rest.Skip(i)], changed ? environment.ToImmutableDictionary() : null);
         var error = p.Result.Error ?? Errno.EIO;
         yield return Io.Complain(p, $"{Io.Quote(program)}: {error.Describe()}");
         yield return new Exit(error is Errno.ENOENT or Errno.ENOTDIR ? 127 : 126);

@@ -2,14 +2,16 @@
 using System.Globalization;
 using System.Numerics;
 using Ssi.Cfs.Inodes;
+using Ssi.Cfs.Permissions;
 
 namespace Ssi.Vproc.Programs.Builtin;
 
 /// <summary>
 /// test EXPRESSION, [ EXPRESSION ]: strings, integers (-l STRING too) and files (-e -f -d -s -b -c -p -h -L -S -u -g
 /// -k, -nt -ot -ef) through stat(2). A file's stat is asked before the expression is judged, since judging is pure:
-/// the program stats every argument that can name a file. -r -w -x -O -G -t need access(2), getuid(2) and isatty(3),
-/// which the cluster's system calls lack: they are refused with status 2, not guessed.
+/// the program stats every argument that can name a file. -r -w -x -O -G judge the stat against the process's
+/// effective ids (asked only when one of them is used), as faccessat(AT_EACCESS) would. -t needs isatty(3), which the
+/// cluster's system calls lack: it is refused with status 2, not guessed.
 /// </summary>
 public sealed class Test : Program
 {
@@ -96,7 +98,17 @@ public sealed class Test : Program
             yield return new Stat(name, FollowLast: false);
             links[name] = p.Failed ? null : p.Result.Stat;
         }
-        var expression = new TestExpression(args, files, links);
+        Credentials? who = null;
+        if (args.Any(a => a is "-r" or "-w" or "-x" or "-O" or "-G"))
+        {
+            yield return new GetEuid();
+            var uid = p.Result.Int;
+            yield return new GetEgid();
+            var gid = p.Result.Int;
+            yield return new GetGroups();
+            who = new Credentials(uid, gid, [.. p.Result.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(g => int.Parse(g, CultureInfo.InvariantCulture))]);
+        }
+        var expression = new TestExpression(args, files, links, who);
         var (value, error) = expression.Evaluate();
         if (error is not null)
         {
@@ -109,7 +121,8 @@ public sealed class Test : Program
 }
 
 /// <summary>test's grammar over its arguments, judged against the stats taken beforehand; a syntax error is the error's text.</summary>
-public sealed class TestExpression(List<string> argv, Dictionary<string, InodeAttributes?> files, Dictionary<string, InodeAttributes?> links)
+/// <param name="who">The effective ids, for -r -w -x -O -G (null: those operators were not expected).</param>
+public sealed class TestExpression(List<string> argv, Dictionary<string, InodeAttributes?> files, Dictionary<string, InodeAttributes?> links, Credentials? who = null)
 {
     private static readonly HashSet<string> Binary = ["=", "==", "!=", "-nt", "-ot", "-ef", "-eq", "-ne", "-lt", "-le", "-gt", "-ge"];
     private const string Unary = "bcdefghkLnpsSuzrwxOGt";
@@ -301,13 +314,14 @@ public sealed class TestExpression(List<string> argv, Dictionary<string, InodeAt
         return trimmed.StartsWith('-') ? -value : value;
     }
 
+    private Credentials Who => who ?? throw new InvalidOperationException("test: the effective ids were not asked for");
+
     private bool UnaryOperator()
     {
         var op = argv[_pos][1];
         Advance(true);
         var operand = argv[_pos++];
-        if (op is 'r' or 'w' or 'x' or 'O' or 'G' or 't')
-            throw new SyntaxError($"'-{op}': not supported: the cluster has no {(op == 't' ? "isatty" : op is 'O' or 'G' ? "getuid(2)" : "access(2)")} system call");
+        if (op == 't') throw new SyntaxError("'-t': not supported: the cluster has no isatty system call");
         if (op == 'z') return operand.Length == 0;
         if (op == 'n') return operand.Length > 0;
         var stat = op is 'h' or 'L' ? links[operand] : files[operand];
@@ -325,6 +339,11 @@ public sealed class TestExpression(List<string> argv, Dictionary<string, InodeAt
             'u' => (stat.Mode & 0x800) != 0,
             'g' => (stat.Mode & 0x400) != 0,
             'k' => (stat.Mode & 0x200) != 0,
+            'r' => Access.Allows(stat, Who, AccessMode.Read),
+            'w' => Access.Allows(stat, Who, AccessMode.Write),
+            'x' => Access.Allows(stat, Who, AccessMode.Execute),
+            'O' => stat.Uid == Who.Uid,
+            'G' => stat.Gid == Who.Gid,
             _ => false, // -S: the cluster has no sockets
         };
     }
