@@ -817,7 +817,7 @@ public sealed partial class ShellInterpreter
         yield return new Exit(127);
     }
 
-    private static Exec ExecCall(string path, string[] args, ImmutableDictionary<string, string> environment) => new(path, args);
+    private static Exec ExecCall(string path, string[] args, ImmutableDictionary<string, string> environment) => new(path, args, environment);
 
     /// <summary>A file execve refused as no program: the shell runs it as a script in this (child) process, as sh does.</summary>
     private IEnumerable<SystemCall> RunAsScript(string path, string[] args)

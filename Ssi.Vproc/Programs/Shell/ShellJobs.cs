@@ -7,7 +7,8 @@ namespace Ssi.Vproc.Programs.Shell;
 
 public sealed partial class ShellInterpreter
 {
-    private Wait WaitCall(int pid) => new(pid);
+    /// <summary>With job control a stopped child is reported too (WUNTRACED), so Ctrl-Z gives the prompt back.</summary>
+    private Wait WaitCall(int pid) => new(pid, State.Monitor ? WaitOptions.Untraced : WaitOptions.None);
 
     /// <summary>With job control, the foreground job's group gets the terminal while the shell waits.</summary>
     private IEnumerable<SystemCall> ForegroundBegin(int group)
