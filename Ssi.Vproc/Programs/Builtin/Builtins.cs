@@ -61,6 +61,8 @@ public static class Builtins
         ["xargs"] = () => new Xargs(),
         ["od"] = () => new Od(),
         ["diff"] = () => new Diff(),
+        ["stty"] = () => new Stty(),
+        ["tty"] = () => new Tty(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);
