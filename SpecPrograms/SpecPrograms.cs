@@ -254,3 +254,42 @@ public sealed class IsATty : Program
         yield return Io.Out(string.Join(' ', kinds) + "\n");
     }
 }
+
+/// <summary>
+/// t-then CMD ARGS... [';' CMD ARGS...]...: runs each command from /bin in turn (fork, exec, wait) in this process's
+/// session and group, so several programs share one terminal as under a shell (stty, then a reader); exits with the
+/// last one's status.
+/// </summary>
+public sealed class Then : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        var commands = new List<string[]>();
+        var current = new List<string>();
+        foreach (var arg in p.Args.Skip(1))
+        {
+            if (arg == ";")
+            {
+                commands.Add([.. current]);
+                current.Clear();
+            }
+            else current.Add(arg);
+        }
+        commands.Add([.. current]);
+        var status = 0;
+        foreach (var command in commands.ToArray()) // an array: fork captures the loop, and LINQ's iterators are not plain data
+        {
+            if (command.Length == 0) continue;
+            yield return new Fork();
+            if (p.Result.Int == 0)
+            {
+                yield return new Exec("/bin/" + command[0], command);
+                yield return new Exit(127);
+                yield break;
+            }
+            yield return new Wait(p.Result.Int);
+            status = p.Result.Status;
+        }
+        yield return new Exit(WaitStatus.ShellCode(status));
+    }
+}

@@ -118,10 +118,20 @@ public static class RunCommand
             HostTerminal.IsTerminal(StandardOutput.StderrFd));
         if (streams.StdoutIsTerminal && HostTerminal.Columns(StandardOutput.StdoutFd) is { } columns)
             environment = environment.Add("COLUMNS", columns.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var started = await cluster.Processes.RunAsync(node, argv, environment, parse.GetValue(Cwd) ?? "/", attachment, parse.GetValue(Pin), ct, streams);
-        attachment.Tell(new TerminalAttachment.Attach(started.Terminal));
-        // Keys go raw to the terminal device, whose line discipline edits, echoes and signals (a host pipe stays a pipe).
+        // Keys go raw to the terminal device, whose line discipline edits, echoes and signals (a host pipe stays a
+        // pipe); from before the program starts, so that what is typed meanwhile is echoed by that terminal only.
         if (streams.StdinIsTerminal) HostTerminal.SetRaw();
+        ProgramStarted started;
+        try
+        {
+            started = await cluster.Processes.RunAsync(node, argv, environment, parse.GetValue(Cwd) ?? "/", attachment, parse.GetValue(Pin), ct, streams);
+        }
+        catch
+        {
+            HostTerminal.Restore();
+            throw;
+        }
+        attachment.Tell(new TerminalAttachment.Attach(started.Terminal));
         using var keys = ForwardKeys(attachment);
         new Thread(() => PumpStdin(attachment)) { IsBackground = true, Name = "ssi-run-stdin" }.Start();
         int status;
