@@ -42,7 +42,8 @@ public class SttyTtyTests(ProgramCluster cluster)
     [InlineData("undef", 0)]
     [InlineData("#", (int)'#')]
     [InlineData("0x1f", 0x1F)]
-    [InlineData("3", 3)]
+    [InlineData("3", (int)'3')]
+    [InlineData("0177", 0x7F)]
     public void Special_characters_are_taken_as_stty_writes_them(string text, int value)
     {
         Assert.Equal((byte)value, Applied("intr", text).Intr);
@@ -96,7 +97,7 @@ public class SttyTtyTests(ProgramCluster cluster)
     [Fact]
     public void Stty_on_a_pipe_and_with_a_bad_word_fails_with_status_1()
     {
-        var r = new ProgramMachine(cluster).Run(new Stty(), "stty", "-a");
+        var r = new ProgramMachine(cluster) { StdinIsPipe = true }.Run(new Stty(), "stty", "-a");
         Assert.Equal((1, "stty: 'standard input': Inappropriate ioctl for device\n"), (r.ExitCode, r.Stderr));
         r = OnTerminal().Run(new Stty(), "stty", "bogus");
         Assert.Equal((1, "stty: invalid argument 'bogus'\nTry 'stty --help' for more information.\n"), (r.ExitCode, r.Stderr));
@@ -107,9 +108,9 @@ public class SttyTtyTests(ProgramCluster cluster)
     {
         var named = OnTerminal().Run(new Tty(), "tty");
         Assert.Equal((0, "/dev/pts/7\n"), (named.ExitCode, named.Stdout));
-        var piped = new ProgramMachine(cluster).Run(new Tty(), "tty");
+        var piped = new ProgramMachine(cluster) { StdinIsPipe = true }.Run(new Tty(), "tty");
         Assert.Equal((1, "not a tty\n"), (piped.ExitCode, piped.Stdout));
-        var silent = new ProgramMachine(cluster).Run(new Tty(), "tty", "-s");
+        var silent = new ProgramMachine(cluster) { StdinIsPipe = true }.Run(new Tty(), "tty", "-s");
         Assert.Equal((1, ""), (silent.ExitCode, silent.Stdout));
         Assert.Equal(0, OnTerminal().Run(new Tty(), "tty", "-s").ExitCode);
         Assert.Equal(2, OnTerminal().Run(new Tty(), "tty", "extra").ExitCode);
