@@ -209,6 +209,21 @@ public sealed class TerminalEndToEndTests
         (await ssi.RunAsync("stop")).Succeeded();
     }
 
+    [Fact]
+    public async Task A_background_reader_on_another_node_stops_with_sigttin_and_reads_once_given_the_terminal()
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        await InstallSpecProgramAsync(ssi, "t-bgread", typeof(global::SpecPrograms.BackgroundRead));
+        using var tty = PtySession.Ssi(ssi, "run", "--node", "3", "t-bgread"); // the terminal on node 1, the processes on node 3
+        await tty.AwaitOutputAsync(l => l.Contains("child stopped"), "the background reader stopped (ps: T)", Deadline);
+        await tty.TypeAsync("hello\r");
+        await tty.AwaitOutputAsync(l => l.Contains("child read: hello"), "the child's read, made again once it had the terminal", Deadline);
+        var end = await tty.WaitForExitAsync(Deadline);
+        Assert.True(end.ExitCode == 0, $"exit {end.ExitCode}\n{string.Join('\n', tty.Lines())}");
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
     /// <summary>t-isatty from the spec programs, added as users add programs: the assembly under /usr/lib, a /bin entry naming it.</summary>
     private static Task InstallIsATtyAsync(SsiCli ssi) => InstallSpecProgramAsync(ssi, "t-isatty", typeof(global::SpecPrograms.IsATty));
 
