@@ -44,7 +44,10 @@ public sealed record TerminalWrite(int Channel, byte[] Data, Pid? Group = null) 
 
 public sealed record TerminalWritten(int Count) : ISsiMessage;
 
-/// <summary>ICANON on or off; the client is told (<see cref="TerminalModeChanged"/>) so it can set its own terminal alike.</summary>
+/// <summary>
+/// ICANON and ECHO on or off together (the older call dbdemo makes). A console tells its client
+/// (<see cref="TerminalModeChanged"/>), whose host terminal edits lines; a client's terminal has its own line discipline.
+/// </summary>
 public sealed record TerminalSetMode(bool Canonical) : ISsiMessage;
 
 public sealed record TerminalModeChanged(bool Canonical) : ISsiMessage;

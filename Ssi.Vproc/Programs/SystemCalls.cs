@@ -55,8 +55,8 @@ public sealed record Chdir(string Path) : SystemCall;
 /// <summary>getcwd(3): the result's <see cref="SysResult.Text"/>.</summary>
 public sealed record GetCwd : SystemCall;
 /// <summary>
-/// tcsetattr's ICANON for a terminal: canonical (reads return whole lines, the default) or not (each key as it comes;
-/// the attached client stops echoing and line-buffering too).
+/// ICANON and ECHO of a terminal together: canonical with echo (reads return whole lines, the default) or not (each key
+/// as it comes, unechoed). The older form of <see cref="TcSetAttr"/>.
 /// </summary>
 public sealed record SetTerminalMode(Fd Fd, bool Canonical) : SystemCall;
 /// <summary>umask(2): the value is the previous mask.</summary>
