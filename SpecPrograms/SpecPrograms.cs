@@ -254,3 +254,83 @@ public sealed class IsATty : Program
         yield return Io.Out(string.Join(' ', kinds) + "\n");
     }
 }
+
+/// <summary>
+/// t-then CMD ARGS... [';' CMD ARGS...]...: runs each command from /bin in turn (fork, exec, wait) in this process's
+/// session and group, so several programs share one terminal as under a shell (stty, then a reader); exits with the
+/// last one's status.
+/// </summary>
+public sealed class Then : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        var commands = new List<string[]>();
+        var current = new List<string>();
+        foreach (var arg in p.Args.Skip(1))
+        {
+            if (arg == ";")
+            {
+                commands.Add([.. current]);
+                current.Clear();
+            }
+            else current.Add(arg);
+        }
+        commands.Add([.. current]);
+        var status = 0;
+        foreach (var command in commands.ToArray()) // an array: fork captures the loop, and LINQ's iterators are not plain data
+        {
+            if (command.Length == 0) continue;
+            yield return new Fork();
+            if (p.Result.Int == 0)
+            {
+                yield return new Exec("/bin/" + command[0], command);
+                yield return new Exit(127);
+                yield break;
+            }
+            yield return new Wait(p.Result.Int);
+            status = p.Result.Status;
+        }
+        yield return new Exit(WaitStatus.ShellCode(status));
+    }
+}
+
+/// <summary>
+/// t-bgread: a child in a process group of its own reads the terminal (on another node, when run away from it) from the background and
+/// is stopped by SIGTTIN; the parent, seeing it stopped, gives it the terminal (tcsetpgrp) and continues it, and the
+/// child's read, made again, gets what is typed. It prints each stage; the exit status is the child's.
+/// </summary>
+public sealed class BackgroundRead : Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        yield return new Fork();
+        var child = p.Result.Int;
+        if (child == 0)
+        {
+            yield return new SetPgid(0, 0);
+            yield return new Read(Io.Stdin, 100);
+            var read = p.Failed ? "error " + p.Result.Error : Encoding.UTF8.GetString(p.Result.Data).TrimEnd('\n');
+            yield return Io.Out($"child read: {read}\n");
+            yield break;
+        }
+        var stopped = false;
+        while (!stopped)
+        {
+            yield return new ListProcesses();
+            foreach (var info in p.Result.Processes) // no lambda: a closure would be part of the state fork copies
+                stopped |= info.Pid.Value == child && info.State == Ssi.Vproc.ProcessTable.RunState.Stopped;
+            if (!stopped) yield return new Sleep(TimeSpan.FromMilliseconds(100));
+        }
+        yield return Io.Out("child stopped\n");
+        yield return new TcSetPgrp(Io.Stdin, child);
+        if (p.Failed)
+        {
+            yield return Io.Out($"tcsetpgrp: {p.Result.Error}\n");
+            yield return new Exit(2);
+            yield break;
+        }
+        yield return new Kill(child, Signal.SIGCONT);
+        yield return new Wait(child);
+        yield return new Exit(WaitStatus.ShellCode(p.Result.Status));
+    }
+}

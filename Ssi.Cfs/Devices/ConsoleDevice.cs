@@ -66,13 +66,19 @@ public sealed class ConsoleDevice : ReceiveActor
             _log.Info("console: {0}", System.Text.Encoding.UTF8.GetString(write.Data).TrimEnd('\n'));
             Sender.Tell(new TerminalWritten(write.Data.Length));
         });
-        Receive<TerminalSetForeground>(set => _foreground = set.ProcessGroup);
-        Receive<TerminalSetMode>(mode =>
+        Receive<TerminalSetForeground>(set =>
         {
-            _canonical = mode.Canonical;
-            _client?.Tell(new TerminalModeChanged(mode.Canonical));
-            ServeReaders();
+            _foreground = set.ProcessGroup;
+            if (set.Answer) Sender.Tell(Status);
         });
+        // The console has no line discipline (its client's host terminal edits lines): only ICANON is its own.
+        Receive<TerminalGetStatus>(_ => Sender.Tell(Status));
+        Receive<TerminalSetSettings>(set =>
+        {
+            SetCanonical(set.Settings.Has(TerminalFlags.Icanon));
+            Sender.Tell(Status);
+        });
+        Receive<TerminalSetMode>(mode => SetCanonical(mode.Canonical));
         Receive<TerminalPing>(ping => FromClient(() => Sender.Tell(new TerminalPong(ping.Number))));
         Receive<TerminalOutputAck>(ack => FromClient(() => _output.Acknowledged(ack.Sequence)));
         Receive<TerminalInput>(input => FromClient(() =>
@@ -94,6 +100,16 @@ public sealed class ConsoleDevice : ReceiveActor
     }
 
     public static Props Props(NodeNumber node, IActorRef processes) => Akka.Actor.Props.Create(() => new ConsoleDevice(node, processes));
+
+    private TerminalStatus Status =>
+        new(TerminalSettings.Sane.With(TerminalFlags.Icanon | TerminalFlags.Echo, _canonical), "/dev/console", _foreground);
+
+    private void SetCanonical(bool canonical)
+    {
+        _canonical = canonical;
+        _client?.Tell(new TerminalModeChanged(canonical));
+        ServeReaders();
+    }
 
     private void Answer(Pid pid, ISsiMessage reply) => _processes.Tell(new TerminalReply(pid, reply));
 

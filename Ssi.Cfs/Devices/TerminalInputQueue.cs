@@ -4,22 +4,36 @@ using Ssi.Actors.Protocol;
 
 namespace Ssi.Cfs.Devices;
 
+/// <summary>Where a terminal's readable input is kept: as typed (<see cref="PlainInput"/>), or through a <see cref="LineDiscipline"/>.</summary>
+public interface ITerminalInput
+{
+    /// <summary>Bytes read so far, which the client's flow control counts against.</summary>
+    long Consumed { get; }
+
+    /// <summary>A read of <paramref name="count"/> bytes can be answered now; <paramref name="byLine"/>: a canonical read of plain input.</summary>
+    bool Readable(int count, bool byLine);
+
+    /// <summary>Up to <paramref name="count"/> bytes (none at an end of file, or when the input has ended and nothing is left).</summary>
+    byte[] Take(int count, bool byLine);
+}
+
 /// <summary>
 /// Plain state shared by the terminals of clients and the nodes' consoles. Answers go out through the
-/// <c>answer</c> callback (to the process, wherever it runs); a read waits until input is there, a whole line of it
-/// in canonical mode, or until the input has ended.
+/// <c>answer</c> callback (to the process, wherever it runs); a read waits until its <see cref="Input"/> can answer
+/// it, or until the input has ended.
 /// </summary>
-public sealed class TerminalInputQueue
+public sealed class TerminalInputQueue(ITerminalInput? input = null)
 {
-    private readonly Queue<byte[]> _chunks = new();
-    private int _offset;
+    /// <summary>The readable input; plain bytes unless a line discipline makes them.</summary>
+    public ITerminalInput Input { get; } = input ?? new PlainInput();
+
     private readonly LinkedList<(long CallId, int Count, Pid Pid, bool AsPipe)> _readers = new();
 
     /// <summary>Per process, the last read it cancelled that was not waiting here: that read, if it comes, is answered as cancelled.</summary>
     private readonly Dictionary<Pid, long> _cancelledAhead = [];
 
     /// <summary>Bytes read so far, which the client's flow control counts against.</summary>
-    public long Consumed { get; private set; }
+    public long Consumed => Input.Consumed;
 
     /// <summary>The input has ended: waiting and later reads get end of file once the buffer is empty.</summary>
     public bool Ended { get; set; }
@@ -48,20 +62,21 @@ public sealed class TerminalInputQueue
         _cancelledAhead[cancel.Pid] = Math.Max(cancel.CallId, _cancelledAhead.GetValueOrDefault(cancel.Pid));
     }
 
+    /// <summary>Input as typed (plain input only: a line discipline is given its input by the terminal).</summary>
     public void Add(byte[] data)
     {
-        if (data.Length > 0 && !Ended) _chunks.Enqueue(data);
+        if (!Ended) ((PlainInput)Input).Add(data);
     }
 
     /// <summary>Answers the reads that can be answered now; true if any input was taken (the client may send more).</summary>
     public bool Serve(bool canonical, Action<Pid, ISsiMessage> answer)
     {
         var took = false;
-        while (_readers.First is { } first && (Ended || (_chunks.Count > 0 && (!ByLine(canonical, first.Value.AsPipe) || HasLine()))))
+        while (_readers.First is { } first && (Ended || Input.Readable(Math.Max(first.Value.Count, 0), ByLine(canonical, first.Value.AsPipe))))
         {
             _readers.RemoveFirst();
             var (callId, count, pid, asPipe) = first.Value;
-            var data = Take(Math.Max(count, 0), untilNewline: ByLine(canonical, asPipe));
+            var data = Input.Take(Math.Max(count, 0), ByLine(canonical, asPipe));
             answer(pid, new TerminalData(callId, data));
             took |= data.Length > 0;
         }
@@ -77,6 +92,24 @@ public sealed class TerminalInputQueue
 
     /// <summary>A read waits for a whole line in canonical mode, unless its descriptor is a pipe on the client's host.</summary>
     private static bool ByLine(bool canonical, bool asPipe) => canonical && !asPipe;
+}
+
+/// <summary>Input kept as it came (a console, or a client's stdin that is a pipe or file on its host); a canonical read waits for a newline.</summary>
+public sealed class PlainInput : ITerminalInput
+{
+    private readonly Queue<byte[]> _chunks = new();
+    private int _offset;
+
+    public long Consumed { get; private set; }
+
+    public void Add(byte[] data)
+    {
+        if (data.Length > 0) _chunks.Enqueue(data);
+    }
+
+    public bool Readable(int count, bool byLine) => _chunks.Count > 0 && (!byLine || HasLine());
+
+    public byte[] Take(int count, bool byLine) => TakeBytes(count, untilNewline: byLine);
 
     /// <summary>True if the buffered input holds a whole line (canonical reads wait for one, as a tty's line discipline does).</summary>
     private bool HasLine()
@@ -90,7 +123,7 @@ public sealed class TerminalInputQueue
         return false;
     }
 
-    private byte[] Take(int count, bool untilNewline)
+    private byte[] TakeBytes(int count, bool untilNewline)
     {
         using var taken = new MemoryStream();
         while (taken.Length < count && _chunks.TryPeek(out var chunk))

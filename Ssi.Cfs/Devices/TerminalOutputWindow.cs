@@ -18,14 +18,15 @@ public sealed class TerminalOutputWindow
 
     /// <summary>
     /// Output of <paramref name="size"/> bytes for the client: <paramref name="emit"/> sends it with its number, then
-    /// the writer is answered now, or held until the client has caught up.
+    /// the writer is answered now, or held until the client has caught up. Echo has no writer: it counts, unanswered.
     /// </summary>
-    public void Send(int size, IActorRef writer, Action<long> emit)
+    public void Send(int size, IActorRef? writer, Action<long> emit)
     {
         var sequence = ++_sequence;
         emit(sequence);
         _unacked += size;
         _inFlight.Enqueue((sequence, size));
+        if (writer is null) return;
         if (_unacked < Window) writer.Tell(new TerminalWritten(size));
         else _held.Enqueue((writer, size));
     }

@@ -11,8 +11,16 @@ namespace Ssi.Cfs.Devices;
 /// not a terminal, so the read takes whatever input there is and is never held for a whole line.
 /// </summary>
 /// <see cref="NonBlocking"/>: O_NONBLOCK on a pipe's read end; with nothing to read and a writer left, the answer is
-/// <see cref="Ssi.Cfs.Pipes.PipeWouldBlock"/> (EAGAIN) at once.
-public sealed record TerminalRead(long CallId, int Count, Pid Pid, bool AsPipe = false, bool NonBlocking = false) : ISsiMessage;
+/// <see cref="Ssi.Cfs.Pipes.PipeWouldBlock"/> (EAGAIN) at once. <see cref="Group"/>: the reader's process group when
+/// this is its controlling terminal; a group other than the foreground one is answered <see cref="TerminalBackground"/>
+/// (the reader then stops with SIGTTIN).
+public sealed record TerminalRead(long CallId, int Count, Pid Pid, bool AsPipe = false, bool NonBlocking = false, Pid? Group = null) : ISsiMessage;
+
+/// <summary>
+/// The caller's process group is not the terminal's foreground group, so the read (or, with TOSTOP, the write or the
+/// change of settings) was not done: the caller stops its group with SIGTTIN (SIGTTOU) and tries again once continued.
+/// </summary>
+public sealed record TerminalBackground(long CallId) : ISsiMessage;
 
 public sealed record TerminalData(long CallId, byte[] Data) : ISsiMessage;
 
@@ -27,18 +35,51 @@ public sealed record TerminalReadCancelled(long CallId) : ISsiMessage;
 /// </summary>
 public sealed record TerminalReply(Pid Pid, ISsiMessage Reply) : ISsiMessage;
 
-/// <summary>Output on channel 1 (stdout) or 2 (stderr); the reply <see cref="TerminalWritten"/> comes once the client can take more.</summary>
-public sealed record TerminalWrite(int Channel, byte[] Data) : ISsiMessage;
+/// <summary>
+/// Output on channel 1 (stdout) or 2 (stderr); the reply <see cref="TerminalWritten"/> comes once the client can take
+/// more. <see cref="Group"/>: the writer's process group when this is its controlling terminal and SIGTTOU would stop
+/// it; with TOSTOP set, a group other than the foreground one is answered <see cref="TerminalBackground"/>.
+/// </summary>
+public sealed record TerminalWrite(int Channel, byte[] Data, Pid? Group = null) : ISsiMessage;
 
 public sealed record TerminalWritten(int Count) : ISsiMessage;
 
-/// <summary>ICANON on or off; the client is told (<see cref="TerminalModeChanged"/>) so it can set its own terminal alike.</summary>
+/// <summary>
+/// ICANON and ECHO on or off together (the older call dbdemo makes). A console tells its client
+/// (<see cref="TerminalModeChanged"/>), whose host terminal edits lines; a client's terminal has its own line discipline.
+/// </summary>
 public sealed record TerminalSetMode(bool Canonical) : ISsiMessage;
 
 public sealed record TerminalModeChanged(bool Canonical) : ISsiMessage;
 
-/// <summary>tcsetpgrp(3): the process group that gets the terminal's signals.</summary>
-public sealed record TerminalSetForeground(Pid ProcessGroup) : ISsiMessage;
+/// <summary>
+/// tcsetpgrp(3): the process group that gets the terminal's signals and may read it. From the node's process layer
+/// (a new session) it is not answered; from a process (<see cref="Caller"/> set) the reply is
+/// <see cref="TerminalStatus"/>, or <see cref="TerminalBackground"/> for a background caller that SIGTTOU would stop.
+/// </summary>
+public sealed record TerminalSetForeground(Pid ProcessGroup) : ISsiMessage
+{
+    /// <summary>The calling process's group, when SIGTTOU would stop it (not ignored, not blocked); null: no check.</summary>
+    public Pid? Caller { get; init; }
+
+    /// <summary>The caller wants an answer (a process's tcsetpgrp).</summary>
+    public bool Answer { get; init; }
+}
+
+/// <summary>tcgetattr, tcgetpgrp and ttyname: the reply is <see cref="TerminalStatus"/>.</summary>
+public sealed record TerminalGetStatus : ISsiMessage
+{
+    public static readonly TerminalGetStatus Instance = new();
+}
+
+/// <summary>
+/// tcsetattr: the reply is <see cref="TerminalStatus"/>, or <see cref="TerminalBackground"/> for a background caller
+/// (<see cref="Caller"/>: its group, when SIGTTOU would stop it).
+/// </summary>
+public sealed record TerminalSetSettings(TerminalSettings Settings, Pid? Caller = null) : ISsiMessage;
+
+/// <summary>A terminal's settings, its name (/dev/pts/N) and its foreground process group (null: none yet).</summary>
+public sealed record TerminalStatus(TerminalSettings Settings, string Name, Pid? Foreground) : ISsiMessage;
 
 // ---- between the terminal and its client (the CLI) ----
 

@@ -1,18 +1,22 @@
-// The CLI's own terminal: which standard streams are terminals, and line editing and echo switched off while a program reads single keys.
+// The CLI's own terminal: which standard streams are terminals, and the host's line discipline switched off while attached.
 using System.Runtime.InteropServices;
 
 namespace Ssi.Host.Cli;
 
 /// <summary>
-/// When a program attached by <c>ssi run</c> asks for non-canonical input, keys must reach it without Enter, so the
-/// host terminal (if stdin is one) gets ICANON and ECHO cleared through termios, as <c>stty -icanon -echo</c> would.
-/// ISIG stays on: Ctrl-C, Ctrl-\ and Ctrl-Z still come as signals, which <c>ssi run</c> forwards. The settings found
-/// at first change are put back by <see cref="Restore"/>, which also runs when the process exits, is terminated or
-/// dies of an unhandled exception, so no exit path leaves the user's shell without echo.
+/// <c>ssi run</c> attached to a host terminal puts it in raw mode for the whole attachment (<see cref="SetRaw"/>):
+/// no ICANON, ECHO, ISIG, IEXTEN or input mapping, so every key goes to the cluster's terminal device as typed and its
+/// line discipline edits, echoes and turns Ctrl-C into SIGINT (docs/processes.md, "Terminals"). Output processing
+/// (OPOST, ONLCR) stays the host's. <c>ssi console</c>, whose console has no line discipline, only clears ICANON and
+/// ECHO while a program asks for single keys (<see cref="SetCanonical"/>). The settings found at first change are put
+/// back by <see cref="Restore"/>, which also runs when the process exits, is terminated or dies of an unhandled
+/// exception, so no exit path leaves the user's shell without echo.
 /// </summary>
 public static class HostTerminal
 {
-    private const uint Icanon = 0x2, Echo = 0x8;
+    private const uint Icanon = 0x2, Echo = 0x8, Isig = 0x1, Iexten = 0x8000, Echonl = 0x40;
+    private const uint Inlcr = 0x40, Igncr = 0x80, Icrnl = 0x100, Ixon = 0x400;
+    private static bool _raw;
     private const int Vtime = 5, Vmin = 6;
     private static readonly Lock Gate = new();
     private static Termios? _original;
@@ -57,11 +61,29 @@ public static class HostTerminal
         return ioctl(fd, TIOCGWINSZ, ref size) == 0 && size.Columns > 0 ? size.Columns : null;
     }
 
-    public static void SetCanonical(bool canonical)
+    /// <summary>Raw input for the whole attachment (cfmakeraw's input and local side, output processing kept).</summary>
+    public static void SetRaw()
     {
         lock (Gate)
         {
             if (!IsTerminal(0)) return;
+            var t = new Termios { Cc = new byte[32] };
+            if (tcgetattr(0, ref t) != 0) return;
+            _original ??= t with { Cc = (byte[])t.Cc.Clone() };
+            RestoreOnExit();
+            t.Lflag &= ~(Icanon | Echo | Echonl | Isig | Iexten);
+            t.Iflag &= ~(Icrnl | Inlcr | Igncr | Ixon);
+            t.Cc[Vmin] = 1;
+            t.Cc[Vtime] = 0;
+            if (tcsetattr(0, 0, ref t) == 0) _raw = true;
+        }
+    }
+
+    public static void SetCanonical(bool canonical)
+    {
+        lock (Gate)
+        {
+            if (!IsTerminal(0) || _raw) return;
             var t = new Termios { Cc = new byte[32] };
             if (tcgetattr(0, ref t) != 0) return;
             _original ??= t with { Cc = (byte[])t.Cc.Clone() };
@@ -83,6 +105,7 @@ public static class HostTerminal
             if (_original is not { } t) return;
             tcsetattr(0, 0, ref t);
             _original = null;
+            _raw = false;
         }
     }
 

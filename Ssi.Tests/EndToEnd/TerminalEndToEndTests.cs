@@ -46,7 +46,7 @@ public sealed class TerminalEndToEndTests
         using var tty = PtySession.Ssi(ssi, "run", "--node", "2", "cat", "/dev/tty");
 
         await tty.TypeAsync("through the tty\n");
-        // The host terminal echoes the line once; cat, reading /dev/tty on node 2, writes it back once.
+        // The cluster's terminal echoes the line once; cat, reading /dev/tty on node 2, writes it back once.
         await tty.AwaitOutputAsync(l => l.Count(line => line == "through the tty") == 2, "the line read through /dev/tty", Deadline);
         await tty.TypeAsync("\u0004"); // Ctrl-D: end of file on the terminal
         var end = await tty.WaitForExitAsync(Deadline);
@@ -63,7 +63,7 @@ public sealed class TerminalEndToEndTests
         (await ssi.RunAsync("start", "3")).Succeeded();
         using var tty = PtySession.Ssi(ssi, "run", "--node", "2", "dbdemo", "alphabet", "1.5"); // 26 records in 39 s: they outlast the test on a loaded machine
         await tty.AwaitOutputAsync(l => l.Contains("Alfa  (node 2)"), "the first record (the terminal is in single-key mode by then)", Deadline);
-        if (ending == "Ctrl-C") await tty.TypeAsync("\u0003"); // the pty's line discipline makes it SIGINT for ssi, which passes it on
+        if (ending == "Ctrl-C") await tty.TypeAsync("\u0003"); // the host pty is raw: the cluster's terminal makes it SIGINT for dbdemo's group
         else Ssi.Host.Launcher.NodeProcess.Signal(await tty.ProcessId, Ssi.Host.Launcher.PosixSignalNumber.SIGTERM);
         var end = await tty.WaitForExitAsync(Deadline);
         if (ending == "Ctrl-C") Assert.Equal(130, end.ExitCode); // dbdemo's status: killed by SIGINT
@@ -152,16 +152,90 @@ public sealed class TerminalEndToEndTests
         (await ssi.RunAsync("stop")).Succeeded();
     }
 
+    [Fact]
+    public async Task The_cluster_terminal_edits_and_echoes_lines_stty_changes_it_and_tty_names_it()
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        await InstallSpecProgramAsync(ssi, "t-then", typeof(global::SpecPrograms.Then));
+        // One terminal shared by the programs t-then runs in turn, as under a shell.
+        using var tty = PtySession.Ssi(ssi, "run", "--node", "2", "t-then", "cat", ";", "stty", "-echo", ";", "echo", "quiet", ";", "cat", ";",
+            "stty", "echo", "intr", "^X", ";", "tty", ";", "sleep", "100");
+
+        await tty.TypeAsync("abc\u007f" + "d\r"); // a typo, Backspace (DEL), Enter
+        await tty.AwaitOutputAsync(l => l.Contains("abd"), "cat's copy of the edited line", Deadline);
+        Assert.Contains("abc\b \bd", tty.Lines()); // the echo: the c rubbed out, then the d
+        await tty.TypeAsync("\u0004"); // Ctrl-D at the start of a line: end of file for cat
+
+        await tty.AwaitOutputAsync(l => l.Contains("quiet"), "stty -echo done", Deadline);
+        await tty.TypeAsync("hidden\r");
+        await tty.AwaitOutputAsync(l => l.Contains("hidden"), "cat's copy of the unechoed line", Deadline);
+        Assert.Single(tty.Lines(), l => l.Contains("hidden")); // cat's only: nothing echoed
+        await tty.TypeAsync("\u0004");
+
+        await tty.AwaitOutputAsync(l => l.Any(line => Regex.IsMatch(line, @"^/dev/pts/\d+$")), "tty's name of the terminal", Deadline);
+        // The interrupt key is ^X now: the host pty is raw (its ISIG would not know ^X), the cluster's terminal signals.
+        await tty.TypeAsync("\u0018");
+        var end = await tty.WaitForExitAsync(Deadline);
+        Assert.True(end.ExitCode == 130, $"exit {end.ExitCode}\n{string.Join('\n', tty.Lines())}");
+        Assert.True(end.Canonical && end.Echo, $"terminal left with icanon={end.Canonical} echo={end.Echo}");
+
+        // Standard input from a pipe: not a terminal.
+        var piped = await ssi.RunShellAsync("echo | ssi run tty");
+        Assert.Equal((1, "not a tty\n"), (piped.ExitCode, System.Text.Encoding.UTF8.GetString(piped.Stdout)));
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
+    [Fact]
+    public async Task Ctrl_c_typed_at_a_sleep_ends_it_with_status_130_through_the_cluster_terminal()
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        using var tty = PtySession.Ssi(ssi, "run", "--node", "3", "sleep", "100");
+        await AwaitAsync(async () =>
+        {
+            var ps = await ssi.RunAsync("ps", "--json");
+            return ps.ExitCode == 0 && ps.Json.EnumerateArray().Any(p => p.GetProperty("command").GetString() == "sleep 100");
+        }, "sleep in ps");
+        await tty.TypeAsync("\u0003");
+        var end = await tty.WaitForExitAsync(Deadline);
+        Assert.True(end.ExitCode == 130, $"exit {end.ExitCode}\n{string.Join('\n', tty.Lines())}");
+        Assert.Contains("^C", System.Text.Encoding.UTF8.GetString(tty.Output)); // echoed by the cluster's terminal (ECHOCTL)
+        await AwaitAsync(async () =>
+        {
+            var ps = await ssi.RunAsync("ps", "--json");
+            return ps.ExitCode == 0 && ps.Json.EnumerateArray().All(p => p.GetProperty("command").GetString() != "sleep 100");
+        }, "sleep gone from ps");
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
+    [Fact]
+    public async Task A_background_reader_on_another_node_stops_with_sigttin_and_reads_once_given_the_terminal()
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        await InstallSpecProgramAsync(ssi, "t-bgread", typeof(global::SpecPrograms.BackgroundRead));
+        using var tty = PtySession.Ssi(ssi, "run", "--node", "3", "t-bgread"); // the terminal on node 1, the processes on node 3
+        await tty.AwaitOutputAsync(l => l.Contains("child stopped"), "the background reader stopped (ps: T)", Deadline);
+        await tty.TypeAsync("hello\r");
+        await tty.AwaitOutputAsync(l => l.Contains("child read: hello"), "the child's read, made again once it had the terminal", Deadline);
+        var end = await tty.WaitForExitAsync(Deadline);
+        Assert.True(end.ExitCode == 0, $"exit {end.ExitCode}\n{string.Join('\n', tty.Lines())}");
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
     /// <summary>t-isatty from the spec programs, added as users add programs: the assembly under /usr/lib, a /bin entry naming it.</summary>
-    private static async Task InstallIsATtyAsync(SsiCli ssi)
+    private static Task InstallIsATtyAsync(SsiCli ssi) => InstallSpecProgramAsync(ssi, "t-isatty", typeof(global::SpecPrograms.IsATty));
+
+    private static async Task InstallSpecProgramAsync(SsiCli ssi, string name, Type program)
     {
         const string assembly = "/usr/lib/ssi-tests.dll";
         if ((await ssi.RunAsync("fs", "stat", "/usr/lib")).ExitCode != 0) (await ssi.RunAsync("fs", "mkdir", "/usr/lib")).Succeeded();
-        (await ssi.RunAsync("fs", "put", typeof(global::SpecPrograms.IsATty).Assembly.Location, assembly)).Succeeded();
-        var entry = Path.Combine(ssi.Home.Root, "t-isatty");
-        await File.WriteAllTextAsync(entry, $"{Ssi.Vproc.Programs.ProgramCatalog.Magic}{typeof(global::SpecPrograms.IsATty).FullName} @{assembly}\n");
-        (await ssi.RunAsync("fs", "put", entry, "/bin/t-isatty")).Succeeded();
-        (await ssi.RunAsync("fs", "chmod", "755", "/bin/t-isatty")).Succeeded();
+        if ((await ssi.RunAsync("fs", "stat", assembly)).ExitCode != 0) (await ssi.RunAsync("fs", "put", program.Assembly.Location, assembly)).Succeeded();
+        var entry = Path.Combine(ssi.Home.Root, name);
+        await File.WriteAllTextAsync(entry, $"{Ssi.Vproc.Programs.ProgramCatalog.Magic}{program.FullName} @{assembly}\n");
+        (await ssi.RunAsync("fs", "put", entry, "/bin/" + name)).Succeeded();
+        (await ssi.RunAsync("fs", "chmod", "755", "/bin/" + name)).Succeeded();
     }
 
     private static async Task AwaitAsync(Func<Task<bool>> condition, string what)

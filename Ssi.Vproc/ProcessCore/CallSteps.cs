@@ -89,6 +89,9 @@ public abstract record CallInput
 
     public sealed record TerminalData(long Id, byte[] Data) : CallInput;
 
+    /// <summary>The terminal refused read <see cref="Id"/>: the process's group is in the background (SIGTTIN).</summary>
+    public sealed record Background(long Id) : CallInput;
+
     /// <summary>The pipe took <see cref="Count"/> bytes of write <see cref="Id"/>.</summary>
     public sealed record PipeWritten(long Id, int Count) : CallInput;
 
@@ -236,6 +239,13 @@ public static class CallSteps
                 return Finish(call.TimedOut ? SysResult.Fail(Errno.EAGAIN) : call.Interrupted);
             case CallInput.TerminalData data when call?.Id == data.Id:
                 return Finish(SysResult.Ok(data.Data.Length) with { Data = data.Data });
+            case CallInput.Background background when call?.Id == background.Id && call.Call is Read:
+            {
+                var decision = TerminalCalls.StopForTerminal(state, call.Call, Ssi.Actors.Signals.Signal.SIGTTIN);
+                state = decision.State;
+                foreach (var effect in decision.Effects) effects.Add(new CallEffect.Do(effect));
+                return Finish(decision.Result);
+            }
             case CallInput.PipeWritten written when call?.Id == written.Id: return Finish(SysResult.Ok(written.Count));
             case CallInput.WouldBlock wouldBlock when call?.Id == wouldBlock.Id: return Finish(SysResult.Fail(Errno.EAGAIN));
             case CallInput.PipeBroken broken when call?.Id == broken.Id:

@@ -36,7 +36,8 @@ public static class FileCalls
                 {
                     CfsHandle h => Ask(state, new FsWriteOpen(who, h.OpenFile, c.Data), new OnWritten()),
                     DeviceHandle gone when world.IsGone(gone) => Lost(state, c, gone),
-                    TerminalHandle t => CallDecision.Wait(state, new AskDevice(t.Terminal, new TerminalWrite(t.Channel, c.Data), new OnTerminalWritten())),
+                    TerminalHandle t => CallDecision.Wait(state, new AskDevice(t.Terminal,
+                        new TerminalWrite(t.Channel, c.Data, TerminalCalls.StoppableGroup(state, t, Ssi.Actors.Signals.Signal.SIGTTOU)), new OnTerminalWritten(c))),
                     PipeHandle { End: PipeEnd.Write } p => CallDecision.Wait(state, new WritePipe(p, c)),
                     _ => CallDecision.Fail(state, Errno.EBADF),
                 };

@@ -55,10 +55,18 @@ public sealed record OnWritten : Then<FsWritten>
     protected override CallDecision On(ProcessState state, FsWritten written, CallWorld world) => CallDecision.Done(state, SysResult.Ok(written.Count));
 }
 
-/// <summary>A device's answer to a write: the count written, or the errno it refused with (EPIPE, once pipes exist).</summary>
-public sealed record OnTerminalWritten : Then<TerminalWritten>
+/// <summary>
+/// A terminal's answer to a write: the count written, or (TOSTOP, from a background group) that the writer must stop
+/// with SIGTTOU and write again once continued.
+/// </summary>
+public sealed record OnTerminalWritten(Write? Call = null) : Then
 {
-    protected override CallDecision On(ProcessState state, TerminalWritten written, CallWorld world) => CallDecision.Done(state, SysResult.Ok(written.Count));
+    protected override CallDecision On(ProcessState state, object reply, CallWorld world) => reply switch
+    {
+        TerminalWritten written => CallDecision.Done(state, SysResult.Ok(written.Count)),
+        TerminalBackground when Call is not null => TerminalCalls.StopForTerminal(state, Call, Ssi.Actors.Signals.Signal.SIGTTOU),
+        _ => Unexpected(state),
+    };
 }
 
 /// <summary>close, and the reference dup and fork add: the description's count of references.</summary>

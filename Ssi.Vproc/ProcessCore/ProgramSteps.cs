@@ -52,6 +52,11 @@ public static class ProgramSteps
                     context.Result = SysResult.Ok(0);
                     continue;
             }
+            if (image.Context.Result is { RestartAfterStop: true, Restart: { } restart })
+            {
+                image.Context.Result = SysResult.Ok(0);
+                return (state, new ProgramStep.Call(restart)); // continued after SIGTTIN or SIGTTOU: the call is made again
+            }
             var frame = image.Frames[^1];
             bool more;
             try
@@ -69,7 +74,9 @@ public static class ProgramSteps
             state = state with { Signals = state.Signals with { Mask = frame.SavedMask } };
             image.Context.Signal = 0;
             image.Context.Result = frame.Interrupted ?? SysResult.Ok(0);
-            if (frame.Interrupted?.Restart is { } again) return (state, new ProgramStep.Call(again));
+            if (frame.Interrupted is { RestartAfterStop: true } && !state.Signals.Restarts(frame.Signal))
+                image.Context.Result = SysResult.Fail(Ssi.Actors.Errors.Errno.EINTR); // a handler without SA_RESTART ran: EINTR
+            else if (frame.Interrupted?.Restart is { } again) return (state, new ProgramStep.Call(again));
         }
     }
 

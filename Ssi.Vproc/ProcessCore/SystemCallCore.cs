@@ -17,6 +17,7 @@ public static class SystemCallCore
         ProcCalls.Decide(state, call)
         ?? DevfsCalls.Decide(state, call)
         ?? FileCalls.Decide(state, call, world)
+        ?? TerminalCalls.Decide(state, call)
         ?? ProcessCalls.Decide(state, call, world)
         ?? CallDecision.Fail(state, Errno.ENOSYS);
 

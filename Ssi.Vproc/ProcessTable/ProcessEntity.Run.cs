@@ -111,7 +111,8 @@ public sealed partial class ProcessEntity
         {
             case CallEffect.Do d: Perform(d.Effect); break;
             case CallEffect.SendRead r:
-                r.Device.Device.Tell(new TerminalRead(r.Id, r.Count, _pid, AsPipe: r.Device.ReadsAsPipe, NonBlocking: r.Device is PipeHandle { NonBlocking: true }), Self);
+                r.Device.Device.Tell(new TerminalRead(r.Id, r.Count, _pid, AsPipe: r.Device.ReadsAsPipe, NonBlocking: r.Device is PipeHandle { NonBlocking: true },
+                    Group: TerminalCalls.StoppableGroup(_state, r.Device, Signal.SIGTTIN)), Self);
                 break;
             case CallEffect.SendWrite w: w.Pipe.Pipe.Tell(new PipeWrite(w.Id, w.Data, _pid, w.Pipe.NonBlocking), Self); break;
             case CallEffect.SendOpen o: o.End.Pipe.Tell(new PipeOpen(o.Id, o.End.End, _pid, o.NonBlocking), Self); break;

@@ -147,6 +147,7 @@ public sealed partial class ProcessEntity : UntypedActor, IWithUnboundedStash
             case DeviceReply reply: Handle(reply.Reply, replyTo); break;
             case TerminalData data: Call(new CallInput.TerminalData(data.CallId, data.Data)); break;
             case TerminalReadCancelled cancelled: Call(new CallInput.ReadCancelled(cancelled.CallId)); break;
+            case TerminalBackground background: Call(new CallInput.Background(background.CallId)); break;
             case PipeWritten written: Call(new CallInput.PipeWritten(written.CallId, written.Count)); break;
             case PipeBroken broken: Call(new CallInput.PipeBroken(broken.CallId)); break;
             case PipeWouldBlock wouldBlock: Call(new CallInput.WouldBlock(wouldBlock.CallId)); break;

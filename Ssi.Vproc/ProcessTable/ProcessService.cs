@@ -32,6 +32,9 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
     private IActorRef _lostSessions = ActorRefs.Nobody;
     private IActorRef _console = ActorRefs.Nobody;
 
+    /// <summary>The terminals of this node's clients, by their pts number (the lowest free one is given, as Linux does).</summary>
+    private readonly Dictionary<IActorRef, int> _pts = [];
+
     public ProcessService(NodeNumber node, PidAllocator pids, IActorRef index, VprocSettings settings)
     {
         _node = node;
@@ -63,6 +66,18 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
         Receive<AttachConsole>(AttachConsole);
         Receive<ListConsoles>(_ => Sender.Tell(new ConsoleNodes([.. UpNodeNumbers(Context.System)])));
         Receive<LinkConsole>(l => Context.ActorOf(ConsoleLink.Props(l.Client, l.Found.Console, l.Found.Node, l.ReplyTo, _timeout)));
+        Receive<Terminated>(t => _pts.Remove(t.ActorRef));
+    }
+
+    /// <summary>A terminal for a client, named /dev/pts/N with the lowest N free on this node.</summary>
+    private IActorRef NewTerminal(IActorRef client, bool inputIsTerminal)
+    {
+        var number = 0;
+        while (_pts.ContainsValue(number)) number++;
+        var terminal = Context.ActorOf(TerminalDevice.Props(client, Self, inputIsTerminal, $"/dev/pts/{number}"));
+        _pts[terminal] = number;
+        Context.Watch(terminal);
+        return terminal;
     }
 
     protected override void PreStart()
@@ -313,10 +328,10 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
             replyTo.Tell(new Failed(Errno.EHOSTDOWN, $"node {node} is not up"));
             return;
         }
-        var terminal = Context.ActorOf(TerminalDevice.Props(run.Client, Self));
+        var streams = run.Streams ?? HostStreams.AllTerminals;
+        var terminal = NewTerminal(run.Client, streams.StdinIsTerminal);
         var lostSessions = _lostSessions;
         var path = run.Path.Contains('/') ? run.Path : "/bin/" + run.Path;
-        var streams = run.Streams ?? HostStreams.AllTerminals;
         var template = new ProcessState
         {
             Pid = default,

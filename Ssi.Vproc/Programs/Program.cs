@@ -74,6 +74,14 @@ public sealed record SysResult(long Value, Errno? Error = null)
     /// <summary>The wait status of <see cref="Wait"/>, encoded as Linux does (see <see cref="WaitStatus"/>).</summary>
     public int Status { get; init; }
     public ImmutableArray<ProcessInfo> Processes { get; init; } = [];
+    /// <summary>A terminal's settings (tcgetattr).</summary>
+    public Ssi.Cfs.Devices.TerminalSettings? Terminal { get; init; }
+    /// <summary>
+    /// With <see cref="Restart"/>: the call was not made because the process is stopping (a background read of its
+    /// terminal, SIGTTIN); it is made again when the process next steps, unless a handler without SA_RESTART runs
+    /// first (then it fails with EINTR), as Linux's ERESTARTSYS.
+    /// </summary>
+    public bool RestartAfterStop { get; init; }
 
     /// <summary>EINTR from a call that SA_RESTART starts again once the handler has run: the call to make again.</summary>
     public SystemCall? Restart { get; init; }

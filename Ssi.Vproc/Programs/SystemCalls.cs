@@ -56,12 +56,32 @@ public sealed record Chdir(string Path) : SystemCall;
 /// <summary>getcwd(3): the result's <see cref="SysResult.Text"/>.</summary>
 public sealed record GetCwd : SystemCall;
 /// <summary>
-/// tcsetattr's ICANON for a terminal: canonical (reads return whole lines, the default) or not (each key as it comes;
-/// the attached client stops echoing and line-buffering too).
+/// ICANON and ECHO of a terminal together: canonical with echo (reads return whole lines, the default) or not (each key
+/// as it comes, unechoed). The older form of <see cref="TcSetAttr"/>.
 /// </summary>
 public sealed record SetTerminalMode(Fd Fd, bool Canonical) : SystemCall;
 /// <summary>umask(2): the value is the previous mask.</summary>
 public sealed record Umask(int Mask) : SystemCall;
+
+// ---- terminals: termios, the foreground process group, names (decided in ProcessCore/TerminalCalls.cs) ----
+/// <summary>tcgetattr(3): the settings in <see cref="SysResult.Terminal"/>; ENOTTY on a descriptor that is not a terminal.</summary>
+public sealed record TcGetAttr(Fd Fd) : SystemCall;
+/// <summary>
+/// tcsetattr(3) (TCSANOW): ENOTTY on a non-terminal. From a background process group of its controlling terminal the
+/// caller's group gets SIGTTOU first (unless SIGTTOU is ignored or blocked), as Linux does.
+/// </summary>
+public sealed record TcSetAttr(Fd Fd, TerminalSettings Settings) : SystemCall;
+/// <summary>tcgetpgrp(3): the value is the terminal's foreground process group (0 while it has none).</summary>
+public sealed record TcGetPgrp(Fd Fd) : SystemCall;
+/// <summary>
+/// tcsetpgrp(3): makes <see cref="Pgid"/> the foreground group of the caller's controlling terminal (ENOTTY if
+/// <see cref="Fd"/> is not it). A background caller gets SIGTTOU unless it ignores or blocks it, as a shell does.
+/// </summary>
+public sealed record TcSetPgrp(Fd Fd, int Pgid) : SystemCall;
+/// <summary>isatty(3): the value is 1 for a terminal; ENOTTY otherwise (EBADF for no descriptor).</summary>
+public sealed record IsATerminal(Fd Fd) : SystemCall;
+/// <summary>ttyname(3): the terminal's name (/dev/pts/N, /dev/console) in <see cref="SysResult.Text"/>; ENOTTY otherwise.</summary>
+public sealed record TtyName(Fd Fd) : SystemCall;
 
 // ---- processes ----
 /// <summary>

@@ -10,20 +10,25 @@ namespace Ssi.Tests.Vproc.ProcessTable;
 
 public static class ProcessSessions
 {
+    /// <summary>What the specs' client is by default: stdin a pipe, stdout and stderr terminals.</summary>
+    public static readonly HostStreams PipedStdin = new(StdinIsTerminal: false, StdoutIsTerminal: true, StderrIsTerminal: true);
+
     /// <summary>Asks the process service (/user/proc) of a node.</summary>
     public static Task<object> AskProcesses(this ClusterHarness cluster, int node, object message, TimeSpan timeout) =>
         cluster[node].System.ActorSelection("/user/" + ProcessService.Name).Ask<object>(message, timeout);
 
     /// <summary>
     /// Starts <paramref name="args"/> on <paramref name="node"/> with its terminal on <paramref name="contact"/>, the
-    /// client living in the contact node's system; fails the test if it does not start.
+    /// client living in the contact node's system; fails the test if it does not start. The client's stdin is a pipe
+    /// unless <paramref name="streams"/> says otherwise (a terminal's would echo what the spec sends, and edit it).
     /// </summary>
     public static async Task<(ProgramStarted Started, TerminalClient Client)> RunAsync(
-        this ClusterHarness cluster, int contact, int node, Credentials who, string[] args, TimeSpan timeout)
+        this ClusterHarness cluster, int contact, int node, Credentials who, string[] args, TimeSpan timeout, HostStreams? streams = null)
     {
         var clientRef = cluster[contact].System.ActorOf(Props.Create(() => new TerminalClient()));
         var client = await clientRef.Ask<TerminalClient>(new TerminalClient.Itself(), timeout);
-        var reply = await cluster.AskProcesses(contact, new RunProgram(who, new NodeNumber(node), args[0], args, ImmutableDictionary<string, string>.Empty, "/", clientRef), timeout);
+        var reply = await cluster.AskProcesses(contact, new RunProgram(who, new NodeNumber(node), args[0], args, ImmutableDictionary<string, string>.Empty, "/", clientRef,
+            Streams: streams ?? PipedStdin), timeout);
         var started = reply as ProgramStarted ?? throw new Xunit.Sdk.XunitException($"run {string.Join(' ', args)} on node {node}: {reply}");
         clientRef.Tell(new TerminalClient.Attach(started.Terminal));
         return (started, client);

@@ -61,6 +61,8 @@ public sealed partial class ProgramMachine
     public byte[] Stdin { get; set; } = [];
     /// <summary>stdin reads return one line at most, as from a terminal (it is a character device either way).</summary>
     public bool StdinIsTerminal { get; set; }
+    /// <summary>stdin is a pipe on the client's host (no terminal: isatty false, ENOTTY), as with <c>echo | ssi run</c>.</summary>
+    public bool StdinIsPipe { get; set; }
     /// <summary>stdout is the device (fstat: a character device) rather than a file of the file system.</summary>
     public bool StdoutIsTerminal { get; set; }
     /// <summary>Writes to stdout fail with EPIPE once this many bytes were written (a reader that went away); stdout is the device.</summary>
@@ -158,7 +160,7 @@ public sealed partial class ProgramMachine
                 _files.Expect<FsReferences>(new FsRetainOpen(who, shared.OpenFile));
                 stderr = stdout;
             }
-            var fds = FdTable.Empty.Set(new Fd(0), new Descriptor(new TerminalHandle(streams, 0)))
+            var fds = FdTable.Empty.Set(new Fd(0), new Descriptor(new TerminalHandle(streams, 0, IsTerminal: !StdinIsPipe)))
                 .Set(new Fd(1), new Descriptor(stdout)).Set(new Fd(2), new Descriptor(stderr));
             var state = new ProcessState
             {

@@ -46,6 +46,13 @@ public sealed class TestStreams : ReceiveActor
             Sender.Tell(new TerminalWritten(write.Data.Length));
         });
         Receive<TerminalSetMode>(_ => { });
+        var settings = TerminalSettings.Sane; // tcgetattr and tcsetattr, as a terminal named /dev/pts/7 answers them
+        Receive<TerminalGetStatus>(_ => Sender.Tell(new TerminalStatus(settings, "/dev/pts/7", null)));
+        Receive<TerminalSetSettings>(set =>
+        {
+            settings = set.Settings;
+            Sender.Tell(new TerminalStatus(settings, "/dev/pts/7", null));
+        });
         Receive<TerminalCancelRead>(cancel => Sender.Tell(new TerminalReadCancelled(cancel.CallId)));
         Receive<Query>(_ => Sender.Tell(new Seen([.. _stdout], [.. _stderr], _stdinAt)));
     }

@@ -67,6 +67,8 @@ public static class Builtins
         ["whoami"] = () => new Whoami(),
         ["nohup"] = () => new Nohup(),
         ["timeout"] = () => new Timeout(),
+        ["stty"] = () => new Stty(),
+        ["tty"] = () => new Tty(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);

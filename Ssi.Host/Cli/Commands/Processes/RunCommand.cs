@@ -23,7 +23,9 @@ public static class RunCommand
             Run a program of the cluster's /bin (or a path) as a new process on a node, with stdin, stdout and stderr
             attached to this terminal through a terminal device on the contact node. Everything after PROGRAM is its
             arguments. ssi exits with the program's status: its exit code, or 128 + the signal that killed it.
-            Ctrl-C sends SIGINT to the program (Ctrl-\ SIGQUIT, Ctrl-Z SIGTSTP); closing stdin gives it end of file.
+            When stdin is a terminal, the cluster's terminal edits lines and echoes (stty changes it there), and
+            Ctrl-C sends SIGINT to the program (Ctrl-\ SIGQUIT, Ctrl-Z SIGTSTP, Ctrl-D ends input); a signal sent
+            to ssi itself is forwarded alike. Closing a piped stdin gives the program end of file.
 
             Examples:
               ssi run --node 2 cat /etc/motd
@@ -127,7 +129,19 @@ public static class RunCommand
         if (streams.StdoutIsTerminal && HostTerminal.Columns(StandardOutput.StdoutFd) is { } columns)
             environment = environment.Add("COLUMNS", columns.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (environmentFor is not null) environment = environment.SetItems(environmentFor(cluster));
-        var started = await cluster.Processes.RunAsync(node, argv, environment, cwd, attachment, pin, ct, streams);
+        // Keys go raw to the terminal device, whose line discipline edits, echoes and signals (a host pipe stays a
+        // pipe); from before the program starts, so that what is typed meanwhile is echoed by that terminal only.
+        if (streams.StdinIsTerminal) HostTerminal.SetRaw();
+        ProgramStarted started;
+        try
+        {
+            started = await cluster.Processes.RunAsync(node, argv, environment, cwd, attachment, pin, ct, streams);
+        }
+        catch
+        {
+            HostTerminal.Restore();
+            throw;
+        }
         attachment.Tell(new TerminalAttachment.Attach(started.Terminal));
         using var keys = ForwardKeys(attachment);
         new Thread(() => PumpStdin(attachment)) { IsBackground = true, Name = "ssi-run-stdin" }.Start();
@@ -179,7 +193,7 @@ public static class RunCommand
         }
     }
 
-    /// <summary>Ctrl-C, Ctrl-\ and Ctrl-Z go to the program (as signals to its process group), not to ssi.</summary>
+    /// <summary>SIGINT, SIGQUIT and SIGTSTP sent to ssi (from a host that still has ISIG, or kill) go to the program's process group.</summary>
     private static IDisposable ForwardKeys(IActorRef attachment)
     {
         var registrations = new List<PosixSignalRegistration>();
