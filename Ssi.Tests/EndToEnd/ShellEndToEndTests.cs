@@ -32,7 +32,7 @@ public sealed class ShellEndToEndTests
         await AwaitStatesAsync(ssi, ["yes", "wc"], "S", "R");
         await tty.TypeAsync("\u0003"); // Ctrl-C
         await tty.TypeAsync("echo status=$?\n");
-        await tty.AwaitOutputAsync(l => l.Contains("status=130"), "status 130 after Ctrl-C", Deadline);
+        await tty.AwaitOutputAsync(l => l.Any(line => line.EndsWith("status=130")), "status 130 after Ctrl-C", Deadline);
 
         await tty.TypeAsync("kill %1; exit\n");
         var end = await tty.WaitForExitAsync(Deadline);

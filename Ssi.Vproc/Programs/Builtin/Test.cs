@@ -10,8 +10,8 @@ namespace Ssi.Vproc.Programs.Builtin;
 /// test EXPRESSION, [ EXPRESSION ]: strings, integers (-l STRING too) and files (-e -f -d -s -b -c -p -h -L -S -u -g
 /// -k, -nt -ot -ef) through stat(2). A file's stat is asked before the expression is judged, since judging is pure:
 /// the program stats every argument that can name a file. -r -w -x -O -G judge the stat against the process's
-/// effective ids (asked only when one of them is used), as faccessat(AT_EACCESS) would. -t needs isatty(3), which the
-/// cluster's system calls lack: it is refused with status 2, not guessed.
+/// effective ids (asked only when one of them is used), as faccessat(AT_EACCESS) would; -t FD asks isatty(3) of each
+/// number among the arguments.
 /// </summary>
 public sealed class Test : Program
 {
@@ -108,7 +108,18 @@ public sealed class Test : Program
             yield return new GetGroups();
             who = new Credentials(uid, gid, [.. p.Result.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(g => int.Parse(g, CultureInfo.InvariantCulture))]);
         }
-        var expression = new TestExpression(args, files, links, who);
+        // -t FD: which of the numbers among the arguments are terminals (isatty), asked before judging too.
+        var terminals = new HashSet<int>();
+        if (args.Contains("-t"))
+        {
+            var numbers = args.Select(a => int.TryParse(a.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1).Where(n => n >= 0).Distinct().ToArray();
+            for (var i = 0; i < numbers.Length; i++)
+            {
+                yield return new IsATerminal(new Ssi.Actors.Identity.Fd(numbers[i]));
+                if (!p.Failed && p.Result.Value == 1) terminals.Add(numbers[i]);
+            }
+        }
+        var expression = new TestExpression(args, files, links, who, terminals);
         var (value, error) = expression.Evaluate();
         if (error is not null)
         {
@@ -122,7 +133,8 @@ public sealed class Test : Program
 
 /// <summary>test's grammar over its arguments, judged against the stats taken beforehand; a syntax error is the error's text.</summary>
 /// <param name="who">The effective ids, for -r -w -x -O -G (null: those operators were not expected).</param>
-public sealed class TestExpression(List<string> argv, Dictionary<string, InodeAttributes?> files, Dictionary<string, InodeAttributes?> links, Credentials? who = null)
+/// <param name="terminals">The descriptors among the arguments that are terminals, for -t.</param>
+public sealed class TestExpression(List<string> argv, Dictionary<string, InodeAttributes?> files, Dictionary<string, InodeAttributes?> links, Credentials? who = null, HashSet<int>? terminals = null)
 {
     private static readonly HashSet<string> Binary = ["=", "==", "!=", "-nt", "-ot", "-ef", "-eq", "-ne", "-lt", "-le", "-gt", "-ge"];
     private const string Unary = "bcdefghkLnpsSuzrwxOGt";
@@ -321,7 +333,7 @@ public sealed class TestExpression(List<string> argv, Dictionary<string, InodeAt
         var op = argv[_pos][1];
         Advance(true);
         var operand = argv[_pos++];
-        if (op == 't') throw new SyntaxError("'-t': not supported: the cluster has no isatty system call");
+        if (op == 't') return (int)Integer(operand) is var fd && terminals?.Contains(fd) == true;
         if (op == 'z') return operand.Length == 0;
         if (op == 'n') return operand.Length > 0;
         var stat = op is 'h' or 'L' ? links[operand] : files[operand];

@@ -94,7 +94,19 @@ public sealed class Sh : Program
         else
         {
             state.Positional = args[i..];
-            if (state.Interactive) state.Monitor = true;
+            // Commands from a terminal, with a terminal for messages, make an interactive shell (POSIX), as -i does.
+            if (!state.Interactive)
+            {
+                yield return new IsATerminal(Io.Stdin);
+                var stdinIsTerminal = !p.Failed;
+                yield return new IsATerminal(Io.Stderr);
+                if (stdinIsTerminal && !p.Failed) state.Interactive = true;
+            }
+            if (state.Interactive)
+            {
+                yield return new IsATerminal(Io.Stdin);
+                if (!p.Failed) state.Monitor = true;
+            }
         }
 
         if (login)
@@ -152,6 +164,15 @@ public sealed class Sh : Program
             yield return new SigAction(Signal.SIGTTIN, Disposition.Ignore);
             yield return new SigAction(Signal.SIGTTOU, Disposition.Ignore);
             state.OwnSignals.AddRange([Signal.SIGTSTP, Signal.SIGTTIN, Signal.SIGTTOU]);
+            // The shell leads a process group of its own and holds the terminal between jobs.
+            yield return new GetPgid(0);
+            if (p.Result.Int != state.ShellPid)
+            {
+                yield return new SetPgid(0, 0);
+            }
+            state.ShellProcessGroup = state.ShellPid;
+            yield return new TcSetPgrp(Io.Stdin, state.ShellPid);
+            if (p.Failed) state.Monitor = false;
         }
         var buffer = "";
         while (true)

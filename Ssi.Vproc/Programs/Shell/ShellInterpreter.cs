@@ -545,7 +545,7 @@ public sealed partial class ShellInterpreter
         var lastStatus = statuses.TryGetValue(pids[^1], out var s) ? s : statuses.Values.Last();
         if (stopped)
         {
-            var job = new ShellJob { Number = NextJobNumber(), ProcessGroup = group, Text = text ?? "", Pids = pids, Stopped = true };
+            var job = new ShellJob { Number = _resumedJobNumber > 0 ? _resumedJobNumber : NextJobNumber(), ProcessGroup = group, Text = text ?? "", Pids = pids, Stopped = true };
             foreach (var (pid, st) in statuses)
                 if (!IsStoppedStatus(st)) job.Statuses[pid] = st;
             State.Jobs.Add(job);

@@ -10,16 +10,22 @@ public sealed partial class ShellInterpreter
     /// <summary>With job control a stopped child is reported too (WUNTRACED), so Ctrl-Z gives the prompt back.</summary>
     private Wait WaitCall(int pid) => new(pid, State.Monitor ? WaitOptions.Untraced : WaitOptions.None);
 
-    /// <summary>With job control, the foreground job's group gets the terminal while the shell waits.</summary>
+    /// <summary>With job control, the foreground job's group gets the terminal while the shell waits (tcsetpgrp).</summary>
     private IEnumerable<SystemCall> ForegroundBegin(int group)
     {
-        yield break;
+        if (!State.Monitor || group <= 0) yield break;
+        yield return new TcSetPgrp(Io.Stdin, group);
     }
 
+    /// <summary>The terminal back to the shell's own group once the job ended or stopped.</summary>
     private IEnumerable<SystemCall> ForegroundEnd()
     {
-        yield break;
+        if (!State.Monitor || State.ShellProcessGroup <= 0) yield break;
+        yield return new TcSetPgrp(Io.Stdin, State.ShellProcessGroup);
     }
+
+    /// <summary>The number of the job fg resumed, which it keeps if it stops again.</summary>
+    private int _resumedJobNumber;
 
     /// <summary>Collects children that ended without being waited for, so jobs and the prompt can report them.</summary>
     public IEnumerable<SystemCall> Reap()
@@ -275,14 +281,18 @@ public sealed partial class ShellInterpreter
         }
         yield return Io.Out(job.Text + "\n");
         State.Jobs.Remove(job);
+        foreach (var call in ForegroundBegin(job.ProcessGroup)) yield return call;
         yield return new Kill(State.Monitor ? -job.ProcessGroup : job.Pids[^1], Signal.SIGCONT);
         var waiting = job.Pids.Where(p => !job.Statuses.ContainsKey(p)).ToList();
         if (waiting.Count == 0)
         {
+            foreach (var call in ForegroundEnd()) yield return call;
             State.LastStatus = WaitStatus.ShellCode(job.LastStatus);
             yield break;
         }
+        _resumedJobNumber = job.Number;
         foreach (var call in WaitForJob(waiting, job.ProcessGroup, job.Text)) yield return call;
+        _resumedJobNumber = 0;
     }
 
     private IEnumerable<SystemCall> BackgroundBuiltin(List<string> args)
