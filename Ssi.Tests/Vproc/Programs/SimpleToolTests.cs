@@ -280,9 +280,10 @@ public class SimpleToolTests(ProgramCluster cluster)
         Assert.Equal(0, k.Run(new Test(), "test", "-p", "/fifo").ExitCode);
         Assert.Equal(1, k.Run(new Test(), "test", "-e", "/nosuch").ExitCode);
         Assert.Equal(0, k.Run(new Test(), "test", "/link", "-ef", "/c1").ExitCode);
-        var refused = k.Run(new Test(), "test", "-t", "1");
-        Assert.Equal(2, refused.ExitCode);
-        Assert.Equal("test: '-t': not supported: the cluster has no isatty system call\n", refused.Stderr);
+        Assert.Equal(1, k.Run(new Test(), "test", "-t", "1").ExitCode);
+        k.StdoutIsTerminal = true;
+        Assert.Equal(0, k.Run(new Test(), "test", "-t", "1").ExitCode);
+        Assert.Equal(1, k.Run(new Test(), "test", "-t", "7").ExitCode);
     }
 
     [Fact]
