@@ -568,16 +568,47 @@ public sealed partial class ShellInterpreter
     {
         _substitutionStatus = -1;
         var fields = new List<string>();
-        foreach (var call in ExpandFields(command.Words, fields)) yield return call;
+        if (command.Words.Length > 1 && command.Words[0] is "export" or "readonly" or "local")
+        {
+            // Their NAME=value operands are assignments, as dash reads them: neither split nor globbed.
+            fields.Add(command.Words[0]);
+            for (var i = 1; i < command.Words.Length && !Aborted; i++)
+            {
+                var word = command.Words[i];
+                var eq = word.IndexOf('=');
+                if (eq > 0 && ShellParser.IsName(word[..eq]))
+                {
+                    var value = new Box<string>();
+                    foreach (var call in ExpandString(word[(eq + 1)..], value, assignment: true)) yield return call;
+                    fields.Add(word[..(eq + 1)] + value.Value);
+                }
+                else foreach (var call in ExpandFields([word], fields)) yield return call;
+            }
+        }
+        else foreach (var call in ExpandFields(command.Words, fields)) yield return call;
         if (Aborted) yield break;
         var assignments = new List<KeyValuePair<string, string>>();
+        // Before a command, each assignment is seen by the ones after it (FOO=1 BAR=$FOO cmd), then set back.
+        var shadowed = new List<(string Name, ShellVariable? Old)>();
         for (var i = 0; i < command.Assignments.Length; i++)
         {
             var value = new Box<string>();
             foreach (var call in ExpandString(command.Assignments[i].Value, value, assignment: true)) yield return call;
-            if (Aborted) yield break;
-            assignments.Add(new(command.Assignments[i].Name, value.Value));
+            if (Aborted) break;
+            var name = command.Assignments[i].Name;
+            assignments.Add(new(name, value.Value));
+            if (fields.Count > 0 && i < command.Assignments.Length - 1 && !(State.Variables.TryGetValue(name, out var current) && current.ReadOnly))
+            {
+                shadowed.Add((name, current is null ? null : new ShellVariable { Value = current.Value, Exported = current.Exported }));
+                State.Variables[name] = new ShellVariable { Value = value.Value, Exported = current?.Exported ?? false };
+            }
         }
+        for (var i = shadowed.Count - 1; i >= 0; i--)
+        {
+            if (shadowed[i].Old is null) State.Variables.Remove(shadowed[i].Name);
+            else State.Variables[shadowed[i].Name] = shadowed[i].Old!;
+        }
+        if (Aborted) yield break;
         if (State.XTrace && (fields.Count > 0 || assignments.Count > 0))
             yield return Io.Err(ShellText.Trace(State.Get("PS4") ?? "+ ", assignments, fields));
 

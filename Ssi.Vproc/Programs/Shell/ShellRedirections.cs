@@ -72,7 +72,8 @@ public sealed partial class ShellInterpreter
                     }
                     if (target.Length == 0 || !target.All(char.IsAsciiDigit))
                     {
-                        yield return Message($"{target}: Bad file descriptor number");
+                        // dash: a syntax error, which ends a script.
+                        Abort($"Syntax error: Bad fd number: {target}", 2);
                         ok.Value = false;
                         yield break;
                     }
