@@ -6,7 +6,7 @@ namespace Ssi.Host.Cli.Commands.Processes;
 
 public static class ShCommand
 {
-    private static readonly Option<string> Script = new("-c") { Description = "run SCRIPT (the arguments after it are $0, $1...)" };
+    private static readonly Option<string> Script = new("-c") { Description = "run SCRIPT (the arguments after it are $0, $1...)", HelpName = "SCRIPT" };
 
     private static readonly Option<string> Cwd = new("--cwd") { Description = "the working directory (default /; an interactive login shell starts in $HOME)" };
 
@@ -56,7 +56,8 @@ public static class ShCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new CliException(e is FileNotFoundException or DirectoryNotFoundException ? Errno.ENOENT : Errno.EACCES, $"{rest[0]}: {e.Message}");
+                var errno = e is FileNotFoundException or DirectoryNotFoundException ? Errno.ENOENT : e is UnauthorizedAccessException ? Errno.EACCES : Errno.EIO;
+                throw new CliException(errno, $"{rest[0]}: {errno.Describe()}");
             }
             argv = ["sh", "-c", text, .. rest];
         }
