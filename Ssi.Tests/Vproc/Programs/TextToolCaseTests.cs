@@ -24,7 +24,6 @@ public class TextToolCaseTests(ProgramCluster cluster)
         ["busybox/sed#067"] = "2d;2,1p: BusyBox prints, GNU does not",
         ["busybox/sed#074"] = "GNU ends a range started inside an N on the line the range read past",
         ["toybox/xargs#033"] = "--process-slot-var: Exec takes no environment, and /bin has no printenv",
-        ["toybox/xargs#035"] = "runs sh, which /bin does not have",
         ["busybox/od#002"] = "od -a: BusyBox names newline lf, GNU nl",
         ["busybox/od#010"] = "od -e: GNU prints the shortest exact form (17 digits), BusyBox 15 digits",
         ["busybox/od#011"] = "od -F: GNU prints the shortest exact form (17 digits), BusyBox 15 digits",
