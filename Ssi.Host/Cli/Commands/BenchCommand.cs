@@ -15,6 +15,7 @@ public static class BenchCommand
         command.Subcommands.Add(MigrateBenchmark.Command());
         command.Subcommands.Add(PipeBenchmark.Command());
         command.Subcommands.Add(ShBenchmark.Command());
+        command.Subcommands.Add(ToolsBenchmark.Command());
         return command;
     }
 }
