@@ -76,4 +76,53 @@ public class SortTests(ProgramCluster cluster)
         var r = Kernel().Run(new Sort(), ["sort", .. args]);
         Assert.Equal((2, complaint), (r.ExitCode, r.Stderr));
     }
+
+    /// <summary>Lines of numbers in a seeded order, with repeats, as one text.</summary>
+    private static string Shuffled(int count)
+    {
+        var random = new Random(7);
+        return string.Concat(Enumerable.Range(0, count).Select(_ => $"{random.Next(count / 3)} k{random.Next(50)}\n"));
+    }
+
+    [Theory]
+    [InlineData("-S 1K")]
+    [InlineData("-S 2K -u")]
+    [InlineData("-S 1K -k1,1n -s")]
+    [InlineData("-S 3K -r -k2")]
+    public void Sort_past_its_buffer_merges_runs_from_temporary_files_and_removes_them(string options)
+    {
+        var args = options.Split(' ');
+        // 3,000 lines in 1 KiB runs: about 130 runs, so the merge goes in passes of 16.
+        var input = Shuffled(3000);
+        var inMemory = Kernel(input).Run(new Sort(), ["sort", .. args[2..]]);
+        var k = Kernel(input);
+        k.AddDirectory("/spill", 0x1FF);
+        var spilled = k.Run(new Sort(), ["sort", "-T", "/spill", .. args]);
+        Assert.Equal((0, ""), (spilled.ExitCode, spilled.Stderr));
+        Assert.Equal(inMemory.Stdout, spilled.Stdout);
+        Assert.Contains(k.Calls, c => c.Call is Ssi.Vproc.Programs.Unlink u && u.Path.StartsWith("/spill/sort", StringComparison.Ordinal));
+        Assert.Empty(k.List("/spill")!);
+    }
+
+    [Fact]
+    public void Sort_with_a_file_of_its_own_output_and_a_small_buffer_still_reads_all_first()
+    {
+        var k = Kernel();
+        k.AddDirectory("/tmp", 0x1FF);
+        k.AddFile("/data", Shuffled(500));
+        var r = k.Run(new Sort(), "sort", "-S", "1K", "-o", "/data", "/data");
+        Assert.Equal(0, r.ExitCode);
+        var expected = Kernel(Shuffled(500)).Run(new Sort(), "sort").Stdout;
+        Assert.Equal(expected, k.ReadFile("/data"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "-S", "1K", "-T", "/nowhere" }, "sort: cannot create temporary file in '/nowhere': No such file or directory\n")]
+    [InlineData(new[] { "-S", "12Q" }, "sort: invalid -S argument '12Q'\n")]
+    [InlineData(new[] { "--buffer-size=" }, "sort: invalid -S argument ''\n")]
+    public void Sort_refuses_a_bad_buffer_or_temporary_directory_with_status_2(string[] args, string message)
+    {
+        var r = Kernel(Shuffled(400)).Run(new Sort(), ["sort", .. args]);
+        Assert.Equal((2, message), (r.ExitCode, r.Stderr));
+    }
 }

@@ -1,5 +1,6 @@
 // sort: the lines of all inputs in GNU sort's order (LC_ALL=C), with keys, -c checks and -o output.
 using Ssi.Cfs.Files;
+using Ssi.Vproc.Programs.Shell;
 
 namespace Ssi.Vproc.Programs.Builtin;
 
@@ -37,9 +38,11 @@ public sealed class Sort : Program
           -m, --merge               merge already sorted files (here: sort them)
           -o, --output=FILE         write result to FILE instead of standard output
           -s, --stable              stabilize sort by disabling last-resort comparison
-          -S, --buffer-size=SIZE    accepted and ignored
+          -S, --buffer-size=SIZE    use SIZE for the lines kept in memory (default 128M;
+                                      K, M, G, T, b or %); past it, sorted runs go to
+                                      temporary files and are merged
           -t, --field-separator=SEP  use SEP instead of non-blank to blank transition
-          -T, --temporary-directory=DIR  accepted and ignored
+          -T, --temporary-directory=DIR  use DIR for temporaries, not $TMPDIR or /tmp
           -u, --unique              with -c, check for strict ordering;
                                       without -c, output only the first of an equal run
           -z, --zero-terminated     line delimiter is NUL, not newline
@@ -73,30 +76,51 @@ public sealed class Sort : Program
             yield break;
         }
         var delimiter = o.Has('z') ? (byte)0 : (byte)'\n';
+        if (Buffer(o.Value('S')) is not { } buffer)
+        {
+            yield return Io.Complain(p, $"invalid -S argument {Io.Quote(o.Value('S')!)}");
+            yield return new Exit(2);
+            yield break;
+        }
+        var temporary = o.Value('T') ?? p.Environment.GetValueOrDefault("TMPDIR") ?? "/tmp";
+        // A check keeps every line in memory: it reads them all before it judges, as the output of -c names a line.
+        var runs = new SortRuns(check is null ? buffer : long.MaxValue, delimiter, temporary);
+        var failed = new Box<string?>();
         var inputs = new Inputs(o.Operands, "cannot read: {0}", stopAtFailure: true);
-        var lines = new List<byte[]>();
-        while (true)
+        while (failed.Value is null)
         {
             foreach (var call in inputs.Next(p)) yield return call;
             if (inputs.Done) break;
-            var chunks = new List<byte[]>();
-            foreach (var call in Io.ReadAll(p, inputs.Fd, chunks)) yield return call;
-            if (p.Failed)
+            while (true)
             {
-                yield return Io.Report(p, $"read failed: {inputs.Name}");
-                yield return new Exit(2);
-                yield break;
+                yield return new Read(inputs.Fd, Io.Chunk);
+                if (p.Failed)
+                {
+                    yield return Io.Report(p, $"read failed: {inputs.Name}");
+                    foreach (var call in runs.RemoveFiles()) yield return call;
+                    yield return new Exit(2);
+                    yield break;
+                }
+                if (p.Result.Data.Length == 0) break;
+                runs.Add(p.Result.Data);
+                if (!runs.Full) continue;
+                foreach (var call in runs.Spill(p, order!, o.Has('u'), failed)) yield return call;
+                if (failed.Value is null) foreach (var call in runs.Narrow(p, order!, o.Has('u'), failed)) yield return call;
+                if (failed.Value is not null) break;
             }
-            lines.AddRange(LineBuffers.Split(Io.Concat(chunks), delimiter));
+            runs.EndInput();
         }
-        if (inputs.Status != 0)
+        if (failed.Value is not null || inputs.Status != 0)
         {
+            if (failed.Value is not null) yield return Io.Report(p, failed.Value);
+            foreach (var call in runs.RemoveFiles()) yield return call;
             yield return new Exit(2);
             yield break;
         }
 
         if (check is { } letter)
         {
+            var lines = runs.Pending;
             var disorder = FirstDisorder(lines, order!, o.Has('u'));
             if (disorder < 0) yield break;
             if (letter == 'c')
@@ -105,7 +129,7 @@ public sealed class Sort : Program
             yield break;
         }
 
-        var sorted = Sorted(lines, order!, o.Has('u'));
+        var sorted = runs.Merged(order!, o.Has('u'));
         var output = Io.Stdout;
         if (o.Value('o') is { } path)
         {
@@ -113,27 +137,45 @@ public sealed class Sort : Program
             if (p.Failed)
             {
                 yield return Io.Report(p, $"open failed: {path}");
+                foreach (var call in runs.RemoveFiles()) yield return call;
                 yield return new Exit(2);
                 yield break;
             }
             output = p.Result.Fd;
         }
-        var batch = new List<byte>();
-        for (var i = 0; i < sorted.Count; i++)
+        foreach (var call in SortRuns.Emit(p, sorted, output, delimiter, failed, o.Value('o') ?? "'standard output'")) yield return call;
+        if (failed.Value is not null)
         {
-            batch.AddRange(sorted[i]);
-            batch.Add(delimiter);
-            if (batch.Count < Io.Chunk && i < sorted.Count - 1) continue;
-            yield return new Write(output, [.. batch]);
-            if (p.Failed)
-            {
-                yield return Io.Report(p, $"write failed: {o.Value('o') ?? "'standard output'"}");
-                yield return new Exit(2);
-                yield break;
-            }
-            batch.Clear();
+            yield return Io.Report(p, failed.Value);
+            foreach (var call in runs.RemoveFiles()) yield return call;
+            yield return new Exit(2);
+            yield break;
         }
         if (output != Io.Stdout) yield return new Close(output);
+        foreach (var call in runs.RemoveFiles()) yield return call;
+    }
+
+    /// <summary>
+    /// -S SIZE as GNU reads it: a number of KiB, or with a suffix b (bytes), K, M, G, T, or % (of the memory the
+    /// runtime may use); at least 1 KiB. Null if it is not a size.
+    /// </summary>
+    public static long? Buffer(string? text)
+    {
+        if (text is null) return SortRuns.DefaultBuffer;
+        var digits = 0;
+        while (digits < text.Length && char.IsAsciiDigit(text[digits])) digits++;
+        if (digits == 0 || !long.TryParse(text[..digits], out var number)) return null;
+        long? bytes = text[digits..] switch
+        {
+            "" or "k" or "K" => number << 10,
+            "b" => number,
+            "m" or "M" => number << 20,
+            "g" or "G" => number << 30,
+            "t" or "T" => number << 40,
+            "%" when number <= 100 => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 100 * number,
+            _ => null,
+        };
+        return bytes is { } b ? Math.Max(b, 1024) : null;
     }
 
     /// <summary>The order the options ask for, whether and how to check instead of sorting ('c' or 'C'), or a complaint.</summary>
