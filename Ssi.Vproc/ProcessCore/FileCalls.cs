@@ -25,6 +25,7 @@ public static class FileCalls
             case Read c:
                 return state.Fds[c.Fd]?.Handle switch
                 {
+                    CfsHandle { Memory: { } device } => ReadMemory(state, device, c.Count),
                     CfsHandle h => Ask(state, new FsReadOpen(who, h.OpenFile, Math.Clamp(c.Count, 0, MaxRead)), new OnData()),
                     DeviceHandle gone when world.IsGone(gone) => Lost(state, c, gone),
                     TerminalHandle t => CallDecision.Wait(state, new ReadDevice(t, c)),
@@ -34,6 +35,7 @@ public static class FileCalls
             case Write c:
                 return state.Fds[c.Fd]?.Handle switch
                 {
+                    CfsHandle { Memory: { } device } => WriteMemory(state, device, c.Data.Length),
                     CfsHandle h => Ask(state, new FsWriteOpen(who, h.OpenFile, c.Data), new OnWritten()),
                     DeviceHandle gone when world.IsGone(gone) => Lost(state, c, gone),
                     TerminalHandle t => CallDecision.Wait(state, new AskDevice(t.Terminal,
@@ -58,6 +60,7 @@ public static class FileCalls
             case Seek c:
                 return state.Fds[c.Fd]?.Handle switch
                 {
+                    CfsHandle { Memory: not null } => CallDecision.Done(state, SysResult.Ok(0)),
                     CfsHandle h => Ask(state, new FsSeek(who, h.OpenFile, c.Offset, c.Whence), new OnPosition()),
                     DeviceHandle => CallDecision.Fail(state, Errno.ESPIPE),
                     _ => CallDecision.Fail(state, Errno.EBADF),
@@ -117,6 +120,21 @@ public static class FileCalls
         return result.Error == Errno.EPIPE
             ? CallDecision.Done(state with { Signals = state.Signals.Post(Ssi.Actors.Signals.Signal.SIGPIPE) }, result)
             : CallDecision.Done(state, result);
+    }
+
+    /// <summary>A read of a memory device, served where the process runs (the driver keeps no state).</summary>
+    private static CallDecision ReadMemory(ProcessState state, MemoryDeviceAccess device, int count)
+    {
+        if (!device.CanRead) return CallDecision.Fail(state, Errno.EBADF);
+        var read = MemoryDevices.Read(device.Device, Math.Clamp(count, 0, MaxRead));
+        return read.IsOk ? CallDecision.Done(state, SysResult.Ok(read.Value.Length) with { Data = read.Value }) : CallDecision.Fail(state, read.Error!.Value);
+    }
+
+    private static CallDecision WriteMemory(ProcessState state, MemoryDeviceAccess device, int count)
+    {
+        if (!device.CanWrite) return CallDecision.Fail(state, Errno.EBADF);
+        var written = MemoryDevices.Write(device.Device, count);
+        return written.IsOk ? CallDecision.Done(state, SysResult.Ok(written.Value)) : CallDecision.Fail(state, written.Error!.Value);
     }
 
     private static CallDecision Ask(ProcessState state, IFileSystemRequest request, Then then) =>

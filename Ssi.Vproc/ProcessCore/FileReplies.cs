@@ -4,6 +4,7 @@ using Ssi.Vproc.Fifos;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Cfs.Devices;
+using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.Pipes;
 using Ssi.Cfs.Service;
@@ -20,7 +21,7 @@ public sealed record OnOpened(OpenFlags Flags = OpenFlags.ReadOnly) : Then
 {
     protected override CallDecision On(ProcessState state, object reply, CallWorld world) => reply switch
     {
-        FsOpened opened => Opened(state, opened),
+        FsOpened opened => Opened(state, opened, Flags),
         FsFifo fifo => CallDecision.Wait(state, new AskFor(Destination.Fifos, new FifoPipeOf(fifo.Attributes.Ino), new OnFifoFound(Flags))),
         FsControllingTerminal => OpenControllingTerminal(state, world),
         FsConsole => CallDecision.Wait(state, new AskFor(Destination.ProcessService, new ConsoleOf(null), new OnConsoleFound())),
@@ -35,9 +36,12 @@ public sealed record OnOpened(OpenFlags Flags = OpenFlags.ReadOnly) : Then
         return added.IsOk ? CallDecision.Done(state with { Fds = added.Value.Table }, SysResult.Ok(added.Value.Fd.Value)) : CallDecision.Fail(state, added.Error!.Value);
     }
 
-    private static CallDecision Opened(ProcessState state, FsOpened opened)
+    private static CallDecision Opened(ProcessState state, FsOpened opened, OpenFlags flags)
     {
-        var added = state.Fds.Add(new CfsHandle(opened.OpenFile));
+        var a = opened.Attributes;
+        var memory = a.Type == InodeType.CharDevice && MemoryDevices.Find(a.Device) is not null
+            ? new MemoryDeviceAccess(a.Device, flags.CanRead(), flags.CanWrite()) : null;
+        var added = state.Fds.Add(new CfsHandle(opened.OpenFile, memory));
         if (!added.IsOk)
             return CallDecision.Done(state, SysResult.Fail(added.Error!.Value), new Send(Destination.FileSystem, new FsClose(state.Credentials, opened.OpenFile)));
         return CallDecision.Done(state with { Fds = added.Value.Table }, SysResult.Ok(added.Value.Fd.Value));

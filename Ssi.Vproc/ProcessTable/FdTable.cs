@@ -11,7 +11,14 @@ namespace Ssi.Vproc.ProcessTable;
 public abstract record FileHandle;
 
 /// <summary>An open file description of the cluster file system (its entity keeps offset, flags and references).</summary>
-public sealed record CfsHandle(long OpenFile) : FileHandle;
+/// <param name="Memory">
+/// Set for a memory device (/dev/null, zero, full, random, urandom): its reads and writes need no state, so the
+/// process's own node serves them; the description still counts references, and answers fstat and close.
+/// </param>
+public sealed record CfsHandle(long OpenFile, MemoryDeviceAccess? Memory = null) : FileHandle;
+
+/// <summary>A memory device open for reading and/or writing, as its description's access mode says.</summary>
+public sealed record MemoryDeviceAccess(Ssi.Cfs.Devices.DeviceNumber Device, bool CanRead, bool CanWrite);
 
 /// <summary>
 /// A terminal device on its node; <see cref="Channel"/> 1 is its output, 2 its error output. The device carries the

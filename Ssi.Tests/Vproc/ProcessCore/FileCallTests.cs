@@ -27,6 +27,28 @@ public sealed class FileCallTests
         Assert.Equal(new CfsHandle(99), opened.State.Fds[new Fd(1)]!.Handle);
     }
 
+    [Fact]
+    public void A_memory_device_is_read_and_written_where_the_process_runs_as_its_access_mode_allows()
+    {
+        var nullDevice = Attributes(InodeType.CharDevice, 0x1B6, 0, 0) with { Device = MemoryDevices.Null };
+        var opened = Decide(Ann_process(), new Open("/dev/null", OpenFlags.WriteOnly)).Reply(new FsOpened(99, nullDevice));
+        Assert.Equal(new CfsHandle(99, new MemoryDeviceAccess(MemoryDevices.Null, CanRead: false, CanWrite: true)), opened.State.Fds[new Fd(0)]!.Handle);
+        // No request leaves the node: the answer is the driver's.
+        Assert.Equal(5, Decide(opened.State, new Write(new Fd(0), new byte[5])).AssertOk().Value);
+        Decide(opened.State, new Read(new Fd(0), 10)).AssertFails(Errno.EBADF);
+        var zero = Ann_process().WithFd(3, new CfsHandle(7, new MemoryDeviceAccess(MemoryDevices.Zero, CanRead: true, CanWrite: false)));
+        var read = Decide(zero, new Read(new Fd(3), 4)).AssertOk();
+        Assert.Equal(new byte[4], read.Data);
+        Decide(zero, new Write(new Fd(3), new byte[1])).AssertFails(Errno.EBADF);
+        var full = Ann_process().WithFd(3, new CfsHandle(7, new MemoryDeviceAccess(MemoryDevices.Full, CanRead: true, CanWrite: true)));
+        Decide(full, new Write(new Fd(3), new byte[1])).AssertFails(Errno.ENOSPC);
+        Assert.Equal(0, Decide(full, new Seek(new Fd(3), 100, Whence.Set)).AssertOk().Value);
+        // A regular file opened the same way is served by its description, as before.
+        var file = Decide(Ann_process(), new Open("/f", OpenFlags.WriteOnly)).Reply(new FsOpened(98, Attributes(InodeType.Regular, 0x1A4)));
+        Assert.Equal(new CfsHandle(98), file.State.Fds[new Fd(0)]!.Handle);
+        Decide(file.State, new Write(new Fd(0), new byte[5])).AskedOf<FsWriteOpen>();
+    }
+
     [Theory]
     [InlineData(Errno.ENOENT)]
     [InlineData(Errno.EACCES)]
