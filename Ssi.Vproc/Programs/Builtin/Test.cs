@@ -85,18 +85,22 @@ public sealed class Test : Program
             }
             args.RemoveAt(args.Count - 1);
         }
-        // Every argument that could be a file is looked at first (following links, and not for -h/-L).
+        // Every argument in a place where a file operator could take it is looked at first: after a unary file
+        // operator, or beside -nt, -ot and -ef (following links, and not after -h/-L). Nothing else is a file name,
+        // so `[ $i -lt 10 ]` asks nothing of the file system.
         var files = new Dictionary<string, InodeAttributes?>();
         var links = new Dictionary<string, InodeAttributes?>();
+        var (followed, unfollowed) = FileOperands(args);
         // Indexed, not foreach: a List enumerator kept across a system call does not survive the program's snapshot.
-        var names = args.Distinct().ToArray();
-        for (var i = 0; i < names.Length; i++)
+        for (var i = 0; i < followed.Length; i++)
         {
-            var name = names[i];
-            yield return new Stat(name);
-            files[name] = p.Failed ? null : p.Result.Stat;
-            yield return new Stat(name, FollowLast: false);
-            links[name] = p.Failed ? null : p.Result.Stat;
+            yield return new Stat(followed[i]);
+            files[followed[i]] = p.Failed ? null : p.Result.Stat;
+        }
+        for (var i = 0; i < unfollowed.Length; i++)
+        {
+            yield return new Stat(unfollowed[i], FollowLast: false);
+            links[unfollowed[i]] = p.Failed ? null : p.Result.Stat;
         }
         Credentials? who = null;
         if (args.Any(a => a is "-r" or "-w" or "-x" or "-O" or "-G"))
@@ -128,6 +132,24 @@ public sealed class Test : Program
             yield break;
         }
         yield return new Exit(value ? 0 : 1);
+    }
+
+    private static readonly HashSet<string> UnaryFileOperators =
+        ["-b", "-c", "-d", "-e", "-f", "-g", "-G", "-k", "-N", "-O", "-p", "-r", "-s", "-S", "-u", "-w", "-x"];
+
+    /// <summary>The arguments a file operator could take, in any parse: to stat following links, and not (after -h/-L).</summary>
+    public static (string[] Followed, string[] Unfollowed) FileOperands(IReadOnlyList<string> args)
+    {
+        var followed = new List<string>();
+        var unfollowed = new List<string>();
+        for (var i = 1; i < args.Count; i++)
+        {
+            if (args[i - 1] is "-h" or "-L") unfollowed.Add(args[i]);
+            if (UnaryFileOperators.Contains(args[i - 1]) || args[i - 1] is "-nt" or "-ot" or "-ef") followed.Add(args[i]);
+        }
+        for (var i = 0; i + 1 < args.Count; i++)
+            if (args[i + 1] is "-nt" or "-ot" or "-ef") followed.Add(args[i]);
+        return ([.. followed.Distinct()], [.. unfollowed.Distinct()]);
     }
 }
 
