@@ -188,8 +188,9 @@ public sealed class NodeHost
         Directory.CreateDirectory(home.RunDir);
         var pids = new PidAllocator(settings.Number, Path.Combine(home.RunDir, $"node-{settings.Number.Value}.pids"), held.ContainsKey);
         var index = system.ActorOf(LocalProcesses.Props(held, vproc.CallTimeout), LocalProcesses.Name);
-        var service = system.ActorOf(ProcessService.Props(settings.Number, pids, index, vproc), ProcessService.Name);
-        var node = new VprocNode(settings.Number, fs, index, service, Builtins.Catalog(), vproc);
+        var catalog = Builtins.Catalog();
+        var service = system.ActorOf(ProcessService.Props(settings.Number, pids, index, vproc, fs, catalog), ProcessService.Name);
+        var node = new VprocNode(settings.Number, fs, index, service, catalog, vproc);
         VprocRegions.Start(system, node);
         system.ActorOf(LoadLeveler.Props(settings.Number, index, vproc.LoadLeveling, vproc.CallTimeout), LoadLeveler.Name);
         return service;

@@ -87,6 +87,20 @@ public sealed class ProcessEndToEndTests
     }
 
     [Fact]
+    public async Task A_user_program_forks_to_a_node_that_never_loaded_its_assembly()
+    {
+        // Real node processes, one load context each: node 3 has run nothing of the assembly when the fork arrives there.
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        await ssi.InstallProgramAsync("t-forkandwait", typeof(global::SpecPrograms.ForkAndWait));
+        var run = await ssi.RunAsync("run", "--node", "1", "t-forkandwait", "3", "5");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("child runs on node 3", run.Stdout);
+        Assert.Contains("exit code 5, exited True", run.Stdout);
+        (await ssi.RunAsync("stop")).Succeeded();
+    }
+
+    [Fact]
     public async Task An_attached_run_lasts_as_long_as_its_program_on_another_node()
     {
         using var ssi = new SsiCli();

@@ -227,16 +227,7 @@ public sealed class TerminalEndToEndTests
     /// <summary>t-isatty from the spec programs, added as users add programs: the assembly under /usr/lib, a /bin entry naming it.</summary>
     private static Task InstallIsATtyAsync(SsiCli ssi) => InstallSpecProgramAsync(ssi, "t-isatty", typeof(global::SpecPrograms.IsATty));
 
-    private static async Task InstallSpecProgramAsync(SsiCli ssi, string name, Type program)
-    {
-        const string assembly = "/usr/lib/ssi-tests.dll";
-        if ((await ssi.RunAsync("fs", "stat", "/usr/lib")).ExitCode != 0) (await ssi.RunAsync("fs", "mkdir", "/usr/lib")).Succeeded();
-        if ((await ssi.RunAsync("fs", "stat", assembly)).ExitCode != 0) (await ssi.RunAsync("fs", "put", program.Assembly.Location, assembly)).Succeeded();
-        var entry = Path.Combine(ssi.Home.Root, name);
-        await File.WriteAllTextAsync(entry, $"{Ssi.Vproc.Programs.ProgramCatalog.Magic}{program.FullName} @{assembly}\n");
-        (await ssi.RunAsync("fs", "put", entry, "/bin/" + name)).Succeeded();
-        (await ssi.RunAsync("fs", "chmod", "755", "/bin/" + name)).Succeeded();
-    }
+    private static Task InstallSpecProgramAsync(SsiCli ssi, string name, Type program) => ssi.InstallProgramAsync(name, program);
 
     private static async Task AwaitAsync(Func<Task<bool>> condition, string what)
     {

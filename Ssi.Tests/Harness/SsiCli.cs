@@ -75,6 +75,21 @@ public sealed class SsiCli : IDisposable
 
     /// <summary>For a failure message: the last warnings and errors of every node's log (what a post-mortem needs first).</summary>
     /// <param name="alsoContaining">Lines that contain this are notable too (a test's own subject).</param>
+    /// <summary>
+    /// A program of this build's spec or test assemblies, added as users add programs: its assembly put at
+    /// /usr/lib/ssi-tests.dll, and /bin/NAME naming the class there.
+    /// </summary>
+    public async Task InstallProgramAsync(string name, Type program)
+    {
+        const string assembly = "/usr/lib/ssi-tests.dll";
+        if ((await RunAsync("fs", "stat", "/usr/lib")).ExitCode != 0) (await RunAsync("fs", "mkdir", "/usr/lib")).Succeeded();
+        if ((await RunAsync("fs", "stat", assembly)).ExitCode != 0) (await RunAsync("fs", "put", program.Assembly.Location, assembly)).Succeeded();
+        var entry = Path.Combine(Home.Root, name);
+        await File.WriteAllTextAsync(entry, $"{Ssi.Vproc.Programs.ProgramCatalog.Magic}{program.FullName} @{assembly}\n");
+        (await RunAsync("fs", "put", entry, "/bin/" + name)).Succeeded();
+        (await RunAsync("fs", "chmod", "755", "/bin/" + name)).Succeeded();
+    }
+
     public string NodeLogTails(int lines = 15, string? alsoContaining = null)
     {
         if (!Directory.Exists(Home.LogDir)) return "(no logs)";

@@ -130,6 +130,9 @@ public sealed partial class ProcessEntity
             context.Result = resultBefore;
         }
         var (who, fs, service, timeout, system, parent) = (_state.Credentials, _node.Fs, _node.Service, _node.Settings.CallTimeout, Context.System, _pid);
+        // A program from an assembly in the file system restores only where that assembly is loaded: if the child's
+        // node has not loaded it yet, it is loaded there (as exec would) and the child is made again.
+        var assembly = create.Node == _node.Node ? null : _node.Catalog.AssemblyPathOf(_image.Program.GetType().Assembly);
         // Pipes count their ends' references before the child exists: a close by the child must find its copy counted.
         async Task<object> Create(ImmutableArray<long> shared, ImmutableArray<PipeHandle> pipes)
         {
@@ -137,6 +140,9 @@ public sealed partial class ProcessEntity
                 if (await fs.Ask<object>(new FsRetainOpen(who, openFile), timeout) is Failed failed) return failed;
             foreach (var pipe in pipes) await pipe.Pipe.Ask<PipeRetained>(new PipeRetain(pipe.End, parent), timeout);
             var created = await ProcessService.AskOn(system, service, create.Node, new CreateProcess(create.Template, snapshot, null, [], null), timeout);
+            if (created is Failed { Errno: Errno.ENOEXEC } && assembly is not null
+                && await ProcessService.AskOn(system, service, create.Node, new LoadProgramAssembly(assembly), timeout) is ProgramAssemblyLoaded)
+                created = await ProcessService.AskOn(system, service, create.Node, new CreateProcess(create.Template, snapshot, null, [], null), timeout);
             if (created is not ProcessCreated)
             {
                 foreach (var openFile in shared) _ = fs.Ask<object>(new FsClose(who, openFile), timeout);

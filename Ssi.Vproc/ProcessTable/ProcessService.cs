@@ -35,7 +35,7 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
     /// <summary>The terminals of this node's clients, by their pts number (the lowest free one is given, as Linux does).</summary>
     private readonly Dictionary<IActorRef, int> _pts = [];
 
-    public ProcessService(NodeNumber node, PidAllocator pids, IActorRef index, VprocSettings settings)
+    public ProcessService(NodeNumber node, PidAllocator pids, IActorRef index, VprocSettings settings, IActorRef fs, Programs.ProgramCatalog catalog)
     {
         _node = node;
         _pids = pids;
@@ -44,6 +44,9 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
         _timeout = settings.CallTimeout;
 
         Receive<CreateProcess>(Create);
+        Receive<LoadProgramAssembly>(l => Programs.ExecLoader.LoadAssemblyAsync(fs, catalog, l.Path, _timeout).PipeTo(Sender,
+            success: loaded => loaded.IsOk ? new ProgramAssemblyLoaded(l.Path) : new Failed(loaded.Error!.Value, loaded.Detail ?? l.Path),
+            failure: e => new Failed(Errno.ETIMEDOUT, $"{l.Path}: {e.Message}")));
         Receive<SignalLocalGroup>(g => _index.Forward(g));
         Receive<ListLocal>(l => _index.Forward(l));
         Receive<KillGroup>(k => KillEverywhere(k.Group, k.Signal, k.SenderUid, k.SenderPid).PipeTo(Sender));
@@ -219,8 +222,8 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
 
     private sealed record LinkConsole(IActorRef Client, ConsoleFound Found, IActorRef ReplyTo);
 
-    public static Props Props(NodeNumber node, PidAllocator pids, IActorRef index, VprocSettings settings) =>
-        Akka.Actor.Props.Create(() => new ProcessService(node, pids, index, settings));
+    public static Props Props(NodeNumber node, PidAllocator pids, IActorRef index, VprocSettings settings, IActorRef fs, Programs.ProgramCatalog catalog) =>
+        Akka.Actor.Props.Create(() => new ProcessService(node, pids, index, settings, fs, catalog));
 
     /// <summary>The process region; started after this service (its entities need the service), so looked up on first use.</summary>
     private IActorRef Region => _region ??= Akka.Cluster.Sharding.ClusterSharding.Get(Context.System).ShardRegion(ProcessEntity.TypeName);

@@ -12,6 +12,14 @@ public sealed record CreateProcess(ProcessState Template, byte[]? Snapshot, stri
 
 public sealed record ProcessCreated(Pid Pid, NodeNumber Node) : ISsiMessage;
 
+/// <summary>
+/// Loads the program assembly stored at <see cref="Path"/> on the node that receives it, as exec would: a fork whose
+/// program came from it can then be restored there. The reply is <see cref="ProgramAssemblyLoaded"/> or a Failed.
+/// </summary>
+public sealed record LoadProgramAssembly(string Path) : ISsiMessage;
+
+public sealed record ProgramAssemblyLoaded(string Path) : ISsiMessage;
+
 /// <summary>kill(2) of a process group, or of every process (<see cref="Group"/> null), across the cluster.</summary>
 public sealed record KillGroup(Pid? Group, int Signal, int SenderUid, Pid SenderPid) : ISsiMessage;
 

@@ -68,18 +68,31 @@ public static class ExecLoader
             case ProgramCatalog.Script script: return script;
             case ProgramCatalog.Builtin builtin: return Widen(catalog.Create(builtin));
             case ProgramCatalog.InAssembly inAssembly:
-                var assemblyStat = await fs.Ask<object>(new FsStat(Credentials.Root, inAssembly.AssemblyPath), timeout);
-                if (assemblyStat is Failed missing) return Outcome<object>.Fail(missing.Errno, inAssembly.AssemblyPath);
-                var a = ((FsAttributes)assemblyStat).Attributes;
-                if (a.Type != InodeType.Regular || a.Uid != 0 || (a.Mode & 0x12) != 0)
-                    return Outcome<object>.Fail(Errno.EACCES, $"{inAssembly.AssemblyPath}: a program assembly must be a file of root's that only root may write");
-                if (a.Size > MaxAssembly) return Outcome<object>.Fail(Errno.E2BIG, inAssembly.AssemblyPath);
-                var bytes = await ReadAllAsync(fs, inAssembly.AssemblyPath, a.Size, timeout);
-                if (!bytes.IsOk) return bytes.Propagate<object>();
-                var key = $"{a.Ino.Value}:{a.Mtime.UtcTicks}:{a.Size}";
-                return Widen(catalog.Create(inAssembly, key, () => bytes.Value));
+                var assembly = await LoadAssemblyAsync(fs, catalog, inAssembly.AssemblyPath, timeout);
+                if (!assembly.IsOk) return assembly.Propagate<object>();
+                return Widen(catalog.Create(inAssembly, assembly.Value.Key, () => assembly.Value.Bytes));
             default: return Outcome<object>.Fail(Errno.ENOEXEC, path);
         }
+    }
+
+    /// <summary>
+    /// Reads the program assembly at <paramref name="path"/> (a file of root's that only root may write, at most
+    /// <see cref="MaxAssembly"/>) and loads it into <paramref name="catalog"/>: its content's key and bytes.
+    /// </summary>
+    public static async Task<Outcome<(string Key, byte[] Bytes)>> LoadAssemblyAsync(IActorRef fs, ProgramCatalog catalog, string path, TimeSpan timeout)
+    {
+        var stat = await fs.Ask<object>(new FsStat(Credentials.Root, path), timeout);
+        if (stat is Failed missing) return Outcome<(string, byte[])>.Fail(missing.Errno, path);
+        var a = ((FsAttributes)stat).Attributes;
+        if (a.Type != InodeType.Regular || a.Uid != 0 || (a.Mode & 0x12) != 0)
+            return Outcome<(string, byte[])>.Fail(Errno.EACCES, $"{path}: a program assembly must be a file of root's that only root may write");
+        if (a.Size > MaxAssembly) return Outcome<(string, byte[])>.Fail(Errno.E2BIG, path);
+        var bytes = await ReadAllAsync(fs, path, a.Size, timeout);
+        if (!bytes.IsOk) return bytes.Propagate<(string, byte[])>();
+        var key = $"{a.Ino.Value}:{a.Mtime.UtcTicks}:{a.Size}";
+        var loaded = catalog.Load(path, key, () => bytes.Value);
+        if (!loaded.IsOk) return loaded.Propagate<(string, byte[])>();
+        return (key, bytes.Value);
     }
 
     private static Outcome<object> Widen(Outcome<Program> program) => program.IsOk ? program.Value : program.Propagate<object>();

@@ -22,6 +22,7 @@ public sealed class ProgramCatalog
 
     private readonly ImmutableDictionary<string, Func<Program>> _builtins;
     private readonly ConcurrentDictionary<string, Assembly> _assemblies = new();
+    private readonly ConcurrentDictionary<Assembly, string> _paths = new();
 
     public ProgramCatalog(ImmutableDictionary<string, Func<Program>> builtins) => _builtins = builtins;
 
@@ -89,30 +90,44 @@ public sealed class ProgramCatalog
         || name.Equals("netstandard", StringComparison.OrdinalIgnoreCase)
         || new[] { "System", "Microsoft", "Akka", "Hyperion" }.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// Loads the assembly stored at <paramref name="path"/> whose content <paramref name="key"/> names (inode and
+    /// version) into a load context of its own, once per content; a snapshot of one of its programs restores here after.
+    /// </summary>
+    public Outcome<Assembly> Load(string path, string key, Func<byte[]> bytes)
+    {
+        if (_assemblies.TryGetValue(key, out var known)) return known;
+        try
+        {
+            var content = bytes();
+            var name = AssemblyNameOf(content);
+            if (IsReservedAssemblyName(name))
+                return Outcome<Assembly>.Fail(Errno.ENOEXEC,
+                    $"{path}: a program assembly may not be named {name}, the name of one of ssi's or the platform's own assemblies");
+            var loaded = new AssemblyLoadContext("ssi-program:" + key).LoadFromStream(new MemoryStream(content));
+            _ = loaded.GetTypes(); // a type that cannot load fails here, not in the middle of a snapshot
+            var assembly = _assemblies.GetOrAdd(key, loaded);
+            _paths.TryAdd(assembly, path);
+            return assembly;
+        }
+        catch (Exception e) when (e is BadImageFormatException or FileLoadException or ReflectionTypeLoadException)
+        {
+            return Outcome<Assembly>.Fail(Errno.ENOEXEC, $"{path}: not a loadable assembly ({e.Message})");
+        }
+    }
+
+    /// <summary>Where in the cluster's file system a program assembly loaded here came from; null for ssi's own.</summary>
+    public string? AssemblyPathOf(Assembly assembly) => _paths.GetValueOrDefault(assembly);
+
     public Outcome<Program> Create(Builtin builtin) =>
         _builtins.TryGetValue(builtin.Name, out var make) ? make() : Outcome<Program>.Fail(Errno.ENOEXEC, $"no built-in program '{builtin.Name}'");
 
     /// <summary>Creates the program class from an assembly's bytes; <paramref name="key"/> names that content (inode and version).</summary>
     public Outcome<Program> Create(InAssembly reference, string key, Func<byte[]> bytes)
     {
-        if (!_assemblies.TryGetValue(key, out var assembly))
-        {
-            try
-            {
-                var content = bytes();
-                var name = AssemblyNameOf(content);
-                if (IsReservedAssemblyName(name))
-                    return Outcome<Program>.Fail(Errno.ENOEXEC,
-                        $"{reference.AssemblyPath}: a program assembly may not be named {name}, the name of one of ssi's or the platform's own assemblies");
-                var loaded = new AssemblyLoadContext("ssi-program:" + key).LoadFromStream(new MemoryStream(content));
-                _ = loaded.GetTypes(); // a type that cannot load fails here, not in the middle of a snapshot
-                assembly = _assemblies.GetOrAdd(key, loaded);
-            }
-            catch (Exception e) when (e is BadImageFormatException or FileLoadException or ReflectionTypeLoadException)
-            {
-                return Outcome<Program>.Fail(Errno.ENOEXEC, $"{reference.AssemblyPath}: not a loadable assembly ({e.Message})");
-            }
-        }
+        var loaded = Load(reference.AssemblyPath, key, bytes);
+        if (!loaded.IsOk) return loaded.Propagate<Program>();
+        var assembly = loaded.Value;
         var type = assembly.GetType(reference.TypeName, throwOnError: false);
         if (type is null || !typeof(Program).IsAssignableFrom(type) || type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
             return Outcome<Program>.Fail(Errno.ENOEXEC, $"{reference.AssemblyPath} has no program class {reference.TypeName} (a public Ssi.Vproc.Programs.Program with a parameterless constructor)");
