@@ -169,12 +169,19 @@ public sealed class StoreLease : Lease
         {
             var sent = Stopwatch.GetTimestamp();
             var row = _table.Value.TryAcquire(Name, Owner, _options.TimeToLive);
+            bool late;
             lock (_gate)
             {
-                if (!_held || generation != _generation) return;
-                if (row.Acquired) _validUntil = Math.Max(_validUntil, sent + Ticks(_options.TimeToLive - _options.SafetyMargin));
-                else Lose(new LeaseException($"lease {Name}: taken by {row.Owner}"));
+                // A renewal that lands after the lease was lost or released would keep the row from a rival for a whole
+                // time to live, and make its holder look alive: take it back.
+                late = !_held && row.Acquired;
+                if (_held && generation == _generation)
+                {
+                    if (row.Acquired) _validUntil = Math.Max(_validUntil, sent + Ticks(_options.TimeToLive - _options.SafetyMargin));
+                    else Lose(new LeaseException($"lease {Name}: taken by {row.Owner}"));
+                }
             }
+            if (late) _table.Value.Release(Name, Owner);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
         {

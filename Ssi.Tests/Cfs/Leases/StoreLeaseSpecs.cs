@@ -9,12 +9,15 @@ using Ssi.Cfs.Leases;
 namespace Ssi.Tests.Cfs.Leases;
 
 /// <summary>
-/// Short timings (time to live 1 s, renewal every 200 ms, margin 300 ms) so expiry is seen within seconds. Each
+/// Short timings (time to live 2 s, renewal every 300 ms, margin 500 ms) so expiry is seen within seconds, with room
+/// for a renew tick that a loaded machine delays. Each
 /// lease has a table of its own, as each node has. A subclass supplies the database and a way to block its writers.
 /// </summary>
 public abstract class StoreLeaseSpecs : IDisposable
 {
-    private static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(3);
     private const string Name = "ssi-akka-sbr";
     private readonly List<IDisposable> _opened = new();
 
@@ -25,15 +28,15 @@ public abstract class StoreLeaseSpecs : IDisposable
 
     private static LeaseSettings Settings(string owner) => LeaseSettings.Create(ConfigurationFactory.ParseString("""
         lease-class = "Ssi.Cfs.Leases.StoreLease, Ssi.Cfs"
-        heartbeat-timeout = 1 s
-        heartbeat-interval = 200 ms
-        lease-operation-timeout = 1500 ms
-        safety-margin = 300 ms
+        heartbeat-timeout = 2 s
+        heartbeat-interval = 300 ms
+        lease-operation-timeout = 3 s
+        safety-margin = 500 ms
         """), Name, owner);
 
     private StoreLease NewLease(string owner, Action<Exception>? whenLost = null)
     {
-        var table = Track(OpenTable(TimeSpan.FromMilliseconds(1500))); // opened here, so a missing server skips the test
+        var table = Track(OpenTable(OperationTimeout)); // opened here, so a missing server skips the test
         var lease = new StoreLease(Settings(owner), () => table, NoLogger.Instance, whenLost);
         _opened.Add(new Releaser(lease));
         return lease;
@@ -79,12 +82,12 @@ public abstract class StoreLeaseSpecs : IDisposable
         var table = Track(OpenTable(TimeSpan.FromSeconds(1)));
         var first = table.Current(Name)!;
 
-        await AwaitAsync(() => table.Current(Name)!.ExpiresAt > first.ExpiresAt + 2 * TimeToLive.Ticks / 10, TimeSpan.FromSeconds(10), "two renewals' worth of time");
+        await AwaitAsync(() => table.Current(Name)!.ExpiresAt > first.ExpiresAt + 2 * TimeToLive.Ticks / 10, TimeSpan.FromSeconds(15), "two renewals' worth of time");
 
         Assert.True(a.CheckLease());
         var clock = Stopwatch.StartNew();
         Assert.False(await b.Acquire());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1.5), $"the rival took {clock.Elapsed} to see the holder renew");
+        Assert.True(clock.Elapsed < TimeToLive, $"the rival took {clock.Elapsed} to see the holder renew");
         Assert.False(b.CheckLease());
         Assert.Equal(a.Owner, table.Current(Name)!.Owner);
     }
@@ -115,7 +118,7 @@ public abstract class StoreLeaseSpecs : IDisposable
         var clock = Stopwatch.StartNew();
         Assert.True(await b.Acquire());
 
-        Assert.InRange(clock.Elapsed, TimeToLive - TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1.5));
+        Assert.InRange(clock.Elapsed, TimeToLive - Margin, OperationTimeout);
         Assert.Equal(b.Owner, table.Current(Name)!.Owner);
     }
 
@@ -129,7 +132,7 @@ public abstract class StoreLeaseSpecs : IDisposable
 
         using (BlockWriters())
         {
-            var (reason, _) = await lost.Task.WaitAsync(TimeSpan.FromSeconds(5));
+            var (reason, _) = await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
             Assert.IsType<LeaseTimeoutException>(reason);
             Assert.False(a.CheckLease());
         }
@@ -149,7 +152,7 @@ public abstract class StoreLeaseSpecs : IDisposable
         table.Release(Name, a.Owner); // as if the row had lapsed and another owner took it
         Assert.True(table.TryAcquire(Name, "usurper#0", TimeSpan.FromSeconds(30)).Acquired);
 
-        var reason = await lost.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        var reason = await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Contains("usurper", reason.Message);
         Assert.False(a.CheckLease());
@@ -158,9 +161,11 @@ public abstract class StoreLeaseSpecs : IDisposable
     [Fact]
     public void Settings_that_leave_the_holder_no_time_or_let_an_acquire_give_up_on_a_dead_holder_are_refused()
     {
-        Assert.Throws<ConfigurationException>(() => new StoreLeaseSettings(TimeToLive, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500), true).Validate());
-        Assert.Throws<ConfigurationException>(() => new StoreLeaseSettings(TimeToLive, TimeSpan.FromMilliseconds(200), TimeToLive, TimeSpan.FromMilliseconds(300), true).Validate());
-        new StoreLeaseSettings(TimeToLive, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(300), true).Validate();
+        var second = TimeSpan.FromSeconds(1);
+        static TimeSpan Ms(int ms) => TimeSpan.FromMilliseconds(ms);
+        Assert.Throws<ConfigurationException>(() => new StoreLeaseSettings(second, Ms(500), Ms(2000), Ms(500), true).Validate());
+        Assert.Throws<ConfigurationException>(() => new StoreLeaseSettings(second, Ms(200), second, Ms(300), true).Validate());
+        new StoreLeaseSettings(second, Ms(200), Ms(2000), Ms(300), true).Validate();
     }
 
     /// <summary>Releases a lease at the end of a test, so its timer stops.</summary>
