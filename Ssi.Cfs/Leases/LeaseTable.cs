@@ -34,11 +34,14 @@ public abstract class LeaseTable : IDisposable
     /// <summary>The store's clock as a SQL expression in microseconds (SQLite: the caller's @now; PostgreSQL: the server's).</summary>
     protected abstract string NowSql { get; }
 
+    /// <summary>Begins the transaction that creates the table: one at a time across nodes (nodes may open it together).</summary>
+    protected virtual DbTransaction BeginSchema(DbConnection connection) => BeginWrite(connection);
+
     /// <summary>Creates the table if it is missing (called once by a subclass's constructor).</summary>
     protected void Initialise()
     {
         using var connection = OpenConnection();
-        using var tx = BeginWrite(connection);
+        using var tx = BeginSchema(connection);
         Execute(connection, tx, Schema);
         tx.Commit();
     }

@@ -23,7 +23,9 @@ namespace Ssi.Cfs.Leases;
 public sealed class StoreLease : Lease
 {
     private readonly StoreLeaseSettings _options;
-    private readonly Lazy<LeaseTable> _table;
+    private readonly Func<LeaseTable> _open;
+    private readonly object _tableGate = new();
+    private LeaseTable? _table;
     private readonly Action<Exception>? _whenLostWithoutCallback;
     private readonly ILoggingAdapter _log;
     private readonly object _gate = new();
@@ -47,7 +49,7 @@ public sealed class StoreLease : Lease
     public StoreLease(LeaseSettings settings, Func<LeaseTable> table, ILoggingAdapter log, Action<Exception>? whenLostWithoutCallback) : base(settings)
     {
         _options = StoreLeaseSettings.Create(settings);
-        _table = new Lazy<LeaseTable>(table, LazyThreadSafetyMode.ExecutionAndPublication);
+        _open = table;
         _log = log;
         _whenLostWithoutCallback = whenLostWithoutCallback;
         // One incarnation, one owner: a node started again on the same host and port is not its dead predecessor.
@@ -58,6 +60,15 @@ public sealed class StoreLease : Lease
     public string Owner { get; }
 
     private string Name => Settings.LeaseName;
+
+    /// <summary>The table, opened on first use; a failed open (the store briefly unreachable) is tried again next time.</summary>
+    private LeaseTable Table
+    {
+        get
+        {
+            lock (_tableGate) return _table ??= _open();
+        }
+    }
 
     public override Task<bool> Acquire() => AcquireAsync(null);
 
@@ -78,7 +89,7 @@ public sealed class StoreLease : Lease
         }
         return Task.Run(() =>
         {
-            _table.Value.Release(Name, Owner);
+            Table.Release(Name, Owner);
             _log.Info("released lease {0}", Name);
             return true;
         });
@@ -100,7 +111,7 @@ public sealed class StoreLease : Lease
             var sent = Stopwatch.GetTimestamp();
             try
             {
-                var row = await Task.Run(() => _table.Value.TryAcquire(Name, Owner, _options.TimeToLive));
+                var row = await Task.Run(() => Table.TryAcquire(Name, Owner, _options.TimeToLive));
                 failure = null;
                 if (row.Acquired)
                 {
@@ -168,7 +179,7 @@ public sealed class StoreLease : Lease
         try
         {
             var sent = Stopwatch.GetTimestamp();
-            var row = _table.Value.TryAcquire(Name, Owner, _options.TimeToLive);
+            var row = Table.TryAcquire(Name, Owner, _options.TimeToLive);
             bool late;
             lock (_gate)
             {
@@ -181,7 +192,7 @@ public sealed class StoreLease : Lease
                     else Lose(new LeaseException($"lease {Name}: taken by {row.Owner}"));
                 }
             }
-            if (late) _table.Value.Release(Name, Owner);
+            if (late) Table.Release(Name, Owner);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
         {
@@ -228,7 +239,7 @@ public sealed class StoreLease : Lease
             _held = false;
             StopTimer();
         }
-        if (_table.IsValueCreated) _table.Value.Dispose();
+        lock (_tableGate) _table?.Dispose();
     }
 }
 

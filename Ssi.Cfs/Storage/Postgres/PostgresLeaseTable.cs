@@ -29,5 +29,17 @@ public sealed class PostgresLeaseTable : LeaseTable
 
     protected override DbTransaction BeginWrite(DbConnection connection) => connection.BeginTransaction(IsolationLevel.ReadCommitted);
 
+    // CREATE TABLE IF NOT EXISTS from two nodes at once can fail on PostgreSQL's catalogue; the store's writer lock
+    // makes them take turns (only here: the lease's own statements never wait behind the inode store's writers).
+    protected override DbTransaction BeginSchema(DbConnection connection)
+    {
+        var tx = BeginWrite(connection);
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = $"SELECT pg_advisory_xact_lock({PostgresInodeStore.WriterLock})";
+        command.ExecuteNonQuery();
+        return tx;
+    }
+
     public override void Dispose() => _source.Dispose();
 }
