@@ -1,6 +1,7 @@
 // Typed view of the ssi.cfs keys, and the store they choose; nothing else reads them.
 using Akka.Configuration;
 using Ssi.Actors.Configuration;
+using Ssi.Cfs.Leases;
 using Ssi.Cfs.Storage;
 using Ssi.Cfs.Storage.Postgres;
 using Ssi.Cfs.Storage.Sqlite;
@@ -31,4 +32,9 @@ public sealed record CfsSettings(string Kind, string SqlitePath, TimeSpan Sqlite
     public SqlInodeStore OpenStore() => Kind == "postgres"
         ? new PostgresInodeStore(PostgresConnection, ChunkSize)
         : new SqliteInodeStore(SqlitePath, ChunkSize, SqliteBusyTimeout);
+
+    /// <summary>Opens the lease table of the configured store; no statement waits for another writer longer than <paramref name="operationTimeout"/>.</summary>
+    public LeaseTable OpenLeaseTable(TimeSpan operationTimeout) => Kind == "postgres"
+        ? new PostgresLeaseTable(PostgresConnection, operationTimeout)
+        : new SqliteLeaseTable(SqlitePath, operationTimeout);
 }

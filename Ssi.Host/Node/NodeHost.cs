@@ -113,7 +113,11 @@ public sealed class NodeHost
         var settings = NodeSettings.Create(config, home);
         var secret = ClusterSecret.Load(settings.SecretFile);
         var seeds = string.Join(", ", settings.SeedNodes.Select(s => $"\"{settings.SeedAddress(s)}\""));
+        // The downing lease (ssi.cfs.lease) is made while the actor system starts, from its config alone: it gets the
+        // store's file as resolved against this node's $SSI_HOME.
+        var cfs = CfsSettings.Create(config, home);
         var network = ConfigurationFactory.ParseString($"""
+            ssi.cfs.store.sqlite.path = "{cfs.SqlitePath.Replace("\\", "\\\\").Replace("\"", "\\\"")}"
             akka.remote.dot-netty.tcp.hostname = "{settings.Hostname}"
             akka.remote.dot-netty.tcp.port = {settings.Port}
             akka.cluster.roles = ["ssi-node", "{settings.Number.Role}"]
@@ -129,7 +133,6 @@ public sealed class NodeHost
         var host = new NodeHost(system, settings, monitor, tls, handshakes);
         try
         {
-            var cfs = CfsSettings.Create(config, home);
             var store = cfs.OpenStore();
             system.WhenTerminated.ContinueWith(_ => store.Dispose(), TaskScheduler.Default);
             var operations = new FileSystemOperations(store);

@@ -12,7 +12,7 @@ namespace Ssi.Cfs.Storage.Postgres;
 /// </summary>
 public sealed class PostgresInodeStore : SqlInodeStore
 {
-    private const long WriterLock = 0x55_53_49_43_46_53; // "SSICFS"
+    internal const long WriterLock = 0x55_53_49_43_46_53; // "SSICFS"
     private readonly NpgsqlDataSource _source;
 
     public PostgresInodeStore(string connectionString, int chunkSize) : base(chunkSize)

@@ -1,0 +1,122 @@
+// The table of named leases in the shared store: one row per lease with its owner and expiry, taken atomically.
+using System.Data.Common;
+
+namespace Ssi.Cfs.Leases;
+
+/// <summary>What the store answered to an acquire or renew: whether we hold it now, and the row as it stands.</summary>
+/// <param name="Acquired">True: the row is ours until <paramref name="ExpiresAt"/>.</param>
+/// <param name="Owner">The owner now (ours when acquired; another's when not).</param>
+/// <param name="ExpiresAt">The expiry in the store's clock (microseconds since the Unix epoch).</param>
+/// <param name="ExpiresIn">How long until that expiry, by the store's clock.</param>
+public sealed record LeaseRow(bool Acquired, string Owner, long ExpiresAt, TimeSpan ExpiresIn);
+
+/// <summary>
+/// Portable SQL over one <c>leases</c> table. Acquire and renew are one conditional upsert: the row becomes ours if it is
+/// missing, already ours, or expired by the store's clock; otherwise it is left alone and read back. Every statement
+/// runs in the store's writer transaction (SQLite: BEGIN IMMEDIATE on the shared file; PostgreSQL: one statement is
+/// atomic on its row), so two owners never both see themselves as holder. A subclass supplies the connection and the
+/// store's clock; it waits for another writer no longer than the lease's operation timeout.
+/// </summary>
+public abstract class LeaseTable : IDisposable
+{
+    protected const string Schema = """
+        CREATE TABLE IF NOT EXISTS leases(
+            name TEXT NOT NULL PRIMARY KEY,
+            owner TEXT NOT NULL,
+            expires BIGINT NOT NULL)   -- microseconds since the Unix epoch, by the store's clock
+        """;
+
+    protected abstract DbConnection OpenConnection();
+
+    /// <summary>Begins a transaction that excludes every other writer of the store.</summary>
+    protected abstract DbTransaction BeginWrite(DbConnection connection);
+
+    /// <summary>The store's clock as a SQL expression in microseconds (SQLite: the caller's @now; PostgreSQL: the server's).</summary>
+    protected abstract string NowSql { get; }
+
+    /// <summary>Begins the transaction that creates the table: one at a time across nodes (nodes may open it together).</summary>
+    protected virtual DbTransaction BeginSchema(DbConnection connection) => BeginWrite(connection);
+
+    /// <summary>Creates the table if it is missing (called once by a subclass's constructor).</summary>
+    protected void Initialise()
+    {
+        using var connection = OpenConnection();
+        using var tx = BeginSchema(connection);
+        Execute(connection, tx, Schema);
+        tx.Commit();
+    }
+
+    /// <summary>Takes or renews the lease for <paramref name="owner"/> for <paramref name="ttl"/> from now, if it is free, ours or expired.</summary>
+    public LeaseRow TryAcquire(string name, string owner, TimeSpan ttl)
+    {
+        using var connection = OpenConnection();
+        using var tx = BeginWrite(connection);
+        var taken = Execute(connection, tx, $"""
+            INSERT INTO leases(name, owner, expires) VALUES (@name, @owner, {NowSql} + @ttl)
+            ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires = excluded.expires
+            WHERE leases.owner = excluded.owner OR leases.expires <= {NowSql}
+            """, ("@name", name), ("@owner", owner), ("@ttl", Micros(ttl)));
+        var row = Read(connection, tx, name) ?? throw new InvalidOperationException($"lease {name}: no row after the upsert");
+        tx.Commit();
+        return row with { Acquired = taken == 1 && row.Owner == owner };
+    }
+
+    /// <summary>Gives the lease up if <paramref name="owner"/> holds it; true if it did.</summary>
+    public bool Release(string name, string owner)
+    {
+        using var connection = OpenConnection();
+        using var tx = BeginWrite(connection);
+        var deleted = Execute(connection, tx, "DELETE FROM leases WHERE name = @name AND owner = @owner", ("@name", name), ("@owner", owner));
+        tx.Commit();
+        return deleted == 1;
+    }
+
+    /// <summary>The row as it stands (its holder may have expired), or null if nobody has taken the lease.</summary>
+    public LeaseRow? Current(string name)
+    {
+        using var connection = OpenConnection();
+        using var tx = BeginWrite(connection);
+        var row = Read(connection, tx, name);
+        tx.Commit();
+        return row;
+    }
+
+    private LeaseRow? Read(DbConnection connection, DbTransaction tx, string name)
+    {
+        using var command = Command(connection, tx, $"SELECT owner, expires, expires - {NowSql} FROM leases WHERE name = @name", ("@name", name));
+        using var r = command.ExecuteReader();
+        if (!r.Read()) return null;
+        return new LeaseRow(false, r.GetString(0), r.GetInt64(1), TimeSpan.FromTicks(Convert.ToInt64(r.GetValue(2)) * 10));
+    }
+
+    private static long Micros(TimeSpan t) => t.Ticks / 10;
+
+    /// <summary>The caller's clock in microseconds since the Unix epoch (the store's clock where the store has none).</summary>
+    protected static long WallMicros() => (DateTimeOffset.UtcNow.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    private int Execute(DbConnection c, DbTransaction tx, string sql, params (string Name, object Value)[] args)
+    {
+        using var command = Command(c, tx, sql, args);
+        return command.ExecuteNonQuery();
+    }
+
+    private DbCommand Command(DbConnection c, DbTransaction tx, string sql, params (string Name, object Value)[] args)
+    {
+        var command = c.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        foreach (var (name, value) in args) Add(command, name, value);
+        if (sql.Contains("@now", StringComparison.Ordinal)) Add(command, "@now", WallMicros());
+        return command;
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    public abstract void Dispose();
+}

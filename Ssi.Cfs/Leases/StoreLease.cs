@@ -1,0 +1,253 @@
+// An Akka.Coordination lease held in the cluster's store, renewed by a heartbeat: the Split Brain Resolver's arbiter.
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Coordination;
+using Akka.Event;
+using Ssi.Actors.Configuration;
+using Ssi.Cfs.Service;
+
+namespace Ssi.Cfs.Leases;
+
+/// <summary>
+/// A row in the store's <c>leases</c> table (<see cref="LeaseTable"/>). Acquire takes it if it is free, ours or
+/// expired; while held, a timer renews it every renew interval. The holder counts on it only until the moment it sent
+/// its last successful renewal plus the time to live minus the safety margin, on a monotonic clock that keeps running
+/// while the process is paused: a holder that was stopped or starved past that point finds the lease lost before it
+/// renews, and by then nobody else could have taken it, because the row outlives that point by the margin. Loss calls
+/// the acquirer's callback, or, for an acquirer without one (the Split Brain Resolver), downs this node.
+///
+/// State: <c>_held</c>, <c>_validUntil</c>, <c>_callback</c>, <c>_generation</c> and <c>_timer</c> are guarded by
+/// <c>_gate</c>; <c>_renewing</c> (one renewal at a time) is set with Interlocked.
+/// </summary>
+public sealed class StoreLease : Lease
+{
+    private readonly StoreLeaseSettings _options;
+    private readonly Func<LeaseTable> _open;
+    private readonly object _tableGate = new();
+    private LeaseTable? _table;
+    private readonly Action<Exception>? _whenLostWithoutCallback;
+    private readonly ILoggingAdapter _log;
+    private readonly object _gate = new();
+    private bool _held;
+    private long _validUntil;
+    private Action<Exception>? _callback;
+    private int _generation;
+    private Timer? _timer;
+    private int _renewing;
+
+    /// <summary>What Akka's LeaseProvider calls: the store is the one the node's ssi.cfs keys name.</summary>
+    public StoreLease(LeaseSettings settings, ExtendedActorSystem system)
+        : this(settings, () => CfsSettings.Create(system.Settings.Config, SsiHome.FromEnvironment()).OpenLeaseTable(StoreLeaseSettings.Create(settings).OperationTimeout),
+            Logging.GetLogger(system, typeof(StoreLease)), DownSelf(system, StoreLeaseSettings.Create(settings)))
+    {
+        system.WhenTerminated.ContinueWith(_ => Dispose(), TaskScheduler.Default);
+    }
+
+    /// <param name="table">Opens the table on first use (a node's store is ready only after its actor system is).</param>
+    /// <param name="whenLostWithoutCallback">What losing a lease acquired without a callback does.</param>
+    public StoreLease(LeaseSettings settings, Func<LeaseTable> table, ILoggingAdapter log, Action<Exception>? whenLostWithoutCallback) : base(settings)
+    {
+        _options = StoreLeaseSettings.Create(settings);
+        _open = table;
+        _log = log;
+        _whenLostWithoutCallback = whenLostWithoutCallback;
+        // One incarnation, one owner: a node started again on the same host and port is not its dead predecessor.
+        Owner = settings.OwnerName + "#" + Guid.NewGuid().ToString("N")[..8];
+    }
+
+    /// <summary>The owner as written in the store: the acquirer's name and this incarnation.</summary>
+    public string Owner { get; }
+
+    private string Name => Settings.LeaseName;
+
+    /// <summary>The table, opened on first use; a failed open (the store briefly unreachable) is tried again next time.</summary>
+    private LeaseTable Table
+    {
+        get
+        {
+            lock (_tableGate) return _table ??= _open();
+        }
+    }
+
+    public override Task<bool> Acquire() => AcquireAsync(null);
+
+    public override Task<bool> Acquire(Action<Exception> leaseLostCallback) => AcquireAsync(leaseLostCallback);
+
+    public override bool CheckLease()
+    {
+        lock (_gate) return _held && Stopwatch.GetTimestamp() < _validUntil;
+    }
+
+    public override Task<bool> Release()
+    {
+        lock (_gate)
+        {
+            _held = false;
+            _generation++;
+            StopTimer();
+        }
+        return Task.Run(() =>
+        {
+            Table.Release(Name, Owner);
+            _log.Info("released lease {0}", Name);
+            return true;
+        });
+    }
+
+    /// <summary>
+    /// Tries until the operation timeout. A rival row that has not moved by the time it expires belonged to a holder
+    /// that stopped renewing (it crashed), so the next try takes it; a rival that renews while we watch is alive, and
+    /// the answer is false at once rather than at the timeout.
+    /// </summary>
+    private async Task<bool> AcquireAsync(Action<Exception>? callback)
+    {
+        var deadline = Stopwatch.GetTimestamp() + Ticks(_options.OperationTimeout);
+        (string Owner, long ExpiresAt)? watched = null;
+        Exception? failure = null;
+        while (true)
+        {
+            var wait = _options.RenewInterval;
+            var sent = Stopwatch.GetTimestamp();
+            try
+            {
+                var row = await Task.Run(() => Table.TryAcquire(Name, Owner, _options.TimeToLive));
+                failure = null;
+                if (row.Acquired)
+                {
+                    Hold(sent, callback);
+                    _log.Info("acquired lease {0} as {1}", Name, Owner);
+                    return true;
+                }
+                if (watched is { } seen && (seen.Owner != row.Owner || seen.ExpiresAt != row.ExpiresAt))
+                {
+                    _log.Info("lease {0} is held by {1}, which renews it", Name, row.Owner);
+                    return false;
+                }
+                watched = (row.Owner, row.ExpiresAt);
+                if (row.ExpiresIn < wait) wait = row.ExpiresIn;
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            {
+                failure = e;
+            }
+            var left = TimeSpan.FromTicks((deadline - Stopwatch.GetTimestamp()) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+            if (left <= TimeSpan.Zero)
+            {
+                if (failure is not null) throw new LeaseTimeoutException($"lease {Name}: the store did not answer within {_options.OperationTimeout}: {failure.Message}");
+                _log.Info("lease {0} is still held by {1} after {2}", Name, watched?.Owner, _options.OperationTimeout);
+                return false;
+            }
+            await Task.Delay(Clamp(wait, left));
+        }
+    }
+
+    private static TimeSpan Clamp(TimeSpan wait, TimeSpan left)
+    {
+        var floor = TimeSpan.FromMilliseconds(10); // not a tunable: a retry just after the rival's expiry
+        var delay = wait + floor;
+        return delay < left ? delay : left;
+    }
+
+    private void Hold(long sent, Action<Exception>? callback)
+    {
+        lock (_gate)
+        {
+            _held = true;
+            _validUntil = sent + Ticks(_options.TimeToLive - _options.SafetyMargin);
+            _callback = callback;
+            _generation++;
+            _timer ??= new Timer(_ => Tick(), null, _options.RenewInterval, _options.RenewInterval);
+        }
+    }
+
+    /// <summary>Each renew interval: give up if the lease can no longer be proven, else renew it (one renewal at a time).</summary>
+    private void Tick()
+    {
+        int generation;
+        lock (_gate)
+        {
+            if (!_held) return;
+            if (Stopwatch.GetTimestamp() >= _validUntil)
+            {
+                Lose(new LeaseTimeoutException($"lease {Name}: not renewed in time (the store did not answer, or this node was paused)"));
+                return;
+            }
+            generation = _generation;
+        }
+        if (Interlocked.Exchange(ref _renewing, 1) == 1) return;
+        try
+        {
+            var sent = Stopwatch.GetTimestamp();
+            var row = Table.TryAcquire(Name, Owner, _options.TimeToLive);
+            bool late;
+            lock (_gate)
+            {
+                // A renewal that lands after the lease was lost or released would keep the row from a rival for a whole
+                // time to live, and make its holder look alive: take it back.
+                late = !_held && row.Acquired;
+                if (_held && generation == _generation)
+                {
+                    if (row.Acquired) _validUntil = Math.Max(_validUntil, sent + Ticks(_options.TimeToLive - _options.SafetyMargin));
+                    else Lose(new LeaseException($"lease {Name}: taken by {row.Owner}"));
+                }
+            }
+            if (late) Table.Release(Name, Owner);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            _log.Warning("lease {0}: renewal failed: {1}", Name, e.Message);
+        }
+        finally
+        {
+            Volatile.Write(ref _renewing, 0);
+        }
+    }
+
+    /// <summary>Called under <c>_gate</c>: the lease is gone; the callback runs on the thread pool, outside the lock.</summary>
+    private void Lose(Exception reason)
+    {
+        _held = false;
+        _generation++;
+        StopTimer();
+        var callback = _callback ?? _whenLostWithoutCallback;
+        _log.Error("lost lease {0}: {1}", Name, reason.Message);
+        if (callback is not null) ThreadPool.QueueUserWorkItem(_ => callback(reason));
+    }
+
+    private void StopTimer()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
+
+    private static long Ticks(TimeSpan t) => (long)(t.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>A node that lost the lease cannot prove its side won: it downs itself and runs its coordinated shutdown.</summary>
+    private static Action<Exception>? DownSelf(ExtendedActorSystem system, StoreLeaseSettings options) => !options.DownSelfWhenLost ? null : _ =>
+    {
+        if (system.WhenTerminated.IsCompleted) return;
+        var cluster = Cluster.Get(system);
+        cluster.Down(cluster.SelfAddress);
+        CoordinatedShutdown.Get(system).Run(LeaseLostReason.Instance);
+    };
+
+    private void Dispose()
+    {
+        lock (_gate)
+        {
+            _held = false;
+            StopTimer();
+        }
+        lock (_tableGate) _table?.Dispose();
+    }
+}
+
+/// <summary>The coordinated shutdown's reason when a node stops because it lost the downing lease.</summary>
+public sealed class LeaseLostReason : CoordinatedShutdown.Reason
+{
+    public static readonly LeaseLostReason Instance = new();
+    private LeaseLostReason() { }
+    public override int ExitCode => 0;
+    public override string ToString() => "the downing lease was lost";
+}

@@ -1,0 +1,192 @@
+// Specs of the store lease on a real database: racing holders, renewal, release, expiry, and a holder cut off from the store.
+using System.Data.Common;
+using System.Diagnostics;
+using Akka.Configuration;
+using Akka.Coordination;
+using Akka.Event;
+using Ssi.Cfs.Leases;
+
+namespace Ssi.Tests.Cfs.Leases;
+
+/// <summary>
+/// Short timings (time to live 2 s, renewal every 300 ms, margin 500 ms) so expiry is seen within seconds, with room
+/// for a renew tick that a loaded machine delays. Each
+/// lease has a table of its own, as each node has. A subclass supplies the database and a way to block its writers.
+/// </summary>
+public abstract class StoreLeaseSpecs : IDisposable
+{
+    private static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(3);
+    private const string Name = "ssi-akka-sbr";
+    private readonly List<IDisposable> _opened = new();
+
+    protected abstract LeaseTable OpenTable(TimeSpan operationTimeout);
+
+    /// <summary>Holds the store's write lock on the lease table until disposed (a store the holder cannot reach).</summary>
+    protected abstract IDisposable BlockWriters();
+
+    private static LeaseSettings Settings(string owner) => LeaseSettings.Create(ConfigurationFactory.ParseString("""
+        lease-class = "Ssi.Cfs.Leases.StoreLease, Ssi.Cfs"
+        heartbeat-timeout = 2 s
+        heartbeat-interval = 300 ms
+        lease-operation-timeout = 3 s
+        safety-margin = 500 ms
+        """), Name, owner);
+
+    private StoreLease NewLease(string owner, Action<Exception>? whenLost = null)
+    {
+        var table = Track(OpenTable(OperationTimeout)); // opened here, so a missing server skips the test
+        var lease = new StoreLease(Settings(owner), () => table, NoLogger.Instance, whenLost);
+        _opened.Add(new Releaser(lease));
+        return lease;
+    }
+
+    private T Track<T>(T table) where T : IDisposable
+    {
+        lock (_opened) _opened.Add(table);
+        return table;
+    }
+
+    private static async Task AwaitAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(deadline.Elapsed < timeout, $"{what} did not happen within {timeout}");
+            await Task.Delay(20);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Of_two_holders_racing_for_a_free_lease_exactly_one_gets_it()
+    {
+        var a = NewLease("a");
+        var b = NewLease("b");
+        for (var round = 0; round < 10; round++)
+        {
+            var results = await Task.WhenAll(a.Acquire(), b.Acquire());
+            Assert.Single(results, true);
+            Assert.NotEqual(a.CheckLease(), b.CheckLease());
+            await (a.CheckLease() ? a : b).Release();
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_holder_that_renews_keeps_the_lease_past_its_time_to_live_and_a_rival_gives_up_early()
+    {
+        var a = NewLease("a");
+        var b = NewLease("b");
+        Assert.True(await a.Acquire());
+        Assert.True(await a.Acquire()); // reentrant for its owner
+        var table = Track(OpenTable(TimeSpan.FromSeconds(1)));
+        var first = table.Current(Name)!;
+
+        await AwaitAsync(() => table.Current(Name)!.ExpiresAt > first.ExpiresAt + 2 * TimeToLive.Ticks / 10, TimeSpan.FromSeconds(15), "two renewals' worth of time");
+
+        Assert.True(a.CheckLease());
+        var clock = Stopwatch.StartNew();
+        Assert.False(await b.Acquire());
+        Assert.True(clock.Elapsed < TimeToLive, $"the rival took {clock.Elapsed} to see the holder renew");
+        Assert.False(b.CheckLease());
+        Assert.Equal(a.Owner, table.Current(Name)!.Owner);
+    }
+
+    [SkippableFact]
+    public async Task A_released_lease_goes_to_a_rival_at_once()
+    {
+        var a = NewLease("a");
+        var b = NewLease("b");
+        Assert.True(await a.Acquire());
+
+        Assert.True(await a.Release());
+
+        Assert.False(a.CheckLease());
+        var clock = Stopwatch.StartNew();
+        Assert.True(await b.Acquire());
+        Assert.True(clock.Elapsed < TimeToLive, $"the rival waited {clock.Elapsed}");
+        Assert.True(b.CheckLease());
+    }
+
+    [SkippableFact]
+    public async Task The_row_of_a_holder_that_crashed_expires_and_a_rival_takes_it_within_one_acquire()
+    {
+        var table = Track(OpenTable(TimeSpan.FromSeconds(1)));
+        Assert.True(table.TryAcquire(Name, "crashed#0", TimeToLive).Acquired); // a holder that never renews
+        var b = NewLease("b");
+
+        var clock = Stopwatch.StartNew();
+        Assert.True(await b.Acquire());
+
+        Assert.InRange(clock.Elapsed, TimeToLive - Margin, OperationTimeout);
+        Assert.Equal(b.Owner, table.Current(Name)!.Owner);
+    }
+
+    [SkippableFact]
+    public async Task A_holder_cut_off_from_the_store_stops_counting_on_the_lease_before_a_rival_can_take_it()
+    {
+        var lost = new TaskCompletionSource<(Exception Reason, long At)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var a = NewLease("a");
+        Assert.True(await a.Acquire(e => lost.TrySetResult((e, Stopwatch.GetTimestamp()))));
+        var b = NewLease("b");
+
+        using (BlockWriters())
+        {
+            var (reason, _) = await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.IsType<LeaseTimeoutException>(reason);
+            Assert.False(a.CheckLease());
+        }
+        Assert.True(await b.Acquire());
+        var rivalAt = Stopwatch.GetTimestamp();
+        Assert.True((await lost.Task).At < rivalAt);
+        Assert.False(a.CheckLease());
+    }
+
+    [SkippableFact]
+    public async Task A_holder_whose_row_was_taken_loses_the_lease_at_its_next_renewal_and_without_a_callback_runs_its_default()
+    {
+        var lost = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var a = NewLease("a", whenLost: e => lost.TrySetResult(e));
+        Assert.True(await a.Acquire());
+        var table = Track(OpenTable(TimeSpan.FromSeconds(1)));
+        table.Release(Name, a.Owner); // as if the row had lapsed and another owner took it
+        Assert.True(table.TryAcquire(Name, "usurper#0", TimeSpan.FromSeconds(30)).Acquired);
+
+        var reason = await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Contains("usurper", reason.Message);
+        Assert.False(a.CheckLease());
+    }
+
+    [Fact]
+    public void Settings_that_leave_the_holder_no_time_or_let_an_acquire_give_up_on_a_dead_holder_are_refused()
+    {
+        var second = TimeSpan.FromSeconds(1);
+        static TimeSpan Ms(int ms) => TimeSpan.FromMilliseconds(ms);
+        Assert.Throws<ConfigurationException>(() => new StoreLeaseSettings(second, Ms(500), Ms(2000), Ms(500), true).Validate());
+        Assert.Throws<ConfigurationException>(() => new StoreLeaseSettings(second, Ms(200), second, Ms(300), true).Validate());
+        new StoreLeaseSettings(second, Ms(200), Ms(2000), Ms(300), true).Validate();
+    }
+
+    /// <summary>Releases a lease at the end of a test, so its timer stops.</summary>
+    private sealed class Releaser(StoreLease lease) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (lease.CheckLease()) lease.Release().Wait(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    public virtual void Dispose()
+    {
+        lock (_opened)
+            foreach (var d in Enumerable.Reverse(_opened).ToList()) d.Dispose();
+    }
+
+    protected static void Run(DbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
