@@ -36,7 +36,7 @@ public static class ProcessCalls
             case GetNice: return CallDecision.Done(state, SysResult.Ok(state.Nice));
             case SetNice c:
                 var nice = Math.Clamp(c.Nice, -20, 19);
-                if (nice < state.Nice && !state.Credentials.IsRoot) return CallDecision.Fail(state, Errno.EPERM);
+                if (nice < state.Nice && !state.Credentials.IsRoot) return CallDecision.Fail(state, Errno.EACCES); // Linux's setpriority says EACCES
                 return CallDecision.Done(state with { Nice = nice }, SysResult.Ok(nice), [PublishInfo.Instance]);
             case GetTime: return CallDecision.Done(state, SysResult.Ok((world.Now - DateTimeOffset.UnixEpoch).Ticks / 10));
             case GetPgid c:

@@ -123,7 +123,7 @@ public sealed record GetNode : SystemCall;
 /// <summary>getpriority(PRIO_PROCESS, 0): the value is the caller's niceness (-20..19).</summary>
 public sealed record GetNice : SystemCall;
 /// <summary>
-/// setpriority(PRIO_PROCESS, 0): the niceness, clamped to -20..19; anyone may raise it, only root lower it (EPERM).
+/// setpriority(PRIO_PROCESS, 0): the niceness, clamped to -20..19; anyone may raise it, only root lower it (EACCES, as Linux's setpriority).
 /// Fork and exec keep it. The value is the new niceness.
 /// </summary>
 public sealed record SetNice(int Nice) : SystemCall;
