@@ -21,7 +21,10 @@ public sealed class Df : Program
           -a, --all             include pseudo, duplicate, inaccessible file systems
           -h, --human-readable  print sizes in powers of 1024 (e.g., 1023M)
           -i, --inodes          list inode information instead of block usage
+          -H                    equivalent to --dereference-args (-D)
           -k                    like --block-size=1K
+          -L, --dereference     dereference all symbolic links
+          -P, --no-dereference  don't follow any symbolic links (this is the default)
           -P, --portability     use the POSIX output format
           -T, --print-type      print file system type
               --help     display this help and exit
@@ -107,11 +110,11 @@ public sealed class Df : Program
 /// du [-abchksx] [-d N] [--apparent-size] [FILE]...: the space each directory's tree takes (and each file with -a), in
 /// 1 KiB units, after its contents, as GNU du prints them. The store keeps no block counts, so a file or directory is
 /// counted as a 4 KiB-block file system would hold it: its size rounded up to 4 KiB, and a directory at least one
-/// block. A file with several links is counted once. Symbolic links are not followed; -x changes nothing (one file system).
+/// block. A file with several links is counted once. Symbolic links are followed only with -L (or -H/-D for operands); -x changes nothing (one file system).
 /// </summary>
 public sealed class Du : Program
 {
-    private static readonly OptionSpec Spec = new("abchkd:sx", ["all=a", "bytes=b", "total=c", "human-readable=h", "max-depth=d", "summarize=s",
+    private static readonly OptionSpec Spec = new("abchkd:sxDHLP", ["all=a", "dereference=L", "dereference-args=H", "no-dereference=P", "bytes=b", "total=c", "human-readable=h", "max-depth=d", "summarize=s",
         "one-file-system=x", "apparent-size"], """
         Usage: du [OPTION]... [FILE]...
         Summarize device usage of the set of FILEs, recursively for directories.
@@ -120,12 +123,17 @@ public sealed class Du : Program
               --apparent-size   print apparent sizes rather than device usage
           -b, --bytes           equivalent to '--apparent-size --block-size=1'
           -c, --total           produce a grand total
+          -D, --dereference-args  dereference only symlinks that are listed on the
+                                command line
           -d, --max-depth=N     print the total for a directory (or file, with --all)
                                 only if it is N or fewer levels below the command
                                 line argument;  --max-depth=0 is the same as
                                 --summarize
           -h, --human-readable  print sizes in human readable format (e.g., 1K 234M 2G)
+          -H                    equivalent to --dereference-args (-D)
           -k                    like --block-size=1K
+          -L, --dereference     dereference all symbolic links
+          -P, --no-dereference  don't follow any symbolic links (this is the default)
           -s, --summarize       display only a total for each argument
           -x, --one-file-system  skip directories on different file systems
               --help     display this help and exit
@@ -179,6 +187,10 @@ public sealed class Du : Program
         var bytes = o.Has('b');
         var apparent = bytes || o.Has("apparent-size");
         var human = o.LastOf("hkb") == 'h';
+        // The last of -H (-D), -L and -P wins; -L meets each directory once, so a link back up is no loop.
+        var follow = o.LastOf("DHLP");
+        var followAll = follow == 'L';
+        var followArgs = followAll || follow is 'H' or 'D';
         var operands = o.Operands.Count == 0 ? new List<string> { "." } : o.Operands;
         var seen = new HashSet<long>();
         var status = 0;
@@ -186,7 +198,7 @@ public sealed class Du : Program
         var stack = new List<Frame>();
         for (var i = 0; i < operands.Count; i++)
         {
-            yield return new Stat(operands[i], FollowLast: false);
+            yield return new Stat(operands[i], FollowLast: followArgs);
             if (p.Failed)
             {
                 yield return Io.Report(p, $"cannot access {Io.Quote(operands[i])}");
@@ -216,7 +228,7 @@ public sealed class Du : Program
                     continue;
                 }
                 var path = frame.Path.TrimEnd('/') + "/" + frame.Names[frame.Next++];
-                yield return new Stat(path, FollowLast: false);
+                yield return new Stat(path, FollowLast: followAll);
                 if (p.Failed)
                 {
                     yield return Io.Report(p, $"cannot access {Io.Quote(path)}");
@@ -224,7 +236,8 @@ public sealed class Du : Program
                     continue;
                 }
                 var st = p.Result.Stat!;
-                if (st.Nlink > 1 && !st.IsDirectory && !seen.Add(st.Ino.Value)) continue; // a second link of a file counted already
+                // A second link of a file counted already; with -L, a directory met again.
+                if ((st.Nlink > 1 || followAll) && (!st.IsDirectory || followAll) && !seen.Add(st.Ino.Value)) continue;
                 if (st.IsDirectory)
                 {
                     stack.Add(new Frame { Path = path, Depth = frame.Depth + 1, Total = Usage(st, apparent) });
