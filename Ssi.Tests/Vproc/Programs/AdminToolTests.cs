@@ -65,6 +65,20 @@ public class AdminToolTests(ProgramCluster cluster)
         Assert.Equal(Old, k.Find("/closed")!.Mtime);
     }
 
+    [Fact]
+    public void Times_touch_sets_are_what_ls_t_test_nt_find_newer_and_stat_see()
+    {
+        var k = new ProgramMachine(cluster) { Cwd = "/w" };
+        k.AddFile("/w/a", "", mtime: Old);
+        k.AddFile("/w/b", "", mtime: Old.AddDays(1));
+        Assert.Equal("b\na\n", k.Run(new Ls(), "ls", "-t").Stdout);
+        Assert.Equal(0, k.Run(new Touch(), "touch", "-d", "2020-01-01", "a").ExitCode);
+        Assert.Equal("a\nb\n", k.Run(new Ls(), "ls", "-t").Stdout);
+        Assert.Equal(0, k.Run(new Test(), "test", "a", "-nt", "b").ExitCode);
+        Assert.Equal("./a\n", k.Run(new Find(), "find", ".", "-type", "f", "-newer", "b").Stdout);
+        Assert.Equal("1577836800\n", k.Run(new StatFile(), "stat", "-c", "%Y", "a").Stdout);
+    }
+
     [Theory]
     [InlineData(new[] { "-d", "yesterday-ish", "f" }, "touch: invalid date format 'yesterday-ish'\n")]
     [InlineData(new[] { "-t", "2001", "f" }, "touch: invalid date format '2001'\n")]
