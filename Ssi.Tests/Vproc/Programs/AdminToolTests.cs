@@ -130,6 +130,7 @@ public class AdminToolTests(ProgramCluster cluster)
         Assert.InRange(long.Parse(cells[2]) - long.Parse(cells[3]) - long.Parse(cells[4]), -1, 1); // each rounded up to 1K
         Assert.Equal("/", cells[^1]);
         Assert.Equal(lines[0].IndexOf("Mounted on", StringComparison.Ordinal), lines[1].Length - 1);
+        Assert.Matches(@"^Filesystem      Size  Used Avail Use% Mounted on\ncfs +[0-9.]+[KMGT]? +[0-9.]+[KMGT]? +[0-9.]+[KMGT]? +[0-9]+% /\n$", k.Run(new Df(), "df", "-h").Stdout);
         var inodes = k.Run(new Df(), "df", "-i").Stdout.Split('\n')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(long.Parse(inodes[2]) > 2);
         var r = k.Run(new Df(), "df", "/nosuch");

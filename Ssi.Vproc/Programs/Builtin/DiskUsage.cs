@@ -96,7 +96,9 @@ public sealed class Df : Program
             for (var c = 0; c < row.Count - 1; c++)
             {
                 var left = c == 0 || (type && c == 1);
-                text.Append(left ? row[c].PadRight(widths[c]) : row[c].PadLeft(Math.Max(widths[c], 5))).Append(' ');
+                // Sizes and counts are at least 5 wide, percentages only as wide as their header, as GNU's.
+                var width = header[c].EndsWith('%') ? widths[c] : Math.Max(widths[c], 5);
+                text.Append(left ? row[c].PadRight(widths[c]) : row[c].PadLeft(width)).Append(' ');
             }
             text.Append(row[^1]).Append('\n');
         }
