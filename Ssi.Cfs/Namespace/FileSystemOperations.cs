@@ -11,7 +11,7 @@ namespace Ssi.Cfs.Namespace;
 
 /// <summary>
 /// What stat, mkdir, creat, mknod, unlink, rmdir, rename, link, symlink, readlink, chmod, chown, truncate, readdir and
-/// utimes do, for a caller with credentials. Modes given here are already masked by the caller's umask.
+/// utimensat do, for a caller with credentials. Modes given here are already masked by the caller's umask.
 /// Stateless; the store owns all state, so any node may run these against the shared store.
 /// </summary>
 public sealed class FileSystemOperations(IInodeStore store)
@@ -85,8 +85,17 @@ public sealed class FileSystemOperations(IInodeStore store)
 
     public Outcome<InodeAttributes> Truncate(string path, Credentials who, long size) => OnInode(path, who, ino => TruncateInode(ino, who, size));
 
-    public Outcome<InodeAttributes> Utimes(string path, Credentials who, DateTimeOffset? atime, DateTimeOffset? mtime) =>
-        OnInode(path, who, ino => UtimesInode(ino, who, atime, mtime));
+    /// <summary>utimensat(2) by path; <paramref name="followLast"/> false is AT_SYMLINK_NOFOLLOW (the link's own times).</summary>
+    public Outcome<InodeAttributes> Utimes(string path, Credentials who, TimeChange atime, TimeChange mtime, bool followLast = true)
+    {
+        var inode = Walk(path, who, followLast);
+        return inode.IsOk ? UtimesInode(inode.Value.Ino, who, atime, mtime) : inode;
+    }
+
+    /// <summary>sync(2), syncfs(2) and fsync(2) alike: the cluster has one store.</summary>
+    public Outcome<bool> Sync() => store.Sync();
+
+    public Outcome<StoreUsage> Usage() => store.Usage();
 
     /// <summary>Reads file data, checking read permission as open(O_RDONLY) would.</summary>
     public Outcome<byte[]> Read(string path, Credentials who, long offset, int count)
@@ -223,15 +232,15 @@ public sealed class FileSystemOperations(IInodeStore store)
     }
 
     /// <summary>
-    /// utimes(2): setting explicit times is for the owner or root (EPERM); setting them to now (null) needs only write
-    /// permission (EACCES), as Linux's utimensat with UTIME_NOW.
+    /// utimensat(2), checked as Linux checks it: a given time is for the owner or root (EPERM); now for both needs
+    /// only write permission (EACCES); both omitted changes nothing. ctime becomes now whenever a time changes.
     /// </summary>
-    public Outcome<InodeAttributes> UtimesInode(InodeNumber ino, Credentials who, DateTimeOffset? atime, DateTimeOffset? mtime)
+    public Outcome<InodeAttributes> UtimesInode(InodeNumber ino, Credentials who, TimeChange atime, TimeChange mtime)
     {
         var inode = store.Get(ino);
-        if (!inode.IsOk) return inode;
+        if (!inode.IsOk || (atime.Omit && mtime.Omit)) return inode;
         var owner = who.IsRoot || who.Uid == inode.Value.Uid;
-        if (atime is not null || mtime is not null)
+        if (atime.IsExplicit || mtime.IsExplicit)
         {
             if (!owner) return Outcome<InodeAttributes>.Fail(Errno.EPERM, $"inode {ino}");
         }
@@ -240,8 +249,10 @@ public sealed class FileSystemOperations(IInodeStore store)
             return Outcome<InodeAttributes>.Fail(Errno.EACCES, $"inode {ino}");
         }
         var now = DateTimeOffset.UtcNow;
-        return store.SetAttributes(ino, atime: atime ?? now, mtime: mtime ?? now);
+        return store.SetAttributes(ino, atime: Resolve(atime, now), mtime: Resolve(mtime, now));
     }
+
+    private static DateTimeOffset? Resolve(TimeChange change, DateTimeOffset now) => change.Omit ? null : change.At ?? now;
 
     public Outcome<byte[]> ReadInode(InodeNumber ino, Credentials who, long offset, int count)
     {

@@ -7,6 +7,7 @@ using Ssi.Cfs.Devices;
 using Ssi.Cfs.Files;
 using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
+using Ssi.Cfs.Storage;
 
 namespace Ssi.Cfs.Service;
 
@@ -33,6 +34,12 @@ public sealed record FsSymlink(Credentials Caller, string Target, string Path) :
 public sealed record FsMknod(Credentials Caller, string Path, InodeType Type, int Mode, DeviceNumber Device = default) : IFileSystemRequest;
 public sealed record FsChmod(Credentials Caller, string Path, int Mode) : IFileSystemRequest;
 public sealed record FsChown(Credentials Caller, string Path, int Uid, int Gid) : IFileSystemRequest;
+/// <summary>utimensat(2); <see cref="FollowLast"/> false is AT_SYMLINK_NOFOLLOW. The reply is <see cref="FsAttributes"/>.</summary>
+public sealed record FsSetTimes(Credentials Caller, string Path, TimeChange Atime, TimeChange Mtime, bool FollowLast = true) : IFileSystemRequest;
+/// <summary>sync(2), or with a path fsync(2) of that file, which here is the same: the reply is <see cref="FsDone"/> once the store has synced.</summary>
+public sealed record FsSync(Credentials Caller, string? Path = null) : IFileSystemRequest;
+/// <summary>statfs(2) of the file system that holds <see cref="Path"/> (there is one): the reply is <see cref="FsUsage"/>.</summary>
+public sealed record FsStatFs(Credentials Caller, string Path) : IFileSystemRequest;
 /// <summary>The node that owns the inode at <see cref="Path"/>; the reply is <see cref="FsOwner"/>.</summary>
 public sealed record FsWhere(Credentials Caller, string Path) : IFileSystemRequest;
 
@@ -56,6 +63,7 @@ public sealed record FsRetainOpen(Credentials Caller, long OpenFile) : IOpenFile
 public sealed record FsClose(Credentials Caller, long OpenFile) : IOpenFileRequest;
 
 public sealed record FsAttributes(InodeAttributes Attributes) : ISsiMessage;
+public sealed record FsUsage(StoreUsage Usage) : ISsiMessage;
 public sealed record FsEntry(string Name, InodeNumber Ino, InodeType Type);
 public sealed record FsEntries(ImmutableArray<FsEntry> Entries) : ISsiMessage;
 public sealed record FsData(byte[] Data) : ISsiMessage;

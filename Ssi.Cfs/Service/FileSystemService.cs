@@ -13,7 +13,7 @@ namespace Ssi.Cfs.Service;
 
 /// <summary>
 /// One per node at <c>/user/fs</c>; it owns no state. Path walks read a consistent snapshot of the store (search
-/// permission on every directory), and stat, readdir and readlink are answered from it. Everything else goes to the
+/// permission on every directory), and stat, readdir, readlink, statfs and sync are answered from it. Everything else goes to the
 /// owner of one inode (<see cref="InodeEntity"/>): data and attribute calls to the file's, entry changes to the
 /// directory's, calls on open files to the description's entity (<see cref="OpenFileEntity"/>). Calls that are
 /// harmless to repeat are sent again if the owner's node dies with them (<see cref="OwnerCalls"/>); others are sent
@@ -73,6 +73,13 @@ public sealed class FileSystemService : ReceiveActor
             case FsTruncate r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeTruncate(ino, r.Caller, r.Size));
             case FsChmod r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeChmod(ino, r.Caller, r.Mode));
             case FsChown r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeChown(ino, r.Caller, r.Uid, r.Gid));
+            case FsSetTimes r: return OnInode(fs.Walk(r.Path, r.Caller, r.FollowLast), ino => new InodeSetTimes(ino, r.Caller, r.Atime, r.Mtime));
+            case FsSync r:
+                if (r.Path is { } file && fs.Stat(file, r.Caller) is { IsOk: false } missing) return Replies.From(missing, _ => FsDone.Instance);
+                return Replies.From(fs.Sync(), _ => FsDone.Instance);
+            case FsStatFs r:
+                var there = fs.Stat(r.Path, r.Caller);
+                return there.IsOk ? Replies.From(fs.Usage(), u => new FsUsage(u)) : Replies.From(there, _ => FsDone.Instance);
             case FsWhere r: return OnInode(fs.Walk(r.Path, r.Caller, followLast: true), ino => new InodeWhere(ino));
             case FsMkdir r: return InDirectory(fs, r.Path, r.Caller, Errno.EEXIST, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, InodeType.Directory, r.Mode, null));
             case FsCreate r: return InDirectory(fs, r.Path, r.Caller, Errno.EEXIST, (dir, name) => new InodeCreateEntry(dir, r.Caller, name, InodeType.Regular, r.Mode, null));

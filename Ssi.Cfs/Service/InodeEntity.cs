@@ -10,7 +10,7 @@ namespace Ssi.Cfs.Service;
 
 /// <summary>
 /// A sharded entity keyed by inode number. It owns the order of operations on its inode: data reads and writes
-/// (by path or through open file descriptions), truncate, chmod and chown, opens and last closes, and, for a
+/// (by path or through open file descriptions), truncate, chmod, chown and utimensat, opens and last closes, and, for a
 /// directory, the creation, removal and renaming of its entries. Each runs as one durable store transaction, so the
 /// entity keeps no state the store does not have: after a crash a survivor starts a new owner that reads the store.
 /// Permissions are checked here against the inode's current attributes, after the caller's node walked the path.
@@ -46,6 +46,7 @@ public sealed class InodeEntity : SerialEntity
         InodeTruncate r => Replies.From(_fs.TruncateInode(_ino, r.Caller, r.Size), a => new FsAttributes(a)),
         InodeChmod r => Replies.From(_fs.ChmodInode(_ino, r.Caller, r.Mode), a => new FsAttributes(a)),
         InodeChown r => Replies.From(_fs.ChownInode(_ino, r.Caller, r.Uid, r.Gid), a => new FsAttributes(a)),
+        InodeSetTimes r => Replies.From(_fs.UtimesInode(_ino, r.Caller, r.Atime, r.Mtime), a => new FsAttributes(a)),
         InodeOpen r => Opened(r),
         InodeCreateEntry r => Replies.From(_fs.CreateIn(_ino, r.Name, r.Caller, r.Type, r.Mode, r.Target, r.Device), a => new FsAttributes(a)),
         InodeRemoveEntry r => Replies.From(_fs.RemoveFrom(_ino, r.Name, r.Caller, r.Directory), _ => FsDone.Instance),

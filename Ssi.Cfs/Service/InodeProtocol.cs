@@ -23,6 +23,7 @@ public sealed record InodeWrite(InodeNumber Ino, Credentials Caller, long Offset
 public sealed record InodeTruncate(InodeNumber Ino, Credentials Caller, long Size) : IRepeatableInodeMessage;
 public sealed record InodeChmod(InodeNumber Ino, Credentials Caller, int Mode) : IRepeatableInodeMessage;
 public sealed record InodeChown(InodeNumber Ino, Credentials Caller, int Uid, int Gid) : IRepeatableInodeMessage;
+public sealed record InodeSetTimes(InodeNumber Ino, Credentials Caller, TimeChange Atime, TimeChange Mtime) : IRepeatableInodeMessage;
 public sealed record InodeOpen(InodeNumber Ino, Credentials Caller, OpenFlags Flags, bool JustCreated) : IInodeMessage;
 
 /// <summary>Which node owns this inode now; the reply is <see cref="FsOwner"/>.</summary>

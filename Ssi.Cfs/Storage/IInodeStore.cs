@@ -13,6 +13,12 @@ public sealed record DirectoryEntry(string Name, InodeNumber Ino, InodeType Type
 public sealed record NewInode(InodeType Type, int Mode, int Uid, int Gid, string? SymlinkTarget = null, DeviceNumber Device = default);
 
 /// <summary>
+/// What statfs(2) can say of the store: bytes the store takes and bytes still free where it lives (null when the
+/// database does not say), and the inodes it holds.
+/// </summary>
+public sealed record StoreUsage(long UsedBytes, long? AvailableBytes, long Inodes);
+
+/// <summary>
 /// Structural rules live here, inside each transaction (EEXIST, ENOTEMPTY, ENOTDIR, EISDIR, moving a directory into
 /// itself); permissions do not: the caller checks them first. A call returns only once its change is durable.
 /// Store failures come back as EIO, or ENOSPC when the store is full; nothing is lost silently.
@@ -70,4 +76,13 @@ public interface IInodeStore : IDisposable
     /// description holds it (an orphan: unlinked while open). Returns the remaining count.
     /// </summary>
     Outcome<int> ReleaseOpen(long id);
+
+    /// <summary>
+    /// sync(2): every call is durable when it returns already; this also moves what the database keeps in its log into
+    /// its main files (SQLite: a WAL checkpoint; PostgreSQL: CHECKPOINT where the role may, else a flush of the WAL).
+    /// </summary>
+    Outcome<bool> Sync();
+
+    /// <summary>statfs(2) of the store.</summary>
+    Outcome<StoreUsage> Usage();
 }

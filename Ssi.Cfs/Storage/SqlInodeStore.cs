@@ -173,5 +173,32 @@ public abstract partial class SqlInodeStore : IInodeStore
         Execute(c, tx, "DELETE FROM inodes WHERE ino = @ino", ("@ino", ino.Value));
     }
 
+    public abstract Outcome<bool> Sync();
+
+    /// <summary>The bytes the database takes and the bytes free beside it, for <see cref="Usage"/>.</summary>
+    protected abstract (long Used, long? Available) Space(DbConnection connection, DbTransaction tx);
+
+    public Outcome<StoreUsage> Usage() => Query((c, tx) =>
+    {
+        var (used, available) = Space(c, tx);
+        var inodes = Convert.ToInt64(Command(c, tx, "SELECT COUNT(*) FROM inodes").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        return Outcome<StoreUsage>.Ok(new StoreUsage(used, available, inodes));
+    });
+
+    /// <summary>Runs <paramref name="sql"/> outside any transaction (checkpoints may not run inside one).</summary>
+    protected Outcome<bool> Maintain(string sql)
+    {
+        try
+        {
+            using var connection = OpenConnection();
+            Execute(connection, null, sql);
+            return true;
+        }
+        catch (DbException e)
+        {
+            return Outcome<bool>.Fail(Classify(e), "store: " + e.Message);
+        }
+    }
+
     public abstract void Dispose();
 }

@@ -88,6 +88,9 @@ public static class FileCalls
             case Link c: return Ask(state, new FsLink(who, state.Resolve(c.Existing), state.Resolve(c.Path)), new OnCreated());
             case ReadLink c: return Ask(state, new FsReadLink(who, state.Resolve(c.Path)), new OnText());
             case Chmod c: return Ask(state, new FsChmod(who, state.Resolve(c.Path), c.Mode & 0xFFF), new OnCreated());
+            case SetTimes c: return Ask(state, new FsSetTimes(who, state.Resolve(c.Path), c.Atime, c.Mtime, c.FollowLast), new OnCreated());
+            case Sync c: return Ask(state, new FsSync(who, c.Path is null ? null : state.Resolve(c.Path)), new OnDone());
+            case StatFs c: return Ask(state, new FsStatFs(who, state.Resolve(c.Path)), new OnUsage());
             case Chdir c:
                 var target = Paths.Combine(state.Cwd, c.Path);
                 return Ask(state, new FsStat(who, target), new OnChdir(target));

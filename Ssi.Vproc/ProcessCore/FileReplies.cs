@@ -97,10 +97,16 @@ public sealed record OnEntries : Then<FsEntries>
         CallDecision.Done(state, SysResult.Ok(entries.Entries.Length) with { Entries = entries.Entries });
 }
 
-/// <summary>mkdir and mknod: the new inode's attributes.</summary>
+/// <summary>mkdir, mknod, chmod and utimensat: done, once the inode has its new attributes.</summary>
 public sealed record OnCreated : Then<FsAttributes>
 {
     protected override CallDecision On(ProcessState state, FsAttributes created, CallWorld world) => CallDecision.Done(state, SysResult.Ok(0));
+}
+
+/// <summary>statfs: the store's usage.</summary>
+public sealed record OnUsage : Then<FsUsage>
+{
+    protected override CallDecision On(ProcessState state, FsUsage usage, CallWorld world) => CallDecision.Done(state, SysResult.Ok(0) with { Usage = usage.Usage });
 }
 
 /// <summary>readlink: the link's target.</summary>

@@ -31,6 +31,7 @@ public static class ProcCalls
             case Symlink c when Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EACCES);
             case Link c when Under(state, c.Existing) is not null || Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EACCES);
             case Chmod c when Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EPERM);
+            case SetTimes c when Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EPERM);
             case ReadLink c when Under(state, c.Path) is not null: return CallDecision.Fail(state, Errno.EINVAL);
             case Read c when state.Fds[c.Fd]?.Handle is ProcHandle h: return Read(state, c.Fd, h, c.Count);
             case Write c when state.Fds[c.Fd]?.Handle is ProcHandle h: return Write(state, c, h);

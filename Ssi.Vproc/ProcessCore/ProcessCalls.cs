@@ -33,6 +33,11 @@ public static class ProcessCalls
             case GetGid or GetEgid: return CallDecision.Done(state, SysResult.Ok(state.Credentials.Gid));
             case GetGroups: return CallDecision.Done(state, SysResult.Ok(state.Credentials.Groups.Length) with { Text = string.Join(' ', state.Credentials.Groups) });
             case GetNode: return CallDecision.Done(state, SysResult.Ok(world.Node.Value));
+            case GetNice: return CallDecision.Done(state, SysResult.Ok(state.Nice));
+            case SetNice c:
+                var nice = Math.Clamp(c.Nice, -20, 19);
+                if (nice < state.Nice && !state.Credentials.IsRoot) return CallDecision.Fail(state, Errno.EACCES); // Linux's setpriority says EACCES
+                return CallDecision.Done(state with { Nice = nice }, SysResult.Ok(nice), [PublishInfo.Instance]);
             case GetTime: return CallDecision.Done(state, SysResult.Ok((world.Now - DateTimeOffset.UnixEpoch).Ticks / 10));
             case GetPgid c:
                 if (c.Pid == 0 || c.Pid == pid.Value) return CallDecision.Done(state, SysResult.Ok(state.Pgid.Value));

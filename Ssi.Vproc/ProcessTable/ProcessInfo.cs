@@ -26,6 +26,9 @@ public sealed record ProcessInfo(
     /// <summary>When it last arrived on its node by a move (null: born there); load leveling lets it settle.</summary>
     public DateTimeOffset? ArrivedAt { get; init; }
 
+    /// <summary>Its niceness, as ps -o ni shows it.</summary>
+    public int Nice { get; init; }
+
     public char StateLetter => State switch
     {
         RunState.Running => 'R',

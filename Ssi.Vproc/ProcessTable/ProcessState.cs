@@ -33,6 +33,8 @@ public sealed record ProcessState
     /// <summary>The working directory as an absolute, normalised path.</summary>
     public required string Cwd { get; init; }
     public int Umask { get; init; } = 0x12; // 022
+    /// <summary>nice(1)'s niceness, -20..19: plain data kept by fork, exec and moves; the load leveller does not read it.</summary>
+    public int Nice { get; init; }
     public ImmutableDictionary<string, string> Environment { get; init; } = ImmutableDictionary<string, string>.Empty;
     public FdTable Fds { get; init; } = FdTable.Empty;
     /// <summary>The session's controlling terminal (what /dev/tty opens), if it has one: kept by fork and exec, dropped by setsid.</summary>
@@ -58,6 +60,7 @@ public sealed record ProcessState
     {
         Pinned = Pinned,
         ArrivedAt = ArrivedAt,
+        Nice = Nice,
     };
 
     /// <summary>The state a forked child starts with: a copy, with itself as a new process and nothing pending.</summary>

@@ -70,6 +70,8 @@ public sealed record SysResult(long Value, Errno? Error = null)
     public byte[] Data { get; init; } = [];
     public InodeAttributes? Stat { get; init; }
     public ImmutableArray<FsEntry> Entries { get; init; } = [];
+    /// <summary>What statfs(2) says of the store.</summary>
+    public Ssi.Cfs.Storage.StoreUsage? Usage { get; init; }
     public string Text { get; init; } = "";
     /// <summary>The wait status of <see cref="Wait"/>, encoded as Linux does (see <see cref="WaitStatus"/>).</summary>
     public int Status { get; init; }

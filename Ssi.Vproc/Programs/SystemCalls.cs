@@ -52,6 +52,15 @@ public sealed record Link(string Existing, string Path) : SystemCall;
 public sealed record ReadLink(string Path) : SystemCall;
 /// <summary>chmod(2): the mode bits exactly (no umask).</summary>
 public sealed record Chmod(string Path, int Mode) : SystemCall;
+/// <summary>
+/// utimensat(2): each time is given, now, or kept (<see cref="TimeChange"/>); a given time needs the owner or root
+/// (EPERM), now for both needs write permission (EACCES). <see cref="FollowLast"/> false is AT_SYMLINK_NOFOLLOW.
+/// </summary>
+public sealed record SetTimes(string Path, TimeChange Atime, TimeChange Mtime, bool FollowLast = true) : SystemCall;
+/// <summary>sync(2); with a path, fsync(2) of that file (ENOENT if it is missing), which here syncs the one store too.</summary>
+public sealed record Sync(string? Path = null) : SystemCall;
+/// <summary>statfs(2) of the file system that holds the path: the store's usage in <see cref="SysResult.Usage"/>.</summary>
+public sealed record StatFs(string Path) : SystemCall;
 public sealed record Chdir(string Path) : SystemCall;
 /// <summary>getcwd(3): the result's <see cref="SysResult.Text"/>.</summary>
 public sealed record GetCwd : SystemCall;
@@ -111,6 +120,13 @@ public sealed record GetPgid(int Pid) : SystemCall;
 public sealed record SetSid : SystemCall;
 /// <summary>The number of the node the process runs on (OpenSSI's clusternode_num).</summary>
 public sealed record GetNode : SystemCall;
+/// <summary>getpriority(PRIO_PROCESS, 0): the value is the caller's niceness (-20..19).</summary>
+public sealed record GetNice : SystemCall;
+/// <summary>
+/// setpriority(PRIO_PROCESS, 0): the niceness, clamped to -20..19; anyone may raise it, only root lower it (EACCES, as Linux's setpriority).
+/// Fork and exec keep it. The value is the new niceness.
+/// </summary>
+public sealed record SetNice(int Nice) : SystemCall;
 /// <summary>clock_gettime(CLOCK_REALTIME): the value is microseconds since the Unix epoch, from the node's clock.</summary>
 public sealed record GetTime : SystemCall;
 

@@ -119,6 +119,31 @@ def enc(bs):
         return {"b64": base64.b64encode(bs).decode()}
 
 
+DIR = {"type": "dir"}
+
+
+def setup_tree(line, variables):
+    """A top-level `mkdir [-p] DIR...` or `ln -s TARGET NAME`: [(name, DIR or {"type": "symlink", ...})]; else None."""
+    try:
+        words = split_words(line, variables)
+    except (ValueError, IndexError, AttributeError):
+        return None
+    if any(w.expands or w.glob or getattr(w, "operator", False) for w in words):
+        return None
+    texts = [w.text for w in words]
+    if len(texts) >= 2 and texts[0] == "mkdir" and all(t == "-p" or not t.startswith("-") for t in texts[1:]):
+        made = []
+        for t in texts[1:]:
+            if t == "-p":
+                continue
+            parts = t.strip("/").split("/")
+            made += [("/".join(parts[:k]), DIR) for k in range(1, len(parts) + 1)]
+        return made
+    if len(texts) == 4 and texts[:2] == ["ln", "-s"]:
+        return [(texts[3], {"type": "symlink", "target": texts[2]})]
+    return None
+
+
 def setup_file(line, variables):
     """A top-level `echo [-e|-n|-ne] TEXT... > FILE` or `touch FILE` (name, bytes), or `rm [-f] FILE` (name, None); else None."""
     try:
@@ -185,6 +210,18 @@ def calls(text, tool):
                 line += "\n" + lines[i]
                 i += 1
         stripped = line.strip()
+        tree = setup_tree(line, variables)
+        if tree is not None:
+            files.update(tree)
+            continue
+        # "rm [-rf] A B...": each name, and with -r all under it.
+        rm = stripped.split()
+        if len(rm) > 2 and rm[0] == "rm" and re.fullmatch(r"[\w./ -]+", stripped):
+            flags = "".join(w[1:] for w in rm[1:] if w.startswith("-"))
+            for gone in [w for w in rm[1:] if not w.startswith("-")]:
+                for name in [n for n in files if n == gone or ("r" in flags and n.startswith(gone.rstrip("/") + "/"))]:
+                    files.pop(name)
+            continue
         setup = setup_file(line, variables)
         if setup is not None:
             name, data = setup
@@ -302,7 +339,10 @@ def convert(suite, path, text, tool, commit):
                 dropped.append({**base, "reason": "echo $? without a status line", "original": original}); continue
             status = int(last)
             expected = body + b"\n" if body or expected.count(b"\n") > 1 else b""
-        files = [{"path": name, "type": "file", "mode": "0644", "data": enc(data)} for name, data in sorted(made.items()) if name != "input"]
+        files = [{"path": name, "type": "file", "mode": "0644", "data": enc(data)} if isinstance(data, bytes)
+                 else {"path": name, "type": "dir", "mode": "0755"} if data == DIR
+                 else {"path": name, "type": "symlink", "mode": "0777", "target": data["target"]}
+                 for name, data in sorted(made.items()) if name != "input"]
         if infile or suite == "busybox":
             files.append({"path": "input", "type": "file", "mode": "0644", "data": enc(echo_e(infile))})
         case = {**base, "argv": argv, "stdin": enc(echo_e(stdin)), "files": files, "stdout": enc(expected), "status": status, "original": original}

@@ -62,5 +62,31 @@ public sealed class PostgresInodeStore : SqlInodeStore
 
     protected override Errno Classify(DbException e) => e is PostgresException { SqlState: "53100" } ? Errno.ENOSPC : Errno.EIO;
 
+    /// <summary>
+    /// CHECKPOINT where the role may (superuser or pg_checkpoint). A role that may not (42501) has nothing left to
+    /// force: each commit was flushed to the server's WAL before it returned (synchronous_commit).
+    /// </summary>
+    public override Outcome<bool> Sync()
+    {
+        try
+        {
+            using var connection = OpenConnection();
+            Execute(connection, null, "CHECKPOINT");
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == "42501")
+        {
+            return true;
+        }
+        catch (DbException e)
+        {
+            return Outcome<bool>.Fail(Classify(e), "store: " + e.Message);
+        }
+    }
+
+    // The server does not tell a client how much room its disk has left.
+    protected override (long Used, long? Available) Space(DbConnection connection, DbTransaction tx) =>
+        (Convert.ToInt64(Command(connection, tx, "SELECT pg_database_size(current_database())").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture), null);
+
     public override void Dispose() => _source.Dispose();
 }

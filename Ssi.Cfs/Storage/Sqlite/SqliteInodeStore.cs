@@ -10,10 +10,12 @@ public sealed class SqliteInodeStore : SqlInodeStore
 {
     private const int SqliteFull = 13;
     private readonly string _connectionString;
+    private readonly string _path;
 
     /// <param name="busyTimeout">How long a statement waits for another node's lock on the file (whole seconds).</param>
     public SqliteInodeStore(string path, int chunkSize, TimeSpan busyTimeout) : base(chunkSize)
     {
+        _path = Path.GetFullPath(path);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var seconds = (int)Math.Ceiling(busyTimeout.TotalSeconds);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = seconds }.ToString();
@@ -60,6 +62,16 @@ public sealed class SqliteInodeStore : SqlInodeStore
         Command(connection, tx, "SELECT 1 FROM pragma_table_info(@table) WHERE name = @column", ("@table", table), ("@column", column)).ExecuteScalar() is not null;
 
     protected override Errno Classify(DbException e) => e is SqliteException { SqliteErrorCode: SqliteFull } ? Errno.ENOSPC : Errno.EIO;
+
+    // TRUNCATE copies the whole WAL into the database file, syncs it and empties the WAL (waiting for readers).
+    public override Outcome<bool> Sync() => Maintain("PRAGMA wal_checkpoint(TRUNCATE);");
+
+    protected override (long Used, long? Available) Space(DbConnection connection, DbTransaction tx)
+    {
+        var used = new[] { _path, _path + "-wal", _path + "-shm" }.Select(f => new FileInfo(f)).Where(f => f.Exists).Sum(f => f.Length);
+        var available = new DriveInfo(Path.GetDirectoryName(_path)!).AvailableFreeSpace;
+        return (used, available);
+    }
 
     public override void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
 }

@@ -190,10 +190,50 @@ public sealed class FileSystemOperationsTests : IDisposable
         Ok(_fs.CreateFile("/tmp/open", Ann, 0x1B6)); // 0666
         Ok(_fs.CreateFile("/tmp/closed", Ann, 0x1A4)); // 0644
         var then = new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        Assert.Equal(Errno.EPERM, _fs.Utimes("/tmp/open", Bob, then, then).Error);
-        Assert.True(_fs.Utimes("/tmp/open", Bob, null, null).IsOk);
-        Assert.Equal(Errno.EACCES, _fs.Utimes("/tmp/closed", Bob, null, null).Error);
-        Assert.Equal(then, Ok(_fs.Utimes("/tmp/closed", Ann, then, then)).Mtime);
+        Assert.Equal(Errno.EPERM, _fs.Utimes("/tmp/open", Bob, TimeChange.To(then), TimeChange.To(then)).Error);
+        Assert.Equal(Errno.EPERM, _fs.Utimes("/tmp/open", Bob, TimeChange.Now, TimeChange.To(then)).Error);
+        Assert.True(_fs.Utimes("/tmp/open", Bob, TimeChange.Now, TimeChange.Now).IsOk);
+        Assert.Equal(Errno.EACCES, _fs.Utimes("/tmp/closed", Bob, TimeChange.Now, TimeChange.Now).Error);
+        Assert.Equal(Errno.EACCES, _fs.Utimes("/tmp/closed", Bob, TimeChange.Keep, TimeChange.Now).Error);
+        Assert.Equal(then, Ok(_fs.Utimes("/tmp/closed", Ann, TimeChange.To(then), TimeChange.To(then))).Mtime);
+        Assert.Equal(then, Ok(_fs.Utimes("/tmp/closed", Root, TimeChange.Keep, TimeChange.Now)).Atime);
+    }
+
+    [Fact]
+    public void Setting_times_without_following_changes_the_link_and_omitting_both_changes_nothing()
+    {
+        var then = new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var file = Ok(_fs.CreateFile("/tmp/target", Ann, 0x1A4));
+        Ok(_fs.Symlink("target", "/tmp/link", Ann));
+        Assert.Equal(then, Ok(_fs.Utimes("/tmp/link", Ann, TimeChange.To(then), TimeChange.To(then), followLast: false)).Mtime);
+        Assert.Equal(file.Mtime, Ok(_fs.Stat("/tmp/target", Ann)).Mtime);
+        var ctime = Ok(_fs.Stat("/tmp/target", Ann)).Ctime;
+        Assert.Equal(ctime, Ok(_fs.Utimes("/tmp/target", Bob, TimeChange.Keep, TimeChange.Keep)).Ctime);
+    }
+
+    [Fact]
+    public void Sync_empties_the_write_ahead_log_into_the_store_file()
+    {
+        var wal = new FileInfo(Path.Combine(_home.Home.Root, "cfs.db-wal"));
+        Ok(_fs.CreateFile("/tmp/synced", Ann, 0x1A4));
+        Ok(_fs.Write("/tmp/synced", Ann, 0, new byte[4096]));
+        wal.Refresh();
+        Assert.True(wal.Length > 0);
+        Ok(_fs.Sync());
+        wal.Refresh();
+        Assert.Equal(0, wal.Length);
+    }
+
+    [Fact]
+    public void Usage_counts_inodes_and_the_bytes_the_store_takes()
+    {
+        var before = Ok(_fs.Usage());
+        Ok(_fs.CreateFile("/tmp/counted", Ann, 0x1A4));
+        Ok(_fs.Write("/tmp/counted", Ann, 0, new byte[200_000]));
+        var after = Ok(_fs.Usage());
+        Assert.Equal(before.Inodes + 1, after.Inodes);
+        Assert.True(after.UsedBytes >= before.UsedBytes + 200_000, $"{before.UsedBytes} -> {after.UsedBytes}");
+        Assert.NotNull(after.AvailableBytes);
     }
 
     [Theory]

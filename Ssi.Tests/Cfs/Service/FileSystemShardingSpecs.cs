@@ -5,6 +5,7 @@ using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Cfs.Files;
+using Ssi.Cfs.Inodes;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.Service;
 using Ssi.Tests.Harness;
@@ -135,6 +136,27 @@ public abstract class FileSystemShardingSpecs : IAsyncLifetime
 
         Assert.Equal(0, (await Ok<FsReferences>(2, new FsClose(Root, id))).Count);
         Assert.Equal(Errno.EBADF, await Fails(1, new FsStatOpen(Root, id)));
+    }
+
+    [SkippableFact]
+    public async Task Times_are_set_by_the_inodes_owner_node_with_utimensats_permission_rules_and_sync_reaches_the_store()
+    {
+        var then = new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await Ok<FsAttributes>(1, new FsMkdir(Root, "/times", 0x3FF));
+        await Ok<FsAttributes>(1, new FsChmod(Root, "/times", 0x3FF));
+        await Ok<FsAttributes>(2, new FsCreate(Ann, "/times/open", 0x1B6)); // 0666
+        await Ok<FsAttributes>(1, new FsChmod(Ann, "/times/open", 0x1B6));
+        Assert.Equal(Errno.EPERM, await Fails(3, new FsSetTimes(Bob, "/times/open", TimeChange.To(then), TimeChange.Keep)));
+        await Ok<FsAttributes>(3, new FsSetTimes(Bob, "/times/open", TimeChange.Now, TimeChange.Now));
+        await Ok<FsAttributes>(2, new FsChmod(Ann, "/times/open", 0x1A4)); // 0644
+        Assert.Equal(Errno.EACCES, await Fails(1, new FsSetTimes(Bob, "/times/open", TimeChange.Now, TimeChange.Now)));
+        await Ok<FsAttributes>(1, new FsSetTimes(Ann, "/times/open", TimeChange.Keep, TimeChange.To(then)));
+        Assert.Equal(then, (await Ok<FsAttributes>(3, new FsStat(Bob, "/times/open"))).Attributes.Mtime);
+        Assert.Equal(Errno.ENOENT, await Fails(2, new FsSetTimes(Ann, "/times/none", TimeChange.Now, TimeChange.Now)));
+
+        await Ok<FsDone>(2, new FsSync(Bob));
+        Assert.Equal(Errno.ENOENT, await Fails(2, new FsSync(Bob, "/times/none")));
+        Assert.True((await Ok<FsUsage>(3, new FsStatFs(Bob, "/times/open"))).Usage.Inodes >= 3);
     }
 
     [SkippableFact]

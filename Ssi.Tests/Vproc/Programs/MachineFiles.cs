@@ -55,6 +55,9 @@ public sealed class MachineFiles
         FsSymlink r => r with { Path = Map(r.Path) },
         FsLink r => r with { Existing = Map(r.Existing), Path = Map(r.Path) },
         FsChmod r => r with { Path = Map(r.Path) },
+        FsSetTimes r => r with { Path = Map(r.Path) },
+        FsSync r => r with { Path = r.Path is null ? null : Map(r.Path) },
+        FsStatFs r => r with { Path = Map(r.Path) },
         _ => throw new NotSupportedException($"the machine does not map {request.GetType().Name}"),
     };
 

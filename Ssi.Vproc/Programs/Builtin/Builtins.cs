@@ -69,6 +69,11 @@ public static class Builtins
         ["timeout"] = () => new Timeout(),
         ["stty"] = () => new Stty(),
         ["tty"] = () => new Tty(),
+        ["printenv"] = () => new Printenv(),
+        ["nice"] = () => new Nice(),
+        ["sync"] = () => new SyncProgram(),
+        ["df"] = () => new Df(),
+        ["du"] = () => new Du(),
     }.ToImmutableDictionary();
 
     public static ProgramCatalog Catalog() => new(All);
