@@ -73,6 +73,10 @@ public class TextToolCaseTests(ProgramCluster cluster)
     [MemberData(nameof(Cases), "env")]
     public void Env_case_gives_what_the_suite_expects(string id) => Check("env", id);
 
+    [Theory]
+    [MemberData(nameof(Cases), "awk")]
+    public void Awk_case_gives_what_the_suite_expects(string id) => Check("awk", id);
+
     private void Check(string tool, string id)
     {
         var c = Load(tool).RootElement.GetProperty("cases").EnumerateArray().First(x => x.GetProperty("id").GetString() == id);
