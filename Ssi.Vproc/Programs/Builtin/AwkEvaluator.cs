@@ -7,7 +7,10 @@ public sealed partial class AwkInterpreter
     private AwkValue _io;
     private List<AwkValue> _ioAll = [];
     // Values of subexpressions with system calls, worked out by EvalIo just before Eval of their parent reads them.
-    private readonly List<(AwkExpr Expr, AwkValue Value)> _done = [];
+    // (Held as objects: a snapshot keeps the identity of an object's references, not of those inside a value tuple.)
+    private readonly List<Worked> _done = [];
+
+    private sealed record Worked(AwkExpr Expr, AwkValue Value);
 
     /// <summary>Evaluates an expression into <see cref="_io"/>, making the system calls it needs.</summary>
     private IEnumerable<SystemCall> EvalIo(AwkExpr e)
@@ -61,18 +64,31 @@ public sealed partial class AwkInterpreter
                 break;
             default:
             {
-                var pending = new List<(AwkExpr, AwkValue)>();
+                var pending = new List<Worked>();
                 foreach (var child in AwkIo.Children(e).ToArray())
                 {
                     if (!child.Io) continue;
                     foreach (var call in EvalIo(child)) yield return call;
-                    pending.Add((child, _io));
+                    pending.Add(new Worked(child, _io));
                 }
                 _done.AddRange(pending);
-                _io = Eval(e);
+                _io = Compute(e);
                 break;
             }
         }
+    }
+
+    // The subexpressions with system calls evaluated ahead, for a plain Eval of the list to read (each once) after.
+    private IEnumerable<SystemCall> Precompute(List<AwkExpr> list)
+    {
+        var pending = new List<Worked>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (!list[i].Io) continue;
+            foreach (var call in EvalIo(list[i])) yield return call;
+            pending.Add(new Worked(list[i], _io));
+        }
+        _done.AddRange(pending);
     }
 
     private IEnumerable<SystemCall> EvalIoAll(List<AwkExpr> list)
@@ -96,6 +112,12 @@ public sealed partial class AwkInterpreter
             _done.RemoveAt(at);
             return value;
         }
+        return Compute(e);
+    }
+
+    // The value of e itself; its subexpressions with system calls were worked out ahead by EvalIo.
+    private AwkValue Compute(AwkExpr e)
+    {
         switch (e)
         {
             case AwkNum n: return AwkValue.Of(n.Value);

@@ -57,7 +57,7 @@ public sealed partial class AwkInterpreter
         _globals[SUBSEP].Value = AwkValue.Of("\x1c");
         _globals[CONVFMT].Value = AwkValue.Of("%.6g");
         _globals[OFMT].Value = AwkValue.Of("%.6g");
-        _globals[NR].Value = _globals[FNR].Value = _globals[RSTART].Value = _globals[RLENGTH].Value = AwkValue.Of(0);
+        _globals[NF].Value = _globals[NR].Value = _globals[FNR].Value = _globals[RSTART].Value = _globals[RLENGTH].Value = AwkValue.Of(0);
         _globals[RLENGTH].Value = AwkValue.Of(-1);
         _globals[FILENAME].Value = AwkValue.Empty;
         _globals[ENVIRON].Array = environment.ToDictionary(e => e.Key, e => AwkValue.Input(e.Value));
@@ -227,7 +227,7 @@ public sealed partial class AwkInterpreter
                 break;
             case AwkDelete d:
                 if (d.Subscripts is null) { ArrayOf(d.Array).Clear(); break; }
-                foreach (var call in EvalIoAll(d.Subscripts)) yield return call;
+                foreach (var call in Precompute(d.Subscripts)) yield return call;
                 ArrayOf(d.Array).Remove(Subscript(d.Subscripts));
                 break;
         }

@@ -170,7 +170,7 @@ public static class AwkLexer
             if (c == '\\' && i + 1 < text.Length)
             {
                 if (text[i + 1] == '\n') { i += 2; continue; }
-                i = Escape(text, i + 1, s, true);
+                i = Escape(text, i + 1, s);
                 continue;
             }
             s.Append(c);
@@ -179,10 +179,10 @@ public static class AwkLexer
     }
 
     /// <summary>
-    /// The escape after a backslash at <paramref name="i"/>: \" \\ \/ \a \b \f \n \r \t \v \ooo; any other \c is
-    /// kept as both characters (a string's \c is c when <paramref name="dropUnknown"/>... awk keeps the backslash).
+    /// The escape after a backslash at <paramref name="i"/> into <paramref name="s"/>: \" \\ \/ \a \b \f \n \r \t \v,
+    /// \ooo, \xhh; any other \c keeps its backslash, as mawk does. Returns where the text goes on.
     /// </summary>
-    public static int Escape(string text, int i, StringBuilder s, bool inString)
+    public static int Escape(string text, int i, StringBuilder s)
     {
         var c = text[i];
         switch (c)
@@ -198,6 +198,14 @@ public static class AwkLexer
             case 't': s.Append('\t'); return i + 1;
             case 'v': s.Append('\v'); return i + 1;
         }
+        if (c == 'x' && i + 1 < text.Length && char.IsAsciiHexDigit(text[i + 1]))
+        {
+            var v = 0;
+            var j = i + 1;
+            while (j < text.Length && j < i + 3 && char.IsAsciiHexDigit(text[j])) v = v * 16 + Convert.ToInt32(text[j++].ToString(), 16);
+            s.Append((char)v);
+            return j;
+        }
         if (c is >= '0' and <= '7')
         {
             var v = 0;
@@ -207,9 +215,7 @@ public static class AwkLexer
             return j;
         }
         // mawk keeps the backslash of an escape it does not know ("\q" is \q).
-        s.Append('\\');
-        if (!inString) return i;
-        s.Append(c);
+        s.Append('\\').Append(c);
         return i + 1;
     }
 
@@ -219,7 +225,7 @@ public static class AwkLexer
         var s = new StringBuilder();
         for (var i = 0; i < value.Length;)
         {
-            if (value[i] == '\\' && i + 1 < value.Length) i = Escape(value, i + 1, s, true);
+            if (value[i] == '\\' && i + 1 < value.Length) i = Escape(value, i + 1, s);
             else s.Append(value[i++]);
         }
         return s.ToString();
