@@ -61,6 +61,8 @@ public class AwkTests(ProgramCluster cluster)
     [InlineData("BEGIN { printf \"%5.2f|%-4d|%04d|%x|%o|%e|%c|%c|%s|%.2s|%%\\n\", 3.14159, 7, 42, 255, 8, 1234.5, 65, \"hello\", 12, \"abc\" }",
         " 3.14|7   |0042|ff|10|1.234500e+03|A|h|12|ab|%\n")]
     [InlineData("BEGIN { printf \"%*d|%-*s|%.*f\\n\", 4, 1, 3, \"a\", 1, 2.25 }", "   1|a  |2.2\n")]
+    [InlineData("BEGIN { printf \"%.3d|%+d|% d|%5.1e|%G\\n\", 5, 3, 4, 12345.678, 0.00001 }", "005|+3| 4|1.2e+04|1E-05\n")]
+    [InlineData("END { printf \"%s|%d|%5s|\\n\", u, u, u }", "|0|     |\n")]
     [InlineData("BEGIN { x = sprintf(\"%d items at %g\", \"3 cats\", 0.0001); print x }", "3 items at 0.0001\n")]
     public void Printf_formats_as_c_does(string program, string stdout) =>
         Assert.Equal((stdout, "", 0), Awk("", program));
@@ -115,6 +117,22 @@ public class AwkTests(ProgramCluster cluster)
     {
         var (o, e, s) = Awk("a\tb\n", args);
         Assert.Equal((stdout, stderr, status), (o, args.Length == 0 ? "" : e, s));
+    }
+
+    [Theory]
+    [InlineData("{ print ($0 ~ \"a+\"), ($1 ~ /[/]/), ($1 ~ \"^a/b$\") }", "a/b x\n", "1 1 1\n")]
+    [InlineData("{ $3 = \"\"; print NF \":\" $0 \":\" }", "x y\n", "3:x y :\n")]
+    [InlineData("BEGIN { x[\"a\"]; print length(x), ((1, 2) in x), (\"a\" in x) }", "", "1 0 1\n")]
+    public void Regexes_fields_and_elements_come_into_being_as_in_mawk(string program, string stdin, string stdout) =>
+        Assert.Equal((stdout, "", 0), Awk(stdin, program));
+
+    [Fact]
+    public void System_runs_the_command_through_sh_after_flushing_output()
+    {
+        var k = Kernel();
+        foreach (var (name, program) in Builtins.All) k.AddProgram("/bin/" + name, program);
+        var r = k.Run(new Awk(), "awk", "BEGIN { print \"before\"; r = system(\"echo hi; exit 3\"); print r }");
+        Assert.Equal(("before\nhi\n3\n", "", 0), (r.Stdout, r.Stderr, r.ExitCode));
     }
 
     [Fact]
