@@ -57,6 +57,7 @@ public static class Builtins
         ["stat"] = () => new StatFile(),
         ["touch"] = () => new Touch(),
         ["sed"] = () => new Sed(),
+        ["awk"] = () => new Awk(),
         ["find"] = () => new Find(),
         ["xargs"] = () => new Xargs(),
         ["od"] = () => new Od(),
