@@ -24,6 +24,7 @@ public static class ToolsBenchmark
         ("wc FILE", "wc {0}"),
         ("grep -c WORD FILE", "grep -c needle {0}"),
         ("sort FILE > /dev/null", "sort {0} > /dev/null"),
+        ("sort -S 16M FILE > /dev/null", "sort -S 16M {0} > /dev/null"),
     ];
 
     public static Command Command()
@@ -36,7 +37,7 @@ public static class ToolsBenchmark
             Boots a 3-node cluster in a temporary $SSI_HOME, writes --megabytes MiB of text lines (seeded, so every run
             has the same file) to /tmp in the cluster and to a host temporary directory, and times the cluster's
             cat, wc, grep and sort on node 2 against the host's tools on the host copy (LC_ALL=C), in the same run:
-              cat FILE > /dev/null;  wc FILE;  grep -c WORD FILE;  sort FILE > /dev/null
+              cat FILE > /dev/null;  wc FILE;  grep -c WORD FILE;  sort FILE > /dev/null;  sort -S 16M FILE > /dev/null
             Rates are MB/s of the file (10^6 bytes a second); ratio = ssi / host. The growth of node 2's resident
             memory while sort runs is printed too (sort spills to temporary files past its buffer, see sort --help).
             Each tool runs untimed on a tenth of the file for --warmup seconds first.
@@ -101,7 +102,7 @@ public static class ToolsBenchmark
                 var host = Enumerable.Range(0, rounds).Select(_ => bytes / 1e6 / OnHost(string.Format(script, hostFile))).ToList();
                 rows.Add(new Row(name, "MB/s", ssi, "host " + name.Split(' ')[0], host));
                 if (name.StartsWith("sort", StringComparison.Ordinal))
-                    rows.Add(new Row("sort: growth of node 2's resident memory", "MiB", growth, "size of the file", [bytes / (double)(1 << 20)]));
+                    rows.Add(new Row($"{name}: growth of node 2's resident memory", "MiB", growth, "size of the file", [bytes / (double)(1 << 20)]));
             }
             await files.UnlinkAsync(ClusterFile, ct);
             await files.UnlinkAsync(Warm, ct);

@@ -38,7 +38,7 @@ public sealed class Sort : Program
           -m, --merge               merge already sorted files (here: sort them)
           -o, --output=FILE         write result to FILE instead of standard output
           -s, --stable              stabilize sort by disabling last-resort comparison
-          -S, --buffer-size=SIZE    use SIZE for the lines kept in memory (default 128M;
+          -S, --buffer-size=SIZE    use SIZE for the lines kept in memory (default 256M;
                                       K, M, G, T, b or %); past it, sorted runs go to
                                       temporary files and are merged
           -t, --field-separator=SEP  use SEP instead of non-blank to blank transition

@@ -20,7 +20,7 @@ public sealed class SortRuns(long buffer, byte delimiter, string directory)
     public const int FanIn = 16;
 
     /// <summary>GNU sort's default buffer when the input is large is a share of physical memory; a node is shared, so here it is fixed.</summary>
-    public const long DefaultBuffer = 128L << 20;
+    public const long DefaultBuffer = 256L << 20;
 
     private byte[] _carry = [];
     private int _made;
