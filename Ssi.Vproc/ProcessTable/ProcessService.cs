@@ -58,9 +58,6 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
         Receive<SurveyDue>(_ => RunSurvey());
         Receive<SignalProcessGroup>(s => _ = KillEverywhere(s.ProcessGroup, s.Signal, 0, Pid.Kernel)); // from a terminal: the kernel sends it
         Receive<ListCluster>(_ => ListEverywhere().PipeTo(Sender));
-        // Init keeps no state and starts on its first message; when its node leaves, one message now starts it again
-        // on a survivor, so ps lists it at once rather than after the next orphan reports to it.
-        Receive<ClusterEvent.MemberRemoved>(_ => Region.Ask<object>(new GetProcessInfo(Pid.Init), _timeout).ContinueWith(_ => { }, TaskScheduler.Default));
         Receive<RunProgram>(Run);
         Receive<KillRequest>(Kill);
         Receive<ProcessQuery>(q => Region.Forward(new GetProcessInfo(q.Pid)));
@@ -90,7 +87,6 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
     {
         _lostSessions = Context.ActorOf(LostSessions.Props(), LostSessions.Name);
         _console = Context.ActorOf(ConsoleDevice.Props(_node, Self), ConsoleDevice.Name);
-        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
     }
 
     /// <summary>Questions of the last <see cref="SurveyGathering"/>: every pipe and session asks at once when a node leaves.</summary>
