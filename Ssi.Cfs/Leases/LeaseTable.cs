@@ -61,6 +61,20 @@ public abstract class LeaseTable : IDisposable
         return row with { Acquired = taken == 1 && row.Owner == owner };
     }
 
+    /// <summary>
+    /// Moves the row from <paramref name="holder"/> to <paramref name="owner"/> for <paramref name="ttl"/> from now, only if
+    /// <paramref name="holder"/> still has it (compare and swap); true if it moved.
+    /// </summary>
+    public bool TakeOver(string name, string holder, string owner, TimeSpan ttl)
+    {
+        using var connection = OpenConnection();
+        using var tx = BeginWrite(connection);
+        var moved = Execute(connection, tx, $"UPDATE leases SET owner = @owner, expires = {NowSql} + @ttl WHERE name = @name AND owner = @holder",
+            ("@name", name), ("@holder", holder), ("@owner", owner), ("@ttl", Micros(ttl)));
+        tx.Commit();
+        return moved == 1;
+    }
+
     /// <summary>Gives the lease up if <paramref name="owner"/> holds it; true if it did.</summary>
     public bool Release(string name, string owner)
     {

@@ -17,6 +17,12 @@ namespace Ssi.Cfs.Leases;
 /// renews, and by then nobody else could have taken it, because the row outlives that point by the margin. Loss calls
 /// the acquirer's callback, or, for an acquirer without one (the Split Brain Resolver), downs this node.
 ///
+/// The resolver holds the lease for a while after each decision (its release-after), and the next decision may fall to
+/// another leader of the same side. So an acquirer without a callback takes the row over from a holder that this node
+/// sees as a reachable member (<c>sameSide</c>), and such a holder, finding at its next renewal that a reachable member
+/// took the row, steps down without downing itself. A holder on the other side of a partition is unreachable, so it is
+/// never taken over; its row is taken only when it lapses, as before.
+///
 /// State: <c>_held</c>, <c>_validUntil</c>, <c>_callback</c>, <c>_generation</c> and <c>_timer</c> are guarded by
 /// <c>_gate</c>; <c>_renewing</c> (one renewal at a time) is set with Interlocked.
 /// </summary>
@@ -27,6 +33,7 @@ public sealed class StoreLease : Lease
     private readonly object _tableGate = new();
     private LeaseTable? _table;
     private readonly Action<Exception>? _whenLostWithoutCallback;
+    private readonly Func<string, bool> _sameSide;
     private readonly ILoggingAdapter _log;
     private readonly object _gate = new();
     private bool _held;
@@ -39,15 +46,18 @@ public sealed class StoreLease : Lease
     /// <summary>What Akka's LeaseProvider calls: the store is the one the node's ssi.cfs keys name.</summary>
     public StoreLease(LeaseSettings settings, ExtendedActorSystem system)
         : this(settings, () => CfsSettings.Create(system.Settings.Config, SsiHome.FromEnvironment()).OpenLeaseTable(StoreLeaseSettings.Create(settings).OperationTimeout),
-            Logging.GetLogger(system, typeof(StoreLease)), DownSelf(system, StoreLeaseSettings.Create(settings)))
+            Logging.GetLogger(system, typeof(StoreLease)), DownSelf(system, StoreLeaseSettings.Create(settings)), ReachableMember(system))
     {
         system.WhenTerminated.ContinueWith(_ => Dispose(), TaskScheduler.Default);
     }
 
     /// <param name="table">Opens the table on first use (a node's store is ready only after its actor system is).</param>
     /// <param name="whenLostWithoutCallback">What losing a lease acquired without a callback does.</param>
-    public StoreLease(LeaseSettings settings, Func<LeaseTable> table, ILoggingAdapter log, Action<Exception>? whenLostWithoutCallback) : base(settings)
+    /// <param name="sameSide">Whether an owner name (without its incarnation) is a member this node sees up and reachable.</param>
+    public StoreLease(LeaseSettings settings, Func<LeaseTable> table, ILoggingAdapter log, Action<Exception>? whenLostWithoutCallback,
+        Func<string, bool>? sameSide = null) : base(settings)
     {
+        _sameSide = sameSide ?? (_ => false);
         _options = StoreLeaseSettings.Create(settings);
         _open = table;
         _log = log;
@@ -119,6 +129,18 @@ public sealed class StoreLease : Lease
                     _log.Info("acquired lease {0} as {1}", Name, Owner);
                     return true;
                 }
+                if (callback is null && OnThisSide(row.Owner))
+                {
+                    sent = Stopwatch.GetTimestamp();
+                    var previous = row.Owner;
+                    if (await Task.Run(() => Table.TakeOver(Name, previous, Owner, _options.TimeToLive)))
+                    {
+                        Hold(sent, callback);
+                        _log.Info("took lease {0} over from {1}, a reachable member of this side", Name, previous);
+                        return true;
+                    }
+                    continue; // the row moved meanwhile: look again
+                }
                 if (watched is { } seen && (seen.Owner != row.Owner || seen.ExpiresAt != row.ExpiresAt))
                 {
                     _log.Info("lease {0} is held by {1}, which renews it", Name, row.Owner);
@@ -189,6 +211,7 @@ public sealed class StoreLease : Lease
                 if (_held && generation == _generation)
                 {
                     if (row.Acquired) _validUntil = Math.Max(_validUntil, sent + Ticks(_options.TimeToLive - _options.SafetyMargin));
+                    else if (_callback is null && OnThisSide(row.Owner)) StepDown(row.Owner);
                     else Lose(new LeaseException($"lease {Name}: taken by {row.Owner}"));
                 }
             }
@@ -202,6 +225,22 @@ public sealed class StoreLease : Lease
         {
             Volatile.Write(ref _renewing, 0);
         }
+    }
+
+    /// <summary>An owner as written in the store, minus its incarnation, is a member this node sees up and reachable.</summary>
+    private bool OnThisSide(string owner)
+    {
+        var hash = owner.LastIndexOf('#');
+        return _sameSide(hash < 0 ? owner : owner[..hash]);
+    }
+
+    /// <summary>Called under <c>_gate</c>: a reachable member of this side took the row over for its own decision.</summary>
+    private void StepDown(string taker)
+    {
+        _held = false;
+        _generation++;
+        StopTimer();
+        _log.Info("lease {0} was taken over by {1}, a reachable member of this side; no longer holding it", Name, taker);
     }
 
     /// <summary>Called under <c>_gate</c>: the lease is gone; the callback runs on the thread pool, outside the lock.</summary>
@@ -222,6 +261,17 @@ public sealed class StoreLease : Lease
     }
 
     private static long Ticks(TimeSpan t) => (long)(t.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>
+    /// Owner names are the resolver's (a member's host and port): one names this node's side when it is a member that is
+    /// not down or removed, and that no member sees unreachable.
+    /// </summary>
+    private static Func<string, bool> ReachableMember(ExtendedActorSystem system) => owner =>
+    {
+        var state = Cluster.Get(system).State;
+        return state.Members.Any(m => m.Address.HostPort() == owner && m.Status is not (MemberStatus.Down or MemberStatus.Removed))
+            && !state.Unreachable.Any(m => m.Address.HostPort() == owner);
+    };
 
     /// <summary>A node that lost the lease cannot prove its side won: it downs itself and runs its coordinated shutdown.</summary>
     private static Action<Exception>? DownSelf(ExtendedActorSystem system, StoreLeaseSettings options) => !options.DownSelfWhenLost ? null : _ =>

@@ -22,7 +22,7 @@ public class LauncherEndToEndTests(ITestOutputHelper output)
         {
             var r = await ssi.RunAsync("cluster", "--json", "--node", observer.ToString());
             if (r.ExitCode == 0 && StateOf(r.Json, node) == state) return clock.Elapsed.TotalSeconds;
-            Assert.True(clock.Elapsed < timeout, $"node {observer} did not show node {node} {state} within {timeout}; last: {r}");
+            Assert.True(clock.Elapsed < timeout, $"node {observer} did not show node {node} {state} within {timeout}; last: {r}\n{ssi.NodeLogTails(25, "lease")}");
             await Task.Delay(200); // each CLI run costs a CPU-second; leave the nodes room to breathe between polls
         }
     }

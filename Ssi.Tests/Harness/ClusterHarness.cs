@@ -73,14 +73,15 @@ public sealed class ClusterHarness : IAsyncDisposable
     /// <summary>Starts node n; it joins through node 1 if node 1 runs, else through any running node.</summary>
     /// <param name="tlsDir">Certificates to use instead of the cluster's (a stranger's, in tests of refusal).</param>
     /// <param name="secretFile">The secret that unlocks them, when they are not the cluster's.</param>
-    public NodeHost StartNode(int n, string? tlsDir = null, string? secretFile = null)
+    /// <param name="port">The node's port (0: one the OS picks).</param>
+    public NodeHost StartNode(int n, string? tlsDir = null, string? secretFile = null, int port = 0)
     {
         var seed = _nodes.TryGetValue(1, out var first) ? first : _nodes.Values.FirstOrDefault();
         var seedAddress = seed is null ? null : seed.Cluster.SelfAddress;
         // Port 0: the OS picks a free port, so parallel test runs never collide.
         var overrides = ConfigurationFactory.ParseString($"""
             ssi.node.number = {n}
-            ssi.node.port = 0
+            ssi.node.port = {port}
             ssi.node.client-port = 0
             ssi.cluster.auto-join = {(seedAddress is null ? "off" : "on")}
             ssi.cluster.seed-nodes = [{(seedAddress is null ? "" : $"\"{seedAddress.Host}:{seedAddress.Port}\"")}]

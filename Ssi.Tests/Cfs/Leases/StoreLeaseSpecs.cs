@@ -34,10 +34,10 @@ public abstract class StoreLeaseSpecs : IDisposable
         safety-margin = 500 ms
         """), Name, owner);
 
-    private StoreLease NewLease(string owner, Action<Exception>? whenLost = null)
+    private StoreLease NewLease(string owner, Action<Exception>? whenLost = null, Func<string, bool>? sameSide = null)
     {
         var table = Track(OpenTable(OperationTimeout)); // opened here, so a missing server skips the test
-        var lease = new StoreLease(Settings(owner), () => table, NoLogger.Instance, whenLost);
+        var lease = new StoreLease(Settings(owner), () => table, NoLogger.Instance, whenLost, sameSide);
         _opened.Add(new Releaser(lease));
         return lease;
     }
@@ -90,6 +90,40 @@ public abstract class StoreLeaseSpecs : IDisposable
         Assert.True(clock.Elapsed < TimeToLive, $"the rival took {clock.Elapsed} to see the holder renew");
         Assert.False(b.CheckLease());
         Assert.Equal(a.Owner, table.Current(Name)!.Owner);
+    }
+
+    [SkippableFact]
+    public async Task A_decider_takes_the_lease_over_from_a_reachable_member_of_its_side_which_steps_down_without_its_default()
+    {
+        var holderDowned = false;
+        var a = NewLease("a", whenLost: _ => holderDowned = true, sameSide: owner => owner == "b");
+        var b = NewLease("b", sameSide: owner => owner == "a");
+        var c = NewLease("c", sameSide: owner => owner == "d"); // sees "a" unreachable: it must wait for the row to lapse
+        Assert.True(await a.Acquire());
+        var table = Track(OpenTable(TimeSpan.FromSeconds(1)));
+
+        var clock = Stopwatch.StartNew();
+        Assert.True(await b.Acquire());
+
+        Assert.True(clock.Elapsed < TimeToLive, $"the take-over took {clock.Elapsed}");
+        Assert.Equal(b.Owner, table.Current(Name)!.Owner);
+        await AwaitAsync(() => !a.CheckLease(), TimeSpan.FromSeconds(10), "the old holder stepping down at its next renewal");
+        Assert.False(holderDowned);
+        Assert.True(b.CheckLease());
+        Assert.False(await c.Acquire());
+        Assert.Equal(b.Owner, table.Current(Name)!.Owner);
+    }
+
+    [SkippableFact]
+    public async Task An_acquirer_with_a_callback_never_takes_the_lease_from_a_live_holder_even_of_its_side()
+    {
+        var a = NewLease("a", sameSide: owner => owner == "b");
+        var b = NewLease("b", sameSide: owner => owner == "a");
+        Assert.True(await a.Acquire());
+
+        Assert.False(await b.Acquire(_ => { }));
+
+        Assert.True(a.CheckLease());
     }
 
     [SkippableFact]

@@ -64,6 +64,61 @@ public sealed class LeaseDowningSpecs(ITestOutputHelper output)
         Assert.IsType<ProcessInfo>(await cluster.QueryOnceAsync(3, sleeper.Pid.Value));
     }
 
+    /// <summary>
+    /// The resolver keeps the lease for release-after past each decision, and the next decision may fall to another
+    /// leader of the same side: that leader takes the lease over, and the holder steps down instead of downing itself.
+    /// Leaders go by address, so the new node gets a port below every other (one the OS never hands out for port 0).
+    /// </summary>
+    [Fact]
+    public async Task A_second_crash_decided_by_a_new_leader_while_a_member_of_its_side_holds_the_lease_keeps_both()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        int PortOf(int n) => cluster[n].Cluster.SelfAddress.Port!.Value;
+        var byAddress = new[] { 1, 2, 3 }.OrderBy(PortOf).ToArray();
+        var (first, holder, last) = (byAddress[0], byAddress[1], byAddress[2]);
+
+        await CrashAsync(cluster, first); // the leader of the survivors (the holder) takes the lease to down it
+        await cluster.AwaitAsync(() => Gone(cluster, holder, first) && Gone(cluster, last, first), Timeout, $"node {first} removed");
+        using var table = OpenTable(cluster);
+        Assert.StartsWith(cluster[holder].Cluster.SelfAddress.HostPort() + "#", table.Current(LeaseName)!.Owner);
+        var holderLease = LeaseProvider.Get(cluster[holder].System)
+            .GetLease(LeaseName, "ssi.cfs.lease", cluster[holder].Cluster.SelfAddress.HostPort());
+        Assert.True(holderLease.CheckLease()); // the resolver's own lease object, which still holds the lease
+
+        cluster.StartNode(4, port: FreePortBelowEphemeral());
+        await cluster.AwaitAsync(() => cluster.AllUp([holder, last, 4]), Timeout, "node 4 joined");
+        Assert.True(PortOf(4) < PortOf(holder));
+        await CrashAsync(cluster, last); // node 4 leads now, and the holder still holds the lease
+
+        await cluster.AwaitAsync(() => Gone(cluster, 4, last) && Gone(cluster, holder, last), Timeout, $"node {last} removed by node 4");
+        Assert.StartsWith(cluster[4].Cluster.SelfAddress.HostPort() + "#", table.Current(LeaseName)!.Owner);
+        await cluster.AwaitAsync(() => !holderLease.CheckLease(), Timeout, "the old holder stepping down");
+        Assert.IsType<FsAttributes>(await CallFs(cluster, holder, new FsCreate(Credentials.Root, "/after-hand-over", 420)));
+        Assert.Null(CoordinatedShutdown.Get(cluster[holder].System).ShutdownReason);
+        Assert.Null(CoordinatedShutdown.Get(cluster[4].System).ShutdownReason);
+        Assert.True(cluster.AllUp([holder, 4]));
+    }
+
+    private static int FreePortBelowEphemeral()
+    {
+        var lowest = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0]);
+        for (var port = lowest - 1; port > 1024; port--)
+        {
+            try
+            {
+                var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                probe.Start();
+                probe.Stop();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // taken: try the next one down
+            }
+        }
+        throw new InvalidOperationException("no free port below the ephemeral range");
+    }
+
     [Fact]
     public async Task A_side_that_finds_the_lease_held_by_the_other_side_downs_itself_and_stops()
     {
