@@ -119,4 +119,6 @@ public enum PosixSignalNumber
 {
     SIGKILL = 9,
     SIGTERM = 15,
+    SIGCONT = 18,
+    SIGSTOP = 19,
 }

@@ -1,0 +1,84 @@
+// End to end: a node frozen past its own down (a long GC pause, a stalled VM) never runs its processes again once continued.
+using System.Diagnostics;
+using System.Text.Json;
+using Ssi.Host.Launcher;
+using Ssi.Tests.Harness;
+using Xunit.Abstractions;
+
+namespace Ssi.Tests.EndToEnd;
+
+[Trait("Category", "EndToEnd")]
+public sealed class PauseEndToEndTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    private static string StateOf(JsonElement cluster, int node) =>
+        cluster.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("node").GetInt32() == node).GetProperty("state").GetString()!;
+
+    private static async Task AwaitAsync(Func<Task<bool>> probe, Func<string> what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await probe()) return;
+            Assert.True(clock.Elapsed < Deadline, $"{what()} did not happen within {Deadline}");
+            await Task.Delay(200); // each CLI run costs a CPU-second
+        }
+    }
+
+    private static async Task<List<(string Command, int Node)>> SleepsAsync(SsiCli ssi)
+    {
+        var ps = (await ssi.RunAsync("ps", "--json")).Succeeded();
+        return ps.Json.EnumerateArray().Select(p => (p.GetProperty("command").GetString()!, p.GetProperty("node").GetInt32()))
+            .Where(p => p.Item1.StartsWith("sleep", StringComparison.Ordinal)).ToList();
+    }
+
+    [Fact]
+    public async Task A_node_frozen_until_it_is_down_exits_when_continued_and_its_processes_end_once_as_killed()
+    {
+        using var ssi = new SsiCli();
+        (await ssi.RunAsync("start", "3")).Succeeded();
+        // A parent on node 1 whose child runs on node 3, and a client attached to a process on node 3.
+        var parent = ssi.Start("run", "--node", "1", "sh", "-c", "onnode 3 sleep 900; echo child status=$?");
+        var attached = ssi.Start("run", "--node", "3", "sleep", "901");
+        await AwaitAsync(async () => (await SleepsAsync(ssi)).Count(s => s.Node == 3) == 2, () => "two sleeps on node 3");
+        var frozen = ssi.LiveNodePids()[3];
+
+        NodeProcess.Signal(frozen, PosixSignalNumber.SIGSTOP);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await AwaitAsync(async () =>
+            {
+                var r = await ssi.RunAsync("cluster", "--json", "--node", "1");
+                return r.ExitCode == 0 && StateOf(r.Json, 3) == "DOWN";
+            }, () => "node 3 DOWN on node 1 while frozen");
+            output.WriteLine($"frozen node 3 DOWN on node 1 after {clock.Elapsed.TotalSeconds:0.0} s");
+            // Its processes are gone from the table, and the parent heard of its child's death, while node 3 is still frozen.
+            await AwaitAsync(async () => (await SleepsAsync(ssi)).Count == 0, () => "the frozen node's processes leaving the table");
+            Assert.True(await parent.WaitForExitAsync().WaitAsync(Deadline).ContinueWith(t => t.IsCompletedSuccessfully), "the parent on node 1 did not finish");
+            Assert.Equal("child status=137\n", await parent.StandardOutput.ReadToEndAsync());
+            Assert.Equal(0, parent.ExitCode);
+        }
+        finally
+        {
+            NodeProcess.Signal(frozen, PosixSignalNumber.SIGCONT);
+        }
+
+        // Continued, it finds itself downed and exits instead of running its processes beside the survivors.
+        Assert.True(await NodeProcess.WaitForExitAsync(frozen, 3, Deadline),
+            $"node 3 still runs {Deadline} after it was continued\n{ssi.NodeLogTails(25)}");
+        output.WriteLine($"node 3 exited {clock.Elapsed.TotalSeconds:0.0} s after the freeze");
+        Assert.True(await attached.WaitForExitAsync().WaitAsync(Deadline).ContinueWith(t => t.IsCompletedSuccessfully), "the attached client did not exit");
+        Assert.Equal(137, attached.ExitCode);
+        Assert.Empty(await SleepsAsync(ssi));
+
+        // A new incarnation of node 3 joins with nothing of the old one running.
+        (await ssi.RunAsync("add", "3")).Succeeded();
+        var cluster = (await ssi.RunAsync("cluster", "--json", "--node", "3")).Succeeded();
+        foreach (var n in new[] { 1, 2, 3 }) Assert.Equal("UP", StateOf(cluster.Json, n));
+        Assert.Empty(await SleepsAsync(ssi));
+        (await ssi.RunAsync("stop")).Succeeded();
+        Assert.Empty(ssi.LiveNodePids());
+    }
+}
