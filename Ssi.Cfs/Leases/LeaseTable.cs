@@ -26,6 +26,13 @@ public abstract class LeaseTable : IDisposable
             expires BIGINT NOT NULL)   -- microseconds since the Unix epoch, by the store's clock
         """;
 
+    /// <summary>Incarnations of nodes the cluster removed: none of them may take a lease again.</summary>
+    protected const string FenceSchema = """
+        CREATE TABLE IF NOT EXISTS lease_fences(
+            member TEXT NOT NULL PRIMARY KEY,   -- host:port/uid of one incarnation
+            fenced BIGINT NOT NULL)             -- when, in microseconds since the Unix epoch
+        """;
+
     protected abstract DbConnection OpenConnection();
 
     /// <summary>Begins a transaction that excludes every other writer of the store.</summary>
@@ -43,6 +50,7 @@ public abstract class LeaseTable : IDisposable
         using var connection = OpenConnection();
         using var tx = BeginSchema(connection);
         Execute(connection, tx, Schema);
+        Execute(connection, tx, FenceSchema);
         tx.Commit();
     }
 
@@ -73,6 +81,26 @@ public abstract class LeaseTable : IDisposable
             ("@name", name), ("@holder", holder), ("@owner", owner), ("@ttl", Micros(ttl)));
         tx.Commit();
         return moved == 1;
+    }
+
+    /// <summary>Records that the cluster removed this incarnation of a node (idempotent).</summary>
+    public void Fence(string member)
+    {
+        using var connection = OpenConnection();
+        using var tx = BeginWrite(connection);
+        Execute(connection, tx, $"INSERT INTO lease_fences(member, fenced) VALUES (@member, {NowSql}) ON CONFLICT(member) DO NOTHING", ("@member", member));
+        tx.Commit();
+    }
+
+    /// <summary>Whether the cluster removed this incarnation of a node.</summary>
+    public bool IsFenced(string member)
+    {
+        using var connection = OpenConnection();
+        using var tx = BeginWrite(connection);
+        using var command = Command(connection, tx, "SELECT COUNT(*) FROM lease_fences WHERE member = @member", ("@member", member));
+        var fenced = Convert.ToInt64(command.ExecuteScalar()) > 0;
+        tx.Commit();
+        return fenced;
     }
 
     /// <summary>Gives the lease up if <paramref name="owner"/> holds it; true if it did.</summary>

@@ -23,6 +23,10 @@ namespace Ssi.Cfs.Leases;
 /// took the row, steps down without downing itself. A holder on the other side of a partition is unreachable, so it is
 /// never taken over; its row is taken only when it lapses, as before.
 ///
+/// A node the cluster removed is fenced (<see cref="LeaseFences"/>): a node frozen long enough for the winner to release
+/// the lease wakes up seeing everyone else unreachable, and without the fence it would take the free lease and carry on
+/// alone beside the survivors. Fenced, its acquire answers no, and its resolver downs it.
+///
 /// State: <c>_held</c>, <c>_validUntil</c>, <c>_callback</c>, <c>_generation</c> and <c>_timer</c> are guarded by
 /// <c>_gate</c>; <c>_renewing</c> (one renewal at a time) is set with Interlocked.
 /// </summary>
@@ -34,6 +38,7 @@ public sealed class StoreLease : Lease
     private LeaseTable? _table;
     private readonly Action<Exception>? _whenLostWithoutCallback;
     private readonly Func<string, bool> _sameSide;
+    private readonly Func<string?> _self;
     private readonly ILoggingAdapter _log;
     private readonly object _gate = new();
     private bool _held;
@@ -46,7 +51,8 @@ public sealed class StoreLease : Lease
     /// <summary>What Akka's LeaseProvider calls: the store is the one the node's ssi.cfs keys name.</summary>
     public StoreLease(LeaseSettings settings, ExtendedActorSystem system)
         : this(settings, () => CfsSettings.Create(system.Settings.Config, SsiHome.FromEnvironment()).OpenLeaseTable(StoreLeaseSettings.Create(settings).OperationTimeout),
-            Logging.GetLogger(system, typeof(StoreLease)), DownSelf(system, StoreLeaseSettings.Create(settings)), ReachableMember(system))
+            Logging.GetLogger(system, typeof(StoreLease)), DownSelf(system, StoreLeaseSettings.Create(settings)), ReachableMember(system),
+            () => LeaseFences.MemberName(Cluster.Get(system).SelfUniqueAddress))
     {
         system.WhenTerminated.ContinueWith(_ => Dispose(), TaskScheduler.Default);
     }
@@ -54,10 +60,12 @@ public sealed class StoreLease : Lease
     /// <param name="table">Opens the table on first use (a node's store is ready only after its actor system is).</param>
     /// <param name="whenLostWithoutCallback">What losing a lease acquired without a callback does.</param>
     /// <param name="sameSide">Whether an owner name (without its incarnation) is a member this node sees up and reachable.</param>
+    /// <param name="self">This node's incarnation as fences name it (<see cref="LeaseFences.MemberName"/>), or null.</param>
     public StoreLease(LeaseSettings settings, Func<LeaseTable> table, ILoggingAdapter log, Action<Exception>? whenLostWithoutCallback,
-        Func<string, bool>? sameSide = null) : base(settings)
+        Func<string, bool>? sameSide = null, Func<string?>? self = null) : base(settings)
     {
         _sameSide = sameSide ?? (_ => false);
+        _self = self ?? (() => null);
         _options = StoreLeaseSettings.Create(settings);
         _open = table;
         _log = log;
@@ -115,6 +123,13 @@ public sealed class StoreLease : Lease
         var deadline = Stopwatch.GetTimestamp() + Ticks(_options.OperationTimeout);
         (string Owner, long ExpiresAt)? watched = null;
         Exception? failure = null;
+        var self = _self();
+        // The winner holds the lease for a while after removing a node, so checking first leaves no gap to exploit.
+        if (self is not null && await Task.Run(() => Table.IsFenced(self)))
+        {
+            _log.Error("lease {0}: the cluster removed this node ({1}) while it could not hear (frozen or cut off); it will not take the lease", Name, self);
+            return false;
+        }
         while (true)
         {
             var wait = _options.RenewInterval;

@@ -10,6 +10,7 @@ using Ssi.Actors.Configuration;
 using Ssi.Actors.Membership;
 using Ssi.Actors.Security;
 using Ssi.Actors.Sharding;
+using Ssi.Cfs.Leases;
 using Ssi.Cfs.Namespace;
 using Ssi.Cfs.Service;
 using Ssi.Host.Bench;
@@ -138,6 +139,7 @@ public sealed class NodeHost
             var operations = new FileSystemOperations(store);
             var regions = CfsRegions.Start(system, settings.Number, operations, store, cfs.Shards, ShardingSettings.Create(config));
             var fs = system.ActorOf(FileSystemService.Props(operations, regions), FileSystemService.Name);
+            system.ActorOf(LeaseFences.Props(() => cfs.OpenLeaseTable(config.GetTimeSpan("ssi.cfs.lease.lease-operation-timeout", TimeSpan.FromSeconds(5)))), LeaseFences.Name);
             var vproc = VprocSettings.Create(config);
             var processes = StartProcesses(system, vproc, home, settings, fs);
             var bench = system.ActorOf(BenchService.Props(vproc.CallTimeout), BenchService.Name);

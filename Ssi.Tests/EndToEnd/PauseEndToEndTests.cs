@@ -38,8 +38,9 @@ public sealed class PauseEndToEndTests(ITestOutputHelper output)
     {
         using var ssi = new SsiCli();
         (await ssi.RunAsync("start", "3")).Succeeded();
-        // A parent on node 1 whose child runs on node 3, and a client attached to a process on node 3.
-        var parent = ssi.Start("run", "--node", "1", "sh", "-c", "onnode 3 sleep 900; echo child status=$?");
+        // A parent on node 1 whose child runs on node 3 (nohup and a file: its client's terminal may be on node 3), and a
+        // client attached to a process on node 3.
+        ssi.Start("run", "--node", "1", "nohup", "sh", "-c", "onnode 3 sleep 900; echo child status=$? >> /tmp/parent-saw");
         var attached = ssi.Start("run", "--node", "3", "sleep", "901");
         await AwaitAsync(async () => (await SleepsAsync(ssi)).Count(s => s.Node == 3) == 2, () => "two sleeps on node 3");
         var frozen = ssi.LiveNodePids()[3];
@@ -56,9 +57,8 @@ public sealed class PauseEndToEndTests(ITestOutputHelper output)
             output.WriteLine($"frozen node 3 DOWN on node 1 after {clock.Elapsed.TotalSeconds:0.0} s");
             // Its processes are gone from the table, and the parent heard of its child's death, while node 3 is still frozen.
             await AwaitAsync(async () => (await SleepsAsync(ssi)).Count == 0, () => "the frozen node's processes leaving the table");
-            Assert.True(await parent.WaitForExitAsync().WaitAsync(Deadline).ContinueWith(t => t.IsCompletedSuccessfully), "the parent on node 1 did not finish");
-            Assert.Equal("child status=137\n", await parent.StandardOutput.ReadToEndAsync());
-            Assert.Equal(0, parent.ExitCode);
+            await AwaitAsync(async () => (await ssi.RunAsync("fs", "cat", "/tmp/parent-saw", "--node", "1")).ExitCode == 0, () => "the parent's report");
+            Assert.Equal("child status=137\n", (await ssi.RunAsync("fs", "cat", "/tmp/parent-saw", "--node", "1")).Succeeded().Stdout);
         }
         finally
         {
@@ -72,12 +72,57 @@ public sealed class PauseEndToEndTests(ITestOutputHelper output)
         Assert.True(await attached.WaitForExitAsync().WaitAsync(Deadline).ContinueWith(t => t.IsCompletedSuccessfully), "the attached client did not exit");
         Assert.Equal(137, attached.ExitCode);
         Assert.Empty(await SleepsAsync(ssi));
+        Assert.Equal("child status=137\n", (await ssi.RunAsync("fs", "cat", "/tmp/parent-saw")).Succeeded().Stdout);
 
         // A new incarnation of node 3 joins with nothing of the old one running.
         (await ssi.RunAsync("add", "3")).Succeeded();
         var cluster = (await ssi.RunAsync("cluster", "--json", "--node", "3")).Succeeded();
         foreach (var n in new[] { 1, 2, 3 }) Assert.Equal("UP", StateOf(cluster.Json, n));
         Assert.Empty(await SleepsAsync(ssi));
+        (await ssi.RunAsync("stop")).Succeeded();
+        Assert.Empty(ssi.LiveNodePids());
+    }
+
+    /// <summary>
+    /// Frozen until the winner has released the lease (release-after shortened to 2 s here; 40 s by default), a node
+    /// wakes seeing everyone else unreachable and finds the lease free. The cluster removed it, so it is fenced: it must
+    /// down itself rather than take the lease and carry on alone beside the survivors.
+    /// </summary>
+    [Fact]
+    public async Task A_node_frozen_until_the_lease_is_released_is_fenced_and_exits_instead_of_carrying_on_alone()
+    {
+        using var ssi = new SsiCli();
+        var config = Path.Combine(ssi.Home.Root, "short-release.conf");
+        await File.WriteAllTextAsync(config, "akka.cluster.split-brain-resolver.lease-majority.release-after = 2 s\n");
+        (await ssi.RunAsync("start", "3", "--config", config)).Succeeded();
+        var attached = ssi.Start("run", "--node", "3", "sleep", "901");
+        await AwaitAsync(async () => (await SleepsAsync(ssi)).Count(s => s.Node == 3) == 1, () => "the sleep on node 3");
+        var frozen = ssi.LiveNodePids()[3];
+        using var leases = Ssi.Cfs.Service.CfsSettings.Create(Ssi.Host.Node.NodeHost.ComposeConfig(Akka.Configuration.Config.Empty, []), ssi.Home)
+            .OpenLeaseTable(TimeSpan.FromSeconds(5));
+
+        NodeProcess.Signal(frozen, PosixSignalNumber.SIGSTOP);
+        try
+        {
+            await AwaitAsync(async () =>
+            {
+                var r = await ssi.RunAsync("cluster", "--json", "--node", "1");
+                return r.ExitCode == 0 && StateOf(r.Json, 3) == "DOWN";
+            }, () => "node 3 DOWN on node 1 while frozen");
+            await AwaitAsync(() => Task.FromResult(leases.Current("ssi-akka-sbr") is null), () => "the winner releasing the lease");
+        }
+        finally
+        {
+            NodeProcess.Signal(frozen, PosixSignalNumber.SIGCONT);
+        }
+
+        Assert.True(await NodeProcess.WaitForExitAsync(frozen, 3, Deadline),
+            $"node 3 still runs {Deadline} after it was continued\n{ssi.NodeLogTails(25, "lease")}");
+        Assert.True(await attached.WaitForExitAsync().WaitAsync(Deadline).ContinueWith(t => t.IsCompletedSuccessfully), "the attached client did not exit");
+        var cluster = (await ssi.RunAsync("cluster", "--json", "--node", "1")).Succeeded();
+        Assert.Equal("UP", StateOf(cluster.Json, 1));
+        Assert.Equal("UP", StateOf(cluster.Json, 2));
+        Assert.Contains("will not take the lease", await File.ReadAllTextAsync(ssi.Home.NodeLogFile(3)));
         (await ssi.RunAsync("stop")).Succeeded();
         Assert.Empty(ssi.LiveNodePids());
     }

@@ -34,10 +34,10 @@ public abstract class StoreLeaseSpecs : IDisposable
         safety-margin = 500 ms
         """), Name, owner);
 
-    private StoreLease NewLease(string owner, Action<Exception>? whenLost = null, Func<string, bool>? sameSide = null)
+    private StoreLease NewLease(string owner, Action<Exception>? whenLost = null, Func<string, bool>? sameSide = null, string? self = null)
     {
         var table = Track(OpenTable(OperationTimeout)); // opened here, so a missing server skips the test
-        var lease = new StoreLease(Settings(owner), () => table, NoLogger.Instance, whenLost, sameSide);
+        var lease = new StoreLease(Settings(owner), () => table, NoLogger.Instance, whenLost, sameSide, () => self);
         _opened.Add(new Releaser(lease));
         return lease;
     }
@@ -124,6 +124,23 @@ public abstract class StoreLeaseSpecs : IDisposable
         Assert.False(await b.Acquire(_ => { }));
 
         Assert.True(a.CheckLease());
+    }
+
+    [SkippableFact]
+    public async Task A_removed_incarnation_is_fenced_and_never_takes_the_lease_even_a_free_one_while_its_successor_can()
+    {
+        var table = Track(OpenTable(TimeSpan.FromSeconds(1)));
+        table.Fence("127.0.0.1:5000/17");
+        table.Fence("127.0.0.1:5000/17"); // every survivor writes it
+        var woken = NewLease("woken", self: "127.0.0.1:5000/17");
+        var successor = NewLease("successor", self: "127.0.0.1:5000/18");
+
+        Assert.False(await woken.Acquire());
+
+        Assert.Null(table.Current(Name));
+        Assert.True(table.IsFenced("127.0.0.1:5000/17"));
+        Assert.False(table.IsFenced("127.0.0.1:5000/18"));
+        Assert.True(await successor.Acquire());
     }
 
     [SkippableFact]
