@@ -3,7 +3,6 @@ using Ssi.Cfs.Pipes;
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Event;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
@@ -59,8 +58,6 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
         Receive<SurveyDue>(_ => RunSurvey());
         Receive<SignalProcessGroup>(s => _ = KillEverywhere(s.ProcessGroup, s.Signal, 0, Pid.Kernel)); // from a terminal: the kernel sends it
         Receive<ListCluster>(_ => ListEverywhere().PipeTo(Sender));
-        Receive<ClusterEvent.MemberRemoved>(_ => Self.Tell(new WakeInit(0)));
-        Receive<WakeInit>(WakeInitAgain);
         Receive<RunProgram>(Run);
         Receive<KillRequest>(Kill);
         Receive<ProcessQuery>(q => Region.Forward(new GetProcessInfo(q.Pid)));
@@ -90,36 +87,6 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
     {
         _lostSessions = Context.ActorOf(LostSessions.Props(), LostSessions.Name);
         _console = Context.ActorOf(ConsoleDevice.Props(_node, Self), ConsoleDevice.Name);
-        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
-    }
-
-    protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
-
-    /// <summary>One try at starting init again (<see cref="WakeInitAgain"/>); <c>Attempt</c> counts the tries so far.</summary>
-    private sealed record WakeInit(int Attempt);
-
-    /// <summary>How often, and how many times, a node asks for init after a node left, until init answers.</summary>
-    private static readonly TimeSpan WakeInitEvery = TimeSpan.FromSeconds(1);
-    private const int WakeInitTries = 120;
-
-    /// <summary>
-    /// Init keeps no state and starts on its first message. When a node leaves, init may have lived there, and its shard
-    /// finds a new home only after the removal margin; so each node asks for init until it answers, and ps lists it again
-    /// without waiting for the next orphan to report to it. Asking a live init is a cheap query.
-    /// </summary>
-    private void WakeInitAgain(WakeInit wake)
-    {
-        if (wake.Attempt >= WakeInitTries)
-        {
-            Context.GetLogger().Warning("init did not answer in {0} tries after a node left", WakeInitTries);
-            return;
-        }
-        var (self, scheduler) = (Self, Context.System.Scheduler);
-        Region.Ask<object>(new GetProcessInfo(Pid.Init), _timeout).ContinueWith(t =>
-        {
-            if (!(t.IsCompletedSuccessfully && t.Result is ProcessInfo))
-                scheduler.ScheduleTellOnce(WakeInitEvery, self, new WakeInit(wake.Attempt + 1), ActorRefs.NoSender);
-        }, TaskScheduler.Default);
     }
 
     /// <summary>Questions of the last <see cref="SurveyGathering"/>: every pipe and session asks at once when a node leaves.</summary>
