@@ -15,13 +15,9 @@ public sealed partial class ShellInterpreter
             foreach (var call in Run(body, true)) yield return call;
             yield break;
         }
-        yield return new Fork();
-        if (Failed)
-        {
-            yield return Message($"cannot fork: {P.Result.Error!.Value.Describe()}");
-            State.LastStatus = 2;
-            yield break;
-        }
+        var forked = new Box<bool>();
+        foreach (var call in ForkChild(forked)) yield return call;
+        if (!forked.Value) yield break;
         if (P.Result.Value == 0)
         {
             foreach (var call in EnterSubshell()) yield return call;
@@ -64,13 +60,9 @@ public sealed partial class ShellInterpreter
 
     private IEnumerable<SystemCall> RunBackground(Command body)
     {
-        yield return new Fork();
-        if (Failed)
-        {
-            yield return Message($"cannot fork: {P.Result.Error!.Value.Describe()}");
-            State.LastStatus = 2;
-            yield break;
-        }
+        var forked = new Box<bool>();
+        foreach (var call in ForkChild(forked)) yield return call;
+        if (!forked.Value) yield break;
         if (P.Result.Value == 0)
         {
             var monitor = State.Monitor;
@@ -98,6 +90,16 @@ public sealed partial class ShellInterpreter
         State.Jobs.Add(job);
         if (State.Interactive) yield return Io.Err($"[{job.Number}] {pid}\n");
         State.LastStatus = 0;
+    }
+
+    /// <summary>Forks; when the fork fails, says so and sets status 2. After success, the fork's result is current.</summary>
+    private IEnumerable<SystemCall> ForkChild(Box<bool> forked)
+    {
+        yield return new Fork();
+        forked.Value = !Failed;
+        if (forked.Value) yield break;
+        yield return Message($"cannot fork: {P.Result.Error!.Value.Describe()}");
+        State.LastStatus = 2;
     }
 
     private int NextJobNumber() => State.Jobs.Count == 0 ? 1 : State.Jobs.Max(j => j.Number) + 1;
@@ -131,13 +133,9 @@ public sealed partial class ShellInterpreter
                     read = P.Result.PipeEnds.Read.Value;
                     write = P.Result.PipeEnds.Write.Value;
                 }
-                yield return new Fork();
-                if (Failed)
-                {
-                    yield return Message($"cannot fork: {P.Result.Error!.Value.Describe()}");
-                    State.LastStatus = 2;
-                    break;
-                }
+                var forked = new Box<bool>();
+                foreach (var call in ForkChild(forked)) yield return call;
+                if (!forked.Value) break;
                 if (P.Result.Value == 0)
                 {
                     var monitor = State.Monitor;

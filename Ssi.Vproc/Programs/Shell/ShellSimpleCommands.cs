@@ -223,13 +223,9 @@ public sealed partial class ShellInterpreter
             if (!ok.Value) yield return new Exit(RedirectionFailed);
             foreach (var call in ExecProgram(fields, State.Environment(assignments))) yield return call;
         }
-        yield return new Fork();
-        if (Failed)
-        {
-            yield return Message($"cannot fork: {P.Result.Error!.Value.Describe()}");
-            State.LastStatus = 2;
-            yield break;
-        }
+        var forked = new Box<bool>();
+        foreach (var call in ForkChild(forked)) yield return call;
+        if (!forked.Value) yield break;
         if (P.Result.Value == 0)
         {
             var monitor = State.Monitor;
