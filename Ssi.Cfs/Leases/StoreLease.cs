@@ -127,7 +127,7 @@ public sealed class StoreLease : Lease
         // The winner holds the lease for a while after removing a node, so checking first leaves no gap to exploit.
         if (self is not null && await Task.Run(() => Table.IsFenced(self)))
         {
-            _log.Error("lease {0}: the cluster removed this node ({1}) while it could not hear (frozen or cut off); it will not take the lease", Name, self);
+            _log.Error("lease {0}: the cluster removed this node ({1}) while it could not hear (frozen or cut off); it will not take the lease, and its resolver downs it", Name, self);
             return false;
         }
         while (true)

@@ -139,7 +139,9 @@ public sealed class NodeHost
             var operations = new FileSystemOperations(store);
             var regions = CfsRegions.Start(system, settings.Number, operations, store, cfs.Shards, ShardingSettings.Create(config));
             var fs = system.ActorOf(FileSystemService.Props(operations, regions), FileSystemService.Name);
-            system.ActorOf(LeaseFences.Props(() => cfs.OpenLeaseTable(config.GetTimeSpan("ssi.cfs.lease.lease-operation-timeout", TimeSpan.FromSeconds(5)))), LeaseFences.Name);
+            var leaseTimeout = config.GetTimeSpan("ssi.cfs.lease.lease-operation-timeout", TimeSpan.FromSeconds(5));
+            system.ActorOf(LeaseFences.Props(() => cfs.OpenLeaseTable(leaseTimeout)), LeaseFences.Name);
+            FreezeWatch.Start(system, () => cfs.OpenLeaseTable(leaseTimeout));
             var vproc = VprocSettings.Create(config);
             var processes = StartProcesses(system, vproc, home, settings, fs);
             var bench = system.ActorOf(BenchService.Props(vproc.CallTimeout), BenchService.Name);
