@@ -118,8 +118,9 @@ public class TrustEndToEndTests
 
         Assert.Equal(77, joined.ExitCode);
         Assert.Contains("ssi: node: the TLS handshake with the cluster was refused", joined.Stderr);
-        var log = await File.ReadAllTextAsync(ssi.Home.NodeLogFile(1));
-        Assert.Contains("a client certificate where only member certificates are accepted", log);
+        // Node 1's log of the refusal is not asserted here: the intruder's own validator refuses node 1's certificate (not
+        // bound to the intruder's secret), and when that ends the handshake first node 1 never sees the client
+        // certificate. TransportSecuritySpecs asserts the seed's refusal with an intruder that accepts the seed.
         var cluster = await ssi.RunAsync("cluster", "--json");
         Assert.True(cluster.ExitCode == 0, cluster.ToString());
         Assert.Equal(2, cluster.Json.GetProperty("nodes").GetArrayLength());

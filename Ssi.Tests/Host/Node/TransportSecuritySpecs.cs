@@ -65,19 +65,22 @@ public class TransportSecuritySpecs
     {
         await using var cluster = await ClusterHarness.StartAsync(3);
         var refusals = new RefusalLog(cluster[1].System);
-        // The attack of the trust issue: the client certificate copied to member.pfx, under a secret of the attacker's.
+        // The attack of the trust issue: the client certificate copied to member.pfx. The intruder runs under the
+        // cluster's secret only so that its own validator accepts the seed, as an attacker's modified node would: under
+        // a secret of its own it refuses the seed's certificate, and when its refusal ends the handshake first the seed
+        // never sees a client certificate to refuse (the flake of stop 24). The seed refuses by role, before any secret.
         using var intruderHome = new TempHome();
-        var intruderSecret = intruderHome.CreateSecret();
         Directory.CreateDirectory(intruderHome.Home.TlsDir);
         File.Copy(ClusterTls.CaFile(cluster.Tls.Dir), ClusterTls.CaFile(intruderHome.Home.TlsDir));
         using var clientCertificate = cluster.RootCredential.Tls().Identity;
         File.WriteAllBytes(ClusterTls.MemberFile(intruderHome.Home.TlsDir), clientCertificate.Export(
-            System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, Convert.ToBase64String(intruderSecret.Derive("ssi-tls-private-keys-v1"))));
+            System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, Convert.ToBase64String(cluster.Secret.Derive("ssi-tls-private-keys-v1"))));
 
-        var intruder = cluster.StartNode(9, intruderHome.Home.TlsDir, intruderHome.Home.SecretFile);
+        // Its own handshake completes (TLS 1.3 ends the client's part before the server has checked its certificate), so
+        // it goes on retrying the join; the seed refuses each attempt, and two refusals show the retry fares no better.
+        cluster.StartNode(9, intruderHome.Home.TlsDir);
 
-        await intruder.System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
-        await cluster.AwaitAsync(() => refusals.Any("client certificate where only member certificates are accepted"), TimeSpan.FromSeconds(10), "the seed's log of the refusal");
+        await cluster.AwaitAsync(() => refusals.Count("client certificate where only member certificates are accepted") >= 2, TimeSpan.FromSeconds(60), "the seed's log of two refused attempts");
         Assert.DoesNotContain(cluster[1].Cluster.State.Members, m => m.HasRole("node-9"));
         Assert.True(cluster.AllUp([1, 2, 3]));
         var status = await cluster.Connect([1]).RequestAsync<ClusterStatus>(GetClusterStatus.Instance);
@@ -136,7 +139,7 @@ public class TransportSecuritySpecs
         public RefusalLog(ActorSystem system) =>
             system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new Listener(_lines))), typeof(Warning));
 
-        public bool Any(string text) => _lines.Any(l => l.Contains(text, StringComparison.Ordinal));
+        public int Count(string text) => _lines.Count(l => l.Contains(text, StringComparison.Ordinal));
 
         private sealed class Listener : ReceiveActor
         {
