@@ -26,6 +26,7 @@ public static class ClientFront
             akka.remote.dot-netty.tcp.port = {settings.ClientPort}
             akka.remote.untrusted-mode = on
             akka.remote.trusted-selection-paths = ["{ClientGateway.Path}"]
+            akka.remote.dot-netty.tcp.applied-adapters = []
             """).WithFallback(nodeConfig);
         var (setup, tls) = settings.Tls.SystemSetup(config, () => ClusterTls.ForGateway(settings.Tls.Dir, secret));
         var system = ActorSystem.Create(SystemName(settings.SystemName), setup);

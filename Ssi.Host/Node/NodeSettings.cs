@@ -25,7 +25,10 @@ public sealed record NodeSettings(
     /// <summary>How long one probe handshake may take, and how long it waits for the peer to refuse us after it.</summary>
     TimeSpan ProbeTimeout,
     TimeSpan ProbeRefusalWait,
-    GatewaySettings Gateway)
+    GatewaySettings Gateway,
+    /// <summary>Akka.Remote's transport adapters over TLS (akka.remote.dot-netty.tcp.applied-adapters): none in use;
+    /// the multi-node specs apply the throttler to cut links between nodes.</summary>
+    IReadOnlyList<string> TransportAdapters)
 {
     public static NodeSettings Create(Config config, SsiHome home)
     {
@@ -55,11 +58,18 @@ public sealed record NodeSettings(
             config.GetTimeSpan("ssi.node.start-abort-wait"),
             config.GetTimeSpan("ssi.security.tls.probe.timeout"),
             config.GetTimeSpan("ssi.security.tls.probe.refusal-wait"),
-            GatewaySettings.Create(config));
+            GatewaySettings.Create(config),
+            config.GetStringList("akka.remote.dot-netty.tcp.applied-adapters").ToList());
     }
 
+    /// <summary>
+    /// The scheme of the cluster's addresses: each adapter adds its name in front of the transport's scheme, the last
+    /// applied outermost (akka.trttl.ssl.tcp with the throttler).
+    /// </summary>
+    public string Protocol => Tls.Protocol.Replace("akka.", "akka." + string.Concat(TransportAdapters.Reverse().Select(a => a + ".")));
+
     /// <summary>"host:port" of a seed, as an Akka address string.</summary>
-    public string SeedAddress(string hostPort) => $"{Tls.Protocol}://{SystemName}@{hostPort}";
+    public string SeedAddress(string hostPort) => $"{Protocol}://{SystemName}@{hostPort}";
 }
 
 /// <summary>The ssi.security.tls keys: whether connections use mutual TLS, and where the certificates are.</summary>

@@ -3,6 +3,8 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
+using Akka.Remote;
+using Akka.Remote.Transport;
 using Ssi.Actors.Configuration;
 using Ssi.Actors.Security;
 using Ssi.Cfs.Service;
@@ -131,6 +133,38 @@ public sealed class ClusterHarness : IAsyncDisposable
             }
             return true;
         }, timeout, "every node hosting its own process shards");
+
+    /// <summary>
+    /// Config that applies Akka.Remote's throttler transport adapter (the multi-node TestKit's mechanism), so that
+    /// <see cref="PartitionAsync"/> can cut links between nodes deterministically.
+    /// </summary>
+    public static Config Partitionable { get; } = ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.applied-adapters = [trttl]");
+
+    /// <summary>Cuts every link between the two sides, both ways at both ends, as a network partition would.</summary>
+    public Task PartitionAsync(IEnumerable<int> side, IEnumerable<int> otherSide) => SetLinksAsync(side, otherSide, Blackhole.Instance);
+
+    /// <summary>Mends the links that <see cref="PartitionAsync"/> cut, between nodes that still run.</summary>
+    public Task HealAsync(IEnumerable<int> side, IEnumerable<int> otherSide) => SetLinksAsync(side, otherSide, Unthrottled.Instance);
+
+    private async Task SetLinksAsync(IEnumerable<int> side, IEnumerable<int> otherSide, ThrottleMode mode)
+    {
+        var others = otherSide.ToList();
+        foreach (var a in side)
+        foreach (var b in others)
+        {
+            await ThrottleAsync(a, b, mode);
+            await ThrottleAsync(b, a, mode);
+        }
+    }
+
+    private async Task ThrottleAsync(int from, int to, ThrottleMode mode)
+    {
+        var node = _nodes[from];
+        if (node.System.WhenTerminated.IsCompleted) return;
+        var transport = ((RemoteActorRefProvider)((ExtendedActorSystem)node.System).Provider).Transport;
+        if (!await transport.ManagementCommand(new SetThrottle(_nodes[to].Cluster.SelfAddress, ThrottleTransportAdapter.Direction.Both, mode)))
+            throw new InvalidOperationException($"node {from} did not throttle its link to node {to}: start the cluster with ClusterHarness.Partitionable");
+    }
 
     public bool AllUp(IEnumerable<int> nodes) =>
         _nodes.Values.All(h => nodes.All(n => h.Cluster.State.Members.Any(m =>
