@@ -13,14 +13,14 @@ public static class ClusterConnector
 {
     /// <summary>
     /// A client with the credential of $SSI_CREDENTIAL (root's of this $SSI_HOME by default). Its contacts are the live
-    /// nodes of the cluster of this $SSI_HOME (<paramref name="local"/>), or, where no cluster runs here (another
-    /// machine), those written in the credential.
+    /// nodes of the cluster of this $SSI_HOME (<paramref name="local"/>), or, where none of them runs (another machine,
+    /// or nodes started by hand with `ssi node`), those written in the credential of $SSI_CREDENTIAL.
     /// </summary>
     public static ClusterConnection Connect(SsiHome home, Config config, LocalGateways? local)
     {
         List<string> contacts;
         CredentialFile credential;
-        if (local is not null || Environment.GetEnvironmentVariable(CredentialFile.EnvironmentVariable) is not { Length: > 0 })
+        if (local is { Live.Count: > 0 } || Environment.GetEnvironmentVariable(CredentialFile.EnvironmentVariable) is not { Length: > 0 })
         {
             // A cluster of this $SSI_HOME: its live nodes, whatever the credential names.
             contacts = local?.Live.ToList() ?? [];
@@ -34,7 +34,7 @@ public static class ClusterConnector
             if (contacts.Count == 0) throw new ClientException(Errno.ECONNREFUSED, "the credential names no node to contact, and no cluster runs in " + home.Root);
         }
         // The address this client listens on for replies: the cluster's host, or the configured hostname, as nodes do.
-        var hostname = local?.Hostname ?? ClusterSettings.Create(config).Hostname;
+        var hostname = local is { Live.Count: > 0 } ? local.Hostname : ClusterSettings.Create(config).Hostname;
         return ClusterConnection.Open(contacts, credential, TlsSettings.Create(config, home), hostname, config);
     }
 

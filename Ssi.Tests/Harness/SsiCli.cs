@@ -128,6 +128,24 @@ public sealed class SsiCli : IDisposable
         return process;
     }
 
+    /// <summary>The command line of `ssi ARGS` from the tests' build, for <see cref="StartLogged"/>.</summary>
+    public static string[] Command(params string[] args) => ["dotnet", typeof(Ssi.Host.Program).Assembly.Location, .. args];
+
+    /// <summary>
+    /// Starts a command (`ip netns exec HOST ssi node ...`, say) with its stdout and stderr in <paramref name="logFile"/>,
+    /// so nothing blocks on a full pipe; it is killed when the harness is disposed if still running.
+    /// </summary>
+    public Process StartLogged(string logFile, IReadOnlyDictionary<string, string> environment, params string[] command)
+    {
+        var start = StartInfo("sh", ["-c", "exec \"$0\" \"$@\" >\"$SSI_TEST_LOG\" 2>&1", .. command]);
+        start.Environment["SSI_TEST_LOG"] = logFile;
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        _background.Add(process);
+        return process;
+    }
+
     private ProcessStartInfo StartInfo(string file, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo(file)
