@@ -10,6 +10,7 @@ public static class ExitCodes
     public const int Failure = 1;
     public const int Usage = 2;
     public const int PermissionDenied = 77; // sysexits' EX_NOPERM
+    public const int Downed = 75; // sysexits' EX_TEMPFAIL: a node the cluster downed may be started again
     public const int BrokenPipe = 128 + 13; // what the shell reports for a process killed by SIGPIPE
 }
 

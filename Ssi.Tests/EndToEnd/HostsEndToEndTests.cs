@@ -87,6 +87,8 @@ public sealed class HostsEndToEndTests(ITestOutputHelper output)
 
         await nodes[1].WaitForExitAsync().WaitAsync(Deadline);
         output.WriteLine($"node 1 exited {clock.Elapsed.TotalSeconds:0.0} s after the cut, status {nodes[1].ExitCode}");
+        Assert.Equal(75, nodes[1].ExitCode); // downed: a temporary failure, which it says in its last line
+        Assert.Contains("ssi: node 1: stopped because the cluster downed it", File.ReadAllText(Path.Combine(ssi.Home.Root, "host-1.log")));
         Assert.False(nodes[2].HasExited || nodes[3].HasExited, Logs());
         await AwaitAsync(async () =>
         {

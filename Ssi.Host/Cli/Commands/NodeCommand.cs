@@ -19,8 +19,9 @@ public static class NodeCommand
         var config = SsiCommandLine.ConfigOption("HOCON file with seeds, ports and overrides (later files override less)");
         var command = new Command("node", """
             Run one cluster node in the foreground: it joins the cluster through the configured seeds and serves
-            until SIGTERM or SIGINT (then it leaves in order) or until the cluster downs it. `ssi start` runs this
-            for you; run it by hand to put nodes on other hosts (see HOCON/multi-host.conf).
+            until SIGTERM or SIGINT (then it leaves in order) or until the cluster downs it (then it exits with
+            status 75, a temporary failure, so a supervisor can start it again). `ssi start` runs this for you; run
+            it by hand to put nodes on other hosts (see HOCON/multi-host.conf).
 
             Example:
               ssi node --node 4 --config HOCON/member.conf
@@ -69,8 +70,21 @@ public static class NodeCommand
                 if (host.Refusal is not null) throw new CliException(Errno.EEXIST, host.Refusal);
                 if (!leaving && handshake is { Transient: false })
                     throw new CliException(Errno.EACCES, "the TLS handshake with the cluster was refused, so this node cannot join: " + handshake.Reason, FailureKind.Denied);
+                if (!leaving && DownedBecause(Akka.Actor.CoordinatedShutdown.Get(host.System).ShutdownReason) is { } why)
+                {
+                    // Not a clean stop: a supervisor (systemd, a script) should see it and may start the node again.
+                    Console.Error.WriteLine($"ssi: node {n}: stopped because {why}; its processes ended with it. Start it again to rejoin as a new incarnation.");
+                    return ExitCodes.Downed;
+                }
                 return ExitCodes.Ok;
             }
+
+            static string? DownedBecause(Akka.Actor.CoordinatedShutdown.Reason? reason) => reason switch
+            {
+                Akka.Actor.CoordinatedShutdown.ClusterDowningReason => "the cluster downed it (it lost a partition, or the others took it for dead)",
+                Ssi.Cfs.Leases.LeaseLostReason or RemovedWhileFrozenReason => reason.ToString(),
+                _ => null,
+            };
 
             void Leave(PosixSignalContext context)
             {
