@@ -76,6 +76,30 @@ public sealed class ClusterTls
         File.WriteAllText(VersionFile(dir), FormatVersion + "\n");
     }
 
+    /// <summary>
+    /// Gives another host its own member certificate: signed by the CA of <paramref name="dir"/> (its key needs the
+    /// secret), bound to the secret, written with the public CA certificate into <paramref name="toDir"/>. The CA's key
+    /// is not copied, so that host can join but cannot mint members or clients.
+    /// </summary>
+    public static X509Certificate2 IssueMember(string dir, ClusterSecret secret, string hostName, string toDir)
+    {
+        using var ca = LoadPkcs12(CaKeyFile(dir), KeyPassword(secret), "CA key");
+        var name = new X500DistinguishedNameBuilder();
+        name.AddOrganizationName(OrganizationOf(ca));
+        name.AddOrganizationalUnitName(MemberOu);
+        name.AddCommonName("ssi node " + hostName);
+        var member = CreateLeaf(ca, name.Build().Name, secret);
+        Directory.CreateDirectory(toDir);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(toDir, OwnerOnly | UnixFileMode.UserExecute);
+        WriteOwnerOnly(MemberFile(toDir), member.Export(X509ContentType.Pkcs12, KeyPassword(secret)));
+        File.Copy(CaFile(dir), CaFile(toDir), overwrite: true);
+        File.WriteAllText(VersionFile(toDir), FormatVersion + "\n");
+        return member;
+    }
+
+    private static string OrganizationOf(X509Certificate2 ca) => ca.SubjectName.EnumerateRelativeDistinguishedNames()
+        .Select(r => (r.GetSingleElementType().Value, r.GetSingleElementValue())).FirstOrDefault(r => r.Value == "2.5.4.10").Item2 ?? "ssi";
+
     /// <summary>The TLS identity of a node's cluster transport: it presents the member certificate and accepts only members.</summary>
     public static ClusterTls ForMember(string dir, ClusterSecret secret) => new(LoadCa(dir), LoadMember(dir, secret), MemberOu, secret);
 
@@ -89,10 +113,8 @@ public sealed class ClusterTls
     public static X509Certificate2 IssueClient(string dir, ClusterSecret secret, string user)
     {
         using var ca = LoadPkcs12(CaKeyFile(dir), KeyPassword(secret), "CA key");
-        var o = ca.SubjectName.EnumerateRelativeDistinguishedNames()
-            .Select(r => (r.GetSingleElementType().Value, r.GetSingleElementValue())).FirstOrDefault(r => r.Value == "2.5.4.10").Item2 ?? "ssi";
         var name = new X500DistinguishedNameBuilder();
-        name.AddOrganizationName(o);
+        name.AddOrganizationName(OrganizationOf(ca));
         name.AddOrganizationalUnitName(ClientOu);
         name.AddCommonName(user);
         return CreateLeaf(ca, name.Build().Name, secret: null);

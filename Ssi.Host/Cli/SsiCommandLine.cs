@@ -47,6 +47,7 @@ public static class SsiCommandLine
         root.Subcommands.Add(Commands.Processes.MigrateCommand.CreatePin());
         root.Subcommands.Add(Commands.Processes.LoadLevelCommand.Create());
         root.Subcommands.Add(UserCommand.Create());
+        root.Subcommands.Add(HostCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         // The help's width from the terminal itself: asking Console for it writes terminfo's keypad sequence to the terminal.
         foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())

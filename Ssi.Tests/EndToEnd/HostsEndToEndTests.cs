@@ -1,7 +1,10 @@
-// End to end over "hosts": real node processes, each in its own network namespace, started by hand with `ssi node` as
-// docs/operations.md says, and a partition made by dropping packets between the namespaces.
+// End to end over "hosts": real node processes, each in its own network namespace with its own home and certificate,
+// started by hand with `ssi node` as docs/operations.md says, and a partition made by dropping packets between them.
 using System.Diagnostics;
-using System.Text.Json;
+using Akka.Configuration;
+using Ssi.Actors.Security;
+using Ssi.Cfs.Service;
+using Ssi.Host.Node;
 using Ssi.Tests.Harness;
 using Xunit.Abstractions;
 
@@ -12,28 +15,24 @@ public sealed class HostsEndToEndTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
-    private static async Task AwaitAsync(Func<Task<bool>> probe, Func<string> what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (await probe()) return;
-            Assert.True(clock.Elapsed < Deadline, $"{what()} did not happen within {Deadline}");
-            await Task.Delay(500); // each CLI run costs a CPU-second
-        }
-    }
-
-    private static Dictionary<int, string> States(JsonElement cluster) =>
-        cluster.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("node").GetInt32(), n => n.GetProperty("state").GetString()!);
+    private static Task AwaitAsync(Func<Task<bool>> probe, Func<string> what) => CliPolling.UntilAsync(probe, Deadline, what, 500);
 
     [Fact]
     public async Task Three_hosts_cut_1_from_2_and_3_the_minority_exits_the_majority_keeps_processes_and_files_and_node_1_rejoins_anew()
     {
         using var ssi = new SsiCli();
-        // `ssi start` makes the secret, the CA, the member certificate and the root image; the hosts share this home's
-        // files (their file system is one), and so its SQLite store, which arbitrates the downing lease.
+        // `ssi start` makes the secret, the CA and the root image here; `ssi host add` makes each host's home, with a
+        // member certificate of its own. The hosts share this home's SQLite store (their file system is one, as hosts
+        // sharing a file system could), which holds the root and arbitrates the downing lease.
         (await ssi.RunAsync("start", "1")).Succeeded();
         (await ssi.RunAsync("stop")).Succeeded();
+        string HomeOf(int n) => Path.Combine(ssi.Home.Root, "hosts", $"{n}");
+        for (var n = 1; n <= 3; n++) (await ssi.RunAsync("host", "add", $"host-{n}", "--out", HomeOf(n))).Succeeded();
+        var secret = ClusterSecret.Load(ssi.Home.SecretFile);
+        var certificates = Enumerable.Range(1, 3).Select(n => ClusterTls.ForMember(Path.Combine(HomeOf(n), "tls"), secret).Identity).ToList();
+        Assert.Equal(3, certificates.Select(c => c.Thumbprint).Distinct().Count());
+        Assert.All(Enumerable.Range(1, 3), n => Assert.False(File.Exists(ClusterTls.CaKeyFile(Path.Combine(HomeOf(n), "tls")))));
+        var store = CfsSettings.Create(NodeHost.ComposeConfig(Config.Empty, []), ssi.Home).SqlitePath;
         using var hosts = new NetnsHosts(3);
         for (var n = 1; n <= 3; n++)
             File.WriteAllText(Path.Combine(ssi.Home.Root, $"host-{n}.conf"), $$"""
@@ -43,9 +42,10 @@ public sealed class HostsEndToEndTests(ITestOutputHelper output)
                   client-base-port = 7200
                   seed-nodes = ["{{hosts.Address(1)}}:7101", "{{hosts.Address(2)}}:7102"]
                 }
+                ssi.cfs.store.sqlite.path = "{{store}}"
                 """);
-        Process StartNode(int n, string log) => ssi.StartLogged(Path.Combine(ssi.Home.Root, log), new Dictionary<string, string>(), hosts.Exec(n,
-            SsiCli.Command("node", "--node", $"{n}", "--config", Path.Combine(ssi.Home.Root, $"host-{n}.conf"), "--config", "HOCON/multi-host.conf")));
+        Process StartNode(int n, string log) => ssi.StartLogged(Path.Combine(ssi.Home.Root, log), new Dictionary<string, string> { ["SSI_HOME"] = HomeOf(n) },
+            hosts.Exec(n, SsiCli.Command("node", "--node", $"{n}", "--config", Path.Combine(ssi.Home.Root, $"host-{n}.conf"), "--config", "HOCON/multi-host.conf")));
         var nodes = Enumerable.Range(1, 3).ToDictionary(n => n, n => StartNode(n, $"host-{n}.log"));
         var credential = Path.Combine(ssi.Home.Root, "hosts-root.cred");
         (await ssi.RunAsync(["user", "add", "root", "--out", credential,
@@ -57,24 +57,24 @@ public sealed class HostsEndToEndTests(ITestOutputHelper output)
             .. Enumerable.Range(2, 2).SelectMany(n => new[] { "--contact", $"{hosts.Address(n)}:{7200 + n}" })])).Succeeded();
         var env = new Dictionary<string, string> { ["SSI_CREDENTIAL"] = credential };
         var onMajority = new Dictionary<string, string> { ["SSI_CREDENTIAL"] = majority };
-        Task<CliResult> Ssi(params string[] args) => ssi.RunWithEnvironmentAsync(env, args);
+        Task<CliResult> Cli(params string[] args) => ssi.RunWithEnvironmentAsync(env, args);
         string Logs() => string.Join('\n', Directory.GetFiles(ssi.Home.Root, "host-*.log").Select(f => $"--- {Path.GetFileName(f)}\n" +
             string.Join('\n', File.ReadLines(f).Where(l => l.Contains("WARN") || l.Contains("ERR") || l.Contains("ssi:")).TakeLast(15))));
 
         var last = "";
         await AwaitAsync(async () =>
         {
-            var r = await Ssi("cluster", "--json");
+            var r = await Cli("cluster", "--json");
             last = r.ToString();
-            return r.ExitCode == 0 && States(r.Json) is var s && s.Count == 3 && s.Values.All(v => v == "UP");
+            return r.ExitCode == 0 && CliPolling.States(r.Json) is var s && s.Count == 3 && s.Values.All(v => v == "UP");
         }, () => $"three hosts UP ({last}; {Logs()})");
-        (await Ssi("run", "--node", "1", "sh", "-c", "echo acknowledged > /tmp/written-on-1")).Succeeded();
+        (await Cli("run", "--node", "1", "sh", "-c", "echo acknowledged > /tmp/written-on-1")).Succeeded();
         var kept = ssi.Start(onMajority, "run", "--node", "2", "sleep", "900");
         var lost = ssi.Start(onMajority, "run", "--node", "1", "sleep", "901");
         List<(string Command, int Node, int Pid)> sleeps = [];
         await AwaitAsync(async () =>
         {
-            var ps = await Ssi("ps", "--json");
+            var ps = await Cli("ps", "--json");
             sleeps = ps.ExitCode != 0 ? [] : ps.Json.EnumerateArray()
                 .Select(p => (p.GetProperty("command").GetString()!, p.GetProperty("node").GetInt32(), p.GetProperty("pid").GetInt32()))
                 .Where(p => p.Item1.StartsWith("sleep", StringComparison.Ordinal)).ToList();
@@ -92,14 +92,14 @@ public sealed class HostsEndToEndTests(ITestOutputHelper output)
         Assert.False(nodes[2].HasExited || nodes[3].HasExited, Logs());
         await AwaitAsync(async () =>
         {
-            var r = await Ssi("cluster", "--json");
-            return r.ExitCode == 0 && States(r.Json) is var s && s.GetValueOrDefault(2) == "UP" && s.GetValueOrDefault(3) == "UP" && s.GetValueOrDefault(1) != "UP";
+            var r = await Cli("cluster", "--json");
+            return r.ExitCode == 0 && CliPolling.States(r.Json) is var s && s.GetValueOrDefault(2) == "UP" && s.GetValueOrDefault(3) == "UP" && s.GetValueOrDefault(1) != "UP";
         }, () => "nodes 2 and 3 serving without node 1");
-        var ps = (await Ssi("ps", "--json")).Succeeded();
+        var ps = (await Cli("ps", "--json")).Succeeded();
         var left = ps.Json.EnumerateArray().Select(p => (Command: p.GetProperty("command").GetString()!, Pid: p.GetProperty("pid").GetInt32()))
             .Where(p => p.Command.StartsWith("sleep", StringComparison.Ordinal)).ToList();
         Assert.Equal([keptPid], left.Select(p => p.Pid));
-        Assert.Equal("acknowledged\n", (await Ssi("fs", "cat", "/tmp/written-on-1")).Succeeded().Stdout);
+        Assert.Equal("acknowledged\n", (await Cli("fs", "cat", "/tmp/written-on-1")).Succeeded().Stdout);
         await lost.WaitForExitAsync().WaitAsync(Deadline);
         Assert.Equal(137, lost.ExitCode); // its client heard the process was killed with its node
         Assert.False(kept.HasExited, $"the client of the process on node 2 ended: {(kept.HasExited ? kept.ExitCode : 0)}");
@@ -109,12 +109,12 @@ public sealed class HostsEndToEndTests(ITestOutputHelper output)
 
         await AwaitAsync(async () =>
         {
-            var r = await Ssi("cluster", "--json");
+            var r = await Cli("cluster", "--json");
             last = r.ToString();
-            return r.ExitCode == 0 && States(r.Json) is var s && s.Count == 3 && s.Values.All(v => v == "UP");
+            return r.ExitCode == 0 && CliPolling.States(r.Json) is var s && s.Count == 3 && s.Values.All(v => v == "UP");
         }, () => $"node 1 back as a new incarnation ({last}; {Logs()})");
         output.WriteLine($"node 1 UP again {clock.Elapsed.TotalSeconds:0.0} s after the cut");
-        Assert.Equal("acknowledged\n", (await Ssi("run", "--node", "1", "cat", "/tmp/written-on-1")).Succeeded().Stdout);
+        Assert.Equal("acknowledged\n", (await Cli("run", "--node", "1", "cat", "/tmp/written-on-1")).Succeeded().Stdout);
         Assert.False(kept.HasExited);
     }
 }

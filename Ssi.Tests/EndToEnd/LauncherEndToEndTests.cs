@@ -12,16 +12,13 @@ namespace Ssi.Tests.EndToEnd;
 [Trait("Category", "EndToEnd")]
 public class LauncherEndToEndTests(ITestOutputHelper output)
 {
-    private static string StateOf(JsonElement cluster, int node) =>
-        cluster.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("node").GetInt32() == node).GetProperty("state").GetString()!;
-
     private static async Task<double> AwaitStateAsync(SsiCli ssi, int observer, int node, string state, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             var r = await ssi.RunAsync("cluster", "--json", "--node", observer.ToString());
-            if (r.ExitCode == 0 && StateOf(r.Json, node) == state) return clock.Elapsed.TotalSeconds;
+            if (r.ExitCode == 0 && CliPolling.StateOf(r.Json, node) == state) return clock.Elapsed.TotalSeconds;
             Assert.True(clock.Elapsed < timeout, $"node {observer} did not show node {node} {state} within {timeout}; last: {r}\n{ssi.NodeLogTails(25, "lease")}");
             await Task.Delay(200); // each CLI run costs a CPU-second; leave the nodes room to breathe between polls
         }
@@ -49,7 +46,7 @@ public class LauncherEndToEndTests(ITestOutputHelper output)
 
         var cluster = await ssi.RunAsync("cluster", "--json");
         Assert.True(cluster.ExitCode == 0, cluster.ToString());
-        foreach (var n in new[] { 1, 2, 3 }) Assert.Equal("UP", StateOf(cluster.Json, n));
+        foreach (var n in new[] { 1, 2, 3 }) Assert.Equal("UP", CliPolling.StateOf(cluster.Json, n));
         var table = await ssi.RunAsync("cluster");
         Assert.Matches(@"(?m)^3\s+akka\.ssl\.tcp://ssi@127\.0\.0\.1:\d+\s+UP\s+yes", table.Stdout);
 
@@ -80,8 +77,8 @@ public class LauncherEndToEndTests(ITestOutputHelper output)
         await AwaitStateAsync(ssi, 2, 1, "DOWN", TimeSpan.FromSeconds(20));
         var after = await ssi.RunAsync("cluster", "--json");
         Assert.True(after.ExitCode == 0, after.ToString());
-        Assert.Equal("DOWN", StateOf(after.Json, 1));
-        Assert.Equal("UP", StateOf(after.Json, 3));
+        Assert.Equal("DOWN", CliPolling.StateOf(after.Json, 1));
+        Assert.Equal("UP", CliPolling.StateOf(after.Json, 3));
 
         var stop = await ssi.RunAsync("stop");
         Assert.True(stop.ExitCode == 0, stop.ToString());

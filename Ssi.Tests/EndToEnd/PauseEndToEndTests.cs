@@ -12,19 +12,7 @@ public sealed class PauseEndToEndTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private static string StateOf(JsonElement cluster, int node) =>
-        cluster.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("node").GetInt32() == node).GetProperty("state").GetString()!;
-
-    private static async Task AwaitAsync(Func<Task<bool>> probe, Func<string> what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (await probe()) return;
-            Assert.True(clock.Elapsed < Deadline, $"{what()} did not happen within {Deadline}");
-            await Task.Delay(200); // each CLI run costs a CPU-second
-        }
-    }
+    private static Task AwaitAsync(Func<Task<bool>> probe, Func<string> what) => CliPolling.UntilAsync(probe, Deadline, what);
 
     private static async Task<List<(string Command, int Node)>> SleepsAsync(SsiCli ssi)
     {
@@ -52,7 +40,7 @@ public sealed class PauseEndToEndTests(ITestOutputHelper output)
             await AwaitAsync(async () =>
             {
                 var r = await ssi.RunAsync("cluster", "--json", "--node", "1");
-                return r.ExitCode == 0 && StateOf(r.Json, 3) == "DOWN";
+                return r.ExitCode == 0 && CliPolling.StateOf(r.Json, 3) == "DOWN";
             }, () => "node 3 DOWN on node 1 while frozen");
             output.WriteLine($"frozen node 3 DOWN on node 1 after {clock.Elapsed.TotalSeconds:0.0} s");
             // Its processes are gone from the table, and the parent heard of its child's death, while node 3 is still frozen.
@@ -77,7 +65,7 @@ public sealed class PauseEndToEndTests(ITestOutputHelper output)
         // A new incarnation of node 3 joins with nothing of the old one running.
         (await ssi.RunAsync("add", "3")).Succeeded();
         var cluster = (await ssi.RunAsync("cluster", "--json", "--node", "3")).Succeeded();
-        foreach (var n in new[] { 1, 2, 3 }) Assert.Equal("UP", StateOf(cluster.Json, n));
+        foreach (var n in new[] { 1, 2, 3 }) Assert.Equal("UP", CliPolling.StateOf(cluster.Json, n));
         Assert.Empty(await SleepsAsync(ssi));
         (await ssi.RunAsync("stop")).Succeeded();
         Assert.Empty(ssi.LiveNodePids());
@@ -107,7 +95,7 @@ public sealed class PauseEndToEndTests(ITestOutputHelper output)
             await AwaitAsync(async () =>
             {
                 var r = await ssi.RunAsync("cluster", "--json", "--node", "1");
-                return r.ExitCode == 0 && StateOf(r.Json, 3) == "DOWN";
+                return r.ExitCode == 0 && CliPolling.StateOf(r.Json, 3) == "DOWN";
             }, () => "node 3 DOWN on node 1 while frozen");
             await AwaitAsync(() => Task.FromResult(leases.Current("ssi-akka-sbr") is null), () => "the winner releasing the lease");
         }
@@ -122,8 +110,8 @@ public sealed class PauseEndToEndTests(ITestOutputHelper output)
         output.WriteLine($"node 3 exited {continued.Elapsed.TotalSeconds:0.0} s after it was continued");
         Assert.True(await attached.WaitForExitAsync().WaitAsync(Deadline).ContinueWith(t => t.IsCompletedSuccessfully), "the attached client did not exit");
         var cluster = (await ssi.RunAsync("cluster", "--json", "--node", "1")).Succeeded();
-        Assert.Equal("UP", StateOf(cluster.Json, 1));
-        Assert.Equal("UP", StateOf(cluster.Json, 2));
+        Assert.Equal("UP", CliPolling.StateOf(cluster.Json, 1));
+        Assert.Equal("UP", CliPolling.StateOf(cluster.Json, 2));
         // The freeze watch stopped it as it woke, seconds before its resolver would have found the lease refused.
         Assert.Contains("meanwhile; it stops", await File.ReadAllTextAsync(ssi.Home.NodeLogFile(3)));
         (await ssi.RunAsync("stop")).Succeeded();

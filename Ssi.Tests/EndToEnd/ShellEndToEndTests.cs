@@ -65,13 +65,5 @@ public sealed class ShellEndToEndTests
         return found;
     }
 
-    private static async Task AwaitAsync(Func<Task<bool>> condition, string what)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"not seen within {Deadline.TotalSeconds} s: {what}");
-            await Task.Delay(250);
-        }
-    }
+    private static Task AwaitAsync(Func<Task<bool>> condition, string what) => CliPolling.UntilAsync(condition, Deadline, () => what, 250);
 }

@@ -11,20 +11,7 @@ public sealed class SurvivorEndToEndTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private static string StateOf(JsonElement cluster, int node) =>
-        cluster.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("node").GetInt32() == node).GetProperty("state").GetString()!;
-
-    /// <summary>Asks until the condition holds, with a pause between CLI runs (each costs a CPU-second).</summary>
-    private static async Task AwaitAsync(Func<Task<bool>> probe, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (await probe()) return;
-            Assert.True(clock.Elapsed < Deadline, $"{what} did not happen within {Deadline}");
-            await Task.Delay(200);
-        }
-    }
+    private static Task AwaitAsync(Func<Task<bool>> probe, string what) => CliPolling.UntilAsync(probe, Deadline, () => what);
 
     /// <summary>The PID of the one process running <paramref name="command"/> on <paramref name="node"/>, or null.</summary>
     private static async Task<int?> PidOn(SsiCli ssi, int node, string command)
@@ -52,11 +39,11 @@ public sealed class SurvivorEndToEndTests(ITestOutputHelper output)
         await AwaitAsync(async () =>
         {
             var r = await ssi.RunAsync("cluster", "--json", "--node", "1");
-            return r.ExitCode == 0 && StateOf(r.Json, 2) == "DOWN" && StateOf(r.Json, 3) == "DOWN";
+            return r.ExitCode == 0 && CliPolling.StateOf(r.Json, 2) == "DOWN" && CliPolling.StateOf(r.Json, 3) == "DOWN";
         }, "nodes 2 and 3 DOWN on node 1");
         output.WriteLine($"nodes 2 and 3 DOWN on node 1 {clock.Elapsed.TotalSeconds:0.0} s after rm (including CLI start-up)");
         var cluster = (await ssi.RunAsync("cluster", "--json")).Succeeded();
-        Assert.Equal("UP", StateOf(cluster.Json, 1));
+        Assert.Equal("UP", CliPolling.StateOf(cluster.Json, 1));
         Assert.Equal("written on node 1\n", (await ssi.RunAsync("fs", "cat", "/tmp/survivor", "--node", "1")).Succeeded().Stdout);
         Assert.Equal(pid, await PidOn(ssi, 1, "sleep 600"));
         (await ssi.RunAsync("run", "--node", "1", "sh", "-c", "echo appended after the crash >> /tmp/survivor")).Succeeded();
@@ -67,7 +54,7 @@ public sealed class SurvivorEndToEndTests(ITestOutputHelper output)
         (await ssi.RunAsync("add", "2", "3")).Succeeded();
 
         var restored = (await ssi.RunAsync("cluster", "--json", "--node", "3")).Succeeded();
-        foreach (var n in new[] { 1, 2, 3 }) Assert.Equal("UP", StateOf(restored.Json, n));
+        foreach (var n in new[] { 1, 2, 3 }) Assert.Equal("UP", CliPolling.StateOf(restored.Json, n));
         Assert.Equal("written on node 1\nappended after the crash\n", (await ssi.RunAsync("fs", "cat", "/tmp/survivor", "--node", "3")).Succeeded().Stdout);
         Assert.Equal(pid, await PidOn(ssi, 1, "sleep 600"));
         (await ssi.RunAsync("stop")).Succeeded();
@@ -86,14 +73,14 @@ public sealed class SurvivorEndToEndTests(ITestOutputHelper output)
         await AwaitAsync(async () =>
         {
             var r = await ssi.RunAsync("cluster", "--json");
-            return r.ExitCode == 0 && StateOf(r.Json, 1) == "DOWN" && StateOf(r.Json, 2) == "DOWN" && StateOf(r.Json, 3) == "UP";
+            return r.ExitCode == 0 && CliPolling.StateOf(r.Json, 1) == "DOWN" && CliPolling.StateOf(r.Json, 2) == "DOWN" && CliPolling.StateOf(r.Json, 3) == "UP";
         }, "nodes 1 and 2 DOWN on node 3");
         Assert.Equal("written on node 3\n", (await ssi.RunAsync("fs", "cat", "/tmp/survivor")).Succeeded().Stdout);
 
         (await ssi.RunAsync("add", "1", "2")).Succeeded();
 
         var restored = (await ssi.RunAsync("cluster", "--json", "--node", "1")).Succeeded();
-        foreach (var n in new[] { 1, 2, 3 }) Assert.Equal("UP", StateOf(restored.Json, n));
+        foreach (var n in new[] { 1, 2, 3 }) Assert.Equal("UP", CliPolling.StateOf(restored.Json, n));
         // The returning nodes joined through the survivor: node 3 is their only seed.
         var survivor = Ssi.Host.Launcher.ClusterRunFile.Read(ssi.Home)!.HostPort(3);
         Assert.Contains($"seed-nodes = [\"{survivor}\"]", await File.ReadAllTextAsync(ssi.Home.NodeConfigFile(1)));

@@ -229,13 +229,5 @@ public sealed class TerminalEndToEndTests
 
     private static Task InstallSpecProgramAsync(SsiCli ssi, string name, Type program) => ssi.InstallProgramAsync(name, program);
 
-    private static async Task AwaitAsync(Func<Task<bool>> condition, string what)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"{what}: did not happen within {Deadline}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task AwaitAsync(Func<Task<bool>> condition, string what) => CliPolling.UntilAsync(condition, Deadline, () => what, 100);
 }

@@ -166,6 +166,10 @@ public sealed class ClusterHarness : IAsyncDisposable
             throw new InvalidOperationException($"node {from} did not throttle its link to node {to}: start the cluster with ClusterHarness.Partitionable");
     }
 
+    /// <summary>Asks the file system service (/user/fs) of a node, as a client's gateway would.</summary>
+    public Task<object> AskFileSystemAsync(int node, object request, TimeSpan timeout) =>
+        _nodes[node].System.ActorSelection("/user/" + FileSystemService.Name).Ask<object>(request, timeout);
+
     public bool AllUp(IEnumerable<int> nodes) =>
         _nodes.Values.All(h => nodes.All(n => h.Cluster.State.Members.Any(m =>
             m.Status == MemberStatus.Up && m.HasRole("node-" + n) && !h.Cluster.State.Unreachable.Contains(m))));

@@ -57,6 +57,32 @@ public class ClusterTlsTests
     }
 
     [Fact]
+    public void A_member_issued_for_another_host_is_its_own_accepted_by_the_nodes_and_carries_no_CA_key()
+    {
+        using var home = new TempHome();
+        var secret = home.CreateSecret();
+        ClusterTls.CreateIfMissing(home.Home.TlsDir, "ssi", secret);
+        using var host = new TempHome();
+        var hostTls = Path.Combine(host.Home.Root, "tls");
+
+        using var issued = ClusterTls.IssueMember(home.Home.TlsDir, secret, "db2", hostTls);
+
+        var there = ClusterTls.ForMember(hostTls, secret);
+        var here = ClusterTls.ForMember(home.Home.TlsDir, secret);
+        Assert.Contains("CN=ssi node db2", there.Identity.Subject);
+        Assert.NotEqual(here.Identity.Thumbprint, there.Identity.Thumbprint);
+        Assert.True(here.Accepts(there.Identity, out var why), why);
+        Assert.True(there.Accepts(here.Identity, out why), why);
+        Assert.False(File.Exists(ClusterTls.CaKeyFile(hostTls)));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(ClusterTls.MemberFile(hostTls)));
+        // Without the secret nothing is issued, and a member issued under another cluster's secret is refused here.
+        Assert.Throws<SecretUnavailableException>(() => ClusterTls.IssueMember(home.Home.TlsDir, ClusterSecret.FromBytes(new byte[32]), "mallory", Path.Combine(host.Home.Root, "x")));
+        using var stranger = new StrangerCluster();
+        var strangerMember = ClusterTls.ForMember(stranger.Tls.Dir, stranger.Secret);
+        Assert.False(here.Accepts(strangerMember.Identity, out _));
+    }
+
+    [Fact]
     public void A_client_certificate_names_its_user_and_the_client_role()
     {
         using var home = new TempHome();

@@ -29,8 +29,8 @@ public sealed class LeaseDowningSpecs(ITestOutputHelper output)
     private static bool Gone(ClusterHarness cluster, int observer, params int[] nodes) =>
         nodes.All(n => !cluster[observer].Cluster.State.Members.Any(m => m.HasRole("node-" + n)));
 
-    private static async Task<object> CallFs(ClusterHarness cluster, int node, IFileSystemRequest request) =>
-        await cluster[node].System.ActorSelection("/user/" + FileSystemService.Name).Ask<object>(request, Timeout);
+    private static Task<object> CallFs(ClusterHarness cluster, int node, IFileSystemRequest request) =>
+        cluster.AskFileSystemAsync(node, request, Timeout);
 
     private static async Task CrashAsync(ClusterHarness cluster, params int[] nodes) =>
         await Task.WhenAll(nodes.Select(cluster.CrashAsync));

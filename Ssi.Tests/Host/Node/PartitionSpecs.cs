@@ -22,8 +22,8 @@ public sealed class PartitionSpecs(ITestOutputHelper output)
     private static Task<ClusterHarness> StartAsync(int nodes) =>
         ClusterHarness.StartAsync(nodes, ClusterHarness.Partitionable, prepareRoot: Ssi.Tests.Vproc.ProcessTable.SpecPrograms.Install);
 
-    private static async Task<object> CallFs(ClusterHarness cluster, int node, IFileSystemRequest request) =>
-        await cluster[node].System.ActorSelection("/user/" + FileSystemService.Name).Ask<object>(request, Timeout);
+    private static Task<object> CallFs(ClusterHarness cluster, int node, IFileSystemRequest request) =>
+        cluster.AskFileSystemAsync(node, request, Timeout);
 
     private static async Task WriteAsync(ClusterHarness cluster, int node, string path, string text)
     {
