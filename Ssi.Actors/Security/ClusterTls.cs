@@ -88,7 +88,7 @@ public sealed class ClusterTls
         name.AddOrganizationName(OrganizationOf(ca));
         name.AddOrganizationalUnitName(MemberOu);
         name.AddCommonName("ssi node " + hostName);
-        var member = CreateLeaf(ca, name.Build().Name, secret);
+        var member = CreateLeaf(ca, name.Build(), secret);
         Directory.CreateDirectory(toDir);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(toDir, OwnerOnly | UnixFileMode.UserExecute);
         WriteOwnerOnly(MemberFile(toDir), member.Export(X509ContentType.Pkcs12, KeyPassword(secret)));
@@ -231,7 +231,10 @@ public sealed class ClusterTls
 
     // Every Akka node is both a TLS server and a TLS client, so each leaf carries both extended key usages.
     // With a secret, the leaf is a member's and carries the MAC of its public key under that secret.
-    private static X509Certificate2 CreateLeaf(X509Certificate2 ca, string subject, ClusterSecret? secret)
+    private static X509Certificate2 CreateLeaf(X509Certificate2 ca, string subject, ClusterSecret? secret) =>
+        CreateLeaf(ca, new X500DistinguishedName(subject), secret);
+
+    private static X509Certificate2 CreateLeaf(X509Certificate2 ca, X500DistinguishedName subject, ClusterSecret? secret)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);

@@ -83,12 +83,19 @@ public abstract class LeaseTable : IDisposable
         return moved == 1;
     }
 
-    /// <summary>Records that the cluster removed this incarnation of a node (idempotent).</summary>
+    /// <summary>
+    /// How long a fence is kept: a node that wakes from a longer freeze or suspension stops without asking
+    /// (<c>FreezeWatch</c>), so older fences only fill the table; each new one prunes them.
+    /// </summary>
+    public static readonly TimeSpan FenceRetention = TimeSpan.FromDays(30);
+
+    /// <summary>Records that the cluster removed this incarnation of a node (idempotent), and prunes expired fences.</summary>
     public void Fence(string member)
     {
         using var connection = OpenConnection();
         using var tx = BeginWrite(connection);
         Execute(connection, tx, $"INSERT INTO lease_fences(member, fenced) VALUES (@member, {NowSql}) ON CONFLICT(member) DO NOTHING", ("@member", member));
+        Execute(connection, tx, $"DELETE FROM lease_fences WHERE fenced < {NowSql} - @keep", ("@keep", Micros(FenceRetention)));
         tx.Commit();
     }
 

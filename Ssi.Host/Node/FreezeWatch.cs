@@ -46,18 +46,23 @@ public sealed class FreezeWatch
         try
         {
             var last = Stopwatch.GetTimestamp();
+            var lastWall = DateTime.UtcNow;
             while (!_system.WhenTerminated.Wait(Tick))
             {
                 var now = Stopwatch.GetTimestamp();
+                var nowWall = DateTime.UtcNow;
+                // The monotonic clock stands still while the machine or VM is suspended; the wall clock does not.
                 var gap = Stopwatch.GetElapsedTime(last, now);
-                last = now;
+                if (nowWall - lastWall > gap) gap = nowWall - lastWall;
+                (last, lastWall) = (now, nowWall);
                 if (gap <= _limit) continue;
                 var self = LeaseFences.MemberName(Cluster.Get(_system).SelfUniqueAddress);
                 bool fenced;
                 try
                 {
                     table ??= _open();
-                    fenced = table.IsFenced(self);
+                    // Past the retention the fence may be pruned; a node gone that long was certainly removed.
+                    fenced = gap >= LeaseTable.FenceRetention || table.IsFenced(self);
                 }
                 catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
                 {

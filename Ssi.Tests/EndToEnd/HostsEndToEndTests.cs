@@ -15,16 +15,62 @@ public sealed class HostsEndToEndTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
+    private static string StoreConfig(string connectionString) =>
+        $"ssi.cfs.store {{ kind = postgres, postgres.connection-string = \"{connectionString}\" }}";
+
     private static Task AwaitAsync(Func<Task<bool>> probe, Func<string> what) => CliPolling.UntilAsync(probe, Deadline, what, 500);
 
-    [Fact]
-    public async Task Three_hosts_cut_1_from_2_and_3_the_minority_exits_the_majority_keeps_processes_and_files_and_node_1_rejoins_anew()
+    /// <summary>Network namespaces need root; CI runs as root, so there these tests always run.</summary>
+    private static void SkipUnlessRoot() =>
+        Skip.IfNot(Environment.IsPrivilegedProcess, "network namespaces need root: run the tests as root to include the hosts tests");
+
+    [SkippableFact]
+    public Task Three_hosts_on_one_SQLite_file_cut_1_from_2_and_3_the_minority_exits_the_majority_keeps_processes_and_files_and_node_1_rejoins_anew()
     {
+        SkipUnlessRoot();
+        return CutOneOfThreeAsync(postgres: null);
+    }
+
+    [SkippableFact]
+    public async Task Three_hosts_on_PostgreSQL_cut_1_from_2_and_3_the_same_holds()
+    {
+        SkipUnlessRoot();
+        var server = Environment.GetEnvironmentVariable(Cfs.Storage.PostgresInodeStoreSpecs.Variable);
+        Skip.If(string.IsNullOrEmpty(server), "SSI_TEST_POSTGRES is not set: no PostgreSQL server to test against");
+        Skip.If(new Npgsql.NpgsqlConnectionStringBuilder(server).Host?.StartsWith('/') != false, "the hosts reach PostgreSQL over TCP: SSI_TEST_POSTGRES must name a TCP host");
+        var schema = "hosts_" + Guid.NewGuid().ToString("N")[..10];
+        using (var admin = new Npgsql.NpgsqlConnection(server))
+        {
+            admin.Open();
+            new Npgsql.NpgsqlCommand($"CREATE SCHEMA {schema}", admin).ExecuteNonQuery();
+        }
+        try
+        {
+            await CutOneOfThreeAsync(new Npgsql.NpgsqlConnectionStringBuilder(server) { SearchPath = schema });
+            using var check = new Npgsql.NpgsqlConnection(server);
+            check.Open();
+            // The file the majority kept lives in PostgreSQL, not in a SQLite file.
+            Assert.Equal(1L, new Npgsql.NpgsqlCommand($"SELECT count(*) FROM {schema}.dirents WHERE name = 'written-on-1'", check).ExecuteScalar());
+        }
+        finally
+        {
+            using var admin = new Npgsql.NpgsqlConnection(server);
+            admin.Open();
+            new Npgsql.NpgsqlCommand($"DROP SCHEMA {schema} CASCADE", admin).ExecuteNonQuery();
+        }
+    }
+
+    /// <param name="postgres">The store's server, reached from the hosts through a relay; null: a SQLite file they share.</param>
+    private async Task CutOneOfThreeAsync(Npgsql.NpgsqlConnectionStringBuilder? postgres)
+    {
+        using var hosts = new NetnsHosts(3); // disposed after the CLI harness, which kills the nodes first
         using var ssi = new SsiCli();
         // `ssi start` makes the secret, the CA and the root image here; `ssi host add` makes each host's home, with a
-        // member certificate of its own. The hosts share this home's SQLite store (their file system is one, as hosts
-        // sharing a file system could), which holds the root and arbitrates the downing lease.
-        (await ssi.RunAsync("start", "1")).Succeeded();
+        // member certificate of its own. The hosts share one store, which holds the root and arbitrates the downing
+        // lease: this home's SQLite file (their file system is one, as hosts sharing a file system could), or PostgreSQL.
+        var localStore = Path.Combine(ssi.Home.Root, "store.conf");
+        if (postgres is not null) File.WriteAllText(localStore, StoreConfig(postgres.ConnectionString));
+        (await ssi.RunAsync(postgres is null ? ["start", "1"] : ["start", "1", "--config", localStore])).Succeeded();
         (await ssi.RunAsync("stop")).Succeeded();
         string HomeOf(int n) => Path.Combine(ssi.Home.Root, "hosts", $"{n}");
         for (var n = 1; n <= 3; n++) (await ssi.RunAsync("host", "add", $"host-{n}", "--out", HomeOf(n))).Succeeded();
@@ -32,8 +78,9 @@ public sealed class HostsEndToEndTests(ITestOutputHelper output)
         var certificates = Enumerable.Range(1, 3).Select(n => ClusterTls.ForMember(Path.Combine(HomeOf(n), "tls"), secret).Identity).ToList();
         Assert.Equal(3, certificates.Select(c => c.Thumbprint).Distinct().Count());
         Assert.All(Enumerable.Range(1, 3), n => Assert.False(File.Exists(ClusterTls.CaKeyFile(Path.Combine(HomeOf(n), "tls")))));
-        var store = CfsSettings.Create(NodeHost.ComposeConfig(Config.Empty, []), ssi.Home).SqlitePath;
-        using var hosts = new NetnsHosts(3);
+        var store = postgres is null
+            ? $"ssi.cfs.store.sqlite.path = \"{CfsSettings.Create(NodeHost.ComposeConfig(Config.Empty, []), ssi.Home).SqlitePath}\""
+            : StoreConfig(new Npgsql.NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Host = hosts.Gateway, Port = hosts.Relay(postgres.Host!, postgres.Port) }.ConnectionString);
         for (var n = 1; n <= 3; n++)
             File.WriteAllText(Path.Combine(ssi.Home.Root, $"host-{n}.conf"), $$"""
                 ssi.cluster {
@@ -42,7 +89,7 @@ public sealed class HostsEndToEndTests(ITestOutputHelper output)
                   client-base-port = 7200
                   seed-nodes = ["{{hosts.Address(1)}}:7101", "{{hosts.Address(2)}}:7102"]
                 }
-                ssi.cfs.store.sqlite.path = "{{store}}"
+                {{store}}
                 """);
         Process StartNode(int n, string log) => ssi.StartLogged(Path.Combine(ssi.Home.Root, log), new Dictionary<string, string> { ["SSI_HOME"] = HomeOf(n) },
             hosts.Exec(n, SsiCli.Command("node", "--node", $"{n}", "--config", Path.Combine(ssi.Home.Root, $"host-{n}.conf"), "--config", "HOCON/multi-host.conf")));

@@ -118,15 +118,31 @@ public class TrustEndToEndTests
 
         Assert.Equal(77, joined.ExitCode);
         Assert.Contains("ssi: node: the TLS handshake with the cluster was refused", joined.Stderr);
-        // Node 1's log of the refusal is not asserted here: the intruder's own validator refuses node 1's certificate (not
-        // bound to the intruder's secret), and when that ends the handshake first node 1 never sees the client
-        // certificate. TransportSecuritySpecs asserts the seed's refusal with an intruder that accepts the seed.
+
+        // That intruder's own validator refused node 1's certificate (not bound to the intruder's secret), which may end
+        // the handshake before node 1 sees the client certificate. An attacker's modified node accepts any peer: the
+        // intruder again, under a copy of the cluster's secret that only its own validator uses. Node 1 must refuse it
+        // by role and say so in its log; the intruder, refused after its own part of the handshake, keeps retrying.
+        using var modified = new TempHome();
+        Directory.CreateDirectory(modified.Home.Root);
+        File.Copy(ssi.Home.SecretFile, modified.Home.SecretFile);
+        Directory.CreateDirectory(modified.Home.TlsDir);
+        foreach (var file in Directory.GetFiles(intruder.Home.TlsDir).Where(f => !f.EndsWith("member.pfx", StringComparison.Ordinal)))
+            File.Copy(file, Path.Combine(modified.Home.TlsDir, Path.GetFileName(file)));
+        var secret = Ssi.Actors.Security.ClusterSecret.Load(ssi.Home.SecretFile);
+        using (var certificate = CredentialFile.Load(CredentialFile.RootFile(ssi.Home)).Tls().Identity)
+            File.WriteAllBytes(Ssi.Actors.Security.ClusterTls.MemberFile(modified.Home.TlsDir), certificate.Export(
+                System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, Convert.ToBase64String(secret.Derive("ssi-tls-private-keys-v1"))));
+        var retrying = ssi.Start(new Dictionary<string, string> { ["SSI_HOME"] = modified.Home.Root }, "node", "--node", "9", "--config", config);
+        await CliPolling.UntilAsync(() => Task.FromResult(SharedRead(ssi.Home.NodeLogFile(1)).Contains("a client certificate where only member certificates are accepted")),
+            TimeSpan.FromSeconds(60), () => "node 1's log of the refused client certificate");
+        Assert.False(retrying.HasExited);
+        retrying.Kill(entireProcessTree: true);
         var cluster = await ssi.RunAsync("cluster", "--json");
         Assert.True(cluster.ExitCode == 0, cluster.ToString());
         Assert.Equal(2, cluster.Json.GetProperty("nodes").GetArrayLength());
 
         // A compromised member (it holds the secret) asks node 1 to create an actor of a type the node can load.
-        var secret = Ssi.Actors.Security.ClusterSecret.Load(ssi.Home.SecretFile);
         await using (var attacker = AttackerSystem.Start(Ssi.Actors.Security.ClusterTls.ForMember(ssi.Home.TlsDir, secret), stockDeployment: true))
         {
             var planted = attacker.System.ActorOf(Props.Create<Akka.Event.DeadLetterListener>()
@@ -135,5 +151,13 @@ public class TrustEndToEndTests
             Assert.Null(identity.Subject);
         }
         Assert.Contains("remote deployment is disabled", await File.ReadAllTextAsync(ssi.Home.NodeLogFile(1)));
+    }
+
+    /// <summary>A file a running node is still writing.</summary>
+    private static string SharedRead(string path)
+    {
+        if (!File.Exists(path)) return "";
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new StreamReader(stream).ReadToEnd();
     }
 }

@@ -66,11 +66,59 @@ public sealed class NetnsHosts : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes a service of this namespace that listens on loopback only (the PostgreSQL server of the tests) reachable
+    /// from the hosts: a relay on <see cref="Gateway"/> that copies each connection's bytes both ways. Returns its port.
+    /// </summary>
+    public int Relay(string targetHost, int targetPort)
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Parse(Gateway), 0);
+        listener.Start();
+        _relays.Add(listener);
+        _ = Task.Run(async () =>
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                System.Net.Sockets.TcpClient inbound;
+                try
+                {
+                    inbound = await listener.AcceptTcpClientAsync(_stopping.Token);
+                }
+                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+                {
+                    return;
+                }
+                _ = Task.Run(async () =>
+                {
+                    using var client = inbound;
+                    using var server = new System.Net.Sockets.TcpClient();
+                    try
+                    {
+                        await server.ConnectAsync(targetHost, targetPort, _stopping.Token);
+                        var up = client.GetStream().CopyToAsync(server.GetStream(), _stopping.Token);
+                        var down = server.GetStream().CopyToAsync(client.GetStream(), _stopping.Token);
+                        await Task.WhenAny(up, down); // either side closing ends the connection
+                    }
+                    catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.Sockets.SocketException)
+                    {
+                        // a connection cut by the end of the test or by the peer: nothing to relay any more
+                    }
+                });
+            }
+        });
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private readonly List<System.Net.Sockets.TcpListener> _relays = new();
+    private readonly CancellationTokenSource _stopping = new();
+
     /// <summary>`ip netns exec NAMESPACE`, then the command: what runs a program on a host.</summary>
     public string[] Exec(int host, params string[] command) => ["ip", "netns", "exec", Namespace(host), .. command];
 
     public void Dispose()
     {
+        _stopping.Cancel();
+        foreach (var relay in _relays) relay.Stop();
         for (var n = 1; n <= _count; n++) TryIp("netns", "del", Namespace(n)); // takes the veth pairs with it
         TryIp("link", "del", Bridge);
     }

@@ -29,15 +29,14 @@ public static class HostCommand
         add.SetAction((parse, ct) => SsiCommandLine.RunAsync("host add", _ =>
         {
             var host = parse.GetValue(name) ?? "";
-            if (host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' or ',' or '=' or '+'))
-                throw CliException.Usage($"'{host}' is not a host name");
+            if (host.Length is 0 or > 64 || !host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+                throw CliException.Usage($"'{host}' is not a host name (letters, digits, '.', '-' and '_', at most 64)");
             var launcher = SsiCommandLine.LauncherForRunningCluster();
             var home = launcher.Home;
             var target = new SsiHome(Path.GetFullPath(parse.GetValue(output)!));
             if (File.Exists(target.Root) || (Directory.Exists(target.Root) && Directory.EnumerateFileSystemEntries(target.Root).Any()))
                 throw new CliException(Errno.EEXIST, $"{target.Root} exists and is not empty; a host's home must start empty");
             var tls = TlsSettings.Create(launcher.Config, home);
-            if (!tls.Enabled) throw new CliException(Errno.EINVAL, "TLS is off (ssi.security.tls.enabled), so hosts need no certificates");
             var secret = launcher.LoadSecret();
             try
             {
@@ -45,12 +44,22 @@ public static class HostCommand
                 if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(target.Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
                 File.Copy(home.SecretFile, target.SecretFile);
                 if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(target.SecretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                using var member = ClusterTls.IssueMember(tls.Dir, secret, host, target.TlsDir);
-                Console.WriteLine($"issued {member.Subject} (serial {member.SerialNumber}) for host {host} in {target.Root}");
+                if (tls.Enabled)
+                {
+                    using var member = ClusterTls.IssueMember(tls.Dir, secret, host, target.TlsDir);
+                    Console.WriteLine($"issued {member.Subject} (serial {member.SerialNumber}) for host {host} in {target.Root}");
+                }
+                else
+                {
+                    Console.WriteLine($"TLS is off (ssi.security.tls.enabled): {target.Root} holds the secret only");
+                }
             }
-            catch (SecretUnavailableException e)
+            catch (Exception e) when (e is SecretUnavailableException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
             {
-                throw new CliException(Errno.EACCES, e.Message, FailureKind.Denied);
+                Directory.Delete(target.Root, recursive: true); // never leave a copy of the secret behind a failure
+                throw e is SecretUnavailableException
+                    ? new CliException(Errno.EACCES, e.Message, FailureKind.Denied)
+                    : new CliException(Errno.EIO, $"cannot make {target.Root}: {e.Message}");
             }
             Console.WriteLine($"copy it to {host} (owner-only) and run there: SSI_HOME=DIR ssi node --node N --config ...");
             return Task.FromResult(ExitCodes.Ok);

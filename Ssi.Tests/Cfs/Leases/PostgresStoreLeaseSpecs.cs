@@ -26,10 +26,16 @@ public sealed class PostgresStoreLeaseSpecs : StoreLeaseSpecs
 
     protected override LeaseTable OpenTable(TimeSpan operationTimeout) => new PostgresLeaseTable(Server(), operationTimeout);
 
-    protected override IDisposable BlockWriters()
+    protected override System.Data.Common.DbConnection Connect()
     {
         var connection = new NpgsqlConnection(Server());
         connection.Open();
+        return connection;
+    }
+
+    protected override IDisposable BlockWriters()
+    {
+        var connection = Connect();
         Run(connection, "BEGIN; LOCK TABLE leases IN ACCESS EXCLUSIVE MODE");
         return connection;
     }

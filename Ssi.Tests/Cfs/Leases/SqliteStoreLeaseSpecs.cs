@@ -13,10 +13,16 @@ public sealed class SqliteStoreLeaseSpecs : StoreLeaseSpecs
 
     protected override LeaseTable OpenTable(TimeSpan operationTimeout) => new SqliteLeaseTable(DatabaseFile, operationTimeout);
 
-    protected override IDisposable BlockWriters()
+    protected override System.Data.Common.DbConnection Connect()
     {
         var connection = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
         connection.Open();
+        return connection;
+    }
+
+    protected override IDisposable BlockWriters()
+    {
+        var connection = Connect();
         Run(connection, "BEGIN IMMEDIATE");
         return connection; // closing it rolls the transaction back and frees the lock
     }

@@ -26,6 +26,9 @@ public abstract class StoreLeaseSpecs : IDisposable
     /// <summary>Holds the store's write lock on the lease table until disposed (a store the holder cannot reach).</summary>
     protected abstract IDisposable BlockWriters();
 
+    /// <summary>A connection of its own to the database the tables live in, to look behind them.</summary>
+    protected abstract System.Data.Common.DbConnection Connect();
+
     private static LeaseSettings Settings(string owner) => LeaseSettings.Create(ConfigurationFactory.ParseString("""
         lease-class = "Ssi.Cfs.Leases.StoreLease, Ssi.Cfs"
         heartbeat-timeout = 2 s
@@ -141,6 +144,23 @@ public abstract class StoreLeaseSpecs : IDisposable
         Assert.True(table.IsFenced("127.0.0.1:5000/17"));
         Assert.False(table.IsFenced("127.0.0.1:5000/18"));
         Assert.True(await successor.Acquire());
+    }
+
+    [SkippableFact]
+    public void Fences_older_than_the_retention_are_pruned_when_another_is_written()
+    {
+        var table = Track(OpenTable(TimeSpan.FromSeconds(1)));
+        table.Fence("127.0.0.1:5000/1");
+        table.Fence("127.0.0.1:5000/2");
+        using (var connection = Connect()) // the first fence, made as if the retention and a day ago
+            Run(connection, $"UPDATE lease_fences SET fenced = fenced - {(long)(LeaseTable.FenceRetention + TimeSpan.FromDays(1)).TotalMicroseconds} WHERE member = '127.0.0.1:5000/1'");
+        Assert.True(table.IsFenced("127.0.0.1:5000/1")); // reads prune nothing
+
+        table.Fence("127.0.0.1:5000/3");
+
+        Assert.False(table.IsFenced("127.0.0.1:5000/1"));
+        Assert.True(table.IsFenced("127.0.0.1:5000/2"));
+        Assert.True(table.IsFenced("127.0.0.1:5000/3"));
     }
 
     [SkippableFact]

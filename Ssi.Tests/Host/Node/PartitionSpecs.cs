@@ -35,7 +35,6 @@ public sealed class PartitionSpecs(ITestOutputHelper output)
         cluster.AwaitAsync(async () => await CallFs(cluster, node, new FsRead(Credentials.Root, path, 0, 100)) is FsData d
             && Encoding.ASCII.GetString(d.Data) == text, Timeout, $"{path} read through node {node}");
 
-    /// <summary>Waits until the nodes of one side have all stopped (their actor systems terminated).</summary>
     /// <summary>
     /// The process answers through the node. Its first queries may go unanswered while the shard coordinator moves off
     /// a stopped node, so each attempt that gets no answer is tried again.
@@ -48,6 +47,7 @@ public sealed class PartitionSpecs(ITestOutputHelper output)
         nodes.All(observer => nodes.All(n => cluster[observer].Cluster.State.Members.Any(m =>
             m.Status == MemberStatus.Up && m.HasRole("node-" + n) && !cluster[observer].Cluster.State.Unreachable.Contains(m))));
 
+    /// <summary>Waits until the nodes of one side have all stopped (their actor systems terminated).</summary>
     private static Task AwaitStoppedAsync(ClusterHarness cluster, params int[] nodes) =>
         cluster.AwaitAsync(() => nodes.All(n => cluster[n].System.WhenTerminated.IsCompleted), Timeout, () =>
             "the stop of nodes " + string.Join(", ", nodes) + "; still running: " + string.Join("; ", nodes
@@ -135,13 +135,21 @@ public sealed class PartitionSpecs(ITestOutputHelper output)
         await WriteAsync(cluster, 1, "/before-the-flapping", "acknowledged");
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        for (var flap = 0; flap < 4 && cluster.Nodes.Values.All(n => !n.System.WhenTerminated.IsCompleted); flap++)
+        // Each flap cuts the link until node 1 sees node 2 unreachable, and mends it until node 1 sees node 2 reachable
+        // again: shorter than stable-after, so the resolver waits, and each recovery resets its count of instability.
+        bool AnyStopped() => cluster.Nodes.Values.Any(n => n.System.WhenTerminated.IsCompleted);
+        bool OneSeesTwoUnreachable() => cluster[1].Cluster.State.Unreachable.Any(m => m.HasRole("node-2"));
+        var flaps = 0;
+        for (var flap = 0; flap < 3 && !AnyStopped(); flap++)
         {
             await cluster.PartitionAsync([1], [2]);
-            await Task.Delay(TimeSpan.FromSeconds(2.5)); // a cut link: as long as it takes to suspect the other end
+            await cluster.AwaitAsync(() => OneSeesTwoUnreachable() || AnyStopped(), Timeout, "node 1 seeing node 2 unreachable");
             await cluster.HealAsync([1], [2]);
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await cluster.AwaitAsync(() => !OneSeesTwoUnreachable() || AnyStopped(), Timeout, "node 1 seeing node 2 reachable again");
+            if (!AnyStopped()) flaps++;
         }
+        output.WriteLine($"{flaps} flaps seen through, {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.True(flaps >= 1, "the link never flapped: the resolver decided on the first cut");
         await cluster.PartitionAsync([1], [2]);
 
         // Whatever the resolver decides, it ends with one side: every node that still runs is Up in one view shared by
