@@ -270,3 +270,62 @@ public sealed class HoldPipes : Ssi.Vproc.Programs.Program
         while (true) yield return new Pause();
     }
 }
+
+/// <summary>
+/// bench-chaosfamily COUNT LOG NODES: forks COUNT children, the i-th on the i-th of NODES (comma-separated; this node
+/// where that one is down), each sleeping a while and exiting with status i; then waits for them all. Appends
+/// "forked I PID", "reaped PID STATUS" (the raw wait status), then "done" or "echild" to LOG, so `ssi chaos` can check
+/// that every child's end was reported exactly once. Exits 3 if the log cannot be written, 4 if a wait found no child left.
+/// </summary>
+public sealed class ChaosFamily : Ssi.Vproc.Programs.Program
+{
+    public override IEnumerable<SystemCall> Main(ProcessContext p)
+    {
+        var count = int.Parse(p.Args[1], CultureInfo.InvariantCulture);
+        var log = p.Args[2];
+        var nodes = p.Args[3].Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
+        yield return new Open(log, Ssi.Cfs.Files.OpenFlags.WriteOnly | Ssi.Cfs.Files.OpenFlags.Create | Ssi.Cfs.Files.OpenFlags.Append, 0x1A4);
+        if (p.Failed)
+        {
+            yield return Io.Report(p, log);
+            yield return new Exit(3);
+        }
+        var fd = p.Result.Fd;
+        var forked = 0;
+        for (var i = 1; i <= count; i++)
+        {
+            yield return new Fork(new NodeNumber(nodes[(i - 1) % nodes.Length]));
+            if (p.Failed) yield return new Fork();
+            if (p.Failed) break;
+            if (p.Result.Value == 0)
+            {
+                yield return new Sleep(TimeSpan.FromMilliseconds(200 + i * 397 % 1800));
+                yield return new Exit(i);
+            }
+            forked++;
+            yield return new Write(fd, Io.Bytes($"forked {i} {p.Result.Value}\n"));
+            if (p.Failed)
+            {
+                yield return Io.Report(p, log);
+                yield return new Exit(3);
+            }
+        }
+        for (var i = 0; i < forked; i++)
+        {
+            yield return new Wait();
+            if (p.Failed)
+            {
+                yield return new Write(fd, Io.Bytes("echild\n"));
+                yield return new Exit(4);
+            }
+            yield return new Write(fd, Io.Bytes($"reaped {p.Result.Value} {p.Result.Status}\n"));
+            if (p.Failed)
+            {
+                yield return Io.Report(p, log);
+                yield return new Exit(3);
+            }
+        }
+        yield return new Write(fd, Io.Bytes("done\n"));
+        yield return new Exit(p.Failed ? 3 : 0);
+    }
+}

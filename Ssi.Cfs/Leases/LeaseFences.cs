@@ -6,9 +6,12 @@ using Akka.Event;
 namespace Ssi.Cfs.Leases;
 
 /// <summary>
-/// One per node: on every MemberRemoved it fences that incarnation in the store (<see cref="LeaseTable.Fence"/>). Every
-/// node writes the same row, so one survivor is enough. Only the side that holds the lease removes others (a losing
-/// side downs itself), and a node that left in order is fenced too, harmlessly: its incarnation never comes back.
+/// One per node: on every removal of a member that was Down or Exiting it fences that incarnation in the store
+/// (<see cref="LeaseTable.Fence"/>). Every node writes the same row, so one survivor is enough. Only the side that
+/// holds the lease removes others (a losing side downs itself), and a node that left in order is fenced too,
+/// harmlessly: its incarnation never comes back. A node that shuts down sees every member removed as its last view
+/// (Akka publishes an empty membership after ClusterShuttingDown): that is no removal, and fencing on it would lock the
+/// healthy nodes out of the lease.
 /// </summary>
 public sealed class LeaseFences : ReceiveActor
 {
@@ -26,8 +29,20 @@ public sealed class LeaseFences : ReceiveActor
     public LeaseFences(Func<LeaseTable> table)
     {
         _table = new Lazy<LeaseTable>(table);
-        Receive<ClusterEvent.MemberRemoved>(r => Self.Tell(new Write(MemberName(r.Member.UniqueAddress), 0)));
+        Receive<ClusterEvent.MemberRemoved>(r =>
+        {
+            if (r.PreviousStatus is MemberStatus.Down or MemberStatus.Exiting && !r.Member.UniqueAddress.Equals(Cluster.Get(Context.System).SelfUniqueAddress))
+                Self.Tell(new Write(MemberName(r.Member.UniqueAddress), 0));
+        });
+        Receive<ClusterEvent.ClusterShuttingDown>(_ => Become(ShuttingDown));
         Receive<Write>(WriteFence);
+    }
+
+    /// <summary>Fences asked for before the shutdown are still written (their retries too); nothing new is.</summary>
+    private void ShuttingDown()
+    {
+        Receive<Write>(WriteFence);
+        ReceiveAny(_ => { });
     }
 
     public static Props Props(Func<LeaseTable> table) => Akka.Actor.Props.Create(() => new LeaseFences(table));
@@ -35,7 +50,8 @@ public sealed class LeaseFences : ReceiveActor
     /// <summary>An incarnation as fences name it: host:port/uid.</summary>
     public static string MemberName(UniqueAddress member) => $"{member.Address.HostPort()}/{member.Uid}";
 
-    protected override void PreStart() => Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+    protected override void PreStart() => Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+        typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.ClusterShuttingDown));
 
     protected override void PostStop()
     {

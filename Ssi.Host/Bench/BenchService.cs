@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
+using Akka.Remote.Transport;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
@@ -21,19 +22,56 @@ public sealed class BenchService : ReceiveActor
     public const string Name = "bench";
 
     private readonly TimeSpan _timeout;
+    private readonly bool _faultInjection;
+    private readonly HashSet<Address> _cut = [];
     private IActorRef? _region;
 
     /// <param name="timeout">How long one move or round trip may take (the process layer's call-timeout).</param>
-    public BenchService(TimeSpan timeout)
+    /// <param name="faultInjection">Whether root may cut this node's links (ssi.chaos.fault-injection).</param>
+    public BenchService(TimeSpan timeout, bool faultInjection = false)
     {
         _timeout = timeout;
+        _faultInjection = faultInjection;
+        // Awaited in the actor's context: the set of cut links is its state.
+        ReceiveAsync<SetLinks>(async s =>
+        {
+            var replyTo = Sender;
+            replyTo.Tell(await SetLinksAsync(s));
+        });
         Receive<PingNode>(p => PingAsync(p).PipeTo(Sender, failure: e => Unanswered("a round trip", e)));
         Receive<MeasureMigrations>(m => MeasureMigrationsAsync(m).PipeTo(Sender, failure: e => Unanswered("a move", e)));
         Receive<StreamTo>(s => StreamAsync(s).PipeTo(Sender, failure: e => Unanswered("a stream", e)));
         Receive<StreamChunk>(_ => Sender.Tell(StreamChunkTaken.Instance));
     }
 
-    public static Props Props(TimeSpan timeout) => Akka.Actor.Props.Create(() => new BenchService(timeout));
+    public static Props Props(TimeSpan timeout, bool faultInjection = false) => Akka.Actor.Props.Create(() => new BenchService(timeout, faultInjection));
+
+    /// <summary>Blackholes (or lets through again) the links to other nodes, both ways, as a partition would.</summary>
+    private async Task<object> SetLinksAsync(SetLinks request)
+    {
+        if (!_faultInjection)
+            return new Failed(Errno.EPERM, "fault injection is off on this node (ssi.chaos.fault-injection)");
+        var self = Cluster.Get(Context.System).SelfAddress;
+        var targets = new List<Address>();
+        foreach (var hostPort in request.HostPorts)
+        {
+            var colon = hostPort.LastIndexOf(':');
+            if (colon < 1 || !int.TryParse(hostPort[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port))
+                return new Failed(Errno.EINVAL, $"not a host:port: {hostPort}");
+            targets.Add(new Address(self.Protocol, self.System, hostPort[..colon], port));
+        }
+        if (!request.Cut && targets.Count == 0) targets.AddRange(_cut);
+        var transport = ((Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)Context.System).Provider).Transport;
+        ThrottleMode mode = request.Cut ? Blackhole.Instance : Unthrottled.Instance;
+        foreach (var target in targets)
+        {
+            if (!await transport.ManagementCommand(new SetThrottle(target, ThrottleTransportAdapter.Direction.Both, mode)))
+                return new Failed(Errno.EOPNOTSUPP, "this node's transport cannot cut links (akka.remote.dot-netty.tcp.applied-adapters = [trttl])");
+            if (request.Cut) _cut.Add(target);
+            else _cut.Remove(target);
+        }
+        return new LinksSet(_cut.Count);
+    }
 
     /// <summary>A measurement that broke off is a typed failure, never an exception sent back as the reply.</summary>
     private Failed Unanswered(string what, Exception e) => e is AskTimeoutException

@@ -98,20 +98,24 @@ public static class BootBenchmark
         return metrics.Values.ToList();
     }
 
-    /// <summary>Boots a cluster in a fresh temporary $SSI_HOME, runs the body, and always stops and deletes it.</summary>
+    /// <summary>
+    /// Boots a cluster in a fresh temporary $SSI_HOME, runs the body, and always stops and deletes it (keeping the logs
+    /// where the body failed or <paramref name="keepLogs"/> says so). <paramref name="configs"/> are read by the nodes
+    /// and the client; <paramref name="nodeConfigs"/> by the nodes alone.
+    /// </summary>
     public static async Task WithClusterAsync(int size, CancellationToken ct, Func<LocalCluster, double, Task> body,
-        IReadOnlyList<string>? configs = null)
+        IReadOnlyList<string>? configs = null, IReadOnlyList<string>? nodeConfigs = null, Func<bool>? keepLogs = null, string label = "bench")
     {
         configs ??= [];
-        var home = new SsiHome(Path.Combine(Path.GetTempPath(), "ssi-bench-" + Guid.NewGuid().ToString("N")[..8]));
+        var home = new SsiHome(Path.Combine(Path.GetTempPath(), $"ssi-{label}-" + Guid.NewGuid().ToString("N")[..8]));
         var cluster = new LocalCluster(home, SsiCommandLine.LoadConfig(configs), _ => { });
         var ok = false;
         try
         {
             var clock = Stopwatch.StartNew();
-            await cluster.StartAsync(size, configs, ct);
+            await cluster.StartAsync(size, [.. configs, .. nodeConfigs ?? []], ct);
             await body(cluster, clock.Elapsed.TotalSeconds);
-            ok = true;
+            ok = keepLogs?.Invoke() != true;
         }
         finally
         {
@@ -124,7 +128,7 @@ public static class BootBenchmark
             }
             // A failed run keeps its logs for the post-mortem.
             if (ok) Directory.Delete(home.Root, recursive: true);
-            else Console.Error.WriteLine($"bench: logs of the failed run kept in {home.LogDir}");
+            else Console.Error.WriteLine($"{label}: logs of the run kept in {home.LogDir}");
         }
     }
 

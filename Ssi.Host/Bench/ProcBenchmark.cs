@@ -181,7 +181,7 @@ public static class ProcBenchmark
         await files.CreateAsync(Library, 0x1A4, ct: ct);
         for (var offset = 0; offset < bytes.Length; offset += 256 * 1024)
             await files.WriteAsync(Library, offset, bytes[offset..Math.Min(bytes.Length, offset + 256 * 1024)], ct: ct);
-        foreach (var type in new[] { typeof(SpawnWait), typeof(SpawnBurst), typeof(Sleepers), typeof(SignalLoop), typeof(HoldFiles), typeof(PipeFlow), typeof(PingPong), typeof(HoldPipes) })
+        foreach (var type in new[] { typeof(SpawnWait), typeof(SpawnBurst), typeof(Sleepers), typeof(SignalLoop), typeof(HoldFiles), typeof(PipeFlow), typeof(PingPong), typeof(HoldPipes), typeof(ChaosFamily) })
         {
             var path = "/bin/bench-" + type.Name.ToLowerInvariant();
             await files.CreateAsync(path, 0x1ED, ct: ct);

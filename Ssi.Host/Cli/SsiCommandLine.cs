@@ -49,6 +49,7 @@ public static class SsiCommandLine
         root.Subcommands.Add(UserCommand.Create());
         root.Subcommands.Add(HostCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(ChaosCommand.Create());
         // The help's width from the terminal itself: asking Console for it writes terminfo's keypad sequence to the terminal.
         foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
             if (help.Action is System.CommandLine.Help.HelpAction action) action.MaxWidth = HostTerminal.Columns(StandardOutput.StdoutFd) ?? int.MaxValue;

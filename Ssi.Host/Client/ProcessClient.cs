@@ -72,18 +72,27 @@ public sealed class ProcessClient(ClusterConnection connection, Credentials call
         var status = await connection.StatusAsync(ct: ct);
         var all = new List<ProcessInfo>();
         foreach (var node in status.View.Nodes.Where(n => n.State == NodeState.UP).Select(n => n.Node.Value))
-        {
-            var after = new Pid(0);
-            while (true)
-            {
-                var page = await connection.RequestAsync<ProcessPage>(new ProcessCall(new ProcessListQuery(after, Page)), node, ct: ct);
-                all.AddRange(page.Processes);
-                if (!page.More || page.Processes.Length == 0) break;
-                after = page.Processes[^1].Pid;
-            }
-        }
+            all.AddRange(await ListOnAsync(node, ct: ct));
         return [.. all.DistinctBy(p => p.Pid).OrderBy(p => p.Pid)];
     }
+
+    /// <summary>The processes node <paramref name="node"/> itself hosts, as it lists them (no merging with other nodes).</summary>
+    public async Task<List<ProcessInfo>> ListOnAsync(int node, TimeSpan? giveUpAfter = null, CancellationToken ct = default)
+    {
+        var all = new List<ProcessInfo>();
+        var after = new Pid(0);
+        while (true)
+        {
+            var page = await connection.RequestAsync<ProcessPage>(new ProcessCall(new ProcessListQuery(after, Page)), node, giveUpAfter, ct);
+            all.AddRange(page.Processes);
+            if (!page.More || page.Processes.Length == 0) return all;
+            after = page.Processes[^1].Pid;
+        }
+    }
+
+    /// <summary>Cuts or mends node <paramref name="node"/>'s links to the nodes on <paramref name="hostPorts"/> (ssi chaos); asked once.</summary>
+    public Task<LinksSet> SetLinksAsync(int node, IEnumerable<string> hostPorts, bool cut, TimeSpan giveUpAfter, CancellationToken ct = default) =>
+        connection.RequestAsync<LinksSet>(new BenchCall(new SetLinks([.. hostPorts], cut)), node, giveUpAfter, ct, idempotent: false);
 
     /// <summary>Moves a process to a node and returns the node it is on. Sent once: a move is a change.</summary>
     public async Task<NodeNumber> MigrateAsync(Pid pid, NodeNumber node, CancellationToken ct = default)

@@ -144,7 +144,7 @@ public sealed class NodeHost
             FreezeWatch.Start(system, () => cfs.OpenLeaseTable(leaseTimeout));
             var vproc = VprocSettings.Create(config);
             var processes = StartProcesses(system, vproc, home, settings, fs);
-            var bench = system.ActorOf(BenchService.Props(vproc.CallTimeout), BenchService.Name);
+            var bench = system.ActorOf(BenchService.Props(vproc.CallTimeout, config.GetBoolean("ssi.chaos.fault-injection", false)), BenchService.Name);
             var gateway = system.ActorOf(MemberGateway.Props(settings.Number, monitor, fs, processes, bench, startedAt, settings.Gateway.StatusTimeout),
                 MemberGateway.Name);
             host.StartFront(config, secret, gateway);

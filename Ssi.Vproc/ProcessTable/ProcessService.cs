@@ -237,6 +237,11 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
             : Task.FromResult<object>(new Failed(Errno.EHOSTDOWN, $"node {node} is not up"));
     }
 
+    /// <summary>Whether <paramref name="node"/> is still a member (reachable or not), rather than downed or gone.</summary>
+    public static bool IsMember(ActorSystem system, NodeNumber node) =>
+        Cluster.Get(system).State.Members.Any(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Joining or MemberStatus.Leaving or MemberStatus.Exiting
+            && NodeNumber.TryFromRoles(m.Roles, out var n) && n == node);
+
     private static Address? AddressOf(ActorSystem system, NodeNumber node) =>
         Cluster.Get(system).State.Members.FirstOrDefault(m => m.Status == MemberStatus.Up
             && !Cluster.Get(system).State.Unreachable.Contains(m)
@@ -252,13 +257,37 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
     private static IEnumerable<Address> UpNodes(ActorSystem system) =>
         Cluster.Get(system).State.Members.Where(m => m.Status == MemberStatus.Up && m.HasRole("ssi-node")).Select(m => m.Address);
 
+    /// <summary>How long the answer to a named creation is kept for a repeat, and how many are kept at most.</summary>
+    private static readonly TimeSpan CreationMemory = TimeSpan.FromMinutes(10);
+    private const int CreationsKept = 100_000;
+
+    private readonly Dictionary<Guid, Task<object>> _creations = [];
+    private readonly Queue<(Guid Request, DateTime At)> _creationOrder = new();
+
     private void Create(CreateProcess create)
     {
-        if (_pids.Allocate() is not { } pid)
+        if (create.Request is { } request)
         {
-            Sender.Tell(new Failed(Errno.EAGAIN, $"node {_node} has no free PID"));
-            return;
+            while (_creationOrder.TryPeek(out var oldest) && (_creationOrder.Count > CreationsKept || DateTime.UtcNow - oldest.At > CreationMemory))
+                _creations.Remove(_creationOrder.Dequeue().Request);
+            if (_creations.TryGetValue(request, out var first))
+            {
+                first.PipeTo(Sender); // a repeat: the first one's answer, once it has one
+                return;
+            }
         }
+        var created = CreateNew(create);
+        if (create.Request is { } named)
+        {
+            _creations[named] = created;
+            _creationOrder.Enqueue((named, DateTime.UtcNow));
+        }
+        created.PipeTo(Sender);
+    }
+
+    private Task<object> CreateNew(CreateProcess create)
+    {
+        if (_pids.Allocate() is not { } pid) return Task.FromResult<object>(new Failed(Errno.EAGAIN, $"node {_node} has no free PID"));
         var t = create.Template;
         var state = t with
         {
@@ -269,9 +298,10 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
             StartTime = DateTimeOffset.UtcNow,
         };
         var spawn = new Spawn(pid, state, create.Snapshot, create.ExecPath, create.ExecArgs, create.ExitWatcher);
-        SpawnAtHome(spawn).PipeTo(Sender,
-            success: reply => reply is Spawned ? new ProcessCreated(pid, _node) : reply,
-            failure: e => new Failed(Errno.ETIMEDOUT, $"process {pid} did not start in time: {e.Message}"));
+        var node = _node;
+        return SpawnAtHome(spawn).ContinueWith(t => t.IsCompletedSuccessfully
+            ? t.Result is Spawned ? new ProcessCreated(pid, node) : t.Result
+            : new Failed(Errno.ETIMEDOUT, $"process {pid} did not start in time: {t.Exception?.GetBaseException().Message}"), TaskScheduler.Default);
     }
 
     /// <summary>

@@ -8,7 +8,14 @@ using Ssi.Cfs.Permissions;
 namespace Ssi.Vproc.ProcessTable;
 
 /// <summary>Creates a process on the node that receives it (PID allocated there); the reply is <see cref="ProcessCreated"/>.</summary>
-public sealed record CreateProcess(ProcessState Template, byte[]? Snapshot, string? ExecPath, string[] ExecArgs, IActorRef? ExitWatcher) : ISsiMessage;
+public sealed record CreateProcess(ProcessState Template, byte[]? Snapshot, string? ExecPath, string[] ExecArgs, IActorRef? ExitWatcher) : ISsiMessage
+{
+    /// <summary>
+    /// Names the request, so that it can be asked again when its answer was lost (a fork across a partition): the
+    /// node answers a repeat with the first one's answer and never makes a second process.
+    /// </summary>
+    public Guid? Request { get; init; }
+}
 
 public sealed record ProcessCreated(Pid Pid, NodeNumber Node) : ISsiMessage;
 

@@ -46,4 +46,23 @@ public class BenchWireTests() : TestKit(ConfigurationFactory.ParseString("akka.a
         Assert.Equal(new BenchCall(new PingNode(new NodeNumber(3), 10)), RoundTrip(new BenchCall(new PingNode(new NodeNumber(3), 10))));
         Assert.IsType<PingTimes>(RoundTrip(new PingTimes(ImmutableArray.Create(0.5))));
     }
+
+    [Fact]
+    public void A_cut_of_links_crosses_the_wire_whole()
+    {
+        var cut = RoundTrip(new BenchCall(new SetLinks(["10.0.0.2:7102", "10.0.0.3:7103"], Cut: true)));
+        Assert.Equal(["10.0.0.2:7102", "10.0.0.3:7103"], ((SetLinks)cut.Request).HostPorts.ToArray());
+        Assert.True(((SetLinks)cut.Request).Cut);
+        Assert.Equal(2, RoundTrip(new LinksSet(2)).CutLinks);
+    }
+
+    [Fact]
+    public void A_node_without_fault_injection_refuses_to_cut_its_links_even_for_root()
+    {
+        var bench = Sys.ActorOf(BenchService.Props(TimeSpan.FromSeconds(3)));
+        bench.Tell(new SetLinks(["127.0.0.1:7102"], Cut: true), TestActor);
+        var refused = ExpectMsg<Failed>();
+        Assert.Equal(Errno.EPERM, refused.Errno);
+        Assert.Contains("ssi.chaos.fault-injection", refused.Detail);
+    }
 }

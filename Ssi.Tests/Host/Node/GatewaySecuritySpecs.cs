@@ -129,6 +129,7 @@ public class GatewaySecuritySpecs
                      new ProcessCall(new KillRequest(Credentials.Root, 1, 9)),
                      new BenchCall(new MeasureMigrations(new Pid(1), new NodeNumber(1), new NodeNumber(2), 1)),
                      new BenchCall(new PingNode(new NodeNumber(2), 1)),
+                     new BenchCall(new SetLinks(["127.0.0.1:1"], Cut: true)),
                  })
         {
             // Any reply but a refusal would come back as EIO (unexpected reply), so only the gateway's EPERM passes.

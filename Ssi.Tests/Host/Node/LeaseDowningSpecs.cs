@@ -35,6 +35,32 @@ public sealed class LeaseDowningSpecs(ITestOutputHelper output)
     private static async Task CrashAsync(ClusterHarness cluster, params int[] nodes) =>
         await Task.WhenAll(nodes.Select(cluster.CrashAsync));
 
+    /// <summary>
+    /// Found by `ssi chaos`: a node that shuts down sees every member removed as its last view. Fencing on that locked
+    /// the healthy nodes out of the lease, so the next failure took the whole cluster down.
+    /// </summary>
+    [Fact]
+    public async Task A_downed_node_fences_nobody_as_it_shuts_down_so_a_later_survivor_still_takes_the_lease()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        var incarnations = Enumerable.Range(1, 3).ToDictionary(n => n, n => LeaseFences.MemberName(cluster[n].Cluster.SelfUniqueAddress));
+
+        cluster[3].Cluster.Down(cluster[3].Cluster.SelfAddress);
+        await cluster[3].System.WhenTerminated.WaitAsync(Timeout);
+        using (var table = OpenTable(cluster))
+        {
+            await cluster.AwaitAsync(() => table.IsFenced(incarnations[3]), Timeout, "node 3's incarnation fenced by the nodes that removed it");
+            Assert.False(table.IsFenced(incarnations[1]));
+            Assert.False(table.IsFenced(incarnations[2]));
+        }
+
+        await CrashAsync(cluster, 2);
+        await cluster.AwaitAsync(() => Gone(cluster, 1, 2), Timeout, "node 2 removed by node 1");
+        Assert.False(cluster[1].System.WhenTerminated.IsCompleted);
+        using (var table = OpenTable(cluster))
+            Assert.StartsWith(cluster[1].Cluster.SelfAddress.HostPort(), table.Current(LeaseName)!.Owner);
+    }
+
     [Fact]
     public async Task When_two_of_three_crash_the_survivor_takes_the_lease_and_keeps_its_process_and_files_then_new_nodes_rejoin_it()
     {

@@ -30,6 +30,44 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
     private static List<int> Children(TerminalClient client) =>
         client.Stdout.Split('\n').First(l => l.StartsWith("children ")).Split(' ').Skip(1).Select(int.Parse).ToList();
 
+    /// <summary>
+    /// A fork whose answer was lost (a partition) asks again with the same request; the node must answer the repeat
+    /// with the first answer, not make a second child (found by `ssi chaos`: a "failed" fork left a child behind).
+    /// </summary>
+    [Fact]
+    public async Task A_creation_asked_again_with_the_same_request_makes_one_process_and_gets_the_same_answer()
+    {
+        var template = new ProcessState
+        {
+            Pid = default,
+            Parent = Pid.Init,
+            ParentNode = null,
+            Pgid = default,
+            Sid = default,
+            Credentials = Credentials.Root,
+            Cwd = "/",
+            Environment = ImmutableDictionary<string, string>.Empty,
+            Fds = FdTable.Empty,
+            Node = new NodeNumber(2),
+            StartTime = DateTimeOffset.UtcNow,
+            Command = "sleep 1000",
+        };
+        var request = new CreateProcess(template, null, "/bin/sleep", ["sleep", "1000"], null) { Request = Guid.NewGuid() };
+        var node2 = _cluster[1].System.ActorSelection(new RootActorPath(_cluster[2].Cluster.SelfAddress) / "user" / ProcessService.Name);
+        // The repeat may arrive while the first is still being made, or after.
+        var answers = await Task.WhenAll(node2.Ask<object>(request, Timeout), node2.Ask<object>(request, Timeout));
+        answers = [.. answers, await node2.Ask<object>(request, Timeout)];
+        var pids = answers.Select(a => Assert.IsType<ProcessCreated>(a).Pid).Distinct().ToList();
+        var pid = Assert.Single(pids);
+        var listed = await _cluster.AskProcesses(2, new ProcessListQuery(new Pid(0), 1000), Timeout);
+        Assert.Single(((ProcessPage)listed).Processes, p => p.Command == "sleep 1000");
+
+        var fresh = await node2.Ask<object>(request with { Request = Guid.NewGuid() }, Timeout);
+        Assert.NotEqual(pid, Assert.IsType<ProcessCreated>(fresh).Pid); // another request is another process
+        foreach (var p in new[] { pid, ((ProcessCreated)fresh).Pid })
+            await _cluster.AskProcesses(2, new KillRequest(Credentials.Root, p.Value, Signal.SIGKILL), Timeout);
+    }
+
     [Fact]
     public async Task A_crashed_nodes_processes_die_as_if_killed_and_their_children_elsewhere_go_to_init()
     {
