@@ -22,7 +22,16 @@ public sealed class ChaosCounts
 {
     public int WritesAcked, WritesFailed, FamiliesFinished, FamiliesKilled, FamiliesCut, FamiliesNotStarted, ChildrenReaped;
     public int SleepersSignalled, SleepersLost, SleepersCut, SleepersNotStarted, Moves, MovesRefused, Rounds, PartialRounds;
+    [System.Text.Json.Serialization.JsonIgnore]
     public readonly List<double> WriteMilliseconds = [];
+
+    /// <summary>Acknowledged writes' times: median and p99, in milliseconds (0 if none).</summary>
+    public (double Median, double P99) WriteTimes()
+    {
+        List<double> sorted;
+        lock (WriteMilliseconds) sorted = [.. WriteMilliseconds.Order()];
+        return sorted.Count == 0 ? (0, 0) : (sorted[sorted.Count / 2], sorted[(int)(sorted.Count * 0.99)]);
+    }
 }
 
 public sealed record FaultOutcome(Fault Fault, double StartedAt, string Outcome);

@@ -46,6 +46,10 @@ public sealed class SsiCli : IDisposable
     public Task<CliResult> RunAsync(params string[] args) =>
         RunProcessAsync("dotnet", [typeof(Ssi.Host.Program).Assembly.Location, .. args], TimeSpan.FromMinutes(3));
 
+    /// <summary>Runs `ssi ARGS` that may take longer than the usual 3 minutes (chaos runs, benchmarks).</summary>
+    public Task<CliResult> RunLongAsync(TimeSpan timeout, params string[] args) =>
+        RunProcessAsync("dotnet", [typeof(Ssi.Host.Program).Assembly.Location, .. args], timeout);
+
     /// <summary>Runs the repo's ./ssi script itself (it builds on first use).</summary>
     public Task<CliResult> RunScriptAsync(params string[] args) =>
         RunProcessAsync(Path.Combine(RepoRoot, "ssi"), args, TimeSpan.FromMinutes(5));

@@ -25,7 +25,7 @@ public static class Family
         foreach (var (child, record) in candidates)
         {
             if (record.Status is { } status)
-                return CallDecision.Done(state with { Children = state.Children.Remove(child) }, SysResult.Ok(child.Value) with { Status = status },
+                return CallDecision.Done(Reaped(state, child), SysResult.Ok(child.Value) with { Status = status },
                     new Send(Destination.Processes, new Reap(child)));
             if (record.Unreported is not { } change) continue;
             var wanted = WaitStatus.IfContinued(change) ? WaitOptions.Continued : WaitOptions.Untraced;
@@ -36,9 +36,22 @@ public static class Family
         return (wait.Options & WaitOptions.NoHang) != 0 ? CallDecision.Done(state, SysResult.Ok(0)) : CallDecision.Wait(state, Block.Instance);
     }
 
-    /// <summary>A child's exit reached its (living) parent: its status is kept for wait; null if it was a repeat.</summary>
+    /// <summary>How many reaped children a process remembers, so that late repeats of their exit notices are known.</summary>
+    public const int ReapedKept = 64;
+
+    private static ProcessState Reaped(ProcessState state, Pid child)
+    {
+        var reaped = state.RecentlyReaped.Add(child);
+        return state with { Children = state.Children.Remove(child), RecentlyReaped = reaped.Count > ReapedKept ? reaped.RemoveAt(0) : reaped };
+    }
+
+    /// <summary>
+    /// A child's exit reached its (living) parent: its status is kept for wait; null if it was a repeat (also one that
+    /// comes after the child was reaped: found by `ssi chaos`, where a slow acknowledgement let wait report a child twice).
+    /// </summary>
     public static ProcessState? ChildExited(ProcessState state, Pid child, int status, Pid? pgid = null)
     {
+        if (state.RecentlyReaped.Contains(child)) return null;
         if (state.Children.TryGetValue(child, out var record) && record.Status is not null) return null;
         // Where it ran; an exited child's node is never read again (moves and lost nodes concern living children only).
         var node = record?.Node ?? child.Origin ?? state.Node;
@@ -52,6 +65,7 @@ public static class Family
     /// </summary>
     public static ProcessState? ChildStateChanged(ProcessState state, ChildStateChanged changed)
     {
+        if (state.RecentlyReaped.Contains(changed.Child)) return null;
         state.Children.TryGetValue(changed.Child, out var record);
         if (record?.Status is not null) return null;
         record ??= new ChildRecord(changed.Child.Origin ?? state.Node);

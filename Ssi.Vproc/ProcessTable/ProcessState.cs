@@ -44,6 +44,11 @@ public sealed record ProcessState
     /// <summary>The wait status once the process has exited.</summary>
     public int? ExitStatus { get; init; }
     public ImmutableDictionary<Pid, ChildRecord> Children { get; init; } = ImmutableDictionary<Pid, ChildRecord>.Empty;
+    /// <summary>
+    /// The last children wait collected, newest last (at most <see cref="Family.ReapedKept"/>): a child's exit notice
+    /// is sent again until noted, and a repeat that arrives after the reap must not make it a child again.
+    /// </summary>
+    public ImmutableList<Pid> RecentlyReaped { get; init; } = ImmutableList<Pid>.Empty;
     public required NodeNumber Node { get; init; }
     public required DateTimeOffset StartTime { get; init; }
     public TimeSpan CpuTime { get; init; }

@@ -18,6 +18,8 @@ public static class ChaosCommand
         var seeds = new Option<int>("--seeds") { Description = "how many seeds to run, one cluster each: --seed, --seed+1, ...", DefaultValueFactory = _ => 1 };
         var minutes = new Option<double>("--minutes") { Description = "how long each run's workload runs (one fault per 20 s)", DefaultValueFactory = _ => 1 };
         var nodes = new Option<int>("--nodes") { Description = "nodes in each cluster (3 to 5)", DefaultValueFactory = _ => 3 };
+        var scheduleOnly = new Option<bool>("--schedule-only") { Description = "print each seed's faults and boot nothing" };
+        var keepLogs = new Option<bool>("--keep-logs") { Description = "keep every run's $SSI_HOME and logs, not only those with violations" };
         var json = new JsonOption("print the report as JSON (progress goes to stderr)");
         var command = new Command("chaos", $"""
             Boots a local cluster in a temporary $SSI_HOME for each seed and runs a workload on it while a schedule
@@ -33,13 +35,14 @@ public static class ChaosCommand
               - {Violation.OnDownNode}, {Violation.DownedNodeRuns}: a node the others downed runs nothing and exits;
               - {Violation.SignalStatus}: a signalled process ends with that signal (or SIGKILL, with its node);
               - {Violation.ClientHangs}: every attached client ends; {Violation.NoRecovery}: the cluster agrees again.
-            Logs of a run with violations are kept (the path is printed).
+            The $SSI_HOME (store and logs) of a run with violations is kept, and its path printed; --keep-logs keeps all.
 
             Examples:
               ssi chaos --seed 7
+              ssi chaos --seed 7 --minutes 10 --schedule-only
               ssi chaos --seed 1 --seeds 100 --minutes 0.5 --json
             """);
-        foreach (var o in new Option[] { seed, seeds, minutes, nodes, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { seed, seeds, minutes, nodes, scheduleOnly, keepLogs, json }) command.Options.Add(o);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("chaos", async token =>
         {
             var first = parse.GetValue(seed);
@@ -50,9 +53,16 @@ public static class ChaosCommand
             if (count < 1) throw CliException.Usage("--seeds must be at least 1");
             if (length is <= 0 or > 1440) throw CliException.Usage("--minutes must be above 0 and at most 1440");
             if (size is < 3 or > 5) throw CliException.Usage("--nodes must be between 3 and 5");
+            if (parse.GetValue(scheduleOnly))
+            {
+                for (var s = first; s < first + count; s++)
+                    foreach (var fault in ChaosSchedule.Create(s, TimeSpan.FromMinutes(length), size))
+                        Console.WriteLine($"seed {s} at {fault.At.TotalSeconds,5:0.0} s: {fault.Describe()}");
+                return ExitCodes.Ok;
+            }
             var reports = new List<ChaosReport>();
             for (var s = first; s < first + count; s++)
-                reports.Add(await RunSeedAsync(s, TimeSpan.FromMinutes(length), size, quiet, token));
+                reports.Add(await RunSeedAsync(s, TimeSpan.FromMinutes(length), size, quiet, parse.GetValue(keepLogs), token));
             Console.Write(quiet ? Json(reports) : Table(reports));
             var violations = reports.Sum(r => r.Violations.Count);
             if (violations == 0) return ExitCodes.Ok;
@@ -62,7 +72,7 @@ public static class ChaosCommand
         return command;
     }
 
-    private static async Task<ChaosReport> RunSeedAsync(int seed, TimeSpan length, int size, bool quiet, CancellationToken ct)
+    private static async Task<ChaosReport> RunSeedAsync(int seed, TimeSpan length, int size, bool quiet, bool keepLogs, CancellationToken ct)
     {
         void Say(string line) => (quiet ? Console.Error : Console.Out).WriteLine(line);
         var faults = ChaosSchedule.Create(seed, length, size);
@@ -81,15 +91,15 @@ public static class ChaosCommand
             {
                 await using var client = new SsiClient(cluster.Connect(), Credentials.Root);
                 report = await new ChaosRun(cluster, client, seed, faults, length, size, Say).RunAsync(ct);
-            }, nodeConfigs: [nodeConfig], keepLogs: () => report is { Violations.Count: > 0 }, label: "chaos");
+            }, nodeConfigs: [nodeConfig], keepLogs: () => keepLogs || report is { Violations.Count: > 0 }, label: "chaos");
         }
         finally
         {
             File.Delete(nodeConfig);
         }
-        var writes = report!.Counts.WriteMilliseconds.Order().ToList();
-        Say($"seed {seed}: {report.Violations.Count} violation{(report.Violations.Count == 1 ? "" : "s")} in {report.Seconds:0} s" +
-            (writes.Count > 0 ? $"; acknowledged writes took {writes[writes.Count / 2]:0} ms (median), {writes[(int)(writes.Count * 0.99)]:0} ms (p99)" : ""));
+        var (median, p99) = report!.Counts.WriteTimes();
+        Say($"seed {seed}: {report.Violations.Count} violation{(report.Violations.Count == 1 ? "" : "s")} in {report.Seconds:0} s; " +
+            $"acknowledged writes took {median:0} ms (median), {p99:0} ms (p99)");
         return report;
     }
 
@@ -142,6 +152,7 @@ public static class ChaosCommand
                     outcome = f.Outcome,
                 }),
                 counts = r.Counts,
+                write_ms = new { median = Math.Round(r.Counts.WriteTimes().Median, 2), p99 = Math.Round(r.Counts.WriteTimes().P99, 2) },
                 violations = r.Violations.Select(v => new { invariant = v.Invariant, detail = v.Detail }),
             }),
             violations = reports.Sum(r => r.Violations.Count),

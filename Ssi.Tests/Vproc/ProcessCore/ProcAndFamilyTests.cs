@@ -105,6 +105,24 @@ public sealed class ProcAndFamilyTests
     }
 
     [Fact]
+    public void A_repeat_of_a_childs_exit_notice_that_comes_after_wait_reaped_it_is_no_child_again()
+    {
+        var child = new Pid(2_000_003);
+        var noted = Family.ChildExited(Ann_process().WithChild(2_000_003, node: 2), child, WaitStatus.Exited(4))!;
+        var reaped = Family.TryWait(noted, new Wait());
+        var result = reaped.AssertOk();
+        Assert.Equal((child.Value, WaitStatus.Exited(4)), (result.Value, result.Status));
+        Assert.Null(Family.ChildExited(reaped.State, child, WaitStatus.Exited(4))); // the zombie sent it again before it heard
+        Assert.Null(Family.ChildStateChanged(reaped.State, new ChildStateChanged(new Pid(Self), child, new Pid(Self), WaitStatus.Continued)));
+        Family.TryWait(reaped.State, new Wait()).AssertFails(Errno.ECHILD);
+
+        var many = Enumerable.Range(0, Family.ReapedKept + 10).Aggregate(reaped.State, (s, i) =>
+            Family.TryWait(Family.ChildExited(s.WithChild(3_000_000 + i, node: 3), new Pid(3_000_000 + i), 0)!, new Wait()).State);
+        Assert.Equal(Family.ReapedKept, many.RecentlyReaped.Count); // bounded: the oldest are forgotten
+        Assert.Equal(new Pid(3_000_000 + Family.ReapedKept + 9), many.RecentlyReaped[^1]);
+    }
+
+    [Fact]
     public void Only_the_same_user_or_root_may_signal_and_a_zombie_takes_nothing()
     {
         var state = Ann_process();
