@@ -22,6 +22,7 @@ public sealed class TerminalDevice : ReceiveActor
 {
     public const int Window = TerminalOutputWindow.Window;
 
+    private bool _sessionEnded;
     private readonly IActorRef _client;
     private readonly IActorRef _processes;
     private readonly string _name;
@@ -93,6 +94,9 @@ public sealed class TerminalDevice : ReceiveActor
         Receive<TerminalKey>(key => FromClient(() => SignalForeground(key.Signal)));
         Receive<TerminalSessionEnded>(ended =>
         {
+            Sender.Tell(new TerminalSessionEndNoted(ended.Pid));
+            if (_sessionEnded) return; // a repeat: the first was heard
+            _sessionEnded = true;
             // The session leader is gone: its output went out before this (same sender, same order), so tell the
             // client, and hang up the rest of its foreground group as Linux does.
             _client.Tell(ended);

@@ -107,6 +107,12 @@ public sealed record TerminalInputEnd : ISsiMessage
 /// <summary>Ctrl-C (SIGINT), Ctrl-\ (SIGQUIT) or Ctrl-Z (SIGTSTP) at the client: the signal for the foreground group.</summary>
 public sealed record TerminalKey(int Signal) : ISsiMessage;
 
+/// <summary>
+/// The terminal heard <see cref="TerminalSessionEnded"/>: the process stops sending it again (it is sent until noted,
+/// since a message sent while the link was cut is lost, and the client would wait for ever).
+/// </summary>
+public sealed record TerminalSessionEndNoted(Pid Pid) : ISsiMessage;
+
 /// <summary>The process the terminal was made for exited; the client reports its status.</summary>
 public sealed record TerminalSessionEnded(Pid Pid, int Status) : ISsiMessage
 {

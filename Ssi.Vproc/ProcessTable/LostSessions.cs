@@ -53,6 +53,7 @@ public sealed class LostSessions : ReceiveActor
             Context.Parent.Ask<ProcessesGone>(new WhichAreGone([.. _sessions.Keys]), CheckTimeout)
                 .PipeTo(Self, success: gone => new Checked(lost, gone), failure: _ => new Checked(lost, new ProcessesGone([])));
         });
+        Receive<TerminalSessionEndNoted>(_ => { }); // the terminals' answer to the ends sent below
         Receive<Checked>(c =>
         {
             foreach (var pid in c.Gone.Pids)

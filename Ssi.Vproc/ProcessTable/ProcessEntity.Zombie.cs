@@ -41,7 +41,11 @@ public sealed partial class ProcessEntity
         DisposeFrames();
         _image = null;
         Publish();
-        _exitWatcher?.Tell(new TerminalSessionEnded(_pid, status));
+        if (_exitWatcher is { } watcher)
+        {
+            _sessionEnd = (watcher, new TerminalSessionEnded(_pid, status), 0);
+            SendSessionEnd();
+        }
         _exitWatcher = null;
         SendExitNotice();
         Become(Zombie);
@@ -109,6 +113,33 @@ public sealed partial class ProcessEntity
         SendExitNotice();
     }
 
+    /// <summary>The session's end, sent to its terminal until noted (or given up after <see cref="SessionEndTries"/>).</summary>
+    private (IActorRef Terminal, TerminalSessionEnded Ended, int Tries)? _sessionEnd;
+    private ICancelable? _sessionEndTimer;
+    private const int SessionEndTries = 60;
+
+    private sealed record SessionEndDue;
+
+    private void SendSessionEnd()
+    {
+        if (_sessionEnd is not { } end) return;
+        if (end.Tries >= SessionEndTries)
+        {
+            _log.Warning("process {0}: its terminal never noted the end of its session", _pid);
+            _sessionEnd = null;
+            return;
+        }
+        end.Terminal.Tell(end.Ended, Self);
+        _sessionEnd = end with { Tries = end.Tries + 1 };
+        _sessionEndTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(_node.Settings.ExitNoticeRetry, Self, new SessionEndDue(), Self);
+    }
+
+    private void SessionEndNoted()
+    {
+        _sessionEndTimer?.Cancel();
+        _sessionEnd = null;
+    }
+
     private void Zombie(object message) => AsZombie(message, Sender);
 
     private void AsZombie(object message, IActorRef replyTo)
@@ -126,6 +157,8 @@ public sealed partial class ProcessEntity
             case Reparent reparent: Reparented(reparent); break;
             case Reap: Reaped(); break;
             case ExitNoticeDue: SendExitNotice(); break;
+            case SessionEndDue: SendSessionEnd(); break;
+            case TerminalSessionEndNoted: SessionEndNoted(); break;
             case ChildExitNoted: _exitNoticed = true; break;
             case Failed { Errno: Errno.ESRCH } when !_exitNoticed: ParentIsGone(); break;
             case NodeLost lost: if (Family.NodeLost(_state, lost.Node).Orphaned) ParentIsGone(); break;
@@ -151,12 +184,25 @@ public sealed partial class ProcessEntity
         _node.Index.Tell(new LocalProcesses.Unregister(_pid));
         _state = null!;
         Context.Become(Gone);
-        Context.Parent.Tell(new Passivate(Stop.Instance));
+        // Init reaps a session's process at once: the entity stays until the terminal has heard the end.
+        if (_sessionEnd is null) Context.Parent.Tell(new Passivate(Stop.Instance));
     }
 
     private void Gone(object message)
     {
-        if (message is Stop) Context.Stop(Self);
-        else if (message is IWithPid or RelayedMessage) Sender.Tell(new Failed(Errno.ESRCH, $"no process {_pid}"));
+        switch (message)
+        {
+            case Stop: Context.Stop(Self); break;
+            case SessionEndDue:
+                SendSessionEnd();
+                if (_sessionEnd is null) Context.Parent.Tell(new Passivate(Stop.Instance));
+                break;
+            case TerminalSessionEndNoted:
+                if (_sessionEnd is null) break;
+                SessionEndNoted();
+                Context.Parent.Tell(new Passivate(Stop.Instance));
+                break;
+            case IWithPid or RelayedMessage: Sender.Tell(new Failed(Errno.ESRCH, $"no process {_pid}")); break;
+        }
     }
 }

@@ -5,6 +5,7 @@ using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
 using Ssi.Actors.Signals;
+using Ssi.Cfs.Devices;
 using Ssi.Cfs.Permissions;
 using Ssi.Tests.Harness;
 using Ssi.Vproc.Migration;
@@ -31,27 +32,63 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
         client.Stdout.Split('\n').First(l => l.StartsWith("children ")).Split(' ').Skip(1).Select(int.Parse).ToList();
 
     /// <summary>
+    /// Found by `ssi chaos`: a session's end sent while the link to its terminal was cut was lost, and the client
+    /// waited for ever. The end is now sent until the terminal notes it, even after init has reaped the process.
+    /// </summary>
+    [Fact]
+    public async Task A_sessions_end_is_sent_again_until_its_terminal_notes_it()
+    {
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<TerminalSessionEnded>();
+        var terminal = _cluster[1].System.ActorOf(Props.Create(() => new DeafFirstTerminal(heard)));
+        var template = Template(new NodeNumber(2), "true");
+        var created = await _cluster[1].System.ActorSelection(new RootActorPath(_cluster[2].Cluster.SelfAddress) / "user" / ProcessService.Name)
+            .Ask<object>(new CreateProcess(template, null, "/bin/true", ["true"], terminal), Timeout);
+        var pid = Assert.IsType<ProcessCreated>(created).Pid;
+
+        await _cluster.AwaitAsync(() => heard.Count >= 2, Timeout, "the end sent again after the first went unanswered");
+        Assert.All(heard, e => Assert.Equal((pid, WaitStatus.Exited(0)), (e.Pid, e.Status)));
+        // Noted the second time: no third, and the entity is gone for good (no process 'true' left behind).
+        await _cluster.AwaitAsync(async () => await _cluster.QueryOnceAsync(2, pid.Value) is Failed { Errno: Errno.ESRCH }, Timeout, "the process gone");
+        var count = heard.Count;
+        await Task.Delay(TimeSpan.FromSeconds(5)); // over two retry periods: anything more would have come by now
+        Assert.Equal(count, heard.Count);
+    }
+
+    /// <summary>A terminal that does not hear the first end of its session (as if the link was cut), then notes each.</summary>
+    private sealed class DeafFirstTerminal : ReceiveActor
+    {
+        public DeafFirstTerminal(System.Collections.Concurrent.ConcurrentQueue<TerminalSessionEnded> heard) =>
+            Receive<TerminalSessionEnded>(e =>
+            {
+                heard.Enqueue(e);
+                if (heard.Count > 1) Sender.Tell(new TerminalSessionEndNoted(e.Pid));
+            });
+    }
+
+    private static ProcessState Template(NodeNumber node, string command) => new()
+    {
+        Pid = default,
+        Parent = Pid.Init,
+        ParentNode = null,
+        Pgid = default,
+        Sid = default,
+        Credentials = Credentials.Root,
+        Cwd = "/",
+        Environment = ImmutableDictionary<string, string>.Empty,
+        Fds = FdTable.Empty,
+        Node = node,
+        StartTime = DateTimeOffset.UtcNow,
+        Command = command,
+    };
+
+    /// <summary>
     /// A fork whose answer was lost (a partition) asks again with the same request; the node must answer the repeat
     /// with the first answer, not make a second child (found by `ssi chaos`: a "failed" fork left a child behind).
     /// </summary>
     [Fact]
     public async Task A_creation_asked_again_with_the_same_request_makes_one_process_and_gets_the_same_answer()
     {
-        var template = new ProcessState
-        {
-            Pid = default,
-            Parent = Pid.Init,
-            ParentNode = null,
-            Pgid = default,
-            Sid = default,
-            Credentials = Credentials.Root,
-            Cwd = "/",
-            Environment = ImmutableDictionary<string, string>.Empty,
-            Fds = FdTable.Empty,
-            Node = new NodeNumber(2),
-            StartTime = DateTimeOffset.UtcNow,
-            Command = "sleep 1000",
-        };
+        var template = Template(new NodeNumber(2), "sleep 1000");
         var request = new CreateProcess(template, null, "/bin/sleep", ["sleep", "1000"], null) { Request = Guid.NewGuid() };
         var node2 = _cluster[1].System.ActorSelection(new RootActorPath(_cluster[2].Cluster.SelfAddress) / "user" / ProcessService.Name);
         // The repeat may arrive while the first is still being made, or after.
