@@ -95,7 +95,7 @@ public sealed class TerminalDevice : ReceiveActor
         Receive<TerminalSessionEnded>(ended =>
         {
             Sender.Tell(new TerminalSessionEndNoted(ended.Pid));
-            if (_sessionEnded) return; // a repeat: the first was heard
+            if (_sessionEnded) return; // a repeat (the hang-up below stops this device, so one can only race it)
             _sessionEnded = true;
             // The session leader is gone: its output went out before this (same sender, same order), so tell the
             // client, and hang up the rest of its foreground group as Linux does.

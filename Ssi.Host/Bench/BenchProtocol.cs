@@ -68,8 +68,8 @@ public sealed record StreamChunkTaken : ISsiMessage
 /// <summary>
 /// Cuts (<see cref="Cut"/>) or mends the links of the node that receives it to the nodes listening on
 /// <see cref="HostPorts"/> ("host:port"), both ways, with Akka.Remote's throttler adapter: the network partitions of
-/// `ssi chaos`. Mending with no host:port mends every link cut before. Refused (EPERM) unless the node runs with
-/// ssi.chaos.fault-injection = on and the trttl adapter applied.
+/// `ssi chaos`. Mending with no host:port mends every link cut before. Refused with EPERM unless the node runs with
+/// ssi.chaos.fault-injection = on, and with EOPNOTSUPP without the trttl adapter.
 /// </summary>
 public sealed record SetLinks(ImmutableArray<string> HostPorts, bool Cut) : IBenchRequest;
 

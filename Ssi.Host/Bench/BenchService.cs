@@ -63,14 +63,21 @@ public sealed class BenchService : ReceiveActor
         if (!request.Cut && targets.Count == 0) targets.AddRange(_cut);
         var transport = ((Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)Context.System).Provider).Transport;
         ThrottleMode mode = request.Cut ? Blackhole.Instance : Unthrottled.Instance;
+        var refused = 0;
         foreach (var target in targets)
         {
+            // Each link on its own: one the transport refuses must not leave the others as they were.
             if (!await transport.ManagementCommand(new SetThrottle(target, ThrottleTransportAdapter.Direction.Both, mode)))
-                return new Failed(Errno.EOPNOTSUPP, "this node's transport cannot cut links (akka.remote.dot-netty.tcp.applied-adapters = [trttl])");
+            {
+                refused++;
+                continue;
+            }
             if (request.Cut) _cut.Add(target);
             else _cut.Remove(target);
         }
-        return new LinksSet(_cut.Count);
+        return refused == targets.Count && refused > 0
+            ? new Failed(Errno.EOPNOTSUPP, "this node's transport cannot cut links (akka.remote.dot-netty.tcp.applied-adapters = [trttl])")
+            : new LinksSet(_cut.Count);
     }
 
     /// <summary>A measurement that broke off is a typed failure, never an exception sent back as the reply.</summary>

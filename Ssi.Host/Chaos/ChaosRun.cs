@@ -56,10 +56,12 @@ public sealed class ChaosRun(LocalCluster cluster, SsiClient client, int seed, I
     private static readonly TimeSpan ConvergeWithin = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan DownedNodeExitsWithin = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ClientEndsWithin = TimeSpan.FromSeconds(120);
+    /// <summary>Shorter than <see cref="ClientEndsWithin"/>: a sleeper whose signal got lost still ends in time.</summary>
+    private const string SleeperSeconds = "90";
 
     private readonly ChaosCounts _counts = new();
     private readonly ConcurrentDictionary<string, Violation> _violations = new();
-    private readonly ConcurrentDictionary<int, SsiClient> _direct = new();
+    private readonly ConcurrentDictionary<int, Lazy<SsiClient>> _direct = new();
     private readonly HashSet<int>[] _acked = [.. Enumerable.Range(0, DataFiles).Select(_ => new HashSet<int>())];
     private readonly ConcurrentDictionary<int, byte> _movable = new();
     private readonly ConcurrentBag<Task> _pending = [];
@@ -106,7 +108,7 @@ public sealed class ChaosRun(LocalCluster cluster, SsiClient client, int seed, I
             await Task.WhenAll(loops);
         }
         if (!_violations.Values.Any(v => v.Invariant == Violation.NoRecovery)) await FinishAsync(ct);
-        foreach (var direct in _direct.Values) await direct.DisposeAsync();
+        foreach (var direct in _direct.Values.Where(d => d.IsValueCreated)) await direct.Value.DisposeAsync();
         return new ChaosReport(seed, nodes, _clock.Elapsed.TotalSeconds, outcomes, _counts, [.. _violations.Values]);
     }
 
@@ -117,16 +119,17 @@ public sealed class ChaosRun(LocalCluster cluster, SsiClient client, int seed, I
     }
 
     /// <summary>A client whose only contact is node <paramref name="node"/>, so asking it does not cross the cluster's links.</summary>
-    private SsiClient Direct(int node) => _direct.GetOrAdd(node, n =>
+    private SsiClient Direct(int node) => _direct.GetOrAdd(node, n => new Lazy<SsiClient>(() =>
     {
         var run = ClusterRunFile.Read(cluster.Home) ?? throw new InvalidOperationException("the cluster's run file is gone");
         return new SsiClient(ClusterConnector.Connect(cluster.Home, cluster.Config, new LocalGateways(run.Hostname, [run.GatewayAddress(n)])), Credentials.Root);
-    });
+    })).Value;
 
+    /// <summary>Drops the direct clients of nodes that went; one the sampler holds fails its requests, which it skips.</summary>
     private async Task ForgetDirectAsync(IEnumerable<int> nodesGone)
     {
         foreach (var n in nodesGone)
-            if (_direct.TryRemove(n, out var old)) await old.DisposeAsync();
+            if (_direct.TryRemove(n, out var old) && old.IsValueCreated) await old.Value.DisposeAsync();
     }
 
     // ---- faults ----
@@ -144,8 +147,15 @@ public sealed class ChaosRun(LocalCluster cluster, SsiClient client, int seed, I
                 break;
             case FaultKind.Pause:
                 foreach (var pid in incarnations.Values.OfType<int>()) NodeProcess.Signal(pid, PosixSignalNumber.SIGSTOP);
-                await Task.Delay(fault.Hold, ct);
-                foreach (var pid in incarnations.Values.OfType<int>()) NodeProcess.Signal(pid, PosixSignalNumber.SIGCONT);
+                try
+                {
+                    await Task.Delay(fault.Hold, ct);
+                }
+                finally
+                {
+                    // Also when interrupted: a stopped node would ignore the SIGTERM of the clean-up.
+                    foreach (var pid in incarnations.Values.OfType<int>()) NodeProcess.Signal(pid, PosixSignalNumber.SIGCONT);
+                }
                 break;
             case FaultKind.Partition:
                 await SetLinksAsync(fault.Nodes, others, cut: true, ct);
@@ -182,14 +192,15 @@ public sealed class ChaosRun(LocalCluster cluster, SsiClient client, int seed, I
         }
     }
 
-    /// <summary>Every live node lets every link through again.</summary>
+    /// <summary>Every live node lets its links to every other node through again (named, so a node on a reused port is reached too).</summary>
     private async Task MendAsync(CancellationToken ct)
     {
+        var run = ClusterRunFile.Read(cluster.Home)!;
         foreach (var n in cluster.LiveNodes())
         {
             try
             {
-                await Direct(n).Processes.SetLinksAsync(n, [], cut: false, Ask, ct);
+                await Direct(n).Processes.SetLinksAsync(n, Enumerable.Range(1, nodes).Where(m => m != n && run.Ports.ContainsKey(m)).Select(run.HostPort), cut: false, Ask, ct);
             }
             catch (ClientException)
             {
@@ -370,7 +381,7 @@ public sealed class ChaosRun(LocalCluster cluster, SsiClient client, int seed, I
             Attached sleeper;
             try
             {
-                sleeper = await StartAsync(client, 1 + random.Next(nodes), ["/bin/sleep", "600"], ct);
+                sleeper = await StartAsync(client, 1 + random.Next(nodes), ["/bin/sleep", SleeperSeconds], ct);
             }
             catch (ClientException)
             {
@@ -408,7 +419,7 @@ public sealed class ChaosRun(LocalCluster cluster, SsiClient client, int seed, I
         switch (how)
         {
             case End.Status when delivered && WaitStatus.IfSignaled(status) && WaitStatus.TermSig(status) is var s && (s == signal || s == Signal.SIGKILL):
-            case End.Status when !delivered && WaitStatus.IfSignaled(status):
+            case End.Status when !delivered: // the signal may not have arrived: it was killed or slept its time out
                 Interlocked.Increment(ref _counts.SleepersSignalled);
                 break;
             case End.Status:
@@ -500,12 +511,18 @@ public sealed class ChaosRun(LocalCluster cluster, SsiClient client, int seed, I
     private async Task SamplerAsync(CancellationToken ct)
     {
         IReadOnlyList<NodeSample> previous = [];
+        var downedSince = new Dictionary<int, TimeSpan>();
         while (!ct.IsCancellationRequested)
         {
             var round = await Task.WhenAll(Enumerable.Range(1, nodes).Select(n => SampleAsync(n, ct)));
             Interlocked.Increment(ref _counts.Rounds);
             if (round.Any(s => s.Pids is null || s.View is null)) Interlocked.Increment(ref _counts.PartialRounds);
             foreach (var violation in ChaosChecks.Round(previous, round)) Violate(violation);
+            var downed = ChaosChecks.DownedButServing(round);
+            foreach (var gone in downedSince.Keys.Except(downed.Select(d => d.Node)).ToList()) downedSince.Remove(gone);
+            foreach (var (node, violation) in downed)
+                if (_clock.Elapsed - (downedSince.TryAdd(node, _clock.Elapsed) ? _clock.Elapsed : downedSince[node]) >= ChaosChecks.DownedNodeGrace)
+                    Violate(violation);
             previous = round;
             await Pace(TimeSpan.FromSeconds(1), ct);
         }
@@ -541,7 +558,7 @@ public sealed class ChaosRun(LocalCluster cluster, SsiClient client, int seed, I
     private async Task FinishAsync(CancellationToken ct)
     {
         say($"  {_clock.Elapsed.TotalSeconds,6:0.0} s  schedule done; waiting for the workload's processes, then checking");
-        await Task.WhenAll(_pending);
+        await Task.WhenAll(_pending).WaitAsync(ct);
         var files = client.Files(giveUpAfter: TimeSpan.FromSeconds(30));
         for (var f = 0; f < DataFiles; f++)
         {

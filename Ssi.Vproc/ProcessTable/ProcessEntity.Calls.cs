@@ -171,6 +171,8 @@ public sealed partial class ProcessEntity
         {
             if (sent && !ProcessService.IsMember(system, node))
                 return new Failed(Errno.EAGAIN, $"node {node} left the cluster during the fork; nothing of the child is left");
+            // Bounded, so a parent is not held for ever. A child made meanwhile by a node that stayed a member but
+            // unreachable all that time would still report to this parent: rare, and left as it is.
             if (sent && DateTime.UtcNow > until)
                 return new Failed(Errno.EAGAIN, $"node {node} did not answer the fork for {ForkUnknownFor.TotalSeconds:0} s");
             object reply;
@@ -183,9 +185,11 @@ public sealed partial class ProcessEntity
                 sent = true;
                 continue;
             }
-            // Unreachable now: once asked, the answer is unknown until the node is back or gone.
-            if (sent && reply is Failed { Errno: Errno.EHOSTDOWN })
+            // Its spawn timed out, or (once asked) the node is unreachable now: the answer is unknown until the node
+            // answers or is gone.
+            if (reply is Failed { Errno: Errno.ETIMEDOUT } || sent && reply is Failed { Errno: Errno.EHOSTDOWN })
             {
+                sent = true;
                 await Task.Delay(timeout / 10);
                 continue;
             }

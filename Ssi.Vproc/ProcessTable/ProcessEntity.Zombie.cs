@@ -44,6 +44,7 @@ public sealed partial class ProcessEntity
         if (_exitWatcher is { } watcher)
         {
             _sessionEnd = (watcher, new TerminalSessionEnded(_pid, status), 0);
+            Context.Watch(watcher); // a terminal that stopped (its client left) will never note it
             SendSessionEnd();
         }
         _exitWatcher = null;
@@ -159,6 +160,7 @@ public sealed partial class ProcessEntity
             case ExitNoticeDue: SendExitNotice(); break;
             case SessionEndDue: SendSessionEnd(); break;
             case TerminalSessionEndNoted: SessionEndNoted(); break;
+            case Terminated t when _sessionEnd is { } end && t.ActorRef.Equals(end.Terminal): SessionEndNoted(); break;
             case ChildExitNoted: _exitNoticed = true; break;
             case Failed { Errno: Errno.ESRCH } when !_exitNoticed: ParentIsGone(); break;
             case NodeLost lost: if (Family.NodeLost(_state, lost.Node).Orphaned) ParentIsGone(); break;
@@ -197,8 +199,8 @@ public sealed partial class ProcessEntity
                 SendSessionEnd();
                 if (_sessionEnd is null) Context.Parent.Tell(new Passivate(Stop.Instance));
                 break;
-            case TerminalSessionEndNoted:
-                if (_sessionEnd is null) break;
+            case TerminalSessionEndNoted or Terminated:
+                if (_sessionEnd is not { } end || message is Terminated t && !t.ActorRef.Equals(end.Terminal)) break;
                 SessionEndNoted();
                 Context.Parent.Tell(new Passivate(Stop.Instance));
                 break;

@@ -261,7 +261,7 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
     private static readonly TimeSpan CreationMemory = TimeSpan.FromMinutes(10);
     private const int CreationsKept = 100_000;
 
-    private readonly Dictionary<Guid, Task<object>> _creations = [];
+    private readonly Dictionary<Guid, (Task<object> Reply, Spawn? Spawn)> _creations = [];
     private readonly Queue<(Guid Request, DateTime At)> _creationOrder = new();
 
     private void Create(CreateProcess create)
@@ -272,7 +272,15 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
                 _creations.Remove(_creationOrder.Dequeue().Request);
             if (_creations.TryGetValue(request, out var first))
             {
-                first.PipeTo(Sender); // a repeat: the first one's answer, once it has one
+                // A repeat: the first one's answer, once it has one. If its spawn timed out, the process may exist
+                // or not: the same PID is spawned again, and "exists" means it was made.
+                if (first.Reply is { IsCompleted: true, Result: Failed { Errno: Errno.ETIMEDOUT } } && first.Spawn is { } again)
+                {
+                    var node = _node;
+                    first = (SpawnAtHome(again).ContinueWith(t => Answer(t, again.Pid, node), TaskScheduler.Default), again);
+                    _creations[request] = first;
+                }
+                first.Reply.PipeTo(Sender);
                 return;
             }
         }
@@ -282,12 +290,16 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
             _creations[named] = created;
             _creationOrder.Enqueue((named, DateTime.UtcNow));
         }
-        created.PipeTo(Sender);
+        created.Reply.PipeTo(Sender);
     }
 
-    private Task<object> CreateNew(CreateProcess create)
+    private static object Answer(Task<object> spawned, Pid pid, NodeNumber node) => spawned.IsCompletedSuccessfully
+        ? spawned.Result is Spawned or Failed { Errno: Errno.EEXIST } ? new ProcessCreated(pid, node) : spawned.Result
+        : new Failed(Errno.ETIMEDOUT, $"process {pid} did not start in time: {spawned.Exception?.GetBaseException().Message}");
+
+    private (Task<object> Reply, Spawn? Spawn) CreateNew(CreateProcess create)
     {
-        if (_pids.Allocate() is not { } pid) return Task.FromResult<object>(new Failed(Errno.EAGAIN, $"node {_node} has no free PID"));
+        if (_pids.Allocate() is not { } pid) return (Task.FromResult<object>(new Failed(Errno.EAGAIN, $"node {_node} has no free PID")), null);
         var t = create.Template;
         var state = t with
         {
@@ -299,9 +311,9 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
         };
         var spawn = new Spawn(pid, state, create.Snapshot, create.ExecPath, create.ExecArgs, create.ExitWatcher);
         var node = _node;
-        return SpawnAtHome(spawn).ContinueWith(t => t.IsCompletedSuccessfully
-            ? t.Result is Spawned ? new ProcessCreated(pid, node) : t.Result
-            : new Failed(Errno.ETIMEDOUT, $"process {pid} did not start in time: {t.Exception?.GetBaseException().Message}"), TaskScheduler.Default);
+        // Only a repeat of a named request may take EEXIST as made: a fresh PID that exists is a real refusal.
+        return (SpawnAtHome(spawn).ContinueWith(t => t.IsCompletedSuccessfully && t.Result is Failed { Errno: Errno.EEXIST } ? t.Result : Answer(t, pid, node),
+            TaskScheduler.Default), spawn);
     }
 
     /// <summary>

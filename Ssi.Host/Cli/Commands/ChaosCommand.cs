@@ -78,7 +78,9 @@ public static class ChaosCommand
         var faults = ChaosSchedule.Create(seed, length, size);
         Say($"seed {seed}: {size} nodes, {faults.Count} fault{(faults.Count > 1 ? "s" : "")}");
         // Only the nodes cut links, through a transport adapter the client does not use.
-        var nodeConfig = Path.Combine(Path.GetTempPath(), $"ssi-chaos-{Environment.ProcessId}-{seed}.conf");
+        // In a directory of its own (mode 0700), so nobody else can plant or swap the file the nodes read.
+        var configDir = Directory.CreateTempSubdirectory("ssi-chaos-conf-");
+        var nodeConfig = Path.Combine(configDir.FullName, "fault-injection.conf");
         await File.WriteAllTextAsync(nodeConfig, """
             ssi.chaos.fault-injection = on
             akka.remote.dot-netty.tcp.applied-adapters = [trttl]
@@ -95,7 +97,7 @@ public static class ChaosCommand
         }
         finally
         {
-            File.Delete(nodeConfig);
+            configDir.Delete(recursive: true);
         }
         var (median, p99) = report!.Counts.WriteTimes();
         Say($"seed {seed}: {report.Violations.Count} violation{(report.Violations.Count == 1 ? "" : "s")} in {report.Seconds:0} s; " +

@@ -135,6 +135,7 @@ public class GatewaySecuritySpecs
             // Any reply but a refusal would come back as EIO (unexpected reply), so only the gateway's EPERM passes.
             var error = await Assert.ThrowsAsync<ClientException>(() => ann.RequestAsync<ClusterStatus>(query, idempotent: false));
             Assert.Equal(Errno.EPERM, error.Errno);
+            Assert.Contains("only root may", error.Message); // the gateway's words, not a service's own refusal
         }
 
         // A credential whose identity was edited after signing is no credential at all.
