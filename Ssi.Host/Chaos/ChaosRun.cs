@@ -107,7 +107,18 @@ public sealed class ChaosRun(LocalCluster cluster, SsiClient client, int seed, I
             await stop.CancelAsync();
             await Task.WhenAll(loops);
         }
-        if (!_violations.Values.Any(v => v.Invariant == Violation.NoRecovery)) await FinishAsync(ct);
+        if (!_violations.Values.Any(v => v.Invariant == Violation.NoRecovery))
+        {
+            try
+            {
+                await FinishAsync(ct);
+            }
+            catch (ClientException e)
+            {
+                // What cannot be read back cannot be judged: reported, so the run still prints what it saw.
+                Violate(new(Violation.NoRecovery, $"the final check could not read the cluster: {e.Message}"));
+            }
+        }
         foreach (var direct in _direct.Values.Where(d => d.IsValueCreated)) await direct.Value.DisposeAsync();
         return new ChaosReport(seed, nodes, _clock.Elapsed.TotalSeconds, outcomes, _counts, [.. _violations.Values]);
     }

@@ -122,10 +122,28 @@ public sealed class ClusterConnection : IAsyncDisposable
             var session = _session;
             var gateway = session.System.ActorSelection(_contacts[_contact] + ClientGateway.Path);
             var ask = gateway.Ask<object>(request, timeout, ct);
-            if (await Task.WhenAny(ask, session.Trouble.Task) == session.Trouble.Task)
+            var trouble = session.Trouble;
+            if (await Task.WhenAny(ask, trouble.Task) == trouble.Task)
             {
-                if (session.Trouble.Task.Result is { } refusal)
-                    throw ClientException.Denied("access denied: " + refusal);
+                if (trouble.Task.Result is { } refusal)
+                {
+                    // A node that drops a handshake it can no longer finish (it was paused, or is stopping) disassociates
+                    // just as one that refuses this client's certificate does: only a second one in a row is believed
+                    // (found by `ssi chaos`). A node's certificate this client refused is final at once.
+                    if (!refusal.StartsWith(RefusalWatcher.Prefix, StringComparison.Ordinal)) throw ClientException.Denied("access denied: " + refusal);
+                    lock (_refusalsLock)
+                    {
+                        if (!ReferenceEquals(trouble, _lastRefusal))
+                        {
+                            _lastRefusal = trouble;
+                            _refusals++;
+                        }
+                        if (_refusals >= 2) throw ClientException.Denied("access denied: " + refusal);
+                        if (ReferenceEquals(session.Trouble, trouble)) session.Trouble = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                    }
+                    NextContact();
+                    continue;
+                }
                 _session = _connect(); // the transport stopped the client for a reason not ours: start it again
                 NextContact();
                 continue;
@@ -140,6 +158,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                 NextContact();
                 continue;
             }
+            if (reply is not AccessDenied) lock (_refusalsLock) _refusals = 0;
             switch (reply)
             {
                 case T answer: return Outcome<T>.Ok(answer);
@@ -155,6 +174,11 @@ public sealed class ClusterConnection : IAsyncDisposable
         RequestAsync<ClusterStatus>(GetClusterStatus.Instance, node, giveUpAfter, ct);
 
     private void NextContact() => _contact = (_contact + 1) % _contacts.Count;
+
+    /// <summary>Explicit disassociations in a row, each counted once however many requests saw it.</summary>
+    private int _refusals;
+    private object? _lastRefusal;
+    private readonly object _refusalsLock = new();
 
     /// <summary>Moves on from the contact node, which is likely gone (the terminal it held was lost).</summary>
     public void LeaveContact() => NextContact();
@@ -195,7 +219,8 @@ public sealed class ClusterConnection : IAsyncDisposable
     private sealed class Session
     {
         public required ActorSystem System { get; init; }
-        public TaskCompletionSource<string?> Trouble { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Replaced by a new one once an explicit disassociation has been looked at and not believed.</summary>
+        public TaskCompletionSource<string?> Trouble { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public volatile bool Disposing;
 
         public static Session Start(Config config, TlsSettings tlsSettings, CredentialFile credential)
@@ -212,7 +237,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             }
             var system = ActorSystem.Create("ssi-client", setup);
             var session = new Session { System = system };
-            system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new RefusalWatcher(session.Trouble))), typeof(AssociationErrorEvent));
+            system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new RefusalWatcher(session))), typeof(AssociationErrorEvent));
             system.WhenTerminated.ContinueWith(_ =>
             {
                 if (session.Disposing) return;
@@ -228,12 +253,14 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// </summary>
     private sealed class RefusalWatcher : ReceiveActor
     {
-        public RefusalWatcher(TaskCompletionSource<string?> refused) =>
+        public const string Prefix = "node ";
+
+        public RefusalWatcher(Session session) =>
             Receive<AssociationErrorEvent>(e =>
             {
                 for (var cause = e.Cause; cause is not null; cause = cause.InnerException)
                     if (cause.Message.Contains("explicitly disassociated", StringComparison.OrdinalIgnoreCase))
-                        refused.TrySetResult($"node {e.RemoteAddress} refused this client's TLS certificate");
+                        session.Trouble.TrySetResult($"{Prefix}{e.RemoteAddress} refused this client's TLS certificate");
             });
     }
 }
