@@ -79,6 +79,8 @@ public sealed class LostSessions : ReceiveActor, IWithTimers
                 var where = c.Lost is { } node ? $"node {node}" : "its node";
                 terminal.Tell(new TerminalSessionEnded(pid, WaitStatus.Signaled(Signal.SIGKILL)) { Why = $"{where} left the cluster" });
             }
+            if (_sessions.Count > 0)
+                _log.Info("after node {0} left, check {1} keeps the sessions of {2}", c.Lost?.ToString() ?? "?", c.Round, string.Join(", ", _sessions.Keys));
             if (c.Round < Rechecks && _sessions.Count > 0)
                 Timers.StartSingleTimer($"recheck-{c.Lost}-{c.Round + 1}", new Recheck(c.Lost, c.Round + 1), RecheckAfter);
         });

@@ -2,6 +2,7 @@
 using Ssi.Cfs.Pipes;
 using System.Collections.Immutable;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Cluster;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
@@ -29,6 +30,7 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
     private IActorRef? _region;
     private readonly VprocSettings _settings;
     private readonly TimeSpan _timeout;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _lostSessions = ActorRefs.Nobody;
     private IActorRef _console = ActorRefs.Nobody;
 
@@ -124,19 +126,22 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
     /// </summary>
     private async Task<ProcessesGone> GoneAsync(Pid[] pids)
     {
-        var (system, self, timeout, region, confirm) = (Context.System, Self, _timeout, Region, _settings.SessionLostConfirm);
-        if (await HostedNowhereAsync(system, self, pids, timeout) is { } absent)
+        var (system, self, timeout, region, confirm, log) = (Context.System, Self, _timeout, Region, _settings.SessionLostConfirm, _log);
+        if (await HostedNowhereAsync(system, self, pids, timeout, log) is { } absent)
         {
             if (absent.Length == 0) return new ProcessesGone([]);
             await Task.Delay(SurveyConfirm);
-            if (await HostedNowhereAsync(system, self, absent, timeout) is { } still)
+            if (await HostedNowhereAsync(system, self, absent, timeout, log) is { } still)
             {
                 // A process moving just then may be in no index for longer: its shard, asked last, still knows it.
                 var shardSays = await Task.WhenAll(still.Select(pid => AliveAtShardAsync(region, pid, timeout)));
+                if (shardSays.Any(alive => alive))
+                    log.Info("lost-process survey: hosted nowhere but alive at their shard: {0}", string.Join(", ", still.Where((_, i) => shardSays[i])));
                 return new ProcessesGone([.. still.Where((_, i) => !shardSays[i])]);
             }
         }
         var gone = await Task.WhenAll(pids.Select(pid => IsGoneAsync(region, pid, confirm)));
+        if (gone.Any(g => !g)) log.Info("lost-process survey: their shards keep {0}", string.Join(", ", pids.Where((_, i) => !gone[i])));
         return new ProcessesGone([.. pids.Where((_, i) => gone[i])]);
     }
 
@@ -156,22 +161,31 @@ public sealed class ProcessService : ReceiveActor, IWithTimers
     private static readonly TimeSpan SurveyConfirm = TimeSpan.FromSeconds(1);
 
     /// <summary>The PIDs no node that is up hosts, or null if a node did not answer.</summary>
-    private static async Task<Pid[]?> HostedNowhereAsync(ActorSystem system, IActorRef self, Pid[] pids, TimeSpan timeout)
+    private static async Task<Pid[]?> HostedNowhereAsync(ActorSystem system, IActorRef self, Pid[] pids, TimeSpan timeout, ILoggingAdapter log)
     {
         var nodes = UpNodeNumbers(system).ToList();
         var answers = await Task.WhenAll(nodes.Select(async node =>
         {
             try
             {
-                return await AskOn(system, self, node, new HostsAny(pids), timeout) as HostedHere;
+                return await AskOn(system, self, node, new HostsAny(pids), timeout);
             }
             catch (AskTimeoutException)
             {
                 return null;
             }
         }));
-        if (answers.Any(a => a is null)) return null;
-        var hosted = answers.SelectMany(a => a!.Pids).ToHashSet();
+        // Why a session stays open after its node died must show in the log (a hang found by `ssi chaos`).
+        var unanswered = nodes.Where((_, i) => answers[i] is not HostedHere).ToList();
+        if (unanswered.Count > 0)
+        {
+            log.Info("lost-process survey: nodes {0} did not answer ({1})", string.Join(", ", unanswered),
+                string.Join("; ", answers.Where(a => a is not HostedHere).Select(a => a?.ToString() ?? "timed out")));
+            return null;
+        }
+        var hostedBy = nodes.Zip(answers, (node, a) => (node, ((HostedHere)a!).Pids)).Where(h => h.Pids.Length > 0).ToList();
+        if (hostedBy.Count > 0) log.Info("lost-process survey: hosted {0}", string.Join("; ", hostedBy.Select(h => $"node {h.node}: {string.Join(", ", h.Pids)}")));
+        var hosted = hostedBy.SelectMany(h => h.Pids).ToHashSet();
         return [.. pids.Where(p => !hosted.Contains(p))];
     }
 

@@ -125,6 +125,45 @@ public sealed class PartitionSpecs(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// A link breaks at the node that holds the lease from an earlier decision (found by `ssi chaos`: a node restarted
+    /// after a pause could not reach the holder). Both ends are unreachable to someone, so the leader that decides is
+    /// the node reaching both; refused the held lease, it reversed its decision and downed every node. It takes the lease
+    /// over from a holder it reaches itself instead.
+    /// </summary>
+    [Fact]
+    public async Task A_link_broken_at_the_lease_holder_leaves_the_node_that_reaches_both_ends_serving()
+    {
+        await using var cluster = await StartAsync(4);
+        await WriteAsync(cluster, 1, "/before-the-cut", "acknowledged");
+        await cluster.CrashAsync(4);
+        await cluster.AwaitAsync(() => new[] { 1, 2, 3 }.All(n => cluster[n].Cluster.State.Members.Count == 3), Timeout, "node 4 removed");
+        var holder = new[] { 1, 2, 3 }.Single(n => LeaseHolderIs(cluster, n));
+        var (cutFrom, reachingBoth) = holder == 3 ? (2, 1) : (3, holder == 1 ? 2 : 1);
+        output.WriteLine($"node {holder} holds the lease; its link to node {cutFrom} breaks; node {reachingBoth} reaches both");
+
+        await cluster.PartitionAsync([holder], [cutFrom]);
+
+        int[] Running() => [.. new[] { 1, 2, 3 }.Where(n => !cluster[n].System.WhenTerminated.IsCompleted)];
+        await cluster.AwaitAsync(() =>
+        {
+            var running = Running();
+            return running.Length is > 0 and < 3 && running.All(n => cluster[n].Cluster.State.Members.Count == running.Length) && SeeEachOtherUp(cluster, running);
+        }, Timeout, () => $"one serving side (running: {string.Join(", ", Running())})");
+        var survivors = Running();
+        output.WriteLine($"serving: nodes {string.Join(", ", survivors)}");
+        Assert.Contains(reachingBoth, survivors);
+        Assert.False(survivors.Contains(holder) && survivors.Contains(cutFrom), "both ends of the cut link kept serving");
+        AssertServing(cluster, survivors);
+        await AwaitReadableAsync(cluster, reachingBoth, "/before-the-cut", "acknowledged");
+    }
+
+    private static bool LeaseHolderIs(ClusterHarness cluster, int node)
+    {
+        using var table = CfsSettings.Create(NodeHost.ComposeConfig(Akka.Configuration.Config.Empty, []), cluster.Home).OpenLeaseTable(TimeSpan.FromSeconds(5));
+        return (table.Current("ssi-akka-sbr")?.Owner ?? "").StartsWith(cluster[node].Cluster.SelfAddress.HostPort() + "#", StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// One link (1-2) fails and recovers again and again while both ends still reach node 3: each end sees the other
     /// unreachable and node 3 sees both reachable, so the two are "indirectly connected".
     /// </summary>
