@@ -203,21 +203,41 @@ public sealed class ChaosRun(LocalCluster cluster, SsiClient client, int seed, I
         }
     }
 
-    /// <summary>Every live node lets its links to every other node through again (named, so a node on a reused port is reached too).</summary>
+    /// <summary>How long a node that is slow to answer is asked again to mend its links.</summary>
+    private static readonly TimeSpan MendFor = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Every live node lets its links to every other node through again (named, so a node on a reused port is reached
+    /// too), asked again until it answers: a link left cut outlives its fault, and a node started again later cannot
+    /// join past it (found by `ssi chaos`: one unanswered mend downed the restarted node and the one that still cut it).
+    /// A node that stops meanwhile needs nothing: a new incarnation starts with every link whole.
+    /// </summary>
     private async Task MendAsync(CancellationToken ct)
     {
         var run = ClusterRunFile.Read(cluster.Home)!;
-        foreach (var n in cluster.LiveNodes())
+        var pending = cluster.LiveNodes().ToList();
+        var until = DateTime.UtcNow + MendFor;
+        var lastError = new Dictionary<int, string>();
+        while (pending.Count > 0)
         {
-            try
+            foreach (var n in pending.ToList())
             {
-                await Direct(n).Processes.SetLinksAsync(n, Enumerable.Range(1, nodes).Where(m => m != n && run.Ports.ContainsKey(m)).Select(run.HostPort), cut: false, Ask, ct);
+                try
+                {
+                    await Direct(n).Processes.SetLinksAsync(n, Enumerable.Range(1, nodes).Where(m => m != n && run.Ports.ContainsKey(m)).Select(run.HostPort), cut: false, Ask, ct);
+                    pending.Remove(n);
+                }
+                catch (ClientException e)
+                {
+                    lastError[n] = e.Message;
+                }
             }
-            catch (ClientException)
-            {
-                // A node on its way out (downed) no longer answers; a new incarnation starts with every link whole.
-            }
+            pending.RemoveAll(n => !cluster.LiveNodes().Contains(n));
+            if (pending.Count == 0) return;
+            if (DateTime.UtcNow > until) break;
+            await Task.Delay(500, ct);
         }
+        foreach (var n in pending) say($"             node {n} did not mend its links in {MendFor.TotalSeconds:0} s: {lastError.GetValueOrDefault(n)}");
     }
 
     /// <summary>
