@@ -493,12 +493,27 @@ public sealed class ChaosRun(LocalCluster cluster, SsiClient client, int seed, I
         }
         catch (TimeoutException)
         {
-            Violate(new(Violation.ClientHangs, $"the client of {what} had no end {ClientEndsWithin.TotalSeconds:0} s after it was due"));
+            Violate(new(Violation.ClientHangs, $"the client of {what} had no end {ClientEndsWithin.TotalSeconds:0} s after it was due "
+                + $"(its terminal at {attached.Started.Terminal.Path.Address}; the process: {await DescribeAsync(attached.Started.Pid)})"));
             return (0, End.Hung);
         }
         finally
         {
             attached.Attachment.Tell(PoisonPill.Instance, ActorRefs.NoSender);
+        }
+    }
+
+    /// <summary>What the cluster says of a process, for a violation's post-mortem.</summary>
+    private async Task<string> DescribeAsync(Pid pid)
+    {
+        try
+        {
+            var info = await client.Processes.QueryAsync(pid);
+            return info.IsOk ? $"{info.Value.State} on node {info.Value.Node}, {info.Value.Command}" : info.ToString();
+        }
+        catch (ClientException e)
+        {
+            return "no answer: " + e.Message;
         }
     }
 

@@ -192,6 +192,30 @@ public sealed class ProcessEndToEndTests
     }
 
     [Fact]
+    public async Task Bench_boot_under_load_reports_false_downs_and_kill_to_down_with_p99_over_every_kill()
+    {
+        using var ssi = new SsiCli();
+        var refused = await ssi.RunAsync("bench", "boot", "--kills", "0");
+        Assert.True(refused.ExitCode == 2 && refused.Stderr.Contains("--kills must be between 1 and 100"), refused.ToString());
+
+        var bench = await ssi.RunLongAsync(TimeSpan.FromMinutes(6), "bench", "boot", "--sizes", "3", "--runs", "1", "--kills", "2",
+            "--burners-per-cpu", "1", "--workload", "--watch-seconds", "5", "--json");
+        Assert.True(bench.ExitCode == 0, bench.ToString());
+        var metrics = bench.Json.GetProperty("metrics").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
+        // Each kill is a sample of its own (node 3 is started again in between), idle and busy.
+        foreach (var name in new[] { "rm 3 -> DOWN on every survivor (idle)", "rm 3 -> DOWN on every survivor (busy)" })
+        {
+            var kill = metrics[name];
+            Assert.True(kill.GetProperty("samples").GetArrayLength() == 2, kill.ToString());
+            Assert.True(kill.GetProperty("p99").GetDouble() >= kill.GetProperty("median").GetDouble() && kill.GetProperty("min").GetDouble() > 0, kill.ToString());
+        }
+        // Counted once per run, not asserted: the goal of 0 false downs is the benchmark's to report.
+        foreach (var name in new[] { "false downs in 5 s (busy)", "false unreachable events in 5 s (busy)", "false unreachable+down events in 5 s (busy)" })
+            Assert.True(metrics[name].GetProperty("samples").GetArrayLength() == 1, metrics[name].ToString());
+        Assert.True(metrics["workload operations while busy"].GetProperty("median").GetDouble() > 0, metrics["workload operations while busy"].ToString());
+    }
+
+    [Fact]
     public async Task Bench_pipe_prints_throughput_latency_and_memory_each_with_its_baseline_as_json()
     {
         using var ssi = new SsiCli();
