@@ -19,10 +19,9 @@ namespace Ssi.Cfs.Leases;
 ///
 /// The resolver holds the lease for a while after each decision (its release-after), and the next decision may fall to
 /// another leader of the same side. So an acquirer without a callback takes the row over from a holder that this node
-/// sees on its side (<c>sameSide</c>: reachable, or only indirectly connected), and such a
-/// holder, finding at its next renewal that a reachable member took the row, steps down without downing itself. A
-/// holder on the other side of a partition is unreachable, so it is never taken over; its row is taken only when it
-/// lapses, as before.
+/// sees on its side (<c>sameSide</c>: reachable, or only indirectly connected), and such a holder, finding at its next
+/// renewal that a reachable member took the row, steps down without downing itself. A holder on the other side of a
+/// partition is unreachable, so it is never taken over; its row is taken only when it lapses, as before.
 ///
 /// A node the cluster removed is fenced (<see cref="LeaseFences"/>): a node frozen long enough for the winner to release
 /// the lease wakes up seeing everyone else unreachable, and without the fence it would take the free lease and carry on
@@ -279,16 +278,13 @@ public sealed class StoreLease : Lease
     private static long Ticks(TimeSpan t) => (long)(t.TotalSeconds * Stopwatch.Frequency);
 
     /// <summary>
-    /// Owner names are the resolver's (a member's host and port): one names this node's side when it is a member that is
-    /// not down or removed, and that no member sees unreachable.
-    /// </summary>
-    /// <summary>
-    /// A member not downed that is on this node's side: unreachable by nobody, or, if some node sees it unreachable,
-    /// heard from by this node's own failure detector or still seeing the latest gossip (through another node). The
-    /// last two are a holder "indirectly connected", one link of it broken (found by `ssi chaos`): a leader refused the
-    /// lease then reverses its decision, and Akka's reversal of "down the indirectly connected" downs them and its own
-    /// side, which is every node. Both deciders down the same indirectly connected nodes, so both may hold the lease.
-    /// A holder across a clean partition has not seen the gossip that marked it unreachable, and is never taken over.
+    /// Owner names are the resolver's (a member's host and port). One names this node's side when it is a member not
+    /// down or removed that is unreachable by nobody, or, if some node sees it unreachable, that this node's own
+    /// failure detector hears or that still sees the latest gossip (through another node). The last two are a holder
+    /// "indirectly connected", one link of it broken (found by `ssi chaos`): a leader refused the lease reverses its
+    /// decision, and Akka's reversal of "down the indirectly connected" downs them and its own side, which is every
+    /// node. Both deciders down the same indirectly connected nodes, so both may hold the lease. A holder across a
+    /// clean partition has not seen the gossip that marked it unreachable, and is never taken over.
     /// </summary>
     private static Func<string, bool> ReachableMember(ExtendedActorSystem system) => owner =>
     {
