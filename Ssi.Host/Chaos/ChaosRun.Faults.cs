@@ -1,18 +1,8 @@
 // `ssi chaos`: the faults (kill, pause, partition, restart) and the wait for the cluster to agree again after each.
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text;
-using Ssi.Actors.Identity;
 using Ssi.Actors.Membership;
-using Ssi.Actors.Signals;
-using Ssi.Cfs.Permissions;
-using Akka.Actor;
-using Ssi.Host.Bench;
-using Ssi.Host.Cli;
 using Ssi.Host.Client;
 using Ssi.Host.Launcher;
-using Ssi.Vproc.Programs;
-using static Ssi.Host.Bench.ProcBenchmark;
 
 namespace Ssi.Host.Chaos;
 

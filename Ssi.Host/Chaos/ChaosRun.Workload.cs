@@ -1,13 +1,8 @@
 // `ssi chaos`: the workload's loops (writes, families, sleepers, moves) and the sampler that watches every node.
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text;
 using Ssi.Actors.Identity;
-using Ssi.Actors.Membership;
 using Ssi.Actors.Signals;
-using Ssi.Cfs.Permissions;
 using Akka.Actor;
-using Ssi.Host.Bench;
 using Ssi.Host.Cli;
 using Ssi.Host.Client;
 using Ssi.Host.Launcher;

@@ -1,15 +1,11 @@
 // The lost-process survey: which processes died with a node, asked of every node that is up (pipes and sessions ask it).
 using Ssi.Cfs.Pipes;
-using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Cluster;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
-using Ssi.Actors.Signals;
-using Ssi.Cfs.Devices;
-using Ssi.Vproc.Pids;
 
 namespace Ssi.Vproc.ProcessTable;
 
