@@ -19,9 +19,10 @@ namespace Ssi.Cfs.Leases;
 ///
 /// The resolver holds the lease for a while after each decision (its release-after), and the next decision may fall to
 /// another leader of the same side. So an acquirer without a callback takes the row over from a holder that this node
-/// sees on its side (<c>sameSide</c>: reachable, or only indirectly connected), and such a holder, finding at its next
+/// sees on its side (<c>sameSide</c>: reachable, only indirectly connected, or already down), and such a holder, finding at its next
 /// renewal that a reachable member took the row, steps down without downing itself. A holder on the other side of a
-/// partition is unreachable, so it is never taken over; its row is taken only when it lapses, as before.
+/// partition is unreachable, so it is never taken over; its row is taken only when it lapses, as before. A resolver on
+/// a node that is itself indirectly connected or downed is not refused at once (<see cref="ResolverStanding"/>).
 ///
 /// A node the cluster removed is fenced (<see cref="LeaseFences"/>): a node frozen long enough for the winner to release
 /// the lease wakes up seeing everyone else unreachable, and without the fence it would take the free lease and carry on
@@ -38,6 +39,8 @@ public sealed class StoreLease : Lease
     private LeaseTable? _table;
     private readonly Action<Exception>? _whenLostWithoutCallback;
     private readonly Func<string, bool> _sameSide;
+    private readonly Func<ResolverStanding> _standing;
+    private volatile bool _disposed;
     private readonly Func<string?> _self;
     private readonly ILoggingAdapter _log;
     private readonly object _gate = new();
@@ -52,7 +55,7 @@ public sealed class StoreLease : Lease
     public StoreLease(LeaseSettings settings, ExtendedActorSystem system)
         : this(settings, () => CfsSettings.Create(system.Settings.Config, SsiHome.FromEnvironment()).OpenLeaseTable(StoreLeaseSettings.Create(settings).OperationTimeout),
             Logging.GetLogger(system, typeof(StoreLease)), DownSelf(system, StoreLeaseSettings.Create(settings)), ReachableMember(system),
-            () => LeaseFences.MemberName(Cluster.Get(system).SelfUniqueAddress))
+            () => LeaseFences.MemberName(Cluster.Get(system).SelfUniqueAddress), () => ResolverStandings.Of(Cluster.Get(system)))
     {
         system.WhenTerminated.ContinueWith(_ => Dispose(), TaskScheduler.Default);
     }
@@ -61,10 +64,12 @@ public sealed class StoreLease : Lease
     /// <param name="whenLostWithoutCallback">What losing a lease acquired without a callback does.</param>
     /// <param name="sameSide">Whether an owner name (without its incarnation) is a member this node sees up and reachable.</param>
     /// <param name="self">This node's incarnation as fences name it (<see cref="LeaseFences.MemberName"/>), or null.</param>
+    /// <param name="standing">Whether an acquirer without a callback may be refused at once (<see cref="ResolverStanding"/>).</param>
     public StoreLease(LeaseSettings settings, Func<LeaseTable> table, ILoggingAdapter log, Action<Exception>? whenLostWithoutCallback,
-        Func<string, bool>? sameSide = null, Func<string?>? self = null) : base(settings)
+        Func<string, bool>? sameSide = null, Func<string?>? self = null, Func<ResolverStanding>? standing = null) : base(settings)
     {
         _sameSide = sameSide ?? (_ => false);
+        _standing = standing ?? (() => ResolverStanding.Member);
         _self = self ?? (() => null);
         _options = StoreLeaseSettings.Create(settings);
         _open = table;
@@ -116,7 +121,9 @@ public sealed class StoreLease : Lease
     /// <summary>
     /// Tries until the operation timeout. A rival row that has not moved by the time it expires belonged to a holder
     /// that stopped renewing (it crashed), so the next try takes it; a rival that renews while we watch is alive, and
-    /// the answer is false at once rather than at the timeout.
+    /// the answer is false at once rather than at the timeout. Except for the resolver of a node that is itself
+    /// indirectly connected (it watches until the timeout) or already downed (it watches until the node stops): see
+    /// <see cref="ResolverStanding"/>.
     /// </summary>
     private async Task<bool> AcquireAsync(Action<Exception>? callback)
     {
@@ -156,7 +163,8 @@ public sealed class StoreLease : Lease
                     }
                     continue; // the row moved meanwhile: look again
                 }
-                if (watched is { } seen && (seen.Owner != row.Owner || seen.ExpiresAt != row.ExpiresAt))
+                if (watched is { } seen && (seen.Owner != row.Owner || seen.ExpiresAt != row.ExpiresAt)
+                    && Patience(callback, deadline) is ResolverStanding.Member)
                 {
                     _log.Info("lease {0} is held by {1}, which renews it", Name, row.Owner);
                     return false;
@@ -169,7 +177,9 @@ public sealed class StoreLease : Lease
                 failure = e;
             }
             var left = TimeSpan.FromTicks((deadline - Stopwatch.GetTimestamp()) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
-            if (left <= TimeSpan.Zero)
+            if (_disposed) return false; // the node stopped: nobody waits for the answer
+            if (left <= TimeSpan.Zero && Patience(callback, deadline) is ResolverStanding.Downed) left = _options.RenewInterval;
+            else if (left <= TimeSpan.Zero)
             {
                 if (failure is not null) throw new LeaseTimeoutException($"lease {Name}: the store did not answer within {_options.OperationTimeout}: {failure.Message}");
                 _log.Info("lease {0} is still held by {1} after {2}", Name, watched?.Owner, _options.OperationTimeout);
@@ -178,6 +188,27 @@ public sealed class StoreLease : Lease
             await Task.Delay(Clamp(wait, left));
         }
     }
+
+    /// <summary>
+    /// How long a refusal may wait, logged once per change: a resolver whose node is indirectly connected waits until
+    /// the deadline, one whose node is downed until the node stops, any other acquirer not at all.
+    /// </summary>
+    private ResolverStanding Patience(Action<Exception>? callback, long deadline)
+    {
+        if (callback is not null) return ResolverStanding.Member;
+        var standing = _standing();
+        if (standing is ResolverStanding.IndirectlyConnected && Stopwatch.GetTimestamp() >= deadline) return ResolverStanding.Member;
+        if (standing != _lastPatience)
+        {
+            _lastPatience = standing;
+            if (standing is not ResolverStanding.Member)
+                _log.Info("lease {0}: its holder renews it, but this node is {1}: waiting for the member that downs it rather than refusing its resolver, whose reversal would down the members it reaches",
+                    Name, standing is ResolverStanding.Downed ? "already downed" : "itself indirectly connected");
+        }
+        return standing;
+    }
+
+    private ResolverStanding _lastPatience = ResolverStanding.Member;
 
     private static TimeSpan Clamp(TimeSpan wait, TimeSpan left)
     {
@@ -279,19 +310,24 @@ public sealed class StoreLease : Lease
 
     /// <summary>
     /// Owner names are the resolver's (a member's host and port). One names this node's side when it is a member not
-    /// down or removed that is unreachable by nobody, or, if some node sees it unreachable, that this node's own
-    /// failure detector hears or that still sees the latest gossip (through another node). The last two are a holder
+    /// removed that is unreachable by nobody, or, if some node sees it unreachable, that this node's own failure
+    /// detector hears or that still sees the latest gossip (through another node). The last two are a holder
     /// "indirectly connected", one link of it broken (found by `ssi chaos`): a leader refused the lease reverses its
     /// decision, and Akka's reversal of "down the indirectly connected" downs them and its own side, which is every
     /// node. Both deciders down the same indirectly connected nodes, so both may hold the lease. A holder across a
     /// clean partition has not seen the gossip that marked it unreachable, and is never taken over.
+    ///
+    /// A holder this node sees down is taken over too (found by a CI run): the holder downed itself with the other end
+    /// of its broken link, and renews until it stops, so the member reaching both, deciding next, was refused and
+    /// reversed. This node can see it down only through gossip of this side, never across a clean partition.
     /// </summary>
     private static Func<string, bool> ReachableMember(ExtendedActorSystem system) => owner =>
     {
         var cluster = Cluster.Get(system);
         var state = cluster.State;
-        if (state.Members.FirstOrDefault(m => m.Address.HostPort() == owner && m.Status is not (MemberStatus.Down or MemberStatus.Removed)) is not { } member)
+        if (state.Members.FirstOrDefault(m => m.Address.HostPort() == owner && m.Status is not MemberStatus.Removed) is not { } member)
             return false;
+        if (member.Status is MemberStatus.Down) return true;
         if (!state.Unreachable.Any(m => m.Address.HostPort() == owner)) return true;
         return cluster.FailureDetector.IsMonitoring(member.Address) && cluster.FailureDetector.IsAvailable(member.Address)
             || state.SeenBy.Contains(member.Address);
@@ -308,6 +344,7 @@ public sealed class StoreLease : Lease
 
     private void Dispose()
     {
+        _disposed = true;
         lock (_gate)
         {
             _held = false;

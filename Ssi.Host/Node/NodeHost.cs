@@ -128,6 +128,7 @@ public sealed class NodeHost
             () => ClusterTls.ForMember(settings.Tls.Dir, secret));
         var system = ActorSystem.Create(settings.SystemName, setup);
         var handshakes = HandshakeFailureWatch.Attach(system);
+        ListenerUnbind.Register(system);
         var startedAt = DateTimeOffset.UtcNow;
 
         var monitor = system.ActorOf(NodeMonitor.Props(settings.Number), NodeMonitor.Name);

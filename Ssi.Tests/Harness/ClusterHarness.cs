@@ -89,7 +89,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             ssi.cluster.seed-nodes = [{(seedAddress is null ? "" : $"\"{seedAddress.Host}:{seedAddress.Port}\"")}]
             ssi.security.secret-file = "{secretFile ?? _home.Home.SecretFile}"
             ssi.security.tls.dir = "{tlsDir ?? _home.Home.TlsDir}"
-            akka.loglevel = WARNING
+            akka.loglevel = {Environment.GetEnvironmentVariable("SSI_TEST_LOGLEVEL") ?? "WARNING"}
             akka.coordinated-shutdown.run-by-actor-system-terminate = off
             """);
         var config = NodeHost.ComposeConfig(overrides.WithFallback(_extra), []);

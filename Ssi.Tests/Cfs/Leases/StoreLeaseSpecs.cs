@@ -37,10 +37,11 @@ public abstract class StoreLeaseSpecs : IDisposable
         safety-margin = 500 ms
         """), Name, owner);
 
-    private StoreLease NewLease(string owner, Action<Exception>? whenLost = null, Func<string, bool>? sameSide = null, string? self = null)
+    private StoreLease NewLease(string owner, Action<Exception>? whenLost = null, Func<string, bool>? sameSide = null, string? self = null,
+        Func<ResolverStanding>? standing = null)
     {
         var table = Track(OpenTable(OperationTimeout)); // opened here, so a missing server skips the test
-        var lease = new StoreLease(Settings(owner), () => table, NoLogger.Instance, whenLost, sameSide, () => self);
+        var lease = new StoreLease(Settings(owner), () => table, NoLogger.Instance, whenLost, sameSide, () => self, standing);
         _opened.Add(new Releaser(lease));
         return lease;
     }
@@ -115,6 +116,31 @@ public abstract class StoreLeaseSpecs : IDisposable
         Assert.True(b.CheckLease());
         Assert.False(await c.Acquire());
         Assert.Equal(b.Owner, table.Current(Name)!.Owner);
+    }
+
+    /// <summary>
+    /// A refused resolver reverses its decision; on an end of a broken link that would down the member reaching both
+    /// ends too. So an indirectly connected node's resolver is refused only at the deadline, and a downed node's never.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_resolver_on_an_indirectly_connected_node_is_refused_at_the_deadline_and_on_a_downed_node_not_at_all()
+    {
+        var a = NewLease("a");
+        Assert.True(await a.Acquire());
+        var standing = ResolverStanding.IndirectlyConnected;
+        var b = NewLease("b", standing: () => standing);
+        var withCallback = NewLease("c", standing: () => ResolverStanding.Downed);
+
+        var clock = Stopwatch.StartNew();
+        Assert.False(await b.Acquire());
+        Assert.True(clock.Elapsed >= OperationTimeout, $"refused after {clock.Elapsed}, before the deadline");
+        Assert.False(await withCallback.Acquire(_ => { })); // another acquirer than the resolver is not kept waiting
+
+        standing = ResolverStanding.Downed;
+        var pending = b.Acquire();
+        Assert.NotSame(pending, await Task.WhenAny(pending, Task.Delay(OperationTimeout * 2)));
+        await a.Release();
+        Assert.True(await pending.WaitAsync(OperationTimeout), "the downed node's resolver takes the lease once it is free");
     }
 
     [SkippableFact]

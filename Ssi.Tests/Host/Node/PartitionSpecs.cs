@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
+using Ssi.Cfs.Leases;
 using Ssi.Cfs.Permissions;
 using Ssi.Cfs.Service;
 using Ssi.Host.Node;
@@ -140,8 +141,17 @@ public sealed class PartitionSpecs(ITestOutputHelper output)
         var holder = new[] { 1, 2, 3 }.Single(n => LeaseHolderIs(cluster, n));
         var (cutFrom, reachingBoth) = holder == 3 ? (2, 1) : (3, holder == 1 ? 2 : 1);
         output.WriteLine($"node {holder} holds the lease; its link to node {cutFrom} breaks; node {reachingBoth} reaches both");
+        Assert.All(new[] { 1, 2, 3 }, n => Assert.True(ResolverStandings.CanReadReachability(cluster[n].Cluster), "Akka's reachability records cannot be read"));
+        Assert.All(new[] { 1, 2, 3 }, n => Assert.Equal(ResolverStanding.Member, ResolverStandings.Of(cluster[n].Cluster)));
 
         await cluster.PartitionAsync([holder], [cutFrom]);
+
+        // Each end sees the other unreachable and hears of the other's observation through the third node: both ends
+        // are indirectly connected, for as long as the resolvers' stable-after at least.
+        ResolverStanding Standing(int n) => cluster[n].System.WhenTerminated.IsCompleted ? ResolverStanding.Downed : ResolverStandings.Of(cluster[n].Cluster);
+        await cluster.AwaitAsync(() => Standing(holder) is ResolverStanding.IndirectlyConnected || Standing(cutFrom) is ResolverStanding.IndirectlyConnected,
+            Timeout, () => $"an end of the cut link indirectly connected (node {holder}: {Standing(holder)}, node {cutFrom}: {Standing(cutFrom)})");
+        Assert.Equal(ResolverStanding.Member, Standing(reachingBoth));
 
         int[] Running() => [.. new[] { 1, 2, 3 }.Where(n => !cluster[n].System.WhenTerminated.IsCompleted)];
         await cluster.AwaitAsync(() =>

@@ -129,6 +129,35 @@ public class TransportSecuritySpecs
             await HandshakeProbe.TryAsync(ClusterTls.ForMember(cluster.Tls.Dir, cluster.Secret), "127.0.0.1", closed, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1)));
     }
 
+    /// <summary>
+    /// A stopping node closes its listener before its remoting stops (<see cref="ListenerUnbind"/>): a peer reconnecting
+    /// then is refused, rather than accepted and cut mid-handshake, which Akka.Remote answers by stopping the peer.
+    /// The associations made before go on.
+    /// </summary>
+    [Fact]
+    public async Task A_node_that_closed_its_listener_refuses_new_connections_and_keeps_its_associations()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(2);
+        var node = cluster[2];
+        var port = node.Cluster.SelfAddress.Port!.Value;
+        var listeners = ListenerUnbind.Find(node.System);
+        Assert.Equal(port, ((System.Net.IPEndPoint)Assert.Single(listeners).LocalAddress).Port);
+
+        Assert.Equal(1, await ListenerUnbind.CloseAsync(node.System));
+
+        var refused = await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(async () =>
+        {
+            using var tcp = new System.Net.Sockets.TcpClient();
+            await tcp.ConnectAsync("127.0.0.1", port);
+        });
+        Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
+        var path = new RootActorPath(node.Cluster.SelfAddress) / "system" / "cluster" / "core" / "daemon";
+        var identity = await cluster[1].System.ActorSelection(path).Ask<ActorIdentity>(new Identify(1), TimeSpan.FromSeconds(20));
+        Assert.NotNull(identity.Subject);
+        Assert.Null(CoordinatedShutdown.Get(node.System).ShutdownReason);
+        Assert.Null(CoordinatedShutdown.Get(cluster[1].System).ShutdownReason);
+    }
+
     private static int ClusterRunFileFreePort() => Ssi.Host.Launcher.ClusterRunFile.FreePort("127.0.0.1", new HashSet<int>());
 
     /// <summary>The TLS refusals a node logs (its transport logs them as warnings on the event stream).</summary>
