@@ -39,7 +39,9 @@ public sealed class ShellEndToEndTests
         Assert.True(end.ExitCode == 0, $"exit {end.ExitCode}\n{string.Join('\n', tty.Lines())}");
         Assert.True(end.Canonical && end.Echo, $"terminal left with icanon={end.Canonical} echo={end.Echo}");
         // Nothing of the session is left: no shell, no job.
-        await AwaitAsync(async () => (await ListAsync(ssi)).All(p => p.Command == "init"), "every process of the session gone");
+        List<Listed> left = [];
+        await CliPolling.UntilAsync(async () => (left = await ListAsync(ssi)).All(p => p.Command == "init"), Deadline,
+            () => "every process of the session gone (left: " + string.Join("; ", left.Select(p => $"{p.Pid} on {p.Node} {p.State} {p.Command}")) + ")", 250);
         (await ssi.RunAsync("stop")).Succeeded();
     }
 

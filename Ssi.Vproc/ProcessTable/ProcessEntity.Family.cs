@@ -24,10 +24,14 @@ public sealed partial class ProcessEntity
 
     private void Reparented(Reparent reparent)
     {
+        var before = _state.Parent;
         _state = Family.Reparented(_state, reparent.NewParent);
         Publish();
-        if (IsZombie && !_exitNoticed)
+        // A zombie whose exit reached its parent only after the parent exited too was noted there, and handed on: the
+        // note came from a parent that will never reap it, so the new parent (init) must hear of the exit as well.
+        if (IsZombie && (!_exitNoticed || _state.Parent != before))
         {
+            _exitNoticed = false;
             _exitNoticeTimer?.Cancel();
             SendExitNotice();
         }
