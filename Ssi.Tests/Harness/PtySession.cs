@@ -49,7 +49,7 @@ public sealed class PtySession : IDisposable
     private readonly TaskCompletionSource<int> _pid = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary><c>ssi ARGS</c> on a new pty.</summary>
-    public static PtySession Ssi(SsiCli cli, params string[] args) => new(cli, ["dotnet", typeof(global::Ssi.Host.Program).Assembly.Location, .. args]);
+    public static PtySession Ssi(SsiCli cli, params string[] args) => new(cli, ["dotnet", SsiCli.Dll, .. args]);
 
     /// <summary>A /bin/sh script on a new pty, where <c>ssi</c> runs this build's CLI; the script's redirections decide what is a terminal.</summary>
     public static PtySession Shell(SsiCli cli, string script) => new(cli, ["/bin/sh", "-c", "ssi() { dotnet \"$SSI_DLL\" \"$@\"; }\n" + script]);
@@ -65,7 +65,7 @@ public sealed class PtySession : IDisposable
             WorkingDirectory = SsiCli.RepoRoot,
         };
         foreach (var a in (string[])["-c", Bridge, .. command]) start.ArgumentList.Add(a);
-        start.Environment["SSI_DLL"] = typeof(global::Ssi.Host.Program).Assembly.Location;
+        start.Environment["SSI_DLL"] = SsiCli.Dll;
         start.Environment[global::Ssi.Actors.Configuration.SsiHome.EnvironmentVariable] = cli.Home.Root;
         start.Environment["TERM"] = "xterm";
         _bridge = Process.Start(start)!;
