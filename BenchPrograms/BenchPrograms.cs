@@ -7,7 +7,10 @@ using Ssi.Vproc.Programs;
 
 namespace BenchPrograms;
 
-/// <summary>bench-spawnwait COUNT NODE PATH: COUNT times fork a child on NODE that execs PATH, and wait for it.</summary>
+/// <summary>
+/// bench-spawnwait COUNT NODE PATH [WARMUP_S]: fork a child on NODE that execs PATH, and wait for it; the first time
+/// (cold) is printed on its own, then for WARMUP_S seconds untimed, then COUNT times timed.
+/// </summary>
 public sealed class SpawnWait : Ssi.Vproc.Programs.Program
 {
     public override IEnumerable<SystemCall> Main(ProcessContext p)
@@ -15,8 +18,11 @@ public sealed class SpawnWait : Ssi.Vproc.Programs.Program
         var count = int.Parse(p.Args[1], CultureInfo.InvariantCulture);
         var node = new NodeNumber(int.Parse(p.Args[2], CultureInfo.InvariantCulture));
         var path = p.Args[3];
+        var warmup = p.Args.Length > 4 ? (long)(double.Parse(p.Args[4], CultureInfo.InvariantCulture) * 1e6) : 0;
         var times = new List<long>();
-        for (var i = 0; i < count; i++)
+        long? first = null;
+        long warmupEnds = 0;
+        while (times.Count < count)
         {
             yield return new GetTime();
             var start = p.Result.Value;
@@ -30,9 +36,14 @@ public sealed class SpawnWait : Ssi.Vproc.Programs.Program
             yield return new Wait();
             if (p.Failed || !WaitStatus.IfExited(p.Result.Status) || WaitStatus.ExitStatus(p.Result.Status) != 0) break;
             yield return new GetTime();
-            times.Add(p.Result.Value - start);
+            if (first is null)
+            {
+                first = p.Result.Value - start;
+                warmupEnds = p.Result.Value + warmup;
+            }
+            else if (start >= warmupEnds) times.Add(p.Result.Value - start);
         }
-        yield return Io.Out("spawn-wait-us " + string.Join(' ', times) + "\n");
+        yield return Io.Out($"spawn-wait-first-us {first}\nspawn-wait-us " + string.Join(' ', times) + "\n");
     }
 }
 
@@ -90,24 +101,35 @@ public sealed class Sleepers : Ssi.Vproc.Programs.Program
     }
 }
 
-/// <summary>bench-signalloop COUNT PID: COUNT times send SIGCONT (delivered, acknowledged, harmless) to PID and time it.</summary>
+/// <summary>
+/// bench-signalloop COUNT PID [WARMUP_S]: send SIGCONT (delivered, acknowledged, harmless) to PID and time it; the first
+/// time (cold) is printed on its own, then for WARMUP_S seconds untimed, then COUNT times timed.
+/// </summary>
 public sealed class SignalLoop : Ssi.Vproc.Programs.Program
 {
     public override IEnumerable<SystemCall> Main(ProcessContext p)
     {
         var count = int.Parse(p.Args[1], CultureInfo.InvariantCulture);
         var pid = int.Parse(p.Args[2], CultureInfo.InvariantCulture);
+        var warmup = p.Args.Length > 3 ? (long)(double.Parse(p.Args[3], CultureInfo.InvariantCulture) * 1e6) : 0;
         var times = new List<long>();
-        for (var i = 0; i < count; i++)
+        long? first = null;
+        long warmupEnds = 0;
+        while (times.Count < count)
         {
             yield return new GetTime();
             var start = p.Result.Value;
             yield return new Kill(pid, Signal.SIGCONT);
             if (p.Failed) break;
             yield return new GetTime();
-            times.Add(p.Result.Value - start);
+            if (first is null)
+            {
+                first = p.Result.Value - start;
+                warmupEnds = p.Result.Value + warmup;
+            }
+            else if (start >= warmupEnds) times.Add(p.Result.Value - start);
         }
-        yield return Io.Out("signal-us " + string.Join(' ', times) + "\n");
+        yield return Io.Out($"signal-first-us {first}\nsignal-us " + string.Join(' ', times) + "\n");
     }
 }
 

@@ -24,6 +24,15 @@ public static class MigrateBenchmark
         /// <summary>The very first move of the run (cold).</summary>
         public double FirstMoveMs { get; init; }
 
+        /// <summary>The very first Akka round trip of the run (cold).</summary>
+        public double FirstRoundTripMs { get; init; }
+
+        /// <summary>The first move of the computing process (its code warm, its state new).</summary>
+        public double ComputingFirstMoveMs { get; init; }
+
+        /// <summary>How long each kind of operation ran untimed before its samples, and how many ran.</summary>
+        public Warmed Warmup { get; init; } = new(0, 0, 0, 0);
+
         /// <summary>Moves of a process that is computing (between two system calls) rather than waiting for its terminal.</summary>
         public List<double> ComputingMoveMs { get; init; } = [];
 
@@ -45,8 +54,15 @@ public static class MigrateBenchmark
         ("reply", "reply reaches the asker", p => p.Reply),
     ];
 
-    /// <summary>Moves and round trips made before the timed ones, so that the samples measure a warm system.</summary>
-    private const int Warmup = 50;
+    /// <summary>
+    /// The untimed work before the samples, so that they measure a warm system (.NET compiles a path with full
+    /// optimisation only after it has run a while): for <see cref="Seconds"/> each, this many round trips, moves of the
+    /// process waiting for its terminal, and moves of the computing one.
+    /// </summary>
+    public sealed record Warmed(double Seconds, int RoundTrips, int Moves, int ComputingMoves);
+
+    /// <summary>Moves asked of a node in one request: its answer must come within the client's response timeout.</summary>
+    private const int MovesPerRequest = 1000;
 
     /// <summary>
     /// Load leveling of <see cref="Burners"/> CPU-bound processes started on node 1: when the last one moved (seconds
@@ -65,7 +81,8 @@ public static class MigrateBenchmark
 
     public static Command Command()
     {
-        var samples = new Option<int>("--samples") { Description = "single moves timed (and Akka round trips for the baseline)", DefaultValueFactory = _ => 200 };
+        var samples = new Option<int>("--samples") { Description = "single moves timed (and Akka round trips for the baseline)", DefaultValueFactory = _ => 2000 };
+        var warmup = new Option<double>("--warmup") { Description = "seconds of untimed round trips, and of moves of each process, before the timed ones", DefaultValueFactory = _ => 3 };
         var hops = new Option<int>("--hops") { Description = "back-and-forth moves while the process is signalled", DefaultValueFactory = _ => 10_000 };
         var burners = new Option<int>("--burners") { Description = "CPU-bound processes started on node 1 for load leveling to spread (0: skip)", DefaultValueFactory = _ => 12 };
         var json = new JsonOption();
@@ -74,7 +91,8 @@ public static class MigrateBenchmark
             Boots a 3-node cluster in a temporary $SSI_HOME and measures migration (medians and p99):
               - moving a process that holds 3 open files (with offsets) and waits for its terminal between nodes 2 and
                 3, one move at a time, asked on node 2, against a plain Akka round trip (Identify) between the same
-                nodes in the same run, after 50 of each to warm up (the very first move is shown on its own);
+                nodes in the same run; each kind first runs untimed for --warmup seconds (.NET optimises a path
+                only after it has run a while), and the very first move and round trip are shown on their own;
               - the same for a computing process (burn), which needs no terminal read cancelled before it leaves;
               - --hops moves of that process back and forth, asked on node 1, while this benchmark keeps sending it
                 SIGUSR1 and reading what its handler writes to its terminal (one numbered line per signal): signals
@@ -86,18 +104,19 @@ public static class MigrateBenchmark
             Examples:
               ssi bench migrate
               ssi bench migrate --hops 1000 --json
-              ssi bench migrate --samples 2 --hops 2 --burners 3
+              ssi bench migrate --samples 2 --warmup 0 --hops 2 --burners 3
               ssi bench migrate --burners 0 --config HOCON/plain-tcp.conf
             """);
-        foreach (var o in new Option[] { samples, hops, burners, json, config }) command.Options.Add(o);
+        foreach (var o in new Option[] { samples, warmup, hops, burners, json, config }) command.Options.Add(o);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("bench migrate", async token =>
         {
             if (parse.GetValue(samples) < 2 || parse.GetValue(hops) < 2) throw CliException.Usage("--samples and --hops must be at least 2");
             if (parse.GetValue(burners) is < 0 or > 1000) throw CliException.Usage("--burners must be between 0 and 1000");
+            if (parse.GetValue(warmup) is < 0 or > 600) throw CliException.Usage("--warmup must be between 0 and 600 seconds");
             Result? result = null;
             await BootBenchmark.WithClusterAsync(3, token, async (cluster, _) =>
             {
-                result = await MeasureAsync(cluster, parse.GetValue(samples), parse.GetValue(hops), parse.GetValue(json), token);
+                result = await MeasureAsync(cluster, parse.GetValue(samples), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(hops), parse.GetValue(json), token);
                 if (parse.GetValue(burners) > 0)
                     result = result with { Spread = await MeasureLevelingAsync(cluster, parse.GetValue(burners), parse.GetValue(json), token) };
             }, [.. (parse.GetValue(config) ?? []).Select(Path.GetFullPath)]);
@@ -107,7 +126,7 @@ public static class MigrateBenchmark
         return command;
     }
 
-    private static async Task<Result> MeasureAsync(Launcher.LocalCluster cluster, int samples, int hops, bool quiet, CancellationToken ct)
+    private static async Task<Result> MeasureAsync(Launcher.LocalCluster cluster, int samples, TimeSpan warmup, int hops, bool quiet, CancellationToken ct)
     {
         void Say(string line) => (quiet ? Console.Error : Console.Out).WriteLine(line);
         await using var client = new SsiClient(cluster.Connect(), Credentials.Root);
@@ -116,17 +135,21 @@ public static class MigrateBenchmark
         await UntilAsync(() => Text(process).Contains("ready\n"), process, ct);
         var pid = process.Started.Pid;
 
-        Say($"{samples} Akka round trips and {samples} moves between nodes 2 and 3 (after {Warmup} of each to warm up)");
-        // Measurements are asked once: a client's retry would run a second one alongside.
-        var pings = await client.Processes.PingAsync(2, 3, Warmup + samples, TimeSpan.FromMinutes(5), ct);
-        // The first move is timed on its own: it pays for setting up serializers and code on both nodes.
-        var moves = await client.Processes.MeasureMigrationsAsync(pid, new NodeNumber(2), new NodeNumber(3), 1 + Warmup + samples, through: 2, TimeSpan.FromMinutes(10), ct);
-        if (moves.Failures > 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{moves.Failures} moves failed: {moves.FirstFailure}");
+        Say($"{samples} Akka round trips and {samples} moves between nodes 2 and 3, each after {warmup.TotalSeconds:0.#} s untimed");
+        // Measurements are asked once: a client's retry would run a second one alongside. The first of each kind is
+        // timed on its own: it pays for setting up serializers and code on both nodes.
+        var firstPing = await client.Processes.PingAsync(2, 3, 1, RoundTripsPatience, ct);
+        var warmPings = await WarmUpAsync(warmup, async () => (await client.Processes.PingAsync(2, 3, 200, RoundTripsPatience, ct)).Microseconds.Length, ct);
+        var pings = await client.Processes.PingAsync(2, 3, samples, RoundTripsPatience, ct);
+        var firstMove = await MovesAsync(client.Processes, pid, 2, ct); // there and back: it ends on node 2 again
+        var warmMoves = await WarmUpAsync(warmup, async () => (await MovesAsync(client.Processes, pid, 100, ct)).Microseconds.Length, ct);
+        var moves = await MovesAsync(client.Processes, pid, samples, ct);
 
-        Say($"{samples} moves of a computing process (burn) between nodes 2 and 3");
+        Say($"{samples} moves of a computing process (burn) between nodes 2 and 3, after {warmup.TotalSeconds:0.#} s untimed");
         var burner = await ProcBenchmark.StartAsync(client, 2, ["burn"], ct);
-        var computing = await client.Processes.MeasureMigrationsAsync(burner.Started.Pid, new NodeNumber(2), new NodeNumber(3), Warmup + samples, through: 2, TimeSpan.FromMinutes(10), ct);
-        if (computing.Failures > 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{computing.Failures} moves of burn failed: {computing.FirstFailure}");
+        var firstComputing = await MovesAsync(client.Processes, burner.Started.Pid, 2, ct);
+        var warmComputing = await WarmUpAsync(warmup, async () => (await MovesAsync(client.Processes, burner.Started.Pid, 100, ct)).Microseconds.Length, ct);
+        var computing = await MovesAsync(client.Processes, burner.Started.Pid, samples, ct);
         (await client.Processes.KillAsync(burner.Started.Pid.Value, Signal.SIGKILL, ct: ct)).OrThrow();
 
         Say($"{hops} hops while signalling the process");
@@ -153,15 +176,51 @@ public static class MigrateBenchmark
 
         process.Attachment.Tell(new TerminalAttachment.Input(null, new TaskCompletionSource()));
         await process.Ended.Task.WaitAsync(ProcessPatience, ct);
-        return new Result([.. moves.Microseconds.Skip(1 + Warmup).Select(us => us / 1000)], [.. pings.Microseconds.Skip(Warmup).Select(us => us / 1000)],
+        return new Result([.. moves.Microseconds.Select(us => us / 1000)], [.. pings.Microseconds.Select(us => us / 1000)],
             [.. hopTimes.Microseconds.Select(us => us / 1000)], hops, hopTimes.Failures, hopTimes.FirstFailure,
             sent, seen.Count, lost, duplicated, reordered, hopSeconds)
         {
-            FirstMoveMs = moves.Microseconds[0] / 1000,
-            ComputingMoveMs = [.. computing.Microseconds.Skip(Warmup).Select(us => us / 1000)],
-            MoveSteps = [.. moves.Phases.Skip(1 + Warmup)],
-            ComputingSteps = [.. computing.Phases.Skip(Warmup)],
+            FirstMoveMs = firstMove.Microseconds[0] / 1000,
+            FirstRoundTripMs = firstPing.Microseconds[0] / 1000,
+            ComputingFirstMoveMs = firstComputing.Microseconds[0] / 1000,
+            ComputingMoveMs = [.. computing.Microseconds.Select(us => us / 1000)],
+            MoveSteps = [.. moves.Phases],
+            ComputingSteps = [.. computing.Phases],
+            Warmup = new Warmed(warmup.TotalSeconds, warmPings, warmMoves, warmComputing),
         };
+    }
+
+    /// <summary>Runs <paramref name="batch"/> (untimed) until <paramref name="duration"/> has passed; returns how many operations ran.</summary>
+    private static async Task<int> WarmUpAsync(TimeSpan duration, Func<Task<int>> batch, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var done = 0;
+        while (clock.Elapsed < duration)
+        {
+            ct.ThrowIfCancellationRequested();
+            done += await batch();
+        }
+        return done;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> timed moves between nodes 2 and 3, asked of node 2 in requests of at most
+    /// <see cref="MovesPerRequest"/>, each an even number so the process starts every request on node 2 (an odd count
+    /// makes one more move, which is not reported). Any failed move fails the benchmark.
+    /// </summary>
+    private static async Task<MigrationTimes> MovesAsync(ProcessClient processes, Pid pid, int count, CancellationToken ct)
+    {
+        var times = new List<double>();
+        var phases = new List<MovePhases>();
+        for (var done = 0; done < count; done += MovesPerRequest)
+        {
+            var asked = Math.Min(MovesPerRequest, count - done);
+            var part = await processes.MeasureMigrationsAsync(pid, new NodeNumber(2), new NodeNumber(3), asked + asked % 2, through: 2, MovesPatience, ct);
+            if (part.Failures > 0) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"{part.Failures} moves of process {pid} failed: {part.FirstFailure}");
+            times.AddRange(part.Microseconds.Take(asked));
+            phases.AddRange(part.Phases.Take(asked));
+        }
+        return new MigrationTimes([.. times], 0, null) { Phases = [.. phases] };
     }
 
     /// <summary>
@@ -253,6 +312,9 @@ public static class MigrateBenchmark
         w.WriteLine($"{"ratio move / round trip",-52} {Percentile(r.MoveMs, 0.5) / Percentile(r.RoundTripMs, 0.5),9:0.00} {Percentile(r.MoveMs, 0.99) / Percentile(r.RoundTripMs, 0.99),9:0.00}");
         w.WriteLine($"{"move of a computing process (burn), node 2 <-> 3",-52} {Percentile(r.ComputingMoveMs, 0.5),9:0.000} {Percentile(r.ComputingMoveMs, 0.99),9:0.000}  ms");
         w.WriteLine($"{"first move of the run (cold)",-52} {r.FirstMoveMs,9:0.000} {"",9}  ms");
+        w.WriteLine($"{"first Akka round trip of the run (cold)",-52} {r.FirstRoundTripMs,9:0.000} {"",9}  ms");
+        w.WriteLine($"{"first move of the computing process",-52} {r.ComputingFirstMoveMs,9:0.000} {"",9}  ms");
+        w.WriteLine($"{"ratio computing move / round trip",-52} {Percentile(r.ComputingMoveMs, 0.5) / Percentile(r.RoundTripMs, 0.5),9:0.00} {Percentile(r.ComputingMoveMs, 0.99) / Percentile(r.RoundTripMs, 0.99),9:0.00}");
         w.WriteLine($"{$"move during {r.Hops} hops (signalled), asked on node 1",-52} {Percentile(r.HopMs, 0.5),9:0.000} {Percentile(r.HopMs, 0.99),9:0.000}  ms");
         if (r.MoveSteps.Count > 0 && r.ComputingSteps.Count > 0)
         {
@@ -260,6 +322,7 @@ public static class MigrateBenchmark
             foreach (var (_, label, of) in Steps)
                 w.WriteLine($"{"  " + label,-52} {Percentile([.. r.MoveSteps.Select(of)], 0.5) / 1000,9:0.000} {Percentile([.. r.ComputingSteps.Select(of)], 0.5) / 1000,9:0.000}  ms");
         }
+        w.WriteLine($"samples: {r.MoveMs.Count} of each, after {r.Warmup.Seconds:0.#} s untimed of each kind ({r.Warmup.RoundTrips} round trips, {r.Warmup.Moves} moves, {r.Warmup.ComputingMoves} moves of burn)");
         w.WriteLine($"hops: {r.Hops} in {r.HopSeconds:0.0} s, {r.HopFailures} failed{(r.FirstFailure is null ? "" : $" (first: {r.FirstFailure})")}");
         w.WriteLine($"signals during the hops: {r.SignalsSent} sent, {r.Delivered} delivered, {r.Lost} lost, {r.Duplicated} duplicated, {r.Reordered} reordered");
         if (r.Spread is { } l)
@@ -281,6 +344,10 @@ public static class MigrateBenchmark
         ratio_p50 = Percentile(r.MoveMs, 0.5) / Percentile(r.RoundTripMs, 0.5),
         computing_move_ms = new { p50 = Percentile(r.ComputingMoveMs, 0.5), p99 = Percentile(r.ComputingMoveMs, 0.99), samples = r.ComputingMoveMs.Count },
         first_move_ms = r.FirstMoveMs,
+        first_round_trip_ms = r.FirstRoundTripMs,
+        computing_first_move_ms = r.ComputingFirstMoveMs,
+        computing_ratio_p50 = Percentile(r.ComputingMoveMs, 0.5) / Percentile(r.RoundTripMs, 0.5),
+        ratio_p99 = Percentile(r.MoveMs, 0.99) / Percentile(r.RoundTripMs, 0.99),
         steps_p50_ms = Steps.ToDictionary(step => step.Key, step => new
         {
             waiting = Percentile([.. r.MoveSteps.Select(step.Of)], 0.5) / 1000,
@@ -291,7 +358,11 @@ public static class MigrateBenchmark
             waiting = Percentile([.. r.MoveSteps.Select(step.Of)], 0.99) / 1000,
             computing = Percentile([.. r.ComputingSteps.Select(step.Of)], 0.99) / 1000,
         }),
-        warmup = Warmup,
+        warmup = r.Warmup.Moves,
+        warmup_seconds = r.Warmup.Seconds,
+        warmup_round_trips = r.Warmup.RoundTrips,
+        warmup_moves = r.Warmup.Moves,
+        warmup_computing_moves = r.Warmup.ComputingMoves,
         hops = new { count = r.Hops, failures = r.HopFailures, seconds = r.HopSeconds, p50_ms = Percentile(r.HopMs, 0.5), p99_ms = Percentile(r.HopMs, 0.99) },
         signals = new { sent = r.SignalsSent, delivered = r.Delivered, lost = r.Lost, duplicated = r.Duplicated, reordered = r.Reordered },
         leveling = r.Spread is not { } l ? null : new

@@ -22,6 +22,14 @@ public static class ProcBenchmark
     {
         public double SsiMedian => Median(Ssi);
         public double HostMedian => Median(Host);
+
+        /// <summary>The first operation of its kind in the run (cold), apart from the warm samples; null where not timed apart.</summary>
+        public double? SsiFirst { get; init; }
+
+        public double? HostFirst { get; init; }
+
+        /// <summary>The 99th percentile (nearest rank) of some samples.</summary>
+        public static double P99(List<double> xs) => xs.Count == 0 ? double.NaN : xs.Order().ElementAt(Math.Max(0, (int)Math.Ceiling(0.99 * xs.Count) - 1));
         public static double Median(List<double> xs)
         {
             if (xs.Count == 0) return double.NaN;
@@ -34,13 +42,15 @@ public static class ProcBenchmark
 
     public static Command Command()
     {
-        var samples = new Option<int>("--samples") { Description = "spawns, signals and round trips timed one at a time", DefaultValueFactory = _ => 50 };
+        var samples = new Option<int>("--samples") { Description = "spawns, signals and round trips timed one at a time", DefaultValueFactory = _ => 2000 };
+        var warmup = new Option<double>("--warmup") { Description = "seconds of untimed spawns, signals and round trips before the timed ones", DefaultValueFactory = _ => 3 };
         var burst = new Option<int>("--burst") { Description = "processes of the spawn-rate burst", DefaultValueFactory = _ => 300 };
         var sleepers = new Option<int>("--sleepers") { Description = "idle processes created, spread over the 3 nodes", DefaultValueFactory = _ => 100_000 };
         var json = new JsonOption();
         var command = new Command("proc", """
             Boots a 3-node cluster in a temporary $SSI_HOME and measures the process layer, each beside a baseline
-            measured in the same run (medians):
+            measured in the same run (medians and p99; the timed ones after --warmup seconds of untimed ones of the
+            same kind, since .NET optimises a path only after it has run a while, with the cold first one apart):
               - spawn+exit+wait of 'true' on node 2 by a process on node 1 (fork to node 2, exec, exit, wait), against
                 the host's fork+exec+wait of /bin/true;
               - a signal from a process on node 2 to one on node 3, delivered and acknowledged, against a plain Akka
@@ -55,39 +65,48 @@ public static class ProcBenchmark
               ssi bench proc
               ssi bench proc --sleepers 1000 --json
             """);
-        foreach (var o in new Option[] { samples, burst, sleepers, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { samples, warmup, burst, sleepers, json }) command.Options.Add(o);
         command.SetAction((parse, ct) => SsiCommandLine.RunAsync("bench proc", async token =>
         {
             if (parse.GetValue(samples) < 1 || parse.GetValue(burst) < 1 || parse.GetValue(sleepers) < 3)
                 throw CliException.Usage("--samples and --burst must be at least 1, --sleepers at least 3");
+            if (parse.GetValue(warmup) is < 0 or > 600) throw CliException.Usage("--warmup must be between 0 and 600 seconds");
             var quiet = parse.GetValue(json);
             var rows = new List<Row>();
             await BootBenchmark.WithClusterAsync(3, token, async (cluster, _) =>
-                rows.AddRange(await MeasureAsync(cluster, parse.GetValue(samples), parse.GetValue(burst), parse.GetValue(sleepers), quiet, token)));
+                rows.AddRange(await MeasureAsync(cluster, parse.GetValue(samples), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(burst), parse.GetValue(sleepers), quiet, token)));
             Console.Write(quiet ? Json(rows) : Table(rows));
             return ExitCodes.Ok;
         }, ct));
         return command;
     }
 
-    private static async Task<List<Row>> MeasureAsync(LocalCluster cluster, int samples, int burst, int sleepers, bool quiet, CancellationToken ct)
+    private static async Task<List<Row>> MeasureAsync(LocalCluster cluster, int samples, TimeSpan warmup, int burst, int sleepers, bool quiet, CancellationToken ct)
     {
         void Say(string line) => (quiet ? Console.Error : Console.Out).WriteLine(line);
         await using var client = new SsiClient(cluster.Connect(), Credentials.Root);
         await InstallAsync(client, ct);
         var rows = new List<Row>();
 
-        Say($"spawn+exit+wait of true, node 1 -> node 2, {samples} times");
-        var spawn = Numbers(await RunAsync(client, 1, ["bench-spawnwait", $"{samples}", "2", "/bin/true"], ct), "spawn-wait-us");
+        var warmSeconds = warmup.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+        Say($"spawn+exit+wait of true, node 1 -> node 2, {samples} times after {warmSeconds} s untimed");
+        var spawnOutput = await RunAsync(client, 1, ["bench-spawnwait", $"{samples}", "2", "/bin/true", warmSeconds], ct);
+        var spawn = Numbers(spawnOutput, "spawn-wait-us");
+        var hostSpawns = HostSpawns(samples, warmup);
         rows.Add(new Row("spawn+exit+wait `true` on another node", "ms", [.. spawn.Select(us => us / 1000)],
-            "host fork+exec+wait /bin/true", HostSpawns(samples)));
+            "host fork+exec+wait /bin/true", hostSpawns.Skip(1).ToList())
+            { SsiFirst = Numbers(spawnOutput, "spawn-wait-first-us")[0] / 1000, HostFirst = hostSpawns[0] });
 
-        Say($"signals node 2 -> node 3, {samples * 4} times");
+        Say($"signals node 2 -> node 3, {samples} times after {warmSeconds} s untimed");
         var target = await StartAsync(client, 3, ["sleep", "100000"], ct);
-        var signals = Numbers(await RunAsync(client, 2, ["bench-signalloop", $"{samples * 4}", $"{target.Started.Pid}"], ct), "signal-us");
-        var pings = await client.Processes.PingAsync(2, 3, samples * 4, TimeSpan.FromMinutes(5), ct);
+        var signalOutput = await RunAsync(client, 2, ["bench-signalloop", $"{samples}", $"{target.Started.Pid}", warmSeconds], ct);
+        var signals = Numbers(signalOutput, "signal-us");
+        var firstPing = await client.Processes.PingAsync(2, 3, 1, TimeSpan.FromMinutes(5), ct);
+        for (var warming = Stopwatch.StartNew(); warming.Elapsed < warmup;) await client.Processes.PingAsync(2, 3, 200, TimeSpan.FromMinutes(5), ct);
+        var pings = await client.Processes.PingAsync(2, 3, samples, TimeSpan.FromMinutes(5), ct);
         rows.Add(new Row("signal to another node, acknowledged", "ms", [.. signals.Select(us => us / 1000)],
-            "Akka round trip between the same nodes", [.. pings.Microseconds.Select(us => us / 1000)]));
+            "Akka round trip between the same nodes", [.. pings.Microseconds.Select(us => us / 1000)])
+            { SsiFirst = Numbers(signalOutput, "signal-first-us")[0] / 1000, HostFirst = firstPing.Microseconds[0] / 1000 });
         (await client.Processes.KillAsync(target.Started.Pid.Value, 9, ct: ct)).OrThrow();
 
         Say($"a burst of {burst} spawns, node 1 -> node 2");
@@ -161,10 +180,12 @@ public static class ProcBenchmark
         return started.Output.ToString().Trim();
     }
 
-    internal static List<double> Numbers(string line, string label)
+    /// <summary>The numbers of the line of <paramref name="output"/> that starts with <paramref name="label"/>.</summary>
+    internal static List<double> Numbers(string output, string label)
     {
+        var line = output.Split('\n').FirstOrDefault(l => l.Split(' ', 2)[0] == label) ?? "";
         var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length < 2 || parts[0] != label) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"unexpected output: {line}");
+        if (parts.Length < 2 || parts[0] != label) throw new CliException(Ssi.Actors.Errors.Errno.EIO, $"unexpected output (no {label} line): {output}");
         return [.. parts.Skip(1).Select(p => double.Parse(p, CultureInfo.InvariantCulture))];
     }
 
@@ -189,16 +210,19 @@ public static class ProcBenchmark
         }
     }
 
-    private static List<double> HostSpawns(int count)
+    /// <summary>Milliseconds of the host's fork+exec+wait of /bin/true: the first (cold), then <paramref name="count"/> after <paramref name="warmup"/> untimed.</summary>
+    private static List<double> HostSpawns(int count, TimeSpan warmup)
     {
-        var times = new List<double>();
-        for (var i = 0; i < count; i++)
+        static double Once()
         {
             var clock = Stopwatch.StartNew();
             using var p = Process.Start(new ProcessStartInfo("/bin/true") { UseShellExecute = false })!;
             p.WaitForExit();
-            times.Add(clock.Elapsed.TotalMilliseconds);
+            return clock.Elapsed.TotalMilliseconds;
         }
+        var times = new List<double> { Once() };
+        for (var warming = Stopwatch.StartNew(); warming.Elapsed < warmup;) Once();
+        for (var i = 0; i < count; i++) times.Add(Once());
         return times;
     }
 
@@ -274,6 +298,18 @@ public static class ProcBenchmark
             w.WriteLine($"{r.Name.PadRight(width)}  {r.SsiMedian,11:0.000}  {r.Baseline.PadRight(baseWidth)}  {host,11}  {ratio,8}  {r.Unit}");
         }
         w.WriteLine("(medians; ratio = ssi / baseline)");
+        // Tails and cold first operations, where a metric has enough samples for a tail or timed its first one apart.
+        var detailed = rows.Where(r => r.Ssi.Count >= 10 || r.SsiFirst is not null).ToList();
+        if (detailed.Count == 0) return w.ToString();
+        static string Or(double? x) => x is { } v && double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "-";
+        w.WriteLine();
+        w.WriteLine($"{"metric".PadRight(width)}  {"ssi p99",11}  {"base p99",11}  {"ratio p99",9}  {"ssi first",11}  {"base first",11}  unit");
+        foreach (var r in detailed)
+        {
+            double? hostP99 = r.Host.Count > 0 ? Row.P99(r.Host) : null;
+            w.WriteLine($"{r.Name.PadRight(width)}  {Or(Row.P99(r.Ssi)),11}  {Or(hostP99),11}  {Or(Row.P99(r.Ssi) / hostP99),9}  {Or(r.SsiFirst),11}  {Or(r.HostFirst),11}  {r.Unit}");
+        }
+        w.WriteLine("(p99 of the timed samples; first = the run's first operation of that kind, cold)");
         return w.ToString();
     }
 
@@ -287,6 +323,11 @@ public static class ProcBenchmark
                 name = r.Name, unit = r.Unit, median = r.SsiMedian, samples = r.Ssi,
                 baseline = r.Baseline, baseline_median = r.Host.Count > 0 ? r.HostMedian : (double?)null,
                 ratio = r.Host.Count > 0 ? r.SsiMedian / r.HostMedian : (double?)null,
+                p99 = Row.P99(r.Ssi),
+                baseline_p99 = r.Host.Count > 0 ? Row.P99(r.Host) : (double?)null,
+                ratio_p99 = r.Host.Count > 0 ? Row.P99(r.Ssi) / Row.P99(r.Host) : (double?)null,
+                first = r.SsiFirst,
+                baseline_first = r.HostFirst,
             }),
         }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine;
 

@@ -177,7 +177,7 @@ public sealed class ProcessEndToEndTests
     public async Task Bench_proc_prints_every_metric_with_its_baseline_as_json()
     {
         using var ssi = new SsiCli();
-        var bench = await ssi.RunAsync("bench", "proc", "--samples", "3", "--burst", "5", "--sleepers", "30", "--json");
+        var bench = await ssi.RunAsync("bench", "proc", "--samples", "3", "--warmup", "0.1", "--burst", "5", "--sleepers", "30", "--json");
         Assert.True(bench.ExitCode == 0, bench.ToString());
         var metrics = bench.Json.GetProperty("metrics").EnumerateArray().ToList();
         Assert.Equal(7, metrics.Count);
@@ -189,6 +189,14 @@ public sealed class ProcessEndToEndTests
         Assert.Equal(5, withBaseline.Count);
         Assert.All(withBaseline, m => Assert.True(m.GetProperty("baseline_median").GetDouble() > 0 && m.GetProperty("ratio").GetDouble() > 0, m.ToString()));
         Assert.Contains(metrics, m => m.GetProperty("name").GetString()!.StartsWith("memory per idle process (30 on 3 nodes)"));
+        // Spawns and signals: the timed samples (after the warm-up), their tail, and the cold first one apart, beside the baseline's.
+        foreach (var timed in metrics.Where(m => m.GetProperty("name").GetString()!.StartsWith("spawn+exit+wait") || m.GetProperty("name").GetString()!.StartsWith("signal")))
+        {
+            Assert.Equal(3, timed.GetProperty("samples").GetArrayLength());
+            Assert.True(timed.GetProperty("p99").GetDouble() >= timed.GetProperty("median").GetDouble()
+                && timed.GetProperty("baseline_p99").GetDouble() >= timed.GetProperty("baseline_median").GetDouble()
+                && timed.GetProperty("first").GetDouble() > 0 && timed.GetProperty("baseline_first").GetDouble() > 0, timed.ToString());
+        }
     }
 
     [Fact]
@@ -238,13 +246,23 @@ public sealed class ProcessEndToEndTests
     public async Task Bench_migrate_counts_nothing_lost_and_load_leveling_spreads_burners_started_on_node_1()
     {
         using var ssi = new SsiCli();
-        var bench = await ssi.RunAsync("bench", "migrate", "--samples", "3", "--hops", "20", "--burners", "3", "--json");
+        var refused = await ssi.RunAsync("bench", "migrate", "--warmup", "601");
+        Assert.True(refused.ExitCode == 2 && refused.Stderr.Contains("--warmup must be between 0 and 600"), refused.ToString());
+
+        var bench = await ssi.RunAsync("bench", "migrate", "--samples", "3", "--warmup", "0.1", "--hops", "20", "--burners", "3", "--json");
         Assert.True(bench.ExitCode == 0, bench.ToString());
         var json = bench.Json;
         Assert.True(json.GetProperty("move_ms").GetProperty("p50").GetDouble() > 0, json.ToString());
-        Assert.Equal(3, json.GetProperty("computing_move_ms").GetProperty("samples").GetInt32());
+        // An odd count of samples is reported as asked (the extra move that brings the process back is not).
+        foreach (var timed in new[] { "move_ms", "round_trip_ms", "computing_move_ms" })
+            Assert.Equal(3, json.GetProperty(timed).GetProperty("samples").GetInt32());
         Assert.True(json.GetProperty("computing_move_ms").GetProperty("p50").GetDouble() > 0, json.ToString());
-        Assert.True(json.GetProperty("first_move_ms").GetDouble() > 0, json.ToString());
+        // The cold first operations are reported apart from the warm samples, which follow untimed work of each kind.
+        foreach (var cold in new[] { "first_move_ms", "first_round_trip_ms", "computing_first_move_ms", "ratio_p99", "computing_ratio_p50" })
+            Assert.True(json.GetProperty(cold).GetDouble() > 0, $"{cold}: {json}");
+        Assert.Equal(0.1, json.GetProperty("warmup_seconds").GetDouble());
+        Assert.True(json.GetProperty("warmup_round_trips").GetInt32() >= 200 && json.GetProperty("warmup_moves").GetInt32() >= 100
+            && json.GetProperty("warmup_computing_moves").GetInt32() >= 100, json.ToString());
         // Each step of a move is stamped where it happens, on either node, with the clock both share.
         var steps = json.GetProperty("steps_p50_ms");
         Assert.Equal(["to_process", "to_boundary", "capture", "to_target", "restore", "confirm", "reply"], steps.EnumerateObject().Select(p => p.Name));
