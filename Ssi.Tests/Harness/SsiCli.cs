@@ -52,9 +52,13 @@ public sealed class SsiCli : IDisposable
     {
         var script = Path.Combine(RepoRoot, "ssi");
         using var build = Process.Start(new ProcessStartInfo(script, ["--help"]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        var stdout = build.StandardOutput.ReadToEndAsync(); // drained, so a full pipe never stalls the build
         var stderr = build.StandardError.ReadToEndAsync();
-        build.StandardOutput.ReadToEnd();
-        if (!build.WaitForExit(TimeSpan.FromMinutes(10))) build.Kill(entireProcessTree: true);
+        if (!build.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            build.Kill(entireProcessTree: true);
+            throw new TimeoutException("./ssi did not build the CLI within 10 minutes (see .build/build.log)");
+        }
         if (build.ExitCode != 0) throw new InvalidOperationException($"./ssi could not build the CLI: {stderr.Result} (see .build/build.log)");
         return Path.Combine(RepoRoot, ".build", "ssi", "ssi.dll");
     });
