@@ -6,6 +6,10 @@ namespace Ssi.Tests.Harness;
 
 public sealed class TempHome : IDisposable
 {
+    // A stopped node closes its store and lease connections on the thread pool after its actor system terminated, and
+    // SQLite may write its -wal or -shm file while the directory is being removed (seen in CI as "Directory not empty").
+    private static readonly TimeSpan DeleteDeadline = TimeSpan.FromSeconds(10);
+
     public TempHome()
     {
         Home = new SsiHome(Path.Combine(Path.GetTempPath(), "ssi-test-" + Guid.NewGuid().ToString("N")[..10]));
@@ -18,13 +22,23 @@ public sealed class TempHome : IDisposable
 
     public void Dispose()
     {
-        try
+        var deadline = DateTime.UtcNow + DeleteDeadline;
+        while (true)
         {
-            Directory.Delete(Home.Root, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // already gone
+            try
+            {
+                Directory.Delete(Home.Root, recursive: true);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return; // already gone
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                // A file appeared after the listing: list and delete again once the closing connections are done.
+                Task.Delay(50).Wait();
+            }
         }
     }
 }
