@@ -10,6 +10,9 @@ namespace Ssi.Cfs.Leases;
 /// <param name="ExpiresIn">How long until that expiry, by the store's clock.</param>
 public sealed record LeaseRow(bool Acquired, string Owner, long ExpiresAt, TimeSpan ExpiresIn);
 
+/// <summary>A member recorded live: its incarnation (host:port/uid), its Akka address, and how long its row has left.</summary>
+public sealed record LiveMember(string Member, string Address, TimeSpan ExpiresIn);
+
 /// <summary>
 /// Portable SQL over one <c>leases</c> table. Acquire and renew are one conditional upsert: the row becomes ours if it is
 /// missing, already ours, or expired by the store's clock; otherwise it is left alone and read back. Every statement
@@ -33,6 +36,18 @@ public abstract class LeaseTable : IDisposable
             fenced BIGINT NOT NULL)             -- when, in microseconds since the Unix epoch
         """;
 
+    /// <summary>
+    /// Members of a formed cluster that are alive, each renewing its row while it is Up: a node that would found a cluster
+    /// (its own address first among its seeds) founds one only when no row is live, and joins the recorded members
+    /// otherwise, so a first seed restarted behind a partition never founds a second cluster on the same store.
+    /// </summary>
+    protected const string MemberSchema = """
+        CREATE TABLE IF NOT EXISTS cluster_members(
+            member TEXT NOT NULL PRIMARY KEY,   -- host:port/uid of one incarnation
+            address TEXT NOT NULL,              -- its Akka address, to join it by
+            expires BIGINT NOT NULL)            -- microseconds since the Unix epoch, by the store's clock
+        """;
+
     protected abstract DbConnection OpenConnection();
 
     /// <summary>Begins a transaction that excludes every other writer of the store.</summary>
@@ -51,6 +66,7 @@ public abstract class LeaseTable : IDisposable
         using var tx = BeginSchema(connection);
         Execute(connection, tx, Schema);
         Execute(connection, tx, FenceSchema);
+        Execute(connection, tx, MemberSchema);
         tx.Commit();
     }
 
@@ -118,6 +134,45 @@ public abstract class LeaseTable : IDisposable
         var deleted = Execute(connection, tx, "DELETE FROM leases WHERE name = @name AND owner = @owner", ("@name", name), ("@owner", owner));
         tx.Commit();
         return deleted == 1;
+    }
+
+    /// <summary>Records <paramref name="member"/> (host:port/uid) as a live member at <paramref name="address"/> for <paramref name="ttl"/> from now.</summary>
+    public void RecordMember(string member, string address, TimeSpan ttl)
+    {
+        using var connection = OpenConnection();
+        using var tx = BeginWrite(connection);
+        Execute(connection, tx, $"""
+            INSERT INTO cluster_members(member, address, expires) VALUES (@member, @address, {NowSql} + @ttl)
+            ON CONFLICT(member) DO UPDATE SET address = excluded.address, expires = excluded.expires
+            """, ("@member", member), ("@address", address), ("@ttl", Micros(ttl)));
+        // Rows of members that stopped renewing long ago only fill the table.
+        Execute(connection, tx, $"DELETE FROM cluster_members WHERE expires < {NowSql} - @keep", ("@keep", Micros(MemberRetention)));
+        tx.Commit();
+    }
+
+    /// <summary>How long a member's expired row is kept before another member's renewal deletes it.</summary>
+    public static readonly TimeSpan MemberRetention = TimeSpan.FromDays(1);
+
+    /// <summary>Deletes the row of a member that leaves (idempotent).</summary>
+    public void ForgetMember(string member)
+    {
+        using var connection = OpenConnection();
+        using var tx = BeginWrite(connection);
+        Execute(connection, tx, "DELETE FROM cluster_members WHERE member = @member", ("@member", member));
+        tx.Commit();
+    }
+
+    /// <summary>The members whose rows have not expired, by the store's clock, with how long each has left.</summary>
+    public IReadOnlyList<LiveMember> LiveMembers()
+    {
+        using var connection = OpenConnection();
+        using var tx = BeginWrite(connection);
+        using var command = Command(connection, tx, $"SELECT member, address, expires - {NowSql} FROM cluster_members WHERE expires > {NowSql} ORDER BY member");
+        var live = new List<LiveMember>();
+        using (var r = command.ExecuteReader())
+            while (r.Read()) live.Add(new LiveMember(r.GetString(0), r.GetString(1), TimeSpan.FromTicks(Convert.ToInt64(r.GetValue(2)) * 10)));
+        tx.Commit();
+        return live;
     }
 
     /// <summary>The row as it stands (its holder may have expired), or null if nobody has taken the lease.</summary>

@@ -113,7 +113,10 @@ public sealed class NodeHost
     {
         var settings = NodeSettings.Create(config, home);
         var secret = ClusterSecret.Load(settings.SecretFile);
-        var seeds = string.Join(", ", settings.SeedNodes.Select(s => $"\"{settings.SeedAddress(s)}\""));
+        // A node whose own address is its first seed would join itself when no other seed answers; ClusterFounding
+        // decides instead, from the store's live members, so Akka is given no seeds to start from.
+        var founds = settings.SeedNodes.Count > 0 && settings.SeedNodes[0] == $"{settings.Hostname}:{settings.Port}";
+        var seeds = founds ? "" : string.Join(", ", settings.SeedNodes.Select(s => $"\"{settings.SeedAddress(s)}\""));
         // The downing lease (ssi.cfs.lease) is made while the actor system starts, from its config alone: it gets the
         // store's file as resolved against this node's $SSI_HOME.
         var cfs = CfsSettings.Create(config, home);
@@ -143,6 +146,14 @@ public sealed class NodeHost
             var leaseTimeout = config.GetTimeSpan("ssi.cfs.lease.lease-operation-timeout", TimeSpan.FromSeconds(5));
             system.ActorOf(LeaseFences.Props(() => cfs.OpenLeaseTable(leaseTimeout)), LeaseFences.Name);
             FreezeWatch.Start(system, () => cfs.OpenLeaseTable(leaseTimeout));
+            var recordEvery = config.GetTimeSpan("ssi.cluster.member-records.interval");
+            MemberRecord.Start(system, () => cfs.OpenLeaseTable(leaseTimeout), recordEvery, config.GetTimeSpan("ssi.cluster.member-records.ttl"));
+            if (founds)
+            {
+                var otherSeeds = settings.SeedNodes.Skip(1).Select(s => Address.Parse(settings.SeedAddress(s))).ToList();
+                system.ActorOf(ClusterFounding.Props(() => cfs.OpenLeaseTable(leaseTimeout), otherSeeds,
+                    config.GetTimeSpan("akka.cluster.seed-node-timeout"), recordEvery), ClusterFounding.Name);
+            }
             var vproc = VprocSettings.Create(config);
             var processes = StartProcesses(system, vproc, home, settings, fs);
             var bench = system.ActorOf(BenchService.Props(vproc.CallTimeout, config.GetBoolean("ssi.chaos.fault-injection", false)), BenchService.Name);

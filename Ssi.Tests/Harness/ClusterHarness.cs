@@ -76,17 +76,19 @@ public sealed class ClusterHarness : IAsyncDisposable
     /// <param name="tlsDir">Certificates to use instead of the cluster's (a stranger's, in tests of refusal).</param>
     /// <param name="secretFile">The secret that unlocks them, when they are not the cluster's.</param>
     /// <param name="port">The node's port (0: one the OS picks).</param>
-    public NodeHost StartNode(int n, string? tlsDir = null, string? secretFile = null, int port = 0)
+    /// <param name="seeds">Seeds ("host:port") to join by, as a deployment lists them, instead of a running node.</param>
+    public NodeHost StartNode(int n, string? tlsDir = null, string? secretFile = null, int port = 0, IReadOnlyList<string>? seeds = null)
     {
         var seed = _nodes.TryGetValue(1, out var first) ? first : _nodes.Values.FirstOrDefault();
         var seedAddress = seed is null ? null : seed.Cluster.SelfAddress;
+        var seedList = seeds ?? (seedAddress is null ? [] : [$"{seedAddress.Host}:{seedAddress.Port}"]);
         // Port 0: the OS picks a free port, so parallel test runs never collide.
         var overrides = ConfigurationFactory.ParseString($"""
             ssi.node.number = {n}
             ssi.node.port = {port}
             ssi.node.client-port = 0
-            ssi.cluster.auto-join = {(seedAddress is null ? "off" : "on")}
-            ssi.cluster.seed-nodes = [{(seedAddress is null ? "" : $"\"{seedAddress.Host}:{seedAddress.Port}\"")}]
+            ssi.cluster.auto-join = {(seedList.Count == 0 ? "off" : "on")}
+            ssi.cluster.seed-nodes = [{string.Join(", ", seedList.Select(s => $"\"{s}\""))}]
             ssi.security.secret-file = "{secretFile ?? _home.Home.SecretFile}"
             ssi.security.tls.dir = "{tlsDir ?? _home.Home.TlsDir}"
             akka.loglevel = {Environment.GetEnvironmentVariable("SSI_TEST_LOGLEVEL") ?? "WARNING"}
@@ -94,11 +96,40 @@ public sealed class ClusterHarness : IAsyncDisposable
             """);
         var config = NodeHost.ComposeConfig(overrides.WithFallback(_extra), []);
         var host = NodeHost.Start(config, _home.Home);
-        if (seedAddress is null) host.Cluster.Join(host.Cluster.SelfAddress); // the first node forms the cluster
+        if (seedList.Count == 0) host.Cluster.Join(host.Cluster.SelfAddress); // the first node forms the cluster
         _started.Add(host);
         if (tlsDir is null) _nodes.TryAdd(n, host); // a duplicate number is started but not registered
         return host;
     }
+
+    /// <summary>
+    /// A loopback port free now, below the ephemeral range, so that no outgoing connection takes it before a node
+    /// binds it; ports handed out earlier by this process are skipped.
+    /// </summary>
+    public static int FreePortBelowEphemeral()
+    {
+        var lowest = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0]);
+        lock (HandedOut)
+            for (var port = lowest - 1; port > 1024; port--)
+            {
+                if (HandedOut.Contains(port)) continue;
+                try
+                {
+                    var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                    probe.Start();
+                    probe.Stop();
+                    HandedOut.Add(port);
+                    return port;
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    // taken: try the next one down
+                }
+            }
+        throw new InvalidOperationException("no free port below the ephemeral range");
+    }
+
+    private static readonly HashSet<int> HandedOut = new();
 
     /// <summary>Crashes node n: its actor system stops without leaving, as a killed process would look to the others.</summary>
     public async Task CrashAsync(int n)

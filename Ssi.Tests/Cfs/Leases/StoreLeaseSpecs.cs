@@ -190,6 +190,46 @@ public abstract class StoreLeaseSpecs : IDisposable
     }
 
     [SkippableFact]
+    public async Task Live_members_are_the_rows_renewed_within_their_time_to_live_and_a_member_that_leaves_is_forgotten()
+    {
+        var table = Track(OpenTable(OperationTimeout));
+        var other = Track(OpenTable(OperationTimeout)); // another node's view of the same store
+        table.RecordMember("127.0.0.1:5001/1", "akka.ssl.tcp://ssi@127.0.0.1:5001", TimeSpan.FromSeconds(30));
+        table.RecordMember("127.0.0.1:5002/2", "akka.ssl.tcp://ssi@127.0.0.1:5002", TimeSpan.FromMilliseconds(600));
+        table.RecordMember("127.0.0.1:5003/3", "akka.ssl.tcp://ssi@127.0.0.1:5003", TimeSpan.FromSeconds(30));
+
+        var live = other.LiveMembers();
+        Assert.Equal(["127.0.0.1:5001/1", "127.0.0.1:5002/2", "127.0.0.1:5003/3"], live.Select(m => m.Member));
+        Assert.Equal("akka.ssl.tcp://ssi@127.0.0.1:5001", live[0].Address);
+        Assert.InRange(live[0].ExpiresIn, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(30));
+
+        other.ForgetMember("127.0.0.1:5003/3");
+        other.ForgetMember("127.0.0.1:5003/3"); // idempotent
+        // The member that stopped renewing expires by the store's clock; the renewed one stays.
+        await AwaitAsync(() => other.LiveMembers().Select(m => m.Member).SequenceEqual(["127.0.0.1:5001/1"]), TimeSpan.FromSeconds(10),
+            "only the member renewed for 30 s left live");
+        table.RecordMember("127.0.0.1:5002/2", "akka.ssl.tcp://ssi@127.0.0.1:5002", TimeSpan.FromSeconds(30)); // back, renewed
+        Assert.Equal(["127.0.0.1:5001/1", "127.0.0.1:5002/2"], other.LiveMembers().Select(m => m.Member));
+    }
+
+    [SkippableFact]
+    public void Rows_of_members_that_expired_longer_ago_than_the_retention_are_pruned_by_a_renewal()
+    {
+        var table = Track(OpenTable(OperationTimeout));
+        table.RecordMember("127.0.0.1:5001/1", "akka.ssl.tcp://ssi@127.0.0.1:5001", TimeSpan.FromSeconds(30));
+        table.RecordMember("127.0.0.1:5002/2", "akka.ssl.tcp://ssi@127.0.0.1:5002", TimeSpan.FromSeconds(30));
+        using (var connection = Connect()) // the first, expired as if the retention and a day ago
+            Run(connection, $"UPDATE cluster_members SET expires = expires - {(long)(LeaseTable.MemberRetention + TimeSpan.FromDays(1)).TotalMicroseconds} WHERE member = '127.0.0.1:5001/1'");
+
+        table.RecordMember("127.0.0.1:5002/2", "akka.ssl.tcp://ssi@127.0.0.1:5002", TimeSpan.FromSeconds(30));
+
+        using var check = Connect();
+        using var count = check.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM cluster_members";
+        Assert.Equal(1L, Convert.ToInt64(count.ExecuteScalar()));
+    }
+
+    [SkippableFact]
     public async Task A_released_lease_goes_to_a_rival_at_once()
     {
         var a = NewLease("a");

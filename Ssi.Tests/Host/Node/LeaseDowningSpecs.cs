@@ -111,7 +111,7 @@ public sealed class LeaseDowningSpecs(ITestOutputHelper output)
             .GetLease(LeaseName, "ssi.cfs.lease", cluster[holder].Cluster.SelfAddress.HostPort());
         Assert.True(holderLease.CheckLease()); // the resolver's own lease object, which still holds the lease
 
-        cluster.StartNode(4, port: FreePortBelowEphemeral());
+        cluster.StartNode(4, port: ClusterHarness.FreePortBelowEphemeral());
         await cluster.AwaitAsync(() => cluster.AllUp([holder, last, 4]), Timeout, "node 4 joined");
         Assert.True(PortOf(4) < PortOf(holder));
         await CrashAsync(cluster, last); // node 4 leads now, and the holder still holds the lease
@@ -123,26 +123,6 @@ public sealed class LeaseDowningSpecs(ITestOutputHelper output)
         Assert.Null(CoordinatedShutdown.Get(cluster[holder].System).ShutdownReason);
         Assert.Null(CoordinatedShutdown.Get(cluster[4].System).ShutdownReason);
         Assert.True(cluster.AllUp([holder, 4]));
-    }
-
-    private static int FreePortBelowEphemeral()
-    {
-        var lowest = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0]);
-        for (var port = lowest - 1; port > 1024; port--)
-        {
-            try
-            {
-                var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
-                probe.Start();
-                probe.Stop();
-                return port;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                // taken: try the next one down
-            }
-        }
-        throw new InvalidOperationException("no free port below the ephemeral range");
     }
 
     [Fact]
