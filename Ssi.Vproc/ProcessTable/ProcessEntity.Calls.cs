@@ -139,10 +139,10 @@ public sealed partial class ProcessEntity
             foreach (var openFile in shared)
                 if (await fs.Ask<object>(new FsRetainOpen(who, openFile), timeout) is Failed failed) return failed;
             foreach (var pipe in pipes) await pipe.Pipe.Ask<PipeRetained>(new PipeRetain(pipe.End, parent), timeout);
-            var created = await CreateOnceAsync(system, service, create.Node, new CreateProcess(create.Template, snapshot, null, [], null) { Request = Guid.NewGuid() }, timeout);
+            var created = await ProcessService.CreateOnceAsync(system, service, create.Node, new CreateProcess(create.Template, snapshot, null, [], null) { Request = Guid.NewGuid() }, timeout, ForkUnknownFor, "the fork");
             if (created is Failed { Errno: Errno.ENOEXEC } && assembly is not null
                 && await ProcessService.AskOn(system, service, create.Node, new LoadProgramAssembly(assembly), timeout) is ProgramAssemblyLoaded)
-                created = await CreateOnceAsync(system, service, create.Node, new CreateProcess(create.Template, snapshot, null, [], null) { Request = Guid.NewGuid() }, timeout);
+                created = await ProcessService.CreateOnceAsync(system, service, create.Node, new CreateProcess(create.Template, snapshot, null, [], null) { Request = Guid.NewGuid() }, timeout, ForkUnknownFor, "the fork");
             if (created is not ProcessCreated)
             {
                 foreach (var openFile in shared) _ = fs.Ask<object>(new FsClose(who, openFile), timeout);
@@ -156,44 +156,4 @@ public sealed partial class ProcessEntity
 
     /// <summary>How long a fork whose answer was lost keeps asking before it gives up (EAGAIN).</summary>
     private static readonly TimeSpan ForkUnknownFor = TimeSpan.FromMinutes(2);
-
-    /// <summary>
-    /// Asks <paramref name="node"/> to create the child, and asks again with the same request while no answer came:
-    /// a request that timed out may have made the child, and fork must not fail while a child of it lives (found by
-    /// `ssi chaos`: a fork across a partition failed, then its child's exit reached the parent). While the node is
-    /// unreachable the fork waits; once the node has left the cluster, any child it made died with it.
-    /// </summary>
-    private static async Task<object> CreateOnceAsync(ActorSystem system, IActorRef service, NodeNumber node, CreateProcess request, TimeSpan timeout)
-    {
-        var sent = false;
-        var until = DateTime.UtcNow + ForkUnknownFor;
-        while (true)
-        {
-            if (sent && !ProcessService.IsMember(system, node))
-                return new Failed(Errno.EAGAIN, $"node {node} left the cluster during the fork; nothing of the child is left");
-            // Bounded, so a parent is not held for ever. A child made meanwhile by a node that stayed a member but
-            // unreachable all that time would still report to this parent: rare, and left as it is.
-            if (sent && DateTime.UtcNow > until)
-                return new Failed(Errno.EAGAIN, $"node {node} did not answer the fork for {ForkUnknownFor.TotalSeconds:0} s");
-            object reply;
-            try
-            {
-                reply = await ProcessService.AskOn(system, service, node, request, timeout);
-            }
-            catch (AskTimeoutException)
-            {
-                sent = true;
-                continue;
-            }
-            // Its spawn timed out, or (once asked) the node is unreachable now: the answer is unknown until the node
-            // answers or is gone.
-            if (reply is Failed { Errno: Errno.ETIMEDOUT } || sent && reply is Failed { Errno: Errno.EHOSTDOWN })
-            {
-                sent = true;
-                await Task.Delay(timeout / 10);
-                continue;
-            }
-            return reply;
-        }
-    }
 }

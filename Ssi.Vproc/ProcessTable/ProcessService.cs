@@ -130,6 +130,51 @@ public sealed partial class ProcessService : ReceiveActor, IWithTimers
             : Task.FromResult<object>(new Failed(Errno.EHOSTDOWN, $"node {node} is not up"));
     }
 
+    /// <summary>
+    /// Asks <paramref name="node"/> to create a process, and asks again with the same request (named by its
+    /// <see cref="CreateProcess.Request"/>) while no answer came: a request that timed out may have made the process,
+    /// and the node answers a repeat with the first one's answer, so there is one process or none, never two, and the
+    /// caller learns which (found by `ssi chaos`: a fork across a partition failed, then its child's exit reached the
+    /// parent). While the node is unreachable the caller waits; once the node has left the cluster, any process it made
+    /// died with it. <paramref name="what"/> names the call in the failures ("the fork").
+    /// </summary>
+    /// <param name="unknownFor">How long an unknown answer is asked again before the call fails with <paramref name="giveUp"/>.</param>
+    public static async Task<object> CreateOnceAsync(ActorSystem system, IActorRef service, NodeNumber node, CreateProcess request, TimeSpan timeout,
+        TimeSpan unknownFor, string what, Errno giveUp = Errno.EAGAIN)
+    {
+        if (request.Request is null) throw new ArgumentException("a creation asked again must be named", nameof(request));
+        var sent = false;
+        var until = DateTime.UtcNow + unknownFor;
+        while (true)
+        {
+            if (sent && !IsMember(system, node))
+                return new Failed(giveUp, $"node {node} left the cluster during {what}; nothing of the process is left");
+            // Bounded, so a caller is not held for ever. A process made meanwhile by a node that stayed a member but
+            // unreachable all that time would still exist: rare, and left as it is.
+            if (sent && DateTime.UtcNow > until)
+                return new Failed(giveUp, $"node {node} did not answer {what} for {unknownFor.TotalSeconds:0} s");
+            object reply;
+            try
+            {
+                reply = await AskOn(system, service, node, request, timeout);
+            }
+            catch (AskTimeoutException)
+            {
+                sent = true;
+                continue;
+            }
+            // Its spawn timed out, or (once asked) the node is unreachable now: the answer is unknown until the node
+            // answers or is gone.
+            if (reply is Failed { Errno: Errno.ETIMEDOUT } || sent && reply is Failed { Errno: Errno.EHOSTDOWN })
+            {
+                sent = true;
+                await Task.Delay(timeout / 10);
+                continue;
+            }
+            return reply;
+        }
+    }
+
     /// <summary>Whether <paramref name="node"/> is still a member (reachable or not), rather than downed or gone.</summary>
     public static bool IsMember(ActorSystem system, NodeNumber node) =>
         Cluster.Get(system).State.Members.Any(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Joining or MemberStatus.Leaving or MemberStatus.Exiting
@@ -291,7 +336,8 @@ public sealed partial class ProcessService : ReceiveActor, IWithTimers
             // A session started from a host terminal has it as its controlling terminal; one started from pipes has none.
             ControllingTerminal = streams.StdinIsTerminal || streams.StdoutIsTerminal || streams.StderrIsTerminal ? terminal : null,
         };
-        AskOn(system, Self, node, new CreateProcess(template, null, path, run.Args, terminal), _timeout).ContinueWith(t =>
+        var create = new CreateProcess(template, null, path, run.Args, terminal) { Request = Guid.NewGuid() };
+        CreateOnceAsync(system, Self, node, create, RunAttempt, RunUnknownFor, "the run", Errno.ETIMEDOUT).ContinueWith(t =>
         {
             if (t.IsCompletedSuccessfully && t.Result is ProcessCreated created)
             {
@@ -303,6 +349,18 @@ public sealed partial class ProcessService : ReceiveActor, IWithTimers
             return t.IsCompletedSuccessfully ? t.Result : new Failed(Errno.ETIMEDOUT, $"node {node} did not start the program in time");
         }, TaskScheduler.Default).PipeTo(replyTo);
     }
+
+    /// <summary>
+    /// A run's creation is asked again after this long without an answer: a repeat of the same request only waits for
+    /// the first one's answer on the node, so a short attempt costs nothing when the node is merely slow.
+    /// </summary>
+    private static readonly TimeSpan RunAttempt = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How long a run's unknown answer is asked for before the run fails (ETIMEDOUT): within the client's own
+    /// ssi.client.give-up-after (15 s), so the client hears whether its program started rather than giving up first.
+    /// </summary>
+    private static readonly TimeSpan RunUnknownFor = TimeSpan.FromSeconds(10);
 
     private void Kill(KillRequest kill)
     {

@@ -1,6 +1,8 @@
 // Multi-node specs of a node crash: its processes die as if killed, orphans go to init, and PIDs of processes elsewhere stay routed.
 using System.Collections.Immutable;
 using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
 using Ssi.Actors.Errors;
 using Ssi.Actors.Identity;
 using Ssi.Actors.Protocol;
@@ -129,6 +131,38 @@ public sealed class ProcessFailureSpecs : IAsyncLifetime
         Assert.NotEqual(pid, Assert.IsType<ProcessCreated>(fresh).Pid); // another request is another process
         foreach (var p in new[] { pid, ((ProcessCreated)fresh).Pid })
             await _cluster.AskProcesses(2, new KillRequest(Credentials.Root, p.Value, Signal.SIGKILL), Timeout);
+    }
+
+    /// <summary>
+    /// `ssi run` asked its node once: a lost answer failed the run while its program might be running with its
+    /// terminal gone. A run, like a fork, now names its creation and asks again with the same request.
+    /// </summary>
+    [Fact]
+    public async Task A_creation_whose_answer_is_lost_is_asked_again_with_the_same_request_and_gives_up_only_after_its_window()
+    {
+        var system = _cluster[1].System;
+        var node = new NodeNumber(1); // asked of this node's service: here a probe standing in for it
+        var request = new CreateProcess(Template(node, "sleep 1"), null, "/bin/sleep", ["sleep", "1"], null) { Request = Guid.NewGuid() };
+        var service = new TestProbe(system, new XunitAssertions());
+
+        var created = ProcessService.CreateOnceAsync(system, service.Ref, node, request, TimeSpan.FromMilliseconds(500), Timeout, "the run", Errno.ETIMEDOUT);
+
+        service.ExpectMsg<CreateProcess>(Timeout); // its answer is lost
+        var again = service.ExpectMsg<CreateProcess>(Timeout);
+        Assert.Equal(request.Request, again.Request);
+        service.Reply(new ProcessCreated(new Pid(4242), node));
+        Assert.Equal(new ProcessCreated(new Pid(4242), node), await created.WaitAsync(Timeout));
+
+        var silent = new TestProbe(system, new XunitAssertions());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var named = request with { Request = Guid.NewGuid() };
+        var unanswered = await ProcessService.CreateOnceAsync(system, silent.Ref, node, named,
+            TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), "the run", Errno.ETIMEDOUT).WaitAsync(Timeout);
+        var failed = Assert.IsType<Failed>(unanswered);
+        Assert.Equal(Errno.ETIMEDOUT, failed.Errno);
+        Assert.Contains("did not answer the run for 1 s", failed.Detail);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"gave up after {clock.Elapsed}");
+        Assert.All(silent.ReceiveN(2, Timeout), m => Assert.Equal(named.Request, Assert.IsType<CreateProcess>(m).Request));
     }
 
     [Fact]
