@@ -20,7 +20,7 @@ public sealed partial class ProcessEntity
     private InFlight _calls = InFlight.Idle;
 
     /// <summary>The timer of the call in flight: a sleep's end, or a terminal read's timeout.</summary>
-    private ICancelable? _callTimer;
+    private OneShotTimer? _callTimer;
 
     /// <summary>
     /// Steps the program until it makes a call that must wait for a reply, exits, or has had its turn. Pending signals
@@ -122,7 +122,7 @@ public sealed partial class ProcessEntity
             case CallEffect.CancelRead c: c.Device.Device.Tell(new TerminalCancelRead(c.Id, _pid), Self); break;
             case CallEffect.StartTimer t:
                 _callTimer?.Cancel();
-                _callTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(t.After, Self, t.Timer, Self);
+                _callTimer = OneShotTimer.Start(t.After, Self, t.Timer, Self);
                 break;
             case CallEffect.CancelTimer: _callTimer?.Cancel(); break;
             case CallEffect.SetResult r: if (_image is not null) _image.Context.Result = r.Result; break;
