@@ -76,11 +76,15 @@ public class TransportSecuritySpecs
         File.WriteAllBytes(ClusterTls.MemberFile(intruderHome.Home.TlsDir), clientCertificate.Export(
             System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, Convert.ToBase64String(cluster.Secret.Derive("ssi-tls-private-keys-v1"))));
 
-        // Its own handshake completes (TLS 1.3 ends the client's part before the server has checked its certificate), so
-        // it goes on retrying the join; the seed refuses each attempt, and two refusals show the retry fares no better.
-        cluster.StartNode(9, intruderHome.Home.TlsDir);
+        // Usually its own handshake completes (TLS 1.3 ends the client's part before the server has checked its
+        // certificate), so it goes on retrying the join and the seed refuses each attempt: two refusals show the retry
+        // fares no better. When the seed's refusal reaches it mid-handshake instead (seen in CI), Akka.Remote stops its
+        // whole actor system at the first refusal, and there is no second attempt to refuse.
+        var intruder = cluster.StartNode(9, intruderHome.Home.TlsDir);
+        const string why = "client certificate where only member certificates are accepted";
 
-        await cluster.AwaitAsync(() => refusals.Count("client certificate where only member certificates are accepted") >= 2, TimeSpan.FromSeconds(60), "the seed's log of two refused attempts");
+        await cluster.AwaitAsync(() => refusals.Count(why) >= 2 || refusals.Count(why) >= 1 && intruder.System.WhenTerminated.IsCompleted,
+            TimeSpan.FromSeconds(60), () => $"the seed's log of two refused attempts, or of one that stopped the intruder ({refusals.Count(why)} logged)");
         Assert.DoesNotContain(cluster[1].Cluster.State.Members, m => m.HasRole("node-9"));
         Assert.True(cluster.AllUp([1, 2, 3]));
         var status = await cluster.Connect([1]).RequestAsync<ClusterStatus>(GetClusterStatus.Instance);
